@@ -1,0 +1,1 @@
+"""Question -> retrieve -> look up figures -> compose -> verify -> answer, and the UI/API around it."""

@@ -1,0 +1,1 @@
+"""Report file -> clean text -> outline -> chunks + figures. See pipeline.py for the flow."""

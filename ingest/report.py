@@ -1,0 +1,53 @@
+"""What the product knows about one ingested report, and the cleaned, outlined text it was built from."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of cleaned text (or a heading line) with the heading path it sits under."""
+
+    text: str
+    section: str  # heading path, " > "-joined, e.g. "二、综合评价分析 > （三）主要工作成效"
+    start: int  # character span in the cleaned text
+    end: int
+    is_heading: bool = False
+    level: int = 0  # heading level 1..5 when is_heading
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A sentence-aware piece of one section, the unit that is embedded and retrieved."""
+
+    id: str  # content hash: report id + section + text
+    report: str
+    text: str
+    section: str
+    start: int
+    end: int
+    index: int  # order in the report
+
+    def to_metadata(self) -> dict:
+        return {"report": self.report, "section": self.section, "start": self.start, "end": self.end,
+                "index": self.index}
+
+
+@dataclass(frozen=True)
+class ReportInfo:
+    """A report as the registry holds it."""
+
+    id: str
+    title: str
+    year: int | None
+    source: str  # file name it was ingested from
+    chars: int = 0
+    sections: int = 0
+    chunks: int = 0
+    figures: int = 0
+    content_hash: str = ""
+    embedding_model: str = ""
+    ingested_at: str = ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,1 @@
+"""Where ingested reports live (Chroma) and how they are searched (dense + BM25)."""
