@@ -28,6 +28,11 @@ class Chunk:
     end: int
     index: int  # order in the report
 
+    @property
+    def embedding_text(self) -> str:
+        """What is embedded: the heading path takes part in matching."""
+        return f"{self.section}\n{self.text}" if self.section else self.text
+
     def to_metadata(self) -> dict:
         return {"report": self.report, "section": self.section, "start": self.start, "end": self.end,
                 "index": self.index}

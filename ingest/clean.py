@@ -1,0 +1,204 @@
+"""Pure: raw report text -> clean text, one paragraph per line.
+
+Rejoins lines wrapped mid-sentence (pdftotext output), drops page breaks, page numbers and repeated
+headers/footers, normalises full-width digits, and collapses passages the document repeats.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+# CJK ideographs and CJK/full-width punctuation: no spaces belong next to them.
+_CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2018-\u201d\u2014\u2026"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_SPACE_NEAR_CJK = re.compile(f"(?<=[{_CJK}])[ \\t\\u00a0]+|[ \\t\\u00a0]+(?=[{_CJK}])")
+_SPACE_IN_NUMBER = re.compile(r"(?<=\d)[ \t]+(?=%)|(?<=\d\.)[ \t]+(?=\d)|(?<=\d)[ \t]+(?=\.\d)")
+_PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}"
+                          r"|\d{1,4}\s*/\s*\d{1,4}|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$", re.IGNORECASE)
+_SENTENCE_END = "。！？!?"
+_HEADING_START = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d{1,2}[．.、](?!\d)"
+    r"|（\d{1,2}）|\(\d{1,2}\)|[一二三四五六七八九十]+是)"
+)
+# A sentence ends at 。！？；; a list marker at its start does not change what it says.
+_SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+|[^。！？；!?;]+$")
+_LEADING_MARKER = re.compile(r"^(?:（\d{1,2}）|\(\d{1,2}\)|\d{1,2}[．.、](?!\d)|（[一二三四五六七八九十]+）)")
+
+MIN_REPEATED_CHARS = 80  # a repeated run shorter than this ("无。", "与上年无变化。") is kept
+MIN_REPEATED_SENTENCES = 3
+
+
+@dataclass(frozen=True)
+class CleanedText:
+    """The cleaned text and what cleaning removed."""
+
+    text: str  # one paragraph per line
+    duplicate_chars_removed: int
+    duplicate_passages_removed: int
+    noise_lines_removed: int  # page numbers, repeated headers/footers
+
+
+def clean_report_text(raw: str) -> CleanedText:
+    """Clean raw report text into paragraphs, one per line."""
+    text = normalize_characters(raw)
+    lines = [line.strip() for line in text.split("\n")]
+    lines, noise = _drop_page_noise(lines)
+    paragraphs = _join_wrapped_lines(lines)
+    paragraphs = [_tidy_spaces(p) for p in paragraphs]
+    paragraphs = [p for p in paragraphs if p]
+    paragraphs, dup_chars, dup_runs = _collapse_repeated_passages(paragraphs)
+    return CleanedText("\n".join(paragraphs), dup_chars, dup_runs, noise)
+
+
+_FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９％＋－．"}
+_FULLWIDTH.update({ord(c): ord(c) - 0xFEE0 for c in "ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ"})
+
+
+def normalize_characters(text: str) -> str:
+    """NFKC where it matters for numbers: full-width digits, letters, %, and '．' inside a number.
+
+    Chinese punctuation (，。（）：) is kept: headings and sentences are recognised by it.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n\n")
+    text = text.replace("\ufeff", "").replace("\u200b", "").replace("\u00a0", " ").replace("\u3000", " ")
+    # '．' between digits is a decimal point; after a heading number ("1．主要职能") it stays.
+    text = re.sub(r"(?<=[0-9０-９])．(?=[0-9０-９])", ".", text)
+    digits_and_letters = {k: v for k, v in _FULLWIDTH.items() if chr(k) != "．"}
+    text = text.translate(digits_and_letters)
+    text = re.sub(r"(?<=\d)，(?=\d{3}(?!\d))", ",", text)  # 1，407 -> 1,407
+    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # 1,407 -> 1407
+    return "".join(ch for ch in text if ch in "\n\t" or ch >= " ")
+
+
+def _drop_page_noise(lines: list[str]) -> tuple[list[str], int]:
+    """Drop page numbers and headers/footers that repeat on many pages."""
+    counts = Counter(line for line in lines if line)
+    repeated = {line for line, n in counts.items()
+                if n >= 3 and len(line) <= 40 and not line.endswith(tuple(_SENTENCE_END + "；;：:"))
+                and not _HEADING_START.match(line)}
+    kept, removed = [], 0
+    for line in lines:
+        if line and (_PAGE_NUMBER.match(line) or line in repeated):
+            removed += 1
+            kept.append("")
+            continue
+        kept.append(line)
+    return kept, removed
+
+
+def _join_wrapped_lines(lines: list[str]) -> list[str]:
+    """Rejoin lines that a layout wrapped mid-paragraph.
+
+    pdftotext-like text puts a blank line after every line and several at a page break, so blank lines
+    carry no meaning there; in ordinary text a blank line ends a paragraph. A line continues the previous
+    one unless it starts a heading, the previous one is a heading, or the previous one ended a sentence
+    well short of the full line width.
+    """
+    nonblank = [i for i, line in enumerate(lines) if line]
+    if not nonblank:
+        return []
+    followed_by_blank = sum(1 for i in nonblank if i + 1 < len(lines) and not lines[i + 1])
+    double_spaced = followed_by_blank >= 0.7 * len(nonblank)
+    lengths = sorted(_display_len(lines[i]) for i in nonblank)
+    width = lengths[int(0.75 * (len(lengths) - 1))]
+
+    paragraphs: list[str] = []
+    current = ""
+    blank_run = 0
+    for line in lines:
+        if not line:
+            blank_run += 1
+            continue
+        starts_new = (
+            not current
+            or (not double_spaced and blank_run > 0)
+            or _HEADING_START.match(line) is not None
+            or _display_len(current.rsplit("\n", 1)[-1]) < 0.7 * width
+            or (current.endswith(tuple(_SENTENCE_END)) and _display_len(_last_line(current)) < 0.9 * width)
+        )
+        if starts_new:
+            if current:
+                paragraphs.append(current)
+            current = line
+        else:
+            current = _glue(current, line)
+        blank_run = 0
+    if current:
+        paragraphs.append(current)
+    return [p.replace("\n", "") for p in paragraphs]
+
+
+def _last_line(paragraph: str) -> str:
+    return paragraph.rsplit("\n", 1)[-1]
+
+
+def _glue(current: str, line: str) -> str:
+    """Append a wrapped line: no space between CJK, one between Latin words; remember the line break."""
+    if _CJK_CHAR.search(current[-1]) or _CJK_CHAR.search(line[0]):
+        return current + "\n" + line
+    return current + " \n" + line
+
+
+def _display_len(line: str) -> int:
+    """Width as a layout sees it: CJK characters count double."""
+    return sum(2 if _CJK_CHAR.match(ch) else 1 for ch in line)
+
+
+def _tidy_spaces(paragraph: str) -> str:
+    """Remove spaces a layout put between Chinese text and numbers; keep spaces between Latin words."""
+    paragraph = _SPACE_NEAR_CJK.sub("", paragraph)
+    paragraph = _SPACE_IN_NUMBER.sub("", paragraph)
+    return re.sub(r"[ \t]{2,}", " ", paragraph).strip()
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split at 。！？；, keeping the punctuation with its sentence (never inside a number)."""
+    return [s for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def _sentence_key(sentence: str) -> str:
+    return _LEADING_MARKER.sub("", re.sub(r"\s+", "", sentence))
+
+
+def _collapse_repeated_passages(paragraphs: list[str]) -> tuple[list[str], int, int]:
+    """Remove the second copy of any passage (whole paragraphs) the document already said, word for word.
+
+    Compares sentence by sentence, so that a copy wrapped or marked differently ("（2）" dropped) is still
+    found; a run must cover whole paragraphs of the copy (a list that repeats a few clauses of another
+    section inside a paragraph stays), and short runs ("无。") are legitimate repetition and stay.
+    """
+    units: list[tuple[int, str]] = []  # (paragraph index, sentence)
+    for p_index, paragraph in enumerate(paragraphs):
+        units.extend((p_index, s) for s in split_sentences(paragraph))
+    starts_paragraph = [i == 0 or units[i - 1][0] != units[i][0] for i in range(len(units))]
+    ends_paragraph = [i == len(units) - 1 or units[i + 1][0] != units[i][0] for i in range(len(units))]
+    keys = [_sentence_key(s) for _, s in units]
+    positions: dict[str, list[int]] = {}
+    removed = [False] * len(units)
+    removed_chars = removed_runs = 0
+    i = 0
+    while i < len(units):
+        best_len = 0
+        for j in positions.get(keys[i], []) if starts_paragraph[i] else []:
+            k = 0
+            while i + k < len(units) and j + k < i and keys[j + k] == keys[i + k] and not removed[j + k]:
+                k += 1
+            while k and not ends_paragraph[i + k - 1]:  # a passage is whole paragraphs
+                k -= 1
+            best_len = max(best_len, k)
+        run_chars = sum(len(keys[i + k]) for k in range(best_len))
+        if best_len >= MIN_REPEATED_SENTENCES and run_chars >= MIN_REPEATED_CHARS:
+            for k in range(best_len):
+                removed[i + k] = True
+            removed_chars += run_chars
+            removed_runs += 1
+            i += best_len
+            continue
+        positions.setdefault(keys[i], []).append(i)
+        i += 1
+    rebuilt: dict[int, str] = {}
+    for (p_index, sentence), gone in zip(units, removed):
+        if not gone:
+            rebuilt[p_index] = rebuilt.get(p_index, "") + sentence
+    return [rebuilt[i].strip() for i in sorted(rebuilt) if rebuilt[i].strip()], removed_chars, removed_runs

@@ -1,0 +1,173 @@
+"""Pure: find the numbers a Chinese (or English) text states, with their units and roles.
+
+Shared by figure extraction at ingest and by number verification at answer time, so both read a number
+the same way: Arabic (1407, 1,407, 686.90, 1.4万) or Chinese numerals with a measure word (四期, 两期).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+# Measure words, longest first so that 人次 wins over 人 and 万元 over 万.
+UNITS: tuple[str, ...] = (
+    "个百分点", "平方米", "万人次", "万元", "亿元", "千元", "万人", "万户", "人次", "户次", "工时", "小时", "公里",
+    "元", "%", "％", "‰", "名", "人", "位", "个", "家", "户", "枚", "本", "次", "场", "条", "期", "项", "所",
+    "间", "套", "台", "辆", "件", "份", "批", "支", "岁", "分", "天", "倍", "年", "万", "亿",
+)
+# Chinese numerals count things only with one of these after them ("四期", "两期", "一家").
+CN_MEASURES: tuple[str, ...] = (
+    "人次", "名", "人", "位", "个", "家", "户", "枚", "本", "次", "场", "条", "期", "项", "所", "间", "套", "台",
+    "辆", "件", "份", "批", "支", "倍",
+)
+UNIT_KIND: dict[str, str] = {
+    "万元": "money", "亿元": "money", "千元": "money", "元": "money",
+    "%": "percent", "‰": "percent", "个百分点": "percent",
+    "名": "people", "人": "people", "位": "people", "万人": "people",
+    "人次": "times", "万人次": "times", "户次": "times", "次": "times",
+    "工时": "hours", "小时": "hours", "天": "hours",
+    "个": "count", "家": "count", "户": "count", "万户": "count", "枚": "count", "本": "count", "场": "count",
+    "条": "count", "期": "count", "项": "count", "所": "count", "间": "count", "套": "count", "台": "count",
+    "辆": "count", "件": "count", "份": "count", "批": "count", "支": "count",
+    "岁": "age", "分": "score", "倍": "ratio", "年": "years", "平方米": "area", "公里": "length",
+    "万": "number", "亿": "number",
+}
+UNIT_SCALE: dict[str, Decimal] = {"万元": Decimal(10000), "亿元": Decimal(10**8), "千元": Decimal(1000),
+                                  "万": Decimal(10000), "亿": Decimal(10**8), "万人": Decimal(10000),
+                                  "万人次": Decimal(10000), "万户": Decimal(10000)}
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9}
+_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
+_CN_BIG = {"万": 10**4, "亿": 10**8}
+_CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
+
+_UNIT_ALT = "|".join(re.escape(u) for u in UNITS)
+_CN_MEASURE_ALT = "|".join(re.escape(u) for u in CN_MEASURES)
+_ARABIC = re.compile(
+    rf"(?<![\d.])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])\s*(?P<unit>{_UNIT_ALT})?"
+)
+_CHINESE = re.compile(rf"(?P<num>[{_CN_NUMERAL}]+)(?P<unit>{_CN_MEASURE_ALT})")
+_YEAR_AFTER = re.compile(r"^\s*年")
+_DATE_AFTER = re.compile(r"^\s*(?:月|日|号|时|点)")
+_NOT_A_COUNT_AFTER = re.compile(r"^(?:性|级|般|致|体|起|样|同|旦|直|定|些|切|律|带|线|流|手|举|道)")
+_CN_WORDS_NOT_NUMBERS = ("统一", "唯一", "之一", "万一", "一一", "一些", "进一步")
+
+ROLE_FIGURE = "figure"
+ROLE_YEAR = "year"
+ROLE_DATE = "date"
+ROLE_ORDINAL = "ordinal"
+ROLE_IDENTIFIER = "identifier"  # 12345 市长热线
+
+
+@dataclass(frozen=True)
+class NumberToken:
+    """A number as a text states it."""
+
+    text: str  # the digits as written: "2700.38", "1,407", "四"
+    value: Decimal  # "1,407" -> 1407, "四" -> 4
+    unit: str  # "" when none
+    start: int  # span of the whole token (number + unit)
+    end: int
+    role: str  # figure | year | date | ordinal | identifier
+
+    @property
+    def kind(self) -> str:
+        return UNIT_KIND.get(self.unit, "number")
+
+    @property
+    def scaled(self) -> Decimal:
+        """The value in base units: 1.4万 -> 14000, 2700.38万元 -> 27003800."""
+        return self.value * UNIT_SCALE.get(self.unit, Decimal(1))
+
+
+def parse_chinese_numeral(text: str) -> int | None:
+    """'四' -> 4, '十三' -> 13, '一百零五' -> 105, '两万' -> 20000; None if it is not a numeral."""
+    if not text or any(ch not in _CN_NUMERAL for ch in text):
+        return None
+    total, section, digit = 0, 0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_SMALL:
+            section += (1 if digit is None else digit) * _CN_SMALL[ch]
+            digit = None
+        else:  # 万, 亿
+            section += digit or 0
+            total = (total + section) * _CN_BIG[ch]
+            section, digit = 0, None
+    return total + section + (digit or 0)
+
+
+def parse_decimal(text: str) -> Decimal | None:
+    """'1,407' -> 1407, '686.90' -> 686.90, '四' -> 4; None when not a number."""
+    cleaned = text.replace(",", "").replace("，", "").strip()
+    try:
+        return Decimal(cleaned)
+    except InvalidOperation:
+        value = parse_chinese_numeral(cleaned)
+        return Decimal(value) if value is not None else None
+
+
+def find_numbers(text: str) -> list[NumberToken]:
+    """Every number in `text`, in order, with unit and role (years, dates and ordinals are not figures)."""
+    tokens: list[NumberToken] = []
+    taken: list[tuple[int, int]] = []
+    for m in _ARABIC.finditer(text):
+        num, unit = m.group("num"), m.group("unit") or ""
+        start, end = m.start(), m.end()
+        after = text[m.end("num"):]
+        role = _role(text, m.start(), after, num, unit)
+        if role == ROLE_YEAR or role == ROLE_DATE:
+            unit, end = "", m.end("num")
+        if unit == "％":
+            unit = "%"
+        if unit == "年" and role == ROLE_FIGURE and not re.match(r"^年(?:来|间|内|以上|以来)?", after.lstrip()):
+            unit, end = "", m.end("num")
+        tokens.append(NumberToken(num, Decimal(num.replace(",", "")), unit, start, end, role))
+        taken.append((start, end))
+    for m in _CHINESE.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        num, unit = m.group("num"), m.group("unit")
+        value = parse_chinese_numeral(num)
+        if value is None or _chinese_is_not_a_count(text, m):
+            continue
+        role = ROLE_ORDINAL if text[max(0, m.start() - 1):m.start()] in ("第", "届") else ROLE_FIGURE
+        tokens.append(NumberToken(num, Decimal(value), unit, m.start(), m.end(), role))
+    tokens.sort(key=lambda t: t.start)
+    return tokens
+
+
+def _role(text: str, start: int, after: str, num: str, unit: str) -> str:
+    before = text[max(0, start - 1):start]
+    if before == "第":
+        return ROLE_ORDINAL
+    if _YEAR_AFTER.match(after) and re.fullmatch(r"(19|20)\d\d", num):
+        return ROLE_YEAR
+    if _DATE_AFTER.match(after) and not unit:
+        return ROLE_DATE
+    if re.match(r"^\s*月", after):
+        return ROLE_DATE
+    if re.fullmatch(r"(19|20)\d\d", num) and not unit and re.match(r"^\s*(?:[-—–~至到]|$)", after):
+        return ROLE_YEAR
+    if not unit and re.match(r"^[\u4e00-\u9fff]", after) and not after.startswith(("万", "亿")):
+        # a bare number glued to a word is a name or code ("12345市长热线"), not a quantity
+        return ROLE_IDENTIFIER
+    return ROLE_FIGURE
+
+
+def _chinese_is_not_a_count(text: str, m: re.Match[str]) -> bool:
+    """'一次性', '统一', a slogan in quotes ("四个意识"): Chinese numerals that do not count anything."""
+    after = text[m.end():m.end() + 1]
+    if _NOT_A_COUNT_AFTER.match(after):
+        return True
+    around = text[max(0, m.start() - 2):m.end() + 2]
+    if any(w in around for w in _CN_WORDS_NOT_NUMBERS):
+        return True
+    # inside quotes: "两个确立", “四个自信”
+    open_q = text.rfind("“", 0, m.start())
+    close_q = text.rfind("”", 0, m.start())
+    if open_q > close_q and text.find("”", m.end()) != -1 and text.find("”", m.end()) - m.end() <= 8:
+        return True
+    return False
