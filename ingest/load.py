@@ -96,6 +96,9 @@ class ReportLoadError(Exception):
         self.problem = problem
         super().__init__(_one_line(f"{path}: {problem}"))
 
+    def __reduce__(self) -> tuple[type[ReportLoadError], tuple[Path, str]]:
+        return type(self), (self.path, self.problem)  # picklable despite the two-argument constructor
+
 
 class ReportFileNotFound(ReportLoadError):
     """The path does not exist."""
@@ -354,7 +357,7 @@ def _table_lines(table: Table) -> Iterator[str]:
             previous = cell._tc
             lines = (line.strip() for line in _block_lines(cell._tc, cell))
             cells.append(" ".join(line.replace("\n", " ") for line in lines if line))
-        yield TABLE_CELL_SEPARATOR.join(cells)
+        yield TABLE_CELL_SEPARATOR.join(cells) if any(cells) else ""
 
 
 # --- shared checks --------------------------------------------------------------------------------
