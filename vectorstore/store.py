@@ -367,7 +367,7 @@ class ReportStore:
                     last_touch = time.monotonic()
 
             for batch in _batched(chunks, EMBED_BATCH):
-                vectors = self._embed([c.text for c in batch], dim)
+                vectors = self._embed([c.embedding_text for c in batch], dim)
                 cols[CHUNKS].add(ids=[c.id for c in batch], documents=[c.text for c in batch],
                                  metadatas=[c.to_metadata() for c in batch], embeddings=vectors)
                 step(len(batch))

@@ -1,0 +1,388 @@
+"""The server: JSON routes for the portal beside the Gradio chat, in one FastAPI app built by `create_app`.
+
+The assistant (store + models) is built in a background thread at startup, so the server answers at once:
+/healthz says 503 "loading" until the assistant is ready, and questions asked before that get a 503 too.
+"""
+from __future__ import annotations
+
+import contextlib
+import hmac
+import json
+import logging
+import os
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any, Literal
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.answer import Answer
+from app.errors import AssistantError, BusyError, KnowledgeBaseUnavailable
+from app.settings import ANSWER_MODES, PROJECT_ROOT, Settings
+
+if TYPE_CHECKING:
+    from app.assistant import Assistant
+
+VERSION = "0.1.0"
+UI_PATH = "/"
+LOADING_MESSAGE = "知识库正在加载，请稍后再试"
+UNAVAILABLE_MESSAGE = "知识库暂不可用，请稍后再试"
+MAX_HISTORY = 20
+
+log = logging.getLogger("app.server")
+question_log = logging.getLogger("app.questions")
+
+AssistantFactory = Callable[[Settings], "Assistant"]
+
+
+def _default_factory(settings: Settings) -> Assistant:
+    from app.assistant import build_assistant  # imported late: it loads the store and model libraries
+
+    return build_assistant(settings)
+
+
+def one_line(text: object, limit: int = 300) -> str:
+    """Collapse any message to one readable line (errors never carry a stack trace or newlines)."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+class AssistantSlot:
+    """Builds the assistant in a background thread (retrying while the store is unreachable) and hands it out."""
+
+    def __init__(self, settings: Settings, factory: AssistantFactory, retry_s: float = 5.0) -> None:
+        self.settings = settings
+        self.factory = factory
+        self.retry_s = retry_s
+        self.assistant: Assistant | None = None
+        self.error = ""
+        self.started_at = time.monotonic()
+        self.ready_after_s: float | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Start building in the background (idempotent)."""
+        if self._thread is None:
+            self.started_at = time.monotonic()
+            self._thread = threading.Thread(target=self._build, name="assistant-build", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Stop retrying a failed build."""
+        self._stop.set()
+
+    def _build(self) -> None:
+        delay = self.retry_s
+        while not self._stop.is_set():
+            try:
+                assistant = self.factory(self.settings)
+            except Exception as exc:  # any failure to load is reported by /healthz and retried
+                self.error = one_line(f"{type(exc).__name__}: {exc}")
+                log.warning("assistant not ready, retrying in %.0f s: %s", delay, self.error)
+                if self._stop.wait(delay):
+                    return
+                delay = min(delay * 2, 60.0)
+                continue
+            self.assistant, self.error = assistant, ""
+            self.ready_after_s = time.monotonic() - self.started_at
+            log.info("assistant ready in %.1f s", self.ready_after_s)
+            return
+
+    def get(self) -> Assistant:
+        """The assistant, or KnowledgeBaseUnavailable while it is still loading (or failed to load)."""
+        if self.assistant is None:
+            raise KnowledgeBaseUnavailable(LOADING_MESSAGE if not self.error else UNAVAILABLE_MESSAGE)
+        return self.assistant
+
+
+class QuestionLogger:
+    """One structured log line per question: request id, channel, mode, latency, abstained; the question if allowed."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.include_question = settings.log_questions
+
+    def __call__(self, *, request_id: str, channel: str, question: str, latency_ms: float,
+                 answer: Answer | None = None, error: Exception | None = None, report: str | None = None) -> None:
+        """Write the line for one question (answered, or failed with `error`)."""
+        record: dict[str, Any] = {"event": "question", "request_id": request_id, "channel": channel,
+                                  "latency_ms": round(latency_ms, 1), "report": report or ""}
+        if answer is not None:
+            record.update(mode=answer.mode, abstained=answer.abstained, citations=len(answer.citations),
+                          unverified=sum(not n.verified for n in answer.numbers), status="ok")
+        if error is not None:
+            record.update(status=type(error).__name__, error=one_line(error))
+        if self.include_question:
+            record["question"] = question
+        question_log.info(json.dumps(record, ensure_ascii=False))
+
+
+def git_commit() -> str | None:
+    """The commit the code runs from, if it runs from a git checkout."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=PROJECT_ROOT, capture_output=True,
+                             text=True, timeout=2, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+# --- request and response bodies (they also document /docs) ---
+
+def _no_control_chars(text: str) -> str:
+    if any(ord(c) < 32 and c not in "\t\n\r" or ord(c) == 127 for c in text):
+        raise ValueError("contains control characters")
+    return text
+
+
+class HistoryItem(BaseModel):
+    """One earlier turn of the conversation."""
+
+    role: Literal["user", "assistant"]
+    content: StrictStr = Field(max_length=4000)
+
+    @field_validator("content")
+    @classmethod
+    def printable(cls, value: str) -> str:
+        return _no_control_chars(value)
+
+
+class AskRequest(BaseModel):
+    """A question, with the conversation so far (for follow-ups) and the report to ask (default: the only/first)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"question": "现有多少名残疾人在托？"}]})
+
+    question: StrictStr = Field(max_length=2000)
+    history: list[HistoryItem] | None = Field(default=None, max_length=MAX_HISTORY * 2)
+    report: StrictStr | None = Field(default=None, max_length=200)
+    mode: Literal[ANSWER_MODES] | None = None  # type: ignore[valid-type]
+
+    @field_validator("question", "report")
+    @classmethod
+    def printable(cls, value: str | None) -> str | None:
+        return value if value is None else _no_control_chars(value)
+
+
+class CitationOut(BaseModel):
+    text: str
+    section: str
+    report: str
+    highlights: list[str] = []
+
+
+class NumberOut(BaseModel):
+    text: str
+    verified: bool
+    figure: str = ""
+    source: str = ""
+    reason: str = ""
+
+
+class AnswerRecord(BaseModel):
+    """The answer record of shared/eval/README.md, plus notice and report."""
+
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[CitationOut]
+    numbers: list[NumberOut]
+    mode: str
+    latency_ms: float
+    notice: str = ""
+    report: str = ""
+    request_id: str = ""
+
+
+class ErrorOut(BaseModel):
+    error: str
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": text} for code, text in (
+        (400, "empty, too long or unreadable question / body"), (401, "missing or wrong API token"),
+        (404, "unknown report"), (422, "body of the wrong shape"), (503, "knowledge base loading, unavailable or busy"))
+}
+
+
+def _request_id(request: Request) -> str:
+    """The caller's X-Request-ID (so the portal can correlate logs), else a fresh uuid; kept for the request."""
+    if not getattr(request.state, "request_id", ""):
+        given = "".join(c for c in request.headers.get("x-request-id", "")[:64] if c.isalnum() or c in "-_.")
+        request.state.request_id = given or uuid.uuid4().hex
+    return request.state.request_id
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": one_line(message)}, status_code=status, headers=headers)
+
+
+def _validation_message(exc: RequestValidationError) -> tuple[int, str]:
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return 400, "请求体不是有效的 JSON"
+    first = errors[0] if errors else {}
+    where = ".".join(str(p) for p in first.get("loc", ()) if p != "body") or "body"
+    return 422, f"{where}: {first.get('msg', 'invalid')}"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Every error of the JSON routes becomes {"error": "one line"} with its status; never a stack trace."""
+
+    @app.exception_handler(AssistantError)
+    async def assistant_error(request: Request, exc: AssistantError) -> JSONResponse:
+        headers = {"Retry-After": "5"} if exc.status == 503 else None
+        return _error(exc.status, str(exc) or type(exc).__name__, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        status, message = _validation_message(exc)
+        return _error(status, message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        detail = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail, ensure_ascii=False)
+        if detail == "There was an error parsing the body":  # FastAPI's words for a body that is not UTF-8
+            detail = "请求体无法解析（须为 UTF-8 编码的 JSON）"
+        return _error(exc.status_code, detail, getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        request_id = _request_id(request)
+        log.error("unexpected error (request %s)", request_id, exc_info=exc)
+        return _error(500, f"服务器内部错误（请求 {request_id}）")
+
+
+def _token_checker(settings: Settings) -> Callable:
+    bearer = HTTPBearer(auto_error=False, description="Required when the server sets API_TOKEN")
+
+    def require_token(credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
+        if not settings.api_token:
+            return
+        given = credentials.credentials.encode() if credentials else b""
+        if not hmac.compare_digest(given, settings.api_token.encode()):
+            raise StarletteHTTPException(401, "缺少或错误的 API 令牌（Authorization: Bearer <token>）",
+                                         headers={"WWW-Authenticate": "Bearer"})
+
+    return require_token
+
+
+def _ui_auth(settings: Settings) -> tuple[str, str] | None:
+    if not settings.ui_auth:
+        return None
+    user, sep, password = settings.ui_auth.partition(":")
+    if not sep or not user or not password:
+        from app.settings import SettingsError
+
+        raise SettingsError("UI_AUTH must look like user:password")
+    return user, password
+
+
+def quiet_gradio_environment() -> None:
+    """Gradio phones home and gradio_client looks up the model hub unless told not to: tell them, before import."""
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+def create_app(settings: Settings, assistant_factory: AssistantFactory | None = None) -> FastAPI:
+    """The whole server: JSON routes, /healthz, /version, /docs and the Gradio chat mounted at the root."""
+    slot = AssistantSlot(settings, assistant_factory or _default_factory)
+    log_question = QuestionLogger(settings)
+    commit = git_commit()
+    ui_auth = _ui_auth(settings)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        slot.start()
+        yield
+        slot.stop()
+
+    app = FastAPI(title="政府报告问答助手 API", version=VERSION, lifespan=lifespan,
+                  description="Questions about ingested government reports; answers cite the report's sentences "
+                              "and every number is checked against them.")
+    app.state.assistant_slot = slot
+    install_error_handlers(app)
+    api_deps = [Depends(_token_checker(settings))]
+
+    @app.get("/healthz", tags=["ops"], responses={503: {"description": "not ready"}})
+    def healthz() -> JSONResponse:
+        """Ready (200) only once the store and the model are loaded; 503 with the reason otherwise."""
+        if slot.assistant is None:
+            body = {"ready": False, "status": "error" if slot.error else "loading", "store": slot.error or "loading",
+                    "mode": settings.answer_mode, "reports": 0}
+            return JSONResponse(body, status_code=503, headers={"Retry-After": "2"})
+        try:
+            body = dict(slot.assistant.health())
+        except Exception as exc:  # a health check must answer, whatever the store does
+            body = {"ready": False, "store": one_line(exc), "mode": settings.answer_mode, "reports": 0}
+        body["status"] = "ok" if body.get("ready") else "unavailable"
+        if slot.ready_after_s is not None:
+            body["ready_after_s"] = round(slot.ready_after_s, 2)
+        return JSONResponse(body, status_code=200 if body.get("ready") else 503)
+
+    @app.get("/version", tags=["ops"])
+    def version() -> dict:
+        """The app version and the git commit it runs from (null outside a checkout)."""
+        return {"version": VERSION, "commit": commit, "answer_mode": settings.answer_mode}
+
+    @app.post("/api/ask", tags=["questions"], dependencies=api_deps, response_model=AnswerRecord,
+              responses=ERROR_RESPONSES)
+    def ask(body: AskRequest, request: Request, response: Response) -> dict:
+        """Answer one question; the reply is the answer record (answer, abstained, citations, numbers, mode...)."""
+        rid = _request_id(request)
+        response.headers["X-Request-ID"] = rid
+        history = [h.model_dump() for h in body.history or []][-MAX_HISTORY * 2:]
+        started = time.perf_counter()
+        try:
+            answer = slot.get().ask(body.question, history=history or None, report=body.report, mode=body.mode)
+        except Exception as exc:
+            log_question(request_id=rid, channel="api", question=body.question, report=body.report,
+                         latency_ms=(time.perf_counter() - started) * 1000, error=exc)
+            raise
+        log_question(request_id=rid, channel="api", question=body.question, report=body.report,
+                     latency_ms=(time.perf_counter() - started) * 1000, answer=answer)
+        return {**answer.to_record(), "request_id": rid}
+
+    @app.get("/api/figures", tags=["figures"], dependencies=api_deps, responses=ERROR_RESPONSES)
+    def figures(report: str | None = Query(None, max_length=200),
+                q: str = Query("", max_length=200, description="filter: value, phrase, sentence or section")) -> list:
+        """Every figure the report states (value, unit, kind, phrase, sentence, section...), optionally filtered."""
+        return [{**asdict(f), "id": f.id, "display": f.display} for f in slot.get().figures(report or None, q)]
+
+    @app.get("/api/reports", tags=["figures"], dependencies=api_deps, responses=ERROR_RESPONSES)
+    def reports() -> list:
+        """The ingested reports."""
+        return [r.to_dict() for r in slot.get().reports()]
+
+    _mount_ui(app, settings, slot, log_question, ui_auth)
+    return app
+
+
+def _mount_ui(app: FastAPI, settings: Settings, slot: AssistantSlot, log_question: QuestionLogger,
+              ui_auth: tuple[str, str] | None) -> None:
+    quiet_gradio_environment()
+    import gradio as gr
+
+    from app.ui import UI_CSS, build_ui, ui_theme
+
+    demo = build_ui(slot.get, settings, log_question)
+    # Gradio's queue runs each event listener at most `default_concurrency_limit` at a time. The assistant bounds
+    # its own model (a queue of llm_queue_size, BusyError beyond it), so the UI lets that many chats through and
+    # Gradio's queue shows everyone else their place instead of a "busy" error; extractive answers take
+    # milliseconds, so this never holds a user back in that mode.
+    demo.queue(default_concurrency_limit=max(1, settings.llm_queue_size))
+    gr.mount_gradio_app(app, demo, path=UI_PATH, auth=ui_auth, auth_message="请登录后使用政府报告问答助手",
+                        root_path=settings.root_path or None, ssr_mode=False, footer_links=[], theme=ui_theme(),
+                        css=UI_CSS, show_error=False, mcp_server=False)
+    if UI_PATH != "/":
+        @app.get("/", include_in_schema=False)
+        def to_ui() -> RedirectResponse:
+            return RedirectResponse(url=f"{settings.root_path}{UI_PATH}")

@@ -1,0 +1,256 @@
+"""The assistant: question -> retrieve -> look up figures -> compose -> verify -> Answer.
+
+One object wires the store, the embedding model and (in LLM modes) the chat model, all built from one
+Settings by `build_assistant`. The UI, the API and the CLI only call `ask`, `stream`, `figures`, `reports`.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
+
+from app.answer import EXTRACTIVE, Answer, Citation
+from app.compose import Draft, compose_extractive
+from app.errors import BusyError, KnowledgeBaseUnavailable, LLMUnavailable, QuestionError, ReportNotFoundError
+from app.question import DERIVED, FIGURE, Question, analyze
+from app.retrieve import Knowledge, Passage, Retriever, normalize_similarity, passage_rank_of_figures
+from app.settings import Settings
+from app.verify import verify_numbers
+from ingest.figures import Figure
+from ingest.report import ReportInfo
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 500
+FALLBACK_NOTICE = "语言模型暂不可用，以下为报告原文摘录的回答。"
+UNVERIFIED_NOTICE = "语言模型的回答含有无法核验的数字，已改用报告原文摘录的回答。"
+
+
+def check_question(question: object) -> str:
+    """A question fit to answer, or QuestionError with one line saying why not."""
+    if not isinstance(question, str):
+        raise QuestionError("问题必须是文本。")
+    text = "".join(ch for ch in question if ch in "\n\t" or (ch >= " " and ch != "\x7f")).strip()
+    if not text:
+        raise QuestionError("问题不能为空。")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"问题太长（{len(text)} 字），请控制在 {MAX_QUESTION_CHARS} 字以内。")
+    return text
+
+
+class Assistant:
+    """Answers questions about the ingested reports."""
+
+    def __init__(self, settings: Settings, store, chat_models: dict | None = None, gate=None):
+        self.settings = settings
+        self.store = store
+        self.retriever = Retriever(store)
+        self.chat_models = chat_models or {}  # mode -> chat model, built lazily for LLM modes
+        self.gate = gate
+        self.events: Counter[str] = Counter()  # llm_retry, llm_fallback_unverified, llm_unavailable ...
+        self._model_lock = threading.Lock()
+
+    # -- the public interface -------------------------------------------------------------------------
+    def reports(self) -> list[ReportInfo]:
+        """The ingested reports."""
+        return list(self._knowledge().reports.values())
+
+    def figures(self, report: str | None = None, query: str = "") -> list[Figure]:
+        """The figures table (of one report, or all), optionally filtered by words of `query`."""
+        knowledge = self._knowledge()
+        report_ids = self._report_ids(knowledge, report)
+        figures = [f for f in knowledge.figures if f.report in report_ids]
+        query = (query or "").strip()
+        if query:
+            words = query.split()
+            figures = [f for f in figures if all(w in f"{f.display} {f.phrase} {f.sentence} {f.section}"
+                                                  for w in words)]
+        return figures
+
+    def health(self) -> dict:
+        """Whether the store answers and how many reports it holds."""
+        try:
+            knowledge = self._knowledge()
+            return {"ready": True, "store": "ok", "mode": self.settings.answer_mode,
+                    "reports": len(knowledge.reports)}
+        except KnowledgeBaseUnavailable as exc:
+            return {"ready": False, "store": str(exc), "mode": self.settings.answer_mode, "reports": 0}
+
+    def ask(self, question: str, history: list[dict] | None = None, report: str | None = None,
+            mode: str | None = None) -> Answer:
+        """Answer one question (with the conversation so far), in the configured or given mode."""
+        final = None
+        for item in self.stream(question, history, report, mode):
+            if isinstance(item, Answer):
+                final = item
+        assert final is not None
+        return final
+
+    def stream(self, question: str, history: list[dict] | None = None, report: str | None = None,
+               mode: str | None = None) -> Iterator[str | Answer]:
+        """Yield the growing answer text (LLM modes), then the final, verified Answer."""
+        started = time.perf_counter()
+        text = check_question(question)
+        mode = mode or self.settings.answer_mode
+        knowledge = self._knowledge()
+        report_ids = self._report_ids(knowledge, report)
+        q = analyze(text, _clean_history(history))
+        draft, passages = self._extractive(q, knowledge, report_ids)
+        answer = self._finish(q, draft, EXTRACTIVE, report_ids)
+        if mode != EXTRACTIVE and not draft.abstained:
+            for item in self._llm(q, draft, passages, knowledge, mode, history, report_ids):
+                if isinstance(item, Answer):
+                    answer = item
+                else:
+                    yield item
+        answer.latency_ms = (time.perf_counter() - started) * 1000
+        yield answer
+
+    # -- steps ----------------------------------------------------------------------------------------
+    def _knowledge(self) -> Knowledge:
+        from vectorstore.store import StoreUnavailable
+
+        try:
+            return self.retriever.knowledge()
+        except StoreUnavailable as exc:
+            raise KnowledgeBaseUnavailable(f"知识库暂不可用：{exc}") from exc
+
+    def _report_ids(self, knowledge: Knowledge, report: str | None) -> list[str]:
+        if report:
+            if report not in knowledge.reports:
+                raise ReportNotFoundError(f"没有名为 {report} 的报告。")
+            return [report]
+        return list(knowledge.reports)
+
+    def _extractive(self, q: Question, knowledge: Knowledge, report_ids: list[str]) -> tuple[Draft, list[Passage]]:
+        from vectorstore.store import StoreUnavailable
+
+        if not report_ids:
+            return Draft("知识库中还没有报告，请先导入报告（python -m ingest）。", (), True, "no reports"), []
+        try:
+            vector = self.store.embed_query(q.text if not q.context else f"{q.context} {q.text}")
+            passages = self.retriever.search(knowledge, q, vector, report_ids)
+            dense_figures = self.store.search_figures_by_vector(vector, 30, report_ids)
+        except StoreUnavailable as exc:
+            raise KnowledgeBaseUnavailable(f"知识库暂不可用：{exc}") from exc
+        lookup = None
+        if q.intent in (FIGURE, DERIVED):
+            index = knowledge.figure_index(report_ids)
+            dense = {f.id: normalize_similarity(s) for f, s in dense_figures}
+            ranks = passage_rank_of_figures(passages, index.figures)
+            if q.intent == DERIVED and q.operands:
+                lookup = _operand_lookup(index, q, dense, ranks)
+            else:
+                lookup = index.lookup(q, dense, ranks)
+        sentences = knowledge.best_sentences(q, passages, report_ids)
+        return compose_extractive(q, lookup, knowledge, sentences, report_ids), passages
+
+    def _finish(self, q: Question, draft: Draft, mode: str, report_ids: list[str], notice: str = "") -> Answer:
+        numbers = [] if draft.abstained else verify_numbers(draft.text, draft.citations, q.original)
+        return Answer(question=q.original, answer=draft.text, abstained=draft.abstained,
+                      citations=list(draft.citations), numbers=numbers, mode=mode, notice=notice,
+                      report=report_ids[0] if len(report_ids) == 1 else "")
+
+    def _llm(self, q: Question, draft: Draft, passages: list[Passage], knowledge: Knowledge, mode: str,
+             history: list[dict] | None, report_ids: list[str]) -> Iterator[str | Answer]:
+        """Ask the LLM; verify; retry once with the offending numbers; else fall back to the extractive answer."""
+        from app.llm import LLMGate, build_chat_model, invoke_with_timeout, stream_with_timeout
+        from prompts import load_prompt
+
+        citations = list(draft.citations) + [Citation(p.chunk.text, p.chunk.section, p.chunk.report)
+                                             for p in passages[:4]]
+        passages_text = "\n".join(f"[{i + 1}]（{c.section}）{c.text}" for i, c in enumerate(citations))
+        facts = "\n".join(f"- {c.text}" for c in draft.citations) or "（无）"
+        turns = "\n".join(f"{t.get('role')}: {t.get('content')}" for t in (history or [])[-4:]) or "（无）"
+        messages = [("system", load_prompt("answer_system")),
+                    ("human", load_prompt("answer_user", passages=passages_text, facts=facts, history=turns,
+                                          question=q.original))]
+        try:
+            model = self._chat_model(mode, build_chat_model)
+            if self.gate is None:
+                self.gate = LLMGate.from_settings(self.settings)
+            with self.gate.slot():
+                text = ""
+                for piece in stream_with_timeout(model, messages, self.settings.llm_timeout_s):
+                    text += piece
+                    yield text
+                answer = self._checked_llm_answer(q, text, citations, mode, report_ids)
+                if answer is None:
+                    self.events["llm_retry"] += 1
+                    bad = [n.text for n in verify_numbers(text, citations, q.original) if not n.verified]
+                    retry = messages + [("ai", text), ("human", load_prompt(
+                        "retry_user", answer=text, bad_numbers="、".join(bad), passages=passages_text,
+                        question=q.original))]
+                    text = invoke_with_timeout(model, retry, self.settings.llm_timeout_s)
+                    answer = self._checked_llm_answer(q, text, citations, mode, report_ids)
+            if answer is None:
+                self.events["llm_fallback_unverified"] += 1
+                yield self._finish(q, draft, EXTRACTIVE, report_ids, UNVERIFIED_NOTICE)
+                return
+            yield answer
+        except BusyError:
+            raise
+        except LLMUnavailable as exc:
+            self.events["llm_unavailable"] += 1
+            log.warning("llm unavailable, answering extractively: %s", exc)
+            yield self._finish(q, draft, EXTRACTIVE, report_ids, FALLBACK_NOTICE)
+
+    def _checked_llm_answer(self, q: Question, text: str, citations: list[Citation], mode: str,
+                            report_ids: list[str]) -> Answer | None:
+        text = text.strip()
+        if "没有找到相关信息" in text or not text:
+            return None  # the extractive step found evidence; a model that says otherwise is not trusted
+        numbers = verify_numbers(text, citations, q.original)
+        if not all(n.verified for n in numbers):
+            return None
+        cited = [c for c in citations if any(n.source == c.text for n in numbers)] or citations[:1]
+        return Answer(question=q.original, answer=text[:600], abstained=False, citations=cited, numbers=numbers,
+                      mode=mode, report=report_ids[0] if len(report_ids) == 1 else "")
+
+    def _chat_model(self, mode: str, build):
+        with self._model_lock:
+            if mode not in self.chat_models:
+                self.chat_models[mode] = build(self.settings, mode)
+            return self.chat_models[mode]
+
+
+def _operand_lookup(index, q: Question, dense, ranks):
+    """A sum/difference: the best figure for each operand, all of the kind the question asks for."""
+    from app.lookup import LookupResult
+
+    matches, asks = [], []
+    for operand in q.operands:
+        sub = replace(q, asks=(replace(q.asks[0], text=operand) if q.asks else None,), context="")
+        if sub.asks[0] is None:
+            from app.question import Ask
+
+            sub = replace(sub, asks=(Ask(operand),))
+        result = index.lookup(sub, dense, ranks)
+        asks.append(sub.asks[0])
+        matches.append(result.matches[0] if result.matches else ())
+    return LookupResult(tuple(asks), tuple(matches))
+
+
+def _clean_history(history: list[dict] | None) -> list[dict]:
+    out = []
+    for turn in history or []:
+        if isinstance(turn, dict) and turn.get("role") in ("user", "assistant"):
+            out.append({"role": turn["role"], "content": str(turn.get("content", ""))[:MAX_QUESTION_CHARS]})
+    return out[-10:]
+
+
+def build_assistant(settings: Settings) -> Assistant:
+    """Build the store and models from settings, and warm the derived indexes."""
+    from vectorstore.embeddings import build_embeddings
+    from vectorstore.store import ReportStore, StoreUnavailable, open_client
+
+    store = ReportStore(open_client(settings), build_embeddings(settings))
+    assistant = Assistant(settings, store)
+    try:
+        assistant.retriever.knowledge()
+    except StoreUnavailable as exc:
+        log.warning("store not reachable at start-up: %s", exc)
+    return assistant

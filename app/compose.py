@@ -1,0 +1,203 @@
+"""Pure: evidence (looked-up figures, best sentences) -> the answer a person reads, or a polite abstention.
+
+Extractive answers lead with the figure asked for and quote the clause that states it; list, reason
+and yes/no questions quote the report's own words. Whether to answer at all is decided here, from the
+evidence, never by a language model.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from app.answer import Citation
+from app.lookup import FigureMatch, LookupResult
+from app.question import DERIVED, FIGURE, LIST, REASON, Question
+from app.retrieve import Knowledge, Sentence
+from ingest.figures import Figure
+
+MAX_ANSWER_CHARS = 280
+FIGURE_CONFIDENCE = 0.2  # calibrated on the dev set's answerable vs unanswerable questions
+TEXT_CONFIDENCE = 0.42
+ABSTAIN_TEXT_ZH = "抱歉，报告中没有找到能回答这个问题的内容，我不能凭报告以外的知识作答。{scope}"
+ABSTAIN_TEXT_EN = ("Sorry, the report does not contain the answer to this question, and I only answer from the "
+                   "report. {scope}")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An answer before verification: text, citations and whether it abstains."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    abstained: bool
+    reason: str = ""  # why it abstained (for logs)
+
+
+def abstain(question: Question, knowledge: Knowledge, report_ids: Sequence[str], reason: str) -> Draft:
+    """The fixed, polite reply naming what the report does cover."""
+    titles = [knowledge.reports[r].title for r in report_ids if r in knowledge.reports]
+    sections = _top_sections(knowledge, report_ids)
+    if question.language == "en":
+        scope = f"It covers: {'; '.join(titles)}" + (f" ({'、'.join(sections)})." if sections else ".")
+        return Draft(ABSTAIN_TEXT_EN.format(scope=scope), (), True, reason)
+    scope = f"本报告（{'、'.join(titles)}）涵盖：{'、'.join(sections)}。" if titles else ""
+    return Draft(ABSTAIN_TEXT_ZH.format(scope=scope), (), True, reason)
+
+
+def _top_sections(knowledge: Knowledge, report_ids: Sequence[str]) -> list[str]:
+    seen: list[str] = []
+    for c in knowledge.chunks:
+        if c.report in report_ids and c.section:
+            top = re.sub(r"^[一二三四五六七八九十]+、", "", c.section.split(" > ")[0])
+            if top not in seen:
+                seen.append(top)
+    return seen[:6]
+
+
+def compose_extractive(question: Question, lookup: LookupResult | None, knowledge: Knowledge,
+                       sentences: Sequence[tuple[Sentence, float]], report_ids: Sequence[str]) -> Draft:
+    """Decide whether the report answers the question and, if so, say it in a sentence or two."""
+    unknown_years = [y for y in question.years if not _report_mentions_year(knowledge, report_ids, y)]
+    if unknown_years:
+        return abstain(question, knowledge, report_ids, f"the report does not cover {unknown_years[0]}")
+    if question.intent == DERIVED and lookup is not None:
+        return _derived(question, lookup, knowledge, report_ids)
+    if question.intent == FIGURE and lookup is not None:
+        if lookup.confidence >= FIGURE_CONFIDENCE:
+            return _figures(question, lookup.best)
+        return abstain(question, knowledge, report_ids, f"figure confidence {lookup.confidence:.2f}")
+    if question.intent == LIST:
+        listed = _list_answer(question, knowledge, report_ids)
+        if listed is not None:
+            return listed
+    if not sentences or sentences[0][1] < TEXT_CONFIDENCE:
+        score = sentences[0][1] if sentences else 0.0
+        return abstain(question, knowledge, report_ids, f"text confidence {score:.2f}")
+    best = sentences[0][0]
+    if question.intent == REASON:
+        reason = _reason_clause(best.text) or next(
+            (_reason_clause(s.text) for s, score in sentences[1:] if score > TEXT_CONFIDENCE and _reason_clause(s.text)),
+            None)
+        if reason:
+            return Draft(_fit(reason), (_cite(best),), False)
+    return Draft(_fit(_focused(best.text, question)), (_cite(best),), False)
+
+
+def _report_mentions_year(knowledge: Knowledge, report_ids: Sequence[str], year: int) -> bool:
+    if any(knowledge.reports[r].year == year for r in report_ids if r in knowledge.reports):
+        return True
+    pattern = f"{year}"
+    return any(pattern in c.text for c in knowledge.chunks if c.report in report_ids)
+
+
+def _figures(question: Question, best: Sequence[FigureMatch]) -> Draft:
+    figures = _unique([m.figure for m in best])
+    lead = "；".join(_display(f, question) for f in figures)
+    clauses = "；".join(f"“{c}”" for c in _unique([f.clause for f in figures]))
+    if question.language == "en":
+        text = f"{lead}. The report states: {clauses}"
+    else:
+        text = f"{lead}。报告原文：{clauses}。"
+    return Draft(_fit(text), tuple(_cite_figure(f) for f in figures), False)
+
+
+def _display(f: Figure, question: Question) -> str:
+    if question.language == "en":
+        return f"{f.text} {f.unit}".strip() if f.unit not in ("%",) else f"{f.text}%"
+    return f.display
+
+
+def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, report_ids: Sequence[str]) -> Draft:
+    operands = [m.figure for m in lookup.best]
+    if len(operands) < 2 or lookup.confidence < FIGURE_CONFIDENCE or len({f.unit for f in operands}) != 1:
+        return abstain(question, knowledge, report_ids, "operands not found")
+    values = [Decimal(f.value) for f in operands]
+    places = max(-min(v.as_tuple().exponent, 0) for v in values)
+    if question.operation == "difference":
+        result = values[0] - values[1]
+        expression = f"{operands[0].display} - {operands[1].display} = {result:.{places}f}{operands[0].unit}"
+    else:
+        result = sum(values, Decimal(0))
+        expression = " + ".join(f.display for f in operands) + f" = {result:.{places}f}{operands[0].unit}"
+    unit = operands[0].unit
+    text = (f"{result:.{places}f}{unit}（按报告数字计算：{expression}）。" if question.language == "zh"
+            else f"{result:.{places}f} {unit} (computed from the report: {expression}).")
+    return Draft(_fit(text), tuple(_cite_figure(f) for f in operands), False)
+
+
+def _list_answer(question: Question, knowledge: Knowledge, report_ids: Sequence[str]) -> Draft | None:
+    """'有哪些' questions: the items (一是…二是… or sub-headings) of the best-matching section."""
+    best_section, best_cov = None, 0.0
+    sections: dict[tuple[str, str], list] = {}
+    for c in knowledge.chunks:
+        if c.report in report_ids:
+            sections.setdefault((c.report, c.section), []).append(c)
+    for (report, section), chunks in sections.items():
+        leaf = section.split(" > ")[-1] if section else ""
+        cov = knowledge.coverage(question.text, set().union(*(set(_grams(part)) for part in [leaf])))
+        if cov > best_cov:
+            best_section, best_cov = (report, section), cov
+    if best_section is None or best_cov < 0.5:
+        return None
+    report, section = best_section
+    text = "".join(c.text for c in sorted(sections[best_section], key=lambda c: c.start))
+    items = re.findall(r"([一二三四五六七八九十]+是)([^，。；：]+)", text)
+    children = sorted({c.section.split(" > ")[-1] for (r, s), cs in sections.items() for c in cs
+                       if r == report and s.startswith(section + " > ") and s.count(" > ") == section.count(" > ") + 1},
+                      key=lambda s: min(c.start for (r, sec), cs in sections.items() for c in cs if sec.endswith(s)))
+    if len(items) >= 2:
+        listed = "；".join(f"{a}{b}" for a, b in items)
+    elif len(children) >= 2:
+        listed = "；".join(children)
+    else:
+        return None
+    chunk = min(sections[best_section], key=lambda c: c.start)
+    lead = f"共{len(items) or len(children)}项：" if question.language == "zh" else ""
+    return Draft(_fit(f"{lead}{listed}。"), (Citation(chunk.text, section, report),), False)
+
+
+def _grams(text: str) -> set[str]:
+    from app.lookup import bigrams
+
+    return bigrams(text)
+
+
+def _reason_clause(sentence: str) -> str | None:
+    m = re.search(r"(?:主要原因是|主要是|原因是|由于|因为)([^；。]+)", sentence)
+    return f"主要原因是{m.group(1)}。" if m else None
+
+
+def _focused(sentence: str, question: Question) -> str:
+    """A long sentence is trimmed to the clauses that carry the question's words."""
+    if len(sentence) <= 120:
+        return sentence
+    from app.lookup import bigrams
+
+    query = {g for t in question.terms for g in bigrams(t)}
+    clauses = re.split(r"(?<=[，；])", sentence)
+    keep = [c for c in clauses if bigrams(c) & query] or clauses[:2]
+    return "".join(keep).rstrip("，；") + "。"
+
+
+def _fit(text: str) -> str:
+    return text if len(text) <= MAX_ANSWER_CHARS else text[: MAX_ANSWER_CHARS - 1] + "…"
+
+
+def _cite(s: Sentence) -> Citation:
+    return Citation(s.text, s.section, s.report)
+
+
+def _cite_figure(f: Figure) -> Citation:
+    return Citation(f.sentence, f.section, f.report, (f.text,))
+
+
+def _unique(items):
+    seen, out = set(), []
+    for x in items:
+        key = x if isinstance(x, str) else (x.report, x.start)
+        if key not in seen:
+            seen.add(key)
+            out.append(x)
+    return out

@@ -1,0 +1,136 @@
+"""CLI: python -m ingest [FILE ...] | --list | --remove ID | --figures ID [--csv PATH] | --if-needed."""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import sys
+from pathlib import Path
+
+from app.settings import BUILTIN_REPORTS_DIR, SettingsError, load_settings
+from ingest.load import SUPPORTED_SUFFIXES, ReportLoadError
+from ingest.pipeline import ingest_file
+
+FIGURE_COLUMNS = ("report", "text", "value", "unit", "kind", "qualifier", "phrase", "clause", "sentence", "section",
+                  "start", "end")
+
+
+def builtin_reports() -> list[Path]:
+    """The reports shipped with the product (data/reports)."""
+    return sorted(p for p in BUILTIN_REPORTS_DIR.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES)
+
+
+def open_store(settings):
+    """The configured store with the configured embedding model."""
+    from vectorstore.embeddings import build_embeddings
+    from vectorstore.store import ReportStore, open_client
+
+    return ReportStore(open_client(settings), build_embeddings(settings))
+
+
+def cli(argv: list[str] | None = None) -> int:
+    """Run the ingest CLI; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m ingest", description="Ingest performance self-evaluation reports.")
+    parser.add_argument("files", nargs="*", type=Path, help="report files (.txt UTF-8/GBK, .pdf, .docx); "
+                                                           "none: the built-in report(s)")
+    parser.add_argument("--id", dest="report_id", help="report id (default: from the file name); one file only")
+    parser.add_argument("--list", action="store_true", help="list the ingested reports")
+    parser.add_argument("--remove", metavar="ID", help="remove an ingested report")
+    parser.add_argument("--figures", metavar="ID", help="list the figures table of a report")
+    parser.add_argument("--csv", metavar="PATH", type=Path, help="with --figures: write CSV to PATH ('-' = stdout)")
+    parser.add_argument("--if-needed", action="store_true", help="ingest the built-in report(s) only if the store "
+                                                                "holds no report yet")
+    parser.add_argument("--json", action="store_true", help="print results as JSON")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = load_settings()
+        return _run(args, settings)
+    except (ReportLoadError, SettingsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # the store's and the models' own errors: one line, not a traceback
+        from vectorstore.store import StoreError
+        from vectorstore.embeddings import EmbeddingModelError
+
+        if isinstance(exc, (StoreError, EmbeddingModelError, OSError)):
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        raise
+
+
+def _run(args: argparse.Namespace, settings) -> int:
+    store = open_store(settings)
+    if args.list:
+        reports = store.reports()
+        if args.json:
+            print(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2))
+        elif not reports:
+            print("no reports ingested")
+        for r in reports if not args.json else []:
+            print(f"{r.id}\t{r.year or ''}\t{r.chunks} chunks\t{r.figures} figures\t{r.title}")
+        return 0
+    if args.remove:
+        store.remove_report(args.remove)
+        print(f"removed {args.remove}")
+        return 0
+    if args.figures:
+        return _print_figures(store, args.figures, args.csv)
+    files = args.files or builtin_reports()
+    if args.report_id and len(files) != 1:
+        print("error: --id names one report; give exactly one file", file=sys.stderr)
+        return 1
+    if args.if_needed and not args.files and store.reports():
+        print("store already holds reports; nothing to ingest (python -m ingest re-ingests)")
+        return 0
+    for path in files:
+        summary = ingest_file(path, store, args.report_id, settings.chunk_size, settings.chunk_overlap,
+                              progress=None if args.quiet else _progress_bar(path.name))
+        print(json.dumps({**summary.report.to_dict(), "changed": summary.changed,
+                          "duplicate_chars_removed": summary.duplicate_chars_removed,
+                          "seconds": round(summary.seconds, 2)}, ensure_ascii=False) if args.json else summary.line())
+    return 0
+
+
+def _print_figures(store, report_id: str, csv_path: Path | None) -> int:
+    figures = store.figures(report_id)
+    if csv_path is None:
+        for f in figures:
+            print(f"{f.display}\t{f.kind}\t{f.qualifier}\t{f.phrase}\t{f.section}")
+        return 0
+    out = sys.stdout if str(csv_path) == "-" else csv_path.open("w", encoding="utf-8-sig", newline="")
+    try:
+        writer = csv.writer(out)
+        writer.writerow(FIGURE_COLUMNS)
+        for f in figures:
+            writer.writerow([getattr(f, c) for c in FIGURE_COLUMNS])
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    if out is not sys.stdout:
+        print(f"wrote {len(figures)} figures to {csv_path}")
+    return 0
+
+
+def _progress_bar(name: str):
+    """A tqdm bar on stderr, fed by the store's (done, total) callback."""
+    from tqdm import tqdm
+
+    bar = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, desc=f"embedding {name}", unit="chunk", file=sys.stderr, leave=False)
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+    return update
+
+
+if __name__ == "__main__":
+    sys.exit(cli())

@@ -1,0 +1,98 @@
+"""Orchestration only: report file -> load -> clean -> outline -> chunk + figures -> store."""
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ingest.chunk import chunk_paragraphs
+from ingest.clean import CleanedText, clean_report_text
+from ingest.figures import Figure, extract_figures
+from ingest.load import load_report
+from ingest.outline import count_sections, outline_paragraphs, report_title
+from ingest.report import Chunk, Paragraph, ReportInfo
+
+PIPELINE_VERSION = "2"  # bump when cleaning/chunking/extraction changes, so re-ingest rebuilds
+
+
+@dataclass(frozen=True)
+class PreparedReport:
+    """Everything ingest derives from one report file, before it is stored."""
+
+    info: ReportInfo
+    cleaned: CleanedText
+    paragraphs: list[Paragraph]
+    chunks: list[Chunk]
+    figures: list[Figure]
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    """What one ingest did, for the closing summary."""
+
+    report: ReportInfo
+    duplicate_chars_removed: int
+    seconds: float
+    changed: bool  # False: the store already held this exact report, nothing was written
+
+    def line(self) -> str:
+        """One line for people."""
+        r = self.report
+        state = "ingested" if self.changed else "unchanged, nothing written"
+        return (f"{r.id}: {state} | {r.title} | year {r.year or '?'} | {r.chars} chars, {r.sections} sections, "
+                f"{r.chunks} chunks, {r.figures} figures, {self.duplicate_chars_removed} duplicate chars removed "
+                f"| {self.seconds:.1f} s")
+
+
+def report_id_for(path: Path) -> str:
+    """A stable id from the file name: ASCII slug of the stem, or a short hash for a non-ASCII name."""
+    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+    if len(re.sub(r"[^a-z]", "", slug)) >= 3:
+        return slug[:60].strip("-")
+    return "r-" + hashlib.sha1(path.stem.encode()).hexdigest()[:10]
+
+
+def report_year(title: str, text: str) -> int | None:
+    """The report's year: from its title, else the year its text names most often."""
+    m = re.search(r"(20\d\d|19\d\d)\s*年", title)
+    if m:
+        return int(m.group(1))
+    years = Counter(re.findall(r"(20\d\d)\s*年", text))
+    return int(years.most_common(1)[0][0]) if years else None
+
+
+def prepare_report(path: str | Path, report_id: str | None = None, chunk_size: int = 250,
+                   chunk_overlap: int = 60) -> PreparedReport:
+    """Load and derive everything from a report file (no store involved)."""
+    path = Path(path)
+    loaded = load_report(path)
+    cleaned = clean_report_text(loaded.text)
+    report_id = report_id or report_id_for(path)
+    paragraphs = outline_paragraphs(cleaned.text)
+    chunks = chunk_paragraphs(paragraphs, cleaned.text, report_id, chunk_size, chunk_overlap)
+    figures = extract_figures(paragraphs, report_id)
+    title = report_title(paragraphs) or path.stem
+    content_hash = hashlib.sha256(
+        f"{PIPELINE_VERSION}|{chunk_size}|{chunk_overlap}|{title}|{cleaned.text}".encode()).hexdigest()[:32]
+    info = ReportInfo(
+        id=report_id, title=title, year=report_year(title, cleaned.text), source=path.name,
+        chars=len(cleaned.text), sections=count_sections(paragraphs), chunks=len(chunks), figures=len(figures),
+        content_hash=content_hash,
+    )
+    return PreparedReport(info, cleaned, paragraphs, chunks, figures)
+
+
+def ingest_file(path: str | Path, store, report_id: str | None = None, chunk_size: int = 250,
+                chunk_overlap: int = 60, progress: Callable[[int, int], None] | None = None) -> IngestSummary:
+    """Ingest one report file into the store, atomically replacing an earlier version of the same report."""
+    started = time.perf_counter()
+    prepared = prepare_report(path, report_id, chunk_size, chunk_overlap)
+    info = replace(prepared.info, ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    changed = store.replace_report(info, prepared.chunks, prepared.figures, progress=progress)
+    stored = store.get_report(info.id)
+    return IngestSummary(stored, prepared.cleaned.duplicate_chars_removed, time.perf_counter() - started, changed)

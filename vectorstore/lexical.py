@@ -1,0 +1,47 @@
+"""BM25 over jieba tokens, derived from the chunks the store holds (rebuilt when the store changes)."""
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+
+from ingest.report import Chunk
+
+_TOKEN = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z]+|\d+(?:\.\d+)?")
+_STOP = frozenset("的 了 和 与 及 是 在 为 有 对 等 将 把 被 之 其 中 多少 什么 哪些 吗 呢 请问".split())
+
+
+def tokenize(text: str) -> list[str]:
+    """jieba words (search mode, so 残疾人联合会 also yields 残疾人), Latin words lower-cased, numbers."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tokens: list[str] = []
+    for piece in _TOKEN.findall(text):
+        if piece[0].isascii():
+            tokens.append(piece.lower())
+        else:
+            tokens.extend(t for t in jieba.cut_for_search(piece) if t.strip() and t not in _STOP)
+    return tokens
+
+
+class LexicalIndex:
+    """BM25 (Okapi) over chunk text with its heading path."""
+
+    def __init__(self, chunks: Sequence[Chunk]):
+        from rank_bm25 import BM25Okapi
+
+        self.chunks = list(chunks)
+        corpus = [tokenize(c.embedding_text) for c in self.chunks]
+        self._bm25 = BM25Okapi(corpus) if corpus else None
+
+    def search(self, query: str, k: int, report_ids: Sequence[str] | None = None) -> list[tuple[Chunk, float]]:
+        """The k best chunks for `query`, best first, with their BM25 scores (0 scores dropped)."""
+        if self._bm25 is None:
+            return []
+        scores = self._bm25.get_scores(tokenize(query))
+        ranked = sorted(range(len(self.chunks)), key=lambda i: -scores[i])
+        wanted = set(report_ids) if report_ids else None
+        out = [(self.chunks[i], float(scores[i])) for i in ranked
+               if scores[i] > 0 and (wanted is None or self.chunks[i].report in wanted)]
+        return out[:k]
