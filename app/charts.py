@@ -73,23 +73,24 @@ def _line_name(figure: Figure) -> str:
 
 def budget_lines(figures: Iterable[Figure]) -> list[BudgetLine]:
     """Pair each 年初预算 money figure with the next 决算 money figure of the same sentence (duplicates dropped)."""
-    ordered = sorted((f for f in figures if f.kind == MONEY), key=lambda f: (f.report, f.start))
+    by_sentence: dict[tuple[str, str], list[Figure]] = {}
+    for fig in sorted((f for f in figures if f.kind == MONEY), key=lambda f: (f.report, f.start)):
+        by_sentence.setdefault((fig.report, fig.sentence), []).append(fig)
     lines: list[BudgetLine] = []
     seen: set[tuple[str, str, str]] = set()
-    for i, fig in enumerate(ordered):
-        if not _mentions(fig, BUDGET) or _mentions(fig, FINAL) or _mentions(fig, "差异"):
-            continue
-        for later in ordered[i + 1:]:
-            if later.report != fig.report or later.sentence != fig.sentence:
-                break
-            if _mentions(later, BUDGET):
-                break  # the next line starts before this one found its final account
-            if _mentions(later, FINAL) and not _mentions(later, "差异"):
-                key = (_line_name(fig), fig.value, later.value)
-                if key not in seen:
-                    seen.add(key)
-                    lines.append(BudgetLine(name=key[0], budget=fig, final=later))
-                break
+    for sentence_figures in by_sentence.values():
+        for i, fig in enumerate(sentence_figures):
+            if not _mentions(fig, BUDGET) or _mentions(fig, FINAL) or _mentions(fig, "差异"):
+                continue
+            for later in sentence_figures[i + 1:]:
+                if _mentions(later, BUDGET):
+                    break  # the next line starts before this one found its final account
+                if _mentions(later, FINAL) and not _mentions(later, "差异"):
+                    key = (_line_name(fig), fig.value, later.value)
+                    if key not in seen:
+                        seen.add(key)
+                        lines.append(BudgetLine(name=key[0], budget=fig, final=later))
+                    break
     return lines
 
 

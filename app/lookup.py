@@ -12,12 +12,13 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from app.question import Ask, Question
 from ingest.figures import CHANGE, PART, TARGET, Figure
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
-CLAUSE_WEIGHT, PHRASE_WEIGHT, SENTENCE_WEIGHT, SECTION_WEIGHT = 1.0, 0.9, 0.6, 0.35
+CLAUSE_WEIGHT, PHRASE_WEIGHT, SENTENCE_WEIGHT, SECTION_WEIGHT, ABBREVIATION_WEIGHT = 1.0, 0.9, 0.6, 0.35, 0.45
 
 
 def bigrams(text: str) -> set[str]:
@@ -86,7 +87,7 @@ class FigureIndex:
         0..1 relevance of the retrieved passage holding it (both optional).
         """
         asks = question.asks or (Ask(question.text),)
-        whole = _weighted_grams(question.text, 0.5)
+        whole = _weighted_grams(question.match_text or question.text, 0.5)
         context = _weighted_grams(question.context, 0.35) if question.context else {}
         results: list[tuple[FigureMatch, ...]] = []
         for ask in asks:
@@ -110,12 +111,12 @@ class FigureIndex:
             for g, w in query.items():
                 field = (CLAUSE_WEIGHT if g in self._clause[i] else PHRASE_WEIGHT if g in self._phrase[i]
                          else SENTENCE_WEIGHT if g in self._sentence[i] else SECTION_WEIGHT if g in self._section[i]
-                         else 0.0)
+                         else ABBREVIATION_WEIGHT if len(g) == 2 and _gapped(g).search(f.sentence) else 0.0)
                 got += w * self.idf(g) * field
             lexical = got / total
         d = dense.get(f.id, 0.0)
         p = passage_rank.get(f.id, 0.0)
-        if question.language == "en" or not query:
+        if not query:
             score = 0.55 * d + 0.45 * p
         else:
             score = 0.7 * lexical + 0.15 * d + 0.15 * p
@@ -131,6 +132,12 @@ class FigureIndex:
         score *= _qualifier_factor(ask, f)
         score *= _year_factor(question, f)
         return FigureMatch(f, round(score, 4), round(lexical, 4), round(d, 4), kind_ok)
+
+
+@lru_cache(maxsize=4096)
+def _gapped(gram: str) -> re.Pattern[str]:
+    """'运会' also matches '运动会': abbreviations (残运会, 残联) keep their characters in order."""
+    return re.compile(re.escape(gram[0]) + r"[\u4e00-\u9fff]{1,3}" + re.escape(gram[1]))
 
 
 def _weighted_grams(text: str, weight: float) -> dict[str, float]:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 FIGURE = "figure"
 LIST = "list"
@@ -99,6 +101,7 @@ class Question:
     operation: str | None = None  # sum | difference, for derived questions
     operands: tuple[str, ...] = ()  # the things a derived question combines
     context: str = ""  # the earlier question a follow-up continues
+    match_text: str = ""  # what lexical matching uses: the text, or an English question's words in the report's terms
     flags: dict = field(default_factory=dict, compare=False)
 
 
@@ -133,10 +136,40 @@ def analyze(question: str, history: list[dict] | None = None) -> Question:
         intent = _intent(context, is_english(context))[0]  # "其中精神类的呢？" asks what the last question asked
     asks = _asks(text, english, context)
     years = tuple(int(m.group(0)[:4]) for m in _YEAR.finditer(text))
-    terms = content_terms(text)
+    match_text = text
+    if english:
+        match_text = " ".join(translate_terms(text))
+        asks = [Ask(match_text, a.kind, a.unit, a.change, a.target) for a in asks]
+        operands = tuple(" ".join(translate_terms(o)) for o in operands)
+    terms = content_terms(match_text)
     return Question(text=text, original=question, language="en" if english else "zh", intent=intent,
                     asks=tuple(asks), years=years, terms=terms, operation=operation, operands=operands,
-                    context=context)
+                    context=context, match_text=match_text)
+
+
+GLOSSARY_PATH = Path(__file__).resolve().parent.parent / "data" / "glossary" / "en-zh.tsv"
+
+
+@lru_cache(maxsize=1)
+def _glossary() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
+    entries = []
+    for line in GLOSSARY_PATH.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#") or "\t" not in line:
+            continue
+        english, chinese = line.split("\t", 1)
+        entries.append((re.compile(rf"\b(?:{english.strip()})\b", re.I), tuple(chinese.split())))
+    return tuple(entries)
+
+
+def translate_terms(text: str) -> list[str]:
+    """An English question's key words in the report's own Chinese terms (data/glossary/en-zh.tsv)."""
+    found: list[tuple[int, str]] = []
+    remaining = text
+    for pattern, chinese in _glossary():
+        for m in pattern.finditer(remaining):
+            found.extend((m.start(), c) for c in chinese)
+        remaining = pattern.sub(lambda m: " " * len(m.group(0)), remaining)
+    return [c for _, c in sorted(found, key=lambda x: x[0])]
 
 
 def content_terms(text: str) -> tuple[str, ...]:

@@ -84,7 +84,7 @@ class Knowledge:
         boost = {p.chunk.id: 1.0 / (i + 1) for i, p in enumerate(passages)}
         chunk_of = _chunk_lookup(self.chunks)
         scored = []
-        text = question.text + ("，" + question.context if question.context else "")
+        text = (question.match_text or question.text) + ("，" + question.context if question.context else "")
         for s in self.sentences:
             if s.report not in report_ids:
                 continue
@@ -149,7 +149,7 @@ class Retriever:
     def search(self, knowledge: Knowledge, question: Question, vector: Sequence[float],
                report_ids: Sequence[str]) -> list[Passage]:
         """Fuse the dense and the BM25 rankings (reciprocal rank) into one list of passages."""
-        query = question.text + (" " + question.context if question.context else "")
+        query = question.text + " " + question.match_text + (" " + question.context if question.context else "")
         dense = self.store.search_chunks_by_vector(vector, 2 * self.k, list(report_ids))
         lexical = knowledge.lexical.search(query, 2 * self.k, report_ids)
         fused: dict[str, list] = {}

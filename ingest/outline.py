@@ -28,8 +28,11 @@ def heading_level(line: str) -> int:
 
 def split_heading(paragraph: str) -> tuple[str, str] | None:
     """Split "1．主要职能。广州市…" into ("1．主要职能", "广州市…"); None when the paragraph is not a heading."""
-    if not heading_level(paragraph):
+    level = heading_level(paragraph)
+    if not level:
         return None
+    if level == 5 and len(paragraph) > MAX_HEADING_CHARS:
+        return None  # "一是…，拟投入…：…" running on is an enumeration inside the text, not a heading
     end = _TITLE_END.search(paragraph)
     title_end = end.start() if end else len(paragraph)
     if title_end > MAX_HEADING_CHARS:
