@@ -67,8 +67,9 @@ def escape_text(text: str) -> str:
     """Text shown as text: HTML escaped and Markdown neutralised (no tags, no links, no emphasis)."""
     escaped = html.escape(text, quote=False)
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", escaped)
-    # a line starting "1." or "-" or ">" would become a list or quote
-    return re.sub(r"(?m)^(\s*)(\d+)\.", r"\1\2\\.", escaped).replace("\n>", "\n\\>").replace("\n-", "\n\\-")
+    # a line starting "1." or "-" or "=" would become a list, a rule or a heading
+    escaped = re.sub(r"(?m)^(\s*)(\d+)\.", r"\1\2\\.", escaped)
+    return re.sub(r"(?m)^(\s*)([-=])", r"\1\\\2", escaped)
 
 
 def highlight(sentence: str, figures: tuple[str, ...] | list[str]) -> str:
@@ -257,7 +258,9 @@ def build_ui(get_assistant: Callable[[], Assistant], settings: Settings,
             lines = budget_lines(get_assistant().figures(report or None, ""))
         except Exception:  # the figures table above already says why
             lines = []
-        return (pd.DataFrame(budget_chart_rows(lines), columns=CHART_COLUMNS),
+        bars = pd.DataFrame(budget_chart_rows(lines), columns=CHART_COLUMNS)
+        # keep the report's order (budget beside its final account) rather than Vega's alphabetical one
+        return (gr.BarPlot(value=bars, sort=list(bars["项目"]) or None),
                 pd.DataFrame(budget_source_rows(lines), columns=CHART_SOURCE_COLUMNS))
 
     def on_load(query: str):
@@ -294,12 +297,14 @@ def build_ui(get_assistant: Callable[[], Assistant], settings: Settings,
                                                  elem_id="figure-csv")
                 found = gr.Markdown(elem_id="figure-count")
                 table = gr.Dataframe(headers=FIGURE_COLUMNS, interactive=False, wrap=True, max_height=480,
-                                     elem_id="figure-table", label="数字表")
+                                     elem_id="figure-table", label="数字表",
+                                     column_widths=["9%", "6%", "6%", "6%", "15%", "34%", "16%", "8%"])
                 gr.Markdown("### 年初预算与决算对比（万元）\n图中每根柱子都来自下表中的一个数字，下表给出它在报告中的原文。")
-                chart = gr.BarPlot(x="项目", y="金额（万元）", color="口径", x_label_angle=-20, height=360,
+                chart = gr.BarPlot(x="项目", y="金额（万元）", color="口径", x_label_angle=-20, height=420,
                                    label="年初预算与决算", elem_id="budget-chart", sort=None)
                 chart_sources = gr.Dataframe(headers=CHART_SOURCE_COLUMNS, interactive=False, wrap=True,
-                                             elem_id="budget-chart-sources", label="图中数字的出处")
+                                             elem_id="budget-chart-sources", label="图中数字的出处",
+                                             column_widths=["16%", "8%", "10%", "36%", "30%"])
 
         chat_outputs = [box, chatbot, turns]
         box.submit(ask, [box, turns, report], chat_outputs)
