@@ -60,7 +60,8 @@ def normalize_characters(text: str) -> str:
 
     Chinese punctuation (，。（）：) is kept: headings and sentences are recognised by it.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = re.sub(r"\n*\f\n*", "\n", text)  # a page break joins the pages; it never ends a paragraph by itself
     text = text.replace("\ufeff", "").replace("\u200b", "").replace("\u00a0", " ").replace("\u3000", " ")
     # '．' between digits is a decimal point; after a heading number ("1．主要职能") it stays.
     text = re.sub(r"(?<=[0-9０-９])．(?=[0-9０-９])", ".", text)
