@@ -173,6 +173,8 @@ class AskRequest(BaseModel):
 
 
 class CitationOut(BaseModel):
+    """A report sentence the answer rests on; `highlights` are the figures to mark in it."""
+
     text: str
     section: str
     report: str
@@ -180,6 +182,8 @@ class CitationOut(BaseModel):
 
 
 class NumberOut(BaseModel):
+    """A number of the answer and whether it was verified against the cited sentence (`source`)."""
+
     text: str
     verified: bool
     figure: str = ""
@@ -203,6 +207,8 @@ class AnswerRecord(BaseModel):
 
 
 class ErrorOut(BaseModel):
+    """Every error: one line a person can read."""
+
     error: str
 
 

@@ -136,10 +136,10 @@ def _list_answer(question: Question, knowledge: Knowledge, report_ids: Sequence[
             sections.setdefault((c.report, c.section), []).append(c)
     for (report, section), chunks in sections.items():
         leaf = section.split(" > ")[-1] if section else ""
-        cov = knowledge.coverage(question.text, set().union(*(set(_grams(part)) for part in [leaf])))
+        cov = knowledge.coverage(question.match_text or question.text, _grams(leaf))
         if cov > best_cov:
             best_section, best_cov = (report, section), cov
-    if best_section is None or best_cov < 0.5:
+    if best_section is None or best_cov < 0.45:
         return None
     report, section = best_section
     text = "".join(c.text for c in sorted(sections[best_section], key=lambda c: c.start))
@@ -154,8 +154,7 @@ def _list_answer(question: Question, knowledge: Knowledge, report_ids: Sequence[
     else:
         return None
     chunk = min(sections[best_section], key=lambda c: c.start)
-    lead = f"共{len(items) or len(children)}项：" if question.language == "zh" else ""
-    return Draft(_fit(f"{lead}{listed}。"), (Citation(chunk.text, section, report),), False)
+    return Draft(_fit(f"{listed}。"), (Citation(chunk.text, section, report),), False)
 
 
 def _grams(text: str) -> set[str]:

@@ -245,7 +245,7 @@ def _build_local(settings: Settings) -> BaseChatModel:
             rope_freq_base=0,
             rope_freq_scale=0,
             verbose=False,
-            streaming=False,
+            # Not streaming=False: LangChain then turns .stream() into a single chunk at the end.
             # llama.cpp reads the prompt with every core unless told otherwise; LLM_THREADS caps both phases.
             model_kwargs={"n_threads_batch": settings.llm_threads},
         )

@@ -66,7 +66,7 @@ class FigureIndex:
     def __init__(self, figures: Iterable[Figure]):
         self.figures: list[Figure] = list(figures)
         self._clause = [bigrams(f.clause) for f in self.figures]
-        self._phrase = [bigrams(f.phrase) for f in self.figures]
+        self._phrase = [bigrams(f.phrase.split("·")[-1]) for f in self.figures]  # its own words, not the context
         self._sentence = [bigrams(f.sentence) for f in self.figures]
         self._section = [bigrams(f.section) for f in self.figures]
         sentences = {f.sentence for f in self.figures}
@@ -101,6 +101,17 @@ class FigureIndex:
             results = _prefer_one_sentence(results)
         return LookupResult(tuple(asks), tuple(results))
 
+    def _object_factor(self, i: int, ask: Ask) -> float:
+        """'多少工作人员': a figure whose sentence does not name what is counted is not its answer."""
+        grams = bigrams(ask.object)
+        if len(grams) < 2:
+            return 1.0
+        f = self.figures[i]
+        total = sum(self.idf(g) for g in grams)
+        found = sum(self.idf(g) for g in grams
+                    if g in self._clause[i] or g in self._sentence[i] or _gapped(g).search(f.sentence))
+        return 0.25 + 0.75 * (found / total)
+
     def _score(self, i: int, question: Question, ask: Ask, query: dict[str, float],
                dense: Mapping[str, float], passage_rank: Mapping[str, float]) -> FigureMatch:
         f = self.figures[i]
@@ -129,6 +140,7 @@ class FigureIndex:
             score *= 0.7
         if ask.kind is None and f.kind in ("age", "number", "years"):
             score *= 0.6
+        score *= self._object_factor(i, ask)
         score *= _qualifier_factor(ask, f)
         score *= _year_factor(question, f)
         return FigureMatch(f, round(score, 4), round(lexical, 4), round(d, 4), kind_ok)

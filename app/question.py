@@ -31,11 +31,11 @@ _UNIT_CUES_ZH: tuple[tuple[str, str, str], ...] = (
     (r"(?:多少|几)\s*人次|人次", "times", "人次"),
     (r"(?:多少|几)\s*次", "times", "次"),
     (r"(?:多少|几)\s*工时|工时", "hours", "工时"),
-    (r"(?:多少|几)\s*(?:名|位|个人|人)|人数|多少残疾|多少学生|多少学员|多少[^，。？]{0,8}人[？?]?$", "people", ""),
+    (r"(?:多少|几)\s*(?:名|位|个人|人)|人数|多少残疾|多少学生|多少学员|多少[^，。？]{0,8}(?:人|人员|员工|学生|学员)[？?]?$", "people", ""),
     (r"(?:多少|几)\s*个", "count", "个"),
     (r"(?:多少|几)\s*分|评分|得分", "score", "分"),
 )
-_PERCENT_ZH = re.compile(r"比例|占比|百分之几|百分比|百分点|%|率(?:是|为|达到|有)?(?:多少|几)")
+_PERCENT_ZH = re.compile(r"比例|占比|百分之几|百分比|百分点|%|率.{0,6}(?:多少|几)")
 _MONEY_ZH = re.compile(r"多少钱|金额|资金|经费|万元|元|预算|决算|收入|支出|拨款|补助|补贴|费|投入|救助")
 _CHANGE_ZH = re.compile(r"减少|增加|下降|上升|增长|降低|变化|比上年|同比|较上年|多了|少了|降了|涨了|增幅|降幅")
 _TARGET_ZH = re.compile(r"目标|计划|拟|预计|打算")
@@ -70,7 +70,7 @@ _DIFF_EN = re.compile(r"difference between|how much (?:more|less)", re.I)
 _FOLLOW_UP_ZH = re.compile(r"^(?:那|那么|其中|另外|还有|再|以及|和|与)|呢[？?]?$|^(?:what|how) about\b", re.I)
 _STOP_ZH = re.compile(
     r"请问|请|一下|告诉我|帮我|查一下|想知道|是多少|有多少|为多少|多少|几[个名位人户家枚本期次场条项所]?|"
-    r"的|了|吗|呢|啊|什么|哪些|哪个|有没有|是否|是不是|总共|一共|本年度|今年|去年|这个|那个|那么|呀|吧|"
+    r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|是否|是不是|总共|一共|本年度|今年|去年|这个|那个|那么|呀|吧|"
     r"怎么|怎样|如何|为什么|为何|分别|都|其中|报告里|报告中|[？?，,。！!、：:；;\s]"
 )
 _YEAR = re.compile(r"(19|20)\d\d(?=\s*年)|\b(?:19|20)\d\d\b")
@@ -85,6 +85,7 @@ class Ask:
     unit: str | None = None  # an explicit measure word: 枚, 户, 次 ...
     change: bool = False
     target: bool = False
+    object: str = ""  # what is counted, named after the measure word: "多少工作人员" -> "工作人员"
 
 
 @dataclass(frozen=True)
@@ -229,14 +230,14 @@ def _asks(text: str, english: bool, context: str) -> list[Ask]:
         if context:
             # the follow-up names the new subject; the measure comes from the earlier question if it has none
             own = _ask_zh(text)
-            asks = [Ask(text, own.kind or asks[0].kind, own.unit or asks[0].unit, own.change, own.target)]
+            asks = [Ask(text, own.kind or asks[0].kind, own.unit or asks[0].unit, own.change, own.target, own.object)]
         return _split_each(text, asks[0])
     result = []
     previous = ""
     for piece in asking:
         ask = _ask_zh(piece)
         result.append(Ask(piece, ask.kind, ask.unit, ask.change or (bool(_CHANGE_ZH.search(previous)) and
-                                                                     ask.kind == "percent"), ask.target))
+                                                                     ask.kind == "percent"), ask.target, ask.object))
         previous = piece
     return result
 
@@ -246,10 +247,16 @@ def _split_each(text: str, ask: Ask) -> list[Ask]:
     m = _EACH_ZH.search(text)
     if not m:
         return [ask]
-    items = [p for p in re.split(r"、|和|与|及", text[:m.start()]) if p.strip()]
+    head = text[:m.start()]
+    if "、" in head:
+        items = [p for p in head.split("、") if p.strip()]
+    else:
+        cut = max(head.rfind(w) for w in ("和", "与", "及"))
+        items = [head[:cut], head[cut + 1:]] if cut > 0 else []
+        items = [p for p in items if p.strip()]
     if len(items) < 2:
         return [ask]
-    return [Ask(item, ask.kind, ask.unit, ask.change, ask.target) for item in items]
+    return [Ask(item, ask.kind, ask.unit, ask.change, ask.target, item) for item in items]
 
 
 def _ask_zh(text: str) -> Ask:
@@ -258,11 +265,17 @@ def _ask_zh(text: str) -> Ask:
         if re.search(pattern, text):
             kind, unit = k, (u or None)
             break
+    if unit == "个" and re.search(r"人|学生|学员|者", text):
+        kind, unit = "people", None  # "在托的人里60岁以上的有几个": colloquial 几个 counts people
     if kind is None and _PERCENT_ZH.search(text):
         kind = "percent"
     if kind is None and _MONEY_ZH.search(text) and re.search(r"多少|几|是多少|金额", text):
         kind = "money"
-    return Ask(text, kind, unit, bool(_CHANGE_ZH.search(text)), bool(_TARGET_ZH.search(text)))
+    obj = ""
+    m = re.search(r"(?:多少|几)(?:名|位|个|户|家|枚|本|期|次|场|条|项|所|人次)?(.*)$", text)
+    if m:
+        obj = re.sub(r"[呢吗了的？?。，,！!\s]|^(?:是|有|为)", "", m.group(1))
+    return Ask(text, kind, unit, bool(_CHANGE_ZH.search(text)), bool(_TARGET_ZH.search(text)), obj)
 
 
 def _ask_en(text: str) -> Ask:

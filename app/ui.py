@@ -55,6 +55,7 @@ footer { display: none !important; }
 
 # Markdown characters that would turn report or user text into formatting (or links): escaped with a backslash.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~$])")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def ui_theme() -> gr.themes.Base:
@@ -97,10 +98,12 @@ def format_answer(answer: Answer, report_titles: dict[str, str] | None = None) -
     if answer.abstained:
         return "\n\n".join(parts)
     if answer.numbers:
-        checks = []
+        checks: dict[str, str] = {}
         for n in answer.numbers:
-            mark = VERIFIED if n.verified else UNVERIFIED + (f"（{escape_text(n.reason)}）" if n.reason else "")
-            checks.append(f"{escape_text(n.text)} {mark}")
+            mark = VERIFIED if n.verified else UNVERIFIED
+            if not n.verified and _CJK.search(n.reason):  # a reason a Chinese reader can use
+                mark += f"（{escape_text(n.reason)}）"
+            checks.setdefault(f"{escape_text(n.text)} {mark}", "")
         parts.append("**数字核验**：" + "；".join(checks))
     if answer.citations:
         lines = ["**来源**"]

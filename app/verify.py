@@ -51,6 +51,10 @@ def verify_numbers(answer: str, citations: Iterable[Citation], question: str = "
         if match:
             checks[i] = NumberCheck(_written(answer, t), True, match[1].text + match[1].unit, match[0])
     _verify_computations(answer, tokens, checks)
+    computed = {tokens[i].value: c for i, c in enumerate(checks) if c and c.source.startswith("computed:")}
+    for i, t in enumerate(tokens):  # "2694.16万元（计算：a + b = 2694.16万元）": the lead repeats a shown result
+        if checks[i] is None and t.value in computed:
+            checks[i] = NumberCheck(_written(answer, t), True, "", computed[t.value].source)
     return [c or NumberCheck(_written(answer, t), False, reason="not stated in the cited sentences")
             for c, t in zip(checks, tokens)]
 
