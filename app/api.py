@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.answer import Answer
-from app.errors import AssistantError, BusyError, KnowledgeBaseUnavailable
+from app.errors import AssistantError, KnowledgeBaseUnavailable
 from app.settings import ANSWER_MODES, PROJECT_ROOT, Settings
 
 if TYPE_CHECKING:

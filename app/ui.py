@@ -309,18 +309,21 @@ def build_ui(get_assistant: Callable[[], Assistant], settings: Settings,
                                              elem_id="budget-chart-sources", label="图中数字的出处",
                                              column_widths=["16%", "8%", "10%", "36%", "30%"])
 
+        # The UI's events are for the page only: programs use the token-guarded JSON API (/api/*) instead.
+        private = {"api_visibility": "private"}
         chat_outputs = [box, chatbot, turns]
-        box.submit(ask, [box, turns, report], chat_outputs)
-        send.click(ask, [box, turns, report], chat_outputs)
-        chatbot.example_select(ask_example, [turns, report], chat_outputs)
-        chatbot.like(on_like, [turns], None)
-        chatbot.clear(lambda: [], None, [turns])
-        report.input(lambda: ([], []), None, [chatbot, turns]).then(
-            show_figures, [query, report], [table, download, found]).then(show_chart, [report], [chart, chart_sources])
         figure_outputs = [table, download, found]
-        search.click(show_figures, [query, report], figure_outputs)
-        query.submit(show_figures, [query, report], figure_outputs)
-        figures_tab.select(show_figures, [query, report], figure_outputs).then(
-            show_chart, [report], [chart, chart_sources])
-        demo.load(on_load, [query], [report, table, download, found, chart, chart_sources])
+        box.submit(ask, [box, turns, report], chat_outputs, **private)
+        send.click(ask, [box, turns, report], chat_outputs, **private)
+        chatbot.example_select(ask_example, [turns, report], chat_outputs, **private)
+        chatbot.like(on_like, [turns], None, **private)
+        chatbot.clear(lambda: [], None, [turns], **private)
+        report.input(lambda: ([], []), None, [chatbot, turns], **private).then(
+            show_figures, [query, report], figure_outputs, **private).then(
+            show_chart, [report], [chart, chart_sources], **private)
+        search.click(show_figures, [query, report], figure_outputs, **private)
+        query.submit(show_figures, [query, report], figure_outputs, **private)
+        figures_tab.select(show_figures, [query, report], figure_outputs, **private).then(
+            show_chart, [report], [chart, chart_sources], **private)
+        demo.load(on_load, [query], [report, table, download, found, chart, chart_sources], **private)
     return demo

@@ -203,6 +203,8 @@ def test_ui_answers_at_the_root_and_can_be_framed(server):
     assert "frame-ancestors" not in r.headers.get("content-security-policy", "")
     config = client.get("/config").json()
     assert config["title"] == "政府报告问答助手"
+    # the page's own events are not an API: programs use the token-guarded /api/* routes
+    assert client.get("/gradio_api/info").json() == {"named_endpoints": {}, "unnamed_endpoints": {}}
 
 
 def test_api_token_guards_the_api_only(tmp_path):
