@@ -121,7 +121,8 @@ def test_replace_then_search_returns_the_right_chunk(ingested: ReportStore) -> N
     assert hits[0][0] == make_chunks()[1]  # every field comes back
     scores = [s for _, s in hits]
     assert scores == sorted(scores, reverse=True) and all(-1.0 <= s <= 1.0 for s in scores)
-    exact = ingested.search_chunks(TEXTS[2], 1)
+    # what is embedded is the chunk with its heading path, so that the heading takes part in matching
+    exact = ingested.search_chunks(make_chunks()[2].embedding_text, 1)
     assert exact[0][0].text == TEXTS[2] and exact[0][1] == pytest.approx(1.0, abs=1e-5)
     assert ingested.chunks(REPORT) == make_chunks()
 
