@@ -73,7 +73,11 @@ def normalize_characters(text: str) -> str:
 
 
 def _drop_page_noise(lines: list[str]) -> tuple[list[str], int]:
-    """Drop page numbers and headers/footers that repeat on many pages."""
+    """Drop page numbers and headers/footers that repeat on many pages.
+
+    The lines go without a trace: a blank left in their place would end, in single-spaced text, the
+    paragraph that runs on across the page break.
+    """
     counts = Counter(line for line in lines if line)
     repeated = {line for line, n in counts.items()
                 if n >= 3 and len(line) <= 40 and not line.endswith(tuple(_SENTENCE_END + "；;：:"))
@@ -82,7 +86,6 @@ def _drop_page_noise(lines: list[str]) -> tuple[list[str], int]:
     for line in lines:
         if line and (_PAGE_NUMBER.match(line) or line in repeated):
             removed += 1
-            kept.append("")
             continue
         kept.append(line)
     return kept, removed
@@ -188,7 +191,8 @@ def _collapse_repeated_passages(paragraphs: list[str]) -> tuple[list[str], int, 
             while k and not ends_paragraph[i + k - 1]:  # a passage is whole paragraphs
                 k -= 1
             best_len = max(best_len, k)
-        run_chars = sum(len(keys[i + k]) for k in range(best_len))
+        # what the copy holds, list markers included ("（1）"), whitespace not: the characters removed
+        run_chars = sum(len(re.sub(r"\s+", "", units[i + k][1])) for k in range(best_len))
         if best_len >= MIN_REPEATED_SENTENCES and run_chars >= MIN_REPEATED_CHARS:
             for k in range(best_len):
                 removed[i + k] = True
