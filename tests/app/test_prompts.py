@@ -1,0 +1,59 @@
+"""Prompt files load with their variables; a missing variable or an unknown prompt is a named error."""
+from __future__ import annotations
+
+import pytest
+
+from prompts import NO_ANSWER, PromptNotFound, PromptVariableMissing, load_prompt, prompt_names
+
+VARIABLES = {
+    "answer_system": {},
+    "answer_user": {"passages": "[1] 二、> 现有143名残疾人在托", "facts": "已核验数字：143名", "history": "",
+                    "question": "现有多少名残疾人在托？"},
+    "retry_user": {"answer": "现有423名。", "bad_numbers": "423名", "passages": "[1] 现有143名残疾人在托",
+                   "question": "现有多少名残疾人在托？"},
+}
+
+
+def test_every_prompt_file_is_covered() -> None:
+    assert prompt_names() == sorted(VARIABLES)
+
+
+@pytest.mark.parametrize("name", sorted(VARIABLES))
+def test_prompt_loads_and_fills_every_variable(name: str) -> None:
+    text = load_prompt(name, **VARIABLES[name])
+    assert text.strip()
+    assert "{" not in text and "}" not in text  # no placeholder left behind
+    for value in VARIABLES[name].values():
+        assert value in text
+
+
+def test_system_prompt_holds_the_fixed_abstention_sentence() -> None:
+    assert NO_ANSWER in load_prompt("answer_system")
+
+
+def test_retry_prompt_names_the_bad_numbers_and_the_question() -> None:
+    text = load_prompt("retry_user", **VARIABLES["retry_user"])
+    assert "423名" in text and "现有多少名残疾人在托？" in text
+    assert text.index("423名") < text.index("现有多少名残疾人在托？")  # the complaint comes before the question
+
+
+@pytest.mark.parametrize("missing", ["passages", "facts", "history", "question"])
+def test_missing_variable_is_named(missing: str) -> None:
+    values = {k: v for k, v in VARIABLES["answer_user"].items() if k != missing}
+    with pytest.raises(PromptVariableMissing) as info:
+        load_prompt("answer_user", **values)
+    assert info.value.variable == missing
+    assert info.value.prompt == "answer_user"
+    assert missing in str(info.value) and "answer_user" in str(info.value)
+    assert isinstance(info.value, KeyError)
+
+
+@pytest.mark.parametrize("name", ["no_such_prompt", "../app/settings", "answer_user.txt", ""])
+def test_unknown_prompt_is_named_error(name: str) -> None:
+    with pytest.raises(PromptNotFound):
+        load_prompt(name)
+
+
+def test_values_with_braces_are_inserted_verbatim() -> None:
+    values = dict(VARIABLES["answer_user"], question="{question} 是什么？{0}")
+    assert "{question} 是什么？{0}" in load_prompt("answer_user", **values)
