@@ -72,9 +72,11 @@ def _pack(spans: list[tuple[int, int]], size: int, overlap: int) -> list[tuple[i
         packed.append((spans[i][0], spans[j - 1][1]))
         if j >= len(spans):
             break
-        # step back over trailing sentences that fit in the overlap, but always move forward
+        # step back over trailing sentences that fit in the overlap, but always move forward: the next chunk
+        # must still hold the next new sentence, or it would be a mere tail of this one
         k = j
-        while k - 1 > i and spans[j - 1][1] - spans[k - 1][0] <= overlap:
+        while (k - 1 > i and spans[j - 1][1] - spans[k - 1][0] <= overlap
+               and spans[j][1] - spans[k - 1][0] <= size):
             k -= 1
         i = k
     return packed

@@ -17,7 +17,7 @@ from ingest.load import load_report
 from ingest.outline import count_sections, outline_paragraphs, report_title
 from ingest.report import Chunk, Paragraph, ReportInfo
 
-PIPELINE_VERSION = "3"  # bump when cleaning/chunking/extraction changes, so re-ingest rebuilds
+PIPELINE_VERSION = "4"  # bump when cleaning/chunking/extraction changes, so re-ingest rebuilds
 
 
 @dataclass(frozen=True)
