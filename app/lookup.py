@@ -108,8 +108,8 @@ class FigureIndex:
             return 1.0
         f = self.figures[i]
         total = sum(self.idf(g) for g in grams)
-        found = sum(self.idf(g) for g in grams
-                    if g in self._clause[i] or g in self._sentence[i] or _gapped(g).search(f.sentence))
+        found = sum(self.idf(g) for g in grams if g in self._clause[i] or g in self._sentence[i]
+                    or (len(g) == 2 and _gapped(g).search(f.sentence)))  # one-character runs have no gap
         return 0.25 + 0.75 * (found / total)
 
     def _score(self, i: int, question: Question, ask: Ask, query: dict[str, float],
