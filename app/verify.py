@@ -19,10 +19,12 @@ _EQUALS = re.compile(r"^\s*(?:万元|亿元|元|%|名|人|个|户|次)?\s*[=＝�
 
 
 def _same_value(answer: NumberToken, source: NumberToken) -> bool:
+    if answer.unit and source.unit and not _compatible(answer.unit, source.unit):
+        return False
     if answer.value == source.value:
-        return not answer.unit or not source.unit or _compatible(answer.unit, source.unit)
-    return answer.scaled == source.scaled and answer.scaled != answer.value or (
-        answer.scaled == source.scaled and source.scaled != source.value)
+        # "2700.38元" is not "2700.38万元": with both units given, the magnitudes must agree too
+        return not answer.unit or not source.unit or answer.scaled == source.scaled
+    return answer.scaled == source.scaled and (answer.scaled != answer.value or source.scaled != source.value)
 
 
 def _compatible(a: str, b: str) -> bool:
