@@ -45,7 +45,7 @@ _CN_NUMERAL = "零〇一二两三四五六七八九十百千万亿"
 _UNIT_ALT = "|".join(re.escape(u) for u in UNITS)
 _CN_MEASURE_ALT = "|".join(re.escape(u) for u in CN_MEASURES)
 _ARABIC = re.compile(
-    rf"(?<![\d.])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])\s*(?P<unit>{_UNIT_ALT})?"
+    rf"(?<![\d.])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d])(?:\s*(?P<unit>{_UNIT_ALT}))?"
 )
 _CHINESE = re.compile(rf"(?P<num>[{_CN_NUMERAL}]+)(?P<unit>{_CN_MEASURE_ALT})")
 _YEAR_AFTER = re.compile(r"^\s*年")
