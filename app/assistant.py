@@ -6,6 +6,7 @@ Settings by `build_assistant`. The UI, the API and the CLI only call `ask`, `str
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections import Counter
@@ -201,7 +202,8 @@ class Assistant:
     def _checked_llm_answer(self, q: Question, text: str, citations: list[Citation], mode: str,
                             report_ids: list[str]) -> Answer | None:
         text = text.strip()
-        if "没有找到相关信息" in text or not text:
+        if not text or re.search(r"没有找到相关信息|not (?:provided|mentioned|stated|found)|does not (?:contain|mention)|"
+                                 r"no information", text, re.I):
             return None  # the extractive step found evidence; a model that says otherwise is not trusted
         numbers = verify_numbers(text, citations, q.original)
         if not all(n.verified for n in numbers):
