@@ -1,0 +1,197 @@
+"""Extractive composition (pure): evidence from the built-in report -> a short answer that leads with the figure,
+quotes and cites its clause, or the fixed polite abstention. No store: Knowledge is built from ingest's output."""
+from __future__ import annotations
+
+import pytest
+
+from app.answer import Citation
+from app.compose import (ABSTAIN_TEXT_EN, ABSTAIN_TEXT_ZH, FIGURE_CONFIDENCE, MAX_ANSWER_CHARS, abstain,
+                         compose_extractive)
+from app.lookup import FigureMatch, LookupResult
+from app.question import DERIVED, FIGURE, analyze
+from app.retrieve import Knowledge
+from app.verify import verify_numbers
+
+ABSTAIN_ZH_PREFIX = ABSTAIN_TEXT_ZH.split("{scope}")[0]
+ABSTAIN_EN_PREFIX = ABSTAIN_TEXT_EN.split("{scope}")[0]
+
+
+@pytest.fixture(scope="module")
+def knowledge(builtin_prepared) -> Knowledge:
+    return Knowledge("test", [builtin_prepared.info], builtin_prepared.chunks, builtin_prepared.figures)
+
+
+@pytest.fixture(scope="module")
+def report_id(builtin_prepared) -> str:
+    return builtin_prepared.info.id
+
+
+def compose(knowledge: Knowledge, question: str, history: list[dict] | None = None):
+    """The extractive draft for a question, from lexical evidence only (no embeddings)."""
+    q = analyze(question, history)
+    ids = list(knowledge.reports)
+    lookup = knowledge.figure_index(ids).lookup(q) if q.intent in (FIGURE, DERIVED) else None
+    return compose_extractive(q, lookup, knowledge, knowledge.best_sentences(q, [], ids), ids)
+
+
+def assert_verified(draft, question: str) -> None:
+    checks = verify_numbers(draft.text, draft.citations, question)
+    assert all(c.verified for c in checks), [(c.text, c.reason) for c in checks if not c.verified]
+
+
+@pytest.mark.parametrize(("question", "lead", "clause"), [
+    ("托养的残疾人现在有多少？", "143名", "现有143名残疾人在托"),
+    ("首次评残资助了多少人？", "914人", "首次评残资助914人"),
+    ("公用经费是多少？", "31.33万元", "公用经费31.33万元"),
+    ("羽毛球锦标赛夺得几枚金牌？", "4枚", "夺得金牌4枚"),
+    ("精准康复覆盖率是多少？", "100%", "残疾人精准康复覆盖率达到100%"),
+    ("走访慰问了多少户失业残疾人？", "14户", "走访慰问家庭困难的失业残疾人14户"),
+])
+def test_a_figure_answer_leads_with_the_figure_and_quotes_its_clause(knowledge: Knowledge, report_id: str,
+                                                                      question: str, lead: str, clause: str) -> None:
+    draft = compose(knowledge, question)
+    assert not draft.abstained
+    assert draft.text.startswith(lead)
+    assert f"“{clause}”" in draft.text
+    assert len(draft.text) <= MAX_ANSWER_CHARS
+    [citation] = draft.citations
+    assert clause in citation.text
+    assert citation.report == report_id
+    assert citation.section.startswith("二、综合评价分析 > （三）主要工作成效") or "收支情况" in citation.section
+    assert lead.rstrip("名人万元枚%户") in citation.highlights
+    assert_verified(draft, question)
+
+
+def test_the_citation_names_the_heading_path_of_the_sentence(knowledge: Knowledge) -> None:
+    draft = compose(knowledge, "公用经费是多少？")
+    assert draft.citations[0].section == "一、基本情况 > （二）部门整体收支情况 > 4.财政拨款收入、支出分析"
+    care = compose(knowledge, "现在有多少名残疾人在托养机构？")
+    assert care.citations[0].section == ("二、综合评价分析 > （三）主要工作成效 > 三是聚焦精准高效，做好残疾人康复服务")
+
+
+def test_two_figures_asked_two_figures_answered_in_order(knowledge: Knowledge) -> None:
+    draft = compose(knowledge, "康复资助审批了多少次，资助金额是多少？")
+    assert draft.text.startswith("5292次；1673.04万元")
+    assert_verified(draft, "康复资助审批了多少次，资助金额是多少？")
+
+
+def test_an_english_question_gets_an_english_lead(knowledge: Knowledge) -> None:
+    draft = compose(knowledge, "How many residential care recipients were there?")
+    assert draft.text.startswith("143")
+    assert "The report states" in draft.text and "现有143名残疾人在托" in draft.text
+    assert_verified(draft, "")
+
+
+def test_a_follow_up_answers_about_the_earlier_subject(knowledge: Knowledge) -> None:
+    history = [{"role": "user", "content": "现在托养的残疾人有多少名？"}, {"role": "assistant", "content": "143名。"}]
+    draft = compose(knowledge, "其中精神类的呢？", history)
+    assert draft.text.startswith("51名")
+    assert "精神类51名" in draft.citations[0].text
+
+
+@pytest.mark.parametrize("question", [
+    "区残联主席是谁？",
+    "残联办公楼有多少平方米？",
+    "明年计划招聘多少名工作人员？",
+    "明天天气怎么样？",
+])
+def test_what_the_report_does_not_say_gets_the_fixed_polite_reply(knowledge: Knowledge, question: str) -> None:
+    draft = compose(knowledge, question)
+    assert draft.abstained
+    assert draft.citations == ()
+    assert draft.text.startswith(ABSTAIN_ZH_PREFIX)
+    # it names what the report does cover
+    assert "2023年度广州市荔湾区残疾人联合会部门整体支出绩效自评报告" in draft.text
+    assert "基本情况" in draft.text and "综合评价分析" in draft.text
+    assert not any(ch.isdigit() for ch in draft.text.replace("2023", ""))
+
+
+def test_an_english_question_gets_the_english_polite_reply(knowledge: Knowledge) -> None:
+    draft = compose(knowledge, "What will the weather be like tomorrow?")
+    assert draft.abstained
+    assert draft.text.startswith(ABSTAIN_EN_PREFIX)
+
+
+@pytest.mark.parametrize("question", ["2019年本部门收入是多少？", "2025年的预算是多少？", "2021年在托有多少人？"])
+def test_a_year_the_report_does_not_cover_is_not_answered_with_another_years_figure(knowledge: Knowledge,
+                                                                                      question: str) -> None:
+    q = analyze(question)
+    assert knowledge.figure_index(list(knowledge.reports)).lookup(q).confidence >= FIGURE_CONFIDENCE  # tempting
+    draft = compose(knowledge, question)
+    assert draft.abstained and draft.text.startswith(ABSTAIN_ZH_PREFIX)
+
+
+def test_the_abstention_is_the_same_whatever_the_reason(knowledge: Knowledge, report_id: str) -> None:
+    q = analyze("区残联主席是谁？")
+    assert abstain(q, knowledge, [report_id], "a").text == abstain(q, knowledge, [report_id], "b").text
+
+
+def test_a_reason_question_quotes_the_reason(knowledge: Knowledge) -> None:
+    draft = compose(knowledge, "今年收入为什么减少了？")
+    assert not draft.abstained
+    assert draft.text.startswith("主要原因是")
+    assert "康园工疗站及社区专职委员经费" in draft.text
+    assert "2700.38万元" in draft.citations[0].text
+
+
+def test_a_yes_no_question_quotes_the_sentence_that_settles_it(knowledge: Knowledge) -> None:
+    draft = compose(knowledge, "今年有没有培训费支出？")
+    assert not draft.abstained
+    assert "无培训费支出" in draft.text
+    assert "培训费" in draft.citations[0].section
+    assert_verified(draft, "今年有没有培训费支出？")
+
+
+def test_a_list_question_lists_the_items(knowledge: Knowledge) -> None:
+    draft = compose(knowledge, "主要工作成效有哪些？")
+    assert not draft.abstained
+    for item in ("一是坚持政治引领", "三是聚焦精准高效", "六是强化党建引领"):
+        assert item in draft.text
+    assert draft.citations[0].section == "二、综合评价分析 > （三）主要工作成效"
+    assert len(draft.text) <= MAX_ANSWER_CHARS
+    assert_verified(draft, "主要工作成效有哪些？")
+
+
+def _match(figure) -> FigureMatch:
+    return FigureMatch(figure, 0.7, 0.7, 0.0, True)
+
+
+def _figure(knowledge: Knowledge, clause_part: str, value: str):
+    return next(f for f in knowledge.figures if clause_part in f.clause and f.value == value)
+
+
+@pytest.mark.parametrize(("question", "operands", "result"), [
+    ("一般公共预算和政府性基金预算财政拨款收入加起来是多少？",
+     [("一般公共预算财政拨款收入", "2655.58"), ("政府性基金预算财政拨款收入", "38.58")], "2694.16万元"),
+    ("人员经费和公用经费合计是多少？", [("人员经费", "755.32"), ("公用经费", "31.33")], "786.65万元"),
+    ("年终决算和年初预算相差多少？", [("年终决算", "2700.38"), ("年初预算数", "2317.52")], "382.86万元"),
+])
+def test_a_derived_figure_shows_its_computation_and_every_number_checks(knowledge: Knowledge, question: str,
+                                                                        operands: list[tuple[str, str]],
+                                                                        result: str) -> None:
+    q = analyze(question)
+    assert q.intent == DERIVED
+    figures = [_figure(knowledge, clause, value) for clause, value in operands]
+    lookup = LookupResult((q.asks[0],) * len(figures), tuple((_match(f),) for f in figures))
+    draft = compose_extractive(q, lookup, knowledge, [], list(knowledge.reports))
+    assert not draft.abstained
+    assert draft.text.startswith(result)
+    assert all(f.display in draft.text for f in figures)
+    assert_verified(draft, question)
+    assert {c.text for c in draft.citations} == {f.sentence for f in figures}
+
+
+def test_figures_of_different_units_are_not_added(knowledge: Knowledge) -> None:
+    q = analyze("人员经费和在托人数加起来是多少？")
+    figures = [_figure(knowledge, "人员经费", "755.32"), _figure(knowledge, "现有", "143")]
+    lookup = LookupResult((q.asks[0],) * 2, tuple((_match(f),) for f in figures))
+    assert compose_extractive(q, lookup, knowledge, [], list(knowledge.reports)).abstained
+
+
+def test_a_wrong_figure_in_a_draft_would_be_caught_by_verification(knowledge: Knowledge) -> None:
+    """The guard the compose tests lean on: a figure the cited sentence does not state is not verified."""
+    draft = compose(knowledge, "托养的残疾人现在有多少？")
+    checks = verify_numbers(draft.text.replace("143", "423"), draft.citations)
+    assert not all(c.verified for c in checks)
+    other = Citation("全年服务学员423人，服务人次62364人次。", "x", "r")
+    assert not any(c.verified for c in verify_numbers("143名", [other]))

@@ -1,0 +1,178 @@
+"""Question analysis (pure): what a question asks for, how many figures, which intent, follow-ups, English."""
+from __future__ import annotations
+
+import pytest
+
+from app.question import DERIVED, FIGURE, LIST, REASON, YESNO, analyze, content_terms, is_english, resolve_follow_up
+
+CARE = "现有多少名残疾人在托？"
+HISTORY = [{"role": "user", "content": CARE}, {"role": "assistant", "content": "现有143名残疾人在托。"}]
+
+
+@pytest.mark.parametrize(("question", "kind", "unit"), [
+    # people: 多少人 / 几个人 / 多少名 / 人数, colloquial and formal
+    ("托养中心现在住了多少人？", "people", None),
+    ("推荐就业了几个人？", "people", None),
+    ("为多少名就业残疾人提供养老保险参保缴费资助？", "people", None),
+    ("新增就业人数是多少？", "people", None),
+    # measure words decide the unit
+    ("残运会一共拿了几枚铜牌？", "count", "枚"),
+    ("羽毛球比赛拿了多少枚奖牌", "count", "枚"),
+    ("走访慰问了多少户失业残疾人？", "count", "户"),
+    ("盲人按摩机构有几户？", "count", "户"),
+    ("全区有多少家用人单位招聘残疾人？", "count", "家"),
+    ("新增了几本残疾人证？", "count", "本"),
+    ("一共办了几期培训班？", "count", "期"),
+    ("组织了多少场助残日活动？", "count", "场"),
+    ("康复资助审批了多少次？", "times", "次"),
+    ("精神病专科门诊服务了多少人次？", "times", "人次"),
+    ("社区精神康复服务完成了多少工时？", "hours", "工时"),
+    ("社会综合满意度评分目标是多少分？", "score", "分"),
+    # shares
+    ("政府性基金收入占总收入的比例是多少？", "percent", None),
+    ("本级占比多少？", "percent", None),
+    ("收入比上年下降了百分之几？", "percent", None),
+    # money
+    ("教育奖励补助一共多少钱？", "money", None),
+    ("公用经费是多少？", "money", None),
+    ("2022年一般公共预算财政拨款收入是多少？", "money", None),
+])
+def test_the_expected_kind_and_unit_of_a_figure(question: str, kind: str, unit: str | None) -> None:
+    q = analyze(question)
+    assert q.intent == FIGURE
+    assert len(q.asks) == 1
+    assert (q.asks[0].kind, q.asks[0].unit) == (kind, unit)
+
+
+@pytest.mark.parametrize(("question", "kinds"), [
+    ("康复资助审批了多少次，资助金额是多少？", [("times", "次"), ("money", None)]),
+    ("教育扶助生活补助经费共计多少？惠及多少名残疾学生？", [("money", None), ("people", None)]),
+    ("收入比上年减少了多少，下降了百分之几？", [("money", None), ("percent", None)]),
+])
+def test_two_asks_in_one_question(question: str, kinds: list[tuple[str, str | None]]) -> None:
+    q = analyze(question)
+    assert q.intent == FIGURE
+    assert [(a.kind, a.unit) for a in q.asks] == kinds
+    # each ask keeps its own words, so each can be looked up on its own
+    assert all(a.text and a.text in question for a in q.asks)
+    assert q.asks[0].text != q.asks[1].text
+
+
+def test_a_change_and_its_rate_are_both_asked_as_changes() -> None:
+    first, second = analyze("收入比上年减少了多少，下降了百分之几？").asks
+    assert first.change and second.change
+
+
+def test_items_asked_for_separately() -> None:
+    q = analyze("金牌、银牌、铜牌分别是多少枚？")
+    assert [a.text for a in q.asks] == ["金牌", "银牌", "铜牌"]
+    assert {(a.kind, a.unit) for a in q.asks} == {("count", "枚")}
+
+
+@pytest.mark.parametrize(("question", "intent"), [
+    ("今年主要成效有哪些？", LIST),
+    ("部门重点工作任务包括哪些？", LIST),
+    ("残联今年主要做了什么工作，列举一下", LIST),
+    ("为什么收入下降了？", REASON),
+    ("收入减少的原因是什么？", REASON),
+    ("支出怎么会减少这么多", REASON),
+    ("今年有培训费支出吗？", YESNO),
+    ("是否完成了街道残联换届？", YESNO),
+    ("有没有会议费支出", YESNO),
+    ("人员经费和公用经费加起来是多少？", DERIVED),
+    ("年初预算和年终决算相差多少？", DERIVED),
+    ("现有多少名残疾人在托？", FIGURE),
+    ("康复救助满意率达到多少？", FIGURE),
+    ("Why did the department's income fall?", REASON),
+    ("Did the department spend anything on meetings?", YESNO),
+    ("How many medals did the team win at the badminton championships?", FIGURE),
+    ("What were the personnel and public expenses combined?", DERIVED),
+])
+def test_intent(question: str, intent: str) -> None:
+    assert analyze(question).intent == intent
+
+
+@pytest.mark.parametrize(("question", "operation", "operands"), [
+    ("人员经费和公用经费加起来是多少？", "sum", ("人员经费", "公用经费")),
+    ("一般公共预算与政府性基金预算财政拨款收入合计是多少", "sum", ("一般公共预算", "政府性基金预算财政拨款收入")),
+    ("年初预算和年终决算相差多少？", "difference", ("年初预算", "年终决算")),
+])
+def test_derived_questions_name_what_they_combine(question: str, operation: str, operands: tuple[str, ...]) -> None:
+    q = analyze(question)
+    assert (q.intent, q.operation, q.operands) == (DERIVED, operation, operands)
+
+
+def test_a_follow_up_borrows_the_earlier_question() -> None:
+    q = analyze("其中精神类的呢？", HISTORY)
+    assert q.context == CARE
+    assert q.original == "其中精神类的呢？"
+    assert q.intent == FIGURE  # it asks what the earlier question asked: a number of people
+    assert q.asks[0].kind == "people"
+    assert "精神类" in q.terms
+
+
+@pytest.mark.parametrize("follow_up", ["那60岁以上的呢？", "智力类呢", "其中低保家庭的呢"])
+def test_elliptical_follow_ups_keep_the_earlier_measure(follow_up: str) -> None:
+    q = analyze(follow_up, HISTORY)
+    assert q.context == CARE
+    assert q.intent == FIGURE and q.asks[0].kind == "people"
+
+
+def test_a_full_question_after_history_is_not_a_follow_up() -> None:
+    q = analyze("康复资助审批了多少次？", HISTORY)
+    assert q.context == ""
+    assert q.asks[0].unit == "次"
+
+
+def test_without_history_nothing_is_borrowed() -> None:
+    assert analyze("其中精神类的呢？").context == ""
+    assert resolve_follow_up("其中精神类的呢？", []) == ("其中精神类的呢？", "")
+
+
+def test_the_latest_user_turn_is_borrowed() -> None:
+    history = [{"role": "user", "content": "收入是多少？"}, {"role": "assistant", "content": "2700.38万元"},
+               {"role": "user", "content": CARE}, {"role": "assistant", "content": "143名"}]
+    assert resolve_follow_up("那精神类的呢？", history) == ("那精神类的呢？", CARE)
+
+
+@pytest.mark.parametrize(("question", "english"), [
+    ("How many residential care recipients were there?", True),
+    ("what was the income in 2023", True),
+    ("现有多少名残疾人在托？", False),
+    ("2023年的income是多少？", False),
+    ("143", False),
+])
+def test_language(question: str, english: bool) -> None:
+    assert is_english(question) is english
+    assert analyze(question).language == ("en" if english else "zh")
+
+
+@pytest.mark.parametrize(("question", "kind", "report_words"), [
+    ("How many residential care recipients were there?", "people", {"在托"}),
+    ("What percentage of income came from the government fund budget?", "percent", {"政府性基金"}),
+    ("How much was spent on basic expenditure?", "money", {"基本支出"}),
+    ("How many medals did they win at the badminton championships?", "count", {"羽毛球"}),
+])
+def test_english_questions_are_matched_in_the_reports_words(question: str, kind: str, report_words: set[str]) -> None:
+    q = analyze(question)
+    assert q.language == "en" and q.intent == FIGURE
+    assert q.asks[0].kind == kind
+    assert report_words <= set(q.terms)
+
+
+def test_years_are_read_from_the_question() -> None:
+    assert analyze("2022年一般公共预算财政拨款收入是多少？").years == (2022,)
+    assert analyze("What was the income in 2023?").years == (2023,)
+    assert analyze("现有多少名残疾人在托？").years == ()
+
+
+def test_content_terms_drop_question_words_and_numbers() -> None:
+    terms = content_terms("请问一下，2023年在托的残疾人有多少名？")
+    assert "残疾人" in terms and any("在托" in t for t in terms)
+    assert not any(ch.isdigit() for t in terms for ch in t)
+    assert not {"请问", "一下", "多少", "的"} & set(terms)
+
+
+def test_surrounding_whitespace_is_not_part_of_the_question() -> None:
+    q = analyze("  现有多少名残疾人在托？ \n")
+    assert q.original == "现有多少名残疾人在托？"
