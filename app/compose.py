@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.answer import Citation
-from app.lookup import FigureMatch, LookupResult
+from app.lookup import FigureMatch, LookupResult, bigrams
 from app.question import DERIVED, FIGURE, LIST, REASON, Question
 from app.retrieve import Knowledge, Sentence
 from ingest.figures import Figure
@@ -136,7 +136,7 @@ def _list_answer(question: Question, knowledge: Knowledge, report_ids: Sequence[
             sections.setdefault((c.report, c.section), []).append(c)
     for (report, section), chunks in sections.items():
         leaf = section.split(" > ")[-1] if section else ""
-        cov = knowledge.coverage(question.match_text or question.text, _grams(leaf))
+        cov = knowledge.coverage(question.match_text or question.text, bigrams(leaf))
         if cov > best_cov:
             best_section, best_cov = (report, section), cov
     if best_section is None or best_cov < 0.45:
@@ -157,12 +157,6 @@ def _list_answer(question: Question, knowledge: Knowledge, report_ids: Sequence[
     return Draft(_fit(f"{listed}。"), (Citation(chunk.text, section, report),), False)
 
 
-def _grams(text: str) -> set[str]:
-    from app.lookup import bigrams
-
-    return bigrams(text)
-
-
 def _reason_clause(sentence: str) -> str | None:
     m = re.search(r"(?:主要原因是|主要是|原因是|由于|因为)([^；。]+)", sentence)
     return f"主要原因是{m.group(1)}。" if m else None
@@ -172,8 +166,6 @@ def _focused(sentence: str, question: Question) -> str:
     """A long sentence is trimmed to the clauses that carry the question's words."""
     if len(sentence) <= 120:
         return sentence
-    from app.lookup import bigrams
-
     query = {g for t in question.terms for g in bigrams(t)}
     clauses = re.split(r"(?<=[，；])", sentence)
     keep = [c for c in clauses if bigrams(c) & query] or clauses[:2]

@@ -176,7 +176,7 @@ def _qualifier_factor(ask: Ask, f: Figure) -> float:
 
 
 def _year_factor(question: Question, f: Figure) -> float:
-    """A question about 2022 wants the sentence about 2022; one that names no year, the report's own."""
+    """A question about 2022 wants the sentence about 2022."""
     years_in_sentence = {int(y) for y in re.findall(r"(20\d\d)\s*年", f.sentence)}
     factor = 1.0
     for year in question.years:
@@ -184,8 +184,6 @@ def _year_factor(question: Question, f: Figure) -> float:
             factor *= 1.1
         elif years_in_sentence:
             factor *= 0.6
-    if not question.years and years_in_sentence and all(y < max(years_in_sentence) for y in years_in_sentence):
-        factor *= 1.0
     return factor
 
 

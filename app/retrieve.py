@@ -6,7 +6,6 @@ rebuilt when the store's version changes, so every app instance against one Chro
 from __future__ import annotations
 
 import math
-import re
 import threading
 from collections import Counter
 from collections.abc import Sequence
@@ -180,7 +179,3 @@ def normalize_similarity(similarity: float, low: float = 0.72, high: float = 0.9
     """Map an e5 cosine similarity onto 0..1 (e5 similarities crowd into 0.7-0.9)."""
     return max(0.0, min(1.0, (similarity - low) / (high - low)))
 
-
-def years_in(text: str) -> set[int]:
-    """Years a text names ("2023年", "2022年度")."""
-    return {int(y) for y in re.findall(r"((?:19|20)\d\d)\s*年", text)}
