@@ -27,6 +27,7 @@ _LEADING_MARKER = re.compile(r"^(?:（\d{1,2}）|\(\d{1,2}\)|\d{1,2}[．.、](?!
 
 MIN_REPEATED_CHARS = 80  # a repeated run shorter than this ("无。", "与上年无变化。") is kept
 MIN_REPEATED_SENTENCES = 3
+MAX_HEADING_LINE_CHARS = 40  # a longer line that starts like a heading is a wrapped list item
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ def _join_wrapped_lines(lines: list[str]) -> list[str]:
             not current
             or (not double_spaced and blank_run > 0)
             or _HEADING_START.match(line) is not None
+            or (_is_heading_line(current) and _display_len(current) < 0.9 * width)
             or _display_len(current.rsplit("\n", 1)[-1]) < 0.7 * width
             or (current.endswith(tuple(_SENTENCE_END)) and _display_len(_last_line(current)) < 0.9 * width)
         )
@@ -131,6 +133,13 @@ def _join_wrapped_lines(lines: list[str]) -> list[str]:
     if current:
         paragraphs.append(current)
     return [p.replace("\n", "") for p in paragraphs]
+
+
+def _is_heading_line(paragraph: str) -> bool:
+    """A paragraph that is one heading line ("（一）部门职能"): unless wrapped at full width, the body starts anew."""
+    return ("\n" not in paragraph and len(paragraph) <= MAX_HEADING_LINE_CHARS
+            and _HEADING_START.match(paragraph) is not None
+            and not re.search(r"[。！？；!?;，,：:]", paragraph))
 
 
 def _last_line(paragraph: str) -> str:

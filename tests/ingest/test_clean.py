@@ -57,6 +57,25 @@ def test_report_lines_wrapped_mid_sentence_rejoin(raw: str, cleaned, first: str,
     assert joined in clean_report_text(excerpt).text
 
 
+@pytest.mark.parametrize(
+    ("raw_text", "paragraphs"),
+    [
+        # a short report: the heading line is as wide as its body, and must not absorb it
+        ("一、基本情况\n本单位为残疾人服务，全年服务残疾人143名。\n（一）部门职能\n负责全区残疾人事业。\n",
+         ["一、基本情况", "本单位为残疾人服务，全年服务残疾人143名。", "（一）部门职能", "负责全区残疾人事业。"]),
+        ("1．主要职能\n组织残疾人康复。\n（1）康复训练\n全年训练312人。\n",
+         ["1．主要职能", "组织残疾人康复。", "（1）康复训练", "全年训练312人。"]),
+        # a list item wrapped at full width still runs on into its next line
+        ("（1）贯彻执行中央、省、市有关残疾人工作的法律、法规\n和方针政策，研究和制定残疾人事业发展规划。\n"
+         "（2）团结教育残疾人遵守法律法规，全年培训42场\n次。\n",
+         ["（1）贯彻执行中央、省、市有关残疾人工作的法律、法规和方针政策，研究和制定残疾人事业发展规划。",
+          "（2）团结教育残疾人遵守法律法规，全年培训42场次。"]),
+    ],
+)
+def test_a_heading_line_never_absorbs_the_body_below_it(raw_text: str, paragraphs: list[str]) -> None:
+    assert clean_report_text(raw_text).text.split("\n") == paragraphs
+
+
 def test_the_143_paragraph_is_one_line(cleaned) -> None:
     line = next(line for line in cleaned.text.split("\n") if "现有143名" in line)
     assert line.startswith("完善寄宿托养工作。为有需要的困难重度残疾人提供寄宿托养资助")
