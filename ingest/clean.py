@@ -27,6 +27,8 @@ _LEADING_MARKER = re.compile(r"^(?:（\d{1,2}）|\(\d{1,2}\)|\d{1,2}[．.、](?!
 
 MIN_REPEATED_CHARS = 80  # a repeated run shorter than this ("无。", "与上年无变化。") is kept
 MIN_REPEATED_SENTENCES = 3
+MIN_LINES_TO_TELL_LAYOUT = 12
+MIN_NEAR_WIDTH_SHARE = 0.3  # wrapped reports: ~0.7 of lines near the width; paragraph-per-line: < 0.1
 MAX_HEADING_LINE_CHARS = 40  # a longer line that starts like a heading is a wrapped list item
 
 
@@ -107,6 +109,8 @@ def _join_wrapped_lines(lines: list[str]) -> list[str]:
     double_spaced = followed_by_blank >= 0.7 * len(nonblank)
     lengths = sorted(_display_len(lines[i]) for i in nonblank)
     width = lengths[int(0.75 * (len(lengths) - 1))]
+    if not _hard_wrapped(lengths, width):  # one paragraph per line already (Word export, cleaned text)
+        return [line for line in lines if line]
 
     paragraphs: list[str] = []
     current = ""
@@ -133,6 +137,17 @@ def _join_wrapped_lines(lines: list[str]) -> list[str]:
     if current:
         paragraphs.append(current)
     return [p.replace("\n", "") for p in paragraphs]
+
+
+def _hard_wrapped(lengths: list[int], width: int) -> bool:
+    """Whether a layout wrapped the lines at a fixed width: many lines then end near that width.
+
+    In text with one paragraph per line the lengths spread widely; too few lines to tell count as wrapped.
+    """
+    if len(lengths) < MIN_LINES_TO_TELL_LAYOUT:
+        return True
+    near_width = sum(1 for n in lengths if 0.9 * width <= n <= 1.1 * width)
+    return near_width >= MIN_NEAR_WIDTH_SHARE * len(lengths)
 
 
 def _is_heading_line(paragraph: str) -> bool:

@@ -278,3 +278,16 @@ def test_cleaning_is_deterministic_and_line_per_paragraph(raw: str, cleaned) -> 
     assert all(line and line == line.strip() for line in lines)
     assert "\f" not in cleaned.text and "  " not in cleaned.text
     assert lines[:2] == ["2023年度广州市荔湾区残疾人联合会", "部门整体支出绩效自评报告"]
+
+
+def test_cleaned_text_cleans_to_itself(cleaned) -> None:
+    """Text with one paragraph per line (a Word export, or our own output) keeps its paragraphs."""
+    again = clean_report_text(cleaned.text)
+    assert again.text.split("\n") == cleaned.text.split("\n")
+    assert again.duplicate_chars_removed == 0
+
+
+def test_paragraph_per_line_text_keeps_long_paragraphs_apart() -> None:
+    paragraphs = [f"第{n}项工作全年服务残疾人{100 + n}名，" + "组织开展康复训练和就业援助活动，" * (2 + n % 5) + "取得良好成效。"
+                  for n in range(1, 16)]
+    assert clean_report_text("\n".join(paragraphs)).text.split("\n") == paragraphs
