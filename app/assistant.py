@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 500
 FALLBACK_NOTICE = "语言模型暂不可用，以下为报告原文摘录的回答。"
 UNVERIFIED_NOTICE = "语言模型的回答含有无法核验的数字，已改用报告原文摘录的回答。"
+UPDATING_MESSAGE = "知识库正在更新，请稍后再试"
+SWAP_RETRIES = 3  # a question answered again this many times while reports keep being replaced gets a 503
 
 
 def check_question(question: object) -> str:
@@ -96,10 +98,8 @@ class Assistant:
         started = time.perf_counter()
         text = check_question(question)
         mode = mode or self.settings.answer_mode
-        knowledge = self._knowledge()
-        report_ids = self._report_ids(knowledge, report)
         q = analyze(text, _clean_history(history))
-        draft, passages = self._extractive(q, knowledge, report_ids)
+        knowledge, report_ids, draft, passages = self._extractive_from_one_version(q, report)
         answer = self._finish(q, draft, EXTRACTIVE, report_ids)
         if mode != EXTRACTIVE and not draft.abstained:
             for item in self._llm(q, draft, passages, knowledge, mode, history, report_ids):
@@ -111,6 +111,28 @@ class Assistant:
         yield answer
 
     # -- steps ----------------------------------------------------------------------------------------
+    def _extractive_from_one_version(self, q: Question, report: str | None
+                                     ) -> tuple[Knowledge, list[str], Draft, list[Passage]]:
+        """The extractive draft, all read from one version of the store: done again if a re-ingest swapped meanwhile.
+
+        The lexical index and the figures table are a snapshot, the dense searches read the store live; a swap
+        between the two would mix the old report with the new one, so the answer stands only if the store's
+        version did not change while it was worked out.
+        """
+        from vectorstore.store import StoreUnavailable
+
+        for _ in range(SWAP_RETRIES):
+            knowledge = self._knowledge()
+            report_ids = self._report_ids(knowledge, report)
+            draft, passages = self._extractive(q, knowledge, report_ids)
+            try:
+                if self.store.version() == knowledge.version:
+                    return knowledge, report_ids, draft, passages
+            except StoreUnavailable as exc:
+                raise KnowledgeBaseUnavailable(f"知识库暂不可用：{exc}") from exc
+            log.info("a report was replaced while answering: answering again from the new version")
+        raise KnowledgeBaseUnavailable(UPDATING_MESSAGE)
+
     def _knowledge(self) -> Knowledge:
         from vectorstore.store import StoreUnavailable
 

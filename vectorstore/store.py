@@ -18,6 +18,7 @@ import logging
 import os
 import re
 import secrets
+import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, fields, replace
@@ -45,6 +46,7 @@ PRUNE_GRACE_S = 600.0  # a collection touched more recently may belong to an ing
 TOUCH_EVERY_S = 60.0  # a long ingest refreshes its collections' touched_at so prune never takes them
 EMBED_BATCH = 32
 WRITE_BATCH = 1000  # well under Chroma's max batch size
+LOW_DISK_BYTES = 64 * 2**20  # a failed write with less free space than this is put down to a full disk
 _DUMMY_VECTOR = [1.0]
 _INFO_FIELDS = {f.name: f for f in fields(ReportInfo)}
 _INT_FIELDS = ("chars", "sections", "chunks", "figures")
@@ -139,6 +141,15 @@ def _is_connection_error(exc: BaseException) -> bool:
 def _is_readonly_error(exc: BaseException) -> bool:
     text = str(exc).lower()
     return "readonly" in text or "read-only" in text or "read only" in text or isinstance(exc, PermissionError)
+
+
+def _is_write_failure(exc: BaseException) -> bool:
+    """Chroma or the file system refused a write (full disk, I/O error); not a lost connection or a read-only store."""
+    from chromadb.errors import ChromaError
+
+    if isinstance(exc, StoreError) or _is_connection_error(exc) or _is_readonly_error(exc) or _is_not_found(exc):
+        return False
+    return isinstance(exc, ChromaError | OSError)
 
 
 def _is_not_found(exc: BaseException) -> bool:
@@ -385,9 +396,11 @@ class ReportStore:
             self._registry().upsert(ids=[info.id], documents=[info.title or info.id],
                                     embeddings=[_DUMMY_VECTOR],
                                     metadatas=[_record_metadata(info, names, generation, self.model_id, dim)])
-        except BaseException:
+        except BaseException as exc:
             for name in created:
                 self._drop(name)
+            if isinstance(exc, Exception) and _is_write_failure(exc):
+                raise self._write_failed(exc) from exc
             raise
         if current is not None:
             for name in {current.chunks_collection, current.figures_collection} - set(names.values()):
@@ -521,6 +534,24 @@ class ReportStore:
                 return False
             raise
         return True
+
+    def _write_failed(self, exc: Exception) -> StoreNotWritable:
+        """The one-line error for a write Chroma refused, naming a full disk when that is the likely cause."""
+        cause = "请检查磁盘空间和目录权限"
+        folder = self._folder()
+        free = shutil.disk_usage(folder).free if folder and os.path.isdir(folder) else None
+        text = str(exc).lower()
+        if (free is not None and free < LOW_DISK_BYTES) or "disk is full" in text or "no space left" in text:
+            cause = "磁盘空间不足" + (f"（剩余 {free / 2**20:.1f} MB）" if free is not None else "")
+        return StoreNotWritable(f"知识库写入失败，原有数据未改动：{self.location}，{cause}（{_short(exc)}）")
+
+    def _folder(self) -> str | None:
+        """The local Chroma folder, or None for a server."""
+        try:
+            s = self.client.get_settings()
+        except Exception:  # noqa: BLE001 - only used to word a message
+            return None
+        return None if s.chroma_server_host else s.persist_directory
 
     def _drop(self, name: str) -> bool:
         """Delete a collection, best effort (it may be gone already, or Chroma may be down)."""
