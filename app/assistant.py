@@ -242,20 +242,18 @@ class Assistant:
 
 
 def _operand_lookup(index, q: Question, dense, ranks):
-    """A sum/difference: the best figure for each operand, all of the kind the question asks for."""
+    """A sum/difference: the best figure for each operand, all of the kind the question asks for, and the result
+    itself when the report states it."""
     from app.lookup import LookupResult
+    from app.question import operand_ask
 
     matches, asks = [], []
     for operand in q.operands:
-        sub = replace(q, asks=(replace(q.asks[0], text=operand) if q.asks else None,), context="")
-        if sub.asks[0] is None:
-            from app.question import Ask
-
-            sub = replace(sub, asks=(Ask(operand),))
+        sub = replace(q, asks=(operand_ask(q, operand),), context="")
         result = index.lookup(sub, dense, ranks)
         asks.append(sub.asks[0])
         matches.append(result.matches[0] if result.matches else ())
-    return LookupResult(tuple(asks), tuple(matches))
+    return LookupResult(tuple(asks), tuple(matches), stated=index.stated(q, dense, ranks))
 
 
 def _clean_history(history: list[dict] | None) -> list[dict]:

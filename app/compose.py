@@ -62,6 +62,14 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
     unknown_years = [y for y in question.years if not _report_mentions_year(knowledge, report_ids, y)]
     if unknown_years:
         return abstain(question, knowledge, report_ids, f"the report does not cover {unknown_years[0]}")
+    text = _report_text(knowledge, report_ids)
+    other_places = [p for p in question.places if p not in text]
+    if other_places:  # "深圳市残联…": another city's or district's report would answer it, not this one
+        return abstain(question, knowledge, report_ids, f"the report does not cover {other_places[0]}")
+    if question.language == "en":
+        outside = _outside_english(question, text)
+        if outside:
+            return abstain(question, knowledge, report_ids, outside)
     if question.intent == DERIVED and lookup is not None:
         return _derived(question, lookup, knowledge, report_ids)
     if question.intent == FIGURE and lookup is not None:
@@ -83,6 +91,20 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
         if reason:
             return Draft(_fit(reason), (_cite(best),), False)
     return Draft(_fit(_focused(best.text, question)), (_cite(best),), False)
+
+
+def _report_text(knowledge: Knowledge, report_ids: Sequence[str]) -> str:
+    titles = [knowledge.reports[r].title for r in report_ids if r in knowledge.reports]
+    return "\n".join(titles + [c.text for c in knowledge.chunks if c.report in report_ids])
+
+
+def _outside_english(question: Question, text: str) -> str:
+    """Why an English question is outside the report, or "": none of its words is a report term (so only dense
+    similarity would link it to a figure), or one of its terms is one the report never uses."""
+    if question.unmatched and not question.glossary_hits:
+        return f"no report term for {' '.join(question.unmatched)}"
+    missing = [terms for terms in question.glossary_hits if not any(t in text for t in terms)]
+    return f"the report never mentions {'/'.join(missing[0])}" if missing else ""
 
 
 def _report_mentions_year(knowledge: Knowledge, report_ids: Sequence[str], year: int) -> bool:
@@ -110,6 +132,8 @@ def _display(f: Figure, question: Question) -> str:
 
 
 def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, report_ids: Sequence[str]) -> Draft:
+    if lookup.stated is not None and lookup.stated.score >= FIGURE_CONFIDENCE:
+        return _figures(question, [lookup.stated])  # the report's own result beats one computed from its parts
     operands = [m.figure for m in lookup.best]
     if len(operands) < 2 or lookup.confidence < FIGURE_CONFIDENCE or len({f.unit for f in operands}) != 1:
         return abstain(question, knowledge, report_ids, "operands not found")

@@ -11,20 +11,32 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from app.question import Ask, Question
 from ingest.figures import CHANGE, PART, TARGET, Figure
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_QUOTES = re.compile(r"[“”‘’「」『』《》〈〉\"']")  # “三公”经费 is read as 三公经费
+# a year named as the base or the subject of a comparison ("同比2022年度", "2023年同比") is not the figure's year
+_COMPARED_YEAR = re.compile(r"(?:同比|相比|对比|比|较|与)\s*(?:19|20)\d\d\s*年度?|(?:19|20)\d\d\s*年度?\s*(?:同比|相比|比|较)")
+_BASE_YEAR = re.compile(r"(?:同比|相比|对比|比|较|与)\s*(?:19|20)\d\d\s*年度?")
+_YEAR_MENTION = re.compile(r"((?:19|20)\d\d)\s*年")
+# a clause that opens with a budget measure ("年中决算为49.74万元") has the subject of the clause before it
+_MEASURE_HEAD = re.compile(r"^(?:其中)?(?:支出|收入)?(?:年初|年终|年中|全年)?(?:预算|决算)")
+_MEASURE_WORD = re.compile(r"(?:年初|年终|年中)?(?:预算|决算)")
+_BUDGET_SIDE = re.compile(r"预算|拟投入|计划|目标")
+_SPENT_SIDE = re.compile(r"决算|支出|实际|花费|使用")
+_STATED = {"difference": re.compile(r"差异|差额|相差|差距|之差"), "sum": re.compile(r"合计|总计|共计|总额|合共")}
+TIE_MARGIN = 0.01  # scores this close are a tie: the report's first statement wins
 CLAUSE_WEIGHT, PHRASE_WEIGHT, SENTENCE_WEIGHT, SECTION_WEIGHT, ABBREVIATION_WEIGHT = 1.0, 0.9, 0.6, 0.35, 0.45
 
 
 def bigrams(text: str) -> set[str]:
     """Character bigrams of the Chinese runs of `text` (single characters for one-character runs)."""
     grams: set[str] = set()
-    for run in _CJK_RUN.findall(text):
+    for run in _CJK_RUN.findall(_QUOTES.sub("", text)):
         if len(run) == 1:
             grams.add(run)
         grams.update(run[i:i + 2] for i in range(len(run) - 1))
@@ -48,6 +60,7 @@ class LookupResult:
 
     asks: tuple[Ask, ...]
     matches: tuple[tuple[FigureMatch, ...], ...]  # per ask, best first
+    stated: FigureMatch | None = None  # a derived question's result as the report itself states it
 
     @property
     def best(self) -> list[FigureMatch]:
@@ -65,7 +78,9 @@ class FigureIndex:
 
     def __init__(self, figures: Iterable[Figure]):
         self.figures: list[Figure] = list(figures)
-        self._clause = [bigrams(f.clause) for f in self.figures]
+        self._subject = [carried_subject(f) for f in self.figures]
+        self._clause = [bigrams(f.clause) | bigrams(s) for f, s in zip(self.figures, self._subject)]
+        self._years = _figure_years(self.figures)
         self._phrase = [bigrams(f.phrase.split("·")[-1]) for f in self.figures]  # its own words, not the context
         self._sentence = [bigrams(f.sentence) for f in self.figures]
         self._section = [bigrams(f.section) for f in self.figures]
@@ -96,21 +111,68 @@ class FigureIndex:
                       for i in range(len(self.figures))]
             scored = [m for m in scored if m.score > 0]
             scored.sort(key=lambda m: (-m.score, m.figure.start))
-            results.append(tuple(_distinct(scored)[:k]))
+            results.append(tuple(_first_stated_on_ties(_distinct(scored))[:k]))
         if len(results) > 1:
             results = _prefer_one_sentence(results)
         return LookupResult(tuple(asks), tuple(results))
 
+    def stated(self, question: Question, dense: Mapping[str, float] | None = None,
+               passage_rank: Mapping[str, float] | None = None) -> FigureMatch | None:
+        """The figure a report states for a sum or difference ("预决算差异为382.86万元"), if it states one.
+
+        It must be named as a difference (or total) in its own words and stand in a sentence that names every
+        operand, so it is the very result the question would compute.
+        """
+        word = _STATED.get(question.operation or "")
+        if word is None or len(question.operands) < 2:
+            return None
+        ask = replace(question.asks[0], text=question.match_text or question.text, object="") if question.asks \
+            else Ask(question.text)
+        query = _weighted_grams(question.match_text or question.text, 1.0)
+        best = None
+        for i, f in enumerate(self.figures):
+            if not word.search(f.phrase.split("·")[-1]) or not all(
+                    self._names(i, operand) for operand in question.operands):
+                continue
+            m = self._score(i, question, ask, query, dense or {}, passage_rank or {})
+            if best is None or (m.score, -f.start) > (best.score, -best.figure.start):
+                best = m
+        return best
+
+    def _names(self, i: int, text: str, share: float = 0.8) -> bool:
+        """Whether the figure's sentence names `text` (most of its words, by weight)."""
+        grams = {g for g in bigrams(text) if len(g) == 2}
+        total = sum(self.idf(g) for g in grams)
+        return bool(total) and sum(self.idf(g) for g in grams if g in self._sentence[i]) >= share * total
+
     def _object_factor(self, i: int, ask: Ask) -> float:
-        """'多少工作人员': a figure whose sentence does not name what is counted is not its answer."""
-        grams = bigrams(ask.object)
-        if len(grams) < 2:
+        """'多少名盲人': a figure whose own clause does not name what is counted is not its answer.
+
+        What is counted must stand near the figure (its clause, with the subject it carries over, or its phrase);
+        a share's subject ("本级占比") may stand anywhere in the sentence that states the share.
+        """
+        grams = {g for g in bigrams(ask.object) if len(g) == 2}
+        if not grams or (ask.kind == "money" and len(grams) < 2):  # "多少资金" names the measure, not a thing
             return 1.0
         f = self.figures[i]
+        near = f"{self._subject[i]}{f.clause} {f.phrase}" if ask.kind != "percent" else f.sentence
+        near_grams = self._clause[i] | self._phrase[i] if ask.kind != "percent" else self._sentence[i]
         total = sum(self.idf(g) for g in grams)
-        found = sum(self.idf(g) for g in grams if g in self._clause[i] or g in self._sentence[i]
-                    or (len(g) == 2 and _gapped(g).search(f.sentence)))  # one-character runs have no gap
+        found = sum(self.idf(g) for g in grams if g in near_grams
+                    or (len(g) == 2 and _gapped(g).search(near)))  # one-character runs have no gap
         return 0.25 + 0.75 * (found / total)
+
+    def _whole_factor(self, i: int, ask: Ask, query: dict[str, float]) -> float:
+        """'支出合计多少': the whole (支出2700.38万元), not a part of it (其中…, 基本支出…)."""
+        if not ask.total or ask.kind == "percent":
+            return 1.0
+        f = self.figures[i]
+        factor = 0.75 if f.qualifier == PART or f.clause.startswith("其中") else 1.0
+        own = self._phrase[i]
+        if own:
+            extra = sum(self.idf(g) for g in own if g not in query) / sum(self.idf(g) for g in own)
+            factor *= 1.0 - 0.3 * extra
+        return factor
 
     def _score(self, i: int, question: Question, ask: Ask, query: dict[str, float],
                dense: Mapping[str, float], passage_rank: Mapping[str, float]) -> FigureMatch:
@@ -141,8 +203,10 @@ class FigureIndex:
         if ask.kind is None and f.kind in ("age", "number", "years"):
             score *= 0.6
         score *= self._object_factor(i, ask)
+        score *= self._whole_factor(i, ask, query)
         score *= _qualifier_factor(ask, f)
-        score *= _year_factor(question, f)
+        score *= _spent_factor(ask, f)
+        score *= _year_factor(question, self._years[i])
         return FigureMatch(f, round(score, 4), round(lexical, 4), round(d, 4), kind_ok)
 
 
@@ -175,16 +239,73 @@ def _qualifier_factor(ask: Ask, f: Figure) -> float:
     return factor
 
 
-def _year_factor(question: Question, f: Figure) -> float:
-    """A question about 2022 wants the sentence about 2022."""
-    years_in_sentence = {int(y) for y in re.findall(r"(20\d\d)\s*年", f.sentence)}
+def _spent_factor(ask: Ask, f: Figure) -> float:
+    """'实际花了多少': what was spent (决算, 支出) rather than what was budgeted; the clause tells which side."""
+    if not ask.spent:
+        return 1.0
+    if _SPENT_SIDE.search(f.clause):
+        return 1.15
+    if _BUDGET_SIDE.search(f.clause):
+        return 0.75
+    return 1.0
+
+
+def _year_factor(question: Question, years: frozenset[int]) -> float:
+    """A question about 2022 wants the figure about 2022."""
     factor = 1.0
     for year in question.years:
-        if year in years_in_sentence:
+        if year in years:
             factor *= 1.1
-        elif years_in_sentence:
+        elif years:
             factor *= 0.6
     return factor
+
+
+def carried_subject(f: Figure) -> str:
+    """The subject a clause carries over from the clause before it: "住房保障支出年初预算49.94万元，年中决算为49.74万元"
+    -> "住房保障支出" for 49.74."""
+    if not _MEASURE_HEAD.match(f.clause):
+        return ""
+    pos = f.sentence.find(f.clause)
+    if pos <= 0:
+        return ""
+    previous = re.split(r"[，,；;。]", f.sentence[:pos].rstrip("，,；; "))[-1]
+    m = _MEASURE_WORD.search(previous)
+    return previous[:m.start()] if m else ""
+
+
+def _own_years(text: str, keep_subject: bool = False) -> set[int]:
+    """Years a text names, leaving out those named only as the base (or subject) of a comparison."""
+    text = (_BASE_YEAR if keep_subject else _COMPARED_YEAR).sub(" ", text)
+    return {int(y) for y in _YEAR_MENTION.findall(text)}
+
+
+def _figure_years(figures: list[Figure]) -> list[frozenset[int]]:
+    """The year each figure is about: its clause's, else its sentence's, else the year the section last named."""
+    years: list[frozenset[int]] = [frozenset()] * len(figures)
+    topic: dict[tuple[str, str], frozenset[int]] = {}
+    for i in sorted(range(len(figures)), key=lambda i: (figures[i].report, figures[i].start)):
+        f = figures[i]
+        key = (f.report, f.section)
+        own = _own_years(f.clause, keep_subject=f.qualifier == CHANGE) or _own_years(f.sentence)
+        if own:
+            years[i] = frozenset(own)
+            if f.qualifier != CHANGE:
+                topic[key] = years[i]
+        else:
+            years[i] = topic.get(key, frozenset())
+    return years
+
+
+def _first_stated_on_ties(matches: list[FigureMatch]) -> list[FigureMatch]:
+    """The same words matched and near-equal scores: the figure the report states first leads (later ones repeat
+    or detail it), rather than the one a small difference in similarity happens to favour."""
+    if len(matches) < 2:
+        return matches
+    top = matches[0]
+    tied = [m for m in matches if m.score >= top.score - TIE_MARGIN and m.lexical == top.lexical]
+    first = min(tied, key=lambda m: m.figure.start)
+    return [first] + [m for m in matches if m is not first]
 
 
 def _distinct(matches: list[FigureMatch]) -> list[FigureMatch]:

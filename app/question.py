@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -45,6 +45,14 @@ _YESNO_ZH = re.compile(r"吗[？?]?$|有没有|是否|是不是|有无")
 _SUM_ZH = re.compile(r"加起来|合计|加在一起|之和|相加|总和|一共是多少|合起来")
 _DIFF_ZH = re.compile(r"相差|差额是|差多少|多多少|少多少|高多少|低多少|差了多少")
 _EACH_ZH = re.compile(r"分别|各(?:是|有|为|多少)")
+# 花了/实际/用了: what was spent (决算, 支出), not what was budgeted
+_SPENT_ZH = re.compile(r"花了|花费|花掉|实际|用了|用掉|实支|决算")
+# 合计/总: the whole, not one of its parts (其中…)
+_TOTAL_ZH = re.compile(r"合计|总计|共计|总共|一共|总额|总数|总体|整体|全部|总(?:收入|支出|经费|金额|预算|决算)")
+_PERSON_WORD = re.compile(r"(?:人|人员|学生|学员|者|员工)$")
+# a place named in a question: 深圳市, 越秀区 (not 全区, 本市, 社区 ...)
+_PLACE_ZH = re.compile(r"([\u4e00-\u9fff]{2,3}?(?:省|市|区|县))(?=[\u4e00-\u9fff])")
+_GENERIC_PLACE = re.compile(r"[全本我该辖社城街各两们这那此小园景市]$")
 
 _UNIT_CUES_EN: tuple[tuple[str, str, str], ...] = (
     (r"\bmedals?\b", "count", "枚"),
@@ -66,10 +74,24 @@ _REASON_EN = re.compile(r"\bwhy\b|reason|cause", re.I)
 _YESNO_EN = re.compile(r"^(?:is|are|was|were|did|does|do|has|have)\b", re.I)
 _SUM_EN = re.compile(r"combined|together|sum of|in total|add(?:ed)? up", re.I)
 _DIFF_EN = re.compile(r"difference between|how much (?:more|less)", re.I)
+_SPENT_EN = re.compile(r"\bspen[dt]|\bused\b|\bactual(?:ly)?\b|final accounts?", re.I)
+_TOTAL_EN = re.compile(r"\btotal\b|\boverall\b|\bwhole\b|\bin all\b", re.I)
+# words of an English question that say nothing about what is asked: function words, question words, measures,
+# and words naming the report's own subject (the federation, the department)
+_EN_STOPWORDS = frozenset("""
+a an the of in on at to for from by with about as into during and or but not no any some all this that these those
+there here it its their they them he she his her we our us you your i me my be is are was were been being am has have
+had do does did done will would can could should shall may might must what which who whom whose when where why how
+many much number amount total figure value please tell know get got give say said also than then more less
+people persons person yuan ten thousand rmb year years overall whole
+federation federations department departments report reports district liwan guangzhou organization organisation
+unit units bureau agency office
+""".split())
 
 _FOLLOW_UP_ZH = re.compile(r"^(?:那|那么|其中|另外|还有|再|以及|和|与)|呢[？?]?$|^(?:what|how) about\b", re.I)
 _STOP_ZH = re.compile(
     r"请问|请|一下|告诉我|帮我|查一下|想知道|是多少|有多少|为多少|多少|几[个名位人户家枚本期次场条项所]?|"
+    r"实际|花了|花掉|花费|用了|用掉|合计|总计|"
     r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|是否|是不是|总共|一共|本年度|今年|去年|这个|那个|那么|呀|吧|"
     r"怎么|怎样|如何|为什么|为何|分别|都|其中|报告里|报告中|[？?，,。！!、：:；;\s]"
 )
@@ -85,7 +107,9 @@ class Ask:
     unit: str | None = None  # an explicit measure word: 枚, 户, 次 ...
     change: bool = False
     target: bool = False
-    object: str = ""  # what is counted, named after the measure word: "多少工作人员" -> "工作人员"
+    object: str = ""  # what is counted ("多少工作人员" -> "工作人员") or whose share is asked ("本级占比" -> "本级")
+    spent: bool = False  # 花了/实际/用了: what was actually spent, not the budget
+    total: bool = False  # 合计/总/一共: the whole, not a part of it
 
 
 @dataclass(frozen=True)
@@ -104,6 +128,9 @@ class Question:
     context: str = ""  # the earlier question a follow-up continues
     match_text: str = ""  # what lexical matching uses: the text, or an English question's words in the report's terms
     flags: dict = field(default_factory=dict, compare=False)
+    places: tuple[str, ...] = ()  # places the question names: 深圳市, 越秀区
+    glossary_hits: tuple[tuple[str, ...], ...] = ()  # English: the report's terms for each glossary phrase found
+    unmatched: tuple[str, ...] = ()  # English: content words the glossary has no entry for
 
 
 def is_english(text: str) -> bool:
@@ -138,14 +165,28 @@ def analyze(question: str, history: list[dict] | None = None) -> Question:
     asks = _asks(text, english, context)
     years = tuple(int(m.group(0)[:4]) for m in _YEAR.finditer(text))
     match_text = text
+    hits: tuple[tuple[str, ...], ...] = ()
+    unmatched: tuple[str, ...] = ()
     if english:
         match_text = " ".join(translate_terms(text))
-        asks = [Ask(match_text, a.kind, a.unit, a.change, a.target) for a in asks]
+        asks = [replace(a, text=match_text) for a in asks]
         operands = tuple(" ".join(translate_terms(o)) for o in operands)
+        hits, unmatched = glossary_coverage(text)
     terms = content_terms(match_text)
     return Question(text=text, original=question, language="en" if english else "zh", intent=intent,
                     asks=tuple(asks), years=years, terms=terms, operation=operation, operands=operands,
-                    context=context, match_text=match_text)
+                    context=context, match_text=match_text, places=named_places(question),
+                    glossary_hits=hits, unmatched=unmatched)
+
+
+def named_places(text: str) -> tuple[str, ...]:
+    """Places a Chinese question names ("深圳市残联…" -> 深圳市), leaving out generic ones (全区, 本市, 社区)."""
+    places = []
+    for m in _PLACE_ZH.finditer(text):
+        name = m.group(1)
+        if not _GENERIC_PLACE.search(name[:-1]) and name not in places:
+            places.append(name)
+    return tuple(places)
 
 
 GLOSSARY_PATH = Path(__file__).resolve().parent.parent / "data" / "glossary" / "en-zh.tsv"
@@ -160,6 +201,21 @@ def _glossary() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
         english, chinese = line.split("\t", 1)
         entries.append((re.compile(rf"\b(?:{english.strip()})\b", re.I), tuple(chinese.split())))
     return tuple(entries)
+
+
+def glossary_coverage(text: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    """An English question's glossary hits (the report's terms for each) and the content words left unmatched."""
+    hits = []
+    remaining = text
+    for pattern, chinese in _glossary():
+        found = [m.group(0).lower() for m in pattern.finditer(remaining)]
+        if any(set(re.findall(r"[a-z]+", f)) - _EN_STOPWORDS for f in found):  # "federation" names the scope only
+            hits.append(chinese)
+        remaining = pattern.sub(" ", remaining)
+    words = re.findall(r"[A-Za-z]+(?:'[A-Za-z]+)?", remaining)
+    unmatched = tuple(w for w in (re.sub(r"'s$", "", w.lower()) for w in words)
+                      if len(w) > 1 and w not in _EN_STOPWORDS)
+    return tuple(hits), unmatched
 
 
 def translate_terms(text: str) -> list[str]:
@@ -213,6 +269,13 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
     return TEXT, None, ()
 
 
+def operand_ask(question: Question, operand: str) -> Ask:
+    """The ask for one thing a sum or difference combines: the question's measure, the operand's own cues."""
+    base = question.asks[0] if question.asks else Ask(operand)
+    own = _ask_zh(operand)
+    return replace(base, text=operand, object="", spent=own.spent, total=own.total)
+
+
 def _operands(head: str) -> list[str]:
     """'一般公共预算和政府性基金预算财政拨款收入' -> the things being combined."""
     parts = [p.strip() for p in re.split(r"和|与|及|加上|跟|、|以及", head) if p.strip()]
@@ -230,14 +293,14 @@ def _asks(text: str, english: bool, context: str) -> list[Ask]:
         if context:
             # the follow-up names the new subject; the measure comes from the earlier question if it has none
             own = _ask_zh(text)
-            asks = [Ask(text, own.kind or asks[0].kind, own.unit or asks[0].unit, own.change, own.target, own.object)]
+            asks = [replace(own, kind=own.kind or asks[0].kind, unit=own.unit or asks[0].unit)]
         return _split_each(text, asks[0])
     result = []
     previous = ""
     for piece in asking:
         ask = _ask_zh(piece)
-        result.append(Ask(piece, ask.kind, ask.unit, ask.change or (bool(_CHANGE_ZH.search(previous)) and
-                                                                     ask.kind == "percent"), ask.target, ask.object))
+        result.append(replace(ask, change=ask.change or (bool(_CHANGE_ZH.search(previous)) and
+                                                         ask.kind == "percent")))
         previous = piece
     return result
 
@@ -256,7 +319,7 @@ def _split_each(text: str, ask: Ask) -> list[Ask]:
         items = [p for p in items if p.strip()]
     if len(items) < 2:
         return [ask]
-    return [Ask(item, ask.kind, ask.unit, ask.change, ask.target, item) for item in items]
+    return [replace(ask, text=item, object=item) for item in items]
 
 
 def _ask_zh(text: str) -> Ask:
@@ -265,17 +328,37 @@ def _ask_zh(text: str) -> Ask:
         if re.search(pattern, text):
             kind, unit = k, (u or None)
             break
-    if unit == "个" and re.search(r"人|学生|学员|者", text):
-        kind, unit = "people", None  # "在托的人里60岁以上的有几个": colloquial 几个 counts people
+    counted = _counted_object(text)
+    if unit == "个":
+        kind, unit = _measure_of_ge(text, counted)
     if kind is None and _PERCENT_ZH.search(text):
         kind = "percent"
     if kind is None and _MONEY_ZH.search(text) and re.search(r"多少|几|是多少|金额", text):
         kind = "money"
-    obj = ""
+    obj = _share_subject(text) if kind == "percent" else counted
+    return Ask(text, kind, unit, bool(_CHANGE_ZH.search(text)), bool(_TARGET_ZH.search(text)), obj,
+               spent=bool(_SPENT_ZH.search(text)) and "预算" not in text, total=bool(_TOTAL_ZH.search(text)))
+
+
+def _counted_object(text: str) -> str:
+    """What is counted, named after 多少/几 and the measure word: "多少名工作人员" -> "工作人员"."""
     m = re.search(r"(?:多少|几)(?:名|位|个|户|家|枚|本|期|次|场|条|项|所|人次)?(.*)$", text)
-    if m:
-        obj = re.sub(r"[呢吗了的？?。，,！!\s]|^(?:是|有|为)", "", m.group(1))
-    return Ask(text, kind, unit, bool(_CHANGE_ZH.search(text)), bool(_TARGET_ZH.search(text)), obj)
+    return re.sub(r"[呢吗了的？?。，,！!\s]|^(?:是|有|为)", "", m.group(1)) if m else ""
+
+
+def _measure_of_ge(text: str, counted: str) -> tuple[str | None, str | None]:
+    """个 is the general measure word: "几个科室" counts things, "几个人" people, a bare "有几个" says neither."""
+    if counted:
+        return ("people", None) if _PERSON_WORD.search(counted) else ("count", "个")
+    if re.search(r"人|学生|学员|者", text):
+        return "people", None  # "在托的人里60岁以上的有几个": colloquial 几个 counts people
+    return None, None
+
+
+def _share_subject(text: str) -> str:
+    """Whose share a percent question asks: "一般公共预算收支中本级占比多少" -> "一般公共预算收支中本级"."""
+    m = re.search(r"^(.*?)(?:所?占比|占[^，。？?]{0,8}?(?:比例|比重|百分比)|的?(?:比例|比重|百分比))", text)
+    return re.sub(r"[呢吗了的？?。，,！!\s]|^(?:请问|那么|那)", "", m.group(1)) if m else ""
 
 
 def _ask_en(text: str) -> Ask:
@@ -289,4 +372,5 @@ def _ask_en(text: str) -> Ask:
                 break
     if kind is None and _MONEY_EN.search(text):
         kind = "money"
-    return Ask(text, kind, unit, bool(_CHANGE_EN.search(text)), bool(re.search(r"target|plan", text, re.I)))
+    return Ask(text, kind, unit, bool(_CHANGE_EN.search(text)), bool(re.search(r"target|plan", text, re.I)),
+               spent=bool(_SPENT_EN.search(text)), total=bool(_TOTAL_EN.search(text)))
