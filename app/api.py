@@ -19,11 +19,12 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -37,6 +38,10 @@ if TYPE_CHECKING:
 
 VERSION = "0.1.0"
 UI_PATH = "/"
+DOCS_PATH = "/docs"
+DOCS_ASSETS_PATH = "/docs/assets"  # the Swagger UI files (swagger-ui-bundle-v2)
+DOCS_ASSETS = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css", "favicon-32x32.png": "image/png",
+               "swagger-ui-bundle.js.map": "application/json", "swagger-ui.css.map": "application/json"}
 LOADING_MESSAGE = "知识库正在加载，请稍后再试"
 UNAVAILABLE_MESSAGE = "知识库暂不可用，请稍后再试"
 MAX_HISTORY = 20
@@ -356,7 +361,7 @@ def create_app(settings: Settings, assistant_factory: AssistantFactory | None = 
         yield
         slot.stop()
 
-    app = FastAPI(title="政府报告问答助手 API", version=VERSION, lifespan=lifespan,
+    app = FastAPI(title="政府报告问答助手 API", version=VERSION, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Questions about ingested government reports; answers cite the report's sentences "
                               "and every number is checked against them.")
     app.state.assistant_slot = slot
@@ -413,8 +418,37 @@ def create_app(settings: Settings, assistant_factory: AssistantFactory | None = 
         """The ingested reports."""
         return [r.to_dict() for r in slot.get().reports()]
 
+    _mount_docs(app)
     _mount_ui(app, settings, slot, log_question, ui_auth)
     return app
+
+
+def _mount_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs with its JS and CSS served from the swagger-ui-bundle-v2 package, never from a CDN.
+
+    FastAPI's default page loads Swagger UI from a CDN, which an intranet cannot reach: the page stays blank.
+    ReDoc ships no local copy, so /redoc is off.
+    """
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import FileResponse
+    from swagger_ui_bundle import swagger_ui_path
+
+    folder = Path(str(swagger_ui_path))
+
+    @app.get(f"{DOCS_ASSETS_PATH}/{{name}}", include_in_schema=False)
+    def docs_asset(name: str) -> FileResponse:
+        if name not in DOCS_ASSETS:  # only what the page needs: the bundle's own demo page stays unreachable
+            raise StarletteHTTPException(404, "Not Found")
+        return FileResponse(folder / name, media_type=DOCS_ASSETS[name])
+
+    @app.get(DOCS_PATH, include_in_schema=False)
+    def docs(request: Request) -> HTMLResponse:
+        root = request.scope.get("root_path", "").rstrip("/")
+        assets = f"{root}{DOCS_ASSETS_PATH}"
+        return get_swagger_ui_html(openapi_url=f"{root}{app.openapi_url}", title=f"{app.title} - Swagger UI",
+                                   swagger_js_url=f"{assets}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{assets}/swagger-ui.css",
+                                   swagger_favicon_url=f"{assets}/favicon-32x32.png")
 
 
 def _mount_ui(app: FastAPI, settings: Settings, slot: AssistantSlot, log_question: QuestionLogger,
