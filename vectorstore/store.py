@@ -111,7 +111,9 @@ def open_client(settings: Settings) -> ClientAPI:
     try:
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as exc:  # noqa: BLE001 - sqlite/rust errors surface as assorted types
-        raise StoreUnavailable(f"知识库不可用：无法打开目录 {path}（{_short(exc)}）") from exc
+        # Chroma writes while opening, so a read-only folder fails here already: say that, it is the fix to make
+        why = "目录只读（导入和提问都需要写权限）" if _is_readonly_error(exc) else "无法打开目录"
+        raise StoreUnavailable(f"知识库不可用：{why} {path}（{_short(exc)}）") from exc
 
 
 def open_store(settings: Settings, embeddings: Embeddings) -> ReportStore:

@@ -202,7 +202,7 @@ def test_a_read_only_store_folder_is_one_line_exit_1_and_keeps_the_old_report(se
         done = run_in_mount_namespace(READ_ONLY_INGEST, str(served_store), str(read_only), sys.executable,
                                       str(report), env=ingest_env(read_only))
     line = assert_one_line_error(done)
-    assert "知识库" in line and str(read_only) in line
+    assert "目录只读" in line and str(read_only) in line
     assert served(served_store).says(OLD)
 
 
@@ -233,6 +233,37 @@ def test_a_full_disk_is_one_line_exit_1_and_keeps_the_old_report(served_store: P
     kept = served(after)  # the folder as the failed ingest left it on the full disk
     assert kept.says(OLD), kept
     assert kept.reports == [BUILTIN_ID]
+
+
+@pytest.mark.parametrize(("free_mb", "named"), [(0.1, "磁盘空间不足（剩余 0.1 MB）"), (50_000, "请检查磁盘空间和目录权限")])
+def test_a_write_chroma_refuses_is_store_not_writable_and_the_old_report_stays(
+        tmp_path: Path, fake_embeddings, monkeypatch: pytest.MonkeyPatch, free_mb: float, named: str) -> None:
+    """Where no tmpfs can be mounted, the same failure from inside: Chroma refusing the new version's first write."""
+    from collections import namedtuple
+
+    from chromadb.api.models.Collection import Collection
+    from chromadb.errors import InternalError
+
+    import vectorstore.store as store_module
+    from app.settings import Settings
+    from ingest.pipeline import ingest_file
+    from vectorstore.store import ReportStore, StoreNotWritable, open_client
+
+    store = ReportStore(open_client(Settings(data_dir=tmp_path / "data")), fake_embeddings)
+    ingest_file(BUILTIN_REPORT, store)
+
+    def refuse(*args, **kwargs):
+        raise InternalError("Error in compaction: Failed to apply logs to the metadata segment")
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(Collection, "add", refuse)
+    monkeypatch.setattr(store_module.shutil, "disk_usage", lambda _p: usage(2**40, 2**40, int(free_mb * 2**20)))
+    with pytest.raises(StoreNotWritable) as err:
+        ingest_file(changed_report(tmp_path / "v2"), store)
+    assert named in str(err.value) and "原有数据未改动" in str(err.value) and "\n" not in str(err.value)
+    monkeypatch.undo()
+    assert [r.id for r in store.reports()] == [BUILTIN_ID]
+    assert any(all(f in figure.sentence for f in OLD) for figure in store.figures(BUILTIN_ID))
 
 
 # --------------------------------------------------------------------------- re-ingest while serving
