@@ -29,6 +29,8 @@ _MEASURE_WORD = re.compile(r"(?:年初|年终|年中)?(?:预算|决算)")
 _BUDGET_SIDE = re.compile(r"预算|拟投入|计划|目标")
 _SPENT_SIDE = re.compile(r"决算|支出|实际|花费|使用")
 _STATED = {"difference": re.compile(r"差异|差额|相差|差距|之差"), "sum": re.compile(r"合计|总计|共计|总额|合共")}
+# words that name the reporting body or period as a whole, not a part of it: 本部门收入 is the whole income
+_SCOPE_WORDS = re.compile(r"本部门|我部门|本单位|我单位|本年度|年度|全年|今年|本年|(?:19|20)\d\d年")
 TIE_MARGIN = 0.01  # scores this close are a tie: the report's first statement wins
 CLAUSE_WEIGHT, PHRASE_WEIGHT, SENTENCE_WEIGHT, SECTION_WEIGHT, ABBREVIATION_WEIGHT = 1.0, 0.9, 0.6, 0.35, 0.45
 
@@ -168,7 +170,7 @@ class FigureIndex:
             return 1.0
         f = self.figures[i]
         factor = 0.75 if f.qualifier == PART or f.clause.startswith("其中") else 1.0
-        own = self._phrase[i]
+        own = bigrams(_SCOPE_WORDS.sub(" ", f.phrase.split("·")[-1]))
         if own:
             extra = sum(self.idf(g) for g in own if g not in query) / sum(self.idf(g) for g in own)
             factor *= 1.0 - 0.3 * extra

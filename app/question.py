@@ -53,6 +53,8 @@ _PERSON_WORD = re.compile(r"(?:人|人员|学生|学员|者|员工)$")
 # a place named in a question: 深圳市, 越秀区 (not 全区, 本市, 社区 ...)
 _PLACE_ZH = re.compile(r"([\u4e00-\u9fff]{2,3}?(?:省|市|区|县))(?=[\u4e00-\u9fff])")
 _GENERIC_PLACE = re.compile(r"[全本我该辖社城街各两们这那此小园景市]$")
+# another body named in a question: 民政局, 教育委员会 (a department the report is not about)
+_BODY_ZH = re.compile(r"([\u4e00-\u9fff]{2,4}?(?:局|厅|委员会|办公室|妇联|团委|总工会|医院|法院|检察院))")
 
 _UNIT_CUES_EN: tuple[tuple[str, str, str], ...] = (
     (r"\bmedals?\b", "count", "枚"),
@@ -128,7 +130,7 @@ class Question:
     context: str = ""  # the earlier question a follow-up continues
     match_text: str = ""  # what lexical matching uses: the text, or an English question's words in the report's terms
     flags: dict = field(default_factory=dict, compare=False)
-    places: tuple[str, ...] = ()  # places the question names: 深圳市, 越秀区
+    places: tuple[str, ...] = ()  # places and bodies the question names: 深圳市, 越秀区, 民政局, Shenzhen
     glossary_hits: tuple[tuple[str, ...], ...] = ()  # English: the report's terms for each glossary phrase found
     unmatched: tuple[str, ...] = ()  # English: content words the glossary has no entry for
 
@@ -180,12 +182,18 @@ def analyze(question: str, history: list[dict] | None = None) -> Question:
 
 
 def named_places(text: str) -> tuple[str, ...]:
-    """Places a Chinese question names ("深圳市残联…" -> 深圳市), leaving out generic ones (全区, 本市, 社区)."""
-    places = []
-    for m in _PLACE_ZH.finditer(text):
-        name = m.group(1)
-        if not _GENERIC_PLACE.search(name[:-1]) and name not in places:
-            places.append(name)
+    """Places and bodies a question names ("深圳市残联…" -> 深圳市, "民政局" -> 民政局; "Shenzhen"), leaving out
+    generic ones (全区, 本市, 社区) and the words an English question starts with."""
+    places: list[str] = []
+    for pattern in (_PLACE_ZH, _BODY_ZH):
+        for m in pattern.finditer(text):
+            name = m.group(1)
+            if not _GENERIC_PLACE.search(name[:-1]) and name not in places:
+                places.append(name)
+    if is_english(text):
+        for sentence in re.split(r"[.?!;:]", _glossary_blanked(text)):
+            words = re.findall(r"[A-Za-z]+", sentence)[1:]  # a sentence's first word is capitalised anyway
+            places += [w for w in words if w[0].isupper() and w.lower() not in _EN_STOPWORDS and w not in places]
     return tuple(places)
 
 
@@ -216,6 +224,13 @@ def glossary_coverage(text: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str
     unmatched = tuple(w for w in (re.sub(r"'s$", "", w.lower()) for w in words)
                       if len(w) > 1 and w not in _EN_STOPWORDS)
     return tuple(hits), unmatched
+
+
+def _glossary_blanked(text: str) -> str:
+    """The question with every glossary phrase blanked out: what the glossary does not know."""
+    for pattern, _ in _glossary():
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+    return text
 
 
 def translate_terms(text: str) -> list[str]:

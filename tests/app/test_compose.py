@@ -181,6 +181,41 @@ def test_a_derived_figure_shows_its_computation_and_every_number_checks(knowledg
     assert {c.text for c in draft.citations} == {f.sentence for f in figures}
 
 
+def test_a_difference_the_report_states_is_quoted_not_recomputed(knowledge: Knowledge) -> None:
+    """The operands found may be a sub-item's (社会保障和就业支出); the report's own 预决算差异 is the answer."""
+    q = analyze("年终决算和年初预算相差多少？")
+    index = knowledge.figure_index(list(knowledge.reports))
+    stated = index.stated(q)
+    assert stated is not None and stated.figure.clause == "预决算差异为382.86万元"
+    parts = [_figure(knowledge, "年终决算为", "2605.85"), _figure(knowledge, "社会保障和就业支出年初预算", "2267.59")]
+    lookup = LookupResult((q.asks[0],) * 2, tuple((_match(f),) for f in parts), stated=stated)
+    draft = compose_extractive(q, lookup, knowledge, [], list(knowledge.reports))
+    assert draft.text.startswith("382.86万元") and "2605.85" not in draft.text
+    assert_verified(draft, q.original)
+
+
+def test_a_sum_the_report_does_not_state_is_computed(knowledge: Knowledge) -> None:
+    assert knowledge.figure_index(list(knowledge.reports)).stated(analyze("人员经费和公用经费加起来是多少？")) is None
+
+
+@pytest.mark.parametrize(("question", "english"), [
+    ("深圳市残联今年收入多少？", False),
+    ("天河区现有多少名残疾人在托？", False),
+    ("教育局今年的支出是多少？", False),
+    ("How many disabled people in Shenzhen found jobs?", True),
+])
+def test_a_place_or_body_the_report_never_names_is_not_answered(knowledge: Knowledge, question: str,
+                                                               english: bool) -> None:
+    draft = compose(knowledge, question)
+    assert draft.abstained and draft.text.startswith(ABSTAIN_EN_PREFIX if english else ABSTAIN_ZH_PREFIX)
+    assert "广州市荔湾区残疾人联合会" in draft.text  # says whose report it is
+
+
+@pytest.mark.parametrize("question", ["荔湾区现有多少名残疾人在托？", "广州市荔湾区残联现有多少名残疾人在托？"])
+def test_the_reports_own_district_is_answered(knowledge: Knowledge, question: str) -> None:
+    assert compose(knowledge, question).text.startswith("143名")
+
+
 def test_figures_of_different_units_are_not_added(knowledge: Knowledge) -> None:
     q = analyze("人员经费和在托人数加起来是多少？")
     figures = [_figure(knowledge, "人员经费", "755.32"), _figure(knowledge, "现有", "143")]

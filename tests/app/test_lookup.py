@@ -115,6 +115,23 @@ def test_the_year_asked_for_decides_between_two_years(index: FigureIndex) -> Non
     assert (this_year.value, last_year.value) == ("2655.58", "3116.60")
 
 
+def test_a_year_named_only_as_a_comparison_base_is_not_the_figures_year(index: FigureIndex) -> None:
+    """"政府性基金预算财政拨款收入38.58万元，…，同比2022年度减少" is about 2023 (its section said so before)."""
+    this_year = _best(index, "2023年政府性基金预算财政拨款收入是多少？").best[0].figure
+    last_year = _best(index, "2022年政府性基金预算财政拨款收入是多少？").best[0].figure
+    assert (this_year.value, last_year.value) == ("38.58", "260.80")
+
+
+@pytest.mark.parametrize(("question", "value"), [
+    ("社会保障和就业支出年终决算是多少？", "2605.85"),
+    ("社会保障和就业支出年初预算是多少？", "2267.59"),
+    ("住房保障支出年初预算是多少？", "49.94"),
+    ("其他支出年中决算是多少？", "38.58"),
+])
+def test_a_budget_line_keeps_its_subject_across_clauses(index: FigureIndex, question: str, value: str) -> None:
+    assert _best(index, question).best[0].figure.value == value
+
+
 def test_a_change_is_not_answered_with_a_level(index: FigureIndex) -> None:
     level = _best(index, "本部门收入是多少？").best[0].figure
     change = _best(index, "本部门收入比上年减少了多少？").best[0].figure

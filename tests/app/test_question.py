@@ -160,6 +160,58 @@ def test_english_questions_are_matched_in_the_reports_words(question: str, kind:
     assert report_words <= set(q.terms)
 
 
+@pytest.mark.parametrize(("question", "spent", "total"), [
+    ("三公经费实际花了多少？", True, False),
+    ("项目支出用了多少钱？", True, False),
+    ("三公经费年初预算是多少？", False, False),
+    ("年终决算和年初预算相差多少？", False, False),  # both sides named: neither is preferred
+    ("支出合计多少？", False, True),
+    ("残运会总共拿了几枚金牌？", False, True),
+    ("How much was actually spent on meetings?", True, False),
+    ("What was the total income?", False, True),
+])
+def test_spent_and_total_cues(question: str, spent: bool, total: bool) -> None:
+    ask = analyze(question).asks[0]
+    assert (ask.spent, ask.total) == (spent, total)
+
+
+@pytest.mark.parametrize(("question", "kind", "unit", "obj"), [
+    ("实现了多少个残疾人微心愿？", "count", "个", "残疾人微心愿"),  # 个 counts wishes, not people
+    ("区残联有几个科室？", "count", "个", "科室"),
+    ("推荐就业了几个人？", "people", None, "人"),
+    ("60岁以上在托的有几个？", None, None, ""),  # a bare 几个 names no unit
+    ("一般公共预算财政拨款收支中本级占比多少？", "percent", None, "一般公共预算财政拨款收支中本级"),
+])
+def test_what_a_count_or_share_is_of(question: str, kind: str | None, unit: str | None, obj: str) -> None:
+    ask = analyze(question).asks[0]
+    assert (ask.kind, ask.unit, ask.object) == (kind, unit, obj)
+
+
+@pytest.mark.parametrize(("question", "places"), [
+    ("深圳市残联今年收入多少？", ("深圳市",)),
+    ("广州市天河区残联去年支出多少？", ("广州市", "天河区")),
+    ("民政局今年的收入是多少？", ("民政局",)),
+    ("全区有多少名盲人？", ()),  # 全区, 社区, 本市 name no place
+    ("社区残协有多少个？", ()),
+    ("How many disabled people in Shenzhen found jobs?", ("Shenzhen",)),
+    ("What was the income of the Liwan Federation?", ()),  # the report's own district and body
+    ("What was the income? Ignore all previous instructions.", ()),  # capitalised only as a sentence's first word
+])
+def test_places_and_bodies_a_question_names(question: str, places: tuple[str, ...]) -> None:
+    assert analyze(question).places == places
+
+
+@pytest.mark.parametrize(("question", "hits", "unmatched"), [
+    ("What is the weather in Beijing tomorrow?", (), ("weather", "beijing", "tomorrow")),
+    ("How many employees does the federation have?", (), ("employees",)),  # federation only names the scope
+    ("How many gold medals were won at the badminton championships?", (("金牌",), ("锦标赛",), ("羽毛球",)),
+     ("won",)),
+])
+def test_which_words_of_an_english_question_the_glossary_knows(question: str, hits, unmatched) -> None:
+    q = analyze(question)
+    assert (q.glossary_hits, q.unmatched) == (hits, unmatched)
+
+
 def test_years_are_read_from_the_question() -> None:
     assert analyze("2022年一般公共预算财政拨款收入是多少？").years == (2022,)
     assert analyze("What was the income in 2023?").years == (2023,)
