@@ -16,7 +16,7 @@ from dataclasses import replace
 from app.answer import EXTRACTIVE, Answer, Citation
 from app.compose import Draft, compose_extractive
 from app.errors import BusyError, KnowledgeBaseUnavailable, LLMUnavailable, QuestionError, ReportNotFoundError
-from app.question import DERIVED, FIGURE, Question, analyze
+from app.question import DERIVED, FIGURE, Question, analyze, in_report_year
 from app.retrieve import Knowledge, Passage, Retriever, normalize_similarity, passage_rank_of_figures
 from app.settings import Settings
 from app.verify import verify_numbers
@@ -159,6 +159,9 @@ class Assistant:
             dense_figures = self.store.search_figures_by_vector(vector, 30, report_ids)
         except StoreUnavailable as exc:
             raise KnowledgeBaseUnavailable(f"知识库暂不可用：{exc}") from exc
+        years = {knowledge.reports[r].year for r in report_ids if r in knowledge.reports}
+        if len(years) == 1:
+            q = in_report_year(q, years.pop())
         lookup = None
         if q.intent in (FIGURE, DERIVED):
             index = knowledge.figure_index(report_ids)

@@ -75,7 +75,8 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
     if question.intent == FIGURE and lookup is not None:
         if lookup.confidence >= FIGURE_CONFIDENCE:
             return _figures(question, lookup.best)
-        return abstain(question, knowledge, report_ids, f"figure confidence {lookup.confidence:.2f}")
+        if not _may_be_text(question):
+            return abstain(question, knowledge, report_ids, f"figure confidence {lookup.confidence:.2f}")
     if question.intent == LIST:
         listed = _list_answer(question, knowledge, report_ids)
         if listed is not None:
@@ -91,6 +92,12 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
         if reason:
             return Draft(_fit(reason), (_cite(best),), False)
     return Draft(_fit(_focused(best.text, question)), (_cite(best),), False)
+
+
+def _may_be_text(question: Question) -> bool:
+    """"What was the self-evaluation result?" reads like a figure question but names no quantity: without a
+    figure, a sentence may answer it."""
+    return question.language == "en" and all(a.kind is None for a in question.asks)
 
 
 def _report_text(knowledge: Knowledge, report_ids: Sequence[str]) -> str:

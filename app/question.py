@@ -42,7 +42,7 @@ _TARGET_ZH = re.compile(r"目标|计划|拟|预计|打算")
 _LIST_ZH = re.compile(r"有哪些|哪几|包括哪些|包括什么|都有什么|有什么|列举|主要.{0,8}(?:是|有)什么|几方面|哪些方面")
 _REASON_ZH = re.compile(r"原因|为什么|为何|怎么会|什么导致|因为什么")
 _YESNO_ZH = re.compile(r"吗[？?]?$|有没有|是否|是不是|有无")
-_SUM_ZH = re.compile(r"加起来|合计|加在一起|之和|相加|总和|一共是多少|合起来")
+_SUM_ZH = re.compile(r"加起来|合计|加在一起|之和|相加|总和|(?:一共|总共)(?:是|有)?多少|合起来")
 _DIFF_ZH = re.compile(r"相差|差额是|差多少|多多少|少多少|高多少|低多少|差了多少")
 _EACH_ZH = re.compile(r"分别|各(?:是|有|为|多少)")
 # 花了/实际/用了: what was spent (决算, 支出), not what was budgeted
@@ -98,6 +98,11 @@ _STOP_ZH = re.compile(
     r"怎么|怎样|如何|为什么|为何|分别|都|其中|报告里|报告中|[？?，,。！!、：:；;\s]"
 )
 _YEAR = re.compile(r"(19|20)\d\d(?=\s*年)|\b(?:19|20)\d\d\b")
+# a year named relative to the report's: 去年 (not the base of a comparison: 比上年, 较上年, 同比上年度)
+_RELATIVE_YEAR_ZH = re.compile(r"(?<![比较与])(去年|上一?年度?|前年|今年|本年度?|当年)")
+_RELATIVE_YEAR_EN = re.compile(r"(?<!than )(?<!with )(?<!from )(?<!to )\b(last|previous|this|current) year\b", re.I)
+_RELATIVE_OFFSET = {"去": -1, "上": -1, "前": -2, "今": 0, "本": 0, "当": 0, "last": -1, "previous": -1, "this": 0,
+                    "current": 0}
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,7 @@ class Question:
     places: tuple[str, ...] = ()  # places and bodies the question names: 深圳市, 越秀区, 民政局, Shenzhen
     glossary_hits: tuple[tuple[str, ...], ...] = ()  # English: the report's terms for each glossary phrase found
     unmatched: tuple[str, ...] = ()  # English: content words the glossary has no entry for
+    relative_years: tuple[int, ...] = ()  # 去年 -> -1, 今年 -> 0: years counted from the report's own
 
 
 def is_english(text: str) -> bool:
@@ -178,7 +184,20 @@ def analyze(question: str, history: list[dict] | None = None) -> Question:
     return Question(text=text, original=question, language="en" if english else "zh", intent=intent,
                     asks=tuple(asks), years=years, terms=terms, operation=operation, operands=operands,
                     context=context, match_text=match_text, places=named_places(question),
-                    glossary_hits=hits, unmatched=unmatched)
+                    glossary_hits=hits, unmatched=unmatched, relative_years=_relative_years(text, english))
+
+
+def _relative_years(text: str, english: bool) -> tuple[int, ...]:
+    if english:
+        return tuple(_RELATIVE_OFFSET[m.group(1).lower()] for m in _RELATIVE_YEAR_EN.finditer(text))
+    return tuple(_RELATIVE_OFFSET[m.group(1)[0]] for m in _RELATIVE_YEAR_ZH.finditer(text))
+
+
+def in_report_year(question: Question, year: int | None) -> Question:
+    """The question with 去年/今年 made absolute against the year of the report it is asked of."""
+    if year is None or question.years or not question.relative_years:
+        return question
+    return replace(question, years=tuple(dict.fromkeys(year + d for d in question.relative_years)))
 
 
 def named_places(text: str) -> tuple[str, ...]:

@@ -92,6 +92,9 @@ FIGURE_QUESTIONS = [
     ("What was the year-end final account of the three public expenses?", "0.69", "支出年终决算数0.69万元"),
     ("How much was the housing security budget at the start of the year?", "49.94", "住房保障支出年初预算49.94万元"),
     ("How many disability certificates were newly issued in 2023?", "1058", "新增残疾人证1058本"),
+    ("去年的政府性基金预算财政拨款收入是多少？", "260.80", "政府性基金预算财政拨款收入260.80万元"),  # 去年: 2022
+    ("What was the general public budget appropriation income last year?", "3116.60",
+     "一般公共预算财政拨款收入3116.60万元"),
     pytest.param("就业服务所的一般公共预算拨款有多少？", "270.01", "270.01万元",
                  marks=gap("270.01万元 stands in the sentence after the one naming 一般公共预算 (split at ；), so the "
                            "department total 2655.58万元 matches more of the question")),

@@ -112,6 +112,11 @@ def test_an_english_question_gets_the_english_polite_reply(knowledge: Knowledge)
     assert draft.text.startswith(ABSTAIN_EN_PREFIX)
 
 
+def test_an_english_what_question_without_a_quantity_may_be_answered_by_a_sentence(knowledge: Knowledge) -> None:
+    draft = compose(knowledge, "What was the self-evaluation result?")
+    assert not draft.abstained and "自评结果为优" in draft.text
+
+
 @pytest.mark.parametrize("question", ["2019年本部门收入是多少？", "2025年的预算是多少？", "2021年在托有多少人？"])
 def test_a_year_the_report_does_not_cover_is_not_answered_with_another_years_figure(knowledge: Knowledge,
                                                                                       question: str) -> None:

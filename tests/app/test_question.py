@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.question import DERIVED, FIGURE, LIST, REASON, YESNO, analyze, content_terms, is_english, resolve_follow_up
+from app.question import (DERIVED, FIGURE, LIST, REASON, YESNO, analyze, content_terms, in_report_year, is_english,
+                          resolve_follow_up)
 
 CARE = "现有多少名残疾人在托？"
 HISTORY = [{"role": "user", "content": CARE}, {"role": "assistant", "content": "现有143名残疾人在托。"}]
@@ -210,6 +211,29 @@ def test_places_and_bodies_a_question_names(question: str, places: tuple[str, ..
 def test_which_words_of_an_english_question_the_glossary_knows(question: str, hits, unmatched) -> None:
     q = analyze(question)
     assert (q.glossary_hits, q.unmatched) == (hits, unmatched)
+
+
+@pytest.mark.parametrize(("question", "relative", "in_2023"), [
+    ("去年的政府性基金收入是多少？", (-1,), (2022,)),
+    ("上年度一般公共预算收入是多少？", (-1,), (2022,)),
+    ("今年新增了多少本残疾人证？", (0,), (2023,)),
+    ("收入比上年减少了多少？", (), ()),  # 比上年 is the base of a comparison, not the year asked about
+    ("同比上年度减少了多少？", (), ()),
+    ("What was the income last year?", (-1,), (2022,)),
+    ("How much did income fall compared with last year?", (), ()),
+    ("2022年的收入是多少？", (), (2022,)),  # a year named outright stays as it is
+])
+def test_years_named_relative_to_the_reports(question: str, relative: tuple[int, ...],
+                                             in_2023: tuple[int, ...]) -> None:
+    q = analyze(question)
+    assert q.relative_years == relative
+    assert in_report_year(q, 2023).years == in_2023
+
+
+def test_x_and_y_altogether_is_a_sum() -> None:
+    q = analyze("人员经费和公用经费一共多少？")
+    assert (q.intent, q.operation, q.operands) == (DERIVED, "sum", ("人员经费", "公用经费"))
+    assert analyze("残运会一共拿了几枚奖牌？").intent == FIGURE  # one thing counted in all, nothing added
 
 
 def test_years_are_read_from_the_question() -> None:
