@@ -40,8 +40,9 @@ VERSION = "0.1.0"
 UI_PATH = "/"
 DOCS_PATH = "/docs"
 DOCS_ASSETS_PATH = "/docs/assets"  # the Swagger UI files (swagger-ui-bundle-v2)
-DOCS_ASSETS = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css", "favicon-32x32.png": "image/png",
-               "swagger-ui-bundle.js.map": "application/json", "swagger-ui.css.map": "application/json"}
+DOCS_ASSETS = {"swagger-ui-bundle.js": "text/javascript", "swagger-ui.css": "text/css",
+               "favicon-32x32.png": "image/png", "swagger-ui-bundle.js.map": "application/json",
+               "swagger-ui.css.map": "application/json"}
 LOADING_MESSAGE = "知识库正在加载，请稍后再试"
 UNAVAILABLE_MESSAGE = "知识库暂不可用，请稍后再试"
 MAX_HISTORY = 20

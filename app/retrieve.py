@@ -19,6 +19,7 @@ from ingest.report import Chunk, ReportInfo
 from vectorstore.lexical import LexicalIndex
 
 RRF_K = 10
+QUESTION_MEMORY = 256  # questions whose words Knowledge remembers (a question asks for them once per section)
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,10 @@ class Knowledge:
         self._idf = {g: math.log(1 + n / (1 + c)) for g, c in df.items()}
         self._default_idf = math.log(1 + n)
         self._lock = threading.Lock()
+        self._section_grams = [frozenset(bigrams(s.section)) for s in self.sentences]
+        self._sentences_of_chunk, self._chunks_of_sentence = _sentence_chunk_links(self.chunks, self.sentences)
+        self._word_index = _word_index(self.sentences, self._section_grams)
+        self._query_grams: dict[str, frozenset[str]] = {}
 
     def figure_index(self, report_ids: Sequence[str]) -> FigureIndex:
         """The figures of these reports, indexed for lookup (cached per report set)."""
@@ -71,29 +76,61 @@ class Knowledge:
     def idf(self, gram: str) -> float:
         return self._idf.get(gram, self._default_idf)
 
+    def question_grams(self, text: str) -> frozenset[str]:
+        """The bigrams of a question's content terms (remembered: one question asks for them many times)."""
+        grams = self._query_grams.get(text)
+        if grams is None:
+            grams = frozenset(g for term in content_terms(text) for g in bigrams(term))
+            if len(self._query_grams) >= QUESTION_MEMORY:
+                self._query_grams.clear()
+            self._query_grams[text] = grams
+        return grams
+
     def coverage(self, text: str, grams: frozenset[str] | set[str]) -> float:
         """Share of the question's words (idf-weighted bigrams of its content terms) found in `grams`."""
-        query = {g for term in content_terms(text) for g in bigrams(term)}
-        total = sum(self.idf(g) for g in query)
+        query = self.question_grams(text)
+        return self._coverage(query, grams, sum(self.idf(g) for g in query))
+
+    def _coverage(self, query: frozenset[str], grams: frozenset[str] | set[str], total: float) -> float:
         return sum(self.idf(g) for g in query if g in grams) / total if total else 0.0
 
     def best_sentences(self, question: Question, passages: Sequence[Passage], report_ids: Sequence[str],
                        k: int = 3) -> list[tuple[Sentence, float]]:
-        """Sentences that best answer a text question: word coverage, helped by the passage ranking."""
+        """Sentences that best answer a text question: word coverage, helped by the passage ranking.
+
+        Only sentences that can score are scored: those of the retrieved passages and those sharing a word with
+        the question in the reports the passages come from (all asked reports when nothing was retrieved), so the
+        work does not grow with the number of reports in the store.
+        """
         boost = {p.chunk.id: 1.0 / (i + 1) for i, p in enumerate(passages)}
-        chunk_of = _chunk_lookup(self.chunks)
-        scored = []
         text = (question.match_text or question.text) + ("，" + question.context if question.context else "")
-        for s in self.sentences:
-            if s.report not in report_ids:
-                continue
-            section_grams = frozenset(bigrams(s.section))
-            cov = self.coverage(text, s.grams | section_grams)
-            own = self.coverage(text, s.grams)
-            rank_bonus = max((boost.get(cid, 0.0) for cid in chunk_of.get((s.report, s.start), ())), default=0.0)
+        query = self.question_grams(text)
+        total = sum(self.idf(g) for g in query)
+        wanted = set(report_ids)
+        scored = []
+        for i in self._candidates(query, passages, wanted):
+            s = self.sentences[i]
+            cov = self._coverage(query, s.grams | self._section_grams[i], total)
+            own = self._coverage(query, s.grams, total)
+            rank_bonus = max((boost.get(cid, 0.0) for cid in self._chunks_of_sentence[i]), default=0.0)
             scored.append((s, 0.55 * own + 0.25 * cov + 0.2 * rank_bonus))
         scored.sort(key=lambda x: -x[1])
+        if len(scored) < k:  # every other sentence scores 0: they follow in report order, as a full scan gives
+            chosen = {id(s) for s, _ in scored}
+            rest = (s for s in self.sentences if s.report in wanted and id(s) not in chosen)
+            scored.extend((s, 0.0) for s, _ in zip(rest, range(k - len(scored))))
         return scored[:k]
+
+    def _candidates(self, query: frozenset[str], passages: Sequence[Passage], wanted: set[str]) -> list[int]:
+        """Sentence numbers (report order) that can score above 0: in a passage, or sharing a question word."""
+        found = {i for p in passages if p.chunk.report in wanted
+                 for i in self._sentences_of_chunk.get(p.chunk.id, ())}
+        reports = {p.chunk.report for p in passages} & wanted or wanted
+        for report in reports:
+            words = self._word_index.get(report, {})
+            for g in query:
+                found.update(words.get(g, ()))
+        return sorted(found)
 
 
 def _sentences(chunks: Sequence[Chunk]) -> list[Sentence]:
@@ -110,12 +147,29 @@ def _sentences(chunks: Sequence[Chunk]) -> list[Sentence]:
     return out
 
 
-def _chunk_lookup(chunks: Sequence[Chunk]) -> dict[tuple[str, int], list[str]]:
-    table: dict[tuple[str, int], list[str]] = {}
+def _sentence_chunk_links(chunks: Sequence[Chunk], sentences: Sequence[Sentence]
+                          ) -> tuple[dict[str, list[int]], list[list[str]]]:
+    """Chunk id -> the sentences starting in it, and sentence -> the chunks it starts in (chunks overlap)."""
+    number = {(s.report, s.start): i for i, s in enumerate(sentences)}
+    of_chunk: dict[str, list[int]] = {}
+    of_sentence: list[list[str]] = [[] for _ in sentences]
     for c in chunks:
         for start, _ in sentence_spans(c.text, c.start):
-            table.setdefault((c.report, start), []).append(c.id)
-    return table
+            i = number[(c.report, start)]
+            of_chunk.setdefault(c.id, []).append(i)
+            of_sentence[i].append(c.id)
+    return of_chunk, of_sentence
+
+
+def _word_index(sentences: Sequence[Sentence], section_grams: Sequence[frozenset[str]]
+                ) -> dict[str, dict[str, list[int]]]:
+    """Report -> bigram -> the sentences holding it in their text or heading path (report order)."""
+    index: dict[str, dict[str, list[int]]] = {}
+    for i, (s, section) in enumerate(zip(sentences, section_grams)):
+        words = index.setdefault(s.report, {})
+        for g in s.grams | section:
+            words.setdefault(g, []).append(i)
+    return index
 
 
 class Retriever:

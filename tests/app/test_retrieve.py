@@ -1,0 +1,117 @@
+"""Choosing the sentences that answer a text question (pure: Knowledge built from ingest's output, no store).
+
+Only sentences that can score are scored (those of the retrieved passages and those sharing a word with the
+question), so a question costs the same however many reports the store holds; for one report the result must be
+exactly what scoring every sentence gives.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from app.lookup import bigrams
+from app.question import analyze
+from app.retrieve import Knowledge, Passage, Sentence
+
+# worded the way people ask, not the dev set's wording
+QUESTIONS = ("托养的残疾人一共有几位？", "收入比上一年少了，是什么原因？", "单位主要负责哪些工作？",
+             "自评发现了什么问题？", "下一步打算怎么改进？", "残疾人培训做得怎么样？", "办了多少本残疾人证？",
+             "就业帮扶有哪些做法？", "预算执行得怎么样？", "资金用得有没有效果？", "其中精神类的呢？",
+             "How much was spent on housing?")
+
+
+def full_scan(knowledge: Knowledge, question, passages: Sequence[Passage], report_ids: Sequence[str],
+              k: int = 3) -> list[tuple[Sentence, float]]:
+    """The definition: score every sentence of the asked reports (what the product did before)."""
+    boost = {p.chunk.id: 1.0 / (i + 1) for i, p in enumerate(passages)}
+    chunks_of: dict[tuple[str, int], list[str]] = {}
+    from ingest.chunk import sentence_spans
+
+    for c in knowledge.chunks:
+        for start, _ in sentence_spans(c.text, c.start):
+            chunks_of.setdefault((c.report, start), []).append(c.id)
+    text = (question.match_text or question.text) + ("，" + question.context if question.context else "")
+    scored = []
+    for s in knowledge.sentences:
+        if s.report not in report_ids:
+            continue
+        cov = knowledge.coverage(text, s.grams | frozenset(bigrams(s.section)))
+        own = knowledge.coverage(text, s.grams)
+        bonus = max((boost.get(cid, 0.0) for cid in chunks_of.get((s.report, s.start), ())), default=0.0)
+        scored.append((s, 0.55 * own + 0.25 * cov + 0.2 * bonus))
+    scored.sort(key=lambda x: -x[1])
+    return scored[:k]
+
+
+def bm25_passages(knowledge: Knowledge, text: str, report_ids: Sequence[str], k: int = 6) -> list[Passage]:
+    """Retrieved passages without embeddings: the BM25 half of the search."""
+    hits = knowledge.lexical.search(text, k, report_ids)
+    return [Passage(chunk, score, None, rank) for rank, (chunk, score) in enumerate(hits)]
+
+
+def keys(result: list[tuple[Sentence, float]]) -> list[tuple[str, int, float]]:
+    return [(s.report, s.start, score) for s, score in result]
+
+
+@pytest.fixture(scope="module")
+def knowledge(builtin_prepared) -> Knowledge:
+    return Knowledge("test", [builtin_prepared.info], builtin_prepared.chunks, builtin_prepared.figures)
+
+
+@pytest.fixture(scope="module")
+def two_reports(builtin_prepared, variant_report) -> Knowledge:
+    from ingest.pipeline import prepare_report
+
+    variant = prepare_report(variant_report)
+    return Knowledge("test-2", [builtin_prepared.info, variant.info], builtin_prepared.chunks + variant.chunks,
+                     builtin_prepared.figures + variant.figures)
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_one_report_gets_exactly_the_sentences_a_full_scan_gives(knowledge, question):
+    ids = list(knowledge.reports)
+    history = [{"role": "user", "content": "现有多少名残疾人在托？"}, {"role": "assistant", "content": "143名。"}]
+    for q in (analyze(question), analyze(question, history)):
+        passages = bm25_passages(knowledge, q.text, ids)
+        assert keys(knowledge.best_sentences(q, passages, ids)) == keys(full_scan(knowledge, q, passages, ids))
+        assert keys(knowledge.best_sentences(q, [], ids)) == keys(full_scan(knowledge, q, [], ids))
+
+
+def test_a_sentence_outside_the_passages_still_answers(knowledge):
+    q = analyze("目前在托的残疾人有多少？")
+    ids = list(knowledge.reports)
+    unrelated = [p for p in bm25_passages(knowledge, "预算 决算 支出", ids) if "在托" not in p.chunk.text][:2]
+    assert unrelated
+    best = knowledge.best_sentences(q, unrelated, ids)[0][0]
+    assert "现有143名残疾人在托" in best.text
+    assert not any(best.text in p.chunk.text for p in unrelated)
+
+
+def test_a_question_without_report_words_gets_sentences_in_report_order(knowledge):
+    q = analyze("Hello?")
+    ids = list(knowledge.reports)
+    result = knowledge.best_sentences(q, [], ids)
+    assert keys(result) == keys(full_scan(knowledge, q, [], ids))
+    assert [score for _, score in result] == [0.0, 0.0, 0.0]
+
+
+def test_one_report_of_two_is_scored_alone(two_reports, variant_report):
+    for report in two_reports.reports:
+        ids = [report]
+        for question in QUESTIONS[:6]:
+            q = analyze(question)
+            passages = bm25_passages(two_reports, q.text, ids)
+            result = two_reports.best_sentences(q, passages, ids)
+            assert {s.report for s, _ in result} == {report}
+            assert keys(result) == keys(full_scan(two_reports, q, passages, ids))
+
+
+def test_across_reports_the_answer_comes_from_the_report_retrieval_found(two_reports):
+    ids = list(two_reports.reports)
+    variant = next(r for r in ids if "yuexiu" in r)
+    q = analyze("托养的残疾人一共有几位？")
+    passages = bm25_passages(two_reports, q.text, [variant])  # retrieval found only the 越秀 report
+    best = two_reports.best_sentences(q, passages, ids)
+    assert "现有158名残疾人在托" in best[0][0].text
+    assert {s.report for s, _ in best} == {variant}
