@@ -305,7 +305,8 @@ def _first_stated_on_ties(matches: list[FigureMatch]) -> list[FigureMatch]:
     if len(matches) < 2:
         return matches
     top = matches[0]
-    tied = [m for m in matches if m.score >= top.score - TIE_MARGIN and m.lexical == top.lexical]
+    tied = [m for m in matches if m.score >= top.score - TIE_MARGIN and m.lexical == top.lexical
+            and m.figure.report == top.figure.report]  # positions in two reports say nothing about each other
     first = min(tied, key=lambda m: m.figure.start)
     return [first] + [m for m in matches if m is not first]
 
