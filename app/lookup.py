@@ -83,6 +83,8 @@ class FigureIndex:
         self._subject = [carried_subject(f) for f in self.figures]
         self._clause = [bigrams(f.clause) | bigrams(s) for f, s in zip(self.figures, self._subject)]
         self._years = _figure_years(self.figures)
+        self._core = [bigrams(_SCOPE_WORDS.sub(" ", re.sub(r"^其中", "", f.phrase.split("·")[-1])))
+                      for f in self.figures]
         self._phrase = [bigrams(f.phrase.split("·")[-1]) for f in self.figures]  # its own words, not the context
         self._sentence = [bigrams(f.sentence) for f in self.figures]
         self._section = [bigrams(f.section) for f in self.figures]
@@ -164,13 +166,19 @@ class FigureIndex:
                     or (len(g) == 2 and _gapped(g).search(near)))  # one-character runs have no gap
         return 0.25 + 0.75 * (found / total)
 
+    def _named_exactly_factor(self, i: int, ask: Ask, query: dict[str, float]) -> float:
+        """'今年支出了多少': the figure named by exactly the asked words (支出2700.38万元) beats one whose name says
+        more (基本支出786.65万元). A share's own words (占比) are its measure, not its name."""
+        own = self._core[i]
+        return 1.08 if own and ask.kind != "percent" and own <= query.keys() else 1.0
+
     def _whole_factor(self, i: int, ask: Ask, query: dict[str, float]) -> float:
         """'支出合计多少': the whole (支出2700.38万元), not a part of it (其中…, 基本支出…)."""
         if not ask.total or ask.kind == "percent":
             return 1.0
         f = self.figures[i]
         factor = 0.75 if f.qualifier == PART or f.clause.startswith("其中") else 1.0
-        own = bigrams(_SCOPE_WORDS.sub(" ", f.phrase.split("·")[-1]))
+        own = self._core[i]
         if own:
             extra = sum(self.idf(g) for g in own if g not in query) / sum(self.idf(g) for g in own)
             factor *= 1.0 - 0.3 * extra
@@ -206,6 +214,7 @@ class FigureIndex:
             score *= 0.6
         score *= self._object_factor(i, ask)
         score *= self._whole_factor(i, ask, query)
+        score *= self._named_exactly_factor(i, ask, query)
         score *= _qualifier_factor(ask, f)
         score *= _spent_factor(ask, f)
         score *= _year_factor(question, self._years[i])
