@@ -170,7 +170,9 @@ class FigureIndex:
         """'今年支出了多少': the figure named by exactly the asked words (支出2700.38万元) beats one whose name says
         more (基本支出786.65万元). A share's own words (占比) are its measure, not its name."""
         own = self._core[i]
-        return 1.08 if own and ask.kind != "percent" and own <= query.keys() else 1.0
+        if not own or ask.kind == "percent" or not own <= query.keys():
+            return 1.0
+        return 1.2 if own == {g for g, w in query.items() if w >= 1.0 and len(g) == 2} else 1.08
 
     def _whole_factor(self, i: int, ask: Ask, query: dict[str, float]) -> float:
         """'支出合计多少': the whole (支出2700.38万元), not a part of it (其中…, 基本支出…)."""

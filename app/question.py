@@ -92,10 +92,12 @@ unit units bureau agency office
 
 _FOLLOW_UP_ZH = re.compile(r"^(?:那|那么|其中|另外|还有|再|以及|和|与)|呢[？?]?$|^(?:what|how) about\b", re.I)
 _STOP_ZH = re.compile(
-    r"请问|请|一下|告诉我|帮我|查一下|想知道|是多少|有多少|为多少|多少|几[个名位人户家枚本期次场条项所]?|"
+    r"请问|请|一下|告诉我|帮我|查一下|想知道|有多少钱|是多少钱|多少钱|是多少|有多少|为多少|多少|几[个名位人户家枚本期次场条项所]?|"
     r"实际|花了|花掉|花费|用了|用掉|合计|总计|"
     r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|是否|是不是|总共|一共|本年度|今年|去年|这个|那个|那么|呀|吧|"
-    r"怎么|怎样|如何|为什么|为何|分别|都|其中|报告里|报告中|[？?，,。！!、：:；;\s]"
+    r"怎么|怎样|如何|为什么|为何|分别|都|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
+    # the department the report is about, named by itself or by the asker ("区残联一共收入多少"): not a topic
+    r"区残联|残联|本部门|我部门|本单位|该部门|该单位|部门|单位|总(?=收入|支出|金额|经费|资金)"
 )
 _YEAR = re.compile(r"(19|20)\d\d(?=\s*年)|\b(?:19|20)\d\d\b")
 # a year named relative to the report's: 去年 (not the base of a comparison: 比上年, 较上年, 同比上年度)
@@ -181,6 +183,10 @@ def analyze(question: str, history: list[dict] | None = None) -> Question:
         operands = tuple(" ".join(translate_terms(o)) for o in operands)
         hits, unmatched = glossary_coverage(text)
     terms = content_terms(match_text)
+    if not english and not terms and not context and intent == FIGURE and len(asks) == 1 and asks[0].spent:
+        # "一共花了多少钱？" names no topic: it asks what the department spent in all
+        match_text, terms = f"{text} 支出", ("支出",)
+        asks = [replace(asks[0], text=match_text, total=True)]
     return Question(text=text, original=question, language="en" if english else "zh", intent=intent,
                     asks=tuple(asks), years=years, terms=terms, operation=operation, operands=operands,
                     context=context, match_text=match_text, places=named_places(question),
@@ -374,10 +380,16 @@ def _ask_zh(text: str) -> Ask:
                spent=bool(_SPENT_ZH.search(text)) and "预算" not in text, total=bool(_TOTAL_ZH.search(text)))
 
 
+_MONEY_MEASURE = re.compile(r"^(?:块钱|钱|万元|亿元|元)")
+
+
 def _counted_object(text: str) -> str:
     """What is counted, named after 多少/几 and the measure word: "多少名工作人员" -> "工作人员"."""
     m = re.search(r"(?:多少|几)(?:名|位|个|户|家|枚|本|期|次|场|条|项|所|人次)?(.*)$", text)
-    return re.sub(r"[呢吗了的？?。，,！!\s]|^(?:是|有|为)", "", m.group(1)) if m else ""
+    if not m:
+        return ""
+    counted = re.sub(r"[呢吗了的？?。，,！!\s]|^(?:是|有|为)", "", m.group(1))
+    return _MONEY_MEASURE.sub("", counted)  # "多少钱收入" counts 收入; "多少万元" names only the measure
 
 
 def _measure_of_ge(text: str, counted: str) -> tuple[str | None, str | None]:

@@ -182,6 +182,7 @@ def test_spent_and_total_cues(question: str, spent: bool, total: bool) -> None:
     ("推荐就业了几个人？", "people", None, "人"),
     ("60岁以上在托的有几个？", None, None, ""),  # a bare 几个 names no unit
     ("一般公共预算财政拨款收支中本级占比多少？", "percent", None, "一般公共预算财政拨款收支中本级"),
+    ("区残联一共有多少钱收入？", "money", None, "收入"),  # 钱 names the measure, not what is counted
 ])
 def test_what_a_count_or_share_is_of(question: str, kind: str | None, unit: str | None, obj: str) -> None:
     ask = analyze(question).asks[0]
@@ -247,6 +248,15 @@ def test_content_terms_drop_question_words_and_numbers() -> None:
     assert "残疾人" in terms and any("在托" in t for t in terms)
     assert not any(ch.isdigit() for t in terms for ch in t)
     assert not {"请问", "一下", "多少", "的"} & set(terms)
+
+
+@pytest.mark.parametrize(("question", "terms"), [
+    ("区残联一共有多少钱收入？", ("收入",)),
+    ("本部门今年总支出是多少？", ("支出",)),
+    ("一共花了多少钱？", ("支出",)),  # no topic at all: what was spent in all
+])
+def test_the_department_itself_and_money_words_are_no_topic(question: str, terms: tuple[str, ...]) -> None:
+    assert analyze(question).terms == terms
 
 
 def test_surrounding_whitespace_is_not_part_of_the_question() -> None:
