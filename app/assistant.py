@@ -19,7 +19,7 @@ from app.errors import BusyError, KnowledgeBaseUnavailable, LLMUnavailable, Ques
 from app.question import DERIVED, FIGURE, Question, analyze, in_report_year
 from app.retrieve import Knowledge, Passage, Retriever, normalize_similarity, passage_rank_of_figures
 from app.settings import Settings
-from app.verify import verify_numbers
+from app.verify import OFF_QUESTION, Focus, missing_figures, shown_prefix, verify_llm_answer, verify_numbers
 from ingest.figures import Figure
 from ingest.report import ReportInfo
 
@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 500
 FALLBACK_NOTICE = "语言模型暂不可用，以下为报告原文摘录的回答。"
 UNVERIFIED_NOTICE = "语言模型的回答含有无法核验的数字，已改用报告原文摘录的回答。"
+MIN_RETRY_SHARE = 0.2  # with less of the LLM time budget left, an unverified reply falls back at once
+LLM_PASSAGES = 1  # passages beside the evidence given to the LLM (prompt reading is most of its time on 2 cores)
+_NO_ANSWER_REPLY = re.compile(r"没有找到相关信息|not (?:provided|mentioned|stated|found)|does not (?:contain|mention)|"
+                              r"no information", re.I)
 UPDATING_MESSAGE = "知识库正在更新，请稍后再试"
 SWAP_RETRIES = 3  # a question answered again this many times while reports keep being replaced gets a 503
 
@@ -182,38 +186,45 @@ class Assistant:
 
     def _llm(self, q: Question, draft: Draft, passages: list[Passage], knowledge: Knowledge, mode: str,
              history: list[dict] | None, report_ids: list[str]) -> Iterator[str | Answer]:
-        """Ask the LLM; verify; retry once with the offending numbers; else fall back to the extractive answer."""
-        from app.llm import LLMGate, build_chat_model, invoke_with_timeout, stream_with_timeout
+        """Ask the LLM; verify; retry once naming each problem; else fall back to the extractive answer.
+
+        The streamed text stops short of any number not (yet) verified, so an unverified figure is never shown.
+        """
+        from app.llm import LLMGate, LLMTimeout, build_chat_model, invoke_with_timeout, stream_with_timeout
         from prompts import load_prompt
 
-        citations = list(draft.citations) + [Citation(p.chunk.text, p.chunk.section, p.chunk.report)
-                                             for p in passages[:4]]
-        passages_text = "\n".join(f"[{i + 1}]（{c.section}）{c.text}" for i, c in enumerate(citations))
-        facts = "\n".join(f"- {c.text}" for c in draft.citations) or "（无）"
-        turns = "\n".join(f"{t.get('role')}: {t.get('content')}" for t in (history or [])[-4:]) or "（无）"
+        citations = _llm_citations(q, draft, passages)
+        computed = tuple(n.source.removeprefix("computed: ") for n in verify_numbers(draft.text, draft.citations)
+                         if n.verified and n.source.startswith("computed: "))
+        focus = Focus(draft.citations, q.terms, q.original, figure_question=q.intent == FIGURE, computed=computed)
+        facts = draft.text
         messages = [("system", load_prompt("answer_system")),
-                    ("human", load_prompt("answer_user", passages=passages_text, facts=facts, history=turns,
-                                          question=q.original))]
+                    ("human", load_prompt("answer_user", passages=_passages_text(citations), facts=facts,
+                                          history=_history_text(history), question=q.original))]
         try:
             model = self._chat_model(mode, build_chat_model)
             if self.gate is None:
                 self.gate = LLMGate.from_settings(self.settings)
             with self.gate.slot():
-                text = ""
+                deadline = time.monotonic() + self.settings.llm_timeout_s  # one budget for the reply and its retry
+                text, shown = "", ""
                 for piece in stream_with_timeout(model, messages, self.settings.llm_timeout_s):
                     text += piece
-                    yield text
-                answer = self._checked_llm_answer(q, text, citations, mode, report_ids)
-                if answer is None:
+                    safe = shown_prefix(text, citations, focus)
+                    if len(safe) > len(shown):
+                        shown = safe
+                        yield shown
+                answer, problems = self._checked_llm_answer(q, text, citations, mode, report_ids, focus)
+                if answer is None and deadline - time.monotonic() >= MIN_RETRY_SHARE * self.settings.llm_timeout_s:
                     self.events["llm_retry"] += 1
-                    bad = [n.text for n in verify_numbers(text, citations, q.original) if not n.verified]
                     retry = messages + [("ai", text), ("human", load_prompt(
-                        "retry_user", answer=text, bad_numbers="、".join(bad), passages=passages_text,
+                        "retry_user", problems="\n".join(f"- {p}" for p in problems), facts=facts,
                         question=q.original))]
-                    text = invoke_with_timeout(model, retry, self.settings.llm_timeout_s)
-                    answer = self._checked_llm_answer(q, text, citations, mode, report_ids)
+                    text = invoke_with_timeout(model, retry, deadline - time.monotonic())
+                    answer, problems = self._checked_llm_answer(q, text, citations, mode, report_ids, focus)
             if answer is None:
                 self.events["llm_fallback_unverified"] += 1
+                log.info("llm answer not verified after a retry (%s), answering extractively", "; ".join(problems))
                 yield self._finish(q, draft, EXTRACTIVE, report_ids, UNVERIFIED_NOTICE)
                 return
             yield answer
@@ -221,21 +232,26 @@ class Assistant:
             raise
         except LLMUnavailable as exc:
             self.events["llm_unavailable"] += 1
+            if isinstance(exc, LLMTimeout):
+                self.events["llm_timeout"] += 1
             log.warning("llm unavailable, answering extractively: %s", exc)
             yield self._finish(q, draft, EXTRACTIVE, report_ids, FALLBACK_NOTICE)
 
     def _checked_llm_answer(self, q: Question, text: str, citations: list[Citation], mode: str,
-                            report_ids: list[str]) -> Answer | None:
+                            report_ids: list[str], focus: Focus) -> tuple[Answer | None, list[str]]:
+        """The LLM's reply as an Answer when every number is verified and tied to the question; else its problems."""
         text = text.strip()
-        if not text or re.search(r"没有找到相关信息|not (?:provided|mentioned|stated|found)|does not (?:contain|mention)|"
-                                 r"no information", text, re.I):
-            return None  # the extractive step found evidence; a model that says otherwise is not trusted
-        numbers = verify_numbers(text, citations, q.original)
-        if not all(n.verified for n in numbers):
-            return None
+        if not text or _NO_ANSWER_REPLY.search(text):
+            # the extractive step found evidence; a model that says otherwise is not trusted
+            return None, ["报告中有答案（见已核验的要点），不要回答“没有找到”。"]
+        numbers = verify_llm_answer(text, citations, focus)
+        problems = [_number_problem(n) for n in numbers if not n.verified]
+        problems += [f"没有给出所问的数字“{m}”。" for m in missing_figures(text, focus)]
+        if problems:
+            return None, problems
         cited = [c for c in citations if any(n.source == c.text for n in numbers)] or citations[:1]
         return Answer(question=q.original, answer=text[:600], abstained=False, citations=cited, numbers=numbers,
-                      mode=mode, report=report_ids[0] if len(report_ids) == 1 else "")
+                      mode=mode, report=report_ids[0] if len(report_ids) == 1 else ""), []
 
     def _chat_model(self, mode: str, build):
         with self._model_lock:
@@ -257,6 +273,34 @@ def _operand_lookup(index, q: Question, dense, ranks):
         asks.append(sub.asks[0])
         matches.append(result.matches[0] if result.matches else ())
     return LookupResult(tuple(asks), tuple(matches), stated=index.stated(q, dense, ranks))
+
+
+def _llm_citations(q: Question, draft: Draft, passages: list[Passage]) -> list[Citation]:
+    """What the LLM is shown: the evidence; for a question about text, also the best passages around it."""
+    citations = list(draft.citations)
+    if q.intent in (FIGURE, DERIVED):
+        return citations  # the looked-up figures' sentences hold the answer; more text only costs time
+    for p in passages:
+        if len(citations) >= len(draft.citations) + LLM_PASSAGES:
+            break
+        if not any(c.text in p.chunk.text or p.chunk.text in c.text for c in citations):
+            citations.append(Citation(p.chunk.text, p.chunk.section, p.chunk.report))
+    return citations
+
+
+def _passages_text(citations: list[Citation]) -> str:
+    return "\n".join(f"[{i + 1}]（{c.section.split(' > ')[-1]}）{c.text}" for i, c in enumerate(citations))
+
+
+def _history_text(history: list[dict] | None) -> str:
+    turns = _clean_history(history)[-4:]
+    return "\n".join(f"{'用户' if t['role'] == 'user' else '助手'}：{t['content'][:120]}" for t in turns) or "（无）"
+
+
+def _number_problem(n) -> str:
+    if n.reason == OFF_QUESTION:
+        return f"“{n.text}”不是问题所问的数字（它出自讲别的事情的句子），删掉它。"
+    return f"“{n.text}”在报告原文中找不到，不要自己计算或改写数字。"
 
 
 def _clean_history(history: list[dict] | None) -> list[dict]:

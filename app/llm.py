@@ -45,6 +45,11 @@ BLOCK_ENV = "REPORTQA_BLOCK_REAL_LLM"
 BUSY_MESSAGE = "模型繁忙，请稍后再试"
 
 _COPY_CHUNK = 8 * 1024 * 1024
+
+
+class LLMTimeout(LLMUnavailable):
+    """The model gave no complete answer within the deadline."""
+
 # A reply must hold at least one letter (CJK or latin) or digit to count as text.
 _MEANINGFUL = re.compile(r"[0-9A-Za-z\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 
@@ -393,11 +398,11 @@ def _stream_chunks(chat_model: BaseChatModel, messages: LanguageModelInput, time
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise LLMUnavailable(f"no complete answer within {timeout_s:g} s")
+                raise LLMTimeout(f"no complete answer within {timeout_s:g} s")
             try:
                 item = out.get(timeout=remaining)
             except queue.Empty:
-                raise LLMUnavailable(f"no complete answer within {timeout_s:g} s") from None
+                raise LLMTimeout(f"no complete answer within {timeout_s:g} s") from None
             if item is _DONE:
                 return
             if isinstance(item, LLMUnavailable):

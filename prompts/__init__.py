@@ -6,7 +6,9 @@ from pathlib import Path
 
 PROMPTS_DIR = Path(__file__).resolve().parent
 
-# The exact sentence answer_system.txt tells the model to reply when the passages hold no answer.
+# How a model says the report lacks the answer. The model is asked only when the evidence step found one, so the
+# prompts do not offer this sentence (the small local model then refused "无会议费支出" as "no information"),
+# and a reply that says it anyway is never served.
 NO_ANSWER = "报告中没有找到相关信息。"
 
 _NAME = re.compile(r"^[a-z0-9_]+$")

@@ -425,10 +425,10 @@ def test_the_retry_names_the_offending_number(llm_assistant) -> None:
 @pytest.mark.parametrize("replies", [
     ("现有500名残疾人在托。", "现有1000名残疾人在托。"),
     ("现有500名残疾人在托。", "报告中没有找到相关信息。"),  # evidence exists: "no answer" is not trusted
-    pytest.param(("现有500名残疾人在托。", "在托人数为423人。"),
-                 marks=gap("423 (全年服务学员423人) stands in a passage given to the model, so a real figure taken "
-                           "from the wrong sentence passes verification and is served as the LLM's answer")),
+    ("现有500名残疾人在托。", "在托人数为423人。"),  # a real figure of the report, but not the one asked for
+    ("在托人数为423人。", "在托143名，其中精神类423人。"),
     ("在托约150人。", "在托约150人。"),
+    ("寄宿托养工作进展顺利。", "寄宿托养工作进展顺利。"),  # a figure question answered without its figure
 ])
 def test_two_unverifiable_replies_fall_back_to_the_extractive_answer_with_a_notice(llm_assistant,
                                                                                   replies: tuple[str, str]) -> None:
@@ -439,6 +439,45 @@ def test_two_unverifiable_replies_fall_back_to_the_extractive_answer_with_a_noti
     assert_all_verified(answer)
     assert assistant.events["llm_retry"] == 1
     assert assistant.events["llm_fallback_unverified"] == 1
+
+
+def test_a_real_figure_of_another_sentence_is_retried_with_the_verified_figure(llm_assistant) -> None:
+    model = scripted("在托人数为423人。", "现有143名残疾人在托。")
+    assistant = llm_assistant(model)
+    answer = assistant.ask("托养的残疾人眼下有几个？")
+    assert answer.mode == LLM_LOCAL and answer.answer == "现有143名残疾人在托。"
+    retry = model.calls[1][-1].content
+    assert "“423人”" in retry and "没有给出所问的数字“143名”" in retry and CARE_CLAUSE in retry
+    assert assistant.events["llm_retry"] == 1
+
+
+def test_a_reply_without_the_asked_figure_is_retried_naming_it(llm_assistant) -> None:
+    model = scripted("寄宿托养工作进展顺利。", "现有143名残疾人在托。")
+    answer = llm_assistant(model).ask(CARE)
+    assert answer.mode == LLM_LOCAL and answer.answer.startswith("现有143名")
+    assert "没有给出所问的数字“143" in model.calls[1][-1].content
+
+
+def test_a_figure_beside_the_asked_one_is_served(llm_assistant) -> None:
+    answer = llm_assistant(scripted("现有143名残疾人在托，其中精神类51名。")).ask(CARE)
+    assert answer.mode == LLM_LOCAL and answer.notice == "" and "51名" in answer.answer
+    assert_all_verified(answer)
+
+
+def test_the_streamed_text_never_shows_a_figure_not_verified(llm_assistant) -> None:
+    assistant = llm_assistant(scripted("在托人数为423人，另有500人排队。", "在托人数为423人，另有500人排队。"))
+    items = list(assistant.stream("托养的残疾人现在有多少？"))
+    shown = [i for i in items if isinstance(i, str)]
+    assert shown and all("423" not in s and "500" not in s for s in shown), shown
+    assert items[-1].mode == EXTRACTIVE and items[-1].answer.startswith("143")
+
+
+def test_a_figure_question_shows_the_model_the_verified_figure_not_unrelated_passages(llm_assistant) -> None:
+    model = scripted("现有143名残疾人在托。")
+    llm_assistant(model).ask(CARE)
+    prompt = model.calls[0][-1].content
+    assert "143名" in prompt and CARE_CLAUSE in prompt
+    assert "全年服务学员423人" not in prompt  # the neighbouring passage about 康园工疗站 is not given
 
 
 @pytest.mark.parametrize("failure", [RuntimeError("model crashed"), LLMUnavailable("本地模型不可用"),
@@ -474,9 +513,11 @@ def test_a_garbage_reply_falls_back(llm_assistant, reply: str) -> None:
 def test_a_slow_model_falls_back_within_the_timeout(llm_assistant) -> None:
     model = FakeListChatModel(responses=["现有143名残疾人在托。"], sleep=0.5)  # ~5 s for the whole reply
     started = time.monotonic()
-    answer = llm_assistant(model, llm_timeout_s=1.0).ask(CARE)
+    assistant = llm_assistant(model, llm_timeout_s=1.0)
+    answer = assistant.ask(CARE)
     assert time.monotonic() - started < 3.0
     assert answer.mode == EXTRACTIVE and answer.notice == FALLBACK_NOTICE and answer.answer.startswith("143")
+    assert assistant.events["llm_timeout"] == 1
 
 
 def test_a_blocked_real_model_is_unavailable_not_an_error(llm_assistant) -> None:

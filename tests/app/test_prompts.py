@@ -9,7 +9,7 @@ VARIABLES = {
     "answer_system": {},
     "answer_user": {"passages": "[1] 二、> 现有143名残疾人在托", "facts": "已核验数字：143名", "history": "",
                     "question": "现有多少名残疾人在托？"},
-    "retry_user": {"answer": "现有423名。", "bad_numbers": "423名", "passages": "[1] 现有143名残疾人在托",
+    "retry_user": {"problems": "- “423名”不是问题所问的数字", "facts": "143名。报告原文：“现有143名残疾人在托”。",
                    "question": "现有多少名残疾人在托？"},
 }
 
@@ -27,14 +27,22 @@ def test_prompt_loads_and_fills_every_variable(name: str) -> None:
         assert value in text
 
 
-def test_system_prompt_holds_the_fixed_abstention_sentence() -> None:
-    assert NO_ANSWER in load_prompt("answer_system")
+@pytest.mark.parametrize("name", sorted(VARIABLES))
+def test_no_prompt_invites_the_model_to_say_the_report_lacks_the_answer(name: str) -> None:
+    """The model is asked only when the report holds the answer: "no answer" is never a reply to offer it."""
+    assert NO_ANSWER not in load_prompt(name, **VARIABLES[name])
 
 
-def test_retry_prompt_names_the_bad_numbers_and_the_question() -> None:
+def test_retry_prompt_names_the_problems_the_verified_facts_and_the_question() -> None:
     text = load_prompt("retry_user", **VARIABLES["retry_user"])
-    assert "423名" in text and "现有多少名残疾人在托？" in text
+    assert "423名" in text and "现有143名残疾人在托" in text and "现有多少名残疾人在托？" in text
     assert text.index("423名") < text.index("现有多少名残疾人在托？")  # the complaint comes before the question
+
+
+def test_the_answer_prompt_puts_the_question_last() -> None:
+    """The model reads the question last, right after the passages and the verified facts it must copy."""
+    text = load_prompt("answer_user", **VARIABLES["answer_user"])
+    assert text.index("现有多少名残疾人在托？") > text.index("已核验数字：143名") > text.index("现有143名残疾人在托")
 
 
 @pytest.mark.parametrize("missing", ["passages", "facts", "history", "question"])
