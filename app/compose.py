@@ -102,7 +102,8 @@ def _may_be_text(question: Question) -> bool:
 
 def _report_text(knowledge: Knowledge, report_ids: Sequence[str]) -> str:
     titles = [knowledge.reports[r].title for r in report_ids if r in knowledge.reports]
-    return "\n".join(titles + [c.text for c in knowledge.chunks if c.report in report_ids])
+    sections = dict.fromkeys(c.section for c in knowledge.chunks if c.report in report_ids)  # headings count too
+    return "\n".join(titles + list(sections) + [c.text for c in knowledge.chunks if c.report in report_ids])
 
 
 def _outside_english(question: Question, text: str) -> str:
@@ -158,6 +159,9 @@ def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, rep
     return Draft(_fit(text), tuple(_cite_figure(f) for f in operands), False)
 
 
+MAX_SHORT_SECTION_CHARS = 60  # a section this short is quoted whole when it has no items
+
+
 def _list_answer(question: Question, knowledge: Knowledge, report_ids: Sequence[str]) -> Draft | None:
     """'有哪些' questions: the items (一是…二是… or sub-headings) of the best-matching section."""
     best_section, best_cov = None, 0.0
@@ -178,14 +182,30 @@ def _list_answer(question: Question, knowledge: Knowledge, report_ids: Sequence[
     children = sorted({c.section.split(" > ")[-1] for (r, s), cs in sections.items() for c in cs
                        if r == report and s.startswith(section + " > ") and s.count(" > ") == section.count(" > ") + 1},
                       key=lambda s: min(c.start for (r, sec), cs in sections.items() for c in cs if sec.endswith(s)))
+    chunk = min(sections[best_section], key=lambda c: c.start)
     if len(items) >= 2:
         listed = "；".join(f"{a}{b}" for a, b in items)
     elif len(children) >= 2:
         listed = "；".join(children)
     else:
-        return None
-    chunk = min(sections[best_section], key=lambda c: c.start)
+        body = _section_body(text, section)
+        if not body or len(body) > MAX_SHORT_SECTION_CHARS:
+            return None
+        # "三、存在的主要问题 无。": the section's whole answer is what it says, even "无"
+        leaf = section.split(" > ")[-1]
+        reply = f"报告“{leaf}”一节写明：{body}" if question.language == "zh" else \
+            f"Under “{leaf}” the report states: {body}"
+        return Draft(reply, (Citation(body, section, report),), False)
     return Draft(_fit(f"{listed}。"), (Citation(chunk.text, section, report),), False)
+
+
+def _section_body(text: str, section: str) -> str:
+    """A section's text without its own heading line."""
+    leaf = section.split(" > ")[-1] if section else ""
+    body = text.strip()
+    if leaf and body.startswith(leaf):
+        body = body[len(leaf):]
+    return body.strip()
 
 
 def _reason_clause(sentence: str) -> str | None:

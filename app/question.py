@@ -35,15 +35,18 @@ _UNIT_CUES_ZH: tuple[tuple[str, str, str], ...] = (
     (r"(?:多少|几)\s*个", "count", "个"),
     (r"(?:多少|几)\s*分|评分|得分", "score", "分"),
 )
-_PERCENT_ZH = re.compile(r"比例|占比|百分之几|百分比|百分点|%|率.{0,6}(?:多少|几)")
+_PERCENT_ZH = re.compile(r"比例|比重|占比|百分之几|百分比|百分点|%|率.{0,6}(?:多少|几)")
 _MONEY_ZH = re.compile(r"多少钱|金额|资金|经费|万元|元|预算|决算|收入|支出|拨款|补助|补贴|费|投入|救助")
 _CHANGE_ZH = re.compile(r"减少|增加|下降|上升|增长|降低|变化|比上年|同比|较上年|多了|少了|降了|涨了|增幅|降幅")
 _TARGET_ZH = re.compile(r"目标|计划|拟|预计|打算")
-_LIST_ZH = re.compile(r"有哪些|哪几|包括哪些|包括什么|都有什么|有什么|列举|主要.{0,8}(?:是|有)什么|几方面|哪些方面")
+_LIST_ZH = re.compile(r"有哪些|[^多]{1,4}哪些|哪几|包括哪些|包括什么|都有什么|有什么|列举|主要.{0,8}(?:是|有)什么|几方面|哪些方面")
 _REASON_ZH = re.compile(r"原因|为什么|为何|怎么会|什么导致|因为什么")
 _YESNO_ZH = re.compile(r"吗[？?]?$|有没有|是否|是不是|有无")
 _SUM_ZH = re.compile(r"加起来|合计|加在一起|之和|相加|总和|(?:一共|总共)(?:是|有)?多少|合起来")
 _DIFF_ZH = re.compile(r"相差|差额是|差多少|多多少|少多少|高多少|低多少|差了多少")
+# "年终决算比年初预算多了多少": a difference of two named figures
+_COMPARED_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,20}?)比([\u4e00-\u9fff]{2,20}?)(?:多|少|高|低|增加|减少)了?多少")
+_BASE_PERIOD_ZH = re.compile(r"上年|去年|上一年|前年|同期|上年度|\d{4}年?")
 _EACH_ZH = re.compile(r"分别|各(?:是|有|为|多少)")
 # 花了/实际/用了: what was spent (决算, 支出), not what was budgeted
 _SPENT_ZH = re.compile(r"花了|花费|花掉|实际|用了|用掉|实支|决算")
@@ -292,6 +295,9 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
         if _YESNO_EN.search(text):
             return YESNO, None, ()
         return TEXT, None, ()
+    compared = _COMPARED_ZH.search(text)
+    if compared and not _BASE_PERIOD_ZH.search(compared.group(2)):  # "比上年减少了多少" is a stated change
+        return DERIVED, "difference", (compared.group(1), compared.group(2))
     for pattern, op in ((_SUM_ZH, "sum"), (_DIFF_ZH, "difference")):
         m = pattern.search(text)
         if m:

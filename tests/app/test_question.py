@@ -97,10 +97,17 @@ def test_intent(question: str, intent: str) -> None:
     ("人员经费和公用经费加起来是多少？", "sum", ("人员经费", "公用经费")),
     ("一般公共预算与政府性基金预算财政拨款收入合计是多少", "sum", ("一般公共预算", "政府性基金预算财政拨款收入")),
     ("年初预算和年终决算相差多少？", "difference", ("年初预算", "年终决算")),
+    ("年终决算比年初预算多了多少？", "difference", ("年终决算", "年初预算")),
+    ("项目支出比基本支出多多少？", "difference", ("项目支出", "基本支出")),
 ])
 def test_derived_questions_name_what_they_combine(question: str, operation: str, operands: tuple[str, ...]) -> None:
     q = analyze(question)
     assert (q.intent, q.operation, q.operands) == (DERIVED, operation, operands)
+
+
+@pytest.mark.parametrize("question", ["收入比上年减少了多少？", "支出比去年少了多少？", "支出比2022年减少了多少？"])
+def test_a_change_against_the_year_before_is_a_stated_figure_not_a_difference(question: str) -> None:
+    assert analyze(question).intent == FIGURE
 
 
 def test_a_follow_up_borrows_the_earlier_question() -> None:

@@ -1,0 +1,35 @@
+"""Questions a section answers as a whole: its items, or what it says when it is short ("无。"), over the real store."""
+from __future__ import annotations
+
+import pytest
+
+from tests.app.test_assistant import assert_all_verified
+
+
+@pytest.mark.parametrize(("question", "section", "said"), [
+    ("部门存在哪些主要问题？", "三、存在的主要问题", "无。"),
+    ("下一步有哪些改进措施？", "四、下一步改进措施", "无。"),
+    ("What are the main problems the report identifies?", "三、存在的主要问题", "无。"),
+    ("What are the next steps?", "四、下一步改进措施", "无。"),
+])
+def test_a_short_section_is_quoted_whole(real_assistant, question: str, section: str, said: str) -> None:
+    answer = real_assistant.ask(question)
+    assert not answer.abstained
+    assert section in answer.answer and answer.answer.endswith(said)
+    assert answer.citations and answer.citations[0].section == section
+
+
+@pytest.mark.parametrize(("question", "figure", "clause"), [
+    ("年终决算比年初预算多了多少？", "382.86", "预决算差异为382.86万元"),  # stated, so quoted rather than computed
+    ("基本支出占总支出的比重是多少？", "29.2", "占支出数的29.2%"),
+])
+def test_comparisons_and_shares_in_everyday_words(real_assistant, question: str, figure: str, clause: str) -> None:
+    answer = real_assistant.ask(question)
+    assert answer.answer.startswith(figure) and clause in answer.answer
+    assert_all_verified(answer)
+
+
+def test_a_difference_the_report_does_not_state_is_computed_and_shown(real_assistant) -> None:
+    answer = real_assistant.ask("项目支出比基本支出多多少？")
+    assert answer.answer.startswith("1120.86万元") and "1907.51万元 - 786.65万元" in answer.answer
+    assert_all_verified(answer)
