@@ -85,6 +85,9 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
         score = sentences[0][1] if sentences else 0.0
         return abstain(question, knowledge, report_ids, f"text confidence {score:.2f}")
     best = sentences[0][0]
+    if _WHO.search(question.text) and not _NAMES_A_PERSON.search(best.text):
+        # "理事长是谁？" wants a name: a sentence about 理事长 that names no one does not answer it
+        return abstain(question, knowledge, report_ids, "no person named")
     if question.intent == REASON:
         reason = _reason_clause(best.text) or next(
             (_reason_clause(s.text) for s, score in sentences[1:] if score > TEXT_CONFIDENCE and _reason_clause(s.text)),
@@ -159,6 +162,8 @@ def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, rep
     return Draft(_fit(text), tuple(_cite_figure(f) for f in operands), False)
 
 
+_WHO = re.compile(r"是谁|叫什么|什么名字|姓名|姓什么|\bwho\b|\bwhat is the name\b", re.I)
+_NAMES_A_PERSON = re.compile(r"同志|担任|姓名|任命|当选")
 MAX_SHORT_SECTION_CHARS = 60  # a section this short is quoted whole when it has no items
 
 

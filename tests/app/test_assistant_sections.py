@@ -33,3 +33,15 @@ def test_a_difference_the_report_does_not_state_is_computed_and_shown(real_assis
     answer = real_assistant.ask("项目支出比基本支出多多少？")
     assert answer.answer.startswith("1120.86万元") and "1907.51万元 - 786.65万元" in answer.answer
     assert_all_verified(answer)
+
+
+@pytest.mark.parametrize("question", ["区残联理事长是谁？", "街道理事长叫什么名字？", "Who chairs the federation?"])
+def test_who_questions_abstain_when_no_sentence_names_a_person(real_assistant, question: str) -> None:
+    """The report mentions 理事长 but names no one: quoting that sentence would not answer "who"."""
+    answer = real_assistant.ask(question)
+    assert answer.abstained and answer.numbers == []
+
+
+def test_a_count_of_the_same_office_is_still_answered(real_assistant) -> None:
+    answer = real_assistant.ask("街道理事长配备了多少名？")
+    assert answer.answer.startswith("7名") and "配备35岁以下街道理事长7名" in answer.answer
