@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import logging
 import sys
 from pathlib import Path
@@ -76,7 +77,11 @@ def cli(argv: list[str] | None = None) -> int:
             print(f"wrote {args.out} ({failures} failed)", file=sys.stderr)
             return 1 if failures else 0
         answer = assistant.ask(args.question, report=args.report, mode=args.mode)
-        print(json.dumps(answer.to_record(), ensure_ascii=False, indent=2) if args.json else format_answer(answer))
+        try:
+            print(json.dumps(answer.to_record(), ensure_ascii=False, indent=2) if args.json else format_answer(answer),
+                  flush=True)
+        except BrokenPipeError:  # "python -m app.ask … | head -1": the reader has what it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except (AssistantError, SettingsError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -180,7 +180,7 @@ class FigureIndex:
             return 1.0
         f = self.figures[i]
         factor = 0.75 if f.qualifier == PART or f.clause.startswith("其中") else 1.0
-        own = self._core[i]
+        own = self._core[i] | {g for g in bigrams(self._subject[i]) if len(g) == 2}  # 年终决算 of 社会保障和就业支出
         if own:
             extra = sum(self.idf(g) for g in own if g not in query) / sum(self.idf(g) for g in own)
             factor *= 1.0 - 0.3 * extra

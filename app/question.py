@@ -47,6 +47,7 @@ _DIFF_ZH = re.compile(r"相差|差额是|差多少|多多少|少多少|高多少
 # "年终决算比年初预算多了多少": a difference of two named figures
 _COMPARED_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,20}?)比([\u4e00-\u9fff]{2,20}?)(?:多|少|高|低|增加|减少)了?多少")
 _BASE_PERIOD_ZH = re.compile(r"上年|去年|上一年|前年|同期|上年度|\d{4}年?")
+_MEASURE_ONLY = re.compile(r"^(?=.)(?:年初|年中|年终)?(?:预算数?|决算数?|收入|支出|预决算差异)?$")
 _EACH_ZH = re.compile(r"分别|各(?:是|有|为|多少)")
 # 花了/实际/用了: what was spent (决算, 支出), not what was budgeted
 _SPENT_ZH = re.compile(r"花了|花费|花掉|实际|用了|用掉|实支|决算")
@@ -190,6 +191,9 @@ def analyze(question: str, history: list[dict] | None = None) -> Question:
         # "一共花了多少钱？" names no topic: it asks what the department spent in all
         match_text, terms = f"{text} 支出", ("支出",)
         asks = [replace(asks[0], text=match_text, total=True)]
+    elif not english and terms and not context and len(asks) == 1 and all(_MEASURE_ONLY.match(t) for t in terms):
+        # "年初预算是多少？" names a measure and no subject: the department's whole figure, not a line of it
+        asks = [replace(asks[0], total=True)]
     return Question(text=text, original=question, language="en" if english else "zh", intent=intent,
                     asks=tuple(asks), years=years, terms=terms, operation=operation, operands=operands,
                     context=context, match_text=match_text, places=named_places(question),

@@ -45,3 +45,16 @@ def test_who_questions_abstain_when_no_sentence_names_a_person(real_assistant, q
 def test_a_count_of_the_same_office_is_still_answered(real_assistant) -> None:
     answer = real_assistant.ask("街道理事长配备了多少名？")
     assert answer.answer.startswith("7名") and "配备35岁以下街道理事长7名" in answer.answer
+
+
+@pytest.mark.parametrize(("question", "figure", "clause"), [
+    # a measure with no subject asks the department's whole figure, not one line of the budget
+    ("年初的预算是多少钱？", "2317.52", "本年度年初预算数为2317.52万元"),
+    ("年终决算是多少？", "2700.38", "年终决算2700.38万元"),
+    # with a subject, the line it names (年终决算为2605.85万元 carries 社会保障和就业支出 from its clause before)
+    ("社会保障和就业支出年终决算是多少？", "2605.85", "年终决算为2605.85万元"),
+])
+def test_a_bare_measure_asks_the_whole(real_assistant, question: str, figure: str, clause: str) -> None:
+    answer = real_assistant.ask(question)
+    assert answer.answer.startswith(figure) and clause in answer.answer
+    assert_all_verified(answer)
