@@ -89,11 +89,11 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
         # "理事长是谁？" wants a name: a sentence about 理事长 that names no one does not answer it
         return abstain(question, knowledge, report_ids, "no person named")
     if question.intent == REASON:
-        reason = _reason_clause(best.text) or next(
-            (_reason_clause(s.text) for s, score in sentences[1:] if score > TEXT_CONFIDENCE and _reason_clause(s.text)),
-            None)
-        if reason:
-            return Draft(_fit(reason), (_cite(best),), False)
+        # the reason is quoted with the very sentence it comes from
+        source = next((s for s, score in sentences if (s is best or score > TEXT_CONFIDENCE) and _reason_clause(s.text)),
+                      None)
+        if source is not None:
+            return Draft(_fit(_reason_clause(source.text, question)), (_cite(source),), False)
     return Draft(_fit(_focused(best.text, question)), (_cite(best),), False)
 
 
@@ -213,9 +213,19 @@ def _section_body(text: str, section: str) -> str:
     return body.strip()
 
 
-def _reason_clause(sentence: str) -> str | None:
-    m = re.search(r"(?:主要原因是|主要是|原因是|由于|因为)([^；。]+)", sentence)
-    return f"主要原因是{m.group(1)}。" if m else None
+def _reason_clause(sentence: str, question: Question | None = None) -> str | None:
+    """The stated reason of a sentence; of several ("收入…主要原因是…；支出…主要原因是…"), the one whose part of
+    the sentence names the question's words."""
+    parts = [p for p in re.split(r"(?<=；)", sentence) if _REASON.search(p)]
+    if not parts:
+        return None
+    if question is not None and len(parts) > 1:
+        query = {g for t in question.terms for g in bigrams(t)}
+        parts.sort(key=lambda p: -len(query & bigrams(p)))
+    return f"主要原因是{_REASON.search(parts[0]).group(1)}。"
+
+
+_REASON = re.compile(r"(?:主要原因是|主要是|原因是|由于|因为)([^；。]+)")
 
 
 def _focused(sentence: str, question: Question) -> str:

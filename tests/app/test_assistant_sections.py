@@ -58,3 +58,14 @@ def test_a_bare_measure_asks_the_whole(real_assistant, question: str, figure: st
     answer = real_assistant.ask(question)
     assert answer.answer.startswith(figure) and clause in answer.answer
     assert_all_verified(answer)
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("支出为什么减少？", "未列入本部门预算支出"),
+    ("2023年收入下降的主要原因是什么？", "未列入本部门预算收入"),
+])
+def test_a_reason_is_cited_with_the_sentence_it_comes_from(real_assistant, question: str, said: str) -> None:
+    answer = real_assistant.ask(question)
+    assert answer.answer.startswith("主要原因是") and said in answer.answer
+    reason = answer.answer.removeprefix("主要原因是").rstrip("。")
+    assert reason in answer.citations[0].text
