@@ -196,8 +196,10 @@ class Retriever:
             for r in reports:
                 chunks.extend(self.store.chunks(r.id))
                 figures.extend(self.store.figures(r.id))
-            self._knowledge = Knowledge(version, reports, chunks, figures)
-            return self._knowledge
+            knowledge = Knowledge(version, reports, chunks, figures)
+            knowledge.figure_index(list(knowledge.reports))  # a question without a report asks them all: warm it
+            self._knowledge = knowledge
+            return knowledge
 
     def search(self, knowledge: Knowledge, question: Question, vector: Sequence[float],
                report_ids: Sequence[str]) -> list[Passage]:
