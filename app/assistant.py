@@ -241,6 +241,8 @@ class Assistant:
                             report_ids: list[str], focus: Focus) -> tuple[Answer | None, list[str]]:
         """The LLM's reply as an Answer when every number is verified and tied to the question; else its problems."""
         text = text.strip()
+        if text.startswith(q.original) and len(text) > len(q.original):
+            text = text[len(q.original):].lstrip()  # the small model sometimes repeats the question first
         if not text or _NO_ANSWER_REPLY.search(text):
             # the extractive step found evidence; a model that says otherwise is not trusted
             return None, ["报告中有答案（见已核验的要点），不要回答“没有找到”。"]
@@ -249,7 +251,10 @@ class Assistant:
         problems += [f"没有给出所问的数字“{m}”。" for m in missing_figures(text, focus)]
         if problems:
             return None, problems
-        cited = [c for c in citations if any(n.source == c.text for n in numbers)] or citations[:1]
+        # the evidence the answer rests on, then any other passage one of its numbers came from
+        cited = list(focus.evidence) + [c for c in citations if c not in focus.evidence
+                                        and any(n.source == c.text for n in numbers)]
+        cited = cited or citations[:1]
         return Answer(question=q.original, answer=text[:600], abstained=False, citations=cited, numbers=numbers,
                       mode=mode, report=report_ids[0] if len(report_ids) == 1 else ""), []
 

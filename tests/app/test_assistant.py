@@ -472,6 +472,17 @@ def test_the_streamed_text_never_shows_a_figure_not_verified(llm_assistant) -> N
     assert items[-1].mode == EXTRACTIVE and items[-1].answer.startswith("143")
 
 
+def test_an_llm_answer_cites_the_evidence_it_rests_on(llm_assistant) -> None:
+    answer = llm_assistant(scripted("2023年没有会议费支出。")).ask("2023年会议费花了钱没有？")
+    assert answer.mode == LLM_LOCAL and answer.answer == "2023年没有会议费支出。"
+    assert "无会议费支出" in answer.citations[0].text
+
+
+def test_a_reply_that_repeats_the_question_first_is_served_without_it(llm_assistant) -> None:
+    answer = llm_assistant(scripted(f"{CARE}现有143名残疾人在托。")).ask(CARE)
+    assert answer.mode == LLM_LOCAL and answer.answer == "现有143名残疾人在托。"
+
+
 def test_a_figure_question_shows_the_model_the_verified_figure_not_unrelated_passages(llm_assistant) -> None:
     model = scripted("现有143名残疾人在托。")
     llm_assistant(model).ask(CARE)
