@@ -39,6 +39,9 @@ CASES = [
     Case("unanswerable", "区残联主席是谁？", None),
     Case("money", "公用经费是多少？", "31.33"),
     Case("colloquial", "首次评残资助了多少人？", "914"),
+    # the evidence sentence states nine figures: the model must give the one asked for
+    Case("one of many in a sentence", "在托的人里60岁以上的有几个？", "26"),
+    Case("yes/no", "2023年会议费花了钱没有？", "没有|无|未"),
 ]
 
 
@@ -89,7 +92,7 @@ def test_the_real_model_answers_with_verified_figures(answers: dict[str, Answer]
         assert answer.mode == EXTRACTIVE  # abstention is decided without the model
         return
     assert not answer.abstained
-    assert case.expected in answer.answer.replace(" ", "")
+    assert any(e in answer.answer.replace(" ", "") for e in case.expected.split("|")), answer.answer
     assert answer.mode in (LLM_LOCAL, EXTRACTIVE)
     if answer.mode == EXTRACTIVE:
         assert answer.notice, "a fallback must say so"
