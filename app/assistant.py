@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 
-from app.answer import EXTRACTIVE, Answer, Citation
+from app.answer import EXTRACTIVE, Answer, Citation, NumberCheck
 from app.compose import Draft, compose_extractive
 from app.errors import BusyError, KnowledgeBaseUnavailable, LLMUnavailable, QuestionError, ReportNotFoundError
 from app.question import DERIVED, FIGURE, Question, analyze, in_report_year
@@ -302,7 +302,8 @@ def _history_text(history: list[dict] | None) -> str:
     return "\n".join(f"{'用户' if t['role'] == 'user' else '助手'}：{t['content'][:120]}" for t in turns) or "（无）"
 
 
-def _number_problem(n) -> str:
+def _number_problem(n: NumberCheck) -> str:
+    """What the retry tells the model about one number it may not write."""
     if n.reason == OFF_QUESTION:
         return f"“{n.text}”不是问题所问的数字（它出自讲别的事情的句子），删掉它。"
     return f"“{n.text}”在报告原文中找不到，不要自己计算或改写数字。"
