@@ -258,6 +258,18 @@ class Assistant:
         return Answer(question=q.original, answer=text[:600], abstained=False, citations=cited, numbers=numbers,
                       mode=mode, report=report_ids[0] if len(report_ids) == 1 else ""), []
 
+    def warm_up(self) -> None:
+        """Load the configured LLM now, so that the first question does not wait for it; a model that fails to load
+        is logged and left to the answer path, which falls back to the extractive answer with a notice."""
+        if self.settings.answer_mode == EXTRACTIVE:
+            return
+        from app.llm import build_chat_model
+
+        try:
+            self._chat_model(self.settings.answer_mode, build_chat_model)
+        except LLMUnavailable as exc:
+            log.warning("LLM not loaded at start-up (answers fall back to extractive): %s", exc)
+
     def _chat_model(self, mode: str, build):
         with self._model_lock:
             if mode not in self.chat_models:
@@ -328,4 +340,5 @@ def build_assistant(settings: Settings) -> Assistant:
         assistant.retriever.knowledge()
     except StoreUnavailable as exc:
         log.warning("store not reachable at start-up: %s", exc)
+    assistant.warm_up()
     return assistant

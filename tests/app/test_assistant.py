@@ -645,3 +645,25 @@ def test_remote_failure_falls_back_within_the_timeout(real_store: RealStore, stu
     assert answer.answer.startswith("143") and not answer.abstained
     assert_all_verified(answer)
     assert assistant.events["llm_unavailable"] == 1
+
+
+def test_the_configured_llm_is_loaded_before_the_first_question(real_store: RealStore, monkeypatch) -> None:
+    """build_assistant loads the model, so /healthz is ready only with it and no question pays for loading."""
+    built: list[str] = []
+
+    def build(settings, mode=None):
+        built.append(mode)
+        return scripted("现有143名残疾人在托。")
+
+    monkeypatch.setattr("app.llm.build_chat_model", build)
+    assistant = build_assistant(replace(real_store.settings, answer_mode=LLM_LOCAL))
+    assert built == [LLM_LOCAL]
+    answer = assistant.ask(CARE)
+    assert answer.mode == LLM_LOCAL and answer.answer == "现有143名残疾人在托。" and built == [LLM_LOCAL]
+
+
+def test_a_model_that_cannot_load_at_start_up_leaves_extractive_answers(real_store: RealStore, monkeypatch) -> None:
+    monkeypatch.setenv(BLOCK_ENV, "1")
+    assistant = build_assistant(replace(real_store.settings, answer_mode=LLM_LOCAL))  # logs, does not raise
+    answer = assistant.ask(CARE)
+    assert answer.mode == EXTRACTIVE and answer.notice and answer.answer.startswith("143")
