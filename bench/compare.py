@@ -14,8 +14,9 @@ from bench.common import (BUILTIN_REPORT, DEV_SET, PROJECT_ROOT, RESULTS_DIR, SC
 
 PIPELINES = ("assistant-extractive", "assistant-llm-local", "baseline")
 LLM_PIPELINES = ("assistant-llm-local", "baseline")
-HEADERS = ("pipeline", "accuracy", "numeric_exact", "derived", "abstention", "citation_rate", "ungrounded",
-           "wrong_figures", "p50 ms", "p95 ms", "peak MB", "ingest s", "R@1", "R@5")
+KINDS = ("number", "text", "derived", "none")
+HEADERS = ("pipeline", "accuracy", *(f"acc {k}" for k in KINDS), "numeric_exact", "abstention", "citation_rate",
+           "ungrounded", "wrong_figures", "p50 ms", "p95 ms", "peak MB", "ingest s", "R@1", "R@5")
 
 
 def squash(text: str) -> str:
@@ -113,6 +114,22 @@ def score(answers: Path, gold: Path = DEV_SET) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def accuracy_by_kind(answers: Path, gold: Path, tmp: Path) -> dict[str, float | str]:
+    """The shared scorer's accuracy over each kind of question alone (its summary gives only some kinds)."""
+    questions = load_jsonl(gold)
+    records = {r["id"]: r for r in load_jsonl(answers)}
+    by_kind: dict[str, float | str] = {}
+    for kind in KINDS:
+        subset = [q for q in questions if q.get("kind") == kind]
+        if not subset:
+            by_kind[kind] = "-"
+            continue
+        write_jsonl(tmp / f"gold-{kind}.jsonl", subset)
+        write_jsonl(tmp / f"answers-{kind}.jsonl", [records[q["id"]] for q in subset if q["id"] in records])
+        by_kind[kind] = score(tmp / f"answers-{kind}.jsonl", tmp / f"gold-{kind}.jsonl")["accuracy"]
+    return by_kind
+
+
 def run(pipelines: tuple[str, ...] = PIPELINES, limit: int | None = None, llm_threads: int = 2) -> list[dict]:
     """Run each pipeline in its own process (its own peak RSS and store), score, print one table."""
     questions = load_jsonl(DEV_SET)[:limit] if limit else load_jsonl(DEV_SET)
@@ -134,14 +151,15 @@ def run(pipelines: tuple[str, ...] = PIPELINES, limit: int | None = None, llm_th
             stats["wall_s"] = round(time.perf_counter() - started, 1)
             records = load_jsonl(out)
             latencies = [float(r.get("latency_ms") or 0) for r in records]
-            stats.update(name=name, score=score(out, gold), p50=percentile(latencies, 50), p95=percentile(latencies, 95))
+            stats.update(name=name, score=score(out, gold), by_kind=accuracy_by_kind(out, gold, Path(tmp)),
+                         p50=percentile(latencies, 50), p95=percentile(latencies, 95))
             results.append(stats)
             print(f"  {name}: done in {stats['wall_s']} s", file=sys.stderr, flush=True)
     rows = []
     for r in results:
         s = r["score"]
-        rows.append((r["name"], s["accuracy"], s["numeric_exact"], s["derived_accuracy"], s["abstention_accuracy"],
-                     s["citation_rate"], s["answers_with_ungrounded_numbers"], s["answers_with_wrong_figures"],
+        rows.append((r["name"], s["accuracy"], *(r["by_kind"][k] for k in KINDS), s["numeric_exact"],
+                     s["abstention_accuracy"], s["citation_rate"], s["answers_with_ungrounded_numbers"], s["answers_with_wrong_figures"],
                      r["p50"], r["p95"], r["peak_mb"], r["ingest_s"], r["r1"], r["r5"]))
     text = (f"Dev set ({len(questions)} questions), LLM_THREADS={llm_threads}; raw answers in bench/results/<pipeline>.jsonl\n"
             + table(HEADERS, rows))
