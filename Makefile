@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-SHARED ?= ../shared
+SHARED_DIR ?= ../shared
+export SHARED_DIR
 MODE ?= extractive
 PORT ?= 7860
 
@@ -35,9 +36,9 @@ test: install system-deps
 
 eval: install ingest
 	@mkdir -p var/eval
-	$(PY) -m app.ask --mode $(MODE) --batch $(SHARED)/eval/dev.jsonl --out var/eval/dev-$(MODE).jsonl
-	$(PY) $(SHARED)/eval/score.py $(SHARED)/eval/dev.jsonl var/eval/dev-$(MODE).jsonl \
-		--report $(SHARED)/reports/liwan-dpf-2023-performance-self-evaluation.txt
+	$(PY) -m app.ask --mode $(MODE) --batch $(SHARED_DIR)/eval/dev.jsonl --out var/eval/dev-$(MODE).jsonl
+	$(PY) $(SHARED_DIR)/eval/score.py $(SHARED_DIR)/eval/dev.jsonl var/eval/dev-$(MODE).jsonl \
+		--report $(SHARED_DIR)/reports/liwan-dpf-2023-performance-self-evaluation.txt
 
 bench: install
 	$(PY) -m bench
