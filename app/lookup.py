@@ -93,7 +93,15 @@ class FigureIndex:
         n = max(1, len(sentences))
         self._idf = {g: math.log(1 + n / (1 + c)) for g, c in df.items()}
         self._default_idf = math.log(1 + n)
-        self.by_id = {f.id: f for f in self.figures}
+        self._ids = [f.id for f in self.figures]  # a hash each: computed once, not per figure per question
+        self.by_id = dict(zip(self._ids, self.figures))
+        self._numbers: dict[str, list[int]] = {}
+        self._by_unit: dict[str, list[int]] = {}
+        for i, (fid, f) in enumerate(zip(self._ids, self.figures)):
+            self._numbers.setdefault(fid, []).append(i)
+            self._by_unit.setdefault(f.unit, []).append(i)
+        self._words = _WordIndex(self.figures, [c | p for c, p in zip(self._clause, self._phrase)],
+                                 self._sentence, self._section)
 
     def idf(self, gram: str) -> float:
         return self._idf.get(gram, self._default_idf)
@@ -111,8 +119,9 @@ class FigureIndex:
         results: list[tuple[FigureMatch, ...]] = []
         for ask in asks:
             query = {**context, **whole, **_weighted_grams(ask.text, 1.0)}
-            scored = [self._score(i, question, ask, query, dense or {}, passage_rank or {})
-                      for i in range(len(self.figures))]
+            lexical = self._lexical_scores(query)
+            scored = [self._score(i, question, ask, query, dense or {}, passage_rank or {}, lexical.get(i))
+                      for i in self._candidates(ask, lexical, dense or {}, passage_rank or {})]
             scored = [m for m in scored if m.score > 0]
             scored.sort(key=lambda m: (-m.score, m.figure.start))
             results.append(tuple(_first_stated_on_ties(_distinct(scored))[:k]))
@@ -155,7 +164,7 @@ class FigureIndex:
         What is counted must stand near the figure (its clause, with the subject it carries over, or its phrase);
         a share's subject ("本级占比") may stand anywhere in the sentence that states the share.
         """
-        grams = {g for g in bigrams(ask.object) if len(g) == 2}
+        grams = _word_grams(ask.object)
         if not grams or (ask.kind == "money" and len(grams) < 2):  # "多少资金" names the measure, not a thing
             return 1.0
         f = self.figures[i]
@@ -186,21 +195,56 @@ class FigureIndex:
             factor *= 1.0 - 0.3 * extra
         return factor
 
-    def _score(self, i: int, question: Question, ask: Ask, query: dict[str, float],
-               dense: Mapping[str, float], passage_rank: Mapping[str, float]) -> FigureMatch:
+    def _lexical(self, i: int, query: dict[str, float], total: float | None = None,
+                 grams: Iterable[str] | None = None) -> float:
+        """Share of the question's (idf-weighted) words found in the figure's fields, each by its field's weight.
+
+        `grams`: the only words of `query` the figure can hold, in query order (from the word index); every other
+        word would add exactly 0, so the share is the same as over the whole query.
+        """
+        if total is None:
+            total = sum(w * self.idf(g) for g, w in query.items())
+        if not total:
+            return 0.0
         f = self.figures[i]
+        got = 0.0
+        for g in (query if grams is None else grams):
+            field = (CLAUSE_WEIGHT if g in self._clause[i] else PHRASE_WEIGHT if g in self._phrase[i]
+                     else SENTENCE_WEIGHT if g in self._sentence[i] else SECTION_WEIGHT if g in self._section[i]
+                     else ABBREVIATION_WEIGHT if len(g) == 2 and _gapped(g).search(f.sentence) else 0.0)
+            got += query[g] * self.idf(g) * field
+        return got / total
+
+    def _lexical_scores(self, query: dict[str, float]) -> dict[int, float]:
+        """Figure number -> lexical share, for every figure holding a word of the question (the others have 0)."""
         total = sum(w * self.idf(g) for g, w in query.items())
-        lexical = 0.0
-        if total:
-            got = 0.0
-            for g, w in query.items():
-                field = (CLAUSE_WEIGHT if g in self._clause[i] else PHRASE_WEIGHT if g in self._phrase[i]
-                         else SENTENCE_WEIGHT if g in self._sentence[i] else SECTION_WEIGHT if g in self._section[i]
-                         else ABBREVIATION_WEIGHT if len(g) == 2 and _gapped(g).search(f.sentence) else 0.0)
-                got += w * self.idf(g) * field
-            lexical = got / total
-        d = dense.get(f.id, 0.0)
-        p = passage_rank.get(f.id, 0.0)
+        if not total:
+            return {}
+        held: dict[int, list[str]] = {}
+        for g in query:
+            for i in self._words.holding(g):
+                held.setdefault(i, []).append(g)
+        return {i: self._lexical(i, query, total, grams) for i, grams in held.items()}
+
+    def _candidates(self, ask: Ask, lexical: Mapping[int, float], dense: Mapping[str, float],
+                    passage_rank: Mapping[str, float]) -> list[int]:
+        """Figure numbers (in order) that can score above 0: those holding a question word, with a dense similarity
+        or in a retrieved passage, or stated in the unit asked for (+0.08); any other figure scores exactly 0."""
+        found = set(lexical)
+        for fid in (*dense, *passage_rank):
+            found.update(self._numbers.get(fid, ()))
+        if ask.unit:
+            found.update(self._by_unit.get(ask.unit, ()))
+        return sorted(found)
+
+    def _score(self, i: int, question: Question, ask: Ask, query: dict[str, float],
+               dense: Mapping[str, float], passage_rank: Mapping[str, float],
+               lexical: float | None = None) -> FigureMatch:
+        f = self.figures[i]
+        if lexical is None:
+            lexical = self._lexical(i, query)
+        d = dense.get(self._ids[i], 0.0)
+        p = passage_rank.get(self._ids[i], 0.0)
         if not query:
             score = 0.55 * d + 0.45 * p
         else:
@@ -223,10 +267,86 @@ class FigureIndex:
         return FigureMatch(f, round(score, 4), round(lexical, 4), round(d, 4), kind_ok)
 
 
+@lru_cache(maxsize=1024)
+def _word_grams(text: str) -> frozenset[str]:
+    """The two-character grams of a text (remembered: one question asks for them once per figure)."""
+    return frozenset(g for g in bigrams(text) if len(g) == 2)
+
+
 @lru_cache(maxsize=4096)
 def _gapped(gram: str) -> re.Pattern[str]:
     """'运会' also matches '运动会': abbreviations (残运会, 残联) keep their characters in order."""
     return re.compile(re.escape(gram[0]) + r"[\u4e00-\u9fff]{1,3}" + re.escape(gram[1]))
+
+
+class _WordIndex:
+    """Word (bigram) -> the figures holding it in a field lookup matches: their own words (clause, carried subject,
+    phrase), their sentence, their heading path, or spread out in their sentence as an abbreviation (_gapped).
+
+    Built once per FigureIndex, so a question scores only the figures that share a word with it, not every figure
+    of every report asked. Sentences and headings are indexed once however many figures share them.
+    """
+
+    ABBREVIATION_MEMORY = 4096  # words whose abbreviation matches are remembered
+
+    def __init__(self, figures: list[Figure], own: list[set[str]], sentence_grams: list[set[str]],
+                 section_grams: list[set[str]]):
+        self._own: dict[str, list[int]] = {}
+        for i, grams in enumerate(own):
+            for g in grams:
+                self._own.setdefault(g, []).append(i)
+        sentence_of: dict[str, int] = {}
+        self._sentences: list[str] = []
+        self._figures_of_sentence: list[list[int]] = []
+        self._in_sentence: dict[str, list[int]] = {}
+        self._figures_of_section: list[list[int]] = []
+        self._in_section: dict[str, list[int]] = {}
+        section_of: dict[str, int] = {}
+        for i, f in enumerate(figures):
+            s = sentence_of.get(f.sentence)
+            if s is None:
+                s = sentence_of[f.sentence] = len(self._sentences)
+                self._sentences.append(f.sentence)
+                self._figures_of_sentence.append([])
+                for g in sentence_grams[i]:
+                    self._in_sentence.setdefault(g, []).append(s)
+            self._figures_of_sentence[s].append(i)
+            h = section_of.get(f.section)
+            if h is None:
+                h = section_of[f.section] = len(self._figures_of_section)
+                self._figures_of_section.append([])
+                for g in section_grams[i]:
+                    self._in_section.setdefault(g, []).append(h)
+            self._figures_of_section[h].append(i)
+        self._chars: dict[str, set[int]] = {}  # character -> sentences holding it, to find abbreviations fast
+        for s, text in enumerate(self._sentences):
+            for ch in set(text):
+                self._chars.setdefault(ch, set()).add(s)
+        self._abbreviated: dict[str, list[int]] = {}
+
+    def holding(self, gram: str) -> set[int]:
+        """The figures holding `gram` in any matched field (a superset is harmless: scoring is exact)."""
+        found = set(self._own.get(gram, ()))
+        for s in self._in_sentence.get(gram, ()):
+            found.update(self._figures_of_sentence[s])
+        for h in self._in_section.get(gram, ()):
+            found.update(self._figures_of_section[h])
+        if len(gram) == 2:
+            for s in self._abbreviations(gram):
+                found.update(self._figures_of_sentence[s])
+        return found
+
+    def _abbreviations(self, gram: str) -> list[int]:
+        """Sentences where the two characters of `gram` stand apart, as _gapped matches them."""
+        got = self._abbreviated.get(gram)
+        if got is None:
+            pattern = _gapped(gram)
+            maybe = self._chars.get(gram[0], set()) & self._chars.get(gram[1], set())
+            got = [s for s in sorted(maybe) if pattern.search(self._sentences[s])]
+            if len(self._abbreviated) >= self.ABBREVIATION_MEMORY:
+                self._abbreviated.clear()
+            self._abbreviated[gram] = got
+        return got
 
 
 def _weighted_grams(text: str, weight: float) -> dict[str, float]:

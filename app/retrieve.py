@@ -222,10 +222,12 @@ class Retriever:
 
 def passage_rank_of_figures(passages: Sequence[Passage], figures: Sequence[Figure]) -> dict[str, float]:
     """Figure id -> relevance 0..1 of the best retrieved passage that holds it (1 for the top passage)."""
+    reports = {p.chunk.report for p in passages}
+    held = [f for f in figures if f.report in reports]  # one cheap pass over the figures, not one per passage
     out: dict[str, float] = {}
     for i, p in enumerate(passages):
         weight = 1.0 / (1 + 0.5 * i)
-        for f in figures:
+        for f in held:
             if f.report == p.chunk.report and p.chunk.start <= f.start < p.chunk.end:
                 out[f.id] = max(out.get(f.id, 0.0), weight)
     return out

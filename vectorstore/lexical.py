@@ -26,7 +26,11 @@ def tokenize(text: str) -> list[str]:
 
 
 class LexicalIndex:
-    """BM25 (Okapi) over chunk text with its heading path."""
+    """BM25 (Okapi) over chunk text with its heading path.
+
+    Scores are rank-bm25's over the whole corpus (its idf and average length), but only the chunks of the reports
+    asked that hold a word of the query are scored: every other chunk scores exactly 0 and is never returned.
+    """
 
     def __init__(self, chunks: Sequence[Chunk]):
         from rank_bm25 import BM25Okapi
@@ -34,14 +38,31 @@ class LexicalIndex:
         self.chunks = list(chunks)
         corpus = [tokenize(c.embedding_text) for c in self.chunks]
         self._bm25 = BM25Okapi(corpus) if corpus else None
+        self._holding: dict[str, dict[str, list[int]]] = {}  # report -> word -> its chunks holding it, in order
+        for i, (chunk, words) in enumerate(zip(self.chunks, corpus)):
+            holding = self._holding.setdefault(chunk.report, {})
+            for word in dict.fromkeys(words):
+                holding.setdefault(word, []).append(i)
 
     def search(self, query: str, k: int, report_ids: Sequence[str] | None = None) -> list[tuple[Chunk, float]]:
         """The k best chunks for `query`, best first, with their BM25 scores (0 scores dropped)."""
         if self._bm25 is None:
             return []
-        scores = self._bm25.get_scores(tokenize(query))
-        ranked = sorted(range(len(self.chunks)), key=lambda i: -scores[i])
-        wanted = set(report_ids) if report_ids else None
-        out = [(self.chunks[i], float(scores[i])) for i in ranked
-               if scores[i] > 0 and (wanted is None or self.chunks[i].report in wanted)]
+        words = tokenize(query)
+        candidates = self._candidates(words, report_ids)
+        if not candidates:
+            return []
+        scores = self._bm25.get_batch_scores(words, candidates)
+        ranked = sorted(range(len(candidates)), key=lambda j: -scores[j])  # ties stay in report order
+        out = [(self.chunks[candidates[j]], float(scores[j])) for j in ranked if scores[j] > 0]
         return out[:k]
+
+    def _candidates(self, words: list[str], report_ids: Sequence[str] | None) -> list[int]:
+        """Chunk numbers (in order) of the reports asked (all when none are named) holding a query word."""
+        reports = dict.fromkeys(report_ids) if report_ids else self._holding
+        found: set[int] = set()
+        for report in reports:
+            holding = self._holding.get(report, {})
+            for word in words:
+                found.update(holding.get(word, ()))
+        return sorted(found)

@@ -19,8 +19,10 @@ import os
 import re
 import secrets
 import shutil
+import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
@@ -45,6 +47,7 @@ FIGURES = "figures"
 PRUNE_GRACE_S = 600.0  # a collection touched more recently may belong to an ingest running right now
 TOUCH_EVERY_S = 60.0  # a long ingest refreshes its collections' touched_at so prune never takes them
 EMBED_BATCH = 32
+SEARCH_THREADS = 4  # per-report collections searched at once (Chroma's clients are thread-safe; queries wait on I/O)
 WRITE_BATCH = 1000  # well under Chroma's max batch size
 LOW_DISK_BYTES = 64 * 2**20  # a failed write with less free space than this is put down to a full disk
 _DUMMY_VECTOR = [1.0]
@@ -200,6 +203,8 @@ class ReportStore:
         self._dimension: int | None = getattr(embeddings, "dimension", None)
         self._collections: dict[str, Collection] = {}
         self._registry_col: Collection | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
 
     # ---- client plumbing -------------------------------------------------------------------------------------
 
@@ -494,29 +499,64 @@ class ReportStore:
 
     def _search(self, vector: Sequence[float], k: int, report_ids: list[str] | None,
                 kind: str) -> list[tuple[str, str, dict, float]]:
+        """The k nearest records over the reports' collections: (id, document, metadata, similarity), best first.
+
+        Each report's collection is searched for its k nearest ids and distances (in parallel); only the k that win
+        overall are then read with their documents and metadata, so a question over many reports reads k records,
+        not k per report. Ties keep report order, then Chroma's order within a report.
+        """
         if k <= 0:
             return []
         if report_ids is not None and not report_ids:
             return []
         vector = [float(x) for x in vector]
-        records = self._records(list(dict.fromkeys(report_ids)) if report_ids is not None else None)
+        for attempt in (1, 2):
+            records = self._records(list(dict.fromkeys(report_ids)) if report_ids is not None else None)
+            nearest = self._parallel(lambda record: self._nearest(record, kind, vector, k), records)
+            ranked = [(n, cid, score) for n, hits in enumerate(nearest) for cid, score in hits]
+            ranked.sort(key=lambda h: h[2], reverse=True)
+            best = ranked[:k]
+            wanted: dict[int, list[str]] = {}
+            for n, cid, _score in best:
+                wanted.setdefault(n, []).append(cid)
+            read = dict(zip(wanted, self._parallel(lambda n: self._fetch(records[n], kind, wanted[n]), wanted)))
+            hits = [(cid, *read[n][cid], score) for n, cid, score in best if cid in read[n]]
+            if len(hits) == len(best) or attempt == 2:
+                return hits
+            log.info("a report was replaced during a search: searching again")
+        raise AssertionError("unreachable")
 
-        def query(col: Collection, record: _Record) -> list[tuple[str, str, dict, float]]:
+    def _nearest(self, record: _Record, kind: str, vector: list[float], k: int) -> list[tuple[str, float]]:
+        """The k nearest ids of one report's collection with their cosine similarity, nearest first."""
+        def query(col: Collection, record: _Record) -> list[tuple[str, float]]:
             if record.dimension and len(vector) != record.dimension:
                 raise EmbeddingModelMismatch(
                     f"查询向量有 {len(vector)} 维，报告 {record.info.id} 的向量有 {record.dimension} 维："
                     f"请用生成它的嵌入模型（{record.embedding_model}）检索，或重新导入")
-            got = col.query(query_embeddings=[vector], n_results=k, include=["documents", "metadatas", "distances"])
+            got = col.query(query_embeddings=[vector], n_results=k, include=["distances"])
             # cosine space: distance = 1 - cosine similarity
-            return [(cid, doc, meta or {}, 1.0 - float(dist)) for cid, doc, meta, dist in
-                    zip(got["ids"][0], (got["documents"] or [[]])[0], (got["metadatas"] or [[]])[0],
-                        (got["distances"] or [[]])[0])]
+            return [(cid, 1.0 - float(dist)) for cid, dist in zip(got["ids"][0], (got["distances"] or [[]])[0])]
 
-        hits: list[tuple[str, str, dict, float]] = []
-        for record in records:
-            hits.extend(self._read(record.info.id, kind, query, record))
-        hits.sort(key=lambda h: h[3], reverse=True)
-        return hits[:k]
+        return self._read(record.info.id, kind, query, record)
+
+    def _fetch(self, record: _Record, kind: str, ids: list[str]) -> dict[str, tuple[str, dict]]:
+        """Documents and metadata of some records of one report's collection, by id."""
+        def get(col: Collection, _record: _Record) -> dict[str, tuple[str, dict]]:
+            got = col.get(ids=ids, include=["documents", "metadatas"])
+            return {cid: (doc, meta or {}) for cid, doc, meta in
+                    zip(got["ids"], got["documents"] or [None] * len(got["ids"]), got["metadatas"] or [])}
+
+        return self._read(record.info.id, kind, get, record)
+
+    def _parallel(self, work: Callable[[Any], R], items: Iterable[Any]) -> list[R]:
+        """`work` over the items, several at once (one item runs in the calling thread); results in item order."""
+        items = list(items)
+        if len(items) <= 1:
+            return [work(item) for item in items]
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(SEARCH_THREADS, thread_name_prefix="chroma-search")
+        return list(self._pool.map(work, items))
 
     def _embed(self, texts: list[str], dim: int) -> list[list[float]]:
         vectors = self.embeddings.embed_documents(texts)
