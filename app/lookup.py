@@ -173,6 +173,8 @@ class FigureIndex:
         total = sum(self.idf(g) for g in grams)
         found = sum(self.idf(g) for g in grams if g in near_grams
                     or (len(g) == 2 and _gapped(g).search(near)))  # one-character runs have no gap
+        if found < total and _one_word(ask.object) and ask.object not in near:
+            return 0.25  # "工作人员" is one word: 人员 in "残疾人员" is not it
         return 0.25 + 0.75 * (found / total)
 
     def _named_exactly_factor(self, i: int, ask: Ask, query: dict[str, float]) -> float:
@@ -271,6 +273,14 @@ class FigureIndex:
 def _word_grams(text: str) -> frozenset[str]:
     """The two-character grams of a text (remembered: one question asks for them once per figure)."""
     return frozenset(g for g in bigrams(text) if len(g) == 2)
+
+
+@lru_cache(maxsize=1024)
+def _one_word(text: str) -> bool:
+    """Whether jieba reads `text` (three characters or more) as a single word."""
+    import jieba
+
+    return len(text) >= 3 and len(jieba.lcut(text)) == 1
 
 
 @lru_cache(maxsize=4096)

@@ -35,7 +35,7 @@ _UNIT_CUES_ZH: tuple[tuple[str, str, str], ...] = (
     (r"(?:多少|几)\s*个", "count", "个"),
     (r"(?:多少|几)\s*分|评分|得分", "score", "分"),
 )
-_PERCENT_ZH = re.compile(r"比例|比重|占比|百分之几|百分比|百分点|%|率.{0,6}(?:多少|几)")
+_PERCENT_ZH = re.compile(r"比例|比重|占比|百分之|占[^，。？?]{1,10}(?:多少|几)|百分比|百分点|%|率.{0,6}(?:多少|几)")
 _MONEY_ZH = re.compile(r"多少钱|金额|资金|经费|万元|元|预算|决算|收入|支出|拨款|补助|补贴|费|投入|救助")
 _CHANGE_ZH = re.compile(r"减少|增加|下降|上升|增长|降低|变化|比上年|同比|较上年|多了|少了|降了|涨了|增幅|降幅")
 _TARGET_ZH = re.compile(r"目标|计划|拟|预计|打算")
@@ -97,7 +97,7 @@ unit units bureau agency office
 _FOLLOW_UP_ZH = re.compile(r"^(?:那|那么|其中|另外|还有|再|以及|和|与)|呢[？?]?$|^(?:what|how) about\b", re.I)
 _STOP_ZH = re.compile(
     r"请问|请|一下|告诉我|帮我|查一下|想知道|有多少钱|是多少钱|多少钱|是多少|有多少|为多少|多少|几[个名位人户家枚本期次场条项所]?|"
-    r"实际|花了|花掉|花费|用了|用掉|合计|总计|"
+    r"实际|花了|花掉|花费|用了|用掉|合计|总计|百分之|明年|下一?年度?|"
     r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|是否|是不是|总共|一共|本年度|今年|去年|这个|那个|那么|呀|吧|"
     r"怎么|怎样|如何|为什么|为何|分别|都|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
     # the department the report is about, named by itself or by the asker ("区残联一共收入多少"): not a topic
@@ -105,10 +105,11 @@ _STOP_ZH = re.compile(
 )
 _YEAR = re.compile(r"(19|20)\d\d(?=\s*年)|\b(?:19|20)\d\d\b")
 # a year named relative to the report's: 去年 (not the base of a comparison: 比上年, 较上年, 同比上年度)
-_RELATIVE_YEAR_ZH = re.compile(r"(?<![比较与])(去年|上一?年度?|前年|今年|本年度?|当年)")
-_RELATIVE_YEAR_EN = re.compile(r"(?<!than )(?<!with )(?<!from )(?<!to )\b(last|previous|this|current) year\b", re.I)
-_RELATIVE_OFFSET = {"去": -1, "上": -1, "前": -2, "今": 0, "本": 0, "当": 0, "last": -1, "previous": -1, "this": 0,
-                    "current": 0}
+_RELATIVE_YEAR_ZH = re.compile(r"(?<![比较与])(去年|上一?年度?|前年|今年|本年度?|当年|明年|下一?年度?)")
+_RELATIVE_YEAR_EN = re.compile(r"(?<!than )(?<!with )(?<!from )(?<!to )\b(last|previous|this|current|next|coming) year\b",
+                                re.I)
+_RELATIVE_OFFSET = {"去": -1, "上": -1, "前": -2, "今": 0, "本": 0, "当": 0, "明": 1, "下": 1, "last": -1, "previous": -1,
+                    "this": 0, "current": 0, "next": 1, "coming": 1}
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,7 @@ def analyze(question: str, history: list[dict] | None = None) -> Question:
         # "一共花了多少钱？" names no topic: it asks what the department spent in all
         match_text, terms = f"{text} 支出", ("支出",)
         asks = [replace(asks[0], text=match_text, total=True)]
-    elif not english and terms and not context and len(asks) == 1 and all(_MEASURE_ONLY.match(t) for t in terms):
+    elif terms and not context and len(asks) == 1 and all(_MEASURE_ONLY.match(t) for t in terms):
         # "年初预算是多少？" names a measure and no subject: the department's whole figure, not a line of it
         asks = [replace(asks[0], total=True)]
     return Question(text=text, original=question, language="en" if english else "zh", intent=intent,
@@ -280,8 +281,11 @@ def content_terms(text: str) -> tuple[str, ...]:
     """The words of a Chinese question that say what it is about ("在托", "残疾人"), in order."""
     text = _YEAR.sub(" ", text)
     text = re.sub(r"\d+(?:\.\d+)?", " ", text)
-    pieces = [p for p in _STOP_ZH.split(text) if p]
+    pieces = [p for p in _STOP_ZH.split(text) if p and p not in _BARE_MEASURES]
     return tuple(p for p in pieces if _CJK.search(p))
+
+
+_BARE_MEASURES = frozenset("人 名 位 个 次 元 钱 户 家 枚 本 项 场 条".split())  # "有多少人": the measure, not a topic
 
 
 def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]:
@@ -398,8 +402,10 @@ def _counted_object(text: str) -> str:
     m = re.search(r"(?:多少|几)(?:名|位|个|户|家|枚|本|期|次|场|条|项|所|人次)?(.*)$", text)
     if not m:
         return ""
-    counted = re.sub(r"[呢吗了的？?。，,！!\s]|^(?:是|有|为)", "", m.group(1))
-    return _MONEY_MEASURE.sub("", counted)  # "多少钱收入" counts 收入; "多少万元" names only the measure
+    counted = re.split(r"[？?。！!；;，,]", m.group(1))[0]  # what follows in the next sentence is not counted
+    counted = re.sub(r"[呢吗了的\s]|^(?:是|有|为)", "", counted)
+    counted = _MONEY_MEASURE.sub("", counted)  # "多少钱收入" counts 收入; "多少万元" names only the measure
+    return "" if counted in ("人", "人员") else counted  # "有多少人" names the measure (people), not a group
 
 
 def _measure_of_ge(text: str, counted: str) -> tuple[str | None, str | None]:
