@@ -9,7 +9,7 @@ import pytest
 
 from tests.conftest import HashingEmbeddings
 from tests.vectorstore.test_store import make_chunks, make_figures, make_info
-from vectorstore.store import CHUNKS, FIGURES, ReportStore, open_client
+from vectorstore.store import CHUNKS, FIGURES, ReportStore, StoreUnavailable, open_client
 
 REPORTS = [f"district-{n}-2023" for n in range(7)]
 PLACES = ["荔湾", "越秀", "海珠", "天河", "白云", "黄埔", "番禺"]
@@ -61,3 +61,23 @@ def test_public_searches_return_the_winners_with_their_text(store: ReportStore) 
     assert [s for _, s in chunks] == sorted((s for _, s in chunks), reverse=True)
     figures = store.search_figures("满意度达到92%以上", len(REPORTS))
     assert {f.report for f, _ in figures} == set(REPORTS) and all(f.clause == "满意度达到92%以上" for f, _ in figures)
+
+
+@pytest.mark.chroma_server
+def test_a_server_search_over_many_reports_is_the_plain_merge_and_fails_in_one_line(chroma_server, tmp_path) -> None:
+    """Against a `chroma run` server (an HTTP call per report, made concurrently): same hits; server down -> 503."""
+    from app.settings import Settings
+
+    host, port = chroma_server
+    store = ReportStore(open_client(Settings(data_dir=tmp_path / "client", chroma_host=host, chroma_port=port)),
+                        HashingEmbeddings())
+    for n, report in enumerate(REPORTS[:4]):
+        store.replace_report(make_info(report), make_chunks(report, _texts(n)), make_figures(report))
+    for question in QUESTIONS[:3]:
+        for kind, k in ((CHUNKS, 5), (FIGURES, 9)):
+            assert store._search(store.embed_query(question), k, None, kind) == _plain_merge(
+                store, question, k, None, kind)
+    chroma_server.stop()
+    with pytest.raises(StoreUnavailable) as err:
+        store.search_figures("满意度", 5)
+    assert f"{host}:{port}" in str(err.value) and "\n" not in str(err.value)
