@@ -75,7 +75,7 @@ def _asked_every_way(indexes: tuple[FigureIndex, FigureIndex], question, history
     q = analyze(question, history or [])
     for dense, ranks in (({}, {}), _signals(indexed, question)):
         got, want = indexed.lookup(q, dense, ranks), full.lookup(q, dense, ranks)
-        assert got == want, f"{question!r}: {[m.figure.clause for m in got.best]} vs {[m.figure.clause for m in want.best]}"
+        assert got == want, (question, [m.figure.clause for m in got.best], [m.figure.clause for m in want.best])
         assert indexed.stated(q, dense, ranks) == full.stated(q, dense, ranks)
 
 
