@@ -47,7 +47,8 @@ FIGURES = "figures"
 PRUNE_GRACE_S = 600.0  # a collection touched more recently may belong to an ingest running right now
 TOUCH_EVERY_S = 60.0  # a long ingest refreshes its collections' touched_at so prune never takes them
 EMBED_BATCH = 32
-SEARCH_THREADS = 4  # per-report collections searched at once (Chroma's clients are thread-safe; queries wait on I/O)
+SEARCH_THREADS = 4  # per-report collections searched at once: Chroma's clients are thread-safe; a server's HTTP
+# calls overlap fully, a local folder's queries only a little (~1 ms each, mostly holding the GIL)
 WRITE_BATCH = 1000  # well under Chroma's max batch size
 LOW_DISK_BYTES = 64 * 2**20  # a failed write with less free space than this is put down to a full disk
 _DUMMY_VECTOR = [1.0]
