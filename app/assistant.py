@@ -160,7 +160,9 @@ class Assistant:
         try:
             vector = self.store.embed_query(q.text if not q.context else f"{q.context} {q.text}")
             passages = self.retriever.search(knowledge, q, vector, report_ids)
-            dense_figures = self.store.search_figures_by_vector(vector, 30, report_ids)
+            # only figure questions use the figures' vectors: a text question spares one search per report
+            dense_figures = (self.store.search_figures_by_vector(vector, 30, report_ids)
+                             if q.intent in (FIGURE, DERIVED) else [])
         except StoreUnavailable as exc:
             raise KnowledgeBaseUnavailable(f"知识库暂不可用：{exc}") from exc
         years = {knowledge.reports[r].year for r in report_ids if r in knowledge.reports}
