@@ -114,7 +114,8 @@ def _outside_english(question: Question, text: str) -> str:
     similarity would link it to a figure), or one of its terms is one the report never uses."""
     if question.unmatched and not question.glossary_hits:
         return f"no report term for {' '.join(question.unmatched)}"
-    missing = [terms for terms in question.glossary_hits if not any(t in text for t in terms)]
+    plain = re.sub(r"[“”\"‘’「」]", "", text)  # the report writes “三公”经费, the glossary 三公经费
+    missing = [terms for terms in question.glossary_hits if not any(t in text or t in plain for t in terms)]
     return f"the report never mentions {'/'.join(missing[0])}" if missing else ""
 
 

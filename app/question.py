@@ -75,7 +75,8 @@ _PERCENT_EN = re.compile(r"percent|percentage|proportion|share|ratio|\brate\b|%"
 _MONEY_EN = re.compile(r"how much|income|revenue|budget|expenditure|spending|spent|spend|fund|cost|money|yuan|"
                        r"subsid|grant|allowance|appropriation|final accounts", re.I)
 _CHANGE_EN = re.compile(r"decrease|increase|drop|fall|fell|rise|rose|change|compared|less than|more than|decline", re.I)
-_LIST_EN = re.compile(r"what are the|which (?:tasks|areas|measures)|list|main (?:tasks|achievements|results)", re.I)
+_LIST_EN = re.compile(r"what are the|what were the (?:key|main|major|priority)|which (?:tasks|areas|measures)|list|"
+                      r"main (?:tasks|achievements|results)", re.I)
 _REASON_EN = re.compile(r"\bwhy\b|reason|cause", re.I)
 _YESNO_EN = re.compile(r"^(?:is|are|was|were|did|does|do|has|have)\b", re.I)
 _SUM_EN = re.compile(r"combined|together|sum of|in total|add(?:ed)? up", re.I)
@@ -432,7 +433,9 @@ def _ask_en(text: str) -> Ask:
             if re.search(pattern, text, re.I):
                 kind, unit = k, (u or None)
                 break
-    if kind is None and _MONEY_EN.search(text):
+    if kind is None and _MONEY_EN.search(text) and not re.search(r"\bhow many\b", text, re.I):
         kind = "money"
+    if kind is None and re.search(r"\bhow many\b", text, re.I):
+        kind = "count"  # "how many institutions": things counted, never an amount of money
     return Ask(text, kind, unit, bool(_CHANGE_EN.search(text)), bool(re.search(r"target|plan", text, re.I)),
                spent=bool(_SPENT_EN.search(text)), total=bool(_TOTAL_EN.search(text)))
