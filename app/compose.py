@@ -138,9 +138,23 @@ def _figures(question: Question, best: Sequence[FigureMatch]) -> Draft:
 
 
 def _display(f: Figure, question: Question) -> str:
+    bound = _bound_of(f)  # "92%以上" is a floor the report sets, not what was reached: the answer keeps 以上
     if question.language == "en":
-        return f"{f.text} {f.unit}".strip() if f.unit not in ("%",) else f"{f.text}%"
-    return f.display
+        shown = f"{f.text} {f.unit}".strip() if f.unit not in ("%",) else f"{f.text}%"
+        return f"{_BOUND_EN[bound]} {shown}" if bound else shown
+    return f"{f.display}{bound}"
+
+
+_BOUND = re.compile(r"^(?:及以上|及以下|以上|以下|以内|左右)")
+_BOUND_EN = {"及以上": "at least", "以上": "at least", "及以下": "at most", "以下": "at most", "以内": "at most",
+             "左右": "about"}
+
+
+def _bound_of(f: Figure) -> str:
+    """以上/以下/左右 written right after the figure in its clause, or ""."""
+    at = f.clause.find(f.display)
+    m = _BOUND.match(f.clause[at + len(f.display):]) if at >= 0 else None
+    return m.group(0) if m else ""
 
 
 def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, report_ids: Sequence[str]) -> Draft:

@@ -99,3 +99,13 @@ def test_an_english_list_question_in_the_past_tense(real_assistant) -> None:
     answer = real_assistant.ask("What were the key tasks of the year?")
     assert answer.answer.startswith("一是教育文信和社保监管工作；二是康复资助和精神病防治工作")
     assert answer.citations[0].section.endswith("（四）部门年度重点工作任务")
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("2023年预算执行率目标是多少？", "92%以上。"),  # a floor the report sets, not a figure reached
+    ("满意度评分目标是多少分？", "80分以上。"),
+])
+def test_a_target_keeps_its_bound(real_assistant, question: str, lead: str) -> None:
+    answer = real_assistant.ask(question)
+    assert answer.answer.startswith(lead)
+    assert_all_verified(answer)
