@@ -73,6 +73,10 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
     if question.intent == DERIVED and lookup is not None:
         return _derived(question, lookup, knowledge, report_ids)
     if question.intent == FIGURE and lookup is not None:
+        group = _group_counted(question)
+        if group and lookup.best and not _counts_the_group(lookup.best[0].figure, group, knowledge, report_ids):
+            # "荔湾区有多少残疾人？" asks how many there are; "培训残疾人133人" counts those trained
+            return abstain(question, knowledge, report_ids, f"no figure counts {group} as such")
         if lookup.confidence >= FIGURE_CONFIDENCE:
             return _figures(question, lookup.best)
         if not _may_be_text(question):
@@ -95,6 +99,34 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
         if source is not None:
             return Draft(_fit(_reason_clause(source.text, question)), (_cite(source),), False)
     return Draft(_fit(_focused(best.text, question)), (_cite(best),), False)
+
+
+# a group named bare, with nothing that says which of them ("工疗站学员" says which; "残疾人" does not)
+_PEOPLE_GROUP = re.compile(r"^(?:残疾|残障|视力残疾|听力残疾|肢体残疾|智力残疾|精神残疾)?"
+                           r"(?:人|人员|人士|学生|学员|儿童|老人|盲人|聋人)$")
+_AREA_WORD = re.compile(r"^(?:全区|全市|区里|市里|本区|本市|辖区|区内|市内|[\u4e00-\u9fff]{1,3}(?:省|市|区|县|街道|镇))$")
+
+
+def _group_counted(question: Question) -> str:
+    """The group of people a bare head-count question names ("荔湾区有多少残疾人？" -> 残疾人), or "" when the
+    question says more (在托, 就业, 培训…) than who is counted and where."""
+    if question.language != "zh" or len(question.asks) != 1 or question.asks[0].kind not in ("people", None) \
+            or question.context:
+        return ""
+    topic = [re.sub(r"^[名位个]", "", t) for t in question.terms if not _AREA_WORD.match(t)]
+    if len(topic) != 1 or not _PEOPLE_GROUP.search(topic[0]):
+        return ""
+    return topic[0]
+
+
+def _counts_the_group(f: Figure, group: str, knowledge: Knowledge, report_ids: Sequence[str]) -> bool:
+    """Whether `f` answers "how many <group>": it counts exactly that group, or it is the one figure of the report
+    that counts the group at all ("有多少学员" -> 全年服务学员423人)."""
+    if f.phrase.split("·")[-1] == group:
+        return True
+    counting = {g.decimal for g in knowledge.figure_index(report_ids).figures
+                if g.kind == "people" and group in g.phrase.split("·")[-1]}
+    return counting == {f.decimal}
 
 
 def _may_be_text(question: Question) -> bool:

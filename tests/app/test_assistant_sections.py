@@ -109,3 +109,21 @@ def test_a_target_keeps_its_bound(real_assistant, question: str, lead: str) -> N
     answer = real_assistant.ask(question)
     assert answer.answer.startswith(lead)
     assert_all_verified(answer)
+
+
+@pytest.mark.parametrize("question", ["荔湾区有多少残疾人？", "区里有多少残疾人", "残疾人有多少？", "全区有多少盲人？"])
+def test_a_head_count_the_report_never_states_abstains(real_assistant, question: str) -> None:
+    """The report counts disabled people trained, employed, in care…, never how many live in the district."""
+    answer = real_assistant.ask(question)
+    assert answer.abstained and answer.numbers == []
+
+
+@pytest.mark.parametrize(("question", "lead"), [
+    ("有多少学员？", "423人"),  # the one figure that counts 学员 at all
+    ("工疗站学员有多少", "423人"),
+    ("视力残疾人有多少？", "43人"),  # a figure counting exactly that group
+])
+def test_a_head_count_the_report_does_state_is_answered(real_assistant, question: str, lead: str) -> None:
+    answer = real_assistant.ask(question)
+    assert answer.answer.startswith(lead)
+    assert_all_verified(answer)
