@@ -62,7 +62,7 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
     unknown_years = [y for y in question.years if not _report_mentions_year(knowledge, report_ids, y)]
     if unknown_years:
         return abstain(question, knowledge, report_ids, f"the report does not cover {unknown_years[0]}")
-    text = _report_text(knowledge, report_ids)
+    text = knowledge.report_text(report_ids)
     other_places = [p for p in question.places if p not in text]
     if other_places:  # "深圳市残联…": another city's or district's report would answer it, not this one
         return abstain(question, knowledge, report_ids, f"the report does not cover {other_places[0]}")
@@ -97,7 +97,7 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
         source = next((s for s, score in sentences if (s is best or score > TEXT_CONFIDENCE) and _reason_clause(s.text)),
                       None)
         if source is not None:
-            return Draft(_fit(_reason_clause(source.text, question)), (_cite(source),), False)
+            return Draft(_fit(_reason_clause(source.text)), (_cite(source),), False)
     return Draft(_fit(_focused(best.text, question)), (_cite(best),), False)
 
 
@@ -135,27 +135,19 @@ def _may_be_text(question: Question) -> bool:
     return question.language == "en" and all(a.kind is None for a in question.asks)
 
 
-def _report_text(knowledge: Knowledge, report_ids: Sequence[str]) -> str:
-    titles = [knowledge.reports[r].title for r in report_ids if r in knowledge.reports]
-    sections = dict.fromkeys(c.section for c in knowledge.chunks if c.report in report_ids)  # headings count too
-    return "\n".join(titles + list(sections) + [c.text for c in knowledge.chunks if c.report in report_ids])
-
-
 def _outside_english(question: Question, text: str) -> str:
     """Why an English question is outside the report, or "": none of its words is a report term (so only dense
     similarity would link it to a figure), or one of its terms is one the report never uses."""
     if question.unmatched and not question.glossary_hits:
         return f"no report term for {' '.join(question.unmatched)}"
-    plain = re.sub(r"[“”\"‘’「」]", "", text)  # the report writes “三公”经费, the glossary 三公经费
-    missing = [terms for terms in question.glossary_hits if not any(t in text or t in plain for t in terms)]
+    missing = [terms for terms in question.glossary_hits if not any(t in text for t in terms)]
     return f"the report never mentions {'/'.join(missing[0])}" if missing else ""
 
 
 def _report_mentions_year(knowledge: Knowledge, report_ids: Sequence[str], year: int) -> bool:
     if any(knowledge.reports[r].year == year for r in report_ids if r in knowledge.reports):
         return True
-    pattern = f"{year}"
-    return any(pattern in c.text for c in knowledge.chunks if c.report in report_ids)
+    return str(year) in knowledge.report_text(report_ids)
 
 
 def _figures(question: Question, best: Sequence[FigureMatch]) -> Draft:
@@ -260,16 +252,9 @@ def _section_body(text: str, section: str) -> str:
     return body.strip()
 
 
-def _reason_clause(sentence: str, question: Question | None = None) -> str | None:
-    """The stated reason of a sentence; of several ("收入…主要原因是…；支出…主要原因是…"), the one whose part of
-    the sentence names the question's words."""
-    parts = [p for p in re.split(r"(?<=；)", sentence) if _REASON.search(p)]
-    if not parts:
-        return None
-    if question is not None and len(parts) > 1:
-        query = {g for t in question.terms for g in bigrams(t)}
-        parts.sort(key=lambda p: -len(query & bigrams(p)))
-    return f"主要原因是{_REASON.search(parts[0]).group(1)}。"
+def _reason_clause(sentence: str) -> str | None:
+    m = _REASON.search(sentence)
+    return f"主要原因是{m.group(1)}。" if m else None
 
 
 _REASON = re.compile(r"(?:主要原因是|主要是|原因是|由于|因为)([^；。]+)")

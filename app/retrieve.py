@@ -6,6 +6,7 @@ rebuilt when the store's version changes, so every app instance against one Chro
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections import Counter
 from collections.abc import Sequence
@@ -54,6 +55,7 @@ class Knowledge:
         self.lexical = LexicalIndex(self.chunks)
         self.figures = list(figures)
         self._figure_index: dict[tuple[str, ...], FigureIndex] = {}
+        self._report_text: dict[tuple[str, ...], str] = {}
         self.sentences = _sentences(self.chunks)
         df = Counter(g for s in self.sentences for g in s.grams)
         n = max(1, len(self.sentences))
@@ -72,6 +74,18 @@ class Knowledge:
             if key not in self._figure_index:
                 self._figure_index[key] = FigureIndex(f for f in self.figures if f.report in key)
             return self._figure_index[key]
+
+    def report_text(self, report_ids: Sequence[str]) -> str:
+        """All these reports say, titles and headings included, quotation marks removed (the report writes “三公”经费,
+        a question 三公经费); cached per report set, for checks of whether a report names a word at all."""
+        key = tuple(sorted(report_ids))
+        with self._lock:
+            if key not in self._report_text:
+                titles = [self.reports[r].title for r in key if r in self.reports]
+                sections = dict.fromkeys(c.section for c in self.chunks if c.report in key)
+                text = "\n".join(titles + list(sections) + [c.text for c in self.chunks if c.report in key])
+                self._report_text[key] = re.sub(r"[“”\"‘’「」]", "", text)
+            return self._report_text[key]
 
     def idf(self, gram: str) -> float:
         return self._idf.get(gram, self._default_idf)
@@ -198,6 +212,7 @@ class Retriever:
                 figures.extend(self.store.figures(r.id))
             knowledge = Knowledge(version, reports, chunks, figures)
             knowledge.figure_index(list(knowledge.reports))  # a question without a report asks them all: warm it
+            knowledge.report_text(list(knowledge.reports))
             self._knowledge = knowledge
             return knowledge
 
