@@ -16,6 +16,7 @@ class Citation:
     section: str
     report: str
     highlights: tuple[str, ...] = ()  # figure texts to highlight in `text`
+    table: dict | None = field(default=None, compare=False)  # a table cell: {"header": [...], "row": [...], "column": "实际完成值"}
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,8 @@ class Answer:
             "answer": self.answer,
             "abstained": self.abstained,
             "citations": [{"text": c.text, "section": c.section, "report": c.report,
-                           "highlights": list(c.highlights)} for c in self.citations],
+                           "highlights": list(c.highlights), **({"table": c.table} if c.table else {})}
+                          for c in self.citations],
             "numbers": [asdict(n) for n in self.numbers],
             "mode": self.mode,
             "latency_ms": round(self.latency_ms, 1),

@@ -33,6 +33,10 @@ class Draft:
     citations: tuple[Citation, ...]
     abstained: bool
     reason: str = ""  # why it abstained (for logs)
+    # False when the extractive step is not sure of its answer (it abstained, or its best figure does not name what
+    # was asked): an LLM mode may then answer from the passages, every number verified as usual
+    sure: bool = True
+    related: tuple[Citation, ...] = ()  # nearest figures, shown as related (never as the answer) beside a not-stated reply
 
 
 def abstain(question: Question, knowledge: Knowledge, report_ids: Sequence[str], reason: str) -> Draft:
@@ -70,6 +74,11 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
         outside = _outside_english(question, text)
         if outside:
             return abstain(question, knowledge, report_ids, outside)
+    from app.table_answer import answer_from_tables
+
+    from_tables = answer_from_tables(question, knowledge.table_figures(report_ids), report_ids)
+    if from_tables is not None:
+        return from_tables
     if question.intent == DERIVED and lookup is not None:
         return _derived(question, lookup, knowledge, report_ids)
     if question.intent == FIGURE and lookup is not None:

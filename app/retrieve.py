@@ -75,6 +75,11 @@ class Knowledge:
                 self._figure_index[key] = FigureIndex(f for f in self.figures if f.report in key)
             return self._figure_index[key]
 
+    def table_figures(self, report_ids: Sequence[str]) -> list[Figure]:
+        """The figures stated in table cells of these reports, in report order."""
+        wanted = set(report_ids)
+        return [f for f in self.figures if f.table and f.report in wanted]
+
     def report_text(self, report_ids: Sequence[str]) -> str:
         """All these reports say, titles and headings included, quotation marks removed (the report writes “三公”经费,
         a question 三公经费); cached per report set, for checks of whether a report names a word at all."""

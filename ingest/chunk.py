@@ -54,6 +54,8 @@ def _sentences_by_section(paragraphs: Iterable[Paragraph], cleaned_text: str) ->
             if not (inline or leaf):
                 continue
             spans = [(p.start, p.end)]
+        elif p.is_table_row:
+            spans = [(p.start, p.end)]  # a table row is never cut
         else:
             spans = sentence_spans(p.text, p.start)
         if not groups or groups[-1][0] != p.section:

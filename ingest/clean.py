@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from ingest.document import TABLE, Block, PlacedTable, table_lines
 
 # CJK ideographs and CJK/full-width punctuation: no spaces belong next to them.
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2018-\u201d\u2014\u2026"
@@ -40,18 +42,58 @@ class CleanedText:
     duplicate_chars_removed: int
     duplicate_passages_removed: int
     noise_lines_removed: int  # page numbers, repeated headers/footers
+    tables: tuple[PlacedTable, ...] = field(default=(), compare=False)  # where each table's rows stand in `text`
 
 
 def clean_report_text(raw: str) -> CleanedText:
     """Clean raw report text into paragraphs, one per line."""
-    text = normalize_characters(raw)
-    lines = [line.strip() for line in text.split("\n")]
+    return clean_document([Block("text", raw)])
+
+
+# A table stands in the text being cleaned as one line of its own that no cleaning step joins, drops or repeats.
+_TABLE_MARK = "\x1e{}\x1e"
+_TABLE_MARK_LINE = re.compile("^\x1e(\\d+)\x1e$")
+
+
+def clean_document(blocks: list[Block]) -> CleanedText:
+    """Clean a report's blocks into one text, one paragraph per line; each table placed as one line per row.
+
+    Text blocks are cleaned together (the line width and page furniture are the whole report's); a table is
+    never joined to the prose around it, and its rows are kept as the reader gave them.
+    """
+    tables = [b.table for b in blocks if b.kind == TABLE and b.table is not None]
+    lines: list[str] = []
+    n = 0
+    for block in blocks:
+        if block.kind == TABLE and block.table is not None:
+            lines.append(_TABLE_MARK.format(n))
+            n += 1
+        else:
+            lines.extend(line.strip() for line in normalize_characters(block.text).split("\n"))
     lines, noise = _drop_page_noise(lines)
     paragraphs = _join_wrapped_lines(lines)
     paragraphs = [_tidy_spaces(p) for p in paragraphs]
     paragraphs = [p for p in paragraphs if p]
     paragraphs, dup_chars, dup_runs = _collapse_repeated_passages(paragraphs)
-    return CleanedText("\n".join(paragraphs), dup_chars, dup_runs, noise)
+    out: list[str] = []
+    placed: list[PlacedTable] = []
+    offset = 0
+    for paragraph in paragraphs:
+        mark = _TABLE_MARK_LINE.match(paragraph)
+        if mark is None:
+            out.append(paragraph)
+            offset += len(paragraph) + 1
+            continue
+        index = int(mark.group(1))
+        start, rows = offset, []
+        for line in table_lines(tables[index]):
+            line = _tidy_spaces(normalize_characters(line).replace("\n", " "))
+            rows.append((offset, offset + len(line)))
+            if line:
+                out.append(line)
+                offset += len(line) + 1
+        placed.append(PlacedTable(tables[index], index, start, max(start, offset - 1), tuple(rows)))
+    return CleanedText("\n".join(out), dup_chars, dup_runs, noise, tuple(placed))
 
 
 _FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９％＋－．"}
@@ -102,9 +144,9 @@ def _join_wrapped_lines(lines: list[str]) -> list[str]:
     one unless it starts a heading, the previous one is a heading, or the previous one ended a sentence
     well short of the full line width.
     """
-    nonblank = [i for i, line in enumerate(lines) if line]
+    nonblank = [i for i, line in enumerate(lines) if line and not _TABLE_MARK_LINE.match(line)]
     if not nonblank:
-        return []
+        return [line for line in lines if line]
     followed_by_blank = sum(1 for i in nonblank if i + 1 < len(lines) and not lines[i + 1])
     double_spaced = followed_by_blank >= 0.7 * len(nonblank)
     lengths = sorted(_display_len(lines[i]) for i in nonblank)
@@ -118,6 +160,11 @@ def _join_wrapped_lines(lines: list[str]) -> list[str]:
     for line in lines:
         if not line:
             blank_run += 1
+            continue
+        if _TABLE_MARK_LINE.match(line) or _TABLE_MARK_LINE.match(current):
+            if current:
+                paragraphs.append(current)
+            current, blank_run = line, 0
             continue
         starts_new = (
             not current

@@ -46,6 +46,15 @@ class Figure:
     start: int  # span of `text` in the cleaned report
     end: int
     extra: dict = field(default_factory=dict, compare=False)
+    # a table cell: its table ("t1"), its row's label path ("产出指标 > 数量指标 > 康复服务人数") and its column's
+    # header path ("实际完成值"); "" for a figure of the prose. `sentence` is then the row as printed.
+    table: str = ""
+    row: str = ""
+    column: str = ""
+
+    @property
+    def in_table(self) -> bool:
+        return bool(self.table)
 
     @property
     def id(self) -> str:
@@ -71,7 +80,7 @@ class Figure:
         d = dict(meta)
         d["extra"] = json.loads(d.get("extra") or "{}")
         d["start"], d["end"] = int(d["start"]), int(d["end"])
-        return cls(**{k: d[k] for k in cls.__dataclass_fields__})
+        return cls(**{k: d[k] for k in cls.__dataclass_fields__ if k in d})
 
 
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?]")
@@ -90,6 +99,8 @@ def extract_figures(paragraphs: Iterable[Paragraph], report_id: str) -> list[Fig
     for p in paragraphs:
         if p.is_heading and not p.level:
             continue  # the title block: its year is not a figure
+        if p.is_table_row:
+            continue  # table cells are figures of their own (ingest/table_figures.py)
         body = p.text
         marker = _LEADING_MARKER.match(body)
         skip = marker.end() if marker else 0

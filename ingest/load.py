@@ -36,6 +36,8 @@ from lxml.etree import _Element as LxmlElement
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
+from ingest.document import Block, Table as ReportTable, TableCell, table_block, text_block
+
 SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx")
 MAX_REPORT_BYTES = 50 * 1024 * 1024
 PAGE_SEPARATOR = "\n\f\n"
@@ -148,6 +150,11 @@ class LoadedReport:
     text: str
     format: str  # "txt" | "pdf" | "docx"
     encoding: str | None  # the detected text encoding for .txt, None for .pdf/.docx
+    blocks: tuple[Block, ...] = ()  # the report in reading order: text runs and tables
+
+    def __post_init__(self) -> None:
+        if not self.blocks:
+            object.__setattr__(self, "blocks", (text_block(self.text),))
 
 
 def load_report(path: str | Path, *, max_bytes: int = MAX_REPORT_BYTES) -> LoadedReport:
@@ -173,17 +180,21 @@ def load_report(path: str | Path, *, max_bytes: int = MAX_REPORT_BYTES) -> Loade
         raise EmptyReport(path, "file is empty" if not data else "file holds only whitespace")
 
     encoding: str | None = None
+    blocks: list[Block] = []
     if suffix == ".txt":
         text, encoding = _decode_txt(path, data)
     elif suffix == ".pdf":
         text = _pdf_text(path, data)
     else:
-        text = _docx_text(path, data, max_bytes)
+        blocks = _docx_blocks(path, data, max_bytes)
+        text = "\n".join(b.text if b.table is None else _table_text(b.table) for b in blocks)
     text = _NEWLINES.sub("\n", text)
     if not text.strip():
         raise EmptyReport(path, "file holds only whitespace")
     _check_prose(path, text)
-    return LoadedReport(path=path, text=text, format=suffix[1:], encoding=encoding)
+    blocks = [Block(b.kind, _NEWLINES.sub("\n", b.text), b.table, b.page, b.warnings) for b in blocks] or [
+        text_block(text)]
+    return LoadedReport(path=path, text=text, format=suffix[1:], encoding=encoding, blocks=tuple(blocks))
 
 
 # --- .txt -----------------------------------------------------------------------------------------
@@ -310,8 +321,8 @@ def _pdf_text(path: Path, data: bytes) -> str:
 # --- .docx ----------------------------------------------------------------------------------------
 
 
-def _docx_text(path: Path, data: bytes, max_bytes: int) -> str:
-    """One line per body paragraph and per table row, in document order."""
+def _docx_blocks(path: Path, data: bytes, max_bytes: int) -> list[Block]:
+    """The body in document order: runs of paragraphs as text blocks, each top-level table as a table block."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
@@ -324,13 +335,81 @@ def _docx_text(path: Path, data: bytes, max_bytes: int) -> str:
         raise CorruptFile(path, f"is not a .docx (ZIP) file{f': it looks like {kind}' if kind else ''}") from exc
     try:
         document = Document(io.BytesIO(data))
-        lines = list(_block_lines(document.element.body, document))
+        blocks = _docx_body_blocks(document)
     except LxmlError as exc:
         raise CorruptFile(path, f"corrupt .docx: broken XML ({exc})") from exc
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError,
             zlib.error, OSError) as exc:
         raise CorruptFile(path, f"corrupt or unreadable .docx ({type(exc).__name__}: {exc})") from exc
-    return "\n".join(lines)
+    return blocks
+
+
+def _docx_body_blocks(document: DocxDocument) -> list[Block]:
+    blocks: list[Block] = []
+    lines: list[str] = []
+
+    def flush() -> None:
+        if lines:
+            blocks.append(text_block("\n".join(lines)))
+            lines.clear()
+
+    for child in _body_children(document.element.body):
+        if child.tag == qn("w:tbl"):
+            table = Table(child, document)
+            grid = _docx_grid(table)
+            if grid is None:
+                lines.extend(_table_lines(table))
+                continue
+            flush()
+            blocks.append(table_block(grid))
+        else:
+            lines.append(Paragraph(child, document).text)
+    flush()
+    return blocks
+
+
+def _table_text(table: ReportTable) -> str:
+    """A table as raw text: one line per row, its cells joined by TABLE_CELL_SEPARATOR (an empty row: an empty line)."""
+    rows = (table.row_cells(r) for r in range(table.n_rows))
+    return "\n".join(TABLE_CELL_SEPARATOR.join(cells) if any(cells) else "" for cells in rows)
+
+
+def _body_children(container: LxmlElement) -> Iterator[LxmlElement]:
+    """The body's paragraphs and tables in order, content controls opened."""
+    for child in container.iterchildren():
+        if child.tag in (qn("w:p"), qn("w:tbl")):
+            yield child
+        elif child.tag == qn("w:sdt"):
+            content = child.find(qn("w:sdtContent"))
+            if content is not None:
+                yield from _body_children(content)
+
+
+def _docx_grid(table: Table) -> ReportTable | None:
+    """A Word table on its grid: a merged cell (horizontal gridSpan or vertical vMerge) once, with its spans."""
+    rows = list(table.rows)
+    if not rows:
+        return None
+    grid = [list(row.cells) for row in rows]
+    n_cols = max(len(r) for r in grid)
+    seen: dict[int, list[int]] = {}  # id(tc) -> [row, col, last row, last col]
+    order: list[tuple[int, object]] = []
+    for r, cells in enumerate(grid):
+        for k, cell in enumerate(cells):
+            key = id(cell._tc)
+            if key not in seen:
+                seen[key] = [r, k, r, k]
+                order.append((key, cell))
+            else:
+                span = seen[key]
+                span[2], span[3] = max(span[2], r), max(span[3], k)
+    cells_out = []
+    for key, cell in order:
+        r, k, r2, k2 = seen[key]
+        lines = (line.strip() for line in _block_lines(cell._tc, cell))
+        text = " ".join(line.replace("\n", " ") for line in lines if line)
+        cells_out.append(TableCell(r, k, text, r2 - r + 1, k2 - k + 1))
+    return ReportTable(tuple(cells_out), len(rows), n_cols, source="docx")
 
 
 def _block_lines(container: LxmlElement, parent: DocxDocument | _Cell) -> Iterator[str]:

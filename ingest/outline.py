@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from ingest.document import PlacedTable
 from ingest.report import Paragraph
 
 SECTION_SEPARATOR = " > "
@@ -41,8 +43,13 @@ def split_heading(paragraph: str) -> tuple[str, str] | None:
     return paragraph[:title_end].strip(), paragraph[body_start:].strip()
 
 
-def outline_paragraphs(text: str) -> list[Paragraph]:
-    """Give every paragraph of cleaned text (one per line) its heading path; headings become their own entries."""
+def outline_paragraphs(text: str, tables: Sequence[PlacedTable] = ()) -> list[Paragraph]:
+    """Give every paragraph of cleaned text (one per line) its heading path; headings become their own entries.
+
+    A table's row lines (`tables`: where CleanedText placed them) are never headings: each is a paragraph of its
+    own, under the heading the table stands in.
+    """
+    row_at = {span[0]: (t.index, r) for t in tables for r, span in enumerate(t.rows) if span[1] > span[0]}
     paragraphs: list[Paragraph] = []
     stack: list[tuple[int, str]] = []
     offset = 0
@@ -50,6 +57,11 @@ def outline_paragraphs(text: str) -> list[Paragraph]:
     for line in text.split("\n"):
         start, offset = offset, offset + len(line) + 1
         if not line.strip():
+            continue
+        if start in row_at:
+            table, row = row_at[start]
+            section = SECTION_SEPARATOR.join(title for _, title in stack)
+            paragraphs.append(Paragraph(line, section, start, start + len(line), table=table, row=row))
             continue
         split = split_heading(line)
         if split is None:

@@ -11,13 +11,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ingest.chunk import chunk_paragraphs
-from ingest.clean import CleanedText, clean_report_text
+from ingest.clean import CleanedText, clean_document
 from ingest.figures import Figure, extract_figures
 from ingest.load import load_report
 from ingest.outline import count_sections, outline_paragraphs, report_title
 from ingest.report import Chunk, Paragraph, ReportInfo
+from ingest.table_figures import extract_table_figures
 
-PIPELINE_VERSION = "4"  # bump when cleaning/chunking/extraction changes, so re-ingest rebuilds
+PIPELINE_VERSION = "5"  # bump when cleaning/chunking/extraction changes, so re-ingest rebuilds
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,8 @@ class IngestSummary:
         r = self.report
         state = "ingested" if self.changed else "unchanged, nothing written"
         return (f"{r.id}: {state} | {r.title} | year {r.year or '?'} | {r.chars} chars, {r.sections} sections, "
-                f"{r.chunks} chunks, {r.figures} figures, {self.duplicate_chars_removed} duplicate chars removed "
+                f"{r.chunks} chunks, {r.tables} tables, {r.cells} cells, {r.figures} figures, "
+                f"{self.duplicate_chars_removed} duplicate chars removed "
                 f"| {self.seconds:.1f} s")
 
 
@@ -71,18 +73,21 @@ def prepare_report(path: str | Path, report_id: str | None = None, chunk_size: i
     """Load and derive everything from a report file (no store involved)."""
     path = Path(path)
     loaded = load_report(path)
-    cleaned = clean_report_text(loaded.text)
+    cleaned = clean_document(list(loaded.blocks))
     report_id = report_id or report_id_for(path)
-    paragraphs = outline_paragraphs(cleaned.text)
+    paragraphs = outline_paragraphs(cleaned.text, cleaned.tables)
     chunks = chunk_paragraphs(paragraphs, cleaned.text, report_id, chunk_size, chunk_overlap)
-    figures = extract_figures(paragraphs, report_id)
+    cell_figures = extract_table_figures(cleaned.tables, paragraphs, report_id)
+    figures = sorted(extract_figures(paragraphs, report_id) + cell_figures, key=lambda f: (f.start, f.end))
     title = report_title(paragraphs) or path.stem
     content_hash = hashlib.sha256(
         f"{PIPELINE_VERSION}|{chunk_size}|{chunk_overlap}|{title}|{cleaned.text}".encode()).hexdigest()[:32]
     info = ReportInfo(
         id=report_id, title=title, year=report_year(title, cleaned.text), source=path.name,
         chars=len(cleaned.text), sections=count_sections(paragraphs), chunks=len(chunks), figures=len(figures),
-        content_hash=content_hash,
+        content_hash=content_hash, tables=len(cleaned.tables), cells=len({(f.table, f.row, f.column)
+                                                                         for f in cell_figures}),
+        format=loaded.format,
     )
     return PreparedReport(info, cleaned, paragraphs, chunks, figures)
 

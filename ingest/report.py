@@ -14,6 +14,12 @@ class Paragraph:
     end: int
     is_heading: bool = False
     level: int = 0  # heading level 1..5 when is_heading
+    table: int = -1  # a table row: the table's number in the report (CleanedText.tables), else -1
+    row: int = -1  # a table row: its row in the table
+
+    @property
+    def is_table_row(self) -> bool:
+        return self.table >= 0
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,12 @@ class ReportInfo:
     content_hash: str = ""
     embedding_model: str = ""
     ingested_at: str = ""
+    tables: int = 0  # tables read
+    cells: int = 0  # table cells stating a figure
+    coverage: float = 1.0  # share of the cleaned text's characters that lie in some chunk
+    body: str = ""  # the reporting body's full name, derived from the report (e.g. 某某区教育局)
+    aliases: str = ""  # other names the report's body goes by (区教育局, 本局 ...), "|"-joined, derived at ingest
+    format: str = ""  # txt | pdf | docx
 
     def to_dict(self) -> dict:
         return asdict(self)

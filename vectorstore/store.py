@@ -53,7 +53,7 @@ WRITE_BATCH = 1000  # well under Chroma's max batch size
 LOW_DISK_BYTES = 64 * 2**20  # a failed write with less free space than this is put down to a full disk
 _DUMMY_VECTOR = [1.0]
 _INFO_FIELDS = {f.name: f for f in fields(ReportInfo)}
-_INT_FIELDS = ("chars", "sections", "chunks", "figures")
+_INT_FIELDS = ("chars", "sections", "chunks", "figures", "tables", "cells")
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -161,7 +161,9 @@ def _is_write_failure(exc: BaseException) -> bool:
 def _is_not_found(exc: BaseException) -> bool:
     from chromadb.errors import NotFoundError
 
-    return isinstance(exc, NotFoundError) or "does not exist" in str(exc)
+    # a collection deleted by a concurrent swap while it is read can also surface as "Missing metadata segment"
+    text = str(exc)
+    return isinstance(exc, NotFoundError) or "does not exist" in text or "Missing metadata segment" in text
 
 
 def _guarded(method: Callable[P, R]) -> Callable[P, R]:
@@ -656,6 +658,8 @@ def _record_from(report_id: str, meta: dict[str, Any]) -> _Record:
     values["year"] = int(meta["year"]) if meta.get("year") is not None else None
     for name in _INT_FIELDS:
         values[name] = int(values.get(name) or 0)
+    if "coverage" in values:
+        values["coverage"] = float(values["coverage"])
     return _Record(info=ReportInfo(**values), chunks_collection=str(meta.get("chunks_collection", "")),
                    figures_collection=str(meta.get("figures_collection", "")),
                    generation=str(meta.get("generation", "")),
