@@ -44,6 +44,7 @@ class CleanedText:
     duplicate_passages_removed: int
     noise_lines_removed: int  # page numbers, repeated headers/footers
     tables: tuple[PlacedTable, ...] = field(default=(), compare=False)  # where each table's rows stand in `text`
+    duplicate_texts: tuple[str, ...] = field(default=(), compare=False)  # each removed second copy, as printed
 
 
 def clean_report_text(raw: str) -> CleanedText:
@@ -52,8 +53,8 @@ def clean_report_text(raw: str) -> CleanedText:
 
 
 # A table stands in the text being cleaned as one line of its own that no cleaning step joins, drops or repeats.
-_TABLE_MARK = "\x1e{}\x1e"
-_TABLE_MARK_LINE = re.compile("^\x1e(\\d+)\x1e$")
+_TABLE_MARK = "\ue000{}\ue000"  # a private-use character: "\x1e" is whitespace to str.strip()
+_TABLE_MARK_LINE = re.compile("^\ue000(\\d+)\ue000$")
 
 
 def clean_document(blocks: list[Block]) -> CleanedText:
@@ -75,7 +76,8 @@ def clean_document(blocks: list[Block]) -> CleanedText:
     paragraphs = _join_wrapped_lines(lines)
     paragraphs = [_tidy_spaces(p) for p in paragraphs]
     paragraphs = [p for p in paragraphs if p]
-    paragraphs, dup_chars, dup_runs = _collapse_repeated_passages(paragraphs)
+    removed_copies: list[str] = []
+    paragraphs, dup_chars, dup_runs = _collapse_repeated_passages(paragraphs, removed_copies)
     out: list[str] = []
     placed: list[PlacedTable] = []
     offset = 0
@@ -94,7 +96,7 @@ def clean_document(blocks: list[Block]) -> CleanedText:
                 out.append(line)
                 offset += len(line) + 1
         placed.append(PlacedTable(tables[index], index, start, max(start, offset - 1), tuple(rows)))
-    return CleanedText("\n".join(out), dup_chars, dup_runs, noise, tuple(placed))
+    return CleanedText("\n".join(out), dup_chars, dup_runs, noise, tuple(placed), tuple(removed_copies))
 
 
 _FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９％＋－．"}
@@ -258,7 +260,8 @@ def _sentence_key(sentence: str) -> str:
     return _LEADING_MARKER.sub("", re.sub(r"\s+", "", sentence))
 
 
-def _collapse_repeated_passages(paragraphs: list[str]) -> tuple[list[str], int, int]:
+def _collapse_repeated_passages(paragraphs: list[str], removed_copies: list[str] | None = None
+                                ) -> tuple[list[str], int, int]:
     """Remove the second copy of any passage (whole paragraphs) the document already said, word for word.
 
     Compares sentence by sentence, so that a copy wrapped or marked differently ("（2）" dropped) is still
@@ -291,6 +294,8 @@ def _collapse_repeated_passages(paragraphs: list[str]) -> tuple[list[str], int, 
                 removed[i + k] = True
             removed_chars += run_chars
             removed_runs += 1
+            if removed_copies is not None:  # the figures audit reports the passage printed twice
+                removed_copies.append("".join(units[i + k][1] for k in range(best_len)))
             i += best_len
             continue
         positions.setdefault(keys[i], []).append(i)

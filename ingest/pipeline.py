@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+from app.audit import Finding, audit_figures, repeated_passages
 from ingest.chunk import chunk_paragraphs
 from ingest.clean import CleanedText, clean_document
 from ingest.figures import Figure, extract_figures
@@ -30,6 +31,7 @@ class PreparedReport:
     paragraphs: list[Paragraph]
     chunks: list[Chunk]
     figures: list[Figure]
+    audit: tuple[Finding, ...] = ()  # the figures audit (app/audit.py), kept with the report
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class IngestSummary:
     duplicate_chars_removed: int
     seconds: float
     changed: bool  # False: the store already held this exact report, nothing was written
+    audit: tuple[Finding, ...] = ()  # the figures audit kept with it
 
     def line(self) -> str:
         """One line for people."""
@@ -60,14 +63,18 @@ def report_id_for(path: Path) -> str:
 
 
 def prepare_report(path: str | Path, report_id: str | None = None, chunk_size: int = 250,
-                   chunk_overlap: int = 60) -> PreparedReport:
-    """Load and derive everything from a report file (no store involved)."""
+                   chunk_overlap: int = 60, stage: Callable[[str], None] | None = None) -> PreparedReport:
+    """Load and derive everything from a report file (no store involved); `stage` hears each step's name."""
     path = Path(path)
+    stage = stage or (lambda name: None)
+    stage("load")
     loaded = load_report(path)
+    stage("clean")
     cleaned = clean_document(list(loaded.blocks))
     report_id = report_id or report_id_for(path)
     paragraphs = outline_paragraphs(cleaned.text, cleaned.tables)
     chunks = chunk_paragraphs(paragraphs, cleaned.text, report_id, chunk_size, chunk_overlap)
+    stage("figures")
     cell_figures = extract_table_figures(cleaned.tables, paragraphs, report_id)
     figures = sorted(extract_figures(paragraphs, report_id) + cell_figures, key=lambda f: (f.start, f.end))
     profile = report_profile(paragraphs, fallback_title=path.stem)
@@ -82,15 +89,23 @@ def prepare_report(path: str | Path, report_id: str | None = None, chunk_size: i
                                                                          for f in cell_figures}),
         format=loaded.format,
     )
-    return PreparedReport(info, cleaned, paragraphs, chunks, figures)
+    stage("audit")
+    audit = audit_figures(figures, year=info.year, repeated=repeated_passages(cleaned.duplicate_texts, paragraphs),
+                          body_names=[n for n in (info.body, *info.aliases.split("|")) if n])
+    return PreparedReport(info, cleaned, paragraphs, chunks, figures, tuple(audit))
 
 
 def ingest_file(path: str | Path, store, report_id: str | None = None, chunk_size: int = 250,
-                chunk_overlap: int = 60, progress: Callable[[int, int], None] | None = None) -> IngestSummary:
+                chunk_overlap: int = 60, progress: Callable[[int, int], None] | None = None,
+                stage: Callable[[str], None] | None = None) -> IngestSummary:
     """Ingest one report file into the store, atomically replacing an earlier version of the same report."""
     started = time.perf_counter()
-    prepared = prepare_report(path, report_id, chunk_size, chunk_overlap)
+    prepared = prepare_report(path, report_id, chunk_size, chunk_overlap, stage=stage)
     info = replace(prepared.info, ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-    changed = store.replace_report(info, prepared.chunks, prepared.figures, progress=progress)
+    if stage:
+        stage("embed")
+    changed = store.replace_report(info, prepared.chunks, prepared.figures, progress=progress,
+                                   audit=[f.to_dict() for f in prepared.audit])
     stored = store.get_report(info.id)
-    return IngestSummary(stored, prepared.cleaned.duplicate_chars_removed, time.perf_counter() - started, changed)
+    return IngestSummary(stored, prepared.cleaned.duplicate_chars_removed, time.perf_counter() - started, changed,
+                         prepared.audit)
