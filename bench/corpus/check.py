@@ -101,7 +101,7 @@ def formula_gives(formula: str, gold: str) -> bool:
     return abs(round(value, decimals(gold)) - float(norm(gold).rstrip("%"))) < 1e-9
 
 
-_CLAUSE_ENDS = set("。；;！!？?，,：:、")
+_CLAUSE_ENDS = set("。；;！!？?，,：:、\n")
 
 
 def _whole_clause(ev: str, text: str) -> bool:
@@ -136,6 +136,10 @@ class Report:
     def comparable(self, text: str) -> str:
         """A text in the form evidence is compared in (simplified, scorer-normalised)."""
         return norm(simplified(text) if self.traditional else text)
+
+    def comparable_lines(self, text: str) -> str:
+        """Like comparable, with each line end kept as a newline (a line is a clause boundary)."""
+        return "\n".join(self.comparable(line) for line in text.splitlines() if line.strip())
 
 
 @dataclass
@@ -238,7 +242,7 @@ def check_question(q: dict, report: Report, findings: Findings, where: str, spli
     text, ev = report.comparable(report.text), report.comparable(evidence)
     if ev not in text:
         findings.add(where, f"evidence not in the report: {evidence[:60]}")
-    elif len(ev) < 12 and not _whole_clause(ev, text):
+    elif len(ev) < 12 and not (_whole_clause(ev, report.comparable_lines(report.text)) or _whole_clause(ev, text)):
         findings.add(where, "evidence shorter than 12 characters and not a whole sentence or clause")
     if q["kind"] == "number":
         for gold in q["answers"]:

@@ -38,6 +38,7 @@ class Layout:
     lines_per_page: int = 26  # pdftotext: text lines per page
     header: str = ""  # pdftotext: running header at the top of pages 2..n
     spaced_numbers: bool = False  # pdftotext: pdftotext's spaces around Latin runs ("收入 2700.38 万元")
+    page_format: str = "— {n} —"  # pdftotext: the page number line
     traditional: bool = False
 
 
@@ -49,6 +50,11 @@ LAYOUTS: dict[str, Layout] = {
     "xinhui-hospital-2024-equipment-project": Layout("docx"),
     "xiangzhou-no9-school-2020-evaluation-conclusion": Layout("plain"),
     "chancheng-civil-affairs-2023-three-public-expenses": Layout("plain", traditional=True),
+    "huicheng-health-2025-dept-performance": Layout("web"),
+    "jinping-womens-federation-2024-dept-performance": Layout("docx"),
+    "qingcheng-hrss-2023-employment-subsidy-project": Layout("plain"),
+    "yinzhou-finance-2020-final-accounts": Layout(
+        "pdftotext", width=33, lines_per_page=30, header="宁波市鄞州区财政局2020年度部门决算", page_format="- {n} -"),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
@@ -98,14 +104,14 @@ def render_pdftotext(paragraphs: list[str], layout: Layout) -> str:
             continue
         for ln in wrap(para, layout.width, layout.spaced_numbers):
             if on_page == layout.lines_per_page:
-                out += ["", f"— {page} —", "", ""]
+                out += ["", layout.page_format.format(n=page), "", ""]
                 page += 1
                 on_page = 0
                 if layout.header:
                     out += [layout.header, ""]
             out += [ln, ""]
             on_page += 1
-    out += ["", f"— {page} —", ""]
+    out += ["", layout.page_format.format(n=page), ""]
     return "\n".join(out)
 
 
