@@ -24,7 +24,8 @@ from a spreadsheet gives it).
 
 A table may also say how its numbers hang together, for tests/bench/test_table_corpus.py (the builder ignores it):
 "checks" (rate: 执行率 = 执行数 / 预算数; rate_score: 得分 = 分值 × 执行率; score: 得分 ≤ 分值; sums: parts add up
-to a total row, plus "adds" counted from elsewhere), each over listed rows and columns, and "planted": the checks
+to a total row, plus "adds" counted from elsewhere), each over listed rows and columns ("transposed": on the
+transposed grid, for a table whose measures are rows), and "planted": the checks
 that must fail because the report deliberately contradicts itself there (for the figures audit).
 
 PDFs are built with reportlab's invariant mode, so a rebuild gives the same bytes; DOCX files differ in their

@@ -104,6 +104,8 @@ def test_tables_are_consistent_except_where_planted(spec):
     for t, table in enumerate(build.spec_tables(spec)):
         grid = build.table_grid(table)
         checks = table.get("checks", {})
+        if checks.get("transposed"):  # the measures are rows, the things measured columns
+            grid = [list(column) for column in zip(*grid)]
         found: list[tuple[str, bool]] = []  # (what, holds)
         for r in rows_of(checks.get("score", {}).get("rows", [])):
             c = checks["score"]
