@@ -28,15 +28,17 @@ to a total row, plus "adds" counted from elsewhere), each over listed rows and c
 transposed grid, for a table whose measures are rows), and "planted": the checks
 that must fail because the report deliberately contradicts itself there (for the figures audit).
 
-PDFs are built with reportlab's invariant mode, so a rebuild gives the same bytes; DOCX files differ in their
-zip timestamps only. The test `tests/bench/test_table_corpus.py` rebuilds every spec and compares the text.
+PDFs are built with reportlab's invariant mode and DOCX archives with fixed dates, so a rebuild gives the same
+bytes. The test `tests/bench/test_table_corpus.py` rebuilds every spec and compares the text.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import importlib.util
+import io
 import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -299,8 +301,21 @@ def render_docx(spec: dict, path: Path) -> Path:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         else:
             raise SpecError(f"{spec['id']}: unknown item {kind!r}")
-    document.save(str(path))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    path.write_bytes(_fixed_zip_times(buffer.getvalue()))
     return path
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The same archive with every member dated FIXED_DATE, so a rebuild gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_DATE.timetuple()[:6])
+            fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
 
 
 def _docx_table(document, table: dict, width, WD_TABLE_ALIGNMENT, WD_ALIGN_PARAGRAPH, Pt) -> None:
