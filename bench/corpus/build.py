@@ -71,18 +71,24 @@ class Cell:
 # --- specs ------------------------------------------------------------------------------------------
 
 
+def load_spec(path: Path) -> dict:
+    """The SPEC dict of one spec file."""
+    module_spec = importlib.util.spec_from_file_location(f"_corpus_spec_{path.stem}", path)
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    spec = getattr(module, "SPEC", None)
+    if not isinstance(spec, dict):
+        raise SpecError(f"{path}: no SPEC dict")
+    return spec
+
+
 def load_specs(names: list[str] | None = None, specs_dir: Path = SPECS_DIR) -> list[dict]:
     """Every spec in specs_dir (or those whose id or file stem is in names), in file-name order."""
     specs = []
     for path in sorted(specs_dir.glob("*.py")):
         if path.name.startswith("_"):
             continue
-        module_spec = importlib.util.spec_from_file_location(f"_corpus_spec_{path.stem}", path)
-        module = importlib.util.module_from_spec(module_spec)
-        module_spec.loader.exec_module(module)
-        spec = getattr(module, "SPEC", None)
-        if not isinstance(spec, dict):
-            raise SpecError(f"{path}: no SPEC dict")
+        spec = load_spec(path)
         if names and spec["id"] not in names and path.stem not in names:
             continue
         specs.append(spec)
