@@ -24,18 +24,21 @@ from a spreadsheet gives it).
 
 A table may also say how its numbers hang together, for tests/bench/test_table_corpus.py (the builder ignores it):
 "checks" (rate: 执行率 = 执行数 / 预算数; rate_score: 得分 = 分值 × 执行率; score: 得分 ≤ 分值; sums: parts add up
-to a total row, plus "adds" counted from elsewhere), each over listed rows and columns, and "planted": the checks
+to a total row, plus "adds" counted from elsewhere), each over listed rows and columns ("transposed": on the
+transposed grid, for a table whose measures are rows), and "planted": the checks
 that must fail because the report deliberately contradicts itself there (for the figures audit).
 
-PDFs are built with reportlab's invariant mode, so a rebuild gives the same bytes; DOCX files differ in their
-zip timestamps only. The test `tests/bench/test_table_corpus.py` rebuilds every spec and compares the text.
+PDFs are built with reportlab's invariant mode and DOCX archives with fixed dates, so a rebuild gives the same
+bytes. The test `tests/bench/test_table_corpus.py` rebuilds every spec and compares the text.
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import importlib.util
+import io
 import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -68,18 +71,24 @@ class Cell:
 # --- specs ------------------------------------------------------------------------------------------
 
 
+def load_spec(path: Path) -> dict:
+    """The SPEC dict of one spec file."""
+    module_spec = importlib.util.spec_from_file_location(f"_corpus_spec_{path.stem}", path)
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    spec = getattr(module, "SPEC", None)
+    if not isinstance(spec, dict):
+        raise SpecError(f"{path}: no SPEC dict")
+    return spec
+
+
 def load_specs(names: list[str] | None = None, specs_dir: Path = SPECS_DIR) -> list[dict]:
     """Every spec in specs_dir (or those whose id or file stem is in names), in file-name order."""
     specs = []
     for path in sorted(specs_dir.glob("*.py")):
         if path.name.startswith("_"):
             continue
-        module_spec = importlib.util.spec_from_file_location(f"_corpus_spec_{path.stem}", path)
-        module = importlib.util.module_from_spec(module_spec)
-        module_spec.loader.exec_module(module)
-        spec = getattr(module, "SPEC", None)
-        if not isinstance(spec, dict):
-            raise SpecError(f"{path}: no SPEC dict")
+        spec = load_spec(path)
         if names and spec["id"] not in names and path.stem not in names:
             continue
         specs.append(spec)
@@ -298,8 +307,21 @@ def render_docx(spec: dict, path: Path) -> Path:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         else:
             raise SpecError(f"{spec['id']}: unknown item {kind!r}")
-    document.save(str(path))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    path.write_bytes(_fixed_zip_times(buffer.getvalue()))
     return path
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The same archive with every member dated FIXED_DATE, so a rebuild gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_DATE.timetuple()[:6])
+            fixed.compress_type, fixed.external_attr = zipfile.ZIP_DEFLATED, info.external_attr
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
 
 
 def _docx_table(document, table: dict, width, WD_TABLE_ALIGNMENT, WD_ALIGN_PARAGRAPH, Pt) -> None:
