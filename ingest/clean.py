@@ -51,8 +51,9 @@ def clean_report_text(raw: str) -> CleanedText:
 
 
 # A table stands in the text being cleaned as one line of its own that no cleaning step joins, drops or repeats.
-_TABLE_MARK = "\x1e{}\x1e"
-_TABLE_MARK_LINE = re.compile("^\x1e(\\d+)\x1e$")
+# Private-use characters: str.strip() and \s take control characters such as \x1e for whitespace.
+_TABLE_MARK = "\ue000{}\ue000"
+_TABLE_MARK_LINE = re.compile("^\ue000(\\d+)\ue000$")
 
 
 def clean_document(blocks: list[Block]) -> CleanedText:

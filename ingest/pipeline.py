@@ -77,16 +77,16 @@ def prepare_report(path: str | Path, report_id: str | None = None, chunk_size: i
     report_id = report_id or report_id_for(path)
     paragraphs = outline_paragraphs(cleaned.text, cleaned.tables)
     chunks = chunk_paragraphs(paragraphs, cleaned.text, report_id, chunk_size, chunk_overlap)
-    cell_figures = extract_table_figures(cleaned.tables, paragraphs, report_id)
-    figures = sorted(extract_figures(paragraphs, report_id) + cell_figures, key=lambda f: (f.start, f.end))
     title = report_title(paragraphs) or path.stem
+    cell_figures = extract_table_figures(cleaned.tables, paragraphs, report_id, report_year(title, cleaned.text))
+    figures = sorted(extract_figures(paragraphs, report_id) + cell_figures, key=lambda f: (f.start, f.end))
     content_hash = hashlib.sha256(
         f"{PIPELINE_VERSION}|{chunk_size}|{chunk_overlap}|{title}|{cleaned.text}".encode()).hexdigest()[:32]
     info = ReportInfo(
         id=report_id, title=title, year=report_year(title, cleaned.text), source=path.name,
         chars=len(cleaned.text), sections=count_sections(paragraphs), chunks=len(chunks), figures=len(figures),
-        content_hash=content_hash, tables=len(cleaned.tables), cells=len({(f.table, f.row, f.column)
-                                                                         for f in cell_figures}),
+        content_hash=content_hash, tables=len(cleaned.tables),
+        cells=len({(f.table, f.extra.get("row_index"), f.extra.get("col_index")) for f in cell_figures}),
         format=loaded.format,
     )
     return PreparedReport(info, cleaned, paragraphs, chunks, figures)
