@@ -5,7 +5,7 @@ A cell figure is named like a figure of the prose, from where it stands: `row` i
 "<row> <column>：<cell>", `sentence` the row as printed (what a citation quotes). Its unit comes from the cell
 ("2150个"), else a unit column of the row, the column's header ("年初预算数（万元）") or the table's caption
 ("单位：万元"); a score column's bare numbers are 分. `extra` carries what an answer from the table needs:
-- "role": the column's role (ingest/tables.COLUMN_ROLES: target, actual, points, score, rate, reason ...), and
+- "role": the column's role (ingest/tables.COLUMN_ROLES: target, plan, actual, points, score, rate, reason ...), and
   "bound"/"op": the bound the cell sets (≥, ≤, ＞, 以上, 不低于 -> ">=", "<=", ">" ...), so that a target is
   never read as if reached;
 - "header", "cells", "roles": the table's header per grid column, the row's cell texts per grid column (a value
@@ -23,7 +23,7 @@ from ingest.document import ROW_LABEL_SEPARATOR, PlacedTable, Table, TableCell, 
 from ingest.figures import LEVEL, NUMBER, TARGET as TARGET_QUALIFIER, Figure
 from ingest.numbers import ROLE_FIGURE, UNIT_KIND, NumberToken, find_numbers
 from ingest.report import Paragraph
-from ingest.tables import INDEX, LABEL, POINTS, RATE, SCORE, TARGET, UNIT, header_unit
+from ingest.tables import INDEX, LABEL, PLAN, POINTS, RATE, SCORE, TARGET, UNIT, header_unit
 
 # A bound written before or after a number, and what it means: "≥2000个", "2000个以上", "不低于95%".
 _BOUND_BEFORE: tuple[tuple[str, str], ...] = (
@@ -100,7 +100,7 @@ def _table_figures(placed: PlacedTable, rows: dict[tuple[int, int], Paragraph], 
                 leaf = path.split(ROW_LABEL_SEPARATOR)[-1] if path else ""
                 figures.append(Figure(
                     text=t.text, value=str(t.value), unit=unit, kind=UNIT_KIND.get(unit, NUMBER),
-                    qualifier=TARGET_QUALIFIER if roles[k] == TARGET else LEVEL, phrase=leaf,
+                    qualifier=TARGET_QUALIFIER if roles[k] in (TARGET, PLAN) else LEVEL, phrase=leaf,
                     clause=f"{path} {column}：{cell.text}".strip(), sentence=table.row_text(r),
                     section=paragraph.section if paragraph is not None else "", report=report_id,
                     start=start, end=start + len(t.text),
@@ -114,10 +114,14 @@ def _table_figures(placed: PlacedTable, rows: dict[tuple[int, int], Paragraph], 
 
 def row_texts(table: Table, row: int) -> list[str]:
     """The row's text per grid column: labels as the grid gives them (a merged label in every row it spans), values
-    only in the row they start in (a value merged down over several rows belongs to its first row)."""
+    only in the row they start in (a value merged down over several rows belongs to its first row), and a value
+    column covered by a label (合计 across the first five columns) empty."""
     out = []
     for k, text in enumerate(table.grid()[row]):
         cell = table.cell_at(row, k)
+        if k >= table.label_cols and cell is not None and cell.col < table.label_cols:
+            out.append("")
+            continue
         own = cell is None or cell.row == row or k < table.label_cols
         out.append(text.strip() if own else "")
     return out

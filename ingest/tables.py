@@ -31,7 +31,8 @@ from ingest.numbers import ROLE_FIGURE, find_numbers
 
 LABEL = "label"  # names the row: 一级指标, 项目, 名称
 INDEX = "index"  # a running number: 序号
-TARGET = "target"  # what was planned or set: 年度指标值, 目标值, 预算数
+TARGET = "target"  # the target an indicator is set: 年度指标值, 目标值
+PLAN = "plan"  # what was budgeted: 年初预算数, 全年预算数
 ACTUAL = "actual"  # what was achieved or spent: 实际完成值, 执行数, 决算数
 POINTS = "points"  # the points an indicator can earn: 分值, 权重
 SCORE = "score"  # the points it earned: 得分
@@ -40,7 +41,7 @@ REASON = "reason"  # why it deviates, what is done about it: 偏差原因分析,
 NOTE = "note"  # 备注, 说明
 UNIT = "unit"  # a unit column: 计量单位
 VALUE = "value"  # a column of figures that no header word names
-VALUE_ROLES = frozenset({TARGET, ACTUAL, POINTS, SCORE, RATE, REASON, NOTE, UNIT, VALUE})
+VALUE_ROLES = frozenset({TARGET, PLAN, ACTUAL, POINTS, SCORE, RATE, REASON, NOTE, UNIT, VALUE})
 
 # The role a column header names, first match wins (so 执行率 is a rate before 执行 makes it an actual, 年度指标值 a
 # target before 指标 makes it a label). This is the vocabulary of the genre (部门整体支出 / 项目支出绩效自评表), not of
@@ -53,8 +54,8 @@ COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (POINTS, re.compile(r"分值|权重|满分|标准分|\bweight|\bpoints?\b|\bmax", re.I)),
     (ACTUAL, re.compile(r"实际|完成值|完成数|完成情况|执行数|执行情况|决算|实现值|实施情况|支出数|\bactual|achieved|"
                         r"completed|\bspent|\bresult", re.I)),
-    (TARGET, re.compile(r"指标值|目标|预期|计划|预算|标准值|年初|全年|调整|\btarget|\bplan|\bgoal|\bbudget|expected",
-                        re.I)),
+    (TARGET, re.compile(r"指标值|目标|预期|计划|标准值|\btarget|\bgoal|expected", re.I)),
+    (PLAN, re.compile(r"预算|年初|全年|调整|\bplan|\bbudget", re.I)),
     (INDEX, re.compile(r"^(?:序号|编号|序|no\.?|#)$", re.I)),
     (UNIT, re.compile(r"^(?:计量)?单位$|^unit$", re.I)),
     (LABEL, re.compile(r"指标|项目|名称|类别|类型|科目|内容|事项|分类|单位名称|indicator|item|name|category", re.I)),
