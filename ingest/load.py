@@ -51,7 +51,7 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
 from ingest.document import TABLE, Block, Table as ReportTable, TableCell, table_block, text_block
-from ingest.tables import analyze_table, parse_text_tables, structure_tables
+from ingest.tables import analyze_table, is_figure_cell, parse_text_tables, structure_tables
 
 SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx")
 MAX_REPORT_BYTES = 50 * 1024 * 1024
@@ -470,13 +470,19 @@ def _ruled_table(found, chars: list[dict], used: set[int], page: int) -> tuple[_
 # An unruled table: lines whose words stand in columns, separated by gaps wider than a character.
 MIN_ALIGNED_ROWS = 3
 MIN_ALIGNED_COLUMNS = 3
+MAX_SKIPPED_LINES = 2
 COLUMN_GAP = 1.0  # a gap of at least this many character heights between two words separates two cells
 LINE_PITCH = 2.6  # rows of one table are at most this many character heights apart
 
 
 def _aligned_tables(chars: list[dict], page: int) -> list[tuple[_PageTable, set[int]]]:
-    """Tables without ruling lines: runs of at least three lines whose words fall into the same three or more
-    columns, at least one cell stating a figure. A line that is one run of words (prose) ends a run."""
+    """Tables without ruling lines: runs of lines whose words fall into the same three or more columns.
+
+    A run starts at a line of two or more cells; header lines (no figure) may come first, then every row states a
+    figure. Up to MAX_SKIPPED_LINES lines inside a run that are not such rows (a cell's wrapped second line, a
+    label centred beside its rows) stay text, read after the table; a line that is one run of words and looks
+    like a caption, or a wider gap, ends the run.
+    """
     if not chars:
         return []
     words = pdfplumber.utils.extract_words(chars, return_chars=True)
@@ -490,16 +496,32 @@ def _aligned_tables(chars: list[dict], page: int) -> list[tuple[_PageTable, set[
     found: list[tuple[_PageTable, set[int]]] = []
     i = 0
     while i < len(rows):
-        j = i
-        while j < len(rows) and len(rows[j]) >= 2 and (j == i or _pitch(rows[j - 1], rows[j]) <= LINE_PITCH):
+        if len(rows[i]) < 2:
+            i += 1
+            continue
+        members, skipped = [i], []
+        seen_figure = _states_figure(rows[i])
+        j = i + 1
+        while j < len(rows) and _pitch(rows[j - 1], rows[j]) <= LINE_PITCH:
+            figure = _states_figure(rows[j])
+            if len(rows[j]) >= 2 and (figure or not seen_figure):
+                members.append(j)
+                seen_figure = seen_figure or figure
+                skipped = []
+            elif len(skipped) < MAX_SKIPPED_LINES and not _OTHER_CAPTION.match(" ".join(s["text"] for s in rows[j])):
+                skipped.append(j)
+            else:
+                break
             j += 1
-        table = _aligned_table(rows[i:j], page) if j - i >= MIN_ALIGNED_ROWS else None
+        table = _aligned_table([rows[m] for m in members], page) if len(members) >= MIN_ALIGNED_ROWS else None
         if table is not None:
             found.append(table)
-            i = j
-        else:
-            i = max(i + 1, j)
+        i = members[-1] + 1 if table is not None else i + 1
     return found
+
+
+def _states_figure(row: list[dict]) -> bool:
+    return any(is_figure_cell(s["text"]) for s in row)
 
 
 def _segments(line: list[dict]) -> list[dict]:

@@ -313,14 +313,17 @@ def _is_caption(line: str) -> bool:
 # --- tables in plain text ------------------------------------------------------------------------------------------
 
 _MD_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
-_PIPES = "|｜"
 MIN_TABLE_ROWS = 2
 MAX_CELL_COUNT_SPREAD = 0.34  # share of rows whose cell count differs from the most common count
 
 
 def parse_text_tables(text: str) -> list[Block]:
     """A plain-text report as blocks: runs of table rows (tabs, "|", "｜", Markdown pipes) become tables; a run of
-    rows too uneven to be read as one table stays text, with a warning."""
+    rows too uneven to be read as one table stays text, with a warning.
+
+    A row is split at every separator, so an empty first cell (a label merged down from the row above) stays a
+    cell; pipes framing every row of a run ("| a | b |") are taken as its frame.
+    """
     lines = text.split("\n")
     blocks: list[Block] = []
     prose: list[str] = []
@@ -332,71 +335,60 @@ def parse_text_tables(text: str) -> list[Block]:
             prose.clear()
 
     while i < len(lines):
-        kind = _row_kind(lines[i])
+        separator = _separator(lines[i])
         j = i
-        while kind and j < len(lines) and (_row_kind(lines[j]) == kind or (kind == "markdown" and _MD_SEPARATOR.match(
-                lines[j].strip()))):
+        while separator and j < len(lines) and (_separator(lines[j]) == separator or (
+                separator == "|" and _MD_SEPARATOR.match(lines[j].strip()))):
             j += 1
-        if not kind or j - i < MIN_TABLE_ROWS:
+        run = lines[i:j]
+        rows = _split_rows(run, separator) if separator else []
+        if len(rows) < MIN_TABLE_ROWS or not any(sum(1 for c in r if c) >= 2 for r in rows):
             prose.append(lines[i])
             i += 1
             continue
-        run = lines[i:j]
-        rows = _split_rows(run, kind)
         counts = Counter(len(r) for r in rows)
         common, _ = counts.most_common(1)[0]
         uneven = sum(n for c, n in counts.items() if c != common)
-        if common < 2 or (len(rows) > 2 and uneven > MAX_CELL_COUNT_SPREAD * len(rows)) or (
-                len(rows) == 2 and len(counts) > 1):
-            flush()
-            block = text_block("\n".join(run))
+        flush()
+        if common < 2 or uneven > MAX_CELL_COUNT_SPREAD * len(rows) or (len(rows) == 2 and len(counts) > 1):
             warning = (f"a table of {len(run)} rows at line {i + 1} could not be read as a table (rows of "
                        f"{min(counts)} to {max(counts)} cells); kept as text")
-            blocks.append(replace(block, warnings=(warning,)))
+            blocks.append(replace(text_block("\n".join(run)), warnings=(warning,)))
             i = j
             continue
-        flush()
         n_cols = max(counts)
         table_rows = [r + [""] * (n_cols - len(r)) for r in rows]
         cells = tuple(TableCell(r, k, v) for r, row in enumerate(table_rows) for k, v in enumerate(row))
-        source = {"markdown": "markdown", "tab": "txt-tab"}.get(kind, "txt-pipe")
+        markdown = any(_MD_SEPARATOR.match(line.strip()) for line in run)
+        source = "markdown" if markdown else {"\t": "txt-tab"}.get(separator, "txt-pipe")
         blocks.append(table_block(Table(cells, len(table_rows), n_cols, source=source)))
         i = j
     flush()
     return blocks
 
 
-def _row_kind(line: str) -> str:
-    stripped = line.strip()
-    if not stripped:
+def _separator(line: str) -> str:
+    """The cell separator a line is written with ("\t", "|" or "｜"), "" for a line of prose."""
+    stripped = line.strip(" \r\n")
+    if not stripped.strip():
         return ""
-    if stripped.startswith("|") and stripped.endswith("|") and stripped.count("|") >= 3:
-        return "markdown"
-    for pipe in _PIPES:
-        if stripped.count(pipe) >= 1 and len([p for p in stripped.split(pipe) if p.strip()]) >= 2:
-            return "pipe" if pipe == "|" else "full-pipe"
-    if "\t" in stripped and len([p for p in stripped.split("\t") if p.strip()]) >= 2:
-        return "tab"
+    for separator in ("\t", "｜", "|"):
+        if separator in stripped.strip() or (separator == "\t" and "\t" in stripped):
+            if len(stripped.split(separator)) >= 2 and any(c.strip() for c in stripped.split(separator)):
+                return separator
     return ""
 
 
-def _split_rows(run: list[str], kind: str) -> list[list[str]]:
-    rows: list[list[str]] = []
-    for line in run:
-        stripped = line.strip()
-        if kind == "markdown":
-            if _MD_SEPARATOR.match(stripped):
-                continue
-            inner = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
-            rows.append([c.strip() for c in re.split(r"(?<!\\)\|", inner)])
-        elif kind == "tab":
-            rows.append([c.strip() for c in line.rstrip().split("\t")])
-        else:
-            pipe = "|" if kind == "pipe" else "｜"
-            cells = [c.strip() for c in stripped.split(pipe)]
-            if cells and not cells[0] and stripped.startswith(pipe):
-                cells = cells[1:]
-            if cells and not cells[-1] and stripped.endswith(pipe):
-                cells = cells[:-1]
-            rows.append(cells)
+def _split_rows(run: list[str], separator: str) -> list[list[str]]:
+    lines = [line.strip(" \r") for line in run if not _MD_SEPARATOR.match(line.strip())]
+    if separator != "\t":
+        lines = [line.strip() for line in lines]
+    framed = separator != "\t" and all(line.startswith(separator) and line.endswith(separator) and len(line) > 1
+                                        for line in lines)
+    rows = []
+    for line in lines:
+        cells = line.split(separator)
+        if framed:
+            cells = cells[1:-1]
+        rows.append([c.strip().replace("\\|", "|") for c in cells])
     return rows
