@@ -53,7 +53,8 @@ def clean_report_text(raw: str) -> CleanedText:
 
 
 # A table stands in the text being cleaned as one line of its own that no cleaning step joins, drops or repeats.
-_TABLE_MARK = "\ue000{}\ue000"  # a private-use character: "\x1e" is whitespace to str.strip()
+# Private-use characters: str.strip() and \s take control characters such as \x1e for whitespace.
+_TABLE_MARK = "\ue000{}\ue000"
 _TABLE_MARK_LINE = re.compile("^\ue000(\\d+)\ue000$")
 
 

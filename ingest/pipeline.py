@@ -75,18 +75,18 @@ def prepare_report(path: str | Path, report_id: str | None = None, chunk_size: i
     paragraphs = outline_paragraphs(cleaned.text, cleaned.tables)
     chunks = chunk_paragraphs(paragraphs, cleaned.text, report_id, chunk_size, chunk_overlap)
     stage("figures")
-    cell_figures = extract_table_figures(cleaned.tables, paragraphs, report_id)
-    figures = sorted(extract_figures(paragraphs, report_id) + cell_figures, key=lambda f: (f.start, f.end))
     profile = report_profile(paragraphs, fallback_title=path.stem)
     title = profile.title
+    cell_figures = extract_table_figures(cleaned.tables, paragraphs, report_id, profile.year)
+    figures = sorted(extract_figures(paragraphs, report_id) + cell_figures, key=lambda f: (f.start, f.end))
     content_hash = hashlib.sha256(
         f"{PIPELINE_VERSION}|{chunk_size}|{chunk_overlap}|{title}|{cleaned.text}".encode()).hexdigest()[:32]
     info = ReportInfo(
         id=report_id, title=title, year=profile.year, source=path.name, body=profile.body,
         aliases=profile.aliases_text,
         chars=len(cleaned.text), sections=count_sections(paragraphs), chunks=len(chunks), figures=len(figures),
-        content_hash=content_hash, tables=len(cleaned.tables), cells=len({(f.table, f.row, f.column)
-                                                                         for f in cell_figures}),
+        content_hash=content_hash, tables=len(cleaned.tables),
+        cells=len({(f.table, f.extra.get("row_index"), f.extra.get("col_index")) for f in cell_figures}),
         format=loaded.format,
     )
     stage("audit")
