@@ -39,6 +39,7 @@ _MEASURE_WORD = re.compile(r"(?:年初|年终|年中)?(?:预算|决算)")
 _BUDGET_SIDE = re.compile(r"预算|拟投入|计划|目标|指标值")
 _SPENT_SIDE = re.compile(r"决算|支出|实际|花费|使用|执行数|完成")
 _STATED = {"difference": re.compile(r"差异|差额|相差|差距|之差"), "sum": re.compile(r"合计|总计|共计|总额|合共")}
+_PLANNED = re.compile(r"拟|计划|预计|目标|力争")
 _SHARE_WORDS = re.compile(r"占|比例|比重|百分比")
 _RATE_WORD = re.compile(r"[\u4e00-\u9fff]率")
 _DOWN = re.compile(r"减少|下降|降低|减|少|缩减")
@@ -116,6 +117,8 @@ class FigureIndex:
         self.figures: list[Figure] = list(figures)
         self.report_years = dict(report_years or {})
         self._subject = [carried_subject(f) for f in self.figures]
+        distributed, self._distributed_change = _distributed(self.figures)
+        self._subject = [f"{d} {s}".strip() for d, s in zip(distributed, self._subject)]
         self._whole = _whole_context(self.figures)
         self._previous = [_previous_clause(f) for f in self.figures]
         self._name_text = [_name_text(f, s) for f, s in zip(self.figures, self._subject)]
@@ -124,6 +127,9 @@ class FigureIndex:
         self._context_text = list(self._previous)
         self._whole_grams = [bigrams(w) for w in self._whole]
         self._years = _figure_years(self.figures)
+        # a figure stated as what is planned: 拟投入…, 计划…, 目标为… before it in its sentence
+        self._planned = [not f.table and bool(_PLANNED.search(f.sentence[:max(0, f.sentence.find(f.clause))]))
+                         for f in self.figures]
         self._sentence = [bigrams(f.sentence) for f in self.figures]
         self._section = [bigrams(f.section) for f in self.figures]
         sentences = {f.sentence for f in self.figures}
@@ -158,7 +164,8 @@ class FigureIndex:
         0..1 relevance of the retrieved passage holding it (both optional).
         """
         asks = question.asks or (Ask(question.text, subject=question.terms),)
-        whole = self._weighted(question.terms, 0.5)
+        # the question's other words help rank an ask, unless they belong to the other asks of the question
+        whole = self._weighted(question.terms, 0.5) if len(asks) == 1 else {}
         context = self._weighted(content_terms(question.context), 0.35) if question.context else {}
         results: list[tuple[FigureMatch, ...]] = []
         for ask in asks:
@@ -332,7 +339,7 @@ class FigureIndex:
         coverage, in_name = self._coverage(i, ask.subject) if own else (lexical, lexical)
         named = self._named(i, question, ask)
         score *= 0.7 + 0.3 * named
-        qualifier_ok, q_factor = _qualifier_agrees(ask, f)
+        qualifier_ok, q_factor = _qualifier_agrees(ask, f, self._planned[i], self._distributed_change[i])
         score *= q_factor
         score *= _spent_factor(ask, f)
         year_ok, y_factor = self._year_agrees(ask, question, i)
@@ -399,18 +406,19 @@ def _kind_agrees(ask: Ask, f: Figure) -> bool:
     return False
 
 
-def _qualifier_agrees(ask: Ask, f: Figure) -> tuple[bool, float]:
+def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool = False) -> tuple[bool, float]:
     """(does the figure's qualifier answer the ask's, ranking factor): a change for a change, a target for a target
     (or, asked plainly, a target shown with its bound), a share for a share, a rate for a rate."""
     factor, ok = 1.0, True
-    is_change = f.qualifier == CHANGE
+    is_change = f.qualifier == CHANGE or change
     if ask.change != is_change:
         factor, ok = factor * 0.55, False
     if ask.change and is_change and ask.direction:
         down = bool(_DOWN.search(f.clause))
         if (ask.direction == "down") != down and re.search(r"增|减|升|降|多|少", f.clause):
             factor, ok = factor * 0.8, False
-    if f.qualifier == TARGET:
+    planned = planned or f.qualifier == TARGET or bool(_PLANNED.search(f.clause + f.column))
+    if planned:
         if ask.target:
             factor *= 1.1
         elif ask.actual:
@@ -557,6 +565,73 @@ def _name_text(f: Figure, subject: str) -> str:
     if f.table:
         return f"{f.row} {f.column} {f.clause}"
     return f"{subject} {f.clause} {f.phrase.replace('·', ' ')}"
+
+
+# "收、支总计各是A,B万元，各减少C,D万元": one item each; 收/支 are how these reports abbreviate 收入/支出
+_ABBREVIATED_ITEM = {"收": "收入", "支": "支出", "预": "预算", "决": "决算"}
+_CHANGE_CLAUSE = re.compile(r"减少|增加|下降|上升|增长|降低|提高|增减")
+
+
+def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool]]:
+    """Figures distributed over named items ("收、支总计各是A,B万元，与上年相比各减少C,D万元，各下降x%、y%"): the k-th
+    figure after each 各/分别 belongs to the k-th item. Returns each figure's item ("" if none) and whether the
+    stretch it stands in states a change."""
+    items_of = [""] * len(figures)
+    change = [False] * len(figures)
+    by_sentence: dict[tuple[str, str], list[int]] = {}
+    for i, f in enumerate(figures):
+        if not f.table and ("各" in f.sentence or "分别" in f.sentence):
+            by_sentence.setdefault((f.report, f.sentence), []).append(i)
+    for (_, sentence), members in by_sentence.items():
+        markers = [m.start() for m in _MARKER.finditer(sentence)]
+        if not markers:
+            continue
+        start = _clause_start(sentence, markers[0])
+        head = _LEADING_SCOPE.sub("", sentence[start:markers[0]])
+        items = _expand_items(re.split(r"[、和与及]", head)) if re.search(r"[、和与及]", head) else []
+        if len(items) < 2:
+            continue
+        position = {i: sentence.find(figures[i].clause) + max(0, figures[i].clause.find(figures[i].text))
+                    for i in members}
+        bounds = markers + [len(sentence)]
+        for at, end in zip(bounds, bounds[1:]):
+            group = sorted((i for i in members if at <= position[i] < end), key=lambda i: position[i])
+            if len(group) != len(items):
+                continue
+            stretch = sentence[_clause_start(sentence, at):end]
+            for item, i in zip(items, group):
+                items_of[i] = item
+                change[i] = bool(_CHANGE_CLAUSE.search(stretch))
+    return items_of, change
+
+
+_MARKER = re.compile(r"各(?=[是为有自减增下上降提])|分别")
+_LEADING_SCOPE = re.compile(r"^(?:(?:19|20)\d\d\s*年度?|本年度|本年|年度|全年|今年|其中)+")
+
+
+def _expand_items(items: list[str]) -> list[str]:
+    """'收', '支总计' -> '收入总计', '支出总计': a shared ending goes to every item, abbreviations are spelled out."""
+    items = [x for x in items if x]
+    if len(items) < 2:
+        return items
+    first = len(items[0])
+    suffix = items[-1][first:] if len(items[-1]) > first else ""
+    out = []
+    for n, item in enumerate(items):
+        head = item[:first] if n == len(items) - 1 and suffix else item
+        head = _ABBREVIATED_ITEM.get(head, head)
+        out.append(head + suffix)
+    return out
+
+
+def _clause_start(sentence: str, at: int) -> int:
+    cut = max(sentence.rfind(c, 0, at + 1) for c in "，,；;：:")
+    return cut + 1 if cut >= 0 else 0
+
+
+def _clause_end(sentence: str, start: int) -> int:
+    m = re.compile(r"[，；;：:。]").search(sentence, start)
+    return m.start() if m else len(sentence)
 
 
 def _previous_clause(f: Figure) -> str:

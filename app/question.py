@@ -255,6 +255,9 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
         # "年初预算是多少？" names a measure and no subject: the body's whole figure, not a line of it
         asks = [replace(asks[0], total=True)]
     asks = [replace(a, subject=a.subject if english else content_terms(a.text), years=years) for a in asks]
+    for n in range(1, len(asks)):
+        if not asks[n].subject:  # "项目支出是多少，占比多少": the second ask is about the first one's subject
+            asks[n] = replace(asks[n], subject=asks[n - 1].subject)
     q = Question(text=text, original=question, language="en" if english else "zh", intent=intent,
                  asks=tuple(asks), years=years, terms=terms, operation=operation, operands=operands,
                  context=context, match_text=match_text, places=named_places(question),
@@ -343,6 +346,7 @@ def named_places(text: str) -> tuple[str, ...]:
     """Places and bodies a question names ("深圳市残联…" -> 深圳市, "民政局" -> 民政局; "Shenzhen"), leaving out
     generic ones (全区, 本市, 社区) and the words an English question starts with."""
     places: list[str] = []
+    text = re.sub(r"(?:19|20)\d\d\s*年度?|\d+", " ", text)  # "2022年福田区": the year is no part of the place
     for pattern in (_PLACE_ZH, _BODY_ZH):
         for m in pattern.finditer(text):
             name = m.group(1)

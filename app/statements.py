@@ -60,7 +60,7 @@ def _nil_in_sentence(sentence: str, section: str, report: str, start: int) -> li
                 obj = re.sub(r"^(?:任何|相关的?|发生)", "", obj)
                 if _THIS_ITEM.match(obj) and leaf:
                     obj = _THIS_ITEM.sub(leaf if not leaf.endswith(obj[2:]) else "", obj) or leaf
-                if len(obj) >= 2 and re.fullmatch(r"[\u4e00-\u9fff“”\"]+", obj) and not _NOT_AN_OBJECT.match(obj):
+                if len(obj) >= 2 and re.fullmatch(r"[\u4e00-\u9fff“”\"（）()]+", obj) and not _NOT_AN_OBJECT.match(obj):
                     at = m.start() + clause_offset(m.group(0)) + pos
                     figures.append(_figure(obj, clause, sentence, section, report, start + at, w))
                 break
