@@ -47,11 +47,11 @@ _DOWN = re.compile(r"减少|下降|降低|减|少|缩减")
 _SCOPE_WORDS = re.compile(r"本部门|我部门|本单位|我单位|本年度|年度|全年|今年|本年|(?:19|20)\d\d年|截至|截止|其中|共计|合计")
 _CLAUSE_SPLIT = re.compile(r"[，,；;：:。！？!?]")
 TIE_MARGIN = 0.01  # scores this close are a tie: the report's first statement wins
-NAME_WEIGHT, CONTEXT_WEIGHT, SENTENCE_WEIGHT, SECTION_WEIGHT, ABBREVIATION_WEIGHT = 1.0, 0.85, 0.5, 0.35, 0.6
+NAME_WEIGHT, CONTEXT_WEIGHT, SENTENCE_WEIGHT, SECTION_WEIGHT, ABBREVIATION_WEIGHT = 1.0, 0.85, 0.6, 0.35, 0.6
 WHOLE_WEIGHT = 0.55  # the whole a 其中 part belongs to: it says what the part is of, not what the part is
 # what "names what was asked" takes (calibrated on the dev set and our own reports of other departments)
-ANSWER_COVERAGE = 0.6  # share of the asked subject the figure's name and context hold
-NAME_COVERAGE = 0.35  # share of it the name itself (not only the sentence around it) holds
+ANSWER_COVERAGE = 0.55  # share of the asked subject the figure's name and context hold
+NAME_COVERAGE = 0.25  # share of it the name itself (not only the sentence around it) holds
 OBJECT_HELD = 0.4  # share of what is counted ("多少名盲人": 盲人) the name must hold
 OWN_NAMED = 0.5  # share of the figure's own name the question names, below which rivals make it ambiguous
 RIVAL_MARGIN = 0.08  # a figure this close in coverage, of another value, is a rival
@@ -81,6 +81,7 @@ class FigureMatch:
     named: float = 0.0  # share of the figure's own name the question names
     answers: bool = False  # it names what was asked: subject, measure, kind, qualifier, year
     why: str = ""  # why it does not answer (for logs and the related list)
+    part: bool = False  # a part of a whole stated before it (其中…)
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,12 @@ class FigureIndex:
                 grams[g.text] = max(grams.get(g.text, 0.0), weight)
         return grams
 
+    def _near(self, i: int, g: str) -> bool:
+        """Whether the word stands in the figure's name or the clause before it (not only in its sentence)."""
+        return (g in self._name[i] or g in self._context[i]
+                or (len(g) == 2 and (_gapped(g).search(self._name_text[i]) is not None
+                                     or _gapped(g).search(self._context_text[i]) is not None)))
+
     def _field(self, i: int, g: str) -> float:
         """How strongly the figure holds the word `g`: in its name, its context, its sentence, its heading."""
         if g in self._name[i]:
@@ -268,9 +275,9 @@ class FigureIndex:
                 weight = sum(self.idf(g) for g in grams)
                 if not weight:
                     continue
-                fields = [(self.idf(g), self._field(i, g)) for g in grams]
-                got = sum(w * f for w, f in fields)
-                named = sum(w * f for w, f in fields if f >= ABBREVIATION_WEIGHT)
+                fields = [(self.idf(g), self._field(i, g), self._near(i, g)) for g in grams]
+                got = sum(w * f for w, f, _ in fields)
+                named = sum(w * f for w, f, near in fields if near)
                 if best is None or got / weight > best[1] / best[0]:
                     best = (weight, got, named)
             if best is not None:
@@ -354,7 +361,8 @@ class FigureIndex:
                else "part" if ask.total and f.qualifier == PART and named < 1.0
                else "")
         return FigureMatch(f, round(score, 4), round(lexical, 4), round(d, 4), kind_ok, round(coverage, 4),
-                           round(named, 4), answers=not why, why=why)
+                           round(named, 4), answers=not why, why=why,
+                           part=f.qualifier == PART or bool(self._whole[i]))
 
     def _object_held(self, i: int, ask: Ask) -> float:
         """Share of what is counted ("多少名盲人" -> 盲人) that the figure's name holds: what is counted must stand in
@@ -368,8 +376,7 @@ class FigureIndex:
         f = self.figures[i]
         if ask.object in f.unit:
             return 1.0
-        return sum(self.idf(g) for g in grams if self._field(i, g) >= ABBREVIATION_WEIGHT
-                   or g in bigrams(f.unit)) / total
+        return sum(self.idf(g) for g in grams if self._near(i, g) or g in bigrams(f.unit)) / total
 
     def _year_agrees(self, ask: Ask, question: Question, i: int) -> tuple[bool, float]:
         """A question about 2022 wants the figure about 2022; one naming no year, the report's own year."""
@@ -458,7 +465,8 @@ def _unless_ambiguous(matches: list[FigureMatch]) -> list[FigureMatch]:
     if not matches or not matches[0].answers or matches[0].named >= OWN_NAMED:
         return matches
     best = matches[0]
-    rivals = [m for m in matches[1:] if m.kind_ok and m.figure.report == best.figure.report
+    rivals = [m for m in matches[1:] if m.answers and m.figure.report == best.figure.report
+              and not (m.part and m.figure.section == best.figure.section and m.figure.start > best.figure.start)
               and m.figure.value != best.figure.value and m.coverage >= best.coverage - RIVAL_MARGIN
               and m.figure.clause != best.figure.clause]
     if not rivals:

@@ -44,7 +44,8 @@ _UNIT_CUES_ZH: tuple[tuple[str, str, str], ...] = (
     (r"(?:多少|几)\s*(?:辆|台|套|间|件|份|批|支)", "count", ""),
     (r"(?:多少|几)\s*人次|人次", "times", "人次"),
     (r"(?:多少|几)\s*次", "times", "次"),
-    (r"(?:多少|几)\s*(?:工时|小时)|工时", "hours", ""),
+    (r"(?:多少|几)\s*工时|工时", "hours", "工时"),
+    (r"(?:多少|几)\s*小时", "hours", "小时"),
     (r"(?:多少|几)\s*(?:名|位|个人|人)|人数|多少[^，。？?]{0,8}(?:人|人员|员工|学生|学员|患者|儿童|老人)[？?]?$",
      "people", ""),
     (r"(?:多少|几)\s*个", "count", "个"),
@@ -98,7 +99,7 @@ _UNIT_CUES_EN: tuple[tuple[str, str, str], ...] = (
     (r"\bsessions?\b|\bclasses\b|\bcourses\b", "count", "期"),
     (r"\bcertificates?\b", "count", "本"),
     (r"\bscore[sd]?\b|\bpoints?\b", "score", "分"),
-    (r"\bhow many (?:people|persons|residents|recipients|students|pupils|patients|children|participants|employees"
+    (r"\bhow many (?:[\w-]+ )?(?:people|persons|residents|recipients|students|pupils|patients|children|participants|employees"
      r"|staff|trainees|teachers|doctors|individuals|elderly)|\bpeople\b|\bpersons\b|\brecipients\b|\bstudents\b",
      "people", ""),
 )
@@ -134,8 +135,9 @@ _SELF_NAMES_EN = re.compile(r"\b(?:the |this |your |our )?(?:department|bureau|f
 
 _FOLLOW_UP_ZH = re.compile(r"^(?:那|那么|其中|另外|还有|再|以及|和|与)|呢[？?]?$|^(?:what|how) about\b", re.I)
 _STOP_ZH = re.compile(
-    r"请问|请|一下|告诉我|帮我|查一下|想知道|(?<![现共拥所具没还])有多少钱|是多少钱|多少钱|"
-    r"(?:是|(?<![现共拥所具没还])有|为)?多少(?:人次|[名位个户家枚本期次场条项所])?|几[个名位人户家枚本期次场条项所]?|所?占比|比例|比重|百分比|占(?![用地])|拿到|拿了|拿|"
+    r"请问|请|一下|告诉我|帮我|查一下|想知道|(?<![现拥所具没还])有多少钱|是多少钱|多少钱|"
+    r"(?:是|(?<![现拥所具没还])有|为)?多少(?:人次|[名位个户家枚本期次场条项所])?|(?<![现拥所具没还])有(?=几)|"
+    r"现在|目前|当前|眼下|现阶段|如今|几[个名位人户家枚本期次场条项所]?|所?占比|比例|比重|百分比|占(?![用地])|拿到|拿了|拿|"
     r"实际|花了|花掉|花费|用了|用掉|合计|总计|百分之|明年|下一?年度?|"
     r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?|前年|"
     r"这个|那个|那么|呀|吧|"
@@ -220,7 +222,7 @@ def resolve_follow_up(question: str, history: list[dict] | None) -> tuple[str, s
     if not previous:
         return question, ""
     bare = _STOP_ZH.sub("", question)
-    elliptical = bool(_FOLLOW_UP_ZH.search(question.strip())) or len(bare) <= 6
+    elliptical = bool(_FOLLOW_UP_ZH.search(question.strip())) or len(bare) <= 4
     if not elliptical or (is_english(question) and len(question.split()) > 6):
         return question, ""
     return question, previous
@@ -324,7 +326,8 @@ def about_reports(question: Question, reports: Iterable) -> Question:
     if not terms and question.terms and question.intent == FIGURE:
         terms = question.terms  # "残联收入多少": a name that is also the only topic stays matched
     places = tuple(p for p in question.places if not any(p in n or n in p for n in strip))
-    return replace(question, asks=asks, terms=terms, bodies=tuple(named), names=strip, places=places)
+    bodies = tuple(r.id for r in reports if r.id in named)
+    return replace(question, asks=asks, terms=terms, bodies=bodies, names=strip, places=places)
 
 
 def _without(terms: tuple[str, ...], names: tuple[str, ...]) -> tuple[str, ...]:
@@ -354,7 +357,7 @@ def named_places(text: str) -> tuple[str, ...]:
                     and not any(name in s for s in SELF_NAMES) and not _BODY_GENERIC.match(name):
                 places.append(name)
     if is_english(text):
-        for sentence in re.split(r"[.?!;:]", _glossary_blanked(text)):
+        for sentence in re.split(r"[.?!;:]", _glossary_blanked(_SELF_NAMES_EN.sub(" ", text))):
             words = re.findall(r"[A-Za-z]+", sentence)[1:]  # a sentence's first word is capitalised anyway
             places += [w for w in words if w[0].isupper() and w.lower() not in _EN_STOPWORDS and w not in places]
     return tuple(places)
@@ -425,6 +428,7 @@ def translate_concepts(text: str) -> list[str]:
 
 def content_terms(text: str) -> tuple[str, ...]:
     """The words of a Chinese question that say what it is about ("在托", "残疾人"), in order."""
+    text = re.sub(r"(?:19|20)\d\d\s*年度?", " ", text)
     text = _YEAR.sub(" ", text)
     text = re.sub(r"\d+(?:\.\d+)?", " ", text)
     pieces = [p for p in _STOP_ZH.split(text) if p and p not in _BARE_MEASURES]
