@@ -39,15 +39,17 @@ class Draft:
     related: tuple[Citation, ...] = ()  # nearest figures, shown as related (never as the answer) beside a not-stated reply
 
 
-def abstain(question: Question, knowledge: Knowledge, report_ids: Sequence[str], reason: str) -> Draft:
-    """The fixed, polite reply naming what the report does cover."""
+def abstain(question: Question, knowledge: Knowledge, report_ids: Sequence[str], reason: str,
+            sure: bool = True) -> Draft:
+    """The fixed, polite reply naming what the report does cover; `sure=False` when the evidence was only too weak
+    (an LLM mode may then answer from the passages), True when the report cannot answer (another year or place)."""
     titles = [knowledge.reports[r].title for r in report_ids if r in knowledge.reports]
     sections = _top_sections(knowledge, report_ids)
     if question.language == "en":
         scope = f"It covers: {'; '.join(titles)}" + (f" ({'、'.join(sections)})." if sections else ".")
-        return Draft(ABSTAIN_TEXT_EN.format(scope=scope), (), True, reason)
+        return Draft(ABSTAIN_TEXT_EN.format(scope=scope), (), True, reason, sure)
     scope = f"本报告（{'、'.join(titles)}）涵盖：{'、'.join(sections)}。" if titles else ""
-    return Draft(ABSTAIN_TEXT_ZH.format(scope=scope), (), True, reason)
+    return Draft(ABSTAIN_TEXT_ZH.format(scope=scope), (), True, reason, sure)
 
 
 def _top_sections(knowledge: Knowledge, report_ids: Sequence[str]) -> list[str]:
@@ -85,22 +87,22 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
         group = _group_counted(question)
         if group and lookup.best and not _counts_the_group(lookup.best[0].figure, group, knowledge, report_ids):
             # "荔湾区有多少残疾人？" asks how many there are; "培训残疾人133人" counts those trained
-            return abstain(question, knowledge, report_ids, f"no figure counts {group} as such")
+            return abstain(question, knowledge, report_ids, f"no figure counts {group} as such", sure=False)
         if lookup.confidence >= FIGURE_CONFIDENCE:
             return _figures(question, lookup.best)
         if not _may_be_text(question):
-            return abstain(question, knowledge, report_ids, f"figure confidence {lookup.confidence:.2f}")
+            return abstain(question, knowledge, report_ids, f"figure confidence {lookup.confidence:.2f}", sure=False)
     if question.intent == LIST:
         listed = _list_answer(question, knowledge, report_ids)
         if listed is not None:
             return listed
     if not sentences or sentences[0][1] < TEXT_CONFIDENCE:
         score = sentences[0][1] if sentences else 0.0
-        return abstain(question, knowledge, report_ids, f"text confidence {score:.2f}")
+        return abstain(question, knowledge, report_ids, f"text confidence {score:.2f}", sure=False)
     best = sentences[0][0]
     if _WHO.search(question.text) and not _NAMES_A_PERSON.search(best.text):
         # "理事长是谁？" wants a name: a sentence about 理事长 that names no one does not answer it
-        return abstain(question, knowledge, report_ids, "no person named")
+        return abstain(question, knowledge, report_ids, "no person named", sure=False)
     if question.intent == REASON:
         # the reason is quoted with the very sentence it comes from
         source = next((s for s, score in sentences if (s is best or score > TEXT_CONFIDENCE) and _reason_clause(s.text)),
@@ -195,7 +197,7 @@ def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, rep
         return _figures(question, [lookup.stated])  # the report's own result beats one computed from its parts
     operands = [m.figure for m in lookup.best]
     if len(operands) < 2 or lookup.confidence < FIGURE_CONFIDENCE or len({f.unit for f in operands}) != 1:
-        return abstain(question, knowledge, report_ids, "operands not found")
+        return abstain(question, knowledge, report_ids, "operands not found", sure=False)
     values = [Decimal(f.value) for f in operands]
     places = max(-min(v.as_tuple().exponent, 0) for v in values)
     if question.operation == "difference":
