@@ -136,7 +136,7 @@ def not_covered(question: Question, knowledge: Knowledge, report_ids: Sequence[s
     """A question about a place or body no loaded report is about."""
     scope = _scope(question, knowledge, report_ids)
     text = NOT_COVERED_EN if question.language == "en" else NOT_COVERED_ZH
-    return Draft(text.format(what=what, scope=scope), (), True, f"the reports do not cover {what}", sure=False)
+    return Draft(text.format(what=what, scope=scope), (), True, f"the reports do not cover {what}", sure=True)  # no model may answer for a body or place the reports are not about
 
 
 def _scope(question: Question, knowledge: Knowledge, report_ids: Sequence[str]) -> str:
@@ -265,11 +265,11 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
             return listed
     if not sentences or sentences[0][1] < TEXT_CONFIDENCE:
         score = sentences[0][1] if sentences else 0.0
-        return abstain(question, knowledge, report_ids, f"text confidence {score:.2f}")
+        return abstain(question, knowledge, report_ids, f"text confidence {score:.2f}", sure=False)
     best = sentences[0][0]
     if _WHO.search(question.text) and not _NAMES_A_PERSON.search(best.text):
         # "理事长是谁？" wants a name: a sentence about 理事长 that names no one does not answer it
-        return abstain(question, knowledge, report_ids, "no person named")
+        return abstain(question, knowledge, report_ids, "no person named", sure=False)
     if question.intent == REASON:
         # the reason is quoted with the very sentence it comes from
         source = next((s for s, score in sentences if (s is best or score > TEXT_CONFIDENCE) and _reason_clause(s.text)),
