@@ -48,6 +48,7 @@ class CleanedText:
     duplicate_passages_removed: int
     noise_lines_removed: int  # page numbers, repeated headers/footers
     tables: tuple[PlacedTable, ...] = field(default=(), compare=False)  # where each table's rows stand in `text`
+    duplicate_texts: tuple[str, ...] = field(default=(), compare=False)  # each removed second copy, as printed
     # a report in traditional characters: `text` is converted to simplified (search, figures and outline read it)
     # and `original` is the same cleaned text in the report's own characters, character for character at the same
     # offsets, so that any span of `text` can be quoted as the report writes it; "" when nothing was converted
@@ -64,8 +65,9 @@ def clean_report_text(raw: str) -> CleanedText:
 
 
 # A table stands in the text being cleaned as one line of its own that no cleaning step joins, drops or repeats.
-_TABLE_MARK = "\x1e{}\x1e"
-_TABLE_MARK_LINE = re.compile("^\x1e(\\d+)\x1e$")
+# Private-use characters: str.strip() and \s take control characters such as \x1e for whitespace.
+_TABLE_MARK = "\ue000{}\ue000"
+_TABLE_MARK_LINE = re.compile("^\ue000(\\d+)\ue000$")
 
 
 def clean_document(blocks: list[Block]) -> CleanedText:
@@ -87,7 +89,8 @@ def clean_document(blocks: list[Block]) -> CleanedText:
     paragraphs = _join_wrapped_lines(lines)
     paragraphs = [_tidy_spaces(p) for p in paragraphs]
     paragraphs = [p for p in paragraphs if p]
-    paragraphs, dup_chars, dup_runs = _collapse_repeated_passages(paragraphs)
+    removed_copies: list[str] = []
+    paragraphs, dup_chars, dup_runs = _collapse_repeated_passages(paragraphs, removed_copies)
     out: list[str] = []
     placed: list[PlacedTable] = []
     offset = 0
@@ -108,10 +111,11 @@ def clean_document(blocks: list[Block]) -> CleanedText:
         placed.append(PlacedTable(tables[index], index, start, max(start, offset - 1), tuple(rows)))
     text = "\n".join(out)
     if not is_traditional(text):
-        return CleanedText(text, dup_chars, dup_runs, noise, tuple(placed))
+        return CleanedText(text, dup_chars, dup_runs, noise, tuple(placed), tuple(removed_copies))
     simplified = to_simplified(text)
     placed = [replace(p, table=_simplified_table(p.table)) for p in placed]
-    return CleanedText(simplified, dup_chars, dup_runs, noise, tuple(placed), original=text)
+    return CleanedText(simplified, dup_chars, dup_runs, noise, tuple(placed), tuple(to_simplified(t) for t in
+                                                                                      removed_copies), original=text)
 
 
 # --- traditional characters ---------------------------------------------------------------------------------------
@@ -257,7 +261,9 @@ def _ends_a_header_line(previous: str, line: str, width: int) -> bool:
     before, after = preface_kind(previous), preface_kind(line)
     if before and (before != "salutation" or _display_len(previous) < 0.9 * width):
         return True
-    return bool(after) and (after != "salutation" or _display_len(previous) < 0.9 * width)
+    # a salutation ends a line that is no wrapped sentence: a short one, or one without punctuation (a title)
+    return bool(after) and (after != "salutation" or _display_len(previous) < 0.9 * width
+                            or not re.search(r"[，,。；;、：:！？]", previous))
 
 
 _FIELD_LINE = re.compile(r"^[\u4e00-\u9fffA-Za-z（）()、]{2,16}[：:]")
@@ -321,7 +327,8 @@ def _sentence_key(sentence: str) -> str:
     return _LEADING_MARKER.sub("", re.sub(r"\s+", "", sentence))
 
 
-def _collapse_repeated_passages(paragraphs: list[str]) -> tuple[list[str], int, int]:
+def _collapse_repeated_passages(paragraphs: list[str], removed_copies: list[str] | None = None
+                                ) -> tuple[list[str], int, int]:
     """Remove the second copy of any passage (whole paragraphs) the document already said, word for word.
 
     Compares sentence by sentence, so that a copy wrapped or marked differently ("（2）" dropped) is still
@@ -354,6 +361,8 @@ def _collapse_repeated_passages(paragraphs: list[str]) -> tuple[list[str], int, 
                 removed[i + k] = True
             removed_chars += run_chars
             removed_runs += 1
+            if removed_copies is not None:  # the figures audit reports the passage printed twice
+                removed_copies.append("".join(units[i + k][1] for k in range(best_len)))
             i += best_len
             continue
         positions.setdefault(keys[i], []).append(i)

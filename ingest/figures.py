@@ -603,7 +603,8 @@ def number_census(paragraphs: Sequence[Paragraph], figures: Sequence[Figure], te
             if t.text[0].isdigit() or t.role != ROLE_FIGURE:
                 continue
             start = p.start + t.start
-            cls = FIGURE_CLASS if any(a <= start < b for a, b in covered) else UNCLASSIFIED
+            cls = (FIGURE_CLASS if any(a <= start < b for a, b in covered) else "table-header" if header
+                   else "table-label" if p.is_table_row and t.start < label_end else UNCLASSIFIED)
             uses.append(NumberUse(t.text, start, start + len(t.text), cls, _around(text, start, start + len(t.text))))
     return sorted(uses, key=lambda u: u.start)
 

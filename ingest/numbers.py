@@ -15,6 +15,7 @@ UNITS: tuple[str, ...] = (
     "个月", "课时", "学时", "工时", "小时", "公里",
     "元", "%", "％", "‰", "名", "人", "位", "个", "家", "户", "枚", "本", "次", "场", "条", "期", "项", "所",
     "间", "套", "台", "辆", "件", "份", "批", "支", "岁", "分", "天", "倍", "年", "亩", "吨", "张", "册", "篇", "座",
+    "起", "例", "宗", "笔",
     "万", "亿",
 )
 # Chinese numerals count things only with one of these after them ("四期", "两期", "一家").
@@ -28,7 +29,8 @@ UNIT_KIND: dict[str, str] = {
     "名": "people", "人": "people", "位": "people", "万人": "people",
     "人次": "times", "万人次": "times", "户次": "times", "次": "times", "批次": "times", "场次": "times",
     "家次": "times", "课时": "hours", "学时": "hours", "个月": "months", "亩": "area", "吨": "weight",
-    "张": "count", "册": "count", "篇": "count", "座": "count", "平方公里": "area",
+    "张": "count", "册": "count", "篇": "count", "座": "count", "平方公里": "area", "起": "count", "例": "count",
+    "宗": "count", "笔": "count",
     "工时": "hours", "小时": "hours", "天": "hours",
     "个": "count", "家": "count", "户": "count", "万户": "count", "枚": "count", "本": "count", "场": "count",
     "条": "count", "期": "count", "项": "count", "所": "count", "间": "count", "套": "count", "台": "count",
@@ -172,9 +174,17 @@ def _special_spans(text: str) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
     for role, pattern in _SPECIAL_SPANS:
         for m in pattern.finditer(text):
+            if role == ROLE_IDENTIFIER and _counts_after_a_name(text, m):
+                continue  # "CT1台": the device's name, then a count of it
             if not any(s < m.end() and m.start() < e for s, e, _ in spans):
                 spans.append((m.start(), m.end(), role))
     return spans
+
+
+def _counts_after_a_name(text: str, m: re.Match[str]) -> bool:
+    """Letters then digits then a measure word ("CT1台", "DR2套"): a thing named in letters and its count."""
+    return re.fullmatch(r"[A-Za-z]+\d+", m.group()) is not None and text.startswith(UNITS, m.end()) \
+        and not text.startswith(("年", "万", "亿"), m.end())
 
 
 def _role(text: str, start: int, after: str, num: str, unit: str) -> str:
@@ -200,6 +210,8 @@ def _chinese_is_not_a_count(text: str, m: re.Match[str]) -> bool:
     after = text[m.end():m.end() + 1]
     if _NOT_A_COUNT_AFTER.match(after):
         return True
+    if text[max(0, m.start() - 1):m.start()] == "每":
+        return True  # "每千人口": a rate's denominator
     around = text[max(0, m.start() - 2):m.end() + 2]
     if any(w in around for w in _CN_WORDS_NOT_NUMBERS):
         return True

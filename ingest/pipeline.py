@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+from app.audit import Finding, audit_figures, repeated_passages
 from ingest.chunk import chunk_paragraphs, coverage, uncovered_spans
 from ingest.clean import CleanedText, clean_document
 from ingest.figures import (FIGURE_CLASS, UNCLASSIFIED, Figure, census_counts, extract_figures,
@@ -33,6 +34,7 @@ class PreparedReport:
     paragraphs: list[Paragraph]
     chunks: list[Chunk]
     figures: list[Figure]
+    audit: tuple[Finding, ...] = ()  # the figures audit (app/audit.py), kept with the report
 
 
 class IngestInvariantError(Exception):
@@ -50,6 +52,7 @@ class IngestSummary:
     duplicate_chars_removed: int
     seconds: float
     changed: bool  # False: the store already held this exact report, nothing was written
+    audit: tuple[Finding, ...] = ()  # the figures audit kept with it
 
     def line(self) -> str:
         """One line for people."""
@@ -78,61 +81,75 @@ def report_id_for(path: Path) -> str:
 
 
 def prepare_report(path: str | Path, report_id: str | None = None, chunk_size: int = 250,
-                   chunk_overlap: int = 60) -> PreparedReport:
-    """Load and derive everything from a report file (no store involved)."""
+                   chunk_overlap: int = 60, stage: Callable[[str], None] | None = None) -> PreparedReport:
+    """Load and derive everything from a report file (no store involved); `stage` hears each step's name."""
     path = Path(path)
+    stage = stage or (lambda name: None)
+    stage("load")
     loaded = load_report(path)
+    stage("clean")
     cleaned = clean_document(list(loaded.blocks))
     report_id = report_id or report_id_for(path)
     paragraphs = outline_paragraphs(cleaned.text, cleaned.tables)
     chunks = chunk_paragraphs(paragraphs, cleaned.text, report_id, chunk_size, chunk_overlap)
-    cell_figures = extract_table_figures(cleaned.tables, paragraphs, report_id)
+    stage("figures")
     profile = report_profile(paragraphs, fallback_title=path.stem)
+    title = profile.title
+    if cleaned.original and any(p.is_title for p in paragraphs):  # the title as the report writes it
+        title = "".join(cleaned.original_span(p.start, p.end) for p in paragraphs if p.is_title).strip()
+    cell_figures = extract_table_figures(cleaned.tables, paragraphs, report_id, profile.year)
     prose_figures = extract_figures(paragraphs, report_id, profile.year, cleaned.original)
     figures = sorted(prose_figures + cell_figures, key=lambda f: (f.start, f.end))
     if cleaned.original:
         chunks = [replace(c, original=cleaned.original_span(c.start, c.end)) for c in chunks]
     census = number_census(paragraphs, figures, cleaned.text, cleaned.tables)
     unclassified = [u for u in census if u.cls == UNCLASSIFIED]
-    title = profile.title
     content_hash = hashlib.sha256(
         f"{PIPELINE_VERSION}|{chunk_size}|{chunk_overlap}|{title}|{cleaned.text}".encode()).hexdigest()[:32]
     info = ReportInfo(
         id=report_id, title=title, year=profile.year, source=path.name, body=profile.body,
         aliases=profile.aliases_text,
         chars=len(cleaned.text), sections=count_sections(paragraphs), chunks=len(chunks), figures=len(figures),
-        content_hash=content_hash, tables=len(cleaned.tables), cells=len({(f.table, f.row, f.column)
-                                                                         for f in cell_figures}),
+        content_hash=content_hash, tables=len(cleaned.tables),
+        cells=len({(f.table, f.extra.get("row_index"), f.extra.get("col_index")) for f in cell_figures}),
         format=loaded.format, coverage=coverage(paragraphs, chunks, cleaned.text),
         numbers=json.dumps(census_counts(census), ensure_ascii=False), unclassified=len(unclassified),
         unclassified_numbers=json.dumps([[u.text, u.context] for u in unclassified[:MAX_LISTED_UNCLASSIFIED]],
                                         ensure_ascii=False),
         script="traditional" if cleaned.original else "",
     )
-    prepared = PreparedReport(info, cleaned, paragraphs, chunks, figures)
-    check_invariants(prepared)
-    return prepared
+    check_invariants(info, cleaned, paragraphs, chunks)
+    stage("audit")
+    audit = audit_figures(figures, year=info.year, repeated=repeated_passages(cleaned.duplicate_texts, paragraphs),
+                          body_names=[n for n in (info.body, *info.aliases.split("|")) if n])
+    return PreparedReport(info, cleaned, paragraphs, chunks, figures, tuple(audit))
 
 
-def check_invariants(prepared: PreparedReport) -> None:
+def check_invariants(info: ReportInfo, cleaned: CleanedText, paragraphs: list[Paragraph],
+                     chunks: list[Chunk]) -> None:
     """Raise IngestInvariantError when ingest would keep less than it read: 0 chunks, or a word in no chunk."""
-    info, text = prepared.info, prepared.cleaned.text
-    if text.strip() and not prepared.chunks:
+    text = cleaned.text
+    if text.strip() and not chunks:
         raise IngestInvariantError(f"{info.source}: {info.chars} characters of text but 0 chunks (an ingest bug; "
                                    "nothing was stored)")
     if info.coverage < 1.0:
-        missing = uncovered_spans(prepared.paragraphs, prepared.chunks, text)
+        missing = uncovered_spans(paragraphs, chunks, text)
         first = text[missing[0][0]:missing[0][1]][:40] if missing else ""
         raise IngestInvariantError(f"{info.source}: coverage {info.coverage:.2%} < 100%, {len(missing)} passage(s) "
                                    f"in no chunk, first: {first!r} (an ingest bug; nothing was stored)")
 
 
 def ingest_file(path: str | Path, store, report_id: str | None = None, chunk_size: int = 250,
-                chunk_overlap: int = 60, progress: Callable[[int, int], None] | None = None) -> IngestSummary:
+                chunk_overlap: int = 60, progress: Callable[[int, int], None] | None = None,
+                stage: Callable[[str], None] | None = None) -> IngestSummary:
     """Ingest one report file into the store, atomically replacing an earlier version of the same report."""
     started = time.perf_counter()
-    prepared = prepare_report(path, report_id, chunk_size, chunk_overlap)
+    prepared = prepare_report(path, report_id, chunk_size, chunk_overlap, stage=stage)
     info = replace(prepared.info, ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-    changed = store.replace_report(info, prepared.chunks, prepared.figures, progress=progress)
+    if stage:
+        stage("embed")
+    changed = store.replace_report(info, prepared.chunks, prepared.figures, progress=progress,
+                                   audit=[f.to_dict() for f in prepared.audit])
     stored = store.get_report(info.id)
-    return IngestSummary(stored, prepared.cleaned.duplicate_chars_removed, time.perf_counter() - started, changed)
+    return IngestSummary(stored, prepared.cleaned.duplicate_chars_removed, time.perf_counter() - started, changed,
+                         prepared.audit)
