@@ -14,7 +14,8 @@ from functools import lru_cache
 from dataclasses import dataclass, field, replace
 
 from ingest.document import TABLE, Block, PlacedTable, Table, table_lines
-from ingest.outline import PREFACE_SCAN_LINES, preface_kind
+from ingest.outline import PREFACE_SCAN_LINES, heading_style, preface_kind
+
 
 # CJK ideographs and CJK/full-width punctuation: no spaces belong next to them.
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2018-\u201d\u2014\u2026"
@@ -24,10 +25,12 @@ _SPACE_IN_NUMBER = re.compile(r"(?<=\d)[ \t]+(?=%)|(?<=\d\.)[ \t]+(?=\d)|(?<=\d)
 _PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*[页頁](?:\s*[,，/]?\s*共\s*\d{1,4}\s*[页頁])?|\d{1,4}"
                           r"|\d{1,4}\s*/\s*\d{1,4}|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$", re.IGNORECASE)
 _SENTENCE_END = "。！？!?"
-_HEADING_START = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d{1,2}[．.、](?!\d)"
-    r"|（\d{1,2}）|\(\d{1,2}\)|[一二三四五六七八九十]+是)"
-)
+
+
+def _starts_heading(line: str) -> bool:
+    """A line that starts like a heading of any style the outline knows (第一部分, 一、, （一）, 1．, （1）, ①, 一是)."""
+    return bool(heading_style(line))
+
 # A sentence ends at 。！？；; a list marker at its start does not change what it says.
 _SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+|[^。！？；!?;]+$")
 _LEADING_MARKER = re.compile(r"^(?:（\d{1,2}）|\(\d{1,2}\)|\d{1,2}[．.、](?!\d)|（[一二三四五六七八九十]+）)")
@@ -191,7 +194,7 @@ def _drop_page_noise(lines: list[str]) -> tuple[list[str], int]:
     counts = Counter(line for line in lines if line)
     repeated = {line for line, n in counts.items()
                 if n >= 3 and len(line) <= 40 and not line.endswith(tuple(_SENTENCE_END + "；;：:"))
-                and not _HEADING_START.match(line)}
+                and not _starts_heading(line)}
     kept, removed = [], 0
     for line in lines:
         if line and (_PAGE_NUMBER.match(line) or line in repeated):
@@ -236,7 +239,7 @@ def _join_wrapped_lines(lines: list[str]) -> list[str]:
         starts_new = (
             not current
             or (not double_spaced and blank_run > 0)
-            or _HEADING_START.match(line) is not None
+            or _starts_heading(line)
             or (_is_heading_line(current) and _display_len(current) < 0.9 * width)
             or _display_len(current.rsplit("\n", 1)[-1]) < 0.7 * width
             or (current.endswith(tuple(_SENTENCE_END)) and _display_len(_last_line(current)) < 0.9 * width)
@@ -271,7 +274,7 @@ _FIELD_LINE = re.compile(r"^[\u4e00-\u9fffA-Za-z（）()、]{2,16}[：:]")
 
 def _is_field_line(line: str) -> bool:
     """A form's field, one a line: "项目名称：…", "项目资金(万元):年度资金总额120,…"."""
-    return _FIELD_LINE.match(line) is not None and not _HEADING_START.match(line)
+    return _FIELD_LINE.match(line) is not None and not _starts_heading(line)
 
 
 def _hard_wrapped(lengths: list[int], width: int) -> bool:
@@ -288,7 +291,7 @@ def _hard_wrapped(lengths: list[int], width: int) -> bool:
 def _is_heading_line(paragraph: str) -> bool:
     """A paragraph that is one heading line ("（一）部门职能"): unless wrapped at full width, the body starts anew."""
     return ("\n" not in paragraph and len(paragraph) <= MAX_HEADING_LINE_CHARS
-            and _HEADING_START.match(paragraph) is not None
+            and _starts_heading(paragraph)
             and not re.search(r"[。！？；!?;，,：:]", paragraph))
 
 

@@ -371,12 +371,12 @@ def _distribute(period: str, tokens: list[_Token], clauses: list[tuple[int, int]
             if len(bare) != 1 or (rest and rest not in UNITS):
                 break
             group.extend(bare)
-        if len(group) < 2:
-            continue
         head = period[c_start:m.start()]
         subjects = _enumerated_subjects(head)
         if len(subjects) > len(group):
             group = _split_comma_numbers(group, len(subjects), tokens)
+        if len(group) < 2:
+            continue
         if len(subjects) != len(group):
             subjects = previous_subjects if len(previous_subjects) == len(group) else _subjects_before(
                 period, tokens, group, c_start)
@@ -459,7 +459,8 @@ def _nil_subject(period: str, c_start: int, t: _Token, figures: list[Figure], se
     before = _SCOPE_PREFIX.sub("", re.sub(r"(?:(?:19|20)\d{2}年度?|本年度?|本单位|本部门|我部门|本局|本会)", "",
                                           period[c_start:t.start]))
     before = re.sub(r"(?:与|较|比|同比)$", "", before).strip()
-    if len(re.findall(r"[\u4e00-\u9fff]", before)) >= 2 and not _NIL_NONE.search(before):
+    if (len(re.findall(r"[\u4e00-\u9fff]", before)) >= 2 and not _NIL_NONE.search(before)
+            and not _COMPARISON_ONLY.match(before)):
         return before
     if figures and figures[-1].phrase:
         return figures[-1].phrase.split("·")[0]
@@ -533,13 +534,26 @@ def _qualifier(sentence: str, before: str, after: str, t: _Token, part_from: int
     return LEVEL
 
 
+_PAIRS = {"“": "”", "（": "）", "(": ")", "\"": "\"", "‘": "’"}
+
+
+def _trim_unpaired(text: str) -> str:
+    """Strip quotes and brackets left at a phrase's ends without their partner ("“三公”经费" keeps its quotes)."""
+    while text and ((text[0] in _PAIRS and _PAIRS[text[0]] not in text[1:]) or text[0] in "”）)’"):
+        text = text[1:].lstrip()
+    while text and ((text[-1] in _PAIRS.values() and not any(o in text[:-1] for o, c in _PAIRS.items()
+                                                              if c == text[-1])) or text[-1] in "“（(‘"):
+        text = text[:-1].rstrip()
+    return text
+
+
 def _phrase(clause: str, n_start: int, n_end: int) -> str:
     """What a figure counts: its clause without the number, unit and filler words."""
     unit_after = re.match(rf"^(?:{'|'.join(re.escape(u) for u in UNITS)})", clause[n_end:])
     rest = clause[n_end + (unit_after.end() if unit_after else 0):]
     text = clause[:n_start] + rest if clause[:n_start].strip() else rest
     text = _LEADING_MARKER.sub("", text.strip())
-    text = _PHRASE_TRIM.sub("", text.strip(" “”\"（）()"))
+    text = _PHRASE_TRIM.sub("", _trim_unpaired(text.strip()))
     text = re.sub(r"\d{4}年度?|\d{1,2}月\d{1,2}日|截止|截至|[≥≤><＞＜]", "", text)
     return text.strip(" ，,。").strip()
 
