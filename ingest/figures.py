@@ -17,7 +17,7 @@ The Figure contract (what the answering side may rely on):
 - `year`: the year the figure is about — named in its clause or sentence (a year after 比/较/与 is the comparison's
   base, not the figure's), 上年 → the report's year − 1, else the report's year; 0 when unknown.
 - Statements that stand where a number would are figures of kind **"nil"**: "本单位2023年度无此项支出" /
-  "无会议费支出" (`extra["nil"] = "none"`, qualifier level), "与上年持平" / "与上年无变化" ("unchanged", qualifier
+  "无会议费支出" / a heading answered by "无。" (`extra["nil"] = "none"`, qualifier level), "与上年持平" / "与上年无变化" ("unchanged", qualifier
   change), "增长--（基数为0，不可比）" ("not_comparable", qualifier change). Their `text` is the statement as written
   ("无此项支出", "与上年持平", "--（基数为0，不可比）"), `value` "0" (only so that every figure has a decimal: never
   quote it as a number), `unit` "", `phrase` what the statement is about (the item, or the heading it stands under
@@ -320,6 +320,9 @@ def _tokens(period: str, skip: int) -> list[_Token]:
                 continue
             nils.append(_Token(m.group(), Decimal(0), "", m.start(), m.end(), nil=kind,
                                qualifier=LEVEL if kind == NIL_NONE else CHANGE))
+    bare = re.fullmatch(r"\s*(无|没有)\s*[。.]?\s*", period)
+    if bare is not None:  # "（4）其他对部门影响较大的支出情况。无": the heading says what there was none of
+        nils.append(_Token(bare.group(1), Decimal(0), "", bare.start(1), bare.end(1), nil=NIL_NONE, qualifier=LEVEL))
     numbers = [t for t in find_numbers(period) if t.role == ROLE_FIGURE and t.start >= skip
                and not any(n.start <= t.start < n.end for n in nils)]
     # "无障碍设施支出120万元" states a figure: a "none" statement holds only where its clause states no number

@@ -153,6 +153,7 @@ def test_thousands_separators_as_written_values_exact(text: str, written: str, v
         ("school-2024.txt", "无公务用车购置支出", "none", "公务用车购置支出"),
         ("traditional-civil-affairs-2023.txt", "无此项支出", "none", "因公出国（境）费"),  # 此项: the heading's item
         ("bundled", "无会议费支出", "none", "会议费支出"),
+        ("bundled", "无", "none", "其他对部门影响较大的支出情况"),  # a heading answered by "无"
         ("web-education-2021.txt", "与上年持平", "unchanged", "公务接待费"),
         ("health-sangong-2022.txt", "与上年持平", "unchanged", "公务用车购置费"),
         ("bundled", "与上年无变化", "unchanged", "会议费支出"),
@@ -166,6 +167,12 @@ def test_nil_statements_are_recorded_as_nil_figures(name: str, statement: str, n
     assert f.extra["nil"] == nil and subject in f.phrase
     assert f.value == "0" and f.unit == "" and f.display == statement and statement in f.clause in f.sentence
     assert f.qualifier == ("level" if nil == "none" else "change")
+
+
+def test_a_heading_answered_by_none() -> None:
+    text = "二、“三公”经费\n（一）因公出国（境）费\n无。\n（二）公务接待费\n公务接待费1.75万元。"
+    [nil] = [f for f in extract_figures(outline_paragraphs(text), "t") if f.kind == NIL]
+    assert (nil.text, nil.phrase, nil.section) == ("无", "因公出国（境）费", "二、“三公”经费 > （一）因公出国（境）费")
 
 
 @pytest.mark.parametrize(
