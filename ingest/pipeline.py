@@ -30,6 +30,7 @@ class PreparedReport:
     paragraphs: list[Paragraph]
     chunks: list[Chunk]
     figures: list[Figure]
+    warnings: tuple[str, ...] = ()  # what the reader could not do (a table kept as text ...), one line each
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class IngestSummary:
     duplicate_chars_removed: int
     seconds: float
     changed: bool  # False: the store already held this exact report, nothing was written
+    warnings: tuple[str, ...] = ()  # the reader's warnings, one line each
 
     def line(self) -> str:
         """One line for people."""
@@ -89,7 +91,7 @@ def prepare_report(path: str | Path, report_id: str | None = None, chunk_size: i
         cells=len({(f.table, f.extra.get("row_index"), f.extra.get("col_index")) for f in cell_figures}),
         format=loaded.format,
     )
-    return PreparedReport(info, cleaned, paragraphs, chunks, figures)
+    return PreparedReport(info, cleaned, paragraphs, chunks, figures, loaded.warnings)
 
 
 def ingest_file(path: str | Path, store, report_id: str | None = None, chunk_size: int = 250,
@@ -100,4 +102,5 @@ def ingest_file(path: str | Path, store, report_id: str | None = None, chunk_siz
     info = replace(prepared.info, ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
     changed = store.replace_report(info, prepared.chunks, prepared.figures, progress=progress)
     stored = store.get_report(info.id)
-    return IngestSummary(stored, prepared.cleaned.duplicate_chars_removed, time.perf_counter() - started, changed)
+    return IngestSummary(stored, prepared.cleaned.duplicate_chars_removed, time.perf_counter() - started, changed,
+                         prepared.warnings)
