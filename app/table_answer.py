@@ -40,7 +40,7 @@ SHORTFALL = "shortfall"  # the rows whose actual falls short of their target
 MET = "met"  # whether the row's actual reaches its target
 DIFFERENCE = "difference"  # one column minus another
 TOTAL = "total"  # the table's total row
-STATUS = "status"  # 完成, 达到, 没完成: words about the indicator's state, which name no row
+STATUS = "status"  # 完成, 没完成, 这项: words about an indicator's state or pointing at it, which name no row
 HIGHEST = "highest"  # the row with the largest value of the asked column
 LOWEST = "lowest"  # the row with the smallest
 WHICH = "which"  # the question asks which row: never the total
@@ -70,7 +70,8 @@ COLUMN_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (HIGHEST, re.compile(r"最高|最多|最大|最好|\bhighest\b|\bmost\b|\blargest\b|\bbest\b", re.I)),
     (LOWEST, re.compile(r"最低|最少|最小|最差|\blowest\b|\bleast\b|\bsmallest\b|\bworst\b", re.I)),
     (WHICH, re.compile(r"哪[项个些几条一]|什么指标|\bwhich\b", re.I)),
-    (STATUS, re.compile(r"(?:没有?|未|不|已经?|均|都)?(?:完成|达到|达标|实现|落实)(?:了|得|情况)?", re.I)),
+    (STATUS, re.compile(r"(?:没有?|未|不|已经?|均|都)?(?:完成|达到|达标|实现|落实)(?:了|得|情况)?|"
+                        r"(?:这|该|此|那)一?[项个条]|\bthis (?:item|indicator|one)\b", re.I)),
     (TOTAL, re.compile(r"总分|合计|总计|总共|一共|总体|整体|全部|总额|\btotal\b|\boverall\b", re.I)),
     (DIFFERENCE, re.compile(r"比.{1,20}?(?:多|少|高|低|增加|减少|超|差|调增|调减)了?(?:多少|几)|相差|差额|差多少|差距|超额|超出|"
                             r"调整了?多少|调增了?多少|调减了?多少|\bdifference\b|\bhow much (?:more|less|higher|lower)\b|"
@@ -81,11 +82,12 @@ _SAME_SIDE = {TARGET: PLAN, PLAN: TARGET}  # a row without the one answers with 
 
 ROW_MATCH = 0.75  # share of the question's row words (weighted) a row must hold
 LEAF_MATCH = 0.4  # share of the row's own name (its last label) the question must hold
-LEAF_MATCH_UNCUED = 0.6  # ... when the question asks for no column: it must name the row all the more clearly
+LEAF_MATCH_UNCUED = 0.5  # ... when the question asks for no column: it must name the row all the more clearly
 ROW_MARGIN = 0.08  # the best row must beat a different row by this much
 MAX_LISTED_ROWS = 12
 MAX_ANSWER_CHARS = 280
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_TABLE_NUMBER = re.compile(r"^(?:续?附?表\s*[\d一二三四五六七八九十]+[-—.．:：]?\d*|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])\s*")
 _BOUND_EN = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than", "~": "about"}
 _NIL = re.compile(r"^(?:无|/|／|-|—|——|——|空|暂无|none|n/?a)?$", re.I)
 
@@ -114,8 +116,19 @@ class _Row:
 
     @property
     def name(self) -> str:
-        """How the answer names the table: its caption, else its section."""
-        return self.caption or (self.section.split(" > ")[-1] if self.section else self.table)
+        """How the answer names the table: its caption (else its section) without its number, year or unit note, so
+        that every number of the answer is a figure the cited row states ("表2 2023年度绩效指标表" -> 绩效指标表)."""
+        for name in (self.caption, self.section.split(" > ")[-1] if self.section else ""):
+            name = _TABLE_NUMBER.sub("", name)
+            name = re.sub(r"(?:19|20)\d\d\s*年度?|[（(]\s*单位\s*[:：][^）)]*[）)]|单位\s*[:：]\s*\S+", "", name).strip(" ：:")
+            if name and not re.search(r"\d", name):
+                return name
+        return ""
+
+    @property
+    def where(self) -> str:
+        """The table as an answer refers to it: “绩效指标表”, or 表格 when it has no name without numbers."""
+        return f"“{self.name}”" if self.name else "表格"
 
     def columns(self, role: str) -> list[int]:
         """The value columns of a role, left to right, that say something in this row."""
@@ -169,7 +182,7 @@ def answer_from_tables(question: Question, cells: Sequence[Figure], report_ids: 
         return None  # "哪项…": a row is asked for, and none is named: not the total's to answer
     if not matched:
         total = _total_row(asks, rows)
-        if total is None:
+        if total is None or not _names_nothing_else(asks, rows, total):
             return None
         matched = [total]
     elif not cued and question.intent not in ("figure", DERIVED):
@@ -240,7 +253,7 @@ def _header_core(header: str) -> str:
     leaf = header.split(" > ")[-1]
     leaf = re.sub(r"[（(][^）)]*[）)]", "", leaf).strip()
     core = re.sub(r"[数值]$", "", leaf)
-    return core if len(core) >= 2 else leaf
+    return core if len(core) >= 3 else leaf  # 年初预算数 -> 年初预算; 完成值 stays (完成 is any verb)
 
 
 def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
@@ -339,11 +352,13 @@ def _total_row(asks: _Asks, rows: Sequence[_Row]) -> _Row | None:
         return None
     candidates = [r for r in rows if r.total and (not roles or any(r.columns(role) for role in roles))]
     if asks.named:
-        candidates = [r for r in candidates if _asked_columns(asks, r)]
+        candidates = [r for r in candidates if any(_header_core(h) in asks.named for h in r.header)]
     if TOTAL in asks.special and not roles:
         candidates = [r for r in candidates if asks.named or r.columns(ACTUAL) or r.columns(SCORE)]
     if not candidates:
         return None
+    if len({r.report for r in candidates}) > 1:
+        return None  # each report has its total: which report is meant is for the question to say
     if len({(r.report, r.table) for r in candidates}) == 1:
         return candidates[0]
 
@@ -355,6 +370,16 @@ def _total_row(asks: _Asks, rows: Sequence[_Row]) -> _Row | None:
     if points(ranked[0]) > points(ranked[1]):
         return ranked[0]
     return None
+
+
+def _names_nothing_else(asks: _Asks, rows: Sequence[_Row], total: _Row) -> bool:
+    """Whether a question answered by a table's total names nothing the table does not: "自评总分是多少" may be the
+    total's, "残疾人康复服务人数完成了多少" names a row this report does not have."""
+    chars = {ch for w in _row_words(asks, rows) for run in _CJK_RUN.findall(w) for ch in run}
+    if len(chars) <= 2:
+        return True
+    context = set(f"{total.caption}{total.section}{''.join(total.header)}")
+    return len(chars & context) >= 0.75 * len(chars)
 
 
 def _asked_columns(asks: _Asks, row: _Row) -> list[int] | None:
@@ -459,11 +484,11 @@ def _values(row: _Row, columns: Sequence[int], question: Question, english: bool
     context = [c for k in context_cols for c in _cells(row, k)]
     if english:
         parts = [f"{c.name} {_shown(c, True)}" for c in asked + context]
-        text = f"{lead}. Table “{row.name}”, row “{row.path}”: {'; '.join(parts)}."
+        text = f"{lead}. {row.where}, row “{row.path}”: {'; '.join(parts)}."
     else:
         parts = [f"{c.name}{_shown(c)}" for c in asked]
         beside = "（" + "，".join(f"{c.name}{_shown(c)}" for c in context) + "）" if context else ""
-        text = f"{lead}。依据表格“{row.name}”中“{row.leaf}”一行：{'，'.join(parts)}{beside}。"
+        text = f"{lead}。依据{row.where}中“{row.leaf}”一行：{'，'.join(parts)}{beside}。"
     return Draft(_fit(text), (_cite(row, list(columns) + context_cols),), False)
 
 
@@ -476,7 +501,7 @@ def _reason(row: _Row, english: bool) -> Draft | None:
     said = "；".join(texts)
     name = row.column_name(columns[0])
     text = (f"The table gives the reason for “{row.leaf}” ({name}): {said}" if english
-            else f"{said}（表格“{row.name}”中“{row.leaf}”一行的{name}）。")
+            else f"{said}（{row.where}中“{row.leaf}”一行的{name}）。")
     return Draft(_fit(text), (_cite(row, columns),), False)
 
 
@@ -494,7 +519,7 @@ def _deduction(row: _Row, english: bool) -> Draft | None:
     if english:
         text = f"{shown} points were deducted ({p.name} − {s.name}: {expression}), row “{row.path}”."
     else:
-        text = f"扣了{shown}{unit}（{p.name}减{s.name}：{expression}），依据表格“{row.name}”中“{row.leaf}”一行。"
+        text = f"扣了{shown}{unit}（{p.name}减{s.name}：{expression}），依据{row.where}中“{row.leaf}”一行。"
     return Draft(_fit(text), (_cite(row, [p.col, s.col]),), False)
 
 
@@ -516,7 +541,7 @@ def _difference(row: _Row, columns: Sequence[int], english: bool) -> Draft | Non
                 f"row “{row.path}”.")
     else:
         text = (f"{d:.{places}f}{unit}（{a.name}比{b.name}{'多' if more else '少'}：{expression}），"
-                f"依据表格“{row.name}”中“{row.leaf}”一行。")
+                f"依据{row.where}中“{row.leaf}”一行。")
     return Draft(_fit(text), (_cite(row, [columns[0], columns[1]]),), False)
 
 
@@ -535,7 +560,7 @@ def _met(row: _Row, english: bool) -> Draft | None:
     else:
         verdict = "未完成" if short else "已完成"
         text = (f"{verdict}：“{row.leaf}”{actual.name}{_shown(actual)}，{target.name}{_shown(target)}"
-                f"（表格“{row.name}”）。")
+                f"（{row.where}）。")
     return Draft(_fit(text), (_cite(row, [target.col, actual.col]),), False)
 
 
@@ -606,13 +631,13 @@ def _extreme(asks: _Asks, rows: Sequence[_Row], english: bool) -> Draft | None:
         return None
     best = min(v for v, _, _, _ in values) if lowest else max(v for v, _, _, _ in values)
     chosen = [(row, columns, shown) for v, row, columns, shown in values if v == best][:MAX_LISTED_ROWS]
-    table = chosen[0][0].name
+    table = chosen[0][0].where
     if english:
         items = "; ".join(f"{row.leaf} ({shown})" for row, _, shown in chosen)
-        text = f"{items}: the {'lowest' if lowest else 'highest'} in the table “{table}”."
+        text = f"{items}: the {'lowest' if lowest else 'highest'} in {table}."
     else:
         items = "；".join(f"{row.leaf}（{shown}）" for row, _, shown in chosen)
-        text = f"{items}，在表格“{table}”中{'最低' if lowest else '最高'}。"
+        text = f"{items}，在{table}中{'最低' if lowest else '最高'}。"
     return Draft(_fit(text), tuple(_cite(row, columns) for row, columns, _ in chosen), False)
 
 
