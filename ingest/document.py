@@ -94,13 +94,17 @@ class Table:
         return path
 
     def row_label(self, row: int) -> list[str]:
-        """The label path of a row, left to right over the label columns, repeats given once (index columns left out)."""
+        """The label path of a row, left to right over the label columns, repeats given once (index columns left out,
+        and a column's own header merged down beside its rows, as 项目资金（万元） beside 年度资金总额 and its parts)."""
         grid = self._grid
         path: list[str] = []
         for k in range(min(self.label_cols, self.n_cols)):
             if self.role(k) == "index":
                 continue
             text = grid[row][k].strip()
+            cell = self.cell_at(row, k)
+            if row >= self.header_rows and cell is not None and cell.row < self.header_rows:
+                continue  # the column's header cell, merged down
             if text and (not path or path[-1] != text):
                 path.append(text)
         return path
@@ -226,6 +230,8 @@ def row_line(table: Table, row: int) -> tuple[str, dict[int, int]]:
         cell = table.cell_at(row, k)
         if table.role(k) == "index" or cell is None or cell is previous or not cell.text.strip():
             continue
+        if cell.row < table.header_rows:
+            continue  # the column's header cell merged down beside the rows: not a label of the row
         previous = cell
         if label_cells and label_cells[-1].text.strip() == cell.text.strip():
             continue

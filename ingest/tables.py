@@ -138,7 +138,7 @@ def analyze_table(table: Table, caption: str = "") -> Table:
     grid = table.grid()
     if _is_form(table, grid):
         return replace(table, header_rows=0, label_cols=0, form=True, caption=caption or table.caption,
-                       unit=header_unit(caption or table.caption))
+                       unit=header_unit(caption or table.caption), roles=(), total_rows=(), title_rows=0)
     title_rows = _title_rows(table, grid)
     header_rows = _header_rows(table, grid, title_rows)
     probe = replace(table, header_rows=header_rows, title_rows=title_rows)
@@ -196,8 +196,10 @@ def _header_rows(table: Table, grid: list[list[str]], start: int) -> int:
             return start
     end = start + 1
     while end < table.n_rows:
-        spans_down = any(c.row < end < c.row + c.row_span for c in table.cells if start <= c.row < end)
         row = grid[end]
+        own = [c.text for c in table.cells if c.row == end and c.text.strip()]
+        spans_down = any(c.row < end < c.row + c.row_span for c in table.cells if start <= c.row < end) and all(
+            len(t) <= 12 and not re.search(r"[。；;，,]", t) or column_role([t]) for t in own)  # names, not sentences
         if _has_figure(row) or not any(t.strip() for t in row):
             if spans_down and not _has_figure(row):
                 end += 1
@@ -319,7 +321,8 @@ def split_sections(table: Table) -> list[Table]:
     parts = []
     for a, b in zip([0] + cuts, cuts + [table.n_rows]):
         cells = tuple(replace(c, row=c.row - a) for c in table.cells if a <= c.row < b)
-        parts.append(replace(table, cells=cells, n_rows=b - a))
+        parts.append(replace(table, cells=cells, n_rows=b - a, header_rows=1, label_cols=1, roles=(), total_rows=(),
+                             title_rows=0, form=False, unit=""))
     return parts
 
 

@@ -11,7 +11,8 @@ from app.question import analyze
 from app.table_answer import COLUMN_CUES, answer_from_tables
 from app.verify import verify_numbers
 from ingest.pipeline import PreparedReport, prepare_report
-from tests.ingest.table_reports import EDUCATION, HEALTH, make_docx_report, make_pdf_report
+from tests.ingest.table_reports import (EDUCATION, HEALTH, HRSS_PROJECT, STREET_PROJECT, make_docx_report,
+                                        make_pdf_report, make_text_report)
 
 NUMBER_AT_START = r"^\D*?(\d+(?:\.\d+)?)"
 
@@ -20,12 +21,15 @@ NUMBER_AT_START = r"^\D*?(\d+(?:\.\d+)?)"
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PreparedReport]:
     folder = tmp_path_factory.mktemp("table-answers")
     return {"education": prepare_report(make_pdf_report(EDUCATION, folder / "education-2023.pdf")),
-            "health": prepare_report(make_docx_report(HEALTH, folder / "health-2022.docx"))}
+            "health": prepare_report(make_docx_report(HEALTH, folder / "health-2022.docx")),
+            # two project self-evaluation forms: one table of sections (form, funds, goals, indicators)
+            "street": prepare_report(make_docx_report(STREET_PROJECT, folder / "street-2023.docx")),
+            "hrss": prepare_report(make_text_report(HRSS_PROJECT, folder / "hrss-2024.txt", "full"))}
 
 
-def ask(reports: dict[str, PreparedReport], report: str, question: str):
+def ask(reports: dict[str, PreparedReport], report: str, question: str, history: list[dict] | None = None):
     p = reports[report]
-    return answer_from_tables(analyze(question), [f for f in p.figures if f.table], [p.info.id])
+    return answer_from_tables(analyze(question, history), [f for f in p.figures if f.table], [p.info.id])
 
 
 def leading_number(text: str) -> str:
@@ -81,6 +85,16 @@ ANSWERED = [
     ("health", "Which indicators were not met?", "", ["家庭医生签约人数", "平均候诊时长", "at least 12万人"],
      ["家庭医生签约人数", "平均候诊时长"]),
     ("health", "What was the budget execution rate?", "96.01", ["96.01%"], ["年度资金总额"]),
+    # project self-evaluation forms
+    ("street", "上年结转资金的执行率是多少？", "91.57", ["91.57%"], ["上年结转资金"]),  # 上年 names the fund
+    ("hrss", "财政拨款全年执行了多少？", "1051.56", ["1051.56万元"], ["其中：财政拨款"]),  # 万元 of 项目资金（万元）
+    ("street", "预算调整了多少？", "26.20", ["412.60万元 − 386.40万元 = 26.20万元"], ["年度资金总额"]),
+    ("hrss", "预算调整了多少", "120.00", ["1200.00万元 − 1080.00万元 = 120.00万元", "少"], ["年度资金总额"]),
+    ("street", "食品安全事故有几起？", "0", ["0起"], ["食品安全事故数"]),  # a value as written: 0起
+    ("hrss", "项目的预期目标是什么？", "3000", ["不少于3000人", "不少于1500个"], ["发放就业补贴"]),  # a text cell
+    ("street", "总分多少", "97.66", ["97.66分"], ["总分"]),  # the row labelled 总分
+    ("hrss", "哪些指标没有完成", "", ["新增就业岗位", "≥1500个", "1432个"], ["新增就业岗位"]),
+    ("street", "执行率是多少", "96.64", ["96.64%"], ["年度资金总额"]),
 ]
 
 
@@ -98,7 +112,7 @@ def test_answers_from_the_asked_row_and_column(reports, report, question, lead, 
     cited = [c.table["row"] for c in draft.citations]
     assert [next(t for t in row if t) for row in cited] and all(
         any(leaf in c.text for c in draft.citations) for leaf in rows), draft.citations
-    assert len(draft.citations) == len(rows)
+    assert len(draft.citations) == len(rows), draft.citations
     for c in draft.citations:
         assert c.table is not None and len(c.table["header"]) == len(c.table["row"]) and c.table["column"]
     # every number of the answer stands in a cited row, or is computed from numbers that do
@@ -123,9 +137,41 @@ NOT_FROM_TABLES = [
 ]
 
 
+NOT_FROM_TABLES += [
+    ("street", "2022年的执行率是多少？"),  # a 2023 report's table: another year
+    ("hrss", "2023年哪些指标没有完成？"),
+    ("street", "有多少服务对象？"),  # the row 服务对象满意度 measures satisfaction, not a number of people
+    ("hrss", "补贴对象有多少"),
+    ("hrss", "主管部门是哪个"),  # a form's text is for the prose lookup (it states no figure)
+]
+
+
 @pytest.mark.parametrize(("report", "question"), NOT_FROM_TABLES, ids=[f"{r}:{q}" for r, q in NOT_FROM_TABLES])
 def test_questions_no_row_answers_are_left_to_the_prose(reports, report, question) -> None:
     assert ask(reports, report, question) is None
+
+
+# follow-ups: the row is the earlier question's, the column this one's
+FOLLOW_UPS = [
+    ("street", "上门服务人数实际完成了多少？", "差了多少人？", "38", ["850人 − 812人 = 38人"]),
+    ("hrss", "新增就业岗位完成了多少？", "目标是多少？", "1500", ["≥1500个"]),
+    ("hrss", "新增就业岗位完成了多少？", "这项扣了几分？", "3", ["25分 − 22分 = 3分"]),
+    ("education", "教师培训人次实际完成了多少？", "为什么没完成？", "", ["受极端天气影响"]),
+    ("health", "门诊患者投诉率的目标是多少？", "实际呢？", "3.2", ["3.2%"]),
+]
+
+
+@pytest.mark.parametrize(("report", "earlier", "question", "lead", "holds"), FOLLOW_UPS,
+                         ids=[f"{r}:{e}→{q}" for r, e, q, *_ in FOLLOW_UPS])
+def test_a_follow_up_asks_the_earlier_questions_row(reports, report, earlier, question, lead, holds) -> None:
+    history = [{"role": "user", "content": earlier}, {"role": "assistant", "content": "（上一个回答）"}]
+    draft = ask(reports, report, question, history)
+    assert draft is not None, question
+    if lead:
+        assert leading_number(draft.text) == lead, draft.text
+    for words in holds:
+        assert words in draft.text, draft.text
+    assert all(n.verified for n in verify_numbers(draft.text, draft.citations, question))
 
 
 def test_the_cue_table_is_documented_and_general() -> None:

@@ -15,8 +15,8 @@ from docx.oxml.ns import qn
 from ingest.document import table_lines
 from ingest.load import load_report
 from ingest.pipeline import prepare_report
-from tests.ingest.table_reports import (EDUCATION, HEALTH, ReportSpec, TableSpec, docx_table, make_docx_report,
-                                        make_pdf_report, make_text_report)
+from tests.ingest.table_reports import (EDUCATION, HEALTH, HRSS_PROJECT, STREET_PROJECT, ReportSpec, TableSpec,
+                                        docx_table, make_docx_report, make_pdf_report, make_text_report)
 
 SPECS = {"education": EDUCATION, "health": HEALTH}
 FORMATS = ("pdf", "docx", "tab", "pipe", "full", "markdown")
@@ -258,3 +258,38 @@ def test_a_bad_text_table_warns_and_keeps_its_text(tmp_path: Path) -> None:
     assert prepared.info.tables == 0
     assert len(prepared.warnings) == 1 and "line 3" in prepared.warnings[0]
     assert "差旅费|3|出差|两次|市内" in prepared.cleaned.text.replace(" ", "")
+
+
+# --- project self-evaluation forms: one table of sections -----------------------------------------------------------
+
+PROJECTS = {"street": STREET_PROJECT, "hrss": HRSS_PROJECT}
+
+
+@pytest.fixture(scope="module")
+def project_files(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    folder = tmp_path_factory.mktemp("project-forms")
+    out = {}
+    for name, spec in PROJECTS.items():
+        out[(name, "docx")] = make_docx_report(spec, folder / f"{name}.docx")
+        out[(name, "pdf")] = make_pdf_report(spec, folder / f"{name}.pdf")
+        out[(name, "full")] = make_text_report(spec, folder / f"{name}.txt", "full")
+    return out
+
+
+@pytest.mark.parametrize("name", PROJECTS)
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "full"])
+def test_a_form_table_is_read_as_its_sections(project_files, name: str, fmt: str) -> None:
+    """The form's rows, then 项目资金, the goals and the indicators, each with the header row it carries."""
+    form, funds, goals, indicators = load_report(project_files[(name, fmt)]).tables
+    assert form.form and table_lines(form)[1].startswith("主管部门：") and "，实施单位：" in table_lines(form)[1]
+    assert funds.header_rows == 1 and funds.label_cols == 2 and funds.unit == "万元"  # from 项目资金（万元）
+    assert funds.row_label(1) == ["年度资金总额"] and 1 in funds.total_rows
+    assert goals.column_header(1) == ["预期目标"] and goals.n_rows == 2
+    assert indicators.column_header(3) == ["年度指标值"] and indicators.total_rows == (indicators.n_rows - 1,)
+    assert table_lines(indicators)[-1].startswith("总分：分值100，得分")
+
+
+@pytest.mark.parametrize("name", PROJECTS)
+@pytest.mark.parametrize("fmt", ["pdf", "full"])
+def test_every_format_reads_a_form_alike(project_files, name: str, fmt: str) -> None:
+    assert _table_lines_of(project_files[(name, fmt)]) == _table_lines_of(project_files[(name, "docx")])

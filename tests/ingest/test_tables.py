@@ -242,3 +242,33 @@ def test_blocks_structure_keeps_text_between_tables() -> None:
     [text, table] = structure_tables(blocks)
     assert text.text == "表1 部门预算表（单位：万元）"
     assert table.table.caption == "表1部门预算表（单位：万元）" and table.table.unit == "万元"
+
+
+# --- sections and forms --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("rows", "parts"), [
+    ([["项目名称", "校舍维修项目", "", ""], ["主管部门", "区教育局", "实施单位", "区教育发展中心"],
+      ["项目资金（万元）", "年初预算数", "全年执行数", "执行率"], ["年度资金总额", "500.00", "480.00", "96.00%"],
+      ["一级指标", "三级指标", "年度指标值", "实际完成值"], ["产出指标", "维修校舍数", "≥12所", "12所"]], [2, 2, 2]),
+    ([["指标名称", "目标值", "完成值", "得分"], ["门诊人次", "≥50万人次", "52万人次", "10"],
+      ["项目", "预算数", "执行数", "执行率"], ["药品采购", "300.00", "290.00", "96.67%"]], [2, 2]),
+    # a two-level header is one header, not two sections
+    ([["指标", "指标值", "", "得分"], ["", "年度指标值", "实际完成值", ""], ["门诊人次", "≥50万", "52万", "10"]], [3]),
+])
+def test_a_header_row_inside_a_table_starts_a_section(rows, parts) -> None:
+    from ingest.tables import split_sections
+
+    assert [p.n_rows for p in split_sections(table_from_rows(rows))] == parts
+
+
+def test_a_form_is_written_as_label_value_pairs() -> None:
+    table = analyze_table(table_from_rows([["项目名称", "校舍维修项目", "", ""],
+                                           ["主管部门", "区教育局", "实施单位", "区教育发展中心"]]))
+    assert table.form and table.header_rows == 0
+    assert table_lines(table) == ["项目名称：校舍维修项目", "主管部门：区教育局，实施单位：区教育发展中心"]
+
+
+def test_a_table_of_figures_is_not_a_form() -> None:
+    table = analyze_table(table_from_rows([["项目", "金额"], ["办公费", "12.5"], ["差旅费", "3.2"]]))
+    assert not table.form and table.header_rows == 1
