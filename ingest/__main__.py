@@ -100,7 +100,10 @@ def _run(args: argparse.Namespace, settings) -> int:
                               progress=None if args.quiet else _progress_bar(path.name))
         print(json.dumps({**summary.report.to_dict(), "changed": summary.changed,
                           "duplicate_chars_removed": summary.duplicate_chars_removed,
-                          "seconds": round(summary.seconds, 2)}, ensure_ascii=False) if args.json else summary.line())
+                          "seconds": round(summary.seconds, 2), "warnings": list(summary.warnings)},
+                         ensure_ascii=False) if args.json else summary.line())
+        for warning in summary.warnings:
+            print(f"warning: {summary.report.id}: {warning}", file=sys.stderr)
     return 0
 
 
@@ -138,7 +141,8 @@ def _print_figures(store, report_id: str, csv_path: Path | None) -> int:
     figures = store.figures(report_id)
     if csv_path is None:
         for f in figures:
-            print(f"{f.display}\t{f.kind}\t{f.qualifier}\t{f.phrase}\t{f.section}")
+            cell = f"\t{f.table}: {f.row} | {f.column}" if f.table else ""  # a table cell: its row and column
+            print(f"{f.display}\t{f.kind}\t{f.qualifier}\t{f.phrase}\t{f.section}{cell}")
         return 0
     out = sys.stdout if str(csv_path) == "-" else csv_path.open("w", encoding="utf-8-sig", newline="")
     try:
