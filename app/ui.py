@@ -129,7 +129,8 @@ def format_answer(answer: Answer, report_titles: dict[str, str] | None = None) -
 
 
 def _cell(text: object) -> str:
-    return escape_text(" ".join(str(text or "").split())) or " "
+    """A table cell's text: HTML escaped and Markdown neutralised (a cell never starts a line, so no list rules)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(" ".join(str(text or "").split()), quote=False)) or " "
 
 
 def citation_table(citation: Citation) -> str:
@@ -198,11 +199,11 @@ def _feedback_writer(path: Path) -> Callable[[dict], None]:
 
 _HEADING_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\([一二三四五六七八九十\d]+\)|\d{1,2}[．.、])")
 _LIST_HEADING = re.compile(r"(?:任务|措施|问题|成效|工作|内容|职能|建议|目标|做法|亮点)$")
-_CLAUSE_LEAD = re.compile(r"^(?:其中|主要是|主要|包括|另外|同时|全年|共计|合计|共)+")
+_CLAUSE_LEAD = re.compile(r"^(?:其中|主要是|主要|包括|另外|同时|共计|合计|共)+")
 
 
 def figure_question(figure: Figure) -> str | None:
-    """A question a figure answers, in its own clause's words: '现有143名残疾人在托' -> '现有多少名残疾人在托？'."""
+    """A question a figure answers, in its own clause's words: '全区共有中小学生52000人' -> '全区共有中小学生多少人？'."""
     clause = figure.clause.strip()
     at = clause.find(figure.text)
     if at < 0 or figure.in_table or len(clause) > 30 or figure.qualifier not in ("level",):
@@ -210,7 +211,9 @@ def figure_question(figure: Figure) -> str | None:
     before = re.sub(r"(?:为|是|达到|达|约|共计|共)$", "", clause[:at]).strip()
     before = _CLAUSE_LEAD.sub("", before)
     after = clause[at + len(figure.text):]
-    if len(re.sub(r"[^\u4e00-\u9fff]", "", before + after)) < 3 or re.search(r"\d", before + after.lstrip(figure.unit)):
+    words = re.sub(r"(?:19|20)\d{2}\s*年度?", "", before + after[len(figure.unit):] if after.startswith(
+        figure.unit) else before + after)
+    if len(re.sub(r"[^\u4e00-\u9fff]", "", before + after)) < 3 or re.search(r"\d", words):
         return None
     if figure.kind == PERCENT:
         return f"{before}{after.lstrip('%％')}是多少？".replace("是多少？是多少？", "是多少？")
@@ -225,16 +228,17 @@ def heading_question(section: str) -> str | None:
     return f"{heading}有哪些？" if _LIST_HEADING.search(heading) else None
 
 
-def example_candidates(reports: list[ReportInfo], figures: list[Figure]) -> list[tuple[str, str]]:
-    """Questions the loaded reports answer, from their own figures and headings, as (question, report id)."""
-    candidates: list[tuple[str, str]] = []
+def example_candidates(reports: list[ReportInfo], figures: list[Figure]) -> list[tuple[str, str, str]]:
+    """Questions the loaded reports answer, from their own figures and headings: (question, report id, the figure
+    its answer must state, or "" for a heading's question)."""
+    candidates: list[tuple[str, str, str]] = []
     for report in reports[:2]:
         own = sorted((f for f in figures if f.report == report.id), key=lambda f: f.start)
-        money = [q for f in own if f.kind == MONEY and (q := figure_question(f))]
-        counted = [q for f in own if f.kind not in (MONEY, PERCENT, "number") and (q := figure_question(f))]
-        headings = [q for section in dict.fromkeys(f.section for f in own) if (q := heading_question(section))]
-        for group in (counted, money, headings):
-            candidates += [(q, report.id) for q in group[:3]]
+        money = [(q, f.text) for f in own if f.kind == MONEY and (q := figure_question(f))]
+        counted = [(q, f.text) for f in own if f.kind not in (MONEY, PERCENT, "number") and (q := figure_question(f))]
+        headings = [(q, "") for section in dict.fromkeys(f.section for f in own) if (q := heading_question(section))]
+        for group in (money, counted, headings):  # what the report spent, what it did, what it lists
+            candidates += [(q, report.id, expected) for q, expected in group[:2]]
     return list(dict.fromkeys(candidates))
 
 
@@ -257,7 +261,7 @@ def ingest_summary(summary: dict, findings: list[Finding]) -> str:
     state = "已替换旧版本" if summary.get("replaced") else "已导入"
     if not summary.get("changed", True):
         state = "内容与已导入的版本相同，未改动"
-    lines = [f"### ✅ {state}：《{escape_text(summary['title'])}》",
+    lines = [f"### ✔ {state}：《{escape_text(summary['title'])}》",
              f"编号 `{escape_text(summary['id'])}` ｜ 年度 {summary.get('year') or '—'} ｜ 章节 {summary['sections']} ｜ "
              f"段落块 {summary['chunks']} ｜ 表格 {summary['tables']} ｜ 数字 {summary['figures']} ｜ "
              f"覆盖率 {summary['coverage']:.0%} ｜ 用时 {summary.get('seconds', 0):.1f} 秒",
@@ -365,12 +369,15 @@ def build_ui(get_assistant: Callable[[], Assistant], settings: Settings,
             chosen: list[str] = []
             try:
                 figures = assistant.figures(None, "")
-                for question, report_id in example_candidates(reports, figures):
+                for question, report_id, expected in example_candidates(reports, figures):
                     if len(chosen) >= MAX_EXAMPLES - 1:
                         break
+                    if question in chosen:
+                        continue
                     answer = assistant.ask(question, report=report_id, mode="extractive")
-                    if not answer.abstained and answer.numbers and all(n.verified for n in answer.numbers) or (
-                            not answer.abstained and not answer.numbers and answer.citations):
+                    # an example must be answered, with the figure it was made from, every number verified
+                    if (not answer.abstained and answer.citations and all(n.verified for n in answer.numbers)
+                            and expected in answer.answer):
                         chosen.append(question)
             except Exception:  # examples are a convenience: the page works without them
                 log.warning("could not derive example questions", exc_info=True)
@@ -576,7 +583,7 @@ def build_ui(get_assistant: Callable[[], Assistant], settings: Settings,
                         new_id = gr.Textbox(label="报告编号（可选）", placeholder="默认取文件名；同编号即替换旧版本",
                                             elem_id="library-id")
                         ingest_button = gr.Button("导入报告", variant="primary", elem_id="library-ingest")
-                ingest_result = gr.Markdown(elem_id="library-result")
+                ingest_result = gr.Markdown(elem_id="library-result", min_height=80)
                 gr.Markdown("### 删除报告")
                 with gr.Row(equal_height=True):
                     remove_choice = gr.Dropdown(label="要删除的报告", choices=[], value=None, scale=4,
@@ -610,7 +617,7 @@ def build_ui(get_assistant: Callable[[], Assistant], settings: Settings,
         severities.change(show_audit, [report, severities], audit_outputs, **private)
         # admin events: refused on every route to anyone but the admin (app/access.py), and checked again here
         ingest_button.click(ingest_upload, [upload, new_id], [ingest_result, *library_changes], api_name="ingest",
-                            concurrency_limit=1, **private)
+                            concurrency_limit=1, show_progress_on=[ingest_result], **private)
         remove_button.click(ask_removal, [remove_choice], [confirm_row, remove_result], api_name="ask_removal",
                             **private)
         confirm_button.click(confirm_removal, [remove_choice], [confirm_row, remove_result, *library_changes],

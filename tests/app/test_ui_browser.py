@@ -99,9 +99,11 @@ def fake_server(tmp_path_factory):
 def test_chat_answers_with_sources_follow_ups_and_feedback(page, fake_server):
     url, factory, settings = fake_server
     open_app(page, url)
-    for example in ("现有多少名残疾人在托？", "2023年收入下降的主要原因是什么？", "部门年度重点工作任务有哪些？",
-                    "What was the department's total income in 2023?"):
+    # the examples come from the report's own figures (and the audit), kept only when the assistant answers them
+    for example in ("现有多少名残疾人在托？", "报告里的数字有没有对不上的地方？"):
         expect(page.get_by_text(example, exact=True).first).to_be_visible()
+    expect(page.locator("#question textarea")).to_have_attribute("placeholder", "请输入问题，例如：现有多少名残疾人在托？")
+    expect(page.get_by_role("tab", name="报告管理")).to_have_count(0)  # no admin configured: no admin tab
     expect(page.locator("#report-selector")).to_have_count(0)  # one report: no selector
     screenshot(page, "01-welcome")
 
