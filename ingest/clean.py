@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ingest.document import TABLE, Block, PlacedTable, table_lines
+from ingest.outline import PREFACE_SCAN_LINES, preface_kind
 
 # CJK ideographs and CJK/full-width punctuation: no spaces belong next to them.
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2018-\u201d\u2014\u2026"
@@ -52,7 +53,8 @@ def clean_report_text(raw: str) -> CleanedText:
 
 
 # A table stands in the text being cleaned as one line of its own that no cleaning step joins, drops or repeats.
-_TABLE_MARK = "\ue000{}\ue000"  # a private-use character: "\x1e" is whitespace to str.strip()
+# Private-use characters: str.strip() and \s take control characters such as \x1e for whitespace.
+_TABLE_MARK = "\ue000{}\ue000"
 _TABLE_MARK_LINE = re.compile("^\ue000(\\d+)\ue000$")
 
 
@@ -159,10 +161,12 @@ def _join_wrapped_lines(lines: list[str]) -> list[str]:
     paragraphs: list[str] = []
     current = ""
     blank_run = 0
+    seen = 0
     for line in lines:
         if not line:
             blank_run += 1
             continue
+        seen += 1
         if _TABLE_MARK_LINE.match(line) or _TABLE_MARK_LINE.match(current):
             if current:
                 paragraphs.append(current)
@@ -175,6 +179,9 @@ def _join_wrapped_lines(lines: list[str]) -> list[str]:
             or (_is_heading_line(current) and _display_len(current) < 0.9 * width)
             or _display_len(current.rsplit("\n", 1)[-1]) < 0.7 * width
             or (current.endswith(tuple(_SENTENCE_END)) and _display_len(_last_line(current)) < 0.9 * width)
+            # a document's header lines (文号, 索引号, 称呼) and a form's fields stand on lines of their own
+            or (seen <= PREFACE_SCAN_LINES and _ends_a_header_line(_last_line(current), line, width))
+            or (_is_field_line(line) and _is_field_line(_last_line(current)))
         )
         if starts_new:
             if current:
@@ -186,6 +193,22 @@ def _join_wrapped_lines(lines: list[str]) -> list[str]:
     if current:
         paragraphs.append(current)
     return [p.replace("\n", "") for p in paragraphs]
+
+
+def _ends_a_header_line(previous: str, line: str, width: int) -> bool:
+    """A header line (文号, 索引号, a date; a salutation unless a wrapped line could end so) is a paragraph alone."""
+    before, after = preface_kind(previous), preface_kind(line)
+    if before and (before != "salutation" or _display_len(previous) < 0.9 * width):
+        return True
+    return bool(after) and (after != "salutation" or _display_len(previous) < 0.9 * width)
+
+
+_FIELD_LINE = re.compile(r"^[\u4e00-\u9fffA-Za-z（）()、]{2,16}[：:]")
+
+
+def _is_field_line(line: str) -> bool:
+    """A form's field, one a line: "项目名称：…", "项目资金(万元):年度资金总额120,…"."""
+    return _FIELD_LINE.match(line) is not None and not _HEADING_START.match(line)
 
 
 def _hard_wrapped(lengths: list[int], width: int) -> bool:

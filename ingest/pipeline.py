@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -15,7 +14,8 @@ from ingest.chunk import chunk_paragraphs
 from ingest.clean import CleanedText, clean_document
 from ingest.figures import Figure, extract_figures
 from ingest.load import load_report
-from ingest.outline import count_sections, outline_paragraphs, report_title
+from ingest.outline import count_sections, outline_paragraphs
+from ingest.profile import report_profile
 from ingest.report import Chunk, Paragraph, ReportInfo
 from ingest.table_figures import extract_table_figures
 
@@ -62,15 +62,6 @@ def report_id_for(path: Path) -> str:
     return "r-" + hashlib.sha1(path.stem.encode()).hexdigest()[:10]
 
 
-def report_year(title: str, text: str) -> int | None:
-    """The report's year: from its title, else the year its text names most often."""
-    m = re.search(r"(20\d\d|19\d\d)\s*年", title)
-    if m:
-        return int(m.group(1))
-    years = Counter(re.findall(r"(20\d\d)\s*年", text))
-    return int(years.most_common(1)[0][0]) if years else None
-
-
 def prepare_report(path: str | Path, report_id: str | None = None, chunk_size: int = 250,
                    chunk_overlap: int = 60, stage: Callable[[str], None] | None = None) -> PreparedReport:
     """Load and derive everything from a report file (no store involved); `stage` hears each step's name."""
@@ -84,16 +75,18 @@ def prepare_report(path: str | Path, report_id: str | None = None, chunk_size: i
     paragraphs = outline_paragraphs(cleaned.text, cleaned.tables)
     chunks = chunk_paragraphs(paragraphs, cleaned.text, report_id, chunk_size, chunk_overlap)
     stage("figures")
-    cell_figures = extract_table_figures(cleaned.tables, paragraphs, report_id)
+    profile = report_profile(paragraphs, fallback_title=path.stem)
+    title = profile.title
+    cell_figures = extract_table_figures(cleaned.tables, paragraphs, report_id, profile.year)
     figures = sorted(extract_figures(paragraphs, report_id) + cell_figures, key=lambda f: (f.start, f.end))
-    title = report_title(paragraphs) or path.stem
     content_hash = hashlib.sha256(
         f"{PIPELINE_VERSION}|{chunk_size}|{chunk_overlap}|{title}|{cleaned.text}".encode()).hexdigest()[:32]
     info = ReportInfo(
-        id=report_id, title=title, year=report_year(title, cleaned.text), source=path.name,
+        id=report_id, title=title, year=profile.year, source=path.name, body=profile.body,
+        aliases=profile.aliases_text,
         chars=len(cleaned.text), sections=count_sections(paragraphs), chunks=len(chunks), figures=len(figures),
-        content_hash=content_hash, tables=len(cleaned.tables), cells=len({(f.table, f.row, f.column)
-                                                                         for f in cell_figures}),
+        content_hash=content_hash, tables=len(cleaned.tables),
+        cells=len({(f.table, f.extra.get("row_index"), f.extra.get("col_index")) for f in cell_figures}),
         format=loaded.format,
     )
     stage("audit")
