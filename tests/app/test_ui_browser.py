@@ -225,8 +225,17 @@ def real_server():
 @pytest.mark.real_model
 def test_real_assistant_in_the_browser(page, real_server):
     open_app(page, real_server)
-    page.get_by_text("现有多少名残疾人在托？", exact=True).first.click()
-    first = bot_messages(page).nth(0)
+    # the examples are the report's own: each one answered from the figure it was made from
+    example = page.locator('#chat button[aria-label^="Select example"]').first
+    expect(example).to_be_visible(timeout=30_000)
+    example.click()
+    reply = bot_messages(page).nth(0)
+    expect(reply).to_contain_text("来源", timeout=ANSWER_TIMEOUT_MS)
+    expect(reply).to_contain_text("✔ 已核验")
+    expect(reply).not_to_contain_text("未核验")
+
+    ask(page, "现有多少名残疾人在托？")
+    first = bot_messages(page).nth(1)
     expect(first).to_contain_text("来源", timeout=ANSWER_TIMEOUT_MS)
     expect(first).to_contain_text("143")
     expect(first).to_contain_text("现有143名残疾人在托")  # the cited sentence
@@ -235,7 +244,7 @@ def test_real_assistant_in_the_browser(page, real_server):
     screenshot(page, "real-01-first-answer")
 
     ask(page, "其中精神类的呢？")
-    second = bot_messages(page).nth(1)
+    second = bot_messages(page).nth(2)
     expect(second).to_contain_text("来源", timeout=ANSWER_TIMEOUT_MS)
     expect(second).to_contain_text("51")
     screenshot(page, "real-02-follow-up")
