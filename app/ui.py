@@ -144,11 +144,15 @@ def citation_table(citation: Citation) -> str:
         return f"「{highlight(citation.text, citation.highlights)}」"
     header += [""] * (width - len(header))
     row += [""] * (width - len(row))
-    # the cell: under the cited column when header and row line up, else the one that holds the cited figure
-    target = next((k for k, h in enumerate(header) if column and h and (h == column or h.endswith(column))), None)
-    if target is None or len(table.get("row") or []) != len(table.get("header") or []):
-        target = next((k for k, c in enumerate(row) if any(f and f in c for f in citation.highlights)), target)
-    cells = [f"<mark>{_cell(c)}</mark>" if k == target else _cell(c) for k, c in enumerate(row)]
+    # the cells: under the cited column(s) ("实际完成值 / 年度指标值" names two) when header and row line up, else
+    # the ones holding a cited figure
+    columns = [c for c in re.split(r"\s*/\s*", column) if c]
+    aligned = len(table.get("row") or []) == len(table.get("header") or [])
+    targets = {k for k, h in enumerate(header) if aligned and h and any(h == c or h.endswith(c) for c in columns)}
+    if not targets:
+        targets = {k for k, c in enumerate(row) if any(
+            re.search(rf"(?<![\d.]){re.escape(f)}(?![\d.])", c) for f in citation.highlights if f)}
+    cells = [f"<mark>{_cell(c)}</mark>" if k in targets else _cell(c) for k, c in enumerate(row)]
     return "\n".join([f"| {' | '.join(_cell(h) for h in header)} |", f"|{'---|' * width}",
                       f"| {' | '.join(cells)} |"])
 

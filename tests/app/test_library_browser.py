@@ -124,6 +124,11 @@ def test_the_admin_uploads_asks_audits_and_removes(browser, library_server, tmp_
     expect(answer).to_contain_text("来源", timeout=ANSWER_TIMEOUT_MS)
     expect(answer).to_contain_text("520.00")
     expect(answer).to_contain_text("卫生健康局")  # the cited report
+    ask(page, "门诊服务人次完成了多少？")
+    cell = bot_messages(page).nth(1)
+    expect(cell).to_contain_text("来源", timeout=ANSWER_TIMEOUT_MS)
+    expect(cell.locator("table")).to_contain_text("实际完成值")  # the cited row under its header
+    expect(cell.locator("table mark", has_text="52000人次")).to_have_count(1)  # the cell asked about, marked
     screenshot(page, "library-04-chat")
 
     page.get_by_role("tab", name="审核").click()

@@ -43,6 +43,12 @@ def test_a_row_shorter_than_its_header_marks_the_cell_holding_the_figure():
     assert "<mark>194.00</mark>" in row and row.count("|") == 5  # padded to the header's width
 
 
+def test_a_derived_answer_marks_each_cited_column():
+    cited = Citation(CELL.text, CELL.section, "h", ("52000", "50000"), {**CELL.table, "column": "实际完成值 / 年度指标值"})
+    row = citation_table(cited).splitlines()[2]
+    assert "<mark>≥50000人次</mark> | <mark>52000人次</mark>" in row and row.count("<mark>") == 2
+
+
 def test_cell_text_is_escaped():
     cited = Citation("x", "s", "h", (), {"header": ["A|B", "<b>列</b>"], "row": ["[链接](javascript:x)", "1"],
                                          "column": "<b>列</b>"})
