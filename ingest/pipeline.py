@@ -143,10 +143,16 @@ def check_invariants(info: ReportInfo, cleaned: CleanedText, paragraphs: list[Pa
 
 def ingest_file(path: str | Path, store, report_id: str | None = None, chunk_size: int = 250,
                 chunk_overlap: int = 60, progress: Callable[[int, int], None] | None = None,
-                stage: Callable[[str], None] | None = None) -> IngestSummary:
-    """Ingest one report file into the store, atomically replacing an earlier version of the same report."""
+                stage: Callable[[str], None] | None = None,
+                check: Callable[[PreparedReport], None] | None = None) -> IngestSummary:
+    """Ingest one report file into the store, atomically replacing an earlier version of the same report.
+
+    `check(prepared)` may raise to refuse the report before anything is stored (the library's upload checks).
+    """
     started = time.perf_counter()
     prepared = prepare_report(path, report_id, chunk_size, chunk_overlap, stage=stage)
+    if check:
+        check(prepared)
     info = replace(prepared.info, ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
     if stage:
         stage("embed")
