@@ -14,12 +14,13 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from app.answer import EXTRACTIVE, Answer, Citation, NumberCheck
-from app.compose import Draft, compose_extractive
+from app.compose import Draft, extractive_answer
 from app.errors import BusyError, KnowledgeBaseUnavailable, LLMUnavailable, QuestionError, ReportNotFoundError
-from app.question import DERIVED, FIGURE, Question, analyze, in_report_year
-from app.retrieve import Knowledge, Passage, Retriever, normalize_similarity, passage_rank_of_figures
+from app.question import DERIVED, FIGURE, Question, about_reports, analyze, narrow_to_named
+from app.retrieve import Knowledge, Passage, Retriever, normalize_similarity
 from app.settings import Settings
-from app.verify import OFF_QUESTION, Focus, missing_figures, shown_prefix, verify_llm_answer, verify_numbers
+from app.verify import verify_numbers
+from app.verify_llm import OFF_QUESTION, Focus, missing_figures, shown_prefix, verify_llm_answer
 from ingest.figures import Figure
 from ingest.report import ReportInfo
 
@@ -157,6 +158,8 @@ class Assistant:
 
         if not report_ids:
             return Draft("知识库中还没有报告，请先导入报告（python -m ingest）。", (), True, "no reports"), []
+        # the question bound to the loaded reports' profiles: a body named narrows to its report
+        q, report_ids = narrow_to_named(about_reports(q, knowledge.reports.values()), report_ids)
         try:
             vector = self.store.embed_query(q.text if not q.context else f"{q.context} {q.text}")
             passages = self.retriever.search(knowledge, q, vector, report_ids)
@@ -165,20 +168,8 @@ class Assistant:
                              if q.intent in (FIGURE, DERIVED) else [])
         except StoreUnavailable as exc:
             raise KnowledgeBaseUnavailable(f"知识库暂不可用：{exc}") from exc
-        years = {knowledge.reports[r].year for r in report_ids if r in knowledge.reports}
-        if len(years) == 1:
-            q = in_report_year(q, years.pop())
-        lookup = None
-        if q.intent in (FIGURE, DERIVED):
-            index = knowledge.figure_index(report_ids)
-            dense = {f.id: normalize_similarity(s) for f, s in dense_figures}
-            ranks = passage_rank_of_figures(passages, index.figures)
-            if q.intent == DERIVED and q.operands:
-                lookup = _operand_lookup(index, q, dense, ranks)
-            else:
-                lookup = index.lookup(q, dense, ranks)
-        sentences = knowledge.best_sentences(q, passages, report_ids)
-        return compose_extractive(q, lookup, knowledge, sentences, report_ids), passages
+        dense = {f.id: normalize_similarity(s) for f, s in dense_figures}
+        return extractive_answer(q, knowledge, report_ids, passages, dense), passages
 
     def _finish(self, q: Question, draft: Draft, mode: str, report_ids: list[str], notice: str = "") -> Answer:
         numbers = [] if draft.abstained else verify_numbers(draft.text, draft.citations, q.original)
@@ -277,21 +268,6 @@ class Assistant:
             if mode not in self.chat_models:
                 self.chat_models[mode] = build(self.settings, mode)
             return self.chat_models[mode]
-
-
-def _operand_lookup(index, q: Question, dense, ranks):
-    """A sum/difference: the best figure for each operand, all of the kind the question asks for, and the result
-    itself when the report states it."""
-    from app.lookup import LookupResult
-    from app.question import operand_ask
-
-    matches, asks = [], []
-    for operand in q.operands:
-        sub = replace(q, asks=(operand_ask(q, operand),), context="")
-        result = index.lookup(sub, dense, ranks)
-        asks.append(sub.asks[0])
-        matches.append(result.matches[0] if result.matches else ())
-    return LookupResult(tuple(asks), tuple(matches), stated=index.stated(q, dense, ranks))
 
 
 def _llm_citations(q: Question, draft: Draft, passages: list[Passage]) -> list[Citation]:
