@@ -166,7 +166,7 @@ def _cell(g: dict) -> str:
 
 
 def run_corpus(pipelines: tuple[str, ...], splits: tuple[str, ...], limit: int | None = None,
-               llm_threads: int = 2) -> dict:
+               llm_threads: int = 2, sample: int = 1) -> dict:
     """Each pipeline over the corpus splits; one table per split with accuracy (wrong figures, false abstentions)
     per kind."""
     from bench import eval as corpus_eval
@@ -175,6 +175,8 @@ def run_corpus(pipelines: tuple[str, ...], splits: tuple[str, ...], limit: int |
     reports = corpus_eval.corpus_reports()
     sets, _ = corpus_eval.build_sets(reports, splits, (), limit)
     sets = [s for s in sets if s.name in {f"corpus-{x}" for x in splits}]
+    for s in sets:  # every sample-th question: the same questions for every pipeline, spread over all reports
+        s.questions = s.questions[::sample]
     corpus_eval.report_texts(reports)
     texts = {r.id: r.text for r in reports}
     questions = [q for s in sets for q in s.questions]
@@ -210,7 +212,7 @@ def run_corpus(pipelines: tuple[str, ...], splits: tuple[str, ...], limit: int |
             lat = [float(answers[name][q["id"]].get("latency_ms") or 0) for q in qset.questions if q["id"] in answers[name]]
             rows.append((name, g["all"]["n"], g["all"]["accuracy"], g["all"]["wrong"], g["all"]["false_abst"],
                          *(_cell(g[k]) for k in GROUPS), percentile(lat, 50), percentile(lat, 95)))
-        text_table = (f"{qset.name}: accuracy (wrong figures w, false abstentions fa) per kind; LLM_THREADS={llm_threads}\n"
+        text_table = (f"{qset.name}{f' (every {sample}th question)' if sample > 1 else ''}: accuracy (wrong figures w, false abstentions fa) per kind; LLM_THREADS={llm_threads}\n"
                       + table(("pipeline", "questions", "accuracy", "wrong", "false abst", *GROUPS, "p50 ms", "p95 ms"),
                               rows))
         print(text_table, flush=True)
@@ -291,6 +293,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--llm-threads", type=int, default=2)
     parser.add_argument("--growth", action="store_true", help="also run the growth benchmark (bench/growth.py)")
     parser.add_argument("--growth-sizes", default="1,10", help="with --growth: report counts, e.g. 1,10,100")
+    parser.add_argument("--sample", type=int, default=1, help="with --corpus: every N-th question (the LLM pipelines "
+                        "take ~10-40 s a question on 2 cores)")
     parser.add_argument("--corpus", metavar="SPLITS", help="run the corpus splits (dev,test) instead of the shared dev set")
     parser.add_argument("--child", choices=(*PIPELINES, "baseline-corpus"), help=argparse.SUPPRESS)
     parser.add_argument("--reports", type=Path, help=argparse.SUPPRESS)
@@ -311,7 +315,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         pipelines = tuple(p for p in pipelines if p not in LLM_PIPELINES)
     if args.corpus:
-        run_corpus(pipelines, tuple(x for x in args.corpus.split(",") if x), args.limit, args.llm_threads)
+        run_corpus(pipelines, tuple(x for x in args.corpus.split(",") if x), args.limit, args.llm_threads, args.sample)
         return 0
     run(pipelines, args.limit, args.llm_threads)
     if args.growth:
