@@ -125,11 +125,13 @@ def operand_lookup(index: FigureIndex, q: Question, dense: Mapping[str, float],
 
 # --------------------------------------------------------------------------- one set of reports
 
-def abstain(question: Question, knowledge: Knowledge, report_ids: Sequence[str], reason: str) -> Draft:
-    """The fixed, polite reply naming what the report does cover."""
+def abstain(question: Question, knowledge: Knowledge, report_ids: Sequence[str], reason: str,
+            sure: bool = False) -> Draft:
+    """The fixed, polite reply naming what the report does cover; `sure=True` when the report cannot answer at all
+    (another year), so no LLM mode tries; False when the evidence was only too weak."""
     scope = _scope(question, knowledge, report_ids)
     text = ABSTAIN_TEXT_EN if question.language == "en" else ABSTAIN_TEXT_ZH
-    return Draft(text.format(scope=scope), (), True, reason, sure=False)
+    return Draft(text.format(scope=scope), (), True, reason, sure=sure)
 
 
 def not_covered(question: Question, knowledge: Knowledge, report_ids: Sequence[str], what: str) -> Draft:
@@ -165,7 +167,7 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
     unknown_years = [y for y in question.years if not _report_mentions_year(knowledge, report_ids, y)
                      and not _implied_year(knowledge, report_ids, y)]
     if unknown_years:
-        return abstain(question, knowledge, report_ids, f"the report does not cover {unknown_years[0]}")
+        return abstain(question, knowledge, report_ids, f"the report does not cover {unknown_years[0]}", sure=True)
     text = knowledge.report_text(report_ids)
     other_places = [p for p in question.places if p not in text and p not in question.names]
     if other_places:  # "深圳市…": another city's or district's report would answer it, not this one

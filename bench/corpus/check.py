@@ -248,6 +248,12 @@ def check_question(q: dict, report: Report, findings: Findings, where: str, spli
         return
     if not q["answers"]:
         findings.add(where, "an answerable question needs answers")
+    if report.entry.get("spec"):  # a table report: its evidence names a row; table_check knows how to read it
+        from bench.corpus.table_check import entry_question_problems
+
+        for problem in entry_question_problems(q, report.entry):
+            findings.add(where, problem)
+        return
     evidence = q.get("evidence") or ""
     if not report.text:
         return
