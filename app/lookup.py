@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from app.question import Ask, Question, content_terms
-from ingest.figures import CHANGE, PART, TARGET, Figure
+from ingest.figures import CHANGE, TARGET, Figure
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _QUOTES = re.compile(r"[“”‘’「」『』《》〈〉\"']")  # “三公”经费 is read as 三公经费
@@ -54,6 +54,7 @@ ANSWER_COVERAGE = 0.55  # share of the asked subject the figure's name and conte
 NAME_COVERAGE = 0.25  # share of it the name itself (not only the sentence around it) holds
 OBJECT_HELD = 0.4  # share of what is counted ("多少名盲人": 盲人) the name must hold
 OWN_NAMED = 0.5  # share of the figure's own name the question names, below which rivals make it ambiguous
+NARROWER = 0.3  # below this share the figure names something narrower than was asked (一般公共预算…收入 for 收入)
 RIVAL_MARGIN = 0.08  # a figure this close in coverage, of another value, is a rival
 log = logging.getLogger(__name__)
 
@@ -119,7 +120,8 @@ class FigureIndex:
         self.report_years = dict(report_years or {})
         self._subject = [carried_subject(f) for f in self.figures]
         distributed, self._distributed_change = _distributed(self.figures)
-        self._subject = [f"{d} {s}".strip() for d, s in zip(distributed, self._subject)]
+        self._unresolved = [d == UNRESOLVED for d in distributed]
+        self._subject = [f"{d} {s}".strip() if d != UNRESOLVED else s for d, s in zip(distributed, self._subject)]
         self._whole = _whole_context(self.figures)
         self._previous = [_previous_clause(f) for f in self.figures]
         self._name_text = [_name_text(f, s) for f, s in zip(self.figures, self._subject)]
@@ -301,6 +303,8 @@ class FigureIndex:
             total += weight
             if w in asked or _word_grams(w) <= asked_grams or _abbreviates(asked, w):
                 got += weight
+            else:  # "在托" for a question about 托养: a word sharing a morpheme is half named
+                got += weight * 0.5 * sum(ch in asked for ch in set(w)) / len(set(w))
         return got / total if total else 1.0
 
     def _lexical_scores(self, query: dict[str, float]) -> dict[int, float]:
@@ -351,18 +355,35 @@ class FigureIndex:
         score *= _spent_factor(ask, f)
         year_ok, y_factor = self._year_agrees(ask, question, i)
         score *= y_factor
-        if ask.total and (f.qualifier == PART or f.clause.startswith("其中")):
+        part = bool(self._whole[i]) or f.clause.startswith("其中")  # a part of a whole stated before it
+        if ask.total and part:
             score *= 0.75
         held = self._object_held(i, ask)
         why = ("kind" if not kind_ok else "qualifier" if not qualifier_ok else "year" if not year_ok
+               else "unresolved" if self._unresolved[i]
                else "subject" if coverage < ANSWER_COVERAGE
                or (in_name < NAME_COVERAGE and not (ask.object and held >= OBJECT_HELD))
                else "object" if held < OBJECT_HELD
-               else "part" if ask.total and f.qualifier == PART and named < 1.0
+               else "narrower" if named < NARROWER
+               else "share" if not self._share_of(i, question, ask)
+               else "part" if ask.total and part and named < 1.0
                else "")
         return FigureMatch(f, round(score, 4), round(lexical, 4), round(d, 4), kind_ok, round(coverage, 4),
                            round(named, 4), answers=not why, why=why,
-                           part=f.qualifier == PART or bool(self._whole[i]))
+                           part=part)
+
+    def _share_of(self, i: int, question: Question, ask: Ask) -> bool:
+        """"X占Y的比例": a stated share answers only when X stands near it and Y is the whole its clause names."""
+        if not (ask.share and question.operation == "share" and len(question.operands) == 2):
+            return True
+        part, whole = question.operands
+        part_grams = self._weighted((part,), 1.0)
+        whole_grams = self._weighted((whole,), 1.0)
+        near = sum(self.idf(g) for g in part_grams if self._near(i, g))
+        named = sum(self.idf(g) for g in whole_grams if g in self._name[i])
+        part_total = sum(self.idf(g) for g in part_grams) or 1.0
+        whole_total = sum(self.idf(g) for g in whole_grams) or 1.0
+        return near / part_total >= 0.5 and named / whole_total >= 0.4
 
     def _object_held(self, i: int, ask: Ask) -> float:
         """Share of what is counted ("多少名盲人" -> 盲人) that the figure's name holds: what is counted must stand in
@@ -434,7 +455,7 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
             factor *= 0.8
     elif ask.target and ask.actual is False and _BUDGET_SIDE.search(f.clause) is None and f.column == "":
         factor *= 0.9
-    if f.qualifier == PART:
+    if f.clause.startswith("其中"):
         factor *= 0.97  # a total stated for the same words is the better answer
     if f.kind == "percent" and not is_change:
         share = bool(_SHARE_WORDS.search(f.clause)) or bool(_SHARE_WORDS.search(f.column))
@@ -605,6 +626,8 @@ def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool]]:
         for at, end in zip(bounds, bounds[1:]):
             group = sorted((i for i in members if at <= position[i] < end), key=lambda i: position[i])
             if len(group) != len(items):
+                for i in group:  # figures of a distributed statement that cannot be told apart belong to no one item
+                    items_of[i] = UNRESOLVED
                 continue
             stretch = sentence[_clause_start(sentence, at):end]
             for item, i in zip(items, group):
@@ -614,6 +637,7 @@ def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool]]:
 
 
 _MARKER = re.compile(r"各(?=[是为有自减增下上降提])|分别")
+UNRESOLVED = "\x00"  # a figure of a distributed statement whose item could not be told
 _LEADING_SCOPE = re.compile(r"^(?:(?:19|20)\d\d\s*年度?|本年度|本年|年度|全年|今年|其中)+")
 
 
@@ -656,10 +680,11 @@ def _previous_clause(f: Figure) -> str:
 
 def _whole_context(figures: list[Figure]) -> list[str]:
     """The whole a part belongs to: the words before 其中 in the figure's sentence, or — for the next items of a list
-    "X A万元，其中B b万元；C c万元" cut into sentences at ；— in the sentence that opened the list."""
+    "X A万元，其中B b万元；C c万元" cut into sentences at ；— in the sentence that opened the list, unless the item is
+    another of the whole's kind ("基本支出…，其中人员经费…；项目支出…": 项目支出 is 基本支出's sibling, not its part)."""
     out = [""] * len(figures)
     order = sorted(range(len(figures)), key=lambda i: (figures[i].report, figures[i].start))
-    opened = ""  # the whole of a 其中 list still open
+    opened, head = "", ""  # the whole of a 其中 list still open, and its head word
     previous: Figure | None = None
     previous_index = -1
     for i in order:
@@ -668,19 +693,31 @@ def _whole_context(figures: list[Figure]) -> list[str]:
             previous = None
             continue
         if previous is None or previous.report != f.report or previous.section != f.section:
-            opened = ""
+            opened = head = ""
         at = f.sentence.find("其中")
         if at > 0:
-            opened = re.sub(r"\d+(?:\.\d+)?", " ", f.sentence[:at])
-            out[i] = opened if f.sentence.find(f.clause) >= at else ""
+            pos = f.sentence.find(f.clause)
+            if pos >= at:
+                if previous is None or previous.sentence != f.sentence or not opened:
+                    opened = re.sub(r"\d+(?:\.\d+)?", " ", f.sentence[:at])
+                closed = re.search(r"[；;]", f.sentence[at:pos]) and head and _head(f.phrase) == head
+                out[i] = "" if closed else opened
+            elif f.kind != "percent":  # the whole's own amount, not its share
+                head = _head(f.phrase)
         elif previous is not None and previous.sentence != f.sentence:
             ended_open = previous.sentence.rstrip().endswith(("；", ";")) and "其中" in previous.sentence
-            opened = opened if ended_open else ""
+            opened = opened if ended_open and not (head and _head(f.phrase) == head) else ""
             out[i] = opened
         elif previous is not None and previous.sentence == f.sentence:
             out[i] = out[previous_index] if opened else ""
         previous, previous_index = f, i
     return out
+
+
+def _head(phrase: str) -> str:
+    """The head word of a figure's phrase: its last two characters ("基本支出" -> "支出")."""
+    runs = _CJK_RUN.findall(phrase.split("·")[0])
+    return runs[-1][-2:] if runs and len(runs[-1]) >= 2 else ""
 
 
 class _WordIndex:

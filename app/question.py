@@ -69,7 +69,7 @@ _DIFF_ZH = re.compile(r"相差|差额是|差多少|多多少|少多少|高多少
 # "年终决算比年初预算多了多少": a difference of two named figures
 _COMPARED_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,20}?)比([\u4e00-\u9fff]{2,20}?)(?:多|少|高|低|增加|减少)了?多少")
 # "基本支出占支出总额的比例": a share of two named figures
-_SHARE_OF_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff“”]{2,20}?)占([\u4e00-\u9fff“”]{2,20}?)的?(?:比例|比重|百分比|多少|几)")
+_SHARE_OF_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff“”]{2,20}?)占(?!比)([\u4e00-\u9fff“”]{2,20}?)的?(?:比例|比重|百分比|多少|几)")
 _BASE_PERIOD_ZH = re.compile(r"上年|去年|上一年|前年|同期|上年度|\d{4}年?")
 _MEASURE_ONLY = re.compile(r"^(?=.)(?:年初|年中|年终|全年)?(?:预算数?|决算数?|收入|支出|预决算差异|执行数)?$")
 _EACH_ZH = re.compile(r"分别|各(?:是|有|为|多少)")
@@ -466,7 +466,8 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
     share = _SHARE_OF_ZH.search(text)
     if share and not _BASE_PERIOD_ZH.fullmatch(share.group(2)):
         # "基本支出占总支出的比例": stated as a share, or computed from the two figures
-        return FIGURE, "share", (share.group(1), share.group(2))
+        whole = re.sub(r"^(?:总|全部)|(?:总额|总计|合计|总数)$", "", share.group(2)) or share.group(2)
+        return FIGURE, "share", (share.group(1), whole)
     if _REASON_ZH.search(text):
         return REASON, None, ()
     if _LIST_ZH.search(text) and not re.search(r"多少|几[个名位人户家枚本期次场条项]", text):
