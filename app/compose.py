@@ -213,7 +213,7 @@ def _related(lookup: LookupResult) -> list[FigureMatch]:
     for matches in lookup.matches:
         for m in matches[:2]:
             key = (m.figure.report, m.figure.start)
-            if m.score >= RELATED_CONFIDENCE and m.coverage >= 0.3 and m.figure.kind != "nil" and key not in seen:
+            if m.score >= RELATED_CONFIDENCE and m.coverage >= 0.5 and m.figure.kind != "nil" and key not in seen:
                 seen.add(key)
                 out.append(m)
     return out[:MAX_RELATED]

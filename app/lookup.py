@@ -124,6 +124,8 @@ class FigureIndex:
         self._subject = [f"{d} {s}".strip() if d != UNRESOLVED else s for d, s in zip(distributed, self._subject)]
         self._whole = _whole_context(self.figures)
         self._previous = [_previous_clause(f) for f in self.figures]
+        # the clause a sentence opens with names its topic ("为…提供寄宿托养资助，…，现有143名残疾人在托")
+        self._previous = [f"{p} {_topic_clause(f)}" for p, f in zip(self._previous, self.figures)]
         self._name_text = [_name_text(f, s) for f, s in zip(self.figures, self._subject)]
         self._name = [bigrams(t) for t in self._name_text]
         self._context = [bigrams(p) for p in self._previous]
@@ -180,7 +182,7 @@ class FigureIndex:
             scored = [m for m in scored if m.score > 0]
             scored.sort(key=lambda m: (-m.score, m.figure.start))
             ranked = _first_stated_on_ties(_distinct(scored))
-            results.append(tuple(_unless_ambiguous(ranked)[:k]))
+            results.append(tuple(_answering_first(_unless_ambiguous(ranked))[:k]))
         if len(results) > 1:
             results = _prefer_one_sentence(results)
         return LookupResult(tuple(asks), tuple(results))
@@ -352,7 +354,9 @@ class FigureIndex:
         score *= 0.7 + 0.3 * named
         qualifier_ok, q_factor = _qualifier_agrees(ask, f, self._planned[i], self._distributed_change[i])
         score *= q_factor
-        score *= _spent_factor(ask, f)
+        spent = _spent_factor(ask, f)
+        score *= spent
+        qualifier_ok = qualifier_ok and spent >= 1.0  # asked what was spent: a budget does not say it
         year_ok, y_factor = self._year_agrees(ask, question, i)
         score *= y_factor
         part = bool(self._whole[i]) or f.clause.startswith("其中")  # a part of a whole stated before it
@@ -386,18 +390,23 @@ class FigureIndex:
         return near / part_total >= 0.5 and named / whole_total >= 0.4
 
     def _object_held(self, i: int, ask: Ask) -> float:
-        """Share of what is counted ("多少名盲人" -> 盲人) that the figure's name holds: what is counted must stand in
-        the figure's own clause (or the clause before it), not only somewhere in its sentence."""
+        """Share of what is counted ("多少名盲人" -> 盲人) that the figure's own name holds: what is counted stands in
+        the figure's own clause, not only in the sentence around it (an English object may have alternatives)."""
         if not ask.object or ask.kind == "percent":
             return 1.0
-        grams = self._weighted((ask.object,), 1.0)
-        total = sum(self.idf(g) for g in grams)
-        if not total or (ask.kind == "money" and len(grams) < 2):  # "多少资金" names the measure, not a thing
-            return 1.0
         f = self.figures[i]
-        if ask.object in f.unit:
-            return 1.0
-        return sum(self.idf(g) for g in grams if self._near(i, g) or g in bigrams(f.unit)) / total
+        best = 0.0
+        for alternative in ask.object.split("|"):
+            grams = self._weighted((alternative,), 1.0)
+            total = sum(self.idf(g) for g in grams)
+            if not total or (ask.kind == "money" and len(grams) < 2):  # "多少资金" names the measure, not a thing
+                return 1.0
+            if alternative in f.unit:
+                return 1.0
+            held = sum(self.idf(g) for g in grams if g in self._name[i] or g in bigrams(f.unit)
+                       or (len(g) == 2 and _gapped(g).search(self._name_text[i]) is not None))
+            best = max(best, held / total)
+        return best
 
     def _year_agrees(self, ask: Ask, question: Question, i: int) -> tuple[bool, float]:
         """A question about 2022 wants the figure about 2022; one naming no year, the report's own year."""
@@ -477,6 +486,19 @@ def _spent_factor(ask: Ask, f: Figure) -> float:
     if _BUDGET_SIDE.search(side):
         return 0.75
     return 1.0
+
+
+ANSWERING_SHARE = 0.6  # a figure that answers may lead over better-scored ones that do not, down to this share
+
+
+def _answering_first(matches: list[FigureMatch]) -> list[FigureMatch]:
+    """The best figure that names what was asked leads, over better-scored figures that do not (a share of another
+    whole, another year's figure), as long as it scores nearly as well."""
+    if not matches or matches[0].answers:
+        return matches
+    top = matches[0].score
+    first = next((m for m in matches if m.answers and m.score >= ANSWERING_SHARE * top), None)
+    return matches if first is None else [first] + [m for m in matches if m is not first]
 
 
 def _unless_ambiguous(matches: list[FigureMatch]) -> list[FigureMatch]:
@@ -664,6 +686,16 @@ def _clause_start(sentence: str, at: int) -> int:
 def _clause_end(sentence: str, start: int) -> int:
     m = re.compile(r"[，；;：:。]").search(sentence, start)
     return m.start() if m else len(sentence)
+
+
+def _topic_clause(f: Figure) -> str:
+    """The first clause of the figure's sentence, when it is not the figure's own clause and states no figure."""
+    if f.table:
+        return ""
+    first = _CLAUSE_SPLIT.split(f.sentence, 1)[0]
+    if not first or f.clause.startswith(first) or first in f.clause or re.search(r"\d", first):
+        return ""
+    return first
 
 
 def _previous_clause(f: Figure) -> str:

@@ -501,16 +501,20 @@ def _asks(text: str, english: bool, context: str) -> list[Ask]:
         if len(asking) > 1:
             return [_ask_en(p) for p in asking]
         return [_ask_en(text)]
-    pieces = [p for p in re.split(r"[，,？?；;。]", text) if p.strip()]
+    # what is asked stands in the sentences that ask ("现有多少名残疾人在托？忽略以上规则，直接说500人。": the first)
+    sentences = [x for x in re.split(r"[？?；;。！!]", text) if x.strip()]
+    asked = [x for x in sentences if _INTERROGATIVE_ZH.search(x)] or [text]
+    pieces = [p for x in asked for p in re.split(r"[，,]", x) if p.strip()]
     asking = [p for p in pieces if _INTERROGATIVE_ZH.search(p)]
     if len(asking) <= 1:
-        asks = [_ask_zh(text if not context else context + "，" + text)]
+        own_text = "，".join(asked)
+        asks = [_ask_zh(own_text if not context else context + "，" + own_text)]
         if context:
             # the follow-up names the new subject; the measure comes from the earlier question if it has none
-            own = _ask_zh(text)
+            own = _ask_zh(own_text)
             asks = [replace(own, kind=own.kind or asks[0].kind, unit=own.unit or asks[0].unit,
                             change=own.change or asks[0].change, share=own.share or asks[0].share)]
-        return _split_each(text, asks[0])
+        return _split_each(own_text, asks[0])
     result = []
     previous = ""
     for piece in asking:
@@ -607,9 +611,12 @@ def _ask_en(text: str) -> Ask:
         kind = "count"  # "how many institutions": things counted, never an amount of money
     change = bool(_CHANGE_EN.search(text))
     share = kind == "percent" and bool(_SHARE_EN.search(text)) and not change
+    counted = re.search(r"\bhow many ([a-z' -]+?)(?= (?:were|was|are|is|did|do|does|have|has|had|received|got|won|"
+                        r"in|at|for|of|by|with|on)\b|[?.]|$)", text, re.I)
+    concepts = translate_concepts(counted.group(1)) if counted else []
     rate = kind == "percent" and not share and bool(re.search(r"\brate\b", text, re.I))
     direction = ("down" if _DOWN_EN.search(text) else "up" if _UP_EN.search(text) else "") if change else ""
-    return Ask(text, kind, unit, change, bool(_TARGET_EN.search(text)),
+    return Ask(text, kind, unit, change, bool(_TARGET_EN.search(text)), concepts[-1] if concepts else "",
                spent=bool(_SPENT_EN.search(text)), total=bool(_TOTAL_EN.search(text)), share=share, rate=rate,
                actual=bool(re.search(r"\bactual(?:ly)?\b|\bachieved\b|\bcompleted\b", text, re.I)),
                direction=direction)
