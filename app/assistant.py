@@ -19,7 +19,8 @@ from app.errors import BusyError, KnowledgeBaseUnavailable, LLMUnavailable, Ques
 from app.question import DERIVED, FIGURE, Question, about_reports, analyze, narrow_to_named
 from app.retrieve import Knowledge, Passage, Retriever, normalize_similarity
 from app.settings import Settings
-from app.verify import OFF_QUESTION, Focus, missing_figures, shown_prefix, verify_llm_answer, verify_numbers
+from app.verify import verify_numbers
+from app.verify_llm import OFF_QUESTION, Focus, missing_figures, shown_prefix, verify_llm_answer
 from ingest.figures import Figure
 from ingest.report import ReportInfo
 

@@ -79,7 +79,7 @@ def extractive_answer(question: Question, knowledge: Knowledge, report_ids: Sequ
     if stated:
         ids, d = max(stated, key=lambda x: len(x[1].related))
         return replace(d, text=d.text, related=tuple(c for _, d2 in stated for c in d2.related)[:MAX_RELATED])
-    return abstain(question, knowledge, report_ids, drafts[0][1].reason)
+    return abstain(question, knowledge, report_ids, drafts[0][1].reason, sure=all(d.sure for _, d in drafts))
 
 
 def _in_year_of(question: Question, knowledge: Knowledge, ids: Sequence[str]) -> Question:
@@ -125,18 +125,22 @@ def operand_lookup(index: FigureIndex, q: Question, dense: Mapping[str, float],
 
 # --------------------------------------------------------------------------- one set of reports
 
-def abstain(question: Question, knowledge: Knowledge, report_ids: Sequence[str], reason: str) -> Draft:
-    """The fixed, polite reply naming what the report does cover."""
+def abstain(question: Question, knowledge: Knowledge, report_ids: Sequence[str], reason: str,
+            sure: bool = True) -> Draft:
+    """The fixed, polite reply naming what the report does cover; `sure=False` where the evidence was only too weak
+    (an LLM mode may then answer from the passages), True where the question is outside the reports (another year,
+    place or term)."""
     scope = _scope(question, knowledge, report_ids)
     text = ABSTAIN_TEXT_EN if question.language == "en" else ABSTAIN_TEXT_ZH
-    return Draft(text.format(scope=scope), (), True, reason, sure=False)
+    return Draft(text.format(scope=scope), (), True, reason, sure=sure)
 
 
 def not_covered(question: Question, knowledge: Knowledge, report_ids: Sequence[str], what: str) -> Draft:
     """A question about a place or body no loaded report is about."""
     scope = _scope(question, knowledge, report_ids)
     text = NOT_COVERED_EN if question.language == "en" else NOT_COVERED_ZH
-    return Draft(text.format(what=what, scope=scope), (), True, f"the reports do not cover {what}", sure=False)
+    # no model may answer for a body or place the reports are not about
+    return Draft(text.format(what=what, scope=scope), (), True, f"the reports do not cover {what}", sure=True)
 
 
 def _scope(question: Question, knowledge: Knowledge, report_ids: Sequence[str]) -> str:
@@ -203,7 +207,7 @@ def _figure_answer(question: Question, lookup: LookupResult, knowledge: Knowledg
     if not related and _may_be_text(question):
         return _text_answer(question, knowledge, sentences, report_ids)
     if not related:
-        return abstain(question, knowledge, report_ids, f"figure confidence {lookup.confidence:.2f}")
+        return abstain(question, knowledge, report_ids, f"figure confidence {lookup.confidence:.2f}", sure=False)
     return _not_stated(question, lookup, partial, related)
 
 
@@ -265,11 +269,11 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
             return listed
     if not sentences or sentences[0][1] < TEXT_CONFIDENCE:
         score = sentences[0][1] if sentences else 0.0
-        return abstain(question, knowledge, report_ids, f"text confidence {score:.2f}")
+        return abstain(question, knowledge, report_ids, f"text confidence {score:.2f}", sure=False)
     best = sentences[0][0]
     if _WHO.search(question.text) and not _NAMES_A_PERSON.search(best.text):
         # "理事长是谁？" wants a name: a sentence about 理事长 that names no one does not answer it
-        return abstain(question, knowledge, report_ids, "no person named")
+        return abstain(question, knowledge, report_ids, "no person named", sure=False)
     if question.intent == REASON:
         # the reason is quoted with the very sentence it comes from
         source = next((s for s, score in sentences if (s is best or score > TEXT_CONFIDENCE) and _reason_clause(s.text)),
@@ -377,7 +381,7 @@ def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, rep
         if related:
             return _not_stated(question, lookup, [m[0] if m and m[0].answers else None for m in lookup.matches],
                                related)
-        return abstain(question, knowledge, report_ids, "operands not found")
+        return abstain(question, knowledge, report_ids, "operands not found", sure=False)
     values = [Decimal(f.value) for f in operands]
     places = max(-min(v.as_tuple().exponent, 0) for v in values)
     if question.operation == "difference":

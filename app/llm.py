@@ -235,29 +235,73 @@ def _build_local(settings: Settings) -> BaseChatModel:
         raise LLMUnavailable(f"llm-local needs llama-cpp-python and langchain-community: {exc}") from exc
     started = time.perf_counter()
     try:
-        model = ChatLlamaCpp(
-            model_path=str(path),
-            n_ctx=settings.llm_context,
-            n_threads=settings.llm_threads,
-            # LangChain's n_batch default (8) makes prompt reading several times slower than llama.cpp's 512.
-            n_batch=min(512, settings.llm_context),
-            max_tokens=settings.llm_max_tokens,
-            temperature=0,
-            # The penalty also counts the prompt's last tokens, i.e. it discourages copying a figure just read.
-            repeat_penalty=1.0,
-            # LangChain's defaults (10000 / 1.0) override the GGUF's own RoPE settings; 0 means "use the model's".
-            # With 10000 Qwen2.5 answered 423 where the report says 143.
-            rope_freq_base=0,
-            rope_freq_scale=0,
-            verbose=False,
-            # Not streaming=False: LangChain then turns .stream() into a single chunk at the end.
-            # llama.cpp reads the prompt with every core unless told otherwise; LLM_THREADS caps both phases.
-            model_kwargs={"n_threads_batch": settings.llm_threads},
-        )
+        with _extra_buffer_types(not cpu_has_amx()):
+            model = ChatLlamaCpp(
+                model_path=str(path),
+                n_ctx=settings.llm_context,
+                n_threads=settings.llm_threads,
+                # LangChain's n_batch default (8) makes prompt reading several times slower than llama.cpp's 512.
+                n_batch=min(512, settings.llm_context),
+                max_tokens=settings.llm_max_tokens,
+                temperature=0,
+                # The penalty also counts the prompt's last tokens, i.e. it discourages copying a figure just read.
+                repeat_penalty=1.0,
+                # LangChain's defaults (10000 / 1.0) override the GGUF's own RoPE settings; 0 means "use the model's".
+                # With 10000 Qwen2.5 answered 423 where the report says 143.
+                rope_freq_base=0,
+                rope_freq_scale=0,
+                verbose=False,
+                # Not streaming=False: LangChain then turns .stream() into a single chunk at the end.
+                # llama.cpp reads the prompt with every core unless told otherwise; LLM_THREADS caps both phases.
+                model_kwargs={"n_threads_batch": settings.llm_threads},
+            )
     except Exception as exc:  # llama.cpp raises ValueError/RuntimeError/OSError on a bad or unreadable file
         raise LLMUnavailable(f"could not load {path.name}: {_one_line(exc)}") from exc
     log.info("loaded %s in %.1f s (%d threads)", path.name, time.perf_counter() - started, settings.llm_threads)
     return model
+
+
+def cpu_has_amx() -> bool:
+    """Whether this CPU announces Intel AMX (/proc/cpuinfo's amx_int8 or amx_tile flag)."""
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return bool({"amx_int8", "amx_tile"} & set(line.split()))
+    except OSError:
+        pass
+    return False
+
+
+_model_params_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def _extra_buffer_types(enabled: bool) -> Iterator[None]:
+    """Load llama.cpp models in this block with (or without) its extra CPU buffer types (AMX, weight repacking).
+
+    llama.cpp's AMX matrix multiply segfaults on AMX CPUs like this project's machine, killing the process on the
+    first prompt of more than one token (an open upstream bug); without the extra buffer types the same model runs.
+    `Llama` offers no argument for `use_extra_bufts`, so its default model parameters are wrapped while it loads.
+    """
+    if enabled:
+        yield
+        return
+    import llama_cpp.llama as llama_module
+
+    with _model_params_lock:
+        original = llama_module.llama_cpp.llama_model_default_params
+
+        def without_extra_bufts():
+            params = original()
+            params.use_extra_bufts = False
+            return params
+
+        llama_module.llama_cpp.llama_model_default_params = without_extra_bufts
+        try:
+            yield
+        finally:
+            llama_module.llama_cpp.llama_model_default_params = original
 
 
 # --------------------------------------------------------------------------- one generation at a time

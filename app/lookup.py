@@ -514,7 +514,9 @@ def _unless_ambiguous(matches: list[FigureMatch]) -> list[FigureMatch]:
               and m.figure.clause != best.figure.clause]
     if not rivals:
         return matches
-    return [replace(best, answers=False, why="ambiguous")] + matches[1:]
+    ambiguous = {id(m) for m in rivals}
+    return [replace(best, answers=False, why="ambiguous")] + [
+        replace(m, answers=False, why="ambiguous") if id(m) in ambiguous else m for m in matches[1:]]
 
 
 @dataclass(frozen=True)

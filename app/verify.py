@@ -5,29 +5,20 @@ A number is verified only when a cited sentence states that value (686.9 = 686.9
 A computed figure is verified only when its computation is shown ("2655.58 + 38.58 = 2694.16") and
 each operand is verified.
 
-An LLM answer is held to more: `verify_llm_answer` also ties each of its figures to what the question asks,
-so a real figure copied from a wrong passage the model was shown is not verified. Tied are: a figure the lookup
-chose; beside those, when the answer states them all, another figure of the same sentence; a number the question
-names; a result computed from tied figures; and, for a question no figure was chosen for, a figure of the
-evidence sentences or of a clause that shares the question's words.
+An LLM answer is held to more: see `app.verify_llm`, which ties each of its figures to what the question asks.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
 from decimal import Decimal
 
 from app.answer import Citation, NumberCheck
 from ingest.numbers import ROLE_DATE, ROLE_FIGURE, ROLE_ORDINAL, ROLE_YEAR, UNIT_KIND, NumberToken, find_numbers
 
+_TITLE = re.compile(r"《[^《》]{1,120}》")
 _OPERATOR = re.compile(r"^\s*(?:万元|亿元|元|%|名|人|个|户|次)?\s*([+＋\-−－×xX*÷/])\s*$")
 _EQUALS = re.compile(r"^\s*(?:万元|亿元|元|%|名|人|个|户|次)?\s*[=＝≈]\s*$")
-_TITLE = re.compile(r"《[^《》]{1,120}》")
-_CLAUSE_END = re.compile(r"[，,；;。：:！？!?\n]")
-_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
-OFF_QUESTION = "not what the question asks: stated in a clause about something else"
-_PENDING_TAIL = 3  # characters after a number within which it may still be growing
 
 
 def _same_value(answer: NumberToken, source: NumberToken) -> bool:
@@ -124,110 +115,3 @@ def _apply(op: str, a: Decimal, b: Decimal) -> Decimal:
     if op in "×xX*":
         return a * b
     return a / b
-
-
-# --------------------------------------------------------------------------- tying an LLM answer to the question
-
-
-@dataclass(frozen=True)
-class Focus:
-    """What a question asks for, as the evidence step found it."""
-
-    evidence: tuple[Citation, ...] = ()  # the extractive answer's citations; highlights name the chosen figures
-    terms: tuple[str, ...] = ()  # the question's content words (the report's terms for an English question)
-    question: str = ""
-    figure_question: bool = False  # the answer must state every chosen figure
-    computed: tuple[str, ...] = ()  # computations the evidence step verified ("2655.58万元 + 38.58万元 = 2694.16万元")
-
-
-def chosen_figures(focus: Focus) -> list[tuple[str, NumberToken]]:
-    """The figures the lookup chose, each with the sentence that states it."""
-    return [(c.text, t) for c in focus.evidence for t in find_numbers(c.text) if t.text in c.highlights]
-
-
-def missing_figures(answer: str, focus: Focus) -> list[str]:
-    """The chosen figures (as the report writes them) that a figure question's `answer` does not state."""
-    if not focus.figure_question:
-        return []
-    stated = find_numbers(answer)
-    return [t.text + t.unit for _, t in chosen_figures(focus) if not any(_same_value(a, t) for a in stated)]
-
-
-def verify_llm_answer(answer: str, citations: Iterable[Citation], focus: Focus) -> list[NumberCheck]:
-    """`verify_numbers`, and every verified figure must also be one the question asks for."""
-    citations = list(citations)
-    checks = verify_numbers(answer, citations, focus.question)
-    tokens = find_numbers(answer)
-    if len(tokens) != len(checks):  # both walk the same tokens; a mismatch would be a bug in find_numbers
-        return [replace(c, verified=False, reason="could not be tied to the question") for c in checks]
-    checks = [c if c.verified else _known_result(t, c, focus.computed) for t, c in zip(tokens, checks)]
-    chosen = chosen_figures(focus)
-    # with figures chosen, another figure is context only beside them; word overlap is too weak a tie where
-    # nearly every clause says 残疾人
-    question_grams = set() if chosen else _grams(focus.terms)
-    states_all_chosen = bool(chosen) and not missing_figures(answer, replace(focus, figure_question=True))
-    evidence = {c.text for c in focus.evidence}
-    out = []
-    for t, c in zip(tokens, checks):
-        if (not c.verified or t.role != ROLE_FIGURE or c.source.startswith("computed:")
-                or t.text in focus.question
-                or any(_same_value(t, s) for _, s in chosen)
-                or _tied(t, citations, evidence if (states_all_chosen or not chosen) else set(), question_grams)):
-            out.append(c)
-        else:
-            out.append(replace(c, verified=False, figure="", source="", reason=OFF_QUESTION))
-    return out
-
-
-def _known_result(t: NumberToken, check: NumberCheck, computed: Sequence[str]) -> NumberCheck:
-    """A result the evidence step computed and verified may be given without its computation."""
-    for expression in computed:
-        results = find_numbers(expression.split("=")[-1])
-        if results and t.role == ROLE_FIGURE and _same_value(t, results[-1]):
-            return NumberCheck(check.text, True, "", f"computed: {expression}")
-    return check
-
-
-def _tied(t: NumberToken, citations: Sequence[Citation], evidence: set[str], question_grams: set[str]) -> bool:
-    """Some occurrence of t's value stands in an evidence sentence or in a clause that shares the question's words."""
-    for c in citations:
-        for s in find_numbers(c.text):
-            if not _same_value(t, s):
-                continue
-            if c.text in evidence or _shares_words(_clause(c.text, s), question_grams):
-                return True
-    return False
-
-
-def _clause(sentence: str, t: NumberToken) -> str:
-    """The clause stating t, with the clause before it (which often names the subject: "推动康园工疗站…，全年服务学员423人")."""
-    ends = [m.end() for m in _CLAUSE_END.finditer(sentence, 0, t.start)]
-    start = ends[-2] if len(ends) >= 2 else 0
-    end = _CLAUSE_END.search(sentence, t.end)
-    return sentence[start:end.start() if end else len(sentence)]
-
-
-def _grams(terms: Iterable[str]) -> set[str]:
-    return {run[i:i + 2] for term in terms for run in _CJK_RUN.findall(term) for i in range(len(run) - 1)}
-
-
-def _shares_words(clause: str, question_grams: set[str]) -> bool:
-    """The clause holds at least half of the question's word pairs (at least 2, at most 4 needed)."""
-    if not question_grams:
-        return False
-    needed = min(len(question_grams), 4, max(2, -(-len(question_grams) // 2)))
-    return len(_grams([clause]) & question_grams) >= needed
-
-
-def shown_prefix(partial: str, citations: Iterable[Citation], focus: Focus) -> str:
-    """How much of a reply still being written may be shown: up to its first number not verified and tied.
-
-    A number at the very end may still grow ("14" -> "143", "万" -> "万元"), so it waits for the next piece.
-    """
-    tokens = find_numbers(partial)
-    cut = len(partial)
-    if tokens and len(partial.rstrip()) - tokens[-1].end < _PENDING_TAIL:
-        cut = tokens[-1].start
-    checks = verify_llm_answer(partial[:cut], citations, focus)
-    first_bad = next((t.start for t, c in zip(find_numbers(partial[:cut]), checks) if not c.verified), cut)
-    return partial[:first_bad]

@@ -492,3 +492,25 @@ def test_real_local_model_streams_an_english_answer_with_the_same_figure(local_m
                                       timeout_s=120))
     assert len(pieces) > 1  # token by token, not one block at the end
     assert "143" in "".join(pieces)
+
+
+def test_models_load_without_extra_buffer_types_when_asked() -> None:
+    """llama.cpp's AMX kernels segfault on this machine's CPU: the local model is loaded without them there."""
+    import llama_cpp.llama as llama_module
+
+    from app.llm import _extra_buffer_types
+
+    defaults = llama_module.llama_cpp.llama_model_default_params
+    with _extra_buffer_types(False):
+        assert llama_module.llama_cpp.llama_model_default_params().use_extra_bufts is False
+    assert llama_module.llama_cpp.llama_model_default_params is defaults
+    assert defaults().use_extra_bufts is True
+    with _extra_buffer_types(True):
+        assert llama_module.llama_cpp.llama_model_default_params is defaults
+
+
+@pytest.mark.llm
+def test_the_real_local_model_is_loaded_without_amx_kernels_on_an_amx_cpu(local_model: Any) -> None:
+    from app.llm import cpu_has_amx
+
+    assert local_model.client.model_params.use_extra_bufts is (not cpu_has_amx())
