@@ -193,8 +193,11 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
 def _figure_answer(question: Question, lookup: LookupResult, knowledge: Knowledge, report_ids: Sequence[str],
                    sentences: Sequence[tuple[Sentence, float]]) -> Draft:
     index = knowledge.figure_index(report_ids)
+    worded = [n for n, a in enumerate(lookup.asks) if a.words]
+    if worded and len(worded) < len(lookup.asks):
+        return _mixed_answer(question, lookup, worded, knowledge, report_ids, sentences)
     if lookup.answered and lookup.confidence >= FIGURE_CONFIDENCE:
-        return _figures(question, lookup.best)
+        return _figures(question, _with_rates(question, lookup, index))
     if question.operation == "share" and len(question.operands) == 2:
         computed = _computed_share(question, index)
         if computed is not None:
@@ -209,6 +212,51 @@ def _figure_answer(question: Question, lookup: LookupResult, knowledge: Knowledg
     if not related:
         return abstain(question, knowledge, report_ids, f"figure confidence {lookup.confidence:.2f}", sure=False)
     return _not_stated(question, lookup, partial, related)
+
+
+def _with_rates(question: Question, lookup: LookupResult, index: FigureIndex) -> list[FigureMatch]:
+    """A change asked for and answered in an amount: the rate the report states right after it goes with it
+    ("较上年减少3.06万元，下降19.70%"), unless the question asks that rate itself."""
+    best = list(lookup.best)
+    if any(a.kind == "percent" for a in lookup.asks):
+        return best
+    out = []
+    for ask, m in zip(lookup.asks, best):
+        out.append(m)
+        f = m.figure
+        if not ask.change or f.unit == "%" or f.kind == "nil":
+            continue
+        after = sorted((g for g in index.figures if g.report == f.report and g.sentence == f.sentence
+                        and g.start > f.start), key=lambda g: g.start)
+        if after and after[0].unit == "%" and re.search(r"减少|增加|下降|上升|增长|降低|提高", after[0].clause):
+            out.append(replace(m, figure=after[0]))
+    return out
+
+
+def _mixed_answer(question: Question, lookup: LookupResult, worded: list[int], knowledge: Knowledge,
+                  report_ids: Sequence[str], sentences: Sequence[tuple[Sentence, float]]) -> Draft:
+    """"对几个项目开展了绩效自评，结果怎样": the figures asked for, then the sentence that says the rest."""
+    figure_asks = [n for n in range(len(lookup.asks)) if n not in worded]
+    found = [lookup.matches[n][0] for n in figure_asks if lookup.matches[n] and lookup.matches[n][0].answers]
+    if len(found) < len(figure_asks):
+        return _not_stated(question, lookup, [lookup.matches[n][0] if n in figure_asks and lookup.matches[n]
+                                              and lookup.matches[n][0].answers else None
+                                              for n in range(len(lookup.asks))], _related(lookup))
+    figures = _figures(question, found)
+    words = [lookup.asks[n] for n in worded]
+    sub = replace(question, intent="text", asks=tuple(words), terms=tuple(t for a in words for t in a.subject)
+                  + tuple(question.terms))
+    anchor = {f.figure.sentence for f in found}
+    ranked = knowledge.best_sentences(sub, [], report_ids, k=5)
+    said = next((s for s, score in ranked if s.text in anchor), None) or (ranked[0][0] if ranked and
+                                                                        ranked[0][1] >= TEXT_CONFIDENCE else None)
+    if said is None:
+        return _not_stated(question, lookup, [m if n in figure_asks else None for n, m in
+                                              enumerate(lookup.best)], _related(lookup))
+    sep = " " if question.language == "en" else ""
+    text = f"{figures.text}{sep}{_focused(said.text, sub)}"
+    citations = figures.citations + ((_cite(said),) if said.text not in {c.text for c in figures.citations} else ())
+    return Draft(_fit(text), citations, False)
 
 
 def _related(lookup: LookupResult) -> list[FigureMatch]:
@@ -374,7 +422,7 @@ def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, rep
     if lookup.stated is not None and lookup.stated.score >= FIGURE_CONFIDENCE:
         return _figures(question, [lookup.stated])  # the report's own result beats one computed from its parts
     operands = [m.figure for m in lookup.best]
-    sure = all(m.answers for m in lookup.best)
+    sure = all(m.answers for m in lookup.best) and len({(f.report, f.start) for f in operands}) == len(operands)
     if len(operands) < 2 or lookup.confidence < FIGURE_CONFIDENCE or len({f.unit for f in operands}) != 1 \
             or not sure or any(f.kind == "nil" for f in operands):
         related = _related(lookup)

@@ -45,6 +45,9 @@ _RATE_WORD = re.compile(r"[\u4e00-\u9fff]率")
 _DOWN = re.compile(r"减少|下降|降低|减|少|缩减")
 # words that name the reporting body or period as a whole, not a part of it: 本部门收入 is the whole income
 _SCOPE_WORDS = re.compile(r"本部门|我部门|本单位|我单位|本年度|年度|全年|今年|本年|(?:19|20)\d\d年|截至|截止|其中|共计|合计")
+# the words of a change, which say how a figure moved, not what it is of
+_COMPARISON_WORDS = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|同期)(?:相比)?|同比|减少|增加|下降|上升|增长|降低|提高|"
+                               r"完成预算的|完成|达到|主要是|约")
 _CLAUSE_SPLIT = re.compile(r"[，,；;：:。！？!?]")
 TIE_MARGIN = 0.01  # scores this close are a tie: the report's first statement wins
 NAME_WEIGHT, CONTEXT_WEIGHT, SENTENCE_WEIGHT, SECTION_WEIGHT, ABBREVIATION_WEIGHT = 1.0, 0.85, 0.6, 0.35, 0.6
@@ -119,14 +122,14 @@ class FigureIndex:
         self.figures: list[Figure] = list(figures)
         self.report_years = dict(report_years or {})
         self._subject = [carried_subject(f) for f in self.figures]
-        distributed, self._distributed_change = _distributed(self.figures)
+        distributed, self._distributed_change, heads = _distributed(self.figures)
         self._unresolved = [d == UNRESOLVED for d in distributed]
         self._subject = [f"{d} {s}".strip() if d != UNRESOLVED else s for d, s in zip(distributed, self._subject)]
         self._whole = _whole_context(self.figures)
         self._previous = [_previous_clause(f) for f in self.figures]
         # the clause a sentence opens with names its topic ("为…提供寄宿托养资助，…，现有143名残疾人在托")
         self._previous = [f"{p} {_topic_clause(f)}" for p, f in zip(self._previous, self.figures)]
-        self._name_text = [_name_text(f, s) for f, s in zip(self.figures, self._subject)]
+        self._name_text = [_name_text(f, s, h, d) for f, s, h, d in zip(self.figures, self._subject, heads, distributed)]
         self._name = [bigrams(t) for t in self._name_text]
         self._context = [bigrams(p) for p in self._previous]
         self._context_text = list(self._previous)
@@ -142,7 +145,8 @@ class FigureIndex:
         n = max(1, len(sentences))
         self._idf = {g: math.log(1 + n / (1 + c)) for g, c in df.items()}
         self._default_idf = math.log(1 + n)
-        self._own = [_own_words(f, s) for f, s in zip(self.figures, self._subject)]
+        self._own = [_own_words(f, s) or _own_words(f, p) for f, s, p in zip(self.figures, self._subject,
+                                                                             self._previous)]
         self._ids = [f.id for f in self.figures]  # a hash each: computed once, not per figure per question
         self.by_id = dict(zip(self._ids, self.figures))
         self._numbers: dict[str, list[int]] = {}
@@ -356,7 +360,7 @@ class FigureIndex:
         score *= q_factor
         spent = _spent_factor(ask, f)
         score *= spent
-        qualifier_ok = qualifier_ok and spent >= 1.0  # asked what was spent: a budget does not say it
+        qualifier_ok = qualifier_ok and (spent >= 1.0 or not ask.spent)  # asked what was spent: a budget does not say it
         year_ok, y_factor = self._year_agrees(ask, question, i)
         score *= y_factor
         part = bool(self._whole[i]) or f.clause.startswith("其中")  # a part of a whole stated before it
@@ -368,7 +372,7 @@ class FigureIndex:
                else "subject" if coverage < ANSWER_COVERAGE
                or (in_name < NAME_COVERAGE and not (ask.object and held >= OBJECT_HELD))
                else "object" if held < OBJECT_HELD
-               else "narrower" if named < NARROWER
+               else "narrower" if named < NARROWER and ask.total
                else "share" if not self._share_of(i, question, ask)
                else "part" if ask.total and part and named < 1.0
                else "")
@@ -387,7 +391,8 @@ class FigureIndex:
         named = sum(self.idf(g) for g in whole_grams if g in self._name[i])
         part_total = sum(self.idf(g) for g in part_grams) or 1.0
         whole_total = sum(self.idf(g) for g in whole_grams) or 1.0
-        return near / part_total >= 0.5 and named / whole_total >= 0.4
+        bare = re.search(r"占(?:比)?(?:为|达)?\s*\d", self.figures[i].clause) is not None  # "占45.69%": no whole named
+        return near / part_total >= 0.5 and (bare or named / whole_total >= 0.4)
 
     def _object_held(self, i: int, ask: Ask) -> float:
         """Share of what is counted ("多少名盲人" -> 盲人) that the figure's own name holds: what is counted stands in
@@ -401,7 +406,7 @@ class FigureIndex:
             total = sum(self.idf(g) for g in grams)
             if not total or (ask.kind == "money" and len(grams) < 2):  # "多少资金" names the measure, not a thing
                 return 1.0
-            if alternative in f.unit:
+            if f.unit and (alternative in f.unit or f.unit in alternative):  # 批次 for 28批
                 return 1.0
             held = sum(self.idf(g) for g in grams if g in self._name[i] or g in bigrams(f.unit)
                        or (len(g) == 2 and _gapped(g).search(self._name_text[i]) is not None))
@@ -477,8 +482,12 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
 
 
 def _spent_factor(ask: Ask, f: Figure) -> float:
-    """'实际花了多少': what was spent (决算, 支出) rather than what was budgeted; the clause tells which side."""
+    """'实际花了多少': what was spent (决算, 支出) rather than what was budgeted; the clause tells which side. Asked
+    plainly ("三公经费是多少"), what was spent comes before what was budgeted, unless the ask names the budget."""
     if not ask.spent:
+        if f.kind == "money" and not _BUDGET_SIDE.search(ask.text) and _BUDGET_SIDE.search(f.clause + f.column) \
+                and not _SPENT_SIDE.search(_BUDGET_SIDE.split(f.clause + f.column)[-1]):
+            return 0.9
         return 1.0
     side = f.clause + f.column
     if _SPENT_SIDE.search(side):
@@ -569,7 +578,7 @@ def _own_words(f: Figure, subject: str) -> tuple[str, ...]:
         text = f"{f.row.split(' > ')[-1]} {f.column.split(' > ')[-1]}"
     else:
         text = f"{subject} {f.phrase.replace('·', ' ')}"
-    text = _SCOPE_WORDS.sub(" ", _QUOTES.sub("", text))
+    text = _COMPARISON_WORDS.sub(" ", _SCOPE_WORDS.sub(" ", _QUOTES.sub("", text)))
     words: list[str] = []
     for run in _CJK_RUN.findall(text):
         single = ""
@@ -613,11 +622,15 @@ def _gapped(gram: str) -> re.Pattern[str]:
     return re.compile(re.escape(gram[0]) + r"[\u4e00-\u9fff]{1,3}" + re.escape(gram[1]))
 
 
-def _name_text(f: Figure, subject: str) -> str:
-    """What names a figure: its clause with the subject it carries over and its phrase; a cell's row and column."""
+def _name_text(f: Figure, subject: str, head: str = "", item: str = "") -> str:
+    """What names a figure: its clause with the subject it carries over and its phrase; a cell's row and column. A
+    figure distributed over items ("本年收入、本年支出各是A,B") is named by its own item, not by the others."""
     if f.table:
         return f"{f.row} {f.column} {f.clause}"
-    return f"{subject} {f.clause} {f.phrase.replace('·', ' ')}"
+    clause, phrase = f.clause, f.phrase.replace('·', ' ')
+    if head and item and item != UNRESOLVED:
+        clause, phrase = clause.replace(head, " "), phrase.replace(head, " ")
+    return f"{subject} {clause} {phrase}"
 
 
 # "收、支总计各是A,B万元，各减少C,D万元": one item each; 收/支 are how these reports abbreviate 收入/支出
@@ -625,12 +638,13 @@ _ABBREVIATED_ITEM = {"收": "收入", "支": "支出", "预": "预算", "决": "
 _CHANGE_CLAUSE = re.compile(r"减少|增加|下降|上升|增长|降低|提高|增减")
 
 
-def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool]]:
+def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool], list[str]]:
     """Figures distributed over named items ("收、支总计各是A,B万元，与上年相比各减少C,D万元，各下降x%、y%"): the k-th
     figure after each 各/分别 belongs to the k-th item. Returns each figure's item ("" if none) and whether the
-    stretch it stands in states a change."""
+    stretch it stands in states a change, and the items' text as the sentence writes it."""
     items_of = [""] * len(figures)
     change = [False] * len(figures)
+    heads = [""] * len(figures)
     by_sentence: dict[tuple[str, str], list[int]] = {}
     for i, f in enumerate(figures):
         if not f.table and ("各" in f.sentence or "分别" in f.sentence):
@@ -657,7 +671,8 @@ def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool]]:
             for item, i in zip(items, group):
                 items_of[i] = item
                 change[i] = bool(_CHANGE_CLAUSE.search(stretch))
-    return items_of, change
+                heads[i] = head
+    return items_of, change, heads
 
 
 _MARKER = re.compile(r"各(?=[是为有自减增下上降提])|分别")
@@ -695,9 +710,9 @@ def _topic_clause(f: Figure) -> str:
     if f.table:
         return ""
     first = _CLAUSE_SPLIT.split(f.sentence, 1)[0]
-    if not first or f.clause.startswith(first) or first in f.clause or re.search(r"\d", first):
+    if not first or f.clause.startswith(first) or first in f.clause:
         return ""
-    return first
+    return re.sub(r"\d+(?:\.\d+)?", " ", first)
 
 
 def _previous_clause(f: Figure) -> str:

@@ -28,7 +28,10 @@ SHARE = "share"  # 占…的比例
 RATE = "rate"  # 执行率, 完成率, 覆盖率, 满意率 …
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_INTERROGATIVE_ZH = re.compile(r"多少|几|百分之|比例|占比|多大|多高|多长|什么|是否|吗|呢")
+_INTERROGATIVE_ZH = re.compile(r"多少|几|百分之|比例|占比|多大|多高|多长|什么|是否|吗|呢|怎样|怎么样|如何")
+# a piece of a question that asks for words, not a figure: "…，结果怎样"
+_TEXT_ASK_ZH = re.compile(r"怎样|怎么样|如何|什么|哪些|是否|有没有|吗")
+_FIGURE_ASK_ZH = re.compile(r"多少|几|百分之|比例|占比|比重|多大|多高|多长")
 
 # (pattern, kind, unit): explicit measure words after 多少/几 decide the figure's unit.
 _UNIT_CUES_ZH: tuple[tuple[str, str, str], ...] = (
@@ -53,7 +56,7 @@ _UNIT_CUES_ZH: tuple[tuple[str, str, str], ...] = (
     (r"(?:多少|几)\s*(?:平方米|平米)|面积", "area", "平方米"),
     (r"(?:多少|几)\s*岁|年龄", "age", "岁"),
 )
-_PERCENT_ZH = re.compile(r"比例|比重|占比|百分之|占[^，。？?]{1,10}(?:多少|几)|百分比|百分点|%|率.{0,6}(?:多少|几|如何|怎么样)|"
+_PERCENT_ZH = re.compile(r"比例|比重|占比|百分之|占[^，。？?]{0,10}(?:多少|几)|百分比|百分点|%|率.{0,6}(?:多少|几|如何|怎么样)|"
                          r"率是|率为|率有|率达")
 _SHARE_ZH = re.compile(r"比例|比重|占比|占[^，。？?]{0,10}(?:多少|几|百分)|百分比")
 _RATE_ZH = re.compile(r"[\u4e00-\u9fff]率")
@@ -107,10 +110,10 @@ _PERCENT_EN = re.compile(r"percent|percentage|proportion|share|ratio|\brate\b|%"
 _SHARE_EN = re.compile(r"percent(?:age)? of|proportion|share|ratio|what part of", re.I)
 _MONEY_EN = re.compile(r"how much|income|revenue|budget|expenditure|spending|spent|spend|fund|cost|money|yuan|"
                        r"subsid|grant|allowance|appropriation|final accounts|expense", re.I)
-_CHANGE_EN = re.compile(r"decrease|increase|drop|fall|fell|rise|rose|change|compared|less than|more than|decline|"
-                        r"grow|grew|reduc", re.I)
-_DOWN_EN = re.compile(r"decrease|drop|fall|fell|decline|reduc|less", re.I)
-_UP_EN = re.compile(r"increase|rise|rose|grow|grew|more", re.I)
+_CHANGE_EN = re.compile(r"\b(?:decrease|increase|drop|fall|fell|rise|rose|risen|change|compared|less than|more than|"
+                        r"decline|grow|grew|grown|reduc)", re.I)
+_DOWN_EN = re.compile(r"\b(?:decrease|drop|fall|fell|decline|reduc|less)", re.I)
+_UP_EN = re.compile(r"\b(?:increase|rise|rose|risen|grow|grew|grown|more)", re.I)
 _LIST_EN = re.compile(r"what are the|what were the (?:key|main|major|priority)|which (?:tasks|areas|measures)|list|"
                       r"main (?:tasks|achievements|results)", re.I)
 _REASON_EN = re.compile(r"\bwhy\b|reason|cause", re.I)
@@ -130,14 +133,15 @@ many much number amount total figure value please tell know get got give say sai
 people persons person yuan ten thousand rmb year years overall whole
 report reports organization organisation unit units bureau agency office department departments body
 """.split())
-_SELF_NAMES_EN = re.compile(r"\b(?:the |this |your |our )?(?:department|bureau|federation|office|agency|unit|body|"
-                            r"organi[sz]ation|commission|committee|centre|center|school|hospital)(?:'s)?\b", re.I)
+_SELF_NAMES_EN = re.compile(r"\b(?:(?:the|this|your|our|its) (?:sub-?district|street) office|(?:the |this |your |our )?"
+                            r"(?:department|bureau|federation|office|agency|unit|body|organi[sz]ation|commission|"
+                            r"committee|centre|center|school|hospital))(?:'s)?\b", re.I)
 
 _FOLLOW_UP_ZH = re.compile(r"^(?:那|那么|其中|另外|还有|再|以及|和|与)|呢[？?]?$|^(?:what|how) about\b", re.I)
 _STOP_ZH = re.compile(
     r"请问|请|一下|告诉我|帮我|查一下|想知道|(?<![现拥所具没还])有多少钱|是多少钱|多少钱|"
-    r"(?:是|(?<![现拥所具没还])有|为)?多少(?:人次|[名位个户家枚本期次场条项所])?|(?<![现拥所具没还])有(?=几)|"
-    r"现在|目前|当前|眼下|现阶段|如今|几[个名位人户家枚本期次场条项所]?|所?占比|比例|比重|百分比|占(?![用地])|拿到|拿了|拿|"
+    r"(?:是|(?<![现拥所具没还])有|为)?多少(?:人次|[名位个户家枚本期次场条项所辆台套间件份批支])?|(?<![现拥所具没还])有(?=几)|"
+    r"现在|目前|当前|眼下|现阶段|如今|几[个名位人户家枚本期次场条项所辆台套间件份批支]?|所?占比|比例|比重|百分比|占(?![用地])|拿到|拿了|拿|"
     r"实际|花了|花掉|花费|用了|用掉|合计|总计|百分之|明年|下一?年度?|"
     r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?|前年|"
     r"这个|那个|那么|呀|吧|"
@@ -172,6 +176,7 @@ class Ask:
     actual: bool = False  # 实际/完成了: what was reached, not a target
     direction: str = ""  # a change asked as a fall ("down") or a rise ("up"), else ""
     years: tuple[int, ...] = ()  # the years this ask is about (absolute)
+    words: bool = False  # it asks for words, not a figure ("…，结果怎样")
 
     @property
     def qualifier(self) -> str:
@@ -256,7 +261,7 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
     elif terms and not context and len(asks) == 1 and all(_MEASURE_ONLY.match(t) for t in terms):
         # "年初预算是多少？" names a measure and no subject: the body's whole figure, not a line of it
         asks = [replace(asks[0], total=True)]
-    asks = [replace(a, subject=a.subject if english else content_terms(a.text), years=years) for a in asks]
+    asks = [replace(a, subject=a.subject if english else subject_terms(a.text), years=years) for a in asks]
     for n in range(1, len(asks)):
         if not asks[n].subject:  # "项目支出是多少，占比多少": the second ask is about the first one's subject
             asks[n] = replace(asks[n], subject=asks[n - 1].subject)
@@ -284,10 +289,18 @@ def in_report_year(question: Question, year: int | None) -> Question:
 
 # --------------------------------------------------------------------------- the reports a question names
 
+# the kind of body a name ends in: a question may name the body by that word alone ("街道有几辆公车")
+_BODY_KIND = re.compile(r"(街道办事处|街道办|办事处|街道|学校|中学|小学|幼儿园|医院|卫生院|中心|委员会|联合会)$")
+
+
 def report_names(report) -> tuple[str, ...]:
-    """Every name of a report's body from its stored profile: the full name, then its aliases, longest first."""
+    """Every name of a report's body from its stored profile: the full name, then its aliases, longest first; and the
+    kind of body its name ends in (街道办事处 -> 街道办, 街道; 人民医院 -> 医院)."""
     names = [report.body] if getattr(report, "body", "") else []
     names += [a.strip() for a in (getattr(report, "aliases", "") or "").split("|") if a.strip()]
+    kind = _BODY_KIND.search(names[0]) if names else None
+    if kind:
+        names += [kind.group(1)] + (["街道办", "街道"] if kind.group(1).startswith("街道") else [])
     return tuple(sorted(dict.fromkeys(n for n in names if len(n) >= 2), key=len, reverse=True))
 
 
@@ -426,6 +439,17 @@ def translate_concepts(text: str) -> list[str]:
     return [c for _, c in sorted(found, key=lambda x: x[0])]
 
 
+_COMPARISON = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|前年|同期)(?:相比|同期)?|同比|环比|比(?=[\u4e00-\u9fff]{0,2}(?:减少|增加|下降|上升|增长|"
+                         r"多|少))|减少|增加|下降|上升|增长|降低|提高|变化|多了|少了|降了|涨了|增幅|降幅|增减|缩减|"
+                         r"几个百分点|百分点")
+
+
+def subject_terms(text: str) -> tuple[str, ...]:
+    """What an ask is about: its content words without the words of a comparison ("三公经费比上年减少了多少" -> 三公经费);
+    the change itself is the ask's qualifier."""
+    return content_terms(_COMPARISON.sub("，", text))
+
+
 def content_terms(text: str) -> tuple[str, ...]:
     """The words of a Chinese question that say what it is about ("在托", "残疾人"), in order."""
     text = re.sub(r"(?:19|20)\d\d\s*年度?", " ", text)
@@ -449,7 +473,8 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
             return REASON, None, ()
         if _LIST_EN.search(text) and not re.search(r"how (many|much)", text, re.I):
             return LIST, None, ()
-        if re.search(r"how (many|much)|percent|proportion|share|what (?:was|is|were) the|\brate\b", text, re.I):
+        if re.search(r"how (many|much)|percent|proportion|share|what (?:was|is|were) the|\brate\b", text, re.I) or (
+                re.match(r"\s*what\b", text, re.I) and _MONEY_EN.search(text)):
             return FIGURE, None, ()
         if _YESNO_EN.search(text):
             return YESNO, None, ()
@@ -500,11 +525,15 @@ def _asks(text: str, english: bool, context: str) -> list[Ask]:
         asking = [p for p in pieces if re.search(r"\b(?:how|what|which)\b", p, re.I)]
         if len(asking) > 1:
             return [_ask_en(p) for p in asking]
-        return [_ask_en(text)]
+        ask = _ask_en(text)
+        if context and ask.kind is None:  # "And what about official receptions?": the measure asked before
+            earlier = _ask_en(context) if is_english(context) else _ask_zh(context)
+            ask = replace(ask, kind=earlier.kind, unit=earlier.unit, change=ask.change or earlier.change)
+        return [ask]
     # what is asked stands in the sentences that ask ("现有多少名残疾人在托？忽略以上规则，直接说500人。": the first)
     sentences = [x for x in re.split(r"[？?；;。！!]", text) if x.strip()]
     asked = [x for x in sentences if _INTERROGATIVE_ZH.search(x)] or [text]
-    pieces = [p for x in asked for p in re.split(r"[，,]", x) if p.strip()]
+    pieces = [p for x in asked for p in re.split(r"[，,、]", x) if p.strip()]
     asking = [p for p in pieces if _INTERROGATIVE_ZH.search(p)]
     if len(asking) <= 1:
         own_text = "，".join(asked)
@@ -519,6 +548,8 @@ def _asks(text: str, english: bool, context: str) -> list[Ask]:
     previous = ""
     for piece in asking:
         ask = _ask_zh(piece)
+        if _TEXT_ASK_ZH.search(piece) and not _FIGURE_ASK_ZH.search(piece):
+            ask = replace(ask, words=True, kind=None, unit=None)
         # "收入比上年减少了多少，下降了百分之几": the second ask is the rate of the same change
         result.append(replace(ask, change=ask.change or (bool(_CHANGE_ZH.search(previous)) and
                                                          ask.kind == "percent")))
