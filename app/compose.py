@@ -22,7 +22,7 @@ from ingest.figures import CHANGE, Figure
 
 MAX_ANSWER_CHARS = 280
 FIGURE_CONFIDENCE = 0.2  # below it a figure is not even related
-RELATED_CONFIDENCE = 0.3  # nearest figures worth naming beside a "not stated" reply
+RELATED_CONFIDENCE = 0.2  # nearest figures worth naming beside a "not stated" reply
 TEXT_CONFIDENCE = 0.42
 MAX_RELATED = 3
 ABSTAIN_TEXT_ZH = "抱歉，报告中没有找到能回答这个问题的内容，我不能凭报告以外的知识作答。{scope}"
@@ -484,11 +484,13 @@ def _implied_previous(question: Question, lookup: LookupResult, index: FigureInd
     if change is None:
         return None
     a, d = Decimal(level.value), Decimal(change.value)
+    unit = level.unit
     down = bool(re.search(r"减少|下降|降低|减|少", change.clause))
     previous = a + d if down else a - d
     places = max(-min(a.as_tuple().exponent, 0), -min(d.as_tuple().exponent, 0))
     op = "+" if down else "-"
-    expression = f"{level.display} {op} {change.display} = {previous:.{places}f}{level.unit}"
+    shown = change.display if change.unit == unit else f"{change.text}{unit}"
+    expression = f"{level.display} {op} {shown} = {previous:.{places}f}{unit}"
     said = f"“{level.clause}，{change.clause}”" if change.clause != level.clause else f"“{level.clause}”"
     if question.language == "en":
         text = (f"{previous:.{places}f} {level.unit} (not stated as such; computed from this year's figure and its "
@@ -504,9 +506,10 @@ def _change_after(index: FigureIndex, level: Figure) -> Figure | None:
     after = sorted((f for f in index.figures if f.report == level.report and f.sentence == level.sentence
                     and f.start > level.start), key=lambda f: f.start)
     for f in after:
-        if f.qualifier == CHANGE and f.unit == level.unit:
+        same = f.unit == level.unit or (level.unit == "%" and f.unit == "个百分点")  # a share's change in points
+        if f.qualifier == CHANGE and same:
             return f
-        if f.qualifier != CHANGE and f.unit == level.unit:
+        if f.qualifier != CHANGE and same:
             return None  # another amount comes first: the change is not this one's
     return None
 

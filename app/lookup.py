@@ -86,6 +86,7 @@ class FigureMatch:
     answers: bool = False  # it names what was asked: subject, measure, kind, qualifier, year
     why: str = ""  # why it does not answer (for logs and the related list)
     part: bool = False  # a part of a whole stated before it (其中…)
+    budget: bool = False  # what was budgeted, asked plainly (what was spent comes first)
 
 
 @dataclass(frozen=True)
@@ -118,9 +119,12 @@ class FigureIndex:
     `report_years`: report id -> the year the report is about; a question naming no year asks about that year.
     """
 
-    def __init__(self, figures: Iterable[Figure], report_years: Mapping[str, int | None] | None = None):
+    def __init__(self, figures: Iterable[Figure], report_years: Mapping[str, int | None] | None = None,
+                 report_names: Mapping[str, Iterable[str]] | None = None):
         self.figures: list[Figure] = list(figures)
         self.report_years = dict(report_years or {})
+        # the names of each report's body: in a figure's own name they say whose figure it is, not what it is
+        self._body_names = {r: tuple(sorted(set(n), key=len, reverse=True)) for r, n in (report_names or {}).items()}
         self._subject = [carried_subject(f) for f in self.figures]
         distributed, self._distributed_change, heads = _distributed(self.figures)
         self._unresolved = [d == UNRESOLVED for d in distributed]
@@ -145,8 +149,8 @@ class FigureIndex:
         n = max(1, len(sentences))
         self._idf = {g: math.log(1 + n / (1 + c)) for g, c in df.items()}
         self._default_idf = math.log(1 + n)
-        self._own = [_own_words(f, s) or _own_words(f, p) for f, s, p in zip(self.figures, self._subject,
-                                                                             self._previous)]
+        self._own = [_own_words(f, s, self._body_names.get(f.report, ())) or _own_words(f, p)
+                     for f, s, p in zip(self.figures, self._subject, self._previous)]
         self._ids = [f.id for f in self.figures]  # a hash each: computed once, not per figure per question
         self.by_id = dict(zip(self._ids, self.figures))
         self._numbers: dict[str, list[int]] = {}
@@ -378,7 +382,7 @@ class FigureIndex:
                else "")
         return FigureMatch(f, round(score, 4), round(lexical, 4), round(d, 4), kind_ok, round(coverage, 4),
                            round(named, 4), answers=not why, why=why,
-                           part=part)
+                           part=part, budget=spent < 1.0)
 
     def _share_of(self, i: int, question: Question, ask: Ask) -> bool:
         """"X占Y的比例": a stated share answers only when X stands near it and Y is the whole its clause names."""
@@ -518,6 +522,7 @@ def _unless_ambiguous(matches: list[FigureMatch]) -> list[FigureMatch]:
         return matches
     best = matches[0]
     rivals = [m for m in matches[1:] if m.answers and m.figure.report == best.figure.report
+              and not (m.budget and not best.budget)
               and not (m.part and m.figure.section == best.figure.section and m.figure.start > best.figure.start)
               and m.figure.value != best.figure.value and m.coverage >= best.coverage - RIVAL_MARGIN
               and m.figure.clause != best.figure.clause]
@@ -571,13 +576,15 @@ def _word_grams(text: str) -> frozenset[str]:
     return frozenset(g for g in bigrams(text) if len(g) == 2)
 
 
-def _own_words(f: Figure, subject: str) -> tuple[str, ...]:
+def _own_words(f: Figure, subject: str, body_names: tuple[str, ...] = ()) -> tuple[str, ...]:
     """The words of a figure's own name (its phrase, the subject it carries; a cell's row leaf and column), without
     scope words (本部门, 年度) and without one-character words."""
     if f.table:
         text = f"{f.row.split(' > ')[-1]} {f.column.split(' > ')[-1]}"
     else:
         text = f"{subject} {f.phrase.replace('·', ' ')}"
+    for name in body_names:
+        text = text.replace(name, " ")
     text = _COMPARISON_WORDS.sub(" ", _SCOPE_WORDS.sub(" ", _QUOTES.sub("", text)))
     words: list[str] = []
     for run in _CJK_RUN.findall(text):

@@ -35,6 +35,7 @@ _FIGURE_ASK_ZH = re.compile(r"多少|几|百分之|比例|占比|比重|多大|�
 
 # (pattern, kind, unit): explicit measure words after 多少/几 decide the figure's unit.
 _UNIT_CUES_ZH: tuple[tuple[str, str, str], ...] = (
+    (r"个?百分点|百分之", "percent", ""),
     (r"(?:多少|几)\s*枚|奖牌|金牌|银牌|铜牌", "count", "枚"),
     (r"(?:多少|几)\s*户", "count", "户"),
     (r"(?:多少|几)\s*家", "count", "家"),
@@ -145,7 +146,7 @@ _STOP_ZH = re.compile(
     r"实际|花了|花掉|花费|用了|用掉|合计|总计|百分之|明年|下一?年度?|"
     r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?|前年|"
     r"这个|那个|那么|呀|吧|"
-    r"怎么|怎样|如何|为什么|为何|分别|都|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
+    r"怎么样|咋样|怎么|怎样|如何|为什么|为何|分别|都|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
     + "|".join(sorted(SELF_NAMES, key=len, reverse=True)) + r"|"
     r"总(?=收入|支出|金额|经费|资金)"
 )
@@ -213,8 +214,11 @@ class Question:
 
 
 def is_english(text: str) -> bool:
-    """True when the question is written in English (no Chinese characters, some Latin words)."""
-    return not _CJK.search(text) and bool(re.search(r"[A-Za-z]{2,}", text))
+    """True when the question is written in English: Latin words, and at most a report term in Chinese beside them
+    ("How much were the public operating expenses (公用经费)?")."""
+    latin = re.findall(r"[A-Za-z]{2,}", text)
+    return bool(latin) and (not _CJK.search(text) or (len(latin) >= 3 and re.match(r"\s*[A-Za-z]", text) is not None
+                                                      and len(_CJK.findall(text)) <= 12))
 
 
 def resolve_follow_up(question: str, history: list[dict] | None) -> tuple[str, str]:
@@ -254,6 +258,9 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
         operands = tuple(" ".join(translate_terms(o)) for o in operands)
         hits, unmatched = glossary_coverage(text)
     terms = content_terms(match_text)
+    if not english:  # the reports' words for everyday ones take part in matching sentences and passages
+        extra = [alt for t in terms for alt in _with_report_words(t).split("|")[1:]]
+        match_text = f"{match_text} {' '.join(extra)}" if extra else match_text
     if not english and not terms and not context and intent == FIGURE and len(asks) == 1 and asks[0].spent:
         # "一共花了多少钱？" names no topic: it asks what the body spent in all
         match_text, terms = f"{text} 支出", ("支出",)
@@ -330,6 +337,15 @@ def about_reports(question: Question, reports: Iterable) -> Question:
             if name not in found:
                 found.append(name)
                 blanked = blanked.replace(name, " ")
+    context, earlier = question.context, []
+    for name, rid in candidates:  # a follow-up goes on about the body the earlier question named
+        if name in context:
+            earlier.append(rid)
+            context = context.replace(name, " ")
+            if name not in found:
+                found.append(name)
+    if not named:
+        named = dict.fromkeys(earlier)
     if not found:
         return question
     strip = tuple(found)
@@ -340,7 +356,7 @@ def about_reports(question: Question, reports: Iterable) -> Question:
         terms = question.terms  # "残联收入多少": a name that is also the only topic stays matched
     places = tuple(p for p in question.places if not any(p in n or n in p for n in strip))
     bodies = tuple(r.id for r in reports if r.id in named)
-    return replace(question, asks=asks, terms=terms, bodies=bodies, names=strip, places=places)
+    return replace(question, asks=asks, terms=terms, bodies=bodies, names=strip, places=places, context=context)
 
 
 def _without(terms: tuple[str, ...], names: tuple[str, ...]) -> tuple[str, ...]:
@@ -422,6 +438,7 @@ def translate_terms(text: str) -> list[str]:
         for m in pattern.finditer(remaining):
             found.extend((m.start(), c) for c in chinese)
         remaining = pattern.sub(lambda m: " " * len(m.group(0)), remaining)
+    found += [(m.start(), m.group(0)) for m in re.finditer(r"[\u4e00-\u9fff]{2,}", text)]
     return [c for _, c in sorted(found, key=lambda x: x[0])]
 
 
@@ -446,8 +463,31 @@ _COMPARISON = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|前年|同�
 
 def subject_terms(text: str) -> tuple[str, ...]:
     """What an ask is about: its content words without the words of a comparison ("三公经费比上年减少了多少" -> 三公经费);
-    the change itself is the ask's qualifier."""
-    return content_terms(_COMPARISON.sub("，", text))
+    the change itself is the ask's qualifier. A term in everyday words also stands for the reports' words for it
+    ("老师培训" -> "老师培训|教师培训", data/glossary/zh-colloquial.tsv)."""
+    return tuple(_with_report_words(t) for t in content_terms(_COMPARISON.sub("，", text)))
+
+
+COLLOQUIAL_PATH = Path(__file__).resolve().parent.parent / "data" / "glossary" / "zh-colloquial.tsv"
+
+
+@lru_cache(maxsize=1)
+def _colloquial() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    entries = []
+    for line in COLLOQUIAL_PATH.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#") and "\t" in line:
+            word, written = line.split("\t", 1)
+            entries.append((word.strip(), tuple(written.split())))
+    return tuple(sorted(entries, key=lambda e: -len(e[0])))
+
+
+def _with_report_words(term: str) -> str:
+    """'老师培训' -> '老师培训|教师培训': the term, then the term in the reports' words."""
+    alternatives = [term]
+    for word, written in _colloquial():
+        if word in term and not any(w in term for w in written):
+            alternatives += [a.replace(word, w) for a in list(alternatives) for w in written if word in a]
+    return "|".join(list(dict.fromkeys(alternatives))[:9])
 
 
 def content_terms(text: str) -> tuple[str, ...]:
@@ -497,7 +537,7 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
         return REASON, None, ()
     if _LIST_ZH.search(text) and not re.search(r"多少|几[个名位人户家枚本期次场条项]", text):
         return LIST, None, ()
-    if re.search(r"多少|几|百分之|比例|占比|多大|多高|多长", text):
+    if re.search(r"多少|几|百分之|比例|占比|多大|多高|多长|(?:率|度|得分|评分)(?:怎么样|如何|怎样|咋样)", text):
         return FIGURE, None, ()
     if _YESNO_ZH.search(text):
         return YESNO, None, ()
@@ -537,6 +577,11 @@ def _asks(text: str, english: bool, context: str) -> list[Ask]:
     asking = [p for p in pieces if _INTERROGATIVE_ZH.search(p)]
     if len(asking) <= 1:
         own_text = "，".join(asked)
+        earlier = _asks(context, is_english(context), "") if context else []
+        own = _ask_zh(own_text)
+        if len(earlier) > 1 and own.kind is None:
+            # "就业服务所呢？" after "…是多少？占比多少？": each earlier ask, about the new subject
+            return [replace(e, text=own_text, object=own.object) for e in earlier]
         asks = [_ask_zh(own_text if not context else context + "，" + own_text)]
         if context:
             # the follow-up names the new subject; the measure comes from the earlier question if it has none
