@@ -205,6 +205,9 @@ def _figure_answer(question: Question, lookup: LookupResult, knowledge: Knowledg
     implied = _implied_previous(question, lookup, index, knowledge, report_ids)
     if implied is not None:
         return implied
+    moved = _from_to_change(question, lookup, index)
+    if moved is not None:
+        return moved
     partial = [m[0] if m and m[0].answers and m[0].score >= FIGURE_CONFIDENCE else None for m in lookup.matches]
     related = _related(lookup)
     if not related and _may_be_text(question):
@@ -499,6 +502,39 @@ def _implied_previous(question: Question, lookup: LookupResult, index: FigureInd
         text = f"{previous:.{places}f}{level.unit}（报告未直接给出上年数，按本年数和增减额推算：{expression}；报告原文：{said}）。"
     return Draft(_fit(text), (_cite_figure(level),) + ((_cite_figure(change),) if change.sentence != level.sentence
                                                        else ()), False, sure=False)
+
+
+_FROM_TO = re.compile(r"由(?:上年的?|去年的?)?\s*$")
+_TO = re.compile(r"^\s*(?:缩短|减少|下降|降低|压缩|提高|增加|上升|增长|延长)(?:了)?(?:至|到|为)\s*$")
+
+
+def _from_to_change(question: Question, lookup: LookupResult, index: FigureIndex) -> Draft | None:
+    """"由上年的3.2天缩短至1.5天" asked how much it changed: the difference of the two, computed and shown."""
+    if len(lookup.asks) != 1 or not lookup.asks[0].change:
+        return None
+    for m in lookup.matches[0][:3]:
+        f = m.figure
+        if m.coverage < 0.55 or f.table:
+            continue
+        others = sorted((g for g in index.figures if g.report == f.report and g.sentence == f.sentence
+                         and g.unit == f.unit and g is not f), key=lambda g: g.start)
+        for a, b in ((f, g) for g in others if g.start > f.start):
+            between = f.sentence[f.sentence.find(a.clause) + a.clause.find(a.text) + len(a.display):]
+            at = between.find(b.display)
+            before = f.sentence[:f.sentence.find(a.clause) + a.clause.find(a.text)]
+            if at < 0 or not _TO.match(between[:at]) or not _FROM_TO.search(before):
+                continue
+            x, y = Decimal(a.value), Decimal(b.value)
+            places = max(-min(x.as_tuple().exponent, 0), -min(y.as_tuple().exponent, 0))
+            result = abs(x - y)
+            hi, lo = (a, b) if x >= y else (b, a)
+            expression = f"{hi.display} - {lo.display} = {result:.{places}f}{a.unit}"
+            if question.language == "en":
+                text = f"{result:.{places}f} {a.unit} (computed from the report: {expression}; it states “{a.clause}”)."
+            else:
+                text = f"{result:.{places}f}{a.unit}（按报告数字计算：{expression}；报告原文：“{a.clause}”）。"
+            return Draft(_fit(text), (_cite_figure(a),), False, sure=False)
+    return None
 
 
 def _change_after(index: FigureIndex, level: Figure) -> Figure | None:

@@ -39,7 +39,9 @@ _MEASURE_WORD = re.compile(r"(?:年初|年终|年中)?(?:预算|决算)")
 _BUDGET_SIDE = re.compile(r"预算|拟投入|计划|目标|指标值")
 _SPENT_SIDE = re.compile(r"决算|支出|实际|花费|使用|执行数|完成")
 _STATED = {"difference": re.compile(r"差异|差额|相差|差距|之差"), "sum": re.compile(r"合计|总计|共计|总额|合共")}
-_PLANNED = re.compile(r"拟|计划|预计|目标|力争")
+_PLANNED = re.compile(r"拟|计划|预计|目标|力争|指标值|预算数|年初预算|全年预算")
+_TOTAL_WORD = re.compile(r"合计|总计|共计|总额|总体|整体|总收入|总支出")
+_WEIGHT_COLUMN = re.compile(r"分值|权重|满分")
 _SHARE_WORDS = re.compile(r"占|比例|比重|百分比")
 _RATE_WORD = re.compile(r"[\u4e00-\u9fff]率")
 _DOWN = re.compile(r"减少|下降|降低|减|少|缩减")
@@ -370,6 +372,9 @@ class FigureIndex:
         part = bool(self._whole[i]) or f.clause.startswith("其中")  # a part of a whole stated before it
         if ask.total and part:
             score *= 0.75
+        if ask.total and _TOTAL_WORD.search(f.clause + f.row):
+            score *= 1.15  # "收入合计": the whole, named as such
+            named = max(named, OWN_NAMED)
         held = self._object_held(i, ask)
         why = ("kind" if not kind_ok else "qualifier" if not qualifier_ok else "year" if not year_ok
                else "unresolved" if self._unresolved[i]
@@ -463,7 +468,7 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
         down = bool(_DOWN.search(f.clause))
         if (ask.direction == "down") != down and re.search(r"增|减|升|降|多|少", f.clause):
             factor, ok = factor * 0.8, False
-    planned = planned or f.qualifier == TARGET or bool(_PLANNED.search(f.clause + f.column))
+    planned = planned or f.qualifier == TARGET or bool(_PLANNED.search(f.clause if not f.table else f.column))
     if planned:
         if ask.target:
             factor *= 1.1
@@ -471,8 +476,10 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
             factor, ok = factor * 0.6, False  # asked what was reached: a target does not say it
         else:
             factor *= 0.8
-    elif ask.target and ask.actual is False and _BUDGET_SIDE.search(f.clause) is None and f.column == "":
-        factor *= 0.9
+    elif ask.target and not ask.actual:
+        factor, ok = factor * 0.7, False  # asked the target: what was reached does not say it
+    if f.table and f.kind == "score" and _WEIGHT_COLUMN.search(f.column) and not _WEIGHT_COLUMN.search(ask.text):
+        factor, ok = factor * 0.6, False  # "得了几分": the score, not the weight of the row
     if f.clause.startswith("其中"):
         factor *= 0.97  # a total stated for the same words is the better answer
     if f.kind == "percent" and not is_change:

@@ -62,7 +62,8 @@ _PERCENT_ZH = re.compile(r"比例|比重|占比|百分之|占[^，。？?]{0,10}
 _SHARE_ZH = re.compile(r"比例|比重|占比|占[^，。？?]{0,10}(?:多少|几|百分)|百分比")
 _RATE_ZH = re.compile(r"[\u4e00-\u9fff]率")
 _MONEY_ZH = re.compile(r"多少钱|金额|资金|经费|万元|元|预算|决算|收入|支出|拨款|补助|补贴|费|投入|救助|执行数|结余|结转")
-_CHANGE_ZH = re.compile(r"减少|增加|下降|上升|增长|降低|变化|比上年|同比|较上年|多了|少了|降了|涨了|增幅|降幅|增减")
+_CHANGE_ZH = re.compile(r"减少|增加|下降|上升|增长|降低|变化|比上年|同比|较上年|多了|少了|降了|涨了|增幅|降幅|增减|"
+                        r"缩短|延长|压缩|差了|相差|差多少|差额|提高")
 _TARGET_ZH = re.compile(r"目标|计划|拟|预计|打算|指标值")
 _ACTUAL_ZH = re.compile(r"实际|完成了|完成多少|完成值|实现了|做到了|达到了")
 _LIST_ZH = re.compile(r"有哪些|[^多]{1,4}哪些|哪几|包括哪些|包括什么|都有什么|有什么|列举|主要.{0,8}(?:是|有)什么|几方面|哪些方面")
@@ -81,7 +82,7 @@ _EACH_ZH = re.compile(r"分别|各(?:是|有|为|多少)")
 _SPENT_ZH = re.compile(r"花了|花费|花掉|实际|用了|用掉|实支|决算")
 # 合计/总: the whole, not one of its parts (其中…)
 _TOTAL_ZH = re.compile(r"合计|总计|共计|总共|一共|总额|总数|总体|整体|全部|总(?:收入|支出|经费|金额|预算|决算)")
-_DOWN_ZH = re.compile(r"减少|下降|降低|少了|降了|降幅|缩减")
+_DOWN_ZH = re.compile(r"减少|下降|降低|少了|降了|降幅|缩减|缩短|压缩")
 _UP_ZH = re.compile(r"增加|上升|增长|提高|多了|涨了|增幅")
 _PERSON_WORD = re.compile(r"(?:人|人员|学生|学员|者|员工|患者|儿童|老人)$")
 # a place named in a question: 深圳市, 越秀区 (not 全区, 本市, 社区 ...)
@@ -144,7 +145,7 @@ _STOP_ZH = re.compile(
     r"(?:是|(?<![现拥所具没还])有|为)?多少(?:人次|[名位个户家枚本期次场条项所辆台套间件份批支])?|(?<![现拥所具没还])有(?=几)|"
     r"现在|目前|当前|眼下|现阶段|如今|几[个名位人户家枚本期次场条项所辆台套间件份批支]?|所?占比|比例|比重|百分比|占(?![用地])|拿到|拿了|拿|"
     r"实际|花了|花掉|花费|用了|用掉|合计|总计|百分之|明年|下一?年度?|"
-    r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?|前年|"
+    r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|是否|是不是|总共|一共|本年度|今年|全年|本年|去年|上一?年度?|前年|"
     r"这个|那个|那么|呀|吧|"
     r"怎么样|咋样|怎么|怎样|如何|为什么|为何|分别|都|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
     + "|".join(sorted(SELF_NAMES, key=len, reverse=True)) + r"|"
@@ -548,7 +549,9 @@ def operand_ask(question: Question, operand: str) -> Ask:
     """The ask for one thing a sum or difference combines: the question's measure, the operand's own cues."""
     base = question.asks[0] if question.asks else Ask(operand)
     own = _ask_zh(operand) if question.language == "zh" else Ask(operand)
-    return replace(base, text=operand, object="", spent=own.spent, total=own.total, subject=content_terms(operand),
+    subject = content_terms(operand)
+    total = own.total or bool(subject and all(_MEASURE_ONLY.match(t) for t in subject))  # "收入比支出多多少": wholes
+    return replace(base, text=operand, object="", spent=own.spent, total=total, subject=subject,
                    share=False, change=own.change, direction=own.direction)
 
 
@@ -579,7 +582,7 @@ def _asks(text: str, english: bool, context: str) -> list[Ask]:
         own_text = "，".join(asked)
         earlier = _asks(context, is_english(context), "") if context else []
         own = _ask_zh(own_text)
-        if len(earlier) > 1 and own.kind is None:
+        if len(earlier) > 1 and own.kind is None and len({subject_terms(e.text) for e in earlier[1:]} - {()}) == 0:
             # "就业服务所呢？" after "…是多少？占比多少？": each earlier ask, about the new subject
             return [replace(e, text=own_text, object=own.object) for e in earlier]
         asks = [_ask_zh(own_text if not context else context + "，" + own_text)]
@@ -622,8 +625,10 @@ def _split_each(text: str, ask: Ask) -> list[Ask]:
 
 def _ask_zh(text: str) -> Ask:
     kind = unit = None
-    for pattern, k, u in _UNIT_CUES_ZH:
-        if re.search(pattern, text):
+    # the measure word right after 多少/几 says what is counted before any noun of the question does ("人数扣了几分")
+    for pattern, k, u in sorted(_UNIT_CUES_ZH, key=lambda c: not c[0].startswith("(?:多少|几)")):
+        m = re.search(pattern, text)
+        if m and (not pattern.startswith("(?:多少|几)") or re.match(pattern, text[m.start():])):
             kind, unit = k, (u or None)
             break
     counted = _counted_object(text)
