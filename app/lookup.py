@@ -50,6 +50,7 @@ _SCOPE_WORDS = re.compile(r"本部门|我部门|本单位|我单位|本年度|�
 # the words of a change, which say how a figure moved, not what it is of
 _COMPARISON_WORDS = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|同期)(?:相比)?|同比|减少|增加|下降|上升|增长|降低|提高|"
                                r"完成预算的|完成|达到|主要是|约")
+_MEASURE_WORDS = frozenset("支出 收入 预算 决算 实际 执行数 执行 年初 年终 年中 资金 金额 完成 达到 共计 累计".split())
 _CLAUSE_SPLIT = re.compile(r"[，,；;：:。！？!?]")
 TIE_MARGIN = 0.01  # scores this close are a tie: the report's first statement wins
 NAME_WEIGHT, CONTEXT_WEIGHT, SENTENCE_WEIGHT, SECTION_WEIGHT, ABBREVIATION_WEIGHT = 1.0, 0.85, 0.6, 0.35, 0.6
@@ -151,8 +152,11 @@ class FigureIndex:
         n = max(1, len(sentences))
         self._idf = {g: math.log(1 + n / (1 + c)) for g, c in df.items()}
         self._default_idf = math.log(1 + n)
-        self._own = [_own_words(f, s, self._body_names.get(f.report, ())) or _own_words(f, p)
-                     for f, s, p in zip(self.figures, self._subject, self._previous)]
+        self._own = [_own_words(f, s, self._body_names.get(f.report, ())) for f, s in zip(self.figures, self._subject)]
+        # a figure named only by a measure ("实际支出28.74万元") is named by the clauses before it too
+        self._own = [own if any(w not in _MEASURE_WORDS for w in own) else
+                     tuple(dict.fromkeys(own + _own_words(f, p, self._body_names.get(f.report, ()))))
+                     for own, f, p in zip(self._own, self.figures, self._previous)]
         self._ids = [f.id for f in self.figures]  # a hash each: computed once, not per figure per question
         self.by_id = dict(zip(self._ids, self.figures))
         self._numbers: dict[str, list[int]] = {}
@@ -513,7 +517,13 @@ ANSWERING_SHARE = 0.6  # a figure that answers may lead over better-scored ones 
 
 def _answering_first(matches: list[FigureMatch]) -> list[FigureMatch]:
     """The best figure that names what was asked leads, over better-scored figures that do not (a share of another
-    whole, another year's figure), as long as it scores nearly as well."""
+    whole, another year's figure), as long as it scores nearly as well; asked plainly, what was spent leads over
+    what was budgeted in the same sentence ("“三公”经费年初预算36.50万元，实际支出28.74万元")."""
+    if matches and matches[0].answers and matches[0].budget:
+        spent = next((m for m in matches[1:] if m.answers and not m.budget and m.figure.sentence ==
+                      matches[0].figure.sentence and m.figure.report == matches[0].figure.report), None)
+        if spent is not None:
+            return [spent] + [m for m in matches if m is not spent]
     if not matches or matches[0].answers:
         return matches
     top = matches[0].score
@@ -700,7 +710,8 @@ def _expand_items(items: list[str]) -> list[str]:
     if len(items) < 2:
         return items
     first = len(items[0])
-    suffix = items[-1][first:] if len(items[-1]) > first else ""
+    # only a one-character first item shares the last one's ending ("收、支总计"); "本年收入、本年支出" are whole
+    suffix = items[-1][first:] if first == 1 and len(items[-1]) > first else ""
     out = []
     for n, item in enumerate(items):
         head = item[:first] if n == len(items) - 1 and suffix else item

@@ -35,7 +35,7 @@ _FIGURE_ASK_ZH = re.compile(r"多少|几|百分之|比例|占比|比重|多大|�
 
 # (pattern, kind, unit): explicit measure words after 多少/几 decide the figure's unit.
 _UNIT_CUES_ZH: tuple[tuple[str, str, str], ...] = (
-    (r"个?百分点|百分之", "percent", ""),
+    (r"(?:多少|几)\s*个百分点|个?百分点|百分之", "percent", ""),
     (r"(?:多少|几)\s*枚|奖牌|金牌|银牌|铜牌", "count", "枚"),
     (r"(?:多少|几)\s*户", "count", "户"),
     (r"(?:多少|几)\s*家", "count", "家"),
@@ -84,7 +84,7 @@ _SPENT_ZH = re.compile(r"花了|花费|花掉|实际|用了|用掉|实支|决算
 _TOTAL_ZH = re.compile(r"合计|总计|共计|总共|一共|总额|总数|总体|整体|全部|总(?:收入|支出|经费|金额|预算|决算)")
 _DOWN_ZH = re.compile(r"减少|下降|降低|少了|降了|降幅|缩减|缩短|压缩")
 _UP_ZH = re.compile(r"增加|上升|增长|提高|多了|涨了|增幅")
-_PERSON_WORD = re.compile(r"(?:人|人员|学生|学员|者|员工|患者|儿童|老人)$")
+_PERSON_WORD = re.compile(r"(?:人|员|生|师|者|工|士|干部|儿童|老人|长者|患者|家属)$")
 # a place named in a question: 深圳市, 越秀区 (not 全区, 本市, 社区 ...)
 _PLACE_ZH = re.compile(r"([\u4e00-\u9fff]{2,3}?(?:省|市|区|县))(?=[\u4e00-\u9fff])")
 _GENERIC_PLACE = re.compile(r"[全本我该辖社城街各两们这那此小园景市校院所]$")
@@ -271,8 +271,12 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
         asks = [replace(asks[0], total=True)]
     asks = [replace(a, subject=a.subject if english else subject_terms(a.text), years=years) for a in asks]
     for n in range(1, len(asks)):
-        if not asks[n].subject:  # "项目支出是多少，占比多少": the second ask is about the first one's subject
+        if not asks[n].subject or (asks[n].share and asks[n].text.lstrip().startswith("占")):
+            # "项目支出是多少，占比多少" / "…本级支出了多少，占全部支出的多少": the first ask's subject, as a share
             asks[n] = replace(asks[n], subject=asks[n - 1].subject)
+    if len(asks) > 1:  # each ask naming only a measure asks the whole ("支出比上年少了多少？降了百分之几？")
+        asks = [replace(a, total=a.total or bool(a.subject and all(_MEASURE_ONLY.match(t) for t in a.subject)))
+                for a in asks]
     q = Question(text=text, original=question, language="en" if english else "zh", intent=intent,
                  asks=tuple(asks), years=years, terms=terms, operation=operation, operands=operands,
                  context=context, match_text=match_text, places=named_places(question),
