@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from app.answer import Citation
 from app.lookup import FigureIndex, FigureMatch, LookupResult, bigrams
-from app.question import DERIVED, FIGURE, LIST, REASON, Ask, Question, in_report_year, operand_ask
+from app.question import DERIVED, FIGURE, LIST, REASON, YESNO, Ask, Question, in_report_year, operand_ask
 from app.retrieve import Knowledge, Passage, Sentence, passage_rank_of_figures
 from ingest.figures import CHANGE, Figure
 
@@ -56,7 +56,7 @@ def extractive_answer(question: Question, knowledge: Knowledge, report_ids: Sequ
     ("据《…》：…"); a question naming no report never silently gets one report's figure for all."""
     if question.foreign:
         return not_covered(question, knowledge, report_ids, question.foreign[0])
-    figure_question = question.intent in (FIGURE, DERIVED)
+    figure_question = question.intent in (FIGURE, DERIVED, YESNO)  # 有没有X支出: a nil statement says so
     groups = [[r] for r in report_ids] if figure_question and len(report_ids) > 1 else [list(report_ids)]
     drafts = []
     for ids in groups:
@@ -187,6 +187,9 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
         return _derived(question, lookup, knowledge, report_ids)
     if question.intent == FIGURE and lookup is not None:
         return _figure_answer(question, lookup, knowledge, report_ids, sentences)
+    if question.intent == YESNO and lookup is not None and lookup.best and lookup.best[0].answers \
+            and lookup.best[0].figure.kind == "nil":
+        return _nil_answer(question, [lookup.best[0].figure])  # "有没有会议费支出？": the report says there was none
     return _text_answer(question, knowledge, sentences, report_ids)
 
 
@@ -321,6 +324,11 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
     if not sentences or sentences[0][1] < TEXT_CONFIDENCE:
         score = sentences[0][1] if sentences else 0.0
         return abstain(question, knowledge, report_ids, f"text confidence {score:.2f}", sure=False)
+    # a heading line ("1.因公出国（境）费。") names a topic, it answers nothing
+    kept = [(s, score) for s, score in sentences if not _HEADING_LINE.match(s.text)] or list(sentences)
+    sentences = kept
+    if sentences[0][1] < TEXT_CONFIDENCE:
+        return abstain(question, knowledge, report_ids, f"text confidence {sentences[0][1]:.2f}", sure=False)
     best = sentences[0][0]
     if _WHO.search(question.text) and not _NAMES_A_PERSON.search(best.text):
         # "理事长是谁？" wants a name: a sentence about 理事长 that names no one does not answer it
@@ -552,6 +560,8 @@ def _change_after(index: FigureIndex, level: Figure) -> Figure | None:
 
 # --------------------------------------------------------------------------- text answers
 
+_HEADING_LINE = re.compile(r"^\s*(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十]+部分)"
+                           r"[^，,；;。]{0,30}[。.]?\s*$")
 _WHO = re.compile(r"是谁|叫什么|什么名字|姓名|姓什么|\bwho\b|\bwhat is the name\b", re.I)
 _NAMES_A_PERSON = re.compile(r"同志|担任|姓名|任命|当选")
 MAX_SHORT_SECTION_CHARS = 60  # a section this short is quoted whole when it has no items

@@ -65,10 +65,25 @@ RIVAL_MARGIN = 0.08  # a figure this close in coverage, of another value, is a r
 log = logging.getLogger(__name__)
 
 
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=65536)
+def simplified(text: str) -> str:
+    """The text in simplified characters: a report served in traditional ones (經費) matches a question in simplified
+    ones (经费); quotations keep the report's own characters."""
+    return _t2s().convert(text) if text and _CJK_RUN.search(text) else text
+
+
 def bigrams(text: str) -> set[str]:
-    """Character bigrams of the Chinese runs of `text` (single characters for one-character runs)."""
+    """Character bigrams of the Chinese runs of `text` (single characters for one-character runs), in simplified
+    characters."""
     grams: set[str] = set()
-    for run in _CJK_RUN.findall(_QUOTES.sub("", text)):
+    for run in _CJK_RUN.findall(_QUOTES.sub("", simplified(text))):
         if len(run) == 1:
             grams.add(run)
         grams.update(run[i:i + 2] for i in range(len(run) - 1))
@@ -124,47 +139,50 @@ class FigureIndex:
 
     def __init__(self, figures: Iterable[Figure], report_years: Mapping[str, int | None] | None = None,
                  report_names: Mapping[str, Iterable[str]] | None = None):
-        self.figures: list[Figure] = list(figures)
+        self.figures: list[Figure] = list(figures)  # as the reports state them: what matches quote
+        # matched in simplified characters (a report in traditional ones answers questions in simplified ones)
+        self._norm = [_in_simplified(f) for f in self.figures]
         self.report_years = dict(report_years or {})
         # the names of each report's body: in a figure's own name they say whose figure it is, not what it is
         self._body_names = {r: tuple(sorted(set(n), key=len, reverse=True)) for r, n in (report_names or {}).items()}
-        self._subject = [carried_subject(f) for f in self.figures]
-        distributed, self._distributed_change, heads = _distributed(self.figures)
+        self._subject = [carried_subject(f) for f in self._norm]
+        distributed, self._distributed_change, heads = _distributed(self._norm)
         self._unresolved = [d == UNRESOLVED for d in distributed]
         self._subject = [f"{d} {s}".strip() if d != UNRESOLVED else s for d, s in zip(distributed, self._subject)]
-        self._whole = _whole_context(self.figures)
-        self._previous = [_previous_clause(f) for f in self.figures]
+        self._whole = _whole_context(self._norm)
+        self._previous = [_previous_clause(f) for f in self._norm]
         # the clause a sentence opens with names its topic ("为…提供寄宿托养资助，…，现有143名残疾人在托")
-        self._previous = [f"{p} {_topic_clause(f)}" for p, f in zip(self._previous, self.figures)]
-        self._name_text = [_name_text(f, s, h, d) for f, s, h, d in zip(self.figures, self._subject, heads, distributed)]
+        self._previous = [f"{p} {_topic_clause(f)}" for p, f in zip(self._previous, self._norm)]
+        self._name_text = [simplified(_name_text(f, s, h, d))
+                           for f, s, h, d in zip(self._norm, self._subject, heads, distributed)]
         self._name = [bigrams(t) for t in self._name_text]
         self._context = [bigrams(p) for p in self._previous]
-        self._context_text = list(self._previous)
+        self._context_text = [simplified(p) for p in self._previous]
         self._whole_grams = [bigrams(w) for w in self._whole]
-        self._years = _figure_years(self.figures)
+        self._years = _figure_years(self._norm)
         # a figure stated as what is planned: 拟投入…, 计划…, 目标为… before it in its sentence
         self._planned = [not f.table and bool(_PLANNED.search(f.sentence[:max(0, f.sentence.find(f.clause))]))
-                         for f in self.figures]
-        self._sentence = [bigrams(f.sentence) for f in self.figures]
-        self._section = [bigrams(f.section) for f in self.figures]
-        sentences = {f.sentence for f in self.figures}
+                         for f in self._norm]
+        self._sentence = [bigrams(f.sentence) for f in self._norm]
+        self._section = [bigrams(f.section) for f in self._norm]
+        sentences = {f.sentence for f in self._norm}
         df = Counter(g for s in sentences for g in bigrams(s))
         n = max(1, len(sentences))
         self._idf = {g: math.log(1 + n / (1 + c)) for g, c in df.items()}
         self._default_idf = math.log(1 + n)
-        self._own = [_own_words(f, s, self._body_names.get(f.report, ())) for f, s in zip(self.figures, self._subject)]
+        self._own = [_own_words(f, s, self._body_names.get(f.report, ())) for f, s in zip(self._norm, self._subject)]
         # a figure named only by a measure ("实际支出28.74万元") is named by the clauses before it too
         self._own = [own if any(w not in _MEASURE_WORDS for w in own) else
                      tuple(dict.fromkeys(own + _own_words(f, p, self._body_names.get(f.report, ()))))
-                     for own, f, p in zip(self._own, self.figures, self._previous)]
-        self._ids = [f.id for f in self.figures]  # a hash each: computed once, not per figure per question
+                     for own, f, p in zip(self._own, self._norm, self._previous)]
+        self._ids = [f.id for f in self._norm]  # a hash each: computed once, not per figure per question
         self.by_id = dict(zip(self._ids, self.figures))
         self._numbers: dict[str, list[int]] = {}
         self._by_unit: dict[str, list[int]] = {}
-        for i, (fid, f) in enumerate(zip(self._ids, self.figures)):
+        for i, (fid, f) in enumerate(zip(self._ids, self._norm)):
             self._numbers.setdefault(fid, []).append(i)
             self._by_unit.setdefault(f.unit, []).append(i)
-        self._words = _WordIndex(self.figures, [a | b | c for a, b, c in zip(self._name, self._context,
+        self._words = _WordIndex(self._norm, [a | b | c for a, b, c in zip(self._name, self._context,
                                                                                self._whole_grams)],
                                  self._sentence, self._section)
 
@@ -215,7 +233,7 @@ class FigureIndex:
         ask = replace(base, object="", subject=question.terms, change=False)
         query = self._weighted(question.terms, 1.0)
         best = None
-        for i, f in enumerate(self.figures):
+        for i, f in enumerate(self._norm):
             if not word.search(f.phrase.split("·")[-1]) or not all(
                     self._names(i, operand) for operand in question.operands):
                 continue
@@ -261,7 +279,7 @@ class FigureIndex:
             return SENTENCE_WEIGHT
         if g in self._section[i]:
             return SECTION_WEIGHT
-        if len(g) == 2 and _gapped(g).search(self.figures[i].sentence):
+        if len(g) == 2 and _gapped(g).search(self._norm[i].sentence):
             return SENTENCE_WEIGHT * 0.8
         return 0.0
 
@@ -309,7 +327,7 @@ class FigureIndex:
         words = self._own[i]
         if not words:
             return 1.0
-        asked = " ".join((*ask.subject, ask.text, question.match_text or question.text, question.context))
+        asked = simplified(" ".join((*ask.subject, ask.text, question.match_text or question.text, question.context)))
         for name in question.names:
             asked = asked.replace(name, " ")
         asked_grams = bigrams(asked)
@@ -348,7 +366,7 @@ class FigureIndex:
     def _score(self, i: int, question: Question, ask: Ask, query: dict[str, float], own: dict[str, float],
                dense: Mapping[str, float], passage_rank: Mapping[str, float],
                lexical: float | None = None) -> FigureMatch:
-        f = self.figures[i]
+        f = self._norm[i]
         if lexical is None:
             lexical = self._lexical(i, query)
         d = dense.get(self._ids[i], 0.0)
@@ -389,7 +407,8 @@ class FigureIndex:
                else "share" if not self._share_of(i, question, ask)
                else "part" if ask.total and part and named < 1.0
                else "")
-        return FigureMatch(f, round(score, 4), round(lexical, 4), round(d, 4), kind_ok, round(coverage, 4),
+        return FigureMatch(self.figures[i], round(score, 4), round(lexical, 4), round(d, 4), kind_ok,
+                           round(coverage, 4),
                            round(named, 4), answers=not why, why=why,
                            part=part, budget=spent < 1.0)
 
@@ -404,7 +423,7 @@ class FigureIndex:
         named = sum(self.idf(g) for g in whole_grams if g in self._name[i])
         part_total = sum(self.idf(g) for g in part_grams) or 1.0
         whole_total = sum(self.idf(g) for g in whole_grams) or 1.0
-        bare = re.search(r"占(?:比)?(?:为|达)?\s*\d", self.figures[i].clause) is not None  # "占45.69%": no whole named
+        bare = re.search(r"占(?:比)?(?:为|达)?\s*\d", self._norm[i].clause) is not None  # "占45.69%": no whole named
         return near / part_total >= 0.5 and (bare or named / whole_total >= 0.4)
 
     def _object_held(self, i: int, ask: Ask) -> float:
@@ -444,6 +463,13 @@ class FigureIndex:
         if own is not None and years and own not in years:
             return False, 0.75
         return True, 1.0
+
+
+def _in_simplified(f: Figure) -> Figure:
+    """The figure with its words in simplified characters (the same figure when they already are)."""
+    fields = {k: simplified(getattr(f, k)) for k in ("clause", "sentence", "phrase", "section", "row", "column")}
+    changed = {k: v for k, v in fields.items() if v != getattr(f, k)}
+    return replace(f, **changed) if changed else f
 
 
 def _kind_agrees(ask: Ask, f: Figure) -> bool:
@@ -594,12 +620,16 @@ def _word_grams(text: str) -> frozenset[str]:
 
 
 def _own_words(f: Figure, subject: str, body_names: tuple[str, ...] = ()) -> tuple[str, ...]:
+    return _own_words_of(f, simplified(subject), tuple(simplified(n) for n in body_names))
+
+
+def _own_words_of(f: Figure, subject: str, body_names: tuple[str, ...]) -> tuple[str, ...]:
     """The words of a figure's own name (its phrase, the subject it carries; a cell's row leaf and column), without
     scope words (本部门, 年度) and without one-character words."""
     if f.table:
-        text = f"{f.row.split(' > ')[-1]} {f.column.split(' > ')[-1]}"
+        text = simplified(f"{f.row.split(' > ')[-1]} {f.column.split(' > ')[-1]}")
     else:
-        text = f"{subject} {f.phrase.replace('·', ' ')}"
+        text = f"{subject} {simplified(f.phrase.replace('·', ' '))}"
     for name in body_names:
         text = text.replace(name, " ")
     text = _COMPARISON_WORDS.sub(" ", _SCOPE_WORDS.sub(" ", _QUOTES.sub("", text)))

@@ -307,9 +307,12 @@ _BODY_KIND = re.compile(r"(街道办事处|街道办|办事处|街道|学校|中
 
 def report_names(report) -> tuple[str, ...]:
     """Every name of a report's body from its stored profile: the full name, then its aliases, longest first; and the
-    kind of body its name ends in (街道办事处 -> 街道办, 街道; 人民医院 -> 医院)."""
+    kind of body its name ends in (街道办事处 -> 街道办, 街道; 人民医院 -> 医院); in simplified characters too."""
     names = [report.body] if getattr(report, "body", "") else []
     names += [a.strip() for a in (getattr(report, "aliases", "") or "").split("|") if a.strip()]
+    from app.lookup import simplified
+
+    names += [simplified(n) for n in names]
     kind = _BODY_KIND.search(names[0]) if names else None
     if kind:
         names += [kind.group(1)] + (["街道办", "街道"] if kind.group(1).startswith("街道") else [])

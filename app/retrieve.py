@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.lookup import FigureIndex, bigrams
+from app.lookup import FigureIndex, bigrams, simplified
 from app.question import Question, content_terms, report_names
 from app.statements import nil_figures
 from ingest.chunk import sentence_spans
@@ -94,7 +94,7 @@ class Knowledge:
                 titles = [self.reports[r].title for r in key if r in self.reports]
                 sections = dict.fromkeys(c.section for c in self.chunks if c.report in key)
                 text = "\n".join(titles + list(sections) + [c.text for c in self.chunks if c.report in key])
-                self._report_text[key] = re.sub(r"[“”\"‘’「」]", "", text)
+                self._report_text[key] = simplified(re.sub(r"[“”\"‘’「」]", "", text))
             return self._report_text[key]
 
     def idf(self, gram: str) -> float:
