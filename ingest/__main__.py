@@ -1,5 +1,5 @@
 """CLI: python -m ingest [FILE ...] | --check FILE ... | --list | --remove ID | --figures ID [--csv PATH]
-[--unclassified] | --if-needed."""
+[--unclassified] | --audit ID [--csv PATH] | --if-needed."""
 from __future__ import annotations
 
 import argparse
@@ -39,7 +39,9 @@ def cli(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the ingested reports")
     parser.add_argument("--remove", metavar="ID", help="remove an ingested report")
     parser.add_argument("--figures", metavar="ID", help="list the figures table of a report")
-    parser.add_argument("--csv", metavar="PATH", type=Path, help="with --figures: write CSV to PATH ('-' = stdout)")
+    parser.add_argument("--audit", metavar="ID", help="the figures audit of a report: what does not add up, what holds")
+    parser.add_argument("--csv", metavar="PATH", type=Path, help="with --figures or --audit: write CSV to PATH "
+                                                                "('-' = stdout)")
     parser.add_argument("--unclassified", action="store_true", help="with --figures: list the numbers of the text "
                                                                    "that are neither a figure nor of another class")
     parser.add_argument("--check", action="store_true", help="read the FILEs and check them as ingest would "
@@ -60,10 +62,11 @@ def cli(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # the store's and the models' own errors: one line, not a traceback
-        from vectorstore.store import StoreError
+        from app.errors import AssistantError
         from vectorstore.embeddings import EmbeddingModelError
+        from vectorstore.store import StoreError
 
-        if isinstance(exc, (StoreError, EmbeddingModelError, OSError)):
+        if isinstance(exc, (StoreError, EmbeddingModelError, OSError, AssistantError)):
             print(f"error: {exc}", file=sys.stderr)
             return 1
         raise
@@ -88,6 +91,8 @@ def _run(args: argparse.Namespace, settings) -> int:
         return _print_unclassified(store, args.figures)
     if args.figures:
         return _print_figures(store, args.figures, args.csv)
+    if args.audit:
+        return _print_audit(store, args.audit, args.csv, args.json)
     files = args.files or builtin_reports()
     if args.report_id and len(files) != 1:
         print("error: --id names one report; give exactly one file", file=sys.stderr)
@@ -100,7 +105,10 @@ def _run(args: argparse.Namespace, settings) -> int:
                               progress=None if args.quiet else _progress_bar(path.name))
         print(json.dumps({**summary.report.to_dict(), "changed": summary.changed,
                           "duplicate_chars_removed": summary.duplicate_chars_removed,
-                          "seconds": round(summary.seconds, 2)}, ensure_ascii=False) if args.json else summary.line())
+                          "seconds": round(summary.seconds, 2), "warnings": list(summary.warnings)},
+                         ensure_ascii=False) if args.json else summary.line())
+        for warning in summary.warnings:
+            print(f"warning: {summary.report.id}: {warning}", file=sys.stderr)
     return 0
 
 
@@ -138,7 +146,8 @@ def _print_figures(store, report_id: str, csv_path: Path | None) -> int:
     figures = store.figures(report_id)
     if csv_path is None:
         for f in figures:
-            print(f"{f.display}\t{f.kind}\t{f.qualifier}\t{f.phrase}\t{f.section}")
+            cell = f"\t{f.table}: {f.row} | {f.column}" if f.table else ""  # a table cell: its row and column
+            print(f"{f.display}\t{f.kind}\t{f.qualifier}\t{f.phrase}\t{f.section}{cell}")
         return 0
     out = sys.stdout if str(csv_path) == "-" else csv_path.open("w", encoding="utf-8-sig", newline="")
     try:
@@ -151,6 +160,30 @@ def _print_figures(store, report_id: str, csv_path: Path | None) -> int:
             out.close()
     if out is not sys.stdout:
         print(f"wrote {len(figures)} figures to {csv_path}")
+    return 0
+
+
+def _print_audit(store, report_id: str, csv_path: Path | None, as_json: bool) -> int:
+    """The audit kept with the report: one line per finding, inconsistencies first (or CSV / JSON)."""
+    from app.audit import SEVERITY_LABELS, audit_of, findings_csv, severity_counts
+
+    findings = audit_of(store, report_id)
+    if as_json:
+        print(json.dumps({"report": report_id, "findings": [f.to_dict() for f in findings]}, ensure_ascii=False,
+                         indent=2))
+        return 0
+    if csv_path is not None:
+        text = findings_csv(findings)
+        if str(csv_path) == "-":
+            sys.stdout.write(text)
+        else:
+            csv_path.write_text(text, encoding="utf-8-sig")
+            print(f"wrote {len(findings)} findings to {csv_path}")
+        return 0
+    for f in findings:
+        print(f"{SEVERITY_LABELS[f.severity]}\t{f.kind}\t{f.message}")
+    counts = severity_counts(findings)
+    print(f"{report_id}: {counts['inconsistent']} inconsistent, {counts['note']} notes, {counts['ok']} ok")
     return 0
 
 

@@ -35,6 +35,7 @@ class PreparedReport:
     chunks: list[Chunk]
     figures: list[Figure]
     audit: tuple[Finding, ...] = ()  # the figures audit (app/audit.py), kept with the report
+    warnings: tuple[str, ...] = ()  # what the reader could not do (a table kept as text ...), one line each
 
 
 class IngestInvariantError(Exception):
@@ -53,6 +54,7 @@ class IngestSummary:
     seconds: float
     changed: bool  # False: the store already held this exact report, nothing was written
     audit: tuple[Finding, ...] = ()  # the figures audit kept with it
+    warnings: tuple[str, ...] = ()  # the reader's warnings, one line each
 
     def line(self) -> str:
         """One line for people."""
@@ -122,7 +124,7 @@ def prepare_report(path: str | Path, report_id: str | None = None, chunk_size: i
     stage("audit")
     audit = audit_figures(figures, year=info.year, repeated=repeated_passages(cleaned.duplicate_texts, paragraphs),
                           body_names=[n for n in (info.body, *info.aliases.split("|")) if n])
-    return PreparedReport(info, cleaned, paragraphs, chunks, figures, tuple(audit))
+    return PreparedReport(info, cleaned, paragraphs, chunks, figures, tuple(audit), warnings=loaded.warnings)
 
 
 def check_invariants(info: ReportInfo, cleaned: CleanedText, paragraphs: list[Paragraph],
@@ -141,10 +143,16 @@ def check_invariants(info: ReportInfo, cleaned: CleanedText, paragraphs: list[Pa
 
 def ingest_file(path: str | Path, store, report_id: str | None = None, chunk_size: int = 250,
                 chunk_overlap: int = 60, progress: Callable[[int, int], None] | None = None,
-                stage: Callable[[str], None] | None = None) -> IngestSummary:
-    """Ingest one report file into the store, atomically replacing an earlier version of the same report."""
+                stage: Callable[[str], None] | None = None,
+                check: Callable[[PreparedReport], None] | None = None) -> IngestSummary:
+    """Ingest one report file into the store, atomically replacing an earlier version of the same report.
+
+    `check(prepared)` may raise to refuse the report before anything is stored (the library's upload checks).
+    """
     started = time.perf_counter()
     prepared = prepare_report(path, report_id, chunk_size, chunk_overlap, stage=stage)
+    if check:
+        check(prepared)
     info = replace(prepared.info, ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
     if stage:
         stage("embed")
@@ -152,4 +160,4 @@ def ingest_file(path: str | Path, store, report_id: str | None = None, chunk_siz
                                    audit=[f.to_dict() for f in prepared.audit])
     stored = store.get_report(info.id)
     return IngestSummary(stored, prepared.cleaned.duplicate_chars_removed, time.perf_counter() - started, changed,
-                         prepared.audit)
+                         prepared.audit, warnings=prepared.warnings)
