@@ -171,3 +171,23 @@ def test_the_same_report_in_both_scripts_gives_the_same_figures() -> None:
     traditional = clean_report_text(TRADITIONAL.read_text(encoding="utf-8"))
     assert simplified.text == traditional.text
 
+
+
+# --- reports with tables, in every format ------------------------------------------------------------------------
+
+TABLE_SPECS = ("EDUCATION", "HEALTH", "STREET_PROJECT", "HRSS_PROJECT")
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf", "txt"])
+@pytest.mark.parametrize("spec_name", TABLE_SPECS)
+def test_table_reports_ingest_whole_and_every_number_is_placed(spec_name: str, fmt: str, tmp_path: Path) -> None:
+    """Tables' cells are figures, their headers and row labels named classes; nothing is left over."""
+    import tests.ingest.table_reports as builders
+
+    spec = getattr(builders, spec_name)
+    make = {"docx": builders.make_docx_report, "pdf": builders.make_pdf_report, "txt": builders.make_text_report}[fmt]
+    p = prepare_report(make(spec, tmp_path / f"{spec_name.lower()}.{fmt}"))
+    assert p.info.tables >= 1 and p.info.cells > 0 and p.info.coverage == 1.0
+    census = number_census(p.paragraphs, p.figures, p.cleaned.text, p.cleaned.tables)
+    assert [(u.text, u.context) for u in census if u.cls == UNCLASSIFIED] == []
+    assert json.loads(p.info.numbers)["figure"] >= p.info.cells
