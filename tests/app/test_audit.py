@@ -139,7 +139,7 @@ def test_bundled_report_share_is_of_the_parts_sum_not_of_the_stated_total(bundle
 def test_bundled_report_previous_year_parts_miss_the_total_implied_by_the_change(bundled):
     finding = _only(bundled, "previous_year", INCONSISTENT, {"2700.38万元", "686.90万元", "3116.60万元", "260.80万元"})
     assert "3387.28" in finding.message and "3377.40" in finding.message
-    assert finding.message.startswith("2022年")
+    assert finding.message.startswith("2022年")  # the previous year is named; the report's own year is not
 
 
 def test_bundled_report_repeated_passage(bundled):
@@ -281,7 +281,7 @@ def test_consistent_tables_get_no_inconsistent_finding(tmp_path):
         findings = _audit(path)
         assert not _inconsistent(findings), path.name
     health = _audit(_health(tmp_path))
-    _only(health, "parts", OK, {"90分", "20分", "30分"})  # 总分 = the rows' 分值
+    _only(health, "parts", OK, {"90分", "20分", "30分"})  # 总分 = the rows' 分值 (the unit from the header)
     _only(health, "parts", OK, {"494.00万元", "300.00万元", "194.00万元"})  # 年度资金总额 = 基本支出 + 项目支出
     _only(health, "execution_rate", OK, {"494.00万元", "520.00万元", "95.00%"})
     _only(health, "target", OK, {"98%", "52000人次"})
