@@ -85,6 +85,11 @@ ANSWERED = [
     ("health", "Which indicators were not met?", "", ["家庭医生签约人数", "平均候诊时长", "at least 12万人"],
      ["家庭医生签约人数", "平均候诊时长"]),
     ("health", "What was the budget execution rate?", "96.01", ["96.01%"], ["年度资金总额"]),
+    # the glossary's alternatives for one phrase (satisfaction: 满意度 | 满意率): each row scored by the one that fits
+    ("health", "What was the patient satisfaction rate?", "93", ["93%"], ["患者满意度"]),
+    ("health", "How many people signed up for family doctors?", "11.5", ["11.5万人", "at least 12万人"],
+     ["家庭医生签约人数"]),
+    ("education", "How many points were deducted for teacher training?", "2", ["10分 − 8分 = 2分"], ["教师培训人次"]),
     # project self-evaluation forms
     ("street", "上年结转资金的执行率是多少？", "91.57", ["91.57%"], ["上年结转资金"]),  # 上年 names the fund
     ("hrss", "财政拨款全年执行了多少？", "1051.56", ["1051.56万元"], ["其中：财政拨款"]),  # 万元 of 项目资金（万元）
