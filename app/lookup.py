@@ -37,6 +37,8 @@ _YEAR_MENTION = re.compile(r"((?:19|20)\d\d)\s*年")
 _MEASURE_HEAD = re.compile(r"^(?:其中)?(?:支出|收入)?(?:年初|年终|年中|全年)?(?:预算|决算)")
 _MEASURE_WORD = re.compile(r"(?:年初|年终|年中)?(?:预算|决算)")
 _BUDGET_SIDE = re.compile(r"预算|拟投入|计划|目标|指标值")
+# 预算 in the name of a kind of fund or a process is no budgeted amount ("一般公共预算财政拨款", "预算执行率")
+_FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算|部门预算|预算单位|预算管理|预算执行|预决算")
 _SPENT_SIDE = re.compile(r"决算|支出|实际|花费|使用|执行数|完成")
 _STATED = {"difference": re.compile(r"差异|差额|相差|差距|之差"), "sum": re.compile(r"合计|总计|共计|总额|合共")}
 _PLANNED = re.compile(r"拟|计划|预计|目标|力争|指标值|预算数|年初预算|全年预算")
@@ -525,12 +527,12 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
 def _spent_factor(ask: Ask, f: Figure) -> float:
     """'实际花了多少': what was spent (决算, 支出) rather than what was budgeted; the clause tells which side. Asked
     plainly ("三公经费是多少"), what was spent comes before what was budgeted, unless the ask names the budget."""
+    side = _FUND_NAMES.sub(" ", f.clause + f.column)
     if not ask.spent:
-        if f.kind == "money" and not _BUDGET_SIDE.search(ask.text) and _BUDGET_SIDE.search(f.clause + f.column) \
-                and not _SPENT_SIDE.search(_BUDGET_SIDE.split(f.clause + f.column)[-1]):
+        if f.kind == "money" and not _BUDGET_SIDE.search(ask.text) and _BUDGET_SIDE.search(side) \
+                and not _SPENT_SIDE.search(_BUDGET_SIDE.split(side)[-1]):
             return 0.9
         return 1.0
-    side = f.clause + f.column
     if _SPENT_SIDE.search(side):
         return 1.15
     if _BUDGET_SIDE.search(side):
