@@ -163,7 +163,8 @@ class FigureIndex:
         self._whole_grams = [bigrams(w) for w in self._whole]
         self._years = _figure_years(self._norm)
         # a figure stated as what is planned: 拟投入…, 计划…, 目标为… before it in its sentence
-        self._planned = [not f.table and bool(_PLANNED.search(f.sentence[:max(0, f.sentence.find(f.clause))]))
+        self._planned = [not f.table and (bool(_PLANNED.search(f.sentence[:max(0, f.sentence.find(f.clause))]))
+                                          or _planned_section(f.section))
                          for f in self._norm]
         self._sentence = [bigrams(f.sentence) for f in self._norm]
         self._section = [bigrams(f.section) for f in self._norm]
@@ -465,6 +466,12 @@ class FigureIndex:
         if own is not None and years and own not in years:
             return False, 0.75
         return True, 1.0
+
+
+def _planned_section(section: str) -> bool:
+    """A section that sets targets (年度绩效目标, 工作计划), not one that reports on them (目标完成情况)."""
+    leaf = section.split(" > ")[-1] if section else ""
+    return bool(re.search(r"目标|计划|任务", leaf)) and not re.search(r"完成|实现|成效|情况分析|自评|评价", leaf)
 
 
 def _in_simplified(f: Figure) -> Figure:
