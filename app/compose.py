@@ -203,7 +203,7 @@ def _figure_answer(question: Question, lookup: LookupResult, knowledge: Knowledg
     if worded and len(worded) < len(lookup.asks):
         return _mixed_answer(question, lookup, worded, knowledge, report_ids, sentences)
     if lookup.answered and lookup.confidence >= FIGURE_CONFIDENCE:
-        return _figures(question, _with_rates(question, lookup, index))
+        return _figures(question, _with_rates(question, lookup, index), index)
     if question.operation == "share" and len(question.operands) == 2:
         computed = _computed_share(question, index)
         if computed is not None:
@@ -376,12 +376,14 @@ def _implied_year(knowledge: Knowledge, report_ids: Sequence[str], year: int) ->
 
 # --------------------------------------------------------------------------- figures as answers
 
-def _figures(question: Question, best: Sequence[FigureMatch]) -> Draft:
+def _figures(question: Question, best: Sequence[FigureMatch], index: FigureIndex | None = None) -> Draft:
     figures = _unique([m.figure for m in best])
     if all(f.kind == "nil" for f in figures):
         return _nil_answer(question, figures)
     lead = "；".join(_display(f, question) for f in figures)
-    clauses = "；".join(f"“{c}”" for c in _unique([f.clause for f in figures]))
+    quoted = [index.quoted(f) if index is not None else f.clause for f in figures]
+    quoted = [q for q in quoted if not any(q != other and q in other for other in quoted)]  # one quote holds another
+    clauses = "；".join(f"“{c}”" for c in _unique(quoted))
     if question.language == "en":
         text = f"{lead}. The report states: {clauses}"
     else:

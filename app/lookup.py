@@ -52,7 +52,9 @@ _SCOPE_WORDS = re.compile(r"本部门|我部门|本单位|我单位|本年度|�
 # the words of a change, which say how a figure moved, not what it is of
 _COMPARISON_WORDS = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|同期)(?:相比)?|同比|减少|增加|下降|上升|增长|降低|提高|"
                                r"完成预算的|完成|达到|主要是|约")
-_MEASURE_WORDS = frozenset("支出 收入 预算 决算 实际 执行数 执行 年初 年终 年中 资金 金额 完成 达到 共计 累计".split())
+_MEASURE_WORDS = frozenset("支出 收入 预算 决算 实际 年初 年终 年中 资金 金额".split())
+# a scoring rule's threshold ("预算执行率未达到95%扣3分") is a target, not what was reached
+_CRITERION = re.compile(r"(?:未达到|未达|低于|不足|高于|超过)\s*[\d.]+\s*%?\s*(?:的)?(?:扣|得|计|加)")
 _CLAUSE_SPLIT = re.compile(r"[，,；;：:。！？!?]")
 TIE_MARGIN = 0.01  # scores this close are a tie: the report's first statement wins
 NAME_WEIGHT, CONTEXT_WEIGHT, SENTENCE_WEIGHT, SECTION_WEIGHT, ABBREVIATION_WEIGHT = 1.0, 0.85, 0.6, 0.35, 0.6
@@ -175,6 +177,8 @@ class FigureIndex:
         self._default_idf = math.log(1 + n)
         self._own = [_own_words(f, s, self._body_names.get(f.report, ())) for f, s in zip(self._norm, self._subject)]
         # a figure named only by a measure ("实际支出28.74万元") is named by the clauses before it too
+        self._bare = {(f.report, f.start) for f, own in zip(self.figures, self._own)
+                      if not any(w not in _MEASURE_WORDS for w in own)}
         self._own = [own if any(w not in _MEASURE_WORDS for w in own) else
                      tuple(dict.fromkeys(own + _own_words(f, p, self._body_names.get(f.report, ()))))
                      for own, f, p in zip(self._own, self._norm, self._previous)]
@@ -191,6 +195,18 @@ class FigureIndex:
 
     def idf(self, gram: str) -> float:
         return self._idf.get(gram, self._default_idf)
+
+    def quoted(self, f: Figure) -> str:
+        """The words to quote for a figure: its clause, with the clause before it when its own clause names only a
+        measure ("支出178.76万元" -> "多参数监护仪等其他设备20台(套),支出178.76万元")."""
+        if f.table or (f.report, f.start) not in self._bare:
+            return f.clause
+        at = f.sentence.find(f.clause)
+        if at <= 0:
+            return f.clause
+        cuts = [m.end() for m in _CLAUSE_SPLIT.finditer(f.sentence, 0, max(0, at - 1))]
+        start = cuts[-1] if cuts else 0
+        return f.sentence[start:at + len(f.clause)].strip()
 
     def knows(self, gram: str) -> bool:
         """Whether the reports use this bigram at all."""
@@ -507,7 +523,9 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
         down = bool(_DOWN.search(f.clause))
         if (ask.direction == "down") != down and re.search(r"增|减|升|降|多|少", f.clause):
             factor, ok = factor * 0.8, False
-    planned = planned or f.qualifier == TARGET or bool(_PLANNED.search(f.clause if not f.table else f.column))
+    planned = (planned or f.qualifier == TARGET or bool(_PLANNED.search(f.clause if not f.table else f.column))
+               or bool(_CRITERION.search(f.clause))
+               or bool(f.table and (f.extra or {}).get("bound")))  # a cell "≥850人" is a target with its bound
     if planned:
         if ask.target:
             factor *= 1.1
