@@ -41,7 +41,8 @@ _BUDGET_SIDE = re.compile(r"预算|拟投入|计划|目标|指标值")
 _FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算|部门预算|预算单位|预算管理|预算执行|预决算")
 _SPENT_SIDE = re.compile(r"决算|支出|实际|花费|使用|执行数|完成")
 _STATED = {"difference": re.compile(r"差异|差额|相差|差距|之差"), "sum": re.compile(r"合计|总计|共计|总额|合共")}
-_PLANNED = re.compile(r"拟|计划|预计|目标|力争|指标值|预算数|年初预算|全年预算")
+_PLANNED = re.compile(r"拟|计划|预计|目标|力争")
+_PLANNED_COLUMN = re.compile(r"拟|计划|预计|目标|指标值|预算数|年初预算|全年预算")  # a table column of plans
 _TOTAL_WORD = re.compile(r"合计|总计|共计|总额|总体|整体|总收入|总支出")
 _WEIGHT_COLUMN = re.compile(r"分值|权重|满分")
 _SHARE_WORDS = re.compile(r"占|比例|比重|百分比")
@@ -523,7 +524,8 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
         down = bool(_DOWN.search(f.clause))
         if (ask.direction == "down") != down and re.search(r"增|减|升|降|多|少", f.clause):
             factor, ok = factor * 0.8, False
-    planned = (planned or f.qualifier == TARGET or bool(_PLANNED.search(f.clause if not f.table else f.column))
+    planned = (planned or f.qualifier == TARGET
+               or bool(_PLANNED.search(f.clause) if not f.table else _PLANNED_COLUMN.search(f.column))
                or bool(_CRITERION.search(f.clause))
                or bool(f.table and (f.extra or {}).get("bound")))  # a cell "≥850人" is a target with its bound
     if planned:
