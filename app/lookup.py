@@ -49,7 +49,7 @@ _SHARE_WORDS = re.compile(r"占|比例|比重|百分比")
 _RATE_WORD = re.compile(r"[\u4e00-\u9fff]率")
 _DOWN = re.compile(r"减少|下降|降低|减|少|缩减")
 # words that name the reporting body or period as a whole, not a part of it: 本部门收入 is the whole income
-_SCOPE_WORDS = re.compile(r"本部门|我部门|本单位|我单位|本年度|年度|全年|今年|本年|(?:19|20)\d\d年|截至|截止|其中|共计|合计")
+_SCOPE_WORDS = re.compile(r"本部门|我部门|本单位|我单位|本年度|(?:19|20)\d\d年度?|今年|本年|截至|截止|其中|共计|合计")
 # the words of a change, which say how a figure moved, not what it is of
 _COMPARISON_WORDS = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|同期)(?:相比)?|同比|减少|增加|下降|上升|增长|降低|提高|"
                                r"完成预算的|完成|达到|主要是|约")
@@ -59,7 +59,7 @@ _CRITERION = re.compile(r"(?:未达到|未达|低于|不足|高于|超过)\s*[\d
 _CLAUSE_SPLIT = re.compile(r"[，,；;：:。！？!?]")
 TIE_MARGIN = 0.01  # scores this close are a tie: the report's first statement wins
 NAME_WEIGHT, CONTEXT_WEIGHT, SENTENCE_WEIGHT, SECTION_WEIGHT, ABBREVIATION_WEIGHT = 1.0, 0.85, 0.6, 0.35, 0.6
-WHOLE_WEIGHT = 0.55  # the whole a 其中 part belongs to: it says what the part is of, not what the part is
+WHOLE_WEIGHT = 0.85  # the whole a 其中 part belongs to: it says what the part is of, not what the part is
 # what "names what was asked" takes (calibrated on the dev set and our own reports of other departments)
 ANSWER_COVERAGE = 0.55  # share of the asked subject the figure's name and context hold
 NAME_COVERAGE = 0.25  # share of it the name itself (not only the sentence around it) holds
@@ -320,8 +320,9 @@ class FigureIndex:
     def _coverage(self, i: int, subject: tuple[str, ...]) -> tuple[float, float]:
         """(share of the asked subject held by name, context and sentence; share held by name and context alone).
 
-        Each subject word is one concept; an English concept may have alternatives ("寄宿托养|在托"), of which the
-        best-held counts.
+        Each subject word is one concept, weighted by how rare it is (its rarest bigram), not by its length: in
+        "本级的一般公共预算财政拨款" the short 本级 says as much as the long name of the fund. An English concept may
+        have alternatives ("寄宿托养|在托"), of which the best-held counts.
         """
         total = held = in_name = 0.0
         for term in subject:
@@ -332,14 +333,15 @@ class FigureIndex:
                 if not weight:
                     continue
                 fields = [(self.idf(g), self._field(i, g), self._near(i, g)) for g in grams]
-                got = sum(w * f for w, f, _ in fields)
-                named = sum(w * f for w, f, near in fields if near)
-                if best is None or got / weight > best[1] / best[0]:
-                    best = (weight, got, named)
+                got = sum(w * f for w, f, _ in fields) / weight
+                named = sum(w * f for w, f, near in fields if near) / weight
+                rarity = max(self.idf(g) for g in grams)
+                if best is None or got > best[1]:
+                    best = (rarity, got, named)
             if best is not None:
                 total += best[0]
-                held += best[1]
-                in_name += best[2]
+                held += best[0] * best[1]
+                in_name += best[0] * best[2]
         return (held / total, in_name / total) if total else (0.0, 0.0)
 
     def _named(self, i: int, question: Question, ask: Ask) -> float:
@@ -391,7 +393,8 @@ class FigureIndex:
             lexical = self._lexical(i, query)
         d = dense.get(self._ids[i], 0.0)
         p = passage_rank.get(self._ids[i], 0.0)
-        score = 0.55 * d + 0.45 * p if not query else 0.7 * lexical + 0.15 * d + 0.15 * p
+        coverage, in_name = self._coverage(i, ask.subject) if own else (lexical, lexical)
+        score = 0.55 * d + 0.45 * p if not query else 0.35 * lexical + 0.35 * coverage + 0.15 * d + 0.15 * p
         kind_ok = _kind_agrees(ask, f)
         if not kind_ok:
             score *= 0.35
@@ -401,7 +404,6 @@ class FigureIndex:
             score *= 0.7
         if ask.kind is None and f.kind in ("age", "number", "years"):
             score *= 0.6
-        coverage, in_name = self._coverage(i, ask.subject) if own else (lexical, lexical)
         named = self._named(i, question, ask)
         score *= 0.7 + 0.3 * named
         qualifier_ok, q_factor = _qualifier_agrees(ask, f, self._planned[i], self._distributed_change[i])
@@ -657,8 +659,9 @@ def _own_words_of(f: Figure, subject: str, body_names: tuple[str, ...]) -> tuple
     scope words (本部门, 年度) and without one-character words."""
     if f.table:
         text = simplified(f"{f.row.split(' > ')[-1]} {f.column.split(' > ')[-1]}")
-    else:
-        text = f"{subject} {simplified(f.phrase.replace('·', ' '))}"
+    else:  # the phrase, and the clause it was cut from (a phrase may have lost words: 全年预算数 -> 预算数)
+        own_clause = re.sub(r"[\d.,，]+\s*(?:万元|亿元|元|%|名|人次|人|个|户|家|枚|本|次|场|条|期|项|所|万|亿)?", " ", f.clause)
+        text = f"{subject} {simplified(f.phrase.replace('·', ' '))} {simplified(own_clause)}"
     for name in body_names:
         text = text.replace(name, " ")
     text = _COMPARISON_WORDS.sub(" ", _SCOPE_WORDS.sub(" ", _QUOTES.sub("", text)))
