@@ -18,10 +18,10 @@ from collections.abc import Callable, Generator, Iterator
 from dataclasses import replace
 
 from app.answer import EXTRACTIVE, Answer, Citation
-from app.compose import Draft, abstain, compose_extractive
+from app.compose import Draft, abstain, extractive_answer
 from app.errors import BusyError, KnowledgeBaseUnavailable, LLMUnavailable, QuestionError, ReportNotFoundError
-from app.question import DERIVED, FIGURE, Question, analyze, in_report_year
-from app.retrieve import Knowledge, Passage, Retriever, normalize_similarity, passage_rank_of_figures
+from app.question import DERIVED, FIGURE, Question, about_reports, analyze, narrow_to_named
+from app.retrieve import Knowledge, Passage, Retriever, normalize_similarity
 from app.settings import Settings
 from app.llm_answer import (MIN_FOLLOWING, Checked, check_rephrase, check_reply, following, passage_focus,
                             passages_text, reply_tokens, select_passages, with_report)
@@ -109,7 +109,7 @@ class Assistant:
         text = check_question(question)
         mode = mode or self.settings.answer_mode
         q = analyze(text, _clean_history(history))
-        knowledge, report_ids, draft, passages = self._extractive_from_one_version(q, report)
+        knowledge, report_ids, draft, passages, q = self._extractive_from_one_version(q, report)
         answer = self._finish(q, draft, EXTRACTIVE, report_ids)
         steps: Iterator[str | Answer] = iter(())
         if mode != EXTRACTIVE and not draft.sure:
@@ -126,7 +126,7 @@ class Assistant:
 
     # -- steps ----------------------------------------------------------------------------------------
     def _extractive_from_one_version(self, q: Question, report: str | None
-                                     ) -> tuple[Knowledge, list[str], Draft, list[Passage]]:
+                                     ) -> tuple[Knowledge, list[str], Draft, list[Passage], Question]:
         """The extractive draft, all read from one version of the store: done again if a re-ingest swapped meanwhile.
 
         The lexical index and the figures table are a snapshot, the dense searches read the store live; a swap
@@ -138,10 +138,10 @@ class Assistant:
         for _ in range(SWAP_RETRIES):
             knowledge = self._knowledge()
             report_ids = self._report_ids(knowledge, report)
-            draft, passages = self._extractive(q, knowledge, report_ids)
+            draft, passages, bound, asked = self._extractive(q, knowledge, report_ids)
             try:
                 if self.store.version() == knowledge.version:
-                    return knowledge, report_ids, draft, passages
+                    return knowledge, asked, draft, passages, bound
             except StoreUnavailable as exc:
                 raise KnowledgeBaseUnavailable(f"知识库暂不可用：{exc}") from exc
             log.info("a report was replaced while answering: answering again from the new version")
@@ -162,11 +162,16 @@ class Assistant:
             return [report]
         return list(knowledge.reports)
 
-    def _extractive(self, q: Question, knowledge: Knowledge, report_ids: list[str]) -> tuple[Draft, list[Passage]]:
+    def _extractive(self, q: Question, knowledge: Knowledge, report_ids: list[str]
+                    ) -> tuple[Draft, list[Passage], Question, list[str]]:
+        """The extractive draft and the passages retrieved for it, with the question bound to the loaded reports and
+        the reports it asks (a body named narrows them): an LLM answer reads the same passages, asked the same."""
         from vectorstore.store import StoreUnavailable
 
         if not report_ids:
-            return Draft("知识库中还没有报告，请先导入报告（python -m ingest）。", (), True, "no reports"), []
+            return Draft("知识库中还没有报告，请先导入报告（python -m ingest）。", (), True, "no reports"), [], q, []
+        # the question bound to the loaded reports' profiles: a body named narrows to its report
+        q, report_ids = narrow_to_named(about_reports(q, knowledge.reports.values()), report_ids)
         try:
             vector = self.store.embed_query(q.text if not q.context else f"{q.context} {q.text}")
             passages = self.retriever.search(knowledge, q, vector, report_ids)
@@ -175,20 +180,8 @@ class Assistant:
                              if q.intent in (FIGURE, DERIVED) else [])
         except StoreUnavailable as exc:
             raise KnowledgeBaseUnavailable(f"知识库暂不可用：{exc}") from exc
-        years = {knowledge.reports[r].year for r in report_ids if r in knowledge.reports}
-        if len(years) == 1:
-            q = in_report_year(q, years.pop())
-        lookup = None
-        if q.intent in (FIGURE, DERIVED):
-            index = knowledge.figure_index(report_ids)
-            dense = {f.id: normalize_similarity(s) for f, s in dense_figures}
-            ranks = passage_rank_of_figures(passages, index.figures)
-            if q.intent == DERIVED and q.operands:
-                lookup = _operand_lookup(index, q, dense, ranks)
-            else:
-                lookup = index.lookup(q, dense, ranks)
-        sentences = knowledge.best_sentences(q, passages, report_ids)
-        return compose_extractive(q, lookup, knowledge, sentences, report_ids), passages
+        dense = {f.id: normalize_similarity(s) for f, s in dense_figures}
+        return extractive_answer(q, knowledge, report_ids, passages, dense), passages, q, list(report_ids)
 
     def _finish(self, q: Question, draft: Draft, mode: str, report_ids: list[str], notice: str = "") -> Answer:
         numbers = [] if draft.abstained else verify_numbers(draft.text, draft.citations, q.original)
@@ -343,21 +336,6 @@ class Assistant:
             if mode not in self.chat_models:
                 self.chat_models[mode] = build(self.settings, mode)
             return self.chat_models[mode]
-
-
-def _operand_lookup(index, q: Question, dense, ranks):
-    """A sum/difference: the best figure for each operand, all of the kind the question asks for, and the result
-    itself when the report states it."""
-    from app.lookup import LookupResult
-    from app.question import operand_ask
-
-    matches, asks = [], []
-    for operand in q.operands:
-        sub = replace(q, asks=(operand_ask(q, operand),), context="")
-        result = index.lookup(sub, dense, ranks)
-        asks.append(sub.asks[0])
-        matches.append(result.matches[0] if result.matches else ())
-    return LookupResult(tuple(asks), tuple(matches), stated=index.stated(q, dense, ranks))
 
 
 def _rephrase_citations(q: Question, draft: Draft, passages: list[Passage]) -> list[Citation]:

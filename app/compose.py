@@ -1,28 +1,37 @@
-"""Pure: evidence (looked-up figures, best sentences) -> the answer a person reads, or a polite abstention.
+"""Pure: evidence (looked-up figures, best sentences) -> the answer a person reads, or an honest "not stated".
 
-Extractive answers lead with the figure asked for and quote the clause that states it; list, reason
-and yes/no questions quote the report's own words. Whether to answer at all is decided here, from the
-evidence, never by a language model.
+Extractive answers lead with the figure asked for and quote the clause that states it; list, reason and yes/no
+questions quote the report's own words. A figure is the answer only when it names what was asked (its subject,
+measure, qualifier and year: `FigureMatch.answers`); otherwise the reply says the report does not state it and lists
+the nearest figures as related, never as the answer. Values the report only implies (last year's from this year's
+and its change, a share of two stated figures, a sum, a difference) are computed with their operands shown. Whether
+to answer at all is decided here, from the evidence, never by a language model.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from app.answer import Citation
-from app.lookup import FigureMatch, LookupResult, bigrams
-from app.question import DERIVED, FIGURE, LIST, REASON, Question
-from app.retrieve import Knowledge, Sentence
-from ingest.figures import Figure
+from app.lookup import FigureIndex, FigureMatch, LookupResult, bigrams
+from app.question import DERIVED, FIGURE, LIST, REASON, Ask, Question, in_report_year, operand_ask
+from app.retrieve import Knowledge, Passage, Sentence, passage_rank_of_figures
+from ingest.figures import CHANGE, Figure
 
 MAX_ANSWER_CHARS = 280
-FIGURE_CONFIDENCE = 0.2  # calibrated on the dev set's answerable vs unanswerable questions
+FIGURE_CONFIDENCE = 0.2  # below it a figure is not even related
+RELATED_CONFIDENCE = 0.3  # nearest figures worth naming beside a "not stated" reply
 TEXT_CONFIDENCE = 0.42
+MAX_RELATED = 3
 ABSTAIN_TEXT_ZH = "抱歉，报告中没有找到能回答这个问题的内容，我不能凭报告以外的知识作答。{scope}"
 ABSTAIN_TEXT_EN = ("Sorry, the report does not contain the answer to this question, and I only answer from the "
                    "report. {scope}")
+NOT_STATED_ZH = "报告没有直接给出{what}。"
+NOT_STATED_EN = "The report does not directly state {what}."
+NOT_COVERED_ZH = "已载入的报告不涉及{what}，无法回答。{scope}"
+NOT_COVERED_EN = "None of the loaded reports covers {what}. {scope}"
 
 
 @dataclass(frozen=True)
@@ -39,17 +48,106 @@ class Draft:
     related: tuple[Citation, ...] = ()  # nearest figures, shown as related (never as the answer) beside a not-stated reply
 
 
+# --------------------------------------------------------------------------- the extractive answer, end to end
+
+def extractive_answer(question: Question, knowledge: Knowledge, report_ids: Sequence[str],
+                      passages: Sequence[Passage] = (), dense: Mapping[str, float] | None = None) -> Draft:
+    """The extractive answer over the asked reports: each report that states the asked figure answers for itself
+    ("据《…》：…"); a question naming no report never silently gets one report's figure for all."""
+    if question.foreign:
+        return not_covered(question, knowledge, report_ids, question.foreign[0])
+    figure_question = question.intent in (FIGURE, DERIVED)
+    groups = [[r] for r in report_ids] if figure_question and len(report_ids) > 1 else [list(report_ids)]
+    drafts = []
+    for ids in groups:
+        q = _in_year_of(question, knowledge, ids)
+        lookup = figure_lookup(q, knowledge, ids, passages, dense) if figure_question else None
+        sentences = knowledge.best_sentences(q, passages, ids)
+        drafts.append((ids, compose_extractive(q, lookup, knowledge, sentences, ids)))
+    if len(drafts) == 1:
+        ids, draft = drafts[0]
+        return _with_source(draft, knowledge, ids) if len(report_ids) > 1 else draft
+    answered = [(ids, d) for ids, d in drafts if not d.abstained]
+    if len(answered) == 1:
+        return _with_source(answered[0][1], knowledge, answered[0][0])
+    if answered:
+        parts = [_with_source(d, knowledge, ids) for ids, d in answered]
+        sep = "\n" if question.language == "en" else "；\n"
+        return Draft(sep.join(p.text.rstrip("。；") for p in parts) + ("." if question.language == "en" else "。"),
+                     tuple(c for p in parts for c in p.citations), False, sure=all(p.sure for p in parts))
+    stated = [(ids, d) for ids, d in drafts if d.related]
+    if stated:
+        ids, d = max(stated, key=lambda x: len(x[1].related))
+        return replace(d, text=d.text, related=tuple(c for _, d2 in stated for c in d2.related)[:MAX_RELATED])
+    return abstain(question, knowledge, report_ids, drafts[0][1].reason, sure=all(d.sure for _, d in drafts))
+
+
+def _in_year_of(question: Question, knowledge: Knowledge, ids: Sequence[str]) -> Question:
+    years = {knowledge.reports[r].year for r in ids if r in knowledge.reports}
+    return in_report_year(question, years.pop()) if len(years) == 1 else question
+
+
+def _with_source(draft: Draft, knowledge: Knowledge, ids: Sequence[str]) -> Draft:
+    """The draft led by the report it comes from: "据《…》：…"."""
+    reports = list(dict.fromkeys(c.report for c in draft.citations)) or list(ids)
+    titles = [knowledge.reports[r].title for r in reports if r in knowledge.reports]
+    if not titles or draft.abstained:
+        return draft
+    return replace(draft, text=f"据《{'》《'.join(titles)}》：{draft.text}")
+
+
+def figure_lookup(question: Question, knowledge: Knowledge, ids: Sequence[str], passages: Sequence[Passage] = (),
+                  dense: Mapping[str, float] | None = None) -> LookupResult:
+    """Look up the figures a figure or derived question asks for in these reports."""
+    index = knowledge.figure_index(ids)
+    ranks = passage_rank_of_figures(passages, index.figures)
+    dense = dense or {}
+    if question.intent == DERIVED and question.operands:
+        return operand_lookup(index, question, dense, ranks)
+    return index.lookup(question, dense, ranks)
+
+
+def operand_lookup(index: FigureIndex, q: Question, dense: Mapping[str, float],
+                   ranks: Mapping[str, float]) -> LookupResult:
+    """A sum/difference/share: the best figure for each operand, all of the kind the question asks for, and the
+    result itself when the report states it."""
+    matches, asks = [], []
+    for operand in q.operands:
+        ask = operand_ask(q, operand)
+        if q.operation == "share":
+            ask = replace(ask, kind=None, unit=None)
+        sub = replace(q, asks=(ask,), context="", terms=ask.subject)
+        result = index.lookup(sub, dense, ranks)
+        asks.append(ask)
+        matches.append(result.matches[0] if result.matches else ())
+    return LookupResult(tuple(asks), tuple(matches), stated=index.stated(q, dense, ranks))
+
+
+# --------------------------------------------------------------------------- one set of reports
+
 def abstain(question: Question, knowledge: Knowledge, report_ids: Sequence[str], reason: str,
             sure: bool = True) -> Draft:
-    """The fixed, polite reply naming what the report does cover; `sure=False` when the evidence was only too weak
-    (an LLM mode may then answer from the passages), True when the report cannot answer (another year or place)."""
+    """The fixed, polite reply naming what the report does cover; `sure=False` where the evidence was only too weak
+    (an LLM mode may then answer from the passages), True where the question is outside the reports (another year,
+    place or term)."""
+    scope = _scope(question, knowledge, report_ids)
+    text = ABSTAIN_TEXT_EN if question.language == "en" else ABSTAIN_TEXT_ZH
+    return Draft(text.format(scope=scope), (), True, reason, sure=sure)
+
+
+def not_covered(question: Question, knowledge: Knowledge, report_ids: Sequence[str], what: str) -> Draft:
+    """A question about a place or body no loaded report is about."""
+    scope = _scope(question, knowledge, report_ids)
+    text = NOT_COVERED_EN if question.language == "en" else NOT_COVERED_ZH
+    return Draft(text.format(what=what, scope=scope), (), True, f"the reports do not cover {what}", sure=True)  # no model may answer for a body or place the reports are not about
+
+
+def _scope(question: Question, knowledge: Knowledge, report_ids: Sequence[str]) -> str:
     titles = [knowledge.reports[r].title for r in report_ids if r in knowledge.reports]
     sections = _top_sections(knowledge, report_ids)
     if question.language == "en":
-        scope = f"It covers: {'; '.join(titles)}" + (f" ({'、'.join(sections)})." if sections else ".")
-        return Draft(ABSTAIN_TEXT_EN.format(scope=scope), (), True, reason, sure)
-    scope = f"本报告（{'、'.join(titles)}）涵盖：{'、'.join(sections)}。" if titles else ""
-    return Draft(ABSTAIN_TEXT_ZH.format(scope=scope), (), True, reason, sure)
+        return f"It covers: {'; '.join(titles)}" + (f" ({'、'.join(sections)})." if sections else ".")
+    return f"本报告（{'、'.join(titles)}）涵盖：{'、'.join(sections)}。" if titles else ""
 
 
 def _top_sections(knowledge: Knowledge, report_ids: Sequence[str]) -> list[str]:
@@ -65,13 +163,16 @@ def _top_sections(knowledge: Knowledge, report_ids: Sequence[str]) -> list[str]:
 def compose_extractive(question: Question, lookup: LookupResult | None, knowledge: Knowledge,
                        sentences: Sequence[tuple[Sentence, float]], report_ids: Sequence[str]) -> Draft:
     """Decide whether the report answers the question and, if so, say it in a sentence or two."""
-    unknown_years = [y for y in question.years if not _report_mentions_year(knowledge, report_ids, y)]
+    if question.foreign:
+        return not_covered(question, knowledge, report_ids, question.foreign[0])
+    unknown_years = [y for y in question.years if not _report_mentions_year(knowledge, report_ids, y)
+                     and not _implied_year(knowledge, report_ids, y)]
     if unknown_years:
         return abstain(question, knowledge, report_ids, f"the report does not cover {unknown_years[0]}")
     text = knowledge.report_text(report_ids)
-    other_places = [p for p in question.places if p not in text]
-    if other_places:  # "深圳市残联…": another city's or district's report would answer it, not this one
-        return abstain(question, knowledge, report_ids, f"the report does not cover {other_places[0]}")
+    other_places = [p for p in question.places if p not in text and p not in question.names]
+    if other_places:  # "深圳市…": another city's or district's report would answer it, not this one
+        return not_covered(question, knowledge, report_ids, other_places[0])
     if question.language == "en":
         outside = _outside_english(question, text)
         if outside:
@@ -84,14 +185,83 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
     if question.intent == DERIVED and lookup is not None:
         return _derived(question, lookup, knowledge, report_ids)
     if question.intent == FIGURE and lookup is not None:
-        group = _group_counted(question)
-        if group and lookup.best and not _counts_the_group(lookup.best[0].figure, group, knowledge, report_ids):
-            # "荔湾区有多少残疾人？" asks how many there are; "培训残疾人133人" counts those trained
-            return abstain(question, knowledge, report_ids, f"no figure counts {group} as such", sure=False)
-        if lookup.confidence >= FIGURE_CONFIDENCE:
-            return _figures(question, lookup.best)
-        if not _may_be_text(question):
-            return abstain(question, knowledge, report_ids, f"figure confidence {lookup.confidence:.2f}", sure=False)
+        return _figure_answer(question, lookup, knowledge, report_ids, sentences)
+    return _text_answer(question, knowledge, sentences, report_ids)
+
+
+def _figure_answer(question: Question, lookup: LookupResult, knowledge: Knowledge, report_ids: Sequence[str],
+                   sentences: Sequence[tuple[Sentence, float]]) -> Draft:
+    index = knowledge.figure_index(report_ids)
+    if lookup.answered and lookup.confidence >= FIGURE_CONFIDENCE:
+        return _figures(question, lookup.best)
+    if question.operation == "share" and len(question.operands) == 2:
+        computed = _computed_share(question, index)
+        if computed is not None:
+            return computed
+    implied = _implied_previous(question, lookup, index, knowledge, report_ids)
+    if implied is not None:
+        return implied
+    partial = [m[0] if m and m[0].answers and m[0].score >= FIGURE_CONFIDENCE else None for m in lookup.matches]
+    related = _related(lookup)
+    if not related and _may_be_text(question):
+        return _text_answer(question, knowledge, sentences, report_ids)
+    if not related:
+        return abstain(question, knowledge, report_ids, f"figure confidence {lookup.confidence:.2f}", sure=False)
+    return _not_stated(question, lookup, partial, related)
+
+
+def _related(lookup: LookupResult) -> list[FigureMatch]:
+    """The nearest figures: those the question fits best, whatever they fail, worth naming beside "not stated"."""
+    seen, out = set(), []
+    for matches in lookup.matches:
+        for m in matches[:2]:
+            key = (m.figure.report, m.figure.start)
+            if m.score >= RELATED_CONFIDENCE and m.coverage >= 0.3 and m.figure.kind != "nil" and key not in seen:
+                seen.add(key)
+                out.append(m)
+    return out[:MAX_RELATED]
+
+
+def _not_stated(question: Question, lookup: LookupResult, partial: list[FigureMatch | None],
+                related: list[FigureMatch]) -> Draft:
+    """"报告没有直接给出…": the asks no figure answers, what the others are, and the nearest figures as related."""
+    english = question.language == "en"
+    missing = [a for a, m in zip(lookup.asks, partial) if m is None]
+    what = _what(question, missing)
+    text = (NOT_STATED_EN if english else NOT_STATED_ZH).format(what=what)
+    found = [m for m in partial if m is not None]
+    if found:
+        known = "；".join(f"{_display(m.figure, question)}（“{m.figure.clause}”）" for m in found)
+        text += f" What it does state: {known}." if english else f"报告给出的是：{known}。"
+    shown = [m for m in related if all(m.figure is not f.figure for f in found)]
+    if shown:
+        listed = "；".join(f"{_display(m.figure, question)}（“{m.figure.clause}”）" for m in shown)
+        text += f" Related figures (not the answer): {listed}." if english else f"相关的数字（并非所问）：{listed}。"
+    why = "; ".join(f"{m.figure.display}: {m.why}" for m in related)
+    return Draft(_fit(text), (), True, f"not stated ({why})", sure=False,
+                 related=tuple(_cite_figure(m.figure) for m in [*found, *shown]))
+
+
+_MEASURE_NOUN = {"people": "人数", "money": "金额", "percent": "比例", "count": "数量", "times": "次数", "hours": "时数",
+                 "score": "分数"}
+
+
+def _what(question: Question, asks: Sequence[Ask]) -> str:
+    """What was asked, in the question's own words, for the not-stated reply: "全区盲人的人数"."""
+    if question.language == "en":
+        words = re.sub(r"[?？.!]+$", "", question.original).strip()
+        return f"the answer to “{words}”" if words else "it"
+    pieces = []
+    for a in asks or question.asks:
+        subject = "".join(a.subject) or "".join(question.terms)
+        noun = "变化" if a.change else _MEASURE_NOUN.get(a.kind or "", "")
+        if subject:
+            pieces.append(f"{subject}的{noun}" if noun and not subject.endswith(noun) else subject)
+    return "“" + "”“".join(pieces) + "”" if pieces else "所问的数字"
+
+
+def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[tuple[Sentence, float]],
+                 report_ids: Sequence[str]) -> Draft:
     if question.intent == LIST:
         listed = _list_answer(question, knowledge, report_ids)
         if listed is not None:
@@ -112,38 +282,11 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
     return Draft(_fit(_focused(best.text, question)), (_cite(best),), False)
 
 
-# a group named bare, with nothing that says which of them ("工疗站学员" says which; "残疾人" does not)
-_PEOPLE_GROUP = re.compile(r"^(?:残疾|残障|视力残疾|听力残疾|肢体残疾|智力残疾|精神残疾)?"
-                           r"(?:人|人员|人士|学生|学员|儿童|老人|盲人|聋人)$")
-_AREA_WORD = re.compile(r"^(?:全区|全市|区里|市里|本区|本市|辖区|区内|市内|[\u4e00-\u9fff]{1,3}(?:省|市|区|县|街道|镇))$")
-
-
-def _group_counted(question: Question) -> str:
-    """The group of people a bare head-count question names ("荔湾区有多少残疾人？" -> 残疾人), or "" when the
-    question says more (在托, 就业, 培训…) than who is counted and where."""
-    if question.language != "zh" or len(question.asks) != 1 or question.asks[0].kind not in ("people", None) \
-            or question.context:
-        return ""
-    topic = [re.sub(r"^[名位个]", "", t) for t in question.terms if not _AREA_WORD.match(t)]
-    if len(topic) != 1 or not _PEOPLE_GROUP.search(topic[0]):
-        return ""
-    return topic[0]
-
-
-def _counts_the_group(f: Figure, group: str, knowledge: Knowledge, report_ids: Sequence[str]) -> bool:
-    """Whether `f` answers "how many <group>": it counts exactly that group, or it is the one figure of the report
-    that counts the group at all ("有多少学员" -> 全年服务学员423人)."""
-    if f.phrase.split("·")[-1] == group:
-        return True
-    counting = {g.decimal for g in knowledge.figure_index(report_ids).figures
-                if g.kind == "people" and group in g.phrase.split("·")[-1]}
-    return counting == {f.decimal}
-
-
 def _may_be_text(question: Question) -> bool:
     """"What was the self-evaluation result?" reads like a figure question but names no quantity: without a
     figure, a sentence may answer it."""
-    return question.language == "en" and all(a.kind is None for a in question.asks)
+    return all(a.kind is None for a in question.asks) and (question.language == "en" or not question.asks
+                                                          or not re.search(r"多少|几", question.text))
 
 
 def _outside_english(question: Question, text: str) -> str:
@@ -161,8 +304,17 @@ def _report_mentions_year(knowledge: Knowledge, report_ids: Sequence[str], year:
     return str(year) in knowledge.report_text(report_ids)
 
 
+def _implied_year(knowledge: Knowledge, report_ids: Sequence[str], year: int) -> bool:
+    """The year before the report's: its figures are implied by this year's changes (比上年减少…)."""
+    return any(knowledge.reports[r].year == year + 1 for r in report_ids if r in knowledge.reports)
+
+
+# --------------------------------------------------------------------------- figures as answers
+
 def _figures(question: Question, best: Sequence[FigureMatch]) -> Draft:
     figures = _unique([m.figure for m in best])
+    if all(f.kind == "nil" for f in figures):
+        return _nil_answer(question, figures)
     lead = "；".join(_display(f, question) for f in figures)
     clauses = "；".join(f"“{c}”" for c in _unique([f.clause for f in figures]))
     if question.language == "en":
@@ -172,31 +324,62 @@ def _figures(question: Question, best: Sequence[FigureMatch]) -> Draft:
     return Draft(_fit(text), tuple(_cite_figure(f) for f in figures), False)
 
 
+def _nil_answer(question: Question, figures: Sequence[Figure]) -> Draft:
+    """An item the report states as nil: there was none, in the report's words."""
+    quoted = "；".join(f"“{f.clause}”" for f in figures)
+    if question.language == "en":
+        text = f"None: the report states {quoted}."
+    else:
+        text = f"没有，报告写明：{quoted}。"
+    return Draft(_fit(text), tuple(Citation(f.sentence, f.section, f.report) for f in figures), False)
+
+
 def _display(f: Figure, question: Question) -> str:
     bound = _bound_of(f)  # "92%以上" is a floor the report sets, not what was reached: the answer keeps 以上
+    if f.kind == "nil":
+        return "无" if question.language == "zh" else "none"
     if question.language == "en":
         shown = f"{f.text} {f.unit}".strip() if f.unit not in ("%",) else f"{f.text}%"
         return f"{_BOUND_EN[bound]} {shown}" if bound else shown
-    return f"{f.display}{bound}"
+    prefix = bound if bound in _BOUND_BEFORE else ""
+    return f"{prefix}{f.display}{bound if not prefix else ''}"
 
 
 _BOUND = re.compile(r"^(?:及以上|及以下|以上|以下|以内|左右)")
+_BOUND_SIGN = re.compile(r"(≥|≤|>|<|＞|＜|不低于|不少于|不高于|不超过|至少|超过)\s*$")
+_BOUND_BEFORE = ("≥", "≤", ">", "<", "＞", "＜", "不低于", "不少于", "不高于", "不超过", "至少", "超过")
 _BOUND_EN = {"及以上": "at least", "以上": "at least", "及以下": "at most", "以下": "at most", "以内": "at most",
-             "左右": "about"}
+             "左右": "about", "≥": "at least", "≤": "at most", ">": "more than", "<": "less than", "＞": "more than",
+             "＜": "less than", "不低于": "at least", "不少于": "at least", "不高于": "at most", "不超过": "at most",
+             "至少": "at least", "超过": "more than"}
 
 
 def _bound_of(f: Figure) -> str:
-    """以上/以下/左右 written right after the figure in its clause, or ""."""
-    at = f.clause.find(f.display)
-    m = _BOUND.match(f.clause[at + len(f.display):]) if at >= 0 else None
-    return m.group(0) if m else ""
+    """The bound a target states with its figure: 以上/以下/左右 after it, ≥/不低于 before it; or ""."""
+    at = f.clause.find(f.display) if f.display else -1
+    if at < 0:
+        at = f.clause.find(f.text)
+        after = f.clause[at + len(f.text):].lstrip(f.unit) if at >= 0 else ""
+    else:
+        after = f.clause[at + len(f.display):]
+    m = _BOUND.match(after) if at >= 0 else None
+    if m:
+        return m.group(0)
+    before = _BOUND_SIGN.search(f.clause[:at]) if at > 0 else None
+    return before.group(1) if before else ""
 
 
 def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, report_ids: Sequence[str]) -> Draft:
     if lookup.stated is not None and lookup.stated.score >= FIGURE_CONFIDENCE:
         return _figures(question, [lookup.stated])  # the report's own result beats one computed from its parts
     operands = [m.figure for m in lookup.best]
-    if len(operands) < 2 or lookup.confidence < FIGURE_CONFIDENCE or len({f.unit for f in operands}) != 1:
+    sure = all(m.answers for m in lookup.best)
+    if len(operands) < 2 or lookup.confidence < FIGURE_CONFIDENCE or len({f.unit for f in operands}) != 1 \
+            or not sure or any(f.kind == "nil" for f in operands):
+        related = _related(lookup)
+        if related:
+            return _not_stated(question, lookup, [m[0] if m and m[0].answers else None for m in lookup.matches],
+                               related)
         return abstain(question, knowledge, report_ids, "operands not found", sure=False)
     values = [Decimal(f.value) for f in operands]
     places = max(-min(v.as_tuple().exponent, 0) for v in values)
@@ -211,6 +394,75 @@ def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, rep
             else f"{result:.{places}f} {unit} (computed from the report: {expression}).")
     return Draft(_fit(text), tuple(_cite_figure(f) for f in operands), False)
 
+
+def _computed_share(question: Question, index: FigureIndex) -> Draft | None:
+    """"X占Y的比例" the report does not state: X ÷ Y from the two stated figures, shown."""
+    part_q, whole_q = (replace(question, asks=(replace(operand_ask(question, o), kind=None, unit=None),),
+                               terms=operand_ask(question, o).subject, operation=None, context="")
+                       for o in question.operands)
+    part, whole = index.lookup(part_q), index.lookup(whole_q)
+    if not (part.answered and whole.answered):
+        return None
+    a, b = part.best[0].figure, whole.best[0].figure
+    if a.unit != b.unit or a.kind == "percent" or a.kind == "nil" or b.kind == "nil" or Decimal(b.value) == 0 \
+            or a is b:
+        return None
+    share = Decimal(a.value) / Decimal(b.value) * 100
+    result = f"{share:.2f}%"
+    expression = f"{a.display} ÷ {b.display} = {result}"
+    text = (f"{result}（报告未直接给出，按报告数字计算：{expression}）。" if question.language == "zh"
+            else f"{result} (not stated as such; computed from the report: {expression}).")
+    return Draft(_fit(text), (_cite_figure(a), _cite_figure(b)), False, sure=False)
+
+
+def _implied_previous(question: Question, lookup: LookupResult, index: FigureIndex, knowledge: Knowledge,
+                      report_ids: Sequence[str]) -> Draft | None:
+    """Last year's value the report only implies: "X A万元，比上年减少D万元" -> A + D, computed, operands shown."""
+    years = {knowledge.reports[r].year for r in report_ids if r in knowledge.reports}
+    if len(years) != 1 or len(lookup.asks) != 1:
+        return None
+    year = years.pop()
+    ask = lookup.asks[0]
+    if year is None or ask.change or (year - 1) not in (ask.years or question.years):
+        return None
+    this_year = replace(question, years=(year,), relative_years=(),
+                        asks=(replace(ask, years=(year,)),))
+    found = index.lookup(this_year)
+    if not found.answered:
+        return None
+    level = found.best[0].figure
+    change = _change_after(index, level)
+    if change is None:
+        return None
+    a, d = Decimal(level.value), Decimal(change.value)
+    down = bool(re.search(r"减少|下降|降低|减|少", change.clause))
+    previous = a + d if down else a - d
+    places = max(-min(a.as_tuple().exponent, 0), -min(d.as_tuple().exponent, 0))
+    op = "+" if down else "-"
+    expression = f"{level.display} {op} {change.display} = {previous:.{places}f}{level.unit}"
+    said = f"“{level.clause}，{change.clause}”" if change.clause != level.clause else f"“{level.clause}”"
+    if question.language == "en":
+        text = (f"{previous:.{places}f} {level.unit} (not stated as such; computed from this year's figure and its "
+                f"change: {expression}; the report states {said}).")
+    else:
+        text = f"{previous:.{places}f}{level.unit}（报告未直接给出上年数，按本年数和增减额推算：{expression}；报告原文：{said}）。"
+    return Draft(_fit(text), (_cite_figure(level),) + ((_cite_figure(change),) if change.sentence != level.sentence
+                                                       else ()), False, sure=False)
+
+
+def _change_after(index: FigureIndex, level: Figure) -> Figure | None:
+    """The change stated right after a level figure, of the same unit: "收入A万元，比上年减少D万元"."""
+    after = sorted((f for f in index.figures if f.report == level.report and f.sentence == level.sentence
+                    and f.start > level.start), key=lambda f: f.start)
+    for f in after:
+        if f.qualifier == CHANGE and f.unit == level.unit:
+            return f
+        if f.qualifier != CHANGE and f.unit == level.unit:
+            return None  # another amount comes first: the change is not this one's
+    return None
+
+
+# --------------------------------------------------------------------------- text answers
 
 _WHO = re.compile(r"是谁|叫什么|什么名字|姓名|姓什么|\bwho\b|\bwhat is the name\b", re.I)
 _NAMES_A_PERSON = re.compile(r"同志|担任|姓名|任命|当选")
@@ -290,7 +542,11 @@ def _cite(s: Sentence) -> Citation:
 
 
 def _cite_figure(f: Figure) -> Citation:
-    return Citation(f.sentence, f.section, f.report, (f.text,))
+    table = None
+    if f.table:
+        extra = f.extra or {}
+        table = {"header": list(extra.get("header", [])), "row": list(extra.get("cells", [])), "column": f.column}
+    return Citation(f.sentence, f.section, f.report, (f.text,) if f.kind != "nil" else (), table)
 
 
 def _unique(items):

@@ -1,12 +1,22 @@
-"""The verified-number lookup: find the figure(s) of the figures table that answer a question.
+"""The verified-number lookup: find the figure(s) of the figures table that answer each ask of a question, and say
+whether each one names what was asked.
 
-Each figure is matched on three fields — its clause ("现有143名残疾人在托"), its sentence and its heading
-path — weighted by how rare each matched word is in the report; the kind of answer the question expects
-(people, money, a share, 枚 …) and its qualifiers (a change, a target) then rank the candidates. Dense
-similarity (from the store) carries questions that share no words with the report, such as English ones.
+One scoring mechanism serves every wording. Each figure has a name — its clause with the subject it carries over
+(the clause before it, the whole a 其中 part belongs to), its phrase, for a table cell its row and column — and a
+context (its sentence, its heading path). A figure is scored by
+
+- forward coverage: the share of the asked subject words (idf-weighted) its name (or, weaker, its context) holds;
+- backward coverage: the share of its own name's words the question names (基本支出 names more than "支出");
+- kind and unit compatibility, qualifier agreement (a change, a target, a share, a rate) and year agreement.
+
+A figure *answers* an ask (`FigureMatch.answers`) only when its name holds the asked subject, its kind, qualifier
+and year agree, and it is not one of several figures the question fits equally (then the report does not state
+what was asked as such, and those figures are only related). Dense similarity (from the store) carries questions
+that share no words with the report; it ranks, it never makes a figure answer.
 """
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections import Counter
@@ -14,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from app.question import Ask, Question
+from app.question import Ask, Question, content_terms
 from ingest.figures import CHANGE, PART, TARGET, Figure
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -26,13 +36,26 @@ _YEAR_MENTION = re.compile(r"((?:19|20)\d\d)\s*年")
 # a clause that opens with a budget measure ("年中决算为49.74万元") has the subject of the clause before it
 _MEASURE_HEAD = re.compile(r"^(?:其中)?(?:支出|收入)?(?:年初|年终|年中|全年)?(?:预算|决算)")
 _MEASURE_WORD = re.compile(r"(?:年初|年终|年中)?(?:预算|决算)")
-_BUDGET_SIDE = re.compile(r"预算|拟投入|计划|目标")
-_SPENT_SIDE = re.compile(r"决算|支出|实际|花费|使用")
+_BUDGET_SIDE = re.compile(r"预算|拟投入|计划|目标|指标值")
+_SPENT_SIDE = re.compile(r"决算|支出|实际|花费|使用|执行数|完成")
 _STATED = {"difference": re.compile(r"差异|差额|相差|差距|之差"), "sum": re.compile(r"合计|总计|共计|总额|合共")}
+_PLANNED = re.compile(r"拟|计划|预计|目标|力争")
+_SHARE_WORDS = re.compile(r"占|比例|比重|百分比")
+_RATE_WORD = re.compile(r"[\u4e00-\u9fff]率")
+_DOWN = re.compile(r"减少|下降|降低|减|少|缩减")
 # words that name the reporting body or period as a whole, not a part of it: 本部门收入 is the whole income
-_SCOPE_WORDS = re.compile(r"本部门|我部门|本单位|我单位|本年度|年度|全年|今年|本年|(?:19|20)\d\d年")
+_SCOPE_WORDS = re.compile(r"本部门|我部门|本单位|我单位|本年度|年度|全年|今年|本年|(?:19|20)\d\d年|截至|截止|其中|共计|合计")
+_CLAUSE_SPLIT = re.compile(r"[，,；;：:。！？!?]")
 TIE_MARGIN = 0.01  # scores this close are a tie: the report's first statement wins
-CLAUSE_WEIGHT, PHRASE_WEIGHT, SENTENCE_WEIGHT, SECTION_WEIGHT, ABBREVIATION_WEIGHT = 1.0, 0.9, 0.6, 0.35, 0.45
+NAME_WEIGHT, CONTEXT_WEIGHT, SENTENCE_WEIGHT, SECTION_WEIGHT, ABBREVIATION_WEIGHT = 1.0, 0.85, 0.6, 0.35, 0.6
+WHOLE_WEIGHT = 0.55  # the whole a 其中 part belongs to: it says what the part is of, not what the part is
+# what "names what was asked" takes (calibrated on the dev set and our own reports of other departments)
+ANSWER_COVERAGE = 0.55  # share of the asked subject the figure's name and context hold
+NAME_COVERAGE = 0.25  # share of it the name itself (not only the sentence around it) holds
+OBJECT_HELD = 0.4  # share of what is counted ("多少名盲人": 盲人) the name must hold
+OWN_NAMED = 0.5  # share of the figure's own name the question names, below which rivals make it ambiguous
+RIVAL_MARGIN = 0.08  # a figure this close in coverage, of another value, is a rival
+log = logging.getLogger(__name__)
 
 
 def bigrams(text: str) -> set[str]:
@@ -50,10 +73,15 @@ class FigureMatch:
     """A figure that may answer an ask, with how well it does."""
 
     figure: Figure
-    score: float  # 0..~1.3: what ranks candidates and decides whether to answer
+    score: float  # 0..~1.3: what ranks candidates
     lexical: float  # share of the question's (weighted) words found in the figure's fields
     dense: float  # 0..1 semantic similarity of question and figure
     kind_ok: bool
+    coverage: float = 0.0  # share of the asked subject held by the figure's name and context
+    named: float = 0.0  # share of the figure's own name the question names
+    answers: bool = False  # it names what was asked: subject, measure, kind, qualifier, year
+    why: str = ""  # why it does not answer (for logs and the related list)
+    part: bool = False  # a part of a whole stated before it (其中…)
 
 
 @dataclass(frozen=True)
@@ -74,18 +102,35 @@ class LookupResult:
             return 0.0
         return min(m[0].score for m in self.matches)
 
+    @property
+    def answered(self) -> bool:
+        """Every ask has a figure that names what was asked."""
+        return bool(self.matches) and all(m and m[0].answers for m in self.matches)
+
 
 class FigureIndex:
-    """The figures of one or more reports, prepared for lookup (pure, in memory, rebuilt from the store)."""
+    """The figures of one or more reports, prepared for lookup (pure, in memory, rebuilt from the store).
 
-    def __init__(self, figures: Iterable[Figure]):
+    `report_years`: report id -> the year the report is about; a question naming no year asks about that year.
+    """
+
+    def __init__(self, figures: Iterable[Figure], report_years: Mapping[str, int | None] | None = None):
         self.figures: list[Figure] = list(figures)
+        self.report_years = dict(report_years or {})
         self._subject = [carried_subject(f) for f in self.figures]
-        self._clause = [bigrams(f.clause) | bigrams(s) for f, s in zip(self.figures, self._subject)]
+        distributed, self._distributed_change = _distributed(self.figures)
+        self._subject = [f"{d} {s}".strip() for d, s in zip(distributed, self._subject)]
+        self._whole = _whole_context(self.figures)
+        self._previous = [_previous_clause(f) for f in self.figures]
+        self._name_text = [_name_text(f, s) for f, s in zip(self.figures, self._subject)]
+        self._name = [bigrams(t) for t in self._name_text]
+        self._context = [bigrams(p) for p in self._previous]
+        self._context_text = list(self._previous)
+        self._whole_grams = [bigrams(w) for w in self._whole]
         self._years = _figure_years(self.figures)
-        self._core = [bigrams(_SCOPE_WORDS.sub(" ", re.sub(r"^其中", "", f.phrase.split("·")[-1])))
-                      for f in self.figures]
-        self._phrase = [bigrams(f.phrase.split("·")[-1]) for f in self.figures]  # its own words, not the context
+        # a figure stated as what is planned: 拟投入…, 计划…, 目标为… before it in its sentence
+        self._planned = [not f.table and bool(_PLANNED.search(f.sentence[:max(0, f.sentence.find(f.clause))]))
+                         for f in self.figures]
         self._sentence = [bigrams(f.sentence) for f in self.figures]
         self._section = [bigrams(f.section) for f in self.figures]
         sentences = {f.sentence for f in self.figures}
@@ -93,6 +138,7 @@ class FigureIndex:
         n = max(1, len(sentences))
         self._idf = {g: math.log(1 + n / (1 + c)) for g, c in df.items()}
         self._default_idf = math.log(1 + n)
+        self._own = [_own_words(f, s) for f, s in zip(self.figures, self._subject)]
         self._ids = [f.id for f in self.figures]  # a hash each: computed once, not per figure per question
         self.by_id = dict(zip(self._ids, self.figures))
         self._numbers: dict[str, list[int]] = {}
@@ -100,11 +146,16 @@ class FigureIndex:
         for i, (fid, f) in enumerate(zip(self._ids, self.figures)):
             self._numbers.setdefault(fid, []).append(i)
             self._by_unit.setdefault(f.unit, []).append(i)
-        self._words = _WordIndex(self.figures, [c | p for c, p in zip(self._clause, self._phrase)],
+        self._words = _WordIndex(self.figures, [a | b | c for a, b, c in zip(self._name, self._context,
+                                                                               self._whole_grams)],
                                  self._sentence, self._section)
 
     def idf(self, gram: str) -> float:
         return self._idf.get(gram, self._default_idf)
+
+    def knows(self, gram: str) -> bool:
+        """Whether the reports use this bigram at all."""
+        return gram in self._idf
 
     def lookup(self, question: Question, dense: Mapping[str, float] | None = None,
                passage_rank: Mapping[str, float] | None = None, k: int = 5) -> LookupResult:
@@ -113,18 +164,21 @@ class FigureIndex:
         `dense`: figure id -> similarity 0..1 of question and figure clause; `passage_rank`: figure id ->
         0..1 relevance of the retrieved passage holding it (both optional).
         """
-        asks = question.asks or (Ask(question.text),)
-        whole = _weighted_grams(question.match_text or question.text, 0.5)
-        context = _weighted_grams(question.context, 0.35) if question.context else {}
+        asks = question.asks or (Ask(question.text, subject=question.terms),)
+        # the question's other words help rank an ask, unless they belong to the other asks of the question
+        whole = self._weighted(question.terms, 0.5) if len(asks) == 1 else {}
+        context = self._weighted(content_terms(question.context), 0.35) if question.context else {}
         results: list[tuple[FigureMatch, ...]] = []
         for ask in asks:
-            query = {**context, **whole, **_weighted_grams(ask.text, 1.0)}
+            own = self._weighted(ask.subject, 1.0)
+            query = {**context, **whole, **own}
             lexical = self._lexical_scores(query)
-            scored = [self._score(i, question, ask, query, dense or {}, passage_rank or {}, lexical.get(i))
+            scored = [self._score(i, question, ask, query, own, dense or {}, passage_rank or {}, lexical.get(i))
                       for i in self._candidates(ask, lexical, dense or {}, passage_rank or {})]
             scored = [m for m in scored if m.score > 0]
             scored.sort(key=lambda m: (-m.score, m.figure.start))
-            results.append(tuple(_first_stated_on_ties(_distinct(scored))[:k]))
+            ranked = _first_stated_on_ties(_distinct(scored))
+            results.append(tuple(_unless_ambiguous(ranked)[:k]))
         if len(results) > 1:
             results = _prefer_one_sentence(results)
         return LookupResult(tuple(asks), tuple(results))
@@ -139,18 +193,18 @@ class FigureIndex:
         word = _STATED.get(question.operation or "")
         if word is None or len(question.operands) < 2:
             return None
-        ask = replace(question.asks[0], text=question.match_text or question.text, object="") if question.asks \
-            else Ask(question.text)
-        query = _weighted_grams(question.match_text or question.text, 1.0)
+        base = question.asks[0] if question.asks else Ask(question.text)
+        ask = replace(base, object="", subject=question.terms, change=False)
+        query = self._weighted(question.terms, 1.0)
         best = None
         for i, f in enumerate(self.figures):
             if not word.search(f.phrase.split("·")[-1]) or not all(
                     self._names(i, operand) for operand in question.operands):
                 continue
-            m = self._score(i, question, ask, query, dense or {}, passage_rank or {})
+            m = self._score(i, question, ask, query, query, dense or {}, passage_rank or {})
             if best is None or (m.score, -f.start) > (best.score, -best.figure.start):
                 best = m
-        return best
+        return replace(best, answers=True, why="") if best is not None else None
 
     def _names(self, i: int, text: str, share: float = 0.8) -> bool:
         """Whether the figure's sentence names `text` (most of its words, by weight)."""
@@ -158,44 +212,40 @@ class FigureIndex:
         total = sum(self.idf(g) for g in grams)
         return bool(total) and sum(self.idf(g) for g in grams if g in self._sentence[i]) >= share * total
 
-    def _object_factor(self, i: int, ask: Ask) -> float:
-        """'多少名盲人': a figure whose own clause does not name what is counted is not its answer.
+    def _weighted(self, terms: Iterable[str], weight: float) -> dict[str, float]:
+        """The bigrams of the question's words, each with its weight; a bigram that straddles two words and that
+        the reports never use ("人中" of 残疾人中精神类) is an artefact of reading characters in pairs, not a word."""
+        grams: dict[str, float] = {}
+        for term in terms:
+            for g in _term_grams(term):
+                if len(g.text) < 2 or (g.straddles and not self.knows(g.text)):
+                    continue  # one character ("拿") says little; a straddling pair the reports never use, nothing
+                grams[g.text] = max(grams.get(g.text, 0.0), weight)
+        return grams
 
-        What is counted must stand near the figure (its clause, with the subject it carries over, or its phrase);
-        a share's subject ("本级占比") may stand anywhere in the sentence that states the share.
-        """
-        grams = _word_grams(ask.object)
-        if not grams or (ask.kind == "money" and len(grams) < 2):  # "多少资金" names the measure, not a thing
-            return 1.0
-        f = self.figures[i]
-        near = f"{self._subject[i]}{f.clause} {f.phrase}" if ask.kind != "percent" else f.sentence
-        near_grams = self._clause[i] | self._phrase[i] if ask.kind != "percent" else self._sentence[i]
-        total = sum(self.idf(g) for g in grams)
-        found = sum(self.idf(g) for g in grams if g in near_grams
-                    or (len(g) == 2 and _gapped(g).search(near)))  # one-character runs have no gap
-        if found < total and _one_word(ask.object) and ask.object not in near:
-            return 0.25  # "工作人员" is one word: 人员 in "残疾人员" is not it
-        return 0.25 + 0.75 * (found / total)
+    def _near(self, i: int, g: str) -> bool:
+        """Whether the word stands in the figure's name or the clause before it (not only in its sentence)."""
+        return (g in self._name[i] or g in self._context[i]
+                or (len(g) == 2 and (_gapped(g).search(self._name_text[i]) is not None
+                                     or _gapped(g).search(self._context_text[i]) is not None)))
 
-    def _named_exactly_factor(self, i: int, ask: Ask, query: dict[str, float]) -> float:
-        """'今年支出了多少': the figure named by exactly the asked words (支出2700.38万元) beats one whose name says
-        more (基本支出786.65万元). A share's own words (占比) are its measure, not its name."""
-        own = self._core[i]
-        if not own or ask.kind == "percent" or not own <= query.keys():
-            return 1.0
-        return 1.2 if own == {g for g, w in query.items() if w >= 1.0 and len(g) == 2} else 1.08
-
-    def _whole_factor(self, i: int, ask: Ask, query: dict[str, float]) -> float:
-        """'支出合计多少': the whole (支出2700.38万元), not a part of it (其中…, 基本支出…)."""
-        if not ask.total or ask.kind == "percent":
-            return 1.0
-        f = self.figures[i]
-        factor = 0.75 if f.qualifier == PART or f.clause.startswith("其中") else 1.0
-        own = self._core[i] | {g for g in bigrams(self._subject[i]) if len(g) == 2}  # 年终决算 of 社会保障和就业支出
-        if own:
-            extra = sum(self.idf(g) for g in own if g not in query) / sum(self.idf(g) for g in own)
-            factor *= 1.0 - 0.3 * extra
-        return factor
+    def _field(self, i: int, g: str) -> float:
+        """How strongly the figure holds the word `g`: in its name, its context, its sentence, its heading."""
+        if g in self._name[i]:
+            return NAME_WEIGHT
+        if g in self._context[i]:
+            return CONTEXT_WEIGHT
+        if len(g) == 2 and (_gapped(g).search(self._name_text[i]) or _gapped(g).search(self._context_text[i])):
+            return ABBREVIATION_WEIGHT
+        if g in self._whole_grams[i]:
+            return WHOLE_WEIGHT
+        if g in self._sentence[i]:
+            return SENTENCE_WEIGHT
+        if g in self._section[i]:
+            return SECTION_WEIGHT
+        if len(g) == 2 and _gapped(g).search(self.figures[i].sentence):
+            return SENTENCE_WEIGHT * 0.8
+        return 0.0
 
     def _lexical(self, i: int, query: dict[str, float], total: float | None = None,
                  grams: Iterable[str] | None = None) -> float:
@@ -208,14 +258,50 @@ class FigureIndex:
             total = sum(w * self.idf(g) for g, w in query.items())
         if not total:
             return 0.0
-        f = self.figures[i]
-        got = 0.0
-        for g in (query if grams is None else grams):
-            field = (CLAUSE_WEIGHT if g in self._clause[i] else PHRASE_WEIGHT if g in self._phrase[i]
-                     else SENTENCE_WEIGHT if g in self._sentence[i] else SECTION_WEIGHT if g in self._section[i]
-                     else ABBREVIATION_WEIGHT if len(g) == 2 and _gapped(g).search(f.sentence) else 0.0)
-            got += query[g] * self.idf(g) * field
+        got = sum(query[g] * self.idf(g) * self._field(i, g) for g in (query if grams is None else grams))
         return got / total
+
+    def _coverage(self, i: int, subject: tuple[str, ...]) -> tuple[float, float]:
+        """(share of the asked subject held by name, context and sentence; share held by name and context alone).
+
+        Each subject word is one concept; an English concept may have alternatives ("寄宿托养|在托"), of which the
+        best-held counts.
+        """
+        total = held = in_name = 0.0
+        for term in subject:
+            best = None
+            for alternative in term.split("|"):
+                grams = self._weighted((alternative,), 1.0)
+                weight = sum(self.idf(g) for g in grams)
+                if not weight:
+                    continue
+                fields = [(self.idf(g), self._field(i, g), self._near(i, g)) for g in grams]
+                got = sum(w * f for w, f, _ in fields)
+                named = sum(w * f for w, f, near in fields if near)
+                if best is None or got / weight > best[1] / best[0]:
+                    best = (weight, got, named)
+            if best is not None:
+                total += best[0]
+                held += best[1]
+                in_name += best[2]
+        return (held / total, in_name / total) if total else (0.0, 0.0)
+
+    def _named(self, i: int, question: Question, ask: Ask) -> float:
+        """Share of the figure's own name (its words, idf-weighted) that the question names."""
+        words = self._own[i]
+        if not words:
+            return 1.0
+        asked = " ".join((*ask.subject, ask.text, question.match_text or question.text, question.context))
+        for name in question.names:
+            asked = asked.replace(name, " ")
+        asked_grams = bigrams(asked)
+        total = got = 0.0
+        for w in words:
+            weight = max(self.idf(g) for g in _word_grams(w)) if len(w) >= 2 else 0.0
+            total += weight
+            if w in asked or _word_grams(w) <= asked_grams or _abbreviates(asked, w):
+                got += weight
+        return got / total if total else 1.0
 
     def _lexical_scores(self, query: dict[str, float]) -> dict[int, float]:
         """Figure number -> lexical share, for every figure holding a word of the question (the others have 0)."""
@@ -239,7 +325,7 @@ class FigureIndex:
             found.update(self._by_unit.get(ask.unit, ()))
         return sorted(found)
 
-    def _score(self, i: int, question: Question, ask: Ask, query: dict[str, float],
+    def _score(self, i: int, question: Question, ask: Ask, query: dict[str, float], own: dict[str, float],
                dense: Mapping[str, float], passage_rank: Mapping[str, float],
                lexical: float | None = None) -> FigureMatch:
         f = self.figures[i]
@@ -247,26 +333,182 @@ class FigureIndex:
             lexical = self._lexical(i, query)
         d = dense.get(self._ids[i], 0.0)
         p = passage_rank.get(self._ids[i], 0.0)
-        if not query:
-            score = 0.55 * d + 0.45 * p
-        else:
-            score = 0.7 * lexical + 0.15 * d + 0.15 * p
-        kind_ok = ask.kind is None or f.kind == ask.kind
-        if ask.kind and not kind_ok:
+        score = 0.55 * d + 0.45 * p if not query else 0.7 * lexical + 0.15 * d + 0.15 * p
+        kind_ok = _kind_agrees(ask, f)
+        if not kind_ok:
             score *= 0.35
         if ask.unit and f.unit == ask.unit:
             score += 0.08
-        elif ask.unit and kind_ok and f.unit != ask.unit:
+        elif ask.unit and kind_ok and f.unit != ask.unit and f.kind != "nil":
             score *= 0.7
         if ask.kind is None and f.kind in ("age", "number", "years"):
             score *= 0.6
-        score *= self._object_factor(i, ask)
-        score *= self._whole_factor(i, ask, query)
-        score *= self._named_exactly_factor(i, ask, query)
-        score *= _qualifier_factor(ask, f)
+        coverage, in_name = self._coverage(i, ask.subject) if own else (lexical, lexical)
+        named = self._named(i, question, ask)
+        score *= 0.7 + 0.3 * named
+        qualifier_ok, q_factor = _qualifier_agrees(ask, f, self._planned[i], self._distributed_change[i])
+        score *= q_factor
         score *= _spent_factor(ask, f)
-        score *= _year_factor(question, self._years[i])
-        return FigureMatch(f, round(score, 4), round(lexical, 4), round(d, 4), kind_ok)
+        year_ok, y_factor = self._year_agrees(ask, question, i)
+        score *= y_factor
+        if ask.total and (f.qualifier == PART or f.clause.startswith("其中")):
+            score *= 0.75
+        held = self._object_held(i, ask)
+        why = ("kind" if not kind_ok else "qualifier" if not qualifier_ok else "year" if not year_ok
+               else "subject" if coverage < ANSWER_COVERAGE
+               or (in_name < NAME_COVERAGE and not (ask.object and held >= OBJECT_HELD))
+               else "object" if held < OBJECT_HELD
+               else "part" if ask.total and f.qualifier == PART and named < 1.0
+               else "")
+        return FigureMatch(f, round(score, 4), round(lexical, 4), round(d, 4), kind_ok, round(coverage, 4),
+                           round(named, 4), answers=not why, why=why,
+                           part=f.qualifier == PART or bool(self._whole[i]))
+
+    def _object_held(self, i: int, ask: Ask) -> float:
+        """Share of what is counted ("多少名盲人" -> 盲人) that the figure's name holds: what is counted must stand in
+        the figure's own clause (or the clause before it), not only somewhere in its sentence."""
+        if not ask.object or ask.kind == "percent":
+            return 1.0
+        grams = self._weighted((ask.object,), 1.0)
+        total = sum(self.idf(g) for g in grams)
+        if not total or (ask.kind == "money" and len(grams) < 2):  # "多少资金" names the measure, not a thing
+            return 1.0
+        f = self.figures[i]
+        if ask.object in f.unit:
+            return 1.0
+        return sum(self.idf(g) for g in grams if self._near(i, g) or g in bigrams(f.unit)) / total
+
+    def _year_agrees(self, ask: Ask, question: Question, i: int) -> tuple[bool, float]:
+        """A question about 2022 wants the figure about 2022; one naming no year, the report's own year."""
+        years = self._years[i]
+        asked = ask.years or question.years
+        if asked:
+            factor, ok = 1.0, True
+            for year in asked:
+                if year in years:
+                    factor *= 1.1
+                elif years:
+                    factor, ok = factor * 0.6, False
+                elif self.report_years.get(self.figures[i].report) not in (None, year):
+                    factor, ok = factor * 0.6, False
+            return ok, factor
+        own = self.report_years.get(self.figures[i].report)
+        if own is not None and years and own not in years:
+            return False, 0.75
+        return True, 1.0
+
+
+def _kind_agrees(ask: Ask, f: Figure) -> bool:
+    """The figure is the kind of quantity asked for (a nil statement answers any amount)."""
+    if f.kind == "nil":
+        return ask.kind not in ("percent",) or not ask.share
+    if ask.kind is None:
+        return f.kind not in ("age", "years")
+    if ask.kind == f.kind:
+        return True
+    if ask.kind == "people" and f.kind == "count" and f.unit in ("户", "个"):
+        return False
+    if ask.kind == "count" and f.kind in ("people", "times") and not ask.unit:
+        return True  # "how many" in English counts people as well as things
+    return False
+
+
+def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool = False) -> tuple[bool, float]:
+    """(does the figure's qualifier answer the ask's, ranking factor): a change for a change, a target for a target
+    (or, asked plainly, a target shown with its bound), a share for a share, a rate for a rate."""
+    factor, ok = 1.0, True
+    is_change = f.qualifier == CHANGE or change
+    if ask.change != is_change:
+        factor, ok = factor * 0.55, False
+    if ask.change and is_change and ask.direction:
+        down = bool(_DOWN.search(f.clause))
+        if (ask.direction == "down") != down and re.search(r"增|减|升|降|多|少", f.clause):
+            factor, ok = factor * 0.8, False
+    planned = planned or f.qualifier == TARGET or bool(_PLANNED.search(f.clause + f.column))
+    if planned:
+        if ask.target:
+            factor *= 1.1
+        elif ask.actual:
+            factor, ok = factor * 0.6, False  # asked what was reached: a target does not say it
+        else:
+            factor *= 0.8
+    elif ask.target and ask.actual is False and _BUDGET_SIDE.search(f.clause) is None and f.column == "":
+        factor *= 0.9
+    if f.qualifier == PART:
+        factor *= 0.97  # a total stated for the same words is the better answer
+    if f.kind == "percent" and not is_change:
+        share = bool(_SHARE_WORDS.search(f.clause)) or bool(_SHARE_WORDS.search(f.column))
+        rate = bool(_RATE_WORD.search(f.clause + f.column + f.row))
+        if ask.share and not share and rate:
+            factor, ok = factor * 0.7, False
+        if ask.rate and share and not rate:
+            factor, ok = factor * 0.7, False
+    return ok, factor
+
+
+def _spent_factor(ask: Ask, f: Figure) -> float:
+    """'实际花了多少': what was spent (决算, 支出) rather than what was budgeted; the clause tells which side."""
+    if not ask.spent:
+        return 1.0
+    side = f.clause + f.column
+    if _SPENT_SIDE.search(side):
+        return 1.15
+    if _BUDGET_SIDE.search(side):
+        return 0.75
+    return 1.0
+
+
+def _unless_ambiguous(matches: list[FigureMatch]) -> list[FigureMatch]:
+    """The best figure does not answer when the question fits several figures alike and names little of the best
+    one's own name: "支出多少" fits 基本支出 and 项目支出 alike; unless one of them is named exactly, the report does
+    not state what was asked as such."""
+    if not matches or not matches[0].answers or matches[0].named >= OWN_NAMED:
+        return matches
+    best = matches[0]
+    rivals = [m for m in matches[1:] if m.answers and m.figure.report == best.figure.report
+              and not (m.part and m.figure.section == best.figure.section and m.figure.start > best.figure.start)
+              and m.figure.value != best.figure.value and m.coverage >= best.coverage - RIVAL_MARGIN
+              and m.figure.clause != best.figure.clause]
+    if not rivals:
+        return matches
+    return [replace(best, answers=False, why="ambiguous")] + matches[1:]
+
+
+@dataclass(frozen=True)
+class _Gram:
+    text: str
+    straddles: bool  # the two characters belong to two different words
+
+
+@lru_cache(maxsize=2048)
+def _term_grams(term: str) -> tuple[_Gram, ...]:
+    """A term's bigrams, each marked when it straddles a word boundary (jieba's segmentation)."""
+    out: list[_Gram] = []
+    for run in _CJK_RUN.findall(_QUOTES.sub("", term)):
+        if len(run) == 1:
+            out.append(_Gram(run, False))
+            continue
+        boundaries = _word_boundaries(run)
+        out += [_Gram(run[i:i + 2], (i + 1) in boundaries) for i in range(len(run) - 1)]
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _word_boundaries(run: str) -> frozenset[int]:
+    """Positions inside `run` where jieba starts a new word."""
+    pos, cuts = 0, set()
+    for w in _jieba().lcut(run):
+        pos += len(w)
+        cuts.add(pos)
+    return frozenset(cuts - {len(run)})
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
 
 
 @lru_cache(maxsize=1024)
@@ -275,23 +517,175 @@ def _word_grams(text: str) -> frozenset[str]:
     return frozenset(g for g in bigrams(text) if len(g) == 2)
 
 
-@lru_cache(maxsize=1024)
-def _one_word(text: str) -> bool:
-    """Whether jieba reads `text` (three characters or more) as a single word."""
-    import jieba
+def _own_words(f: Figure, subject: str) -> tuple[str, ...]:
+    """The words of a figure's own name (its phrase, the subject it carries; a cell's row leaf and column), without
+    scope words (本部门, 年度) and without one-character words."""
+    if f.table:
+        text = f"{f.row.split(' > ')[-1]} {f.column.split(' > ')[-1]}"
+    else:
+        text = f"{subject} {f.phrase.replace('·', ' ')}"
+    text = _SCOPE_WORDS.sub(" ", _QUOTES.sub("", text))
+    words: list[str] = []
+    for run in _CJK_RUN.findall(text):
+        single = ""
+        for w in _jieba().lcut(run):
+            if len(w) == 1:
+                single += w  # "在托" is cut into 在/托: single characters in a row read as one word
+                continue
+            if len(single) >= 2:
+                words.append(single)
+            single = ""
+            words.append(w)
+        if len(single) >= 2:
+            words.append(single)
+    return tuple(dict.fromkeys(words))
 
-    return len(text) >= 3 and len(jieba.lcut(text)) == 1
+
+def _abbreviates(asked: str, word: str) -> bool:
+    """'残运会' names 残疾人运动会: the question's characters stand in the word in order, first and last kept."""
+    for run in _CJK_RUN.findall(asked):
+        for n in (3, 2):
+            for i in range(len(run) - n + 1):
+                piece = run[i:i + n]
+                if piece[0] == word[0] and piece[-1] == word[-1] and len(word) > n and _in_order(piece, word):
+                    return True
+    return False
+
+
+def _in_order(piece: str, word: str) -> bool:
+    at = 0
+    for ch in piece:
+        at = word.find(ch, at)
+        if at < 0:
+            return False
+        at += 1
+    return True
 
 
 @lru_cache(maxsize=4096)
 def _gapped(gram: str) -> re.Pattern[str]:
-    """'运会' also matches '运动会': abbreviations (残运会, 残联) keep their characters in order."""
+    """'运会' also matches '运动会': abbreviations (残运会, 区卫健局) keep their characters in order."""
     return re.compile(re.escape(gram[0]) + r"[\u4e00-\u9fff]{1,3}" + re.escape(gram[1]))
 
 
+def _name_text(f: Figure, subject: str) -> str:
+    """What names a figure: its clause with the subject it carries over and its phrase; a cell's row and column."""
+    if f.table:
+        return f"{f.row} {f.column} {f.clause}"
+    return f"{subject} {f.clause} {f.phrase.replace('·', ' ')}"
+
+
+# "收、支总计各是A,B万元，各减少C,D万元": one item each; 收/支 are how these reports abbreviate 收入/支出
+_ABBREVIATED_ITEM = {"收": "收入", "支": "支出", "预": "预算", "决": "决算"}
+_CHANGE_CLAUSE = re.compile(r"减少|增加|下降|上升|增长|降低|提高|增减")
+
+
+def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool]]:
+    """Figures distributed over named items ("收、支总计各是A,B万元，与上年相比各减少C,D万元，各下降x%、y%"): the k-th
+    figure after each 各/分别 belongs to the k-th item. Returns each figure's item ("" if none) and whether the
+    stretch it stands in states a change."""
+    items_of = [""] * len(figures)
+    change = [False] * len(figures)
+    by_sentence: dict[tuple[str, str], list[int]] = {}
+    for i, f in enumerate(figures):
+        if not f.table and ("各" in f.sentence or "分别" in f.sentence):
+            by_sentence.setdefault((f.report, f.sentence), []).append(i)
+    for (_, sentence), members in by_sentence.items():
+        markers = [m.start() for m in _MARKER.finditer(sentence)]
+        if not markers:
+            continue
+        start = _clause_start(sentence, markers[0])
+        head = _LEADING_SCOPE.sub("", sentence[start:markers[0]])
+        items = _expand_items(re.split(r"[、和与及]", head)) if re.search(r"[、和与及]", head) else []
+        if len(items) < 2:
+            continue
+        position = {i: sentence.find(figures[i].clause) + max(0, figures[i].clause.find(figures[i].text))
+                    for i in members}
+        bounds = markers + [len(sentence)]
+        for at, end in zip(bounds, bounds[1:]):
+            group = sorted((i for i in members if at <= position[i] < end), key=lambda i: position[i])
+            if len(group) != len(items):
+                continue
+            stretch = sentence[_clause_start(sentence, at):end]
+            for item, i in zip(items, group):
+                items_of[i] = item
+                change[i] = bool(_CHANGE_CLAUSE.search(stretch))
+    return items_of, change
+
+
+_MARKER = re.compile(r"各(?=[是为有自减增下上降提])|分别")
+_LEADING_SCOPE = re.compile(r"^(?:(?:19|20)\d\d\s*年度?|本年度|本年|年度|全年|今年|其中)+")
+
+
+def _expand_items(items: list[str]) -> list[str]:
+    """'收', '支总计' -> '收入总计', '支出总计': a shared ending goes to every item, abbreviations are spelled out."""
+    items = [x for x in items if x]
+    if len(items) < 2:
+        return items
+    first = len(items[0])
+    suffix = items[-1][first:] if len(items[-1]) > first else ""
+    out = []
+    for n, item in enumerate(items):
+        head = item[:first] if n == len(items) - 1 and suffix else item
+        head = _ABBREVIATED_ITEM.get(head, head)
+        out.append(head + suffix)
+    return out
+
+
+def _clause_start(sentence: str, at: int) -> int:
+    cut = max(sentence.rfind(c, 0, at + 1) for c in "，,；;：:")
+    return cut + 1 if cut >= 0 else 0
+
+
+def _clause_end(sentence: str, start: int) -> int:
+    m = re.compile(r"[，；;：:。]").search(sentence, start)
+    return m.start() if m else len(sentence)
+
+
+def _previous_clause(f: Figure) -> str:
+    """The clause before the figure's own in its sentence: it often names the subject ("推动康园工疗站…，全年服务学员
+    423人"; "二是重点工作，拟投入的资金为350.66万元")."""
+    if f.table:
+        return ""
+    pos = f.sentence.find(f.clause)
+    if pos <= 0:
+        return ""
+    clauses = [c for c in _CLAUSE_SPLIT.split(f.sentence[:pos]) if c.strip()]
+    return re.sub(r"\d+(?:\.\d+)?", " ", clauses[-1]) if clauses else ""
+
+
+def _whole_context(figures: list[Figure]) -> list[str]:
+    """The whole a part belongs to: the words before 其中 in the figure's sentence, or — for the next items of a list
+    "X A万元，其中B b万元；C c万元" cut into sentences at ；— in the sentence that opened the list."""
+    out = [""] * len(figures)
+    order = sorted(range(len(figures)), key=lambda i: (figures[i].report, figures[i].start))
+    opened = ""  # the whole of a 其中 list still open
+    previous: Figure | None = None
+    previous_index = -1
+    for i in order:
+        f = figures[i]
+        if f.table:
+            previous = None
+            continue
+        if previous is None or previous.report != f.report or previous.section != f.section:
+            opened = ""
+        at = f.sentence.find("其中")
+        if at > 0:
+            opened = re.sub(r"\d+(?:\.\d+)?", " ", f.sentence[:at])
+            out[i] = opened if f.sentence.find(f.clause) >= at else ""
+        elif previous is not None and previous.sentence != f.sentence:
+            ended_open = previous.sentence.rstrip().endswith(("；", ";")) and "其中" in previous.sentence
+            opened = opened if ended_open else ""
+            out[i] = opened
+        elif previous is not None and previous.sentence == f.sentence:
+            out[i] = out[previous_index] if opened else ""
+        previous, previous_index = f, i
+    return out
+
+
 class _WordIndex:
-    """Word (bigram) -> the figures holding it in a field lookup matches: their own words (clause, carried subject,
-    phrase), their sentence, their heading path, or spread out in their sentence as an abbreviation (_gapped).
+    """Word (bigram) -> the figures holding it in a field lookup matches: their name and context, their sentence,
+    their heading path, or spread out in their sentence as an abbreviation (_gapped).
 
     Built once per FigureIndex, so a question scores only the figures that share a word with it, not every figure
     of every report asked. Sentences and headings are indexed once however many figures share them.
@@ -359,55 +753,10 @@ class _WordIndex:
         return got
 
 
-def _weighted_grams(text: str, weight: float) -> dict[str, float]:
-    from app.question import content_terms
-
-    grams: dict[str, float] = {}
-    for term in content_terms(text):
-        for g in bigrams(term):
-            grams[g] = max(grams.get(g, 0.0), weight)
-    return grams
-
-
-def _qualifier_factor(ask: Ask, f: Figure) -> float:
-    factor = 1.0
-    if ask.change != (f.qualifier == CHANGE):
-        factor *= 0.55
-    if f.qualifier == TARGET and not ask.target:
-        factor *= 0.8
-    if ask.target and f.qualifier == TARGET:
-        factor *= 1.1
-    if f.qualifier == PART:
-        factor *= 0.97  # a total stated for the same words is the better answer
-    return factor
-
-
-def _spent_factor(ask: Ask, f: Figure) -> float:
-    """'实际花了多少': what was spent (决算, 支出) rather than what was budgeted; the clause tells which side."""
-    if not ask.spent:
-        return 1.0
-    if _SPENT_SIDE.search(f.clause):
-        return 1.15
-    if _BUDGET_SIDE.search(f.clause):
-        return 0.75
-    return 1.0
-
-
-def _year_factor(question: Question, years: frozenset[int]) -> float:
-    """A question about 2022 wants the figure about 2022."""
-    factor = 1.0
-    for year in question.years:
-        if year in years:
-            factor *= 1.1
-        elif years:
-            factor *= 0.6
-    return factor
-
-
 def carried_subject(f: Figure) -> str:
     """The subject a clause carries over from the clause before it: "住房保障支出年初预算49.94万元，年中决算为49.74万元"
     -> "住房保障支出" for 49.74."""
-    if not _MEASURE_HEAD.match(f.clause):
+    if f.table or not _MEASURE_HEAD.match(f.clause):
         return ""
     pos = f.sentence.find(f.clause)
     if pos <= 0:
@@ -430,7 +779,7 @@ def _figure_years(figures: list[Figure]) -> list[frozenset[int]]:
     for i in sorted(range(len(figures)), key=lambda i: (figures[i].report, figures[i].start)):
         f = figures[i]
         key = (f.report, f.section)
-        own = _own_years(f.clause, keep_subject=f.qualifier == CHANGE) or _own_years(f.sentence)
+        own = _own_years(f.clause + " " + f.column, keep_subject=f.qualifier == CHANGE) or _own_years(f.sentence)
         if own:
             years[i] = frozenset(own)
             if f.qualifier != CHANGE:
@@ -454,10 +803,10 @@ def _first_stated_on_ties(matches: list[FigureMatch]) -> list[FigureMatch]:
 
 def _distinct(matches: list[FigureMatch]) -> list[FigureMatch]:
     """Drop repeats of the same figure value stated in the same words (a report may say a figure twice)."""
-    seen: set[tuple[str, str, str]] = set()
+    seen: set[tuple[str, str, str, str]] = set()
     out = []
     for m in matches:
-        key = (m.figure.value, m.figure.unit, m.figure.clause)
+        key = (m.figure.report, m.figure.value, m.figure.unit, m.figure.clause)
         if key not in seen:
             seen.add(key)
             out.append(m)

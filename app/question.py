@@ -1,7 +1,14 @@
-"""Pure: what a question asks for — which kind of figure, how many, a list, a reason, a sum — and its key terms."""
+"""Pure: the one analysis of a question — what it asks (intent, asks with their subject words, measure, kind, unit,
+qualifier and years), which reports it names, what it combines, what it continues — read once, consumed by every
+later step (lookup, tables, composition, retrieval).
+
+Nothing here belongs to one report: the names of a report's body come from its stored profile
+(`ReportInfo.body` / `ReportInfo.aliases`, derived at ingest) and are bound by `about_reports`.
+"""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -13,9 +20,15 @@ YESNO = "yesno"
 TEXT = "text"
 DERIVED = "derived"
 
+# qualifiers of an ask: how the asked figure relates to what it names
+LEVEL = "level"  # the amount itself
+CHANGE = "change"  # 比上年减少/增加 …
+TARGET = "target"  # 目标, 计划, 年度指标值
+SHARE = "share"  # 占…的比例
+RATE = "rate"  # 执行率, 完成率, 覆盖率, 满意率 …
+
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_INTERROGATIVE_ZH = re.compile(r"多少|几[个名位人户家枚本期次场条项所岁年天]?|百分之几|比例|占比|多大|什么|哪|何|吗|呢|是否|有没有")
-_INTERROGATIVE_EN = re.compile(r"\b(how|what|which|who|when|where|why|is|are|was|were|did|does|do)\b", re.I)
+_INTERROGATIVE_ZH = re.compile(r"多少|几|百分之|比例|占比|多大|多高|多长|什么|是否|吗|呢")
 
 # (pattern, kind, unit): explicit measure words after 多少/几 decide the figure's unit.
 _UNIT_CUES_ZH: tuple[tuple[str, str, str], ...] = (
@@ -28,17 +41,26 @@ _UNIT_CUES_ZH: tuple[tuple[str, str, str], ...] = (
     (r"(?:多少|几)\s*条", "count", "条"),
     (r"(?:多少|几)\s*项", "count", "项"),
     (r"(?:多少|几)\s*所", "count", "所"),
+    (r"(?:多少|几)\s*(?:辆|台|套|间|件|份|批|支)", "count", ""),
     (r"(?:多少|几)\s*人次|人次", "times", "人次"),
     (r"(?:多少|几)\s*次", "times", "次"),
     (r"(?:多少|几)\s*工时|工时", "hours", "工时"),
-    (r"(?:多少|几)\s*(?:名|位|个人|人)|人数|多少残疾|多少学生|多少学员|多少[^，。？]{0,8}(?:人|人员|员工|学生|学员)[？?]?$", "people", ""),
+    (r"(?:多少|几)\s*小时", "hours", "小时"),
+    (r"(?:多少|几)\s*(?:名|位|个人|人)|人数|多少[^，。？?]{0,8}(?:人|人员|员工|学生|学员|患者|儿童|老人)[？?]?$",
+     "people", ""),
     (r"(?:多少|几)\s*个", "count", "个"),
-    (r"(?:多少|几)\s*分|评分|得分", "score", "分"),
+    (r"(?:多少|几)\s*分|评分|得分|分值", "score", "分"),
+    (r"(?:多少|几)\s*(?:平方米|平米)|面积", "area", "平方米"),
+    (r"(?:多少|几)\s*岁|年龄", "age", "岁"),
 )
-_PERCENT_ZH = re.compile(r"比例|比重|占比|百分之|占[^，。？?]{1,10}(?:多少|几)|百分比|百分点|%|率.{0,6}(?:多少|几)")
-_MONEY_ZH = re.compile(r"多少钱|金额|资金|经费|万元|元|预算|决算|收入|支出|拨款|补助|补贴|费|投入|救助")
-_CHANGE_ZH = re.compile(r"减少|增加|下降|上升|增长|降低|变化|比上年|同比|较上年|多了|少了|降了|涨了|增幅|降幅")
-_TARGET_ZH = re.compile(r"目标|计划|拟|预计|打算")
+_PERCENT_ZH = re.compile(r"比例|比重|占比|百分之|占[^，。？?]{1,10}(?:多少|几)|百分比|百分点|%|率.{0,6}(?:多少|几|如何|怎么样)|"
+                         r"率是|率为|率有|率达")
+_SHARE_ZH = re.compile(r"比例|比重|占比|占[^，。？?]{0,10}(?:多少|几|百分)|百分比")
+_RATE_ZH = re.compile(r"[\u4e00-\u9fff]率")
+_MONEY_ZH = re.compile(r"多少钱|金额|资金|经费|万元|元|预算|决算|收入|支出|拨款|补助|补贴|费|投入|救助|执行数|结余|结转")
+_CHANGE_ZH = re.compile(r"减少|增加|下降|上升|增长|降低|变化|比上年|同比|较上年|多了|少了|降了|涨了|增幅|降幅|增减")
+_TARGET_ZH = re.compile(r"目标|计划|拟|预计|打算|指标值")
+_ACTUAL_ZH = re.compile(r"实际|完成了|完成多少|完成值|实现了|做到了|达到了")
 _LIST_ZH = re.compile(r"有哪些|[^多]{1,4}哪些|哪几|包括哪些|包括什么|都有什么|有什么|列举|主要.{0,8}(?:是|有)什么|几方面|哪些方面")
 _REASON_ZH = re.compile(r"原因|为什么|为何|怎么会|什么导致|因为什么")
 _YESNO_ZH = re.compile(r"吗[？?]?$|有没有|是否|是不是|有无")
@@ -46,35 +68,49 @@ _SUM_ZH = re.compile(r"加起来|合计|加在一起|之和|相加|总和|(?:一
 _DIFF_ZH = re.compile(r"相差|差额是|差多少|多多少|少多少|高多少|低多少|差了多少")
 # "年终决算比年初预算多了多少": a difference of two named figures
 _COMPARED_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,20}?)比([\u4e00-\u9fff]{2,20}?)(?:多|少|高|低|增加|减少)了?多少")
+# "基本支出占支出总额的比例": a share of two named figures
+_SHARE_OF_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff“”]{2,20}?)占([\u4e00-\u9fff“”]{2,20}?)的?(?:比例|比重|百分比|多少|几)")
 _BASE_PERIOD_ZH = re.compile(r"上年|去年|上一年|前年|同期|上年度|\d{4}年?")
-_MEASURE_ONLY = re.compile(r"^(?=.)(?:年初|年中|年终)?(?:预算数?|决算数?|收入|支出|预决算差异)?$")
+_MEASURE_ONLY = re.compile(r"^(?=.)(?:年初|年中|年终|全年)?(?:预算数?|决算数?|收入|支出|预决算差异|执行数)?$")
 _EACH_ZH = re.compile(r"分别|各(?:是|有|为|多少)")
 # 花了/实际/用了: what was spent (决算, 支出), not what was budgeted
 _SPENT_ZH = re.compile(r"花了|花费|花掉|实际|用了|用掉|实支|决算")
 # 合计/总: the whole, not one of its parts (其中…)
 _TOTAL_ZH = re.compile(r"合计|总计|共计|总共|一共|总额|总数|总体|整体|全部|总(?:收入|支出|经费|金额|预算|决算)")
-_PERSON_WORD = re.compile(r"(?:人|人员|学生|学员|者|员工)$")
+_DOWN_ZH = re.compile(r"减少|下降|降低|少了|降了|降幅|缩减")
+_UP_ZH = re.compile(r"增加|上升|增长|提高|多了|涨了|增幅")
+_PERSON_WORD = re.compile(r"(?:人|人员|学生|学员|者|员工|患者|儿童|老人)$")
 # a place named in a question: 深圳市, 越秀区 (not 全区, 本市, 社区 ...)
 _PLACE_ZH = re.compile(r"([\u4e00-\u9fff]{2,3}?(?:省|市|区|县))(?=[\u4e00-\u9fff])")
-_GENERIC_PLACE = re.compile(r"[全本我该辖社城街各两们这那此小园景市]$")
-# another body named in a question: 民政局, 教育委员会 (a department the report is not about)
-_BODY_ZH = re.compile(r"([\u4e00-\u9fff]{2,4}?(?:局|厅|委员会|办公室|妇联|团委|总工会|医院|法院|检察院))")
+_GENERIC_PLACE = re.compile(r"[全本我该辖社城街各两们这那此小园景市校院所]$")
+# another body named in a question: 民政局, 教育委员会
+_BODY_ZH = re.compile(r"([\u4e00-\u9fff]{2,4}?(?:局|厅|委员会|委|办公室|联合会|妇联|团委|总工会|医院|法院|检察院|中心|学校))")
+_BODY_GENERIC = re.compile(r"^(?:[区市县省]?(?:委|政府)|.*(?:服务中心|活动中心)|上级.*|[全本我该各]|.*的)")
+# generic names of the reporting body itself: they name whichever report is asked, never a topic
+SELF_NAMES = ("本部门", "我部门", "该部门", "本单位", "我单位", "该单位", "本机关", "本局", "我局", "该局", "本会", "我会",
+              "该会", "本委", "我委", "本办", "我办", "本院", "我院", "本校", "我校", "本中心", "我中心", "本街道", "部门", "单位")
 
 _UNIT_CUES_EN: tuple[tuple[str, str, str], ...] = (
     (r"\bmedals?\b", "count", "枚"),
     (r"\bhouseholds?\b|\bfamilies\b", "count", "户"),
-    (r"\bperson-times\b|\bvisits\b", "times", "人次"),
+    (r"\bperson-times\b|\bvisits\b|\battendances?\b", "times", "人次"),
     (r"\btimes\b|\bapprovals?\b", "times", "次"),
-    (r"\bhours?\b", "hours", "工时"),
+    (r"\bhours?\b", "hours", ""),
     (r"\bsessions?\b|\bclasses\b|\bcourses\b", "count", "期"),
     (r"\bcertificates?\b", "count", "本"),
-    (r"\bhow many (?:people|persons|residents|recipients|students|disabled|participants|employees|staff|trainees"
-     r"|individuals)|\bpeople\b|\bpersons\b|\brecipients\b|\bstudents\b", "people", ""),
+    (r"\bscore[sd]?\b|\bpoints?\b", "score", "分"),
+    (r"\bhow many (?:[\w-]+ )?(?:people|persons|residents|recipients|students|pupils|patients|children|participants|employees"
+     r"|staff|trainees|teachers|doctors|individuals|elderly)|\bpeople\b|\bpersons\b|\brecipients\b|\bstudents\b",
+     "people", ""),
 )
 _PERCENT_EN = re.compile(r"percent|percentage|proportion|share|ratio|\brate\b|%", re.I)
+_SHARE_EN = re.compile(r"percent(?:age)? of|proportion|share|ratio|what part of", re.I)
 _MONEY_EN = re.compile(r"how much|income|revenue|budget|expenditure|spending|spent|spend|fund|cost|money|yuan|"
-                       r"subsid|grant|allowance|appropriation|final accounts", re.I)
-_CHANGE_EN = re.compile(r"decrease|increase|drop|fall|fell|rise|rose|change|compared|less than|more than|decline", re.I)
+                       r"subsid|grant|allowance|appropriation|final accounts|expense", re.I)
+_CHANGE_EN = re.compile(r"decrease|increase|drop|fall|fell|rise|rose|change|compared|less than|more than|decline|"
+                        r"grow|grew|reduc", re.I)
+_DOWN_EN = re.compile(r"decrease|drop|fall|fell|decline|reduc|less", re.I)
+_UP_EN = re.compile(r"increase|rise|rose|grow|grew|more", re.I)
 _LIST_EN = re.compile(r"what are the|what were the (?:key|main|major|priority)|which (?:tasks|areas|measures)|list|"
                       r"main (?:tasks|achievements|results)", re.I)
 _REASON_EN = re.compile(r"\bwhy\b|reason|cause", re.I)
@@ -83,26 +119,31 @@ _SUM_EN = re.compile(r"combined|together|sum of|in total|add(?:ed)? up", re.I)
 _DIFF_EN = re.compile(r"difference between|how much (?:more|less)", re.I)
 _SPENT_EN = re.compile(r"\bspen[dt]|\bused\b|\bactual(?:ly)?\b|final accounts?", re.I)
 _TOTAL_EN = re.compile(r"\btotal\b|\boverall\b|\bwhole\b|\bin all\b", re.I)
-# words of an English question that say nothing about what is asked: function words, question words, measures,
-# and words naming the report's own subject (the federation, the department)
+_TARGET_EN = re.compile(r"\btargets?\b|\bplann?(?:ed)?\b|\bgoal\b|\bexpected\b", re.I)
+# words of an English question that say nothing about what is asked: function words, question words, measures, and
+# the generic words by which a question names the reporting body itself
 _EN_STOPWORDS = frozenset("""
 a an the of in on at to for from by with about as into during and or but not no any some all this that these those
 there here it its their they them he she his her we our us you your i me my be is are was were been being am has have
 had do does did done will would can could should shall may might must what which who whom whose when where why how
 many much number amount total figure value please tell know get got give say said also than then more less
 people persons person yuan ten thousand rmb year years overall whole
-federation federations department departments report reports district liwan guangzhou organization organisation
-unit units bureau agency office
+report reports organization organisation unit units bureau agency office department departments body
 """.split())
+_SELF_NAMES_EN = re.compile(r"\b(?:the |this |your |our )?(?:department|bureau|federation|office|agency|unit|body|"
+                            r"organi[sz]ation|commission|committee|centre|center|school|hospital)(?:'s)?\b", re.I)
 
 _FOLLOW_UP_ZH = re.compile(r"^(?:那|那么|其中|另外|还有|再|以及|和|与)|呢[？?]?$|^(?:what|how) about\b", re.I)
 _STOP_ZH = re.compile(
-    r"请问|请|一下|告诉我|帮我|查一下|想知道|有多少钱|是多少钱|多少钱|是多少|有多少|为多少|多少|几[个名位人户家枚本期次场条项所]?|"
+    r"请问|请|一下|告诉我|帮我|查一下|想知道|(?<![现拥所具没还])有多少钱|是多少钱|多少钱|"
+    r"(?:是|(?<![现拥所具没还])有|为)?多少(?:人次|[名位个户家枚本期次场条项所])?|(?<![现拥所具没还])有(?=几)|"
+    r"现在|目前|当前|眼下|现阶段|如今|几[个名位人户家枚本期次场条项所]?|所?占比|比例|比重|百分比|占(?![用地])|拿到|拿了|拿|"
     r"实际|花了|花掉|花费|用了|用掉|合计|总计|百分之|明年|下一?年度?|"
-    r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|是否|是不是|总共|一共|本年度|今年|去年|这个|那个|那么|呀|吧|"
+    r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?|前年|"
+    r"这个|那个|那么|呀|吧|"
     r"怎么|怎样|如何|为什么|为何|分别|都|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
-    # the department the report is about, named by itself or by the asker ("区残联一共收入多少"): not a topic
-    r"区残联|残联|本部门|我部门|本单位|该部门|该单位|部门|单位|总(?=收入|支出|金额|经费|资金)"
+    + "|".join(sorted(SELF_NAMES, key=len, reverse=True)) + r"|"
+    r"总(?=收入|支出|金额|经费|资金)"
 )
 _YEAR = re.compile(r"(19|20)\d\d(?=\s*年)|\b(?:19|20)\d\d\b")
 # a year named relative to the report's: 去年 (not the base of a comparison: 比上年, 较上年, 同比上年度)
@@ -117,14 +158,26 @@ _RELATIVE_OFFSET = {"去": -1, "上": -1, "前": -2, "今": 0, "本": 0, "当": 
 class Ask:
     """One figure the question asks for."""
 
-    text: str  # the part of the question that asks it
-    kind: str | None = None  # money | percent | people | count | times | hours | score
+    text: str  # the part of the question that asks it (an English ask: its words in the reports' terms)
+    kind: str | None = None  # money | percent | people | count | times | hours | score | area | age
     unit: str | None = None  # an explicit measure word: 枚, 户, 次 ...
     change: bool = False
     target: bool = False
     object: str = ""  # what is counted ("多少工作人员" -> "工作人员") or whose share is asked ("本级占比" -> "本级")
     spent: bool = False  # 花了/实际/用了: what was actually spent, not the budget
     total: bool = False  # 合计/总/一共: the whole, not a part of it
+    subject: tuple[str, ...] = ()  # the words naming what is asked (question words and the body's names removed)
+    share: bool = False  # 占…的比例: a share of a whole
+    rate: bool = False  # 执行率, 完成率 …: a rate named as such
+    actual: bool = False  # 实际/完成了: what was reached, not a target
+    direction: str = ""  # a change asked as a fall ("down") or a rise ("up"), else ""
+    years: tuple[int, ...] = ()  # the years this ask is about (absolute)
+
+    @property
+    def qualifier(self) -> str:
+        """level | change | target | share | rate."""
+        return (CHANGE if self.change else TARGET if self.target else SHARE if self.share else
+                RATE if self.rate else LEVEL)
 
 
 @dataclass(frozen=True)
@@ -138,7 +191,7 @@ class Question:
     asks: tuple[Ask, ...]
     years: tuple[int, ...]
     terms: tuple[str, ...]  # content words (Chinese), for lexical matching
-    operation: str | None = None  # sum | difference, for derived questions
+    operation: str | None = None  # sum | difference | share, for derived questions
     operands: tuple[str, ...] = ()  # the things a derived question combines
     context: str = ""  # the earlier question a follow-up continues
     match_text: str = ""  # what lexical matching uses: the text, or an English question's words in the report's terms
@@ -147,6 +200,11 @@ class Question:
     glossary_hits: tuple[tuple[str, ...], ...] = ()  # English: the report's terms for each glossary phrase found
     unmatched: tuple[str, ...] = ()  # English: content words the glossary has no entry for
     relative_years: tuple[int, ...] = ()  # 去年 -> -1, 今年 -> 0: years counted from the report's own
+    # bound by about_reports: the loaded reports the question names by their body's names, the names found, and
+    # the places/bodies named that no loaded report is about
+    bodies: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    foreign: tuple[str, ...] = ()
 
 
 def is_english(text: str) -> bool:
@@ -164,14 +222,15 @@ def resolve_follow_up(question: str, history: list[dict] | None) -> tuple[str, s
     if not previous:
         return question, ""
     bare = _STOP_ZH.sub("", question)
-    elliptical = bool(_FOLLOW_UP_ZH.search(question.strip())) or len(bare) <= 6
+    elliptical = bool(_FOLLOW_UP_ZH.search(question.strip())) or len(bare) <= 4
     if not elliptical or (is_english(question) and len(question.split()) > 6):
         return question, ""
     return question, previous
 
 
-def analyze(question: str, history: list[dict] | None = None) -> Question:
-    """Understand a question (and, for a follow-up, the one before it)."""
+def analyze(question: str, history: list[dict] | None = None, reports: Iterable = ()) -> Question:
+    """Understand a question (and, for a follow-up, the one before it); `reports` (ReportInfo) binds the names of
+    the loaded reports' bodies (see `about_reports`)."""
     question = question.strip()
     text, context = resolve_follow_up(question, history)
     english = is_english(text)
@@ -185,21 +244,28 @@ def analyze(question: str, history: list[dict] | None = None) -> Question:
     unmatched: tuple[str, ...] = ()
     if english:
         match_text = " ".join(translate_terms(text))
-        asks = [replace(a, text=match_text) for a in asks]
+        asks = [replace(a, text=" ".join(translate_terms(a.text)) or match_text,
+                        subject=tuple(translate_concepts(a.text))) for a in asks]
         operands = tuple(" ".join(translate_terms(o)) for o in operands)
         hits, unmatched = glossary_coverage(text)
     terms = content_terms(match_text)
     if not english and not terms and not context and intent == FIGURE and len(asks) == 1 and asks[0].spent:
-        # "一共花了多少钱？" names no topic: it asks what the department spent in all
+        # "一共花了多少钱？" names no topic: it asks what the body spent in all
         match_text, terms = f"{text} 支出", ("支出",)
         asks = [replace(asks[0], text=match_text, total=True)]
     elif terms and not context and len(asks) == 1 and all(_MEASURE_ONLY.match(t) for t in terms):
-        # "年初预算是多少？" names a measure and no subject: the department's whole figure, not a line of it
+        # "年初预算是多少？" names a measure and no subject: the body's whole figure, not a line of it
         asks = [replace(asks[0], total=True)]
-    return Question(text=text, original=question, language="en" if english else "zh", intent=intent,
-                    asks=tuple(asks), years=years, terms=terms, operation=operation, operands=operands,
-                    context=context, match_text=match_text, places=named_places(question),
-                    glossary_hits=hits, unmatched=unmatched, relative_years=_relative_years(text, english))
+    asks = [replace(a, subject=a.subject if english else content_terms(a.text), years=years) for a in asks]
+    for n in range(1, len(asks)):
+        if not asks[n].subject:  # "项目支出是多少，占比多少": the second ask is about the first one's subject
+            asks[n] = replace(asks[n], subject=asks[n - 1].subject)
+    q = Question(text=text, original=question, language="en" if english else "zh", intent=intent,
+                 asks=tuple(asks), years=years, terms=terms, operation=operation, operands=operands,
+                 context=context, match_text=match_text, places=named_places(question),
+                 glossary_hits=hits, unmatched=unmatched, relative_years=_relative_years(text, english))
+    reports = list(reports)
+    return about_reports(q, reports) if reports else q
 
 
 def _relative_years(text: str, english: bool) -> tuple[int, ...]:
@@ -212,24 +278,92 @@ def in_report_year(question: Question, year: int | None) -> Question:
     """The question with 去年/今年 made absolute against the year of the report it is asked of."""
     if year is None or question.years or not question.relative_years:
         return question
-    return replace(question, years=tuple(dict.fromkeys(year + d for d in question.relative_years)))
+    years = tuple(dict.fromkeys(year + d for d in question.relative_years))
+    return replace(question, years=years, asks=tuple(replace(a, years=years) for a in question.asks))
+
+
+# --------------------------------------------------------------------------- the reports a question names
+
+def report_names(report) -> tuple[str, ...]:
+    """Every name of a report's body from its stored profile: the full name, then its aliases, longest first."""
+    names = [report.body] if getattr(report, "body", "") else []
+    names += [a.strip() for a in (getattr(report, "aliases", "") or "").split("|") if a.strip()]
+    return tuple(sorted(dict.fromkeys(n for n in names if len(n) >= 2), key=len, reverse=True))
+
+
+def report_places(report) -> tuple[str, ...]:
+    """The places in a report's body name ("广州市荔湾区残疾人联合会" -> 广州市, 荔湾区, 荔湾)."""
+    places: list[str] = []
+    for name in report_names(report)[:1]:
+        for m in re.finditer(r"[\u4e00-\u9fff]{2,3}?(?:省|市|区|县|镇|街道)", name):
+            place = m.group(0)
+            places += [place, re.sub(r"(?:省|市|区|县|镇|街道)$", "", place)]
+    return tuple(p for p in dict.fromkeys(places) if len(p) >= 2)
+
+
+def about_reports(question: Question, reports: Iterable) -> Question:
+    """Bind the question to the loaded reports: which of them it names by a name of their body (full name, 区X局,
+    abbreviations, places of the name), which places or bodies it names that none of them is about; the names found
+    are no topic words, so they leave the terms and every ask's subject."""
+    reports = list(reports)
+    found: list[str] = []
+    named: dict[str, None] = {}
+    candidates = sorted({(n, r.id) for r in reports for n in (*report_names(r), *report_places(r))},
+                        key=lambda x: (-len(x[0]), x[0]))
+    blanked = question.original
+    for name, rid in candidates:
+        if name in found or name in blanked:  # a name several reports share names each of them
+            named[rid] = None
+            if name not in found:
+                found.append(name)
+                blanked = blanked.replace(name, " ")
+    if not found:
+        return question
+    strip = tuple(found)
+    asks = tuple(replace(a, subject=_without(a.subject, strip), object=_strip_names(a.object, strip))
+                 for a in question.asks)
+    terms = _without(question.terms, strip)
+    if not terms and question.terms and question.intent == FIGURE:
+        terms = question.terms  # "残联收入多少": a name that is also the only topic stays matched
+    places = tuple(p for p in question.places if not any(p in n or n in p for n in strip))
+    bodies = tuple(r.id for r in reports if r.id in named)
+    return replace(question, asks=asks, terms=terms, bodies=bodies, names=strip, places=places)
+
+
+def _without(terms: tuple[str, ...], names: tuple[str, ...]) -> tuple[str, ...]:
+    out = []
+    for t in terms:
+        for n in names:
+            t = t.replace(n, " ")
+        out += [p for p in t.split() if _CJK.search(p) and p not in _BARE_MEASURES and len(p) >= 1]
+    return tuple(out)
+
+
+def _strip_names(text: str, names: tuple[str, ...]) -> str:
+    for n in names:
+        text = text.replace(n, "")
+    return text
 
 
 def named_places(text: str) -> tuple[str, ...]:
     """Places and bodies a question names ("深圳市残联…" -> 深圳市, "民政局" -> 民政局; "Shenzhen"), leaving out
     generic ones (全区, 本市, 社区) and the words an English question starts with."""
     places: list[str] = []
+    text = re.sub(r"(?:19|20)\d\d\s*年度?|\d+", " ", text)  # "2022年福田区": the year is no part of the place
     for pattern in (_PLACE_ZH, _BODY_ZH):
         for m in pattern.finditer(text):
             name = m.group(1)
-            if not _GENERIC_PLACE.search(name[:-1]) and name not in places:
+            if not _GENERIC_PLACE.search(name[:-1]) and name not in places and name not in SELF_NAMES \
+                    and not any(name in s for s in SELF_NAMES) and not _BODY_GENERIC.match(name):
                 places.append(name)
     if is_english(text):
-        for sentence in re.split(r"[.?!;:]", _glossary_blanked(text)):
+        for sentence in re.split(r"[.?!;:]", _glossary_blanked(_SELF_NAMES_EN.sub(" ", text))):
             words = re.findall(r"[A-Za-z]+", sentence)[1:]  # a sentence's first word is capitalised anyway
             places += [w for w in words if w[0].isupper() and w.lower() not in _EN_STOPWORDS and w not in places]
     return tuple(places)
 
+
+# --------------------------------------------------------------------------- English
 
 GLOSSARY_PATH = Path(__file__).resolve().parent.parent / "data" / "glossary" / "en-zh.tsv"
 
@@ -248,10 +382,10 @@ def _glossary() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
 def glossary_coverage(text: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
     """An English question's glossary hits (the report's terms for each) and the content words left unmatched."""
     hits = []
-    remaining = text
+    remaining = _SELF_NAMES_EN.sub(" ", text)
     for pattern, chinese in _glossary():
         found = [m.group(0).lower() for m in pattern.finditer(remaining)]
-        if any(set(re.findall(r"[a-z]+", f)) - _EN_STOPWORDS for f in found):  # "federation" names the scope only
+        if any(set(re.findall(r"[a-z]+", f)) - _EN_STOPWORDS for f in found):
             hits.append(chinese)
         remaining = pattern.sub(" ", remaining)
     words = re.findall(r"[A-Za-z]+(?:'[A-Za-z]+)?", remaining)
@@ -268,9 +402,9 @@ def _glossary_blanked(text: str) -> str:
 
 
 def translate_terms(text: str) -> list[str]:
-    """An English question's key words in the report's own Chinese terms (data/glossary/en-zh.tsv)."""
+    """An English question's key words in the reports' own Chinese terms (data/glossary/en-zh.tsv)."""
     found: list[tuple[int, str]] = []
-    remaining = text
+    remaining = _SELF_NAMES_EN.sub(lambda m: " " * len(m.group(0)), text)
     for pattern, chinese in _glossary():
         for m in pattern.finditer(remaining):
             found.extend((m.start(), c) for c in chinese)
@@ -278,15 +412,30 @@ def translate_terms(text: str) -> list[str]:
     return [c for _, c in sorted(found, key=lambda x: x[0])]
 
 
+# --------------------------------------------------------------------------- Chinese words
+
+def translate_concepts(text: str) -> list[str]:
+    """An English question's concepts in the reports' terms, one per glossary phrase, alternatives "|"-joined:
+    "residential care" -> "寄宿托养|在托"."""
+    found: list[tuple[int, str]] = []
+    remaining = _SELF_NAMES_EN.sub(lambda m: " " * len(m.group(0)), text)
+    for pattern, chinese in _glossary():
+        for m in pattern.finditer(remaining):
+            found.append((m.start(), "|".join(chinese)))
+        remaining = pattern.sub(lambda m: " " * len(m.group(0)), remaining)
+    return [c for _, c in sorted(found, key=lambda x: x[0])]
+
+
 def content_terms(text: str) -> tuple[str, ...]:
     """The words of a Chinese question that say what it is about ("在托", "残疾人"), in order."""
+    text = re.sub(r"(?:19|20)\d\d\s*年度?", " ", text)
     text = _YEAR.sub(" ", text)
     text = re.sub(r"\d+(?:\.\d+)?", " ", text)
     pieces = [p for p in _STOP_ZH.split(text) if p and p not in _BARE_MEASURES]
     return tuple(p for p in pieces if _CJK.search(p))
 
 
-_BARE_MEASURES = frozenset("人 名 位 个 次 元 钱 户 家 枚 本 项 场 条".split())  # "有多少人": the measure, not a topic
+_BARE_MEASURES = frozenset("人 名 位 个 次 元 钱 户 家 枚 本 项 场 条 万元 年".split())  # "有多少人": the measure, not a topic
 
 
 def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]:
@@ -294,12 +443,13 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
         if _SUM_EN.search(text) and re.search(r"\band\b", text):
             return DERIVED, "sum", tuple(s.strip() for s in re.split(r"\band\b", text, maxsplit=1))
         if _DIFF_EN.search(text):
-            return DERIVED, "difference", ()
+            m = re.search(r"difference between (.+?) and (.+?)[?.]*$", text, re.I)
+            return DERIVED, "difference", (m.group(1), m.group(2)) if m else ()
         if _REASON_EN.search(text):
             return REASON, None, ()
         if _LIST_EN.search(text) and not re.search(r"how (many|much)", text, re.I):
             return LIST, None, ()
-        if re.search(r"how (many|much)|percent|proportion|share|what (?:was|is|were) the", text, re.I):
+        if re.search(r"how (many|much)|percent|proportion|share|what (?:was|is|were) the|\brate\b", text, re.I):
             return FIGURE, None, ()
         if _YESNO_EN.search(text):
             return YESNO, None, ()
@@ -313,6 +463,10 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
             operands = _operands(text[:m.start()])
             if len(operands) >= 2:
                 return DERIVED, op, tuple(operands)
+    share = _SHARE_OF_ZH.search(text)
+    if share and not _BASE_PERIOD_ZH.fullmatch(share.group(2)):
+        # "基本支出占总支出的比例": stated as a share, or computed from the two figures
+        return FIGURE, "share", (share.group(1), share.group(2))
     if _REASON_ZH.search(text):
         return REASON, None, ()
     if _LIST_ZH.search(text) and not re.search(r"多少|几[个名位人户家枚本期次场条项]", text):
@@ -327,8 +481,9 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
 def operand_ask(question: Question, operand: str) -> Ask:
     """The ask for one thing a sum or difference combines: the question's measure, the operand's own cues."""
     base = question.asks[0] if question.asks else Ask(operand)
-    own = _ask_zh(operand)
-    return replace(base, text=operand, object="", spent=own.spent, total=own.total)
+    own = _ask_zh(operand) if question.language == "zh" else Ask(operand)
+    return replace(base, text=operand, object="", spent=own.spent, total=own.total, subject=content_terms(operand),
+                   share=False, change=own.change, direction=own.direction)
 
 
 def _operands(head: str) -> list[str]:
@@ -340,20 +495,26 @@ def _operands(head: str) -> list[str]:
 def _asks(text: str, english: bool, context: str) -> list[Ask]:
     """One Ask per figure asked for: '审批了多少次，资助金额是多少？' -> two asks."""
     if english:
+        pieces = [p for p in re.split(r"\?\s*|;\s*|,\s*and\s+(?=how|what)", text) if p.strip()]
+        asking = [p for p in pieces if re.search(r"\b(?:how|what|which)\b", p, re.I)]
+        if len(asking) > 1:
+            return [_ask_en(p) for p in asking]
         return [_ask_en(text)]
     pieces = [p for p in re.split(r"[，,？?；;。]", text) if p.strip()]
-    asking = [p for p in pieces if re.search(r"多少|几|百分之|比例|占比|多大|多高|什么|是否|吗|呢", p)]
+    asking = [p for p in pieces if _INTERROGATIVE_ZH.search(p)]
     if len(asking) <= 1:
         asks = [_ask_zh(text if not context else context + "，" + text)]
         if context:
             # the follow-up names the new subject; the measure comes from the earlier question if it has none
             own = _ask_zh(text)
-            asks = [replace(own, kind=own.kind or asks[0].kind, unit=own.unit or asks[0].unit)]
+            asks = [replace(own, kind=own.kind or asks[0].kind, unit=own.unit or asks[0].unit,
+                            change=own.change or asks[0].change, share=own.share or asks[0].share)]
         return _split_each(text, asks[0])
     result = []
     previous = ""
     for piece in asking:
         ask = _ask_zh(piece)
+        # "收入比上年减少了多少，下降了百分之几": the second ask is the rate of the same change
         result.append(replace(ask, change=ask.change or (bool(_CHANGE_ZH.search(previous)) and
                                                          ask.kind == "percent")))
         previous = piece
@@ -374,7 +535,8 @@ def _split_each(text: str, ask: Ask) -> list[Ask]:
         items = [p for p in items if p.strip()]
     if len(items) < 2:
         return [ask]
-    return [replace(ask, text=item, object=item) for item in items]
+    rest = text[m.end():]
+    return [replace(ask, text=item + rest, object=item) for item in items]
 
 
 def _ask_zh(text: str) -> Ask:
@@ -391,8 +553,13 @@ def _ask_zh(text: str) -> Ask:
     if kind is None and _MONEY_ZH.search(text) and re.search(r"多少|几|是多少|金额", text):
         kind = "money"
     obj = _share_subject(text) if kind == "percent" else counted
-    return Ask(text, kind, unit, bool(_CHANGE_ZH.search(text)), bool(_TARGET_ZH.search(text)), obj,
-               spent=bool(_SPENT_ZH.search(text)) and "预算" not in text, total=bool(_TOTAL_ZH.search(text)))
+    change = bool(_CHANGE_ZH.search(text))
+    share = kind == "percent" and bool(_SHARE_ZH.search(text)) and not change
+    rate = kind == "percent" and not share and bool(_RATE_ZH.search(text))
+    direction = ("down" if _DOWN_ZH.search(text) else "up" if _UP_ZH.search(text) else "") if change else ""
+    return Ask(text, kind, unit, change, bool(_TARGET_ZH.search(text)), obj,
+               spent=bool(_SPENT_ZH.search(text)) and "预算" not in text, total=bool(_TOTAL_ZH.search(text)),
+               share=share, rate=rate, actual=bool(_ACTUAL_ZH.search(text)), direction=direction)
 
 
 _MONEY_MEASURE = re.compile(r"^(?:块钱|钱|万元|亿元|元)")
@@ -437,5 +604,23 @@ def _ask_en(text: str) -> Ask:
         kind = "money"
     if kind is None and re.search(r"\bhow many\b", text, re.I):
         kind = "count"  # "how many institutions": things counted, never an amount of money
-    return Ask(text, kind, unit, bool(_CHANGE_EN.search(text)), bool(re.search(r"target|plan", text, re.I)),
-               spent=bool(_SPENT_EN.search(text)), total=bool(_TOTAL_EN.search(text)))
+    change = bool(_CHANGE_EN.search(text))
+    share = kind == "percent" and bool(_SHARE_EN.search(text)) and not change
+    rate = kind == "percent" and not share and bool(re.search(r"\brate\b", text, re.I))
+    direction = ("down" if _DOWN_EN.search(text) else "up" if _UP_EN.search(text) else "") if change else ""
+    return Ask(text, kind, unit, change, bool(_TARGET_EN.search(text)),
+               spent=bool(_SPENT_EN.search(text)), total=bool(_TOTAL_EN.search(text)), share=share, rate=rate,
+               actual=bool(re.search(r"\bactual(?:ly)?\b|\bachieved\b|\bcompleted\b", text, re.I)),
+               direction=direction)
+
+
+def narrow_to_named(question: Question, report_ids: Iterable[str]) -> tuple[Question, list[str]]:
+    """The asked reports narrowed to those the question names by their body's names; a question naming only loaded
+    reports outside the asked ones is about a body the asked reports do not cover."""
+    report_ids = list(report_ids)
+    if not question.bodies:
+        return question, report_ids
+    named = [r for r in report_ids if r in question.bodies]
+    if named:
+        return question, named
+    return replace(question, foreign=question.foreign or question.names[:1]), report_ids

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from app.lookup import FigureIndex, bigrams
 from app.question import Question, content_terms
+from app.statements import nil_figures
 from ingest.chunk import sentence_spans
 from ingest.figures import Figure
 from ingest.report import Chunk, ReportInfo
@@ -66,13 +67,16 @@ class Knowledge:
         self._sentences_of_chunk, self._chunks_of_sentence = _sentence_chunk_links(self.chunks, self.sentences)
         self._word_index = _word_index(self.sentences, self._section_grams)
         self._query_grams: dict[str, frozenset[str]] = {}
+        self.nil_figures = nil_figures(self.sentences, self.figures)  # "无会议费支出": statements where a figure would be
 
     def figure_index(self, report_ids: Sequence[str]) -> FigureIndex:
         """The figures of these reports, indexed for lookup (cached per report set)."""
         key = tuple(sorted(report_ids))
         with self._lock:
             if key not in self._figure_index:
-                self._figure_index[key] = FigureIndex(f for f in self.figures if f.report in key)
+                years = {r: self.reports[r].year for r in key if r in self.reports}
+                self._figure_index[key] = FigureIndex(
+                    [f for f in (*self.figures, *self.nil_figures) if f.report in key], years)
             return self._figure_index[key]
 
     def table_figures(self, report_ids: Sequence[str]) -> list[Figure]:

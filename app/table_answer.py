@@ -1,21 +1,671 @@
 """Pure: answers from table cells — the asked row and the asked column decide the cell.
 
 `answer_from_tables` is called by the extractive composer before the prose lookup. It returns None when no table
-cell answers the question (the prose lookup then goes on), else a Draft whose citations carry the cited row under
-its header (`Citation.table`).
+row answers the question well enough (the prose lookup then goes on), else a Draft whose citations quote each row
+used as printed, with the row under its header (`Citation.table`) and the cell figures highlighted.
+
+How a question is read against the tables:
+- **the row**: the question's words, less those that ask for a column (COLUMN_CUES, the tables' own headers),
+  matched against every row's label path ("产出指标 > 数量指标 > 学位新增数量") — character pairs and single
+  characters weighted by how rare they are among the rows, as app/lookup.py matches prose — with the caption
+  and section as weak context. A row is the answer only when the question names most of it and it clearly beats
+  the others; a question that names no row may still ask a table's total (执行率, 总分, 得了多少分: the total row).
+- **the column**: a header the question names ("全年预算数是多少"), else the role its words cue (COLUMN_CUES:
+  完成了多少 -> actual, 目标 -> target with its bound, 得分, 分值, 执行率, 为什么 -> reason ...), else the row's actual
+  value (with its target beside it).
+- **what is done with it**: a cell is quoted with its bound (≥2000个 is a target, never a result); 扣了几分 is
+  分值 − 得分 and 比…多多少 a difference of two columns, each shown with both operands; 完成了吗 compares the row's
+  actual with its target; 哪些没完成 compares every row (respecting ≥/≤ bounds and units, and the report's own
+  score: an unbounded target met with full marks is met) and lists those that fall short, each cited.
 """
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
+from app.answer import Citation
+from app.compose import Draft
+from app.lookup import bigrams
+from app.question import DERIVED, Question, content_terms
 from ingest.figures import Figure
+from ingest.numbers import ROLE_FIGURE, UNIT_KIND, UNIT_SCALE, find_numbers
+from ingest.tables import ACTUAL, PLAN, POINTS, RATE, REASON, SCORE, TARGET, VALUE
 
-if TYPE_CHECKING:
-    from app.compose import Draft
-    from app.question import Question
+# what a question asks of a table besides one column's value
+DEDUCTION = "deduction"  # points − score
+SHORTFALL = "shortfall"  # the rows whose actual falls short of their target
+MET = "met"  # whether the row's actual reaches its target
+DIFFERENCE = "difference"  # one column minus another
+TOTAL = "total"  # the table's total row
+STATUS = "status"  # 完成, 达到, 没完成: words about the indicator's state, which name no row
+HIGHEST = "highest"  # the row with the largest value of the asked column
+LOWEST = "lowest"  # the row with the smallest
+WHICH = "which"  # the question asks which row: never the total
+
+# Cues for what a question asks of a table, zh and en, each a role of ingest/tables.COLUMN_ROLES or one of the
+# asks above. Every match counts (a question may ask two columns); where one cue's span lies inside another's
+# (扣了几分 holds 几分), the longer one wins.
+COLUMN_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (DEDUCTION, re.compile(r"扣了?(?:多少|几)分?|扣分|失分|丢了?(?:多少|几)分|少得了?(?:多少|几)分|被扣|"
+                           r"\bdeduct\w*|\bpoints? (?:were |was )?(?:lost|deducted)|\blost\b[^?]*\bpoints?", re.I)),
+    (SHORTFALL, re.compile(r"(?:哪些|哪几|哪个|哪项|(?<!为)什么)[^，。？?]{0,12}(?:没有?|未|不)(?:完成|达到|达标|实现|满分)|"
+                           r"(?:没有?|未|不)(?:完成|达到|达标|实现)[^，。？?]{0,4}(?:的|有哪些|是哪些|哪些)|"
+                           r"\bwhich\b[^?]*\b(?:not|n't|fail\w*|short|miss\w*|below)\b|\bfell short\b", re.I)),
+    (MET, re.compile(r"(?:完成|达到|达标|实现)了?(?:目标)?(?:吗|没有|没|与否)|是否(?:完成|达到|达标|实现)|有没有(?:完成|达到|达标)|"
+                     r"^(?:was|were|is|are|did|has|have)\b[^?]*\b(?:met|achieved|reached|completed)\b", re.I)),
+    (REASON, re.compile(r"为什么|为何|原因|怎么没|咋没|偏差|\bwhy\b|\breasons?\b|\bexplain", re.I)),
+    (RATE, re.compile(r"执行率|完成率|达成率|实现率|到位率|\b(?:execution|completion|implementation) rate\b", re.I)),
+    (SCORE, re.compile(r"得了?(?:多少|几)分|得分|自评分|打了?(?:多少|几)分|评了?(?:多少|几)分|(?:多少|几)分|总分|"
+                       r"\bscored?\b|\bscores\b", re.I)),
+    (POINTS, re.compile(r"分值|满分|权重|\bweights?\b|\bmaximum\b|\bfull marks\b|\bpoints? available\b|\bworth\b",
+                        re.I)),
+    (TARGET, re.compile(r"目标值?|指标值|计划|预期|要求|应达到|\btargets?\b|\bgoals?\b|\bexpected\b", re.I)),
+    (PLAN, re.compile(r"预算数?|\bbudget(?:ed)?\b|\bplanned\b", re.I)),
+    (ACTUAL, re.compile(r"完成了?(?:多少|几)|实际|完成值|完成情况|完成得|达到了?(?:多少|几)|实现了?(?:多少|几)|执行数|执行了|决算|"
+                        r"花了|支出了|用了|\bactual(?:ly)?\b|\bachieved\b|\bcompleted\b|\bspent\b|\bdelivered\b|"
+                        r"\bexecuted\b", re.I)),
+    (HIGHEST, re.compile(r"最高|最多|最大|最好|\bhighest\b|\bmost\b|\blargest\b|\bbest\b", re.I)),
+    (LOWEST, re.compile(r"最低|最少|最小|最差|\blowest\b|\bleast\b|\bsmallest\b|\bworst\b", re.I)),
+    (WHICH, re.compile(r"哪[项个些几条一]|什么指标|\bwhich\b", re.I)),
+    (STATUS, re.compile(r"(?:没有?|未|不|已经?|均|都)?(?:完成|达到|达标|实现|落实)(?:了|得|情况)?", re.I)),
+    (TOTAL, re.compile(r"总分|合计|总计|总共|一共|总体|整体|全部|总额|\btotal\b|\boverall\b", re.I)),
+    (DIFFERENCE, re.compile(r"比.{1,20}?(?:多|少|高|低|增加|减少|超|差|调增|调减)了?(?:多少|几)|相差|差额|差多少|差距|超额|超出|"
+                            r"调整了?多少|调增了?多少|调减了?多少|\bdifference\b|\bhow much (?:more|less|higher|lower)\b|"
+                            r"\bexceed", re.I)),
+)
+VALUE_ASKS = (ACTUAL, TARGET, PLAN, POINTS, SCORE, RATE, REASON)
+_SAME_SIDE = {TARGET: PLAN, PLAN: TARGET}  # a row without the one answers with the other
+
+ROW_MATCH = 0.75  # share of the question's row words (weighted) a row must hold
+LEAF_MATCH = 0.4  # share of the row's own name (its last label) the question must hold
+LEAF_MATCH_UNCUED = 0.6  # ... when the question asks for no column: it must name the row all the more clearly
+ROW_MARGIN = 0.08  # the best row must beat a different row by this much
+MAX_LISTED_ROWS = 12
+MAX_ANSWER_CHARS = 280
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_BOUND_EN = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than", "~": "about"}
+_NIL = re.compile(r"^(?:无|/|／|-|—|——|——|空|暂无|none|n/?a)?$", re.I)
+
+
+@dataclass
+class _Row:
+    """One table row of one report, rebuilt from its cell figures (each carries the whole row)."""
+
+    report: str
+    table: str
+    index: int
+    path: str
+    section: str
+    sentence: str
+    caption: str
+    header: list[str]
+    cells: list[str]
+    roles: list[str]
+    total: bool
+    label_cols: int
+    figures: dict[int, list[Figure]] = field(default_factory=dict)  # grid column -> the figures of its cell
+
+    @property
+    def leaf(self) -> str:
+        return self.path.split(" > ")[-1] if self.path else ""
+
+    @property
+    def name(self) -> str:
+        """How the answer names the table: its caption, else its section."""
+        return self.caption or (self.section.split(" > ")[-1] if self.section else self.table)
+
+    def columns(self, role: str) -> list[int]:
+        """The value columns of a role, left to right, that say something in this row."""
+        return [k for k, r in enumerate(self.roles) if r == role and k >= self.label_cols
+                and not _NIL.match(self.cells[k].strip() if k < len(self.cells) else "")]
+
+    def column_name(self, k: int) -> str:
+        header = self.header[k] if k < len(self.header) else ""
+        return header.split(" > ")[-1] if header else ""
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """One value of a row: its column and text, and the figure it states (None for a text cell)."""
+
+    row: _Row
+    col: int
+    text: str
+    figure: Figure | None
+
+    @property
+    def name(self) -> str:
+        return self.row.column_name(self.col)
+
+    @property
+    def value(self) -> Decimal | None:
+        return self.figure.decimal if self.figure is not None else None
+
+    @property
+    def op(self) -> str:
+        return self.figure.extra.get("op", "") if self.figure is not None else ""
 
 
 def answer_from_tables(question: Question, cells: Sequence[Figure], report_ids: Sequence[str]) -> Draft | None:
-    """The answer a table states for the question, or None when no cell answers it."""
+    """The answer a table states for the question, or None when no table row answers it."""
+    wanted = set(report_ids)
+    rows = _rows([f for f in cells if f.report in wanted and f.table])
+    if not rows:
+        return None
+    asks = _asks(question, rows)
+    english = question.language == "en"
+    cued = bool(asks.roles or asks.named or asks.special - {TOTAL})
+    matched = _match_rows(question, asks, rows, LEAF_MATCH if cued else LEAF_MATCH_UNCUED)
+    if len(matched) > 1:
+        return None  # several rows fit the question equally: the prose lookup (or an honest "not stated") decides
+    if SHORTFALL in asks.special and not matched:
+        return _shortfall(_group_rows(asks, rows) or rows, english, REASON in asks.roles)
+    if asks.special & {HIGHEST, LOWEST} and not matched:
+        return _extreme(asks, _group_rows(asks, rows) or rows, english)
+    if WHICH in asks.special and not matched:
+        return None  # "哪项…": a row is asked for, and none is named: not the total's to answer
+    if not matched:
+        total = _total_row(asks, rows)
+        if total is None:
+            return None
+        matched = [total]
+    elif not cued and question.intent not in ("figure", DERIVED):
+        return None  # a row named by a question that asks no figure and no column: a text question for the prose
+    row = matched[0]
+    if DEDUCTION in asks.special:
+        return _deduction(row, english)
+    if REASON in asks.roles:
+        return _reason(row, english)
+    if MET in asks.special or SHORTFALL in asks.special:
+        return _met(row, english)
+    columns = _asked_columns(asks, row)
+    if columns is None:
+        return None
+    if DIFFERENCE in asks.special or (question.intent == DERIVED and len(columns) == 2):
+        return _difference(row, columns, english) if len(columns) == 2 else None
+    if any(a.change for a in question.asks):
+        return None  # 比上年增长多少: a table row of one year does not state a change
+    return _values(row, columns, question, english, explicit=bool(asks.named or asks.roles))
+
+
+# --- reading the question ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Asks:
+    """What the question asks of the tables: roles cued, columns named by their headers, special asks."""
+
+    roles: list[str] = field(default_factory=list)  # in the order the question says them
+    named: list[str] = field(default_factory=list)  # header texts the question names, in its order
+    special: set[str] = field(default_factory=set)  # DEDUCTION, SHORTFALL, MET, DIFFERENCE, TOTAL
+    rest: str = ""  # the question with every cue and named header taken out: what names the row
+
+
+def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
+    text = question.original if question.language == "en" else question.text
+    headers = sorted({_header_core(h) for r in rows for k, h in enumerate(r.header) if k >= r.label_cols and h},
+                     key=len, reverse=True)
+    named: list[tuple[int, str]] = []
+    rest = text
+    for h in headers:
+        at = rest.find(h) if len(h) >= 2 else -1
+        if at >= 0:
+            named.append((at, h))
+            rest = rest[:at] + " " * len(h) + rest[at + len(h):]
+    spans: list[tuple[int, int, str]] = []
+    for role, pattern in COLUMN_CUES:
+        spans.extend((m.start(), m.end(), role) for m in pattern.finditer(rest) if m.group().strip())
+    kept = [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
+                                        for o in spans)]
+    for start, end, _ in kept:
+        rest = rest[:start] + " " * (end - start) + rest[end:]
+    asks = _Asks(rest=rest)
+    for start, _, role in sorted(kept):
+        if role in VALUE_ASKS:
+            if role not in asks.roles:
+                asks.roles.append(role)
+        elif role != STATUS:
+            asks.special.add(role)
+    asks.named = [h for _, h in sorted(named)]
+    if question.language == "en":
+        asks.rest = " ".join(question.terms)  # the report's terms for the English words
+    return asks
+
+
+def _header_core(header: str) -> str:
+    """A header as a question names it: its lowest level, without a unit in brackets or a trailing 数/值."""
+    leaf = header.split(" > ")[-1]
+    leaf = re.sub(r"[（(][^）)]*[）)]", "", leaf).strip()
+    core = re.sub(r"[数值]$", "", leaf)
+    return core if len(core) >= 2 else leaf
+
+
+def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
+    """The words that name a row: what is left of the question, stop words and the tables' header words out."""
+    terms = [t for t in content_terms(asks.rest)] if not re.fullmatch(r"[\x00-\x7f\s]*", asks.rest) or \
+        _CJK_RUN.search(asks.rest) else []
+    header_grams = {g for r in rows for k, h in enumerate(r.header) if k >= r.label_cols for g in bigrams(h)}
+    out = []
+    for t in terms:
+        grams = {g for g in bigrams(t) if len(g) == 2}
+        if grams and grams <= header_grams:
+            continue  # "完成值", "指标值": a column word left over, not the row's name
+        out.append(t)
+    return out
+
+
+class _RowIndex:
+    """How rare each character and character pair is among the rows' label paths (rare words say more)."""
+
+    def __init__(self, rows: Sequence[_Row]):
+        self.paths = [_grams(r.path) for r in rows]
+        self.context = [_grams(f"{r.caption} {r.section}") for r in rows]
+        df: dict[str, int] = {}
+        for grams in self.paths:
+            for g in grams:
+                df[g] = df.get(g, 0) + 1
+        n = max(1, len(rows))
+        self.idf = {g: math.log(1 + n / (1 + c)) for g, c in df.items()}
+        self.default = math.log(1 + n)
+
+    def weight(self, g: str) -> float:
+        return self.idf.get(g, self.default)
+
+
+def _grams(text: str) -> set[str]:
+    """Character pairs and single characters of the Chinese runs of a text."""
+    grams: set[str] = set()
+    for run in _CJK_RUN.findall(text):
+        grams.update(run)
+        grams.update(run[i:i + 2] for i in range(len(run) - 1))
+    return grams
+
+
+def _match_rows(question: Question, asks: _Asks, rows: Sequence[_Row], leaf_match: float) -> list[_Row]:
+    """The rows the question names: the best by weighted overlap, with any row as good (ties), or none."""
+    words = _row_words(asks, rows)
+    if not words:
+        return []
+    index = _RowIndex(rows)
+    pairs = {g for w in words for run in _CJK_RUN.findall(w) for g in (run[i:i + 2] for i in range(len(run) - 1))}
+    chars = {ch for w in words for run in _CJK_RUN.findall(w) for ch in run}
+    if not chars:
+        return []
+    scored = []
+    for i, row in enumerate(rows):
+        path, context = index.paths[i], index.context[i]
+        pair_total = sum(index.weight(g) for g in pairs)
+        char_total = sum(index.weight(c) for c in chars)
+        pair_score = (sum(index.weight(g) for g in pairs if g in path) +
+                      0.3 * sum(index.weight(g) for g in pairs if g not in path and g in context)) / pair_total \
+            if pair_total else 1.0
+        char_score = (sum(index.weight(c) for c in chars if c in path) +
+                      0.3 * sum(index.weight(c) for c in chars if c not in path and c in context)) / char_total
+        leaf = {ch for run in _CJK_RUN.findall(row.leaf) for ch in run}
+        leaf_share = len(leaf & chars) / len(leaf) if leaf else 0.0
+        score = 0.6 * pair_score + 0.4 * char_score
+        if score >= ROW_MATCH and leaf_share >= leaf_match:
+            scored.append((score + 0.05 * leaf_share, row))
+    if not scored:
+        return []
+    scored.sort(key=lambda x: -x[0])
+    best = scored[0][0]
+    tied = [row for score, row in scored if best - score < ROW_MARGIN]
+    distinct = {(r.report, r.table, r.index) for r in tied}
+    return tied if len(distinct) > 1 else tied[:1]
+
+
+def _group_rows(asks: _Asks, rows: Sequence[_Row]) -> list[_Row]:
+    """The rows under a group the question names ("产出指标中哪些没完成"): their path above the leaf holds its words."""
+    chars = {ch for w in _row_words(asks, rows) for run in _CJK_RUN.findall(w) for ch in run}
+    if not chars:
+        return []
+    found = []
+    for row in rows:
+        above = set("".join(row.path.split(" > ")[:-1]))
+        if above and len(chars & above) >= 0.75 * len(chars):
+            found.append(row)
+    return found
+
+
+def _total_row(asks: _Asks, rows: Sequence[_Row]) -> _Row | None:
+    """A question naming no row asks the table's total (执行率, 总分, 得了多少分): the total row of the table that has
+    the asked column; with several such tables, the one whose total carries the most points (the overall score)."""
+    roles = [r for r in asks.roles if r in (RATE, SCORE, POINTS)] or ([SCORE] if DEDUCTION in asks.special else [])
+    if not roles and TOTAL not in asks.special and not asks.named:
+        return None
+    candidates = [r for r in rows if r.total and (not roles or any(r.columns(role) for role in roles))]
+    if asks.named:
+        candidates = [r for r in candidates if _asked_columns(asks, r)]
+    if TOTAL in asks.special and not roles:
+        candidates = [r for r in candidates if asks.named or r.columns(ACTUAL) or r.columns(SCORE)]
+    if not candidates:
+        return None
+    if len({(r.report, r.table) for r in candidates}) == 1:
+        return candidates[0]
+
+    def points(r: _Row) -> Decimal:
+        values = [c.value for k in r.columns(POINTS) for c in _cells(r, k) if c.value is not None]
+        return max(values, default=Decimal(-1))
+
+    ranked = sorted(candidates, key=points, reverse=True)
+    if points(ranked[0]) > points(ranked[1]):
+        return ranked[0]
     return None
+
+
+def _asked_columns(asks: _Asks, row: _Row) -> list[int] | None:
+    """The row's columns the question asks for: those it names by header, else those of the roles it cues, else
+    its actual value (a target beside it is context); None when the row has nothing of the kind asked."""
+    named = [k for h in asks.named for k, header in enumerate(row.header)
+             if k >= row.label_cols and header and _header_core(header) == h]
+    if named:
+        return [k for k in dict.fromkeys(named) if row.cells[k].strip()] or None
+    if asks.roles:
+        columns = [k for role in asks.roles for k in (row.columns(role) or row.columns(_SAME_SIDE.get(role, "")))]
+        return list(dict.fromkeys(columns)) or None
+    columns = row.columns(ACTUAL) or row.columns(VALUE)
+    return columns or None
+
+
+# --- rows and cells ------------------------------------------------------------------------------------------------
+
+
+def _rows(cells: Sequence[Figure]) -> list[_Row]:
+    rows: dict[tuple[str, str, int], _Row] = {}
+    for f in cells:
+        extra = f.extra or {}
+        key = (f.report, f.table, int(extra.get("row_index", -1)))
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = _Row(f.report, f.table, key[2], f.row, f.section, f.sentence, extra.get("caption", ""),
+                                   list(extra.get("header", [])), list(extra.get("cells", [])),
+                                   list(extra.get("roles", [])), bool(extra.get("total")),
+                                   int(extra.get("label_cols", 1)))
+        if f.row and len(f.row) > len(row.path) and f.row.startswith(row.path):
+            row.path = f.row
+        row.figures.setdefault(int(extra.get("col_index", -1)), []).append(f)
+    return [r for r in rows.values() if r.cells]
+
+
+def _cells(row: _Row, k: int) -> list[_Cell]:
+    """The values of column k of a row: one per figure its cell states, or the cell's text."""
+    text = row.cells[k].strip() if k < len(row.cells) else ""
+    figures = row.figures.get(k, [])
+    if figures:
+        return [_Cell(row, k, text, f) for f in figures]
+    return [_Cell(row, k, text, None)] if text else []
+
+
+def _first(row: _Row, k: int) -> _Cell | None:
+    found = _cells(row, k)
+    return found[0] if found else None
+
+
+def _shown(cell: _Cell, english: bool = False) -> str:
+    """A cell's value as the answer writes it: as the cell prints it ("≥2000个", "≤30分钟", "100%"), with the unit its
+    header or caption gives a bare number ("5108.30" -> "5108.30万元"); a bound in words in English."""
+    f = cell.figure
+    if f is None:
+        return cell.text
+    tokens = [t for t in find_numbers(cell.text) if t.role == ROLE_FIGURE]
+    written = cell.text if len(tokens) == 1 and tokens[0].text == f.text else f"{f.extra.get('bound', '')}{f.text}{f.unit}"
+    if len(tokens) == 1 and not tokens[0].unit and f.unit and written.rstrip().endswith(f.text):
+        written = f"{written}{f.unit}"
+    if english and f.extra.get("op") in _BOUND_EN:
+        bound = f.extra.get("bound", "")
+        plain = written.replace(bound, "", 1).strip() if bound else written
+        return f"{_BOUND_EN[f.extra['op']]} {plain}"
+    return written
+
+
+def _cite(row: _Row, columns: Sequence[int]) -> Citation:
+    highlights = tuple(f.text for k in columns for f in row.figures.get(k, []))
+    column = " / ".join(row.header[k] for k in columns if k < len(row.header))
+    return Citation(row.sentence, row.section, row.report, highlights,
+                    table={"header": row.header, "row": row.cells, "column": column})
+
+
+def _fit(text: str) -> str:
+    return text if len(text) <= MAX_ANSWER_CHARS else text[:MAX_ANSWER_CHARS - 1] + "…"
+
+
+def _kind_fits(question: Question, cell: _Cell) -> bool:
+    """A default column answers only a question whose measure it states ("多少钱" is not answered with 人次)."""
+    kinds = {a.kind for a in question.asks if a.kind}
+    if not kinds or cell.figure is None:
+        return not kinds or cell.figure is not None
+    kind = UNIT_KIND.get(cell.figure.unit, "number")
+    return kind in kinds or kind == "number"
+
+
+# --- answers -------------------------------------------------------------------------------------------------------
+
+
+def _values(row: _Row, columns: Sequence[int], question: Question, english: bool, explicit: bool) -> Draft | None:
+    """The asked cells of one row; beside an actual value, the row's target (what it is measured against)."""
+    asked = [c for k in columns for c in _cells(row, k)]
+    if not asked or (not explicit and not all(_kind_fits(question, c) for c in asked if c.figure is not None)):
+        return None
+    if not explicit and all(c.figure is None for c in asked):
+        return None
+    lead = "；".join(_shown(c, english) for c in asked)
+    context_cols = []
+    if all(row.roles[k] == ACTUAL for k in columns):
+        context_cols = [k for k in row.columns(TARGET) + row.columns(PLAN) if k not in columns][:2]
+    context = [c for k in context_cols for c in _cells(row, k)]
+    if english:
+        parts = [f"{c.name} {_shown(c, True)}" for c in asked + context]
+        text = f"{lead}. Table “{row.name}”, row “{row.path}”: {'; '.join(parts)}."
+    else:
+        parts = [f"{c.name}{_shown(c)}" for c in asked]
+        beside = "（" + "，".join(f"{c.name}{_shown(c)}" for c in context) + "）" if context else ""
+        text = f"{lead}。依据表格“{row.name}”中“{row.leaf}”一行：{'，'.join(parts)}{beside}。"
+    return Draft(_fit(text), (_cite(row, list(columns) + context_cols),), False)
+
+
+def _reason(row: _Row, english: bool) -> Draft | None:
+    """偏差原因分析 of the row: the report's own words."""
+    columns = row.columns(REASON)
+    texts = [row.cells[k].strip() for k in columns]
+    if not texts:
+        return None
+    said = "；".join(texts)
+    name = row.column_name(columns[0])
+    text = (f"The table gives the reason for “{row.leaf}” ({name}): {said}" if english
+            else f"{said}（表格“{row.name}”中“{row.leaf}”一行的{name}）。")
+    return Draft(_fit(text), (_cite(row, columns),), False)
+
+
+def _deduction(row: _Row, english: bool) -> Draft | None:
+    """扣了几分: 分值 − 得分 of the row, both operands shown."""
+    pair = _points_score(row)
+    if pair is None:
+        return None
+    p, s = pair
+    d = p.value - s.value
+    places = max(_places(p.value), _places(s.value))
+    shown = f"{d:.{places}f}"
+    unit = p.figure.unit or "分"
+    expression = f"{p.figure.text}{unit} − {s.figure.text}{unit} = {shown}{unit}"
+    if english:
+        text = f"{shown} points were deducted ({p.name} − {s.name}: {expression}), row “{row.path}”."
+    else:
+        text = f"扣了{shown}{unit}（{p.name}减{s.name}：{expression}），依据表格“{row.name}”中“{row.leaf}”一行。"
+    return Draft(_fit(text), (_cite(row, [p.col, s.col]),), False)
+
+
+def _difference(row: _Row, columns: Sequence[int], english: bool) -> Draft | None:
+    """One column minus the other (in the order the question names them), both operands shown."""
+    a, b = _first(row, columns[0]), _first(row, columns[1])
+    if a is None or b is None or a.value is None or b.value is None or not _comparable(a.figure, b.figure):
+        return None
+    unit = a.figure.unit or b.figure.unit
+    va, vb = _scaled(a.figure), _scaled(b.figure)
+    scale = UNIT_SCALE.get(unit, Decimal(1))
+    d = abs(va - vb) / scale
+    places = max(_places(a.value), _places(b.value))
+    big, small = (a, b) if va >= vb else (b, a)
+    expression = f"{big.figure.text}{unit} − {small.figure.text}{unit} = {d:.{places}f}{unit}"
+    more = va >= vb
+    if english:
+        text = (f"{d:.{places}f}{unit} ({a.name} is {'more' if more else 'less'} than {b.name}: {expression}), "
+                f"row “{row.path}”.")
+    else:
+        text = (f"{d:.{places}f}{unit}（{a.name}比{b.name}{'多' if more else '少'}：{expression}），"
+                f"依据表格“{row.name}”中“{row.leaf}”一行。")
+    return Draft(_fit(text), (_cite(row, [columns[0], columns[1]]),), False)
+
+
+def _met(row: _Row, english: bool) -> Draft | None:
+    """完成了吗: the row's actual against its target."""
+    pair = _target_actual(row)
+    if pair is None:
+        return None
+    target, actual = pair
+    short = _falls_short(row, target, actual)
+    if short is None:
+        return None
+    if english:
+        verdict = "No, it fell short of the target" if short else "Yes, the target was met"
+        text = f"{verdict}: {actual.name} {_shown(actual, True)}, {target.name} {_shown(target, True)} (row “{row.path}”)."
+    else:
+        verdict = "未完成" if short else "已完成"
+        text = (f"{verdict}：“{row.leaf}”{actual.name}{_shown(actual)}，{target.name}{_shown(target)}"
+                f"（表格“{row.name}”）。")
+    return Draft(_fit(text), (_cite(row, [target.col, actual.col]),), False)
+
+
+def _shortfall(rows: Sequence[_Row], english: bool, with_reasons: bool) -> Draft | None:
+    """哪些指标没有完成: every row whose actual falls short of its target, each cited; rows that cannot be compared
+    are left out, and when none can be, the answer is not the table's to give."""
+    compared, short = 0, []
+    for row in rows:
+        if row.total:
+            continue
+        pair = _target_actual(row)
+        if pair is None:
+            continue
+        verdict = _falls_short(row, *pair)
+        if verdict is None:
+            continue
+        compared += 1
+        if verdict:
+            short.append((row, *pair))
+    if not compared:
+        return None
+    if not short:
+        text = ("Every indicator in the tables reached its target." if english
+                else "表格中各项指标的实际完成值均达到了指标值。")
+        checked = [r for r in rows if not r.total and _target_actual(r) is not None]
+        return Draft(text, tuple(_cite(r, [c.col for c in _target_actual(r)]) for r in checked[:MAX_LISTED_ROWS]),
+                     False)
+    short = short[:MAX_LISTED_ROWS]
+    items = []
+    for row, target, actual in short:
+        reason = "；".join(row.cells[k] for k in row.columns(REASON)) if with_reasons else ""
+        if english:
+            items.append(f"{row.leaf} (target {_shown(target, True)}, actual {_shown(actual, True)})"
+                         + (f": {reason}" if reason else ""))
+        else:
+            items.append(f"{row.leaf}（{target.name}{_shown(target)}，{actual.name}{_shown(actual)}）"
+                         + (f"，原因：{reason}" if reason else ""))
+    text = ("Indicators that fell short of their target: " + "; ".join(items) + "." if english
+            else "未达到指标值的指标：" + "；".join(items) + "。")
+    citations = tuple(_cite(row, [target.col, actual.col] + (row.columns(REASON) if with_reasons else []))
+                      for row, target, actual in short)
+    return Draft(_fit(text), citations, False)
+
+
+def _extreme(asks: _Asks, rows: Sequence[_Row], english: bool) -> Draft | None:
+    """得分最低的是哪项, 哪项扣分最多: the row (or rows, on a tie) with the smallest or largest value of the asked column
+    (or of 分值 − 得分), within one table; the total row left out."""
+    lowest = LOWEST in asks.special
+    values: list[tuple[Decimal, _Row, list[int], str]] = []  # (value, row, columns, shown)
+    for row in rows:
+        if row.total:
+            continue
+        if DEDUCTION in asks.special:
+            pair = _points_score(row)
+            if pair is not None:
+                d = pair[0].value - pair[1].value
+                unit = pair[0].figure.unit or "分"
+                shown = f"{pair[0].figure.text}{unit} − {pair[1].figure.text}{unit} = {d}{unit}"
+                values.append((d, row, [pair[0].col, pair[1].col],
+                               f"{d} points deducted: {shown}" if english else f"扣{d}{unit}：{shown}"))
+            continue
+        columns = [k for k in (_asked_columns(replace(asks, roles=[r for r in asks.roles if r != REASON]), row) or [])
+                   if row.roles[k] != REASON]
+        cell = _first(row, columns[0]) if columns else None
+        if cell is not None and cell.value is not None:
+            values.append((_scaled(cell.figure), row, [cell.col], f"{cell.name}{_shown(cell, english)}"))
+    if len(values) < 2 or len({(r.report, r.table) for _, r, _, _ in values}) != 1:
+        return None
+    best = min(v for v, _, _, _ in values) if lowest else max(v for v, _, _, _ in values)
+    chosen = [(row, columns, shown) for v, row, columns, shown in values if v == best][:MAX_LISTED_ROWS]
+    table = chosen[0][0].name
+    if english:
+        items = "; ".join(f"{row.leaf} ({shown})" for row, _, shown in chosen)
+        text = f"{items}: the {'lowest' if lowest else 'highest'} in the table “{table}”."
+    else:
+        items = "；".join(f"{row.leaf}（{shown}）" for row, _, shown in chosen)
+        text = f"{items}，在表格“{table}”中{'最低' if lowest else '最高'}。"
+    return Draft(_fit(text), tuple(_cite(row, columns) for row, columns, _ in chosen), False)
+
+
+def _points_score(row: _Row) -> tuple[_Cell, _Cell] | None:
+    points, score = row.columns(POINTS), row.columns(SCORE)
+    p = _first(row, points[0]) if points else None
+    s = _first(row, score[0]) if score else None
+    if p is None or s is None or p.value is None or s.value is None:
+        return None
+    return p, s
+
+
+def _target_actual(row: _Row) -> tuple[_Cell, _Cell] | None:
+    """The row's target and actual figures, when it states both."""
+    targets, actuals = row.columns(TARGET), row.columns(ACTUAL)
+    if not targets or not actuals:
+        return None
+    target, actual = _first(row, targets[-1]), _first(row, actuals[0])
+    if target is None or actual is None or target.figure is None or actual.figure is None:
+        return None
+    return target, actual
+
+
+def _falls_short(row: _Row, target: _Cell, actual: _Cell) -> bool | None:
+    """Whether the actual misses the target, by the target's bound (≥ by default); None when the two cannot be
+    compared. An unbounded target with full marks awarded is met: the report itself scored it so."""
+    if not _comparable(target.figure, actual.figure):
+        return None
+    t, a = _scaled(target.figure), _scaled(actual.figure)
+    op = target.op or ">="
+    met = {">=": a >= t, "~": a >= t, ">": a > t, "<=": a <= t, "<": a < t, "=": a == t}.get(op, a >= t)
+    if not met and not target.op and _full_marks(row):
+        return False
+    return not met
+
+
+def _full_marks(row: _Row) -> bool:
+    pair = _points_score(row)
+    return pair is not None and pair[0].value == pair[1].value
+
+
+def _comparable(a: Figure | None, b: Figure | None) -> bool:
+    if a is None or b is None:
+        return False
+    ka, kb = UNIT_KIND.get(a.unit, "number"), UNIT_KIND.get(b.unit, "number")
+    return a.unit == b.unit or ka == kb or "number" in (ka, kb) and (not a.unit or not b.unit)
+
+
+def _scaled(f: Figure) -> Decimal:
+    return f.decimal * UNIT_SCALE.get(f.unit, Decimal(1))
+
+
+def _places(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+

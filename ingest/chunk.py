@@ -39,15 +39,16 @@ def _sentences_by_section(paragraphs: Iterable[Paragraph], cleaned_text: str) ->
     """Sentence spans grouped by section, in order.
 
     A heading joins its section's text when it shares a line with its body ("（2）差异原因分析。社会保障…")
-    or when its section has no body at all ("（7）完成…其他任务。"), so that no words of the report are lost.
+    or when its section has no body at all ("（7）完成…其他任务。"), so that no words of the report are lost;
+    the title line(s) and the preface are text of the report too (under no heading).
     """
     paragraphs = list(paragraphs)
     groups: list[tuple[str, list[tuple[int, int]]]] = []
     for i, p in enumerate(paragraphs):
         nxt = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
-        if p.is_heading:
-            if not p.level:
-                continue  # the title block
+        if p.is_title:
+            spans = [(p.start, p.end)]
+        elif p.is_heading:
             inline = (nxt is not None and not nxt.is_heading and nxt.section == p.section
                       and "\n" not in cleaned_text[p.end:nxt.start])
             leaf = nxt is None or (nxt.is_heading and 0 < nxt.level <= p.level)

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ingest.document import TABLE, Block, PlacedTable, table_lines
+from ingest.outline import PREFACE_SCAN_LINES, preface_kind
 
 # CJK ideographs and CJK/full-width punctuation: no spaces belong next to them.
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2018-\u201d\u2014\u2026"
@@ -43,6 +44,7 @@ class CleanedText:
     duplicate_passages_removed: int
     noise_lines_removed: int  # page numbers, repeated headers/footers
     tables: tuple[PlacedTable, ...] = field(default=(), compare=False)  # where each table's rows stand in `text`
+    duplicate_texts: tuple[str, ...] = field(default=(), compare=False)  # each removed second copy, as printed
 
 
 def clean_report_text(raw: str) -> CleanedText:
@@ -51,8 +53,9 @@ def clean_report_text(raw: str) -> CleanedText:
 
 
 # A table stands in the text being cleaned as one line of its own that no cleaning step joins, drops or repeats.
-_TABLE_MARK = "\x1e{}\x1e"
-_TABLE_MARK_LINE = re.compile("^\x1e(\\d+)\x1e$")
+# Private-use characters: str.strip() and \s take control characters such as \x1e for whitespace.
+_TABLE_MARK = "\ue000{}\ue000"
+_TABLE_MARK_LINE = re.compile("^\ue000(\\d+)\ue000$")
 
 
 def clean_document(blocks: list[Block]) -> CleanedText:
@@ -74,7 +77,8 @@ def clean_document(blocks: list[Block]) -> CleanedText:
     paragraphs = _join_wrapped_lines(lines)
     paragraphs = [_tidy_spaces(p) for p in paragraphs]
     paragraphs = [p for p in paragraphs if p]
-    paragraphs, dup_chars, dup_runs = _collapse_repeated_passages(paragraphs)
+    removed_copies: list[str] = []
+    paragraphs, dup_chars, dup_runs = _collapse_repeated_passages(paragraphs, removed_copies)
     out: list[str] = []
     placed: list[PlacedTable] = []
     offset = 0
@@ -93,7 +97,7 @@ def clean_document(blocks: list[Block]) -> CleanedText:
                 out.append(line)
                 offset += len(line) + 1
         placed.append(PlacedTable(tables[index], index, start, max(start, offset - 1), tuple(rows)))
-    return CleanedText("\n".join(out), dup_chars, dup_runs, noise, tuple(placed))
+    return CleanedText("\n".join(out), dup_chars, dup_runs, noise, tuple(placed), tuple(removed_copies))
 
 
 _FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９％＋－．"}
@@ -157,10 +161,12 @@ def _join_wrapped_lines(lines: list[str]) -> list[str]:
     paragraphs: list[str] = []
     current = ""
     blank_run = 0
+    seen = 0
     for line in lines:
         if not line:
             blank_run += 1
             continue
+        seen += 1
         if _TABLE_MARK_LINE.match(line) or _TABLE_MARK_LINE.match(current):
             if current:
                 paragraphs.append(current)
@@ -173,6 +179,9 @@ def _join_wrapped_lines(lines: list[str]) -> list[str]:
             or (_is_heading_line(current) and _display_len(current) < 0.9 * width)
             or _display_len(current.rsplit("\n", 1)[-1]) < 0.7 * width
             or (current.endswith(tuple(_SENTENCE_END)) and _display_len(_last_line(current)) < 0.9 * width)
+            # a document's header lines (文号, 索引号, 称呼) and a form's fields stand on lines of their own
+            or (seen <= PREFACE_SCAN_LINES and _ends_a_header_line(_last_line(current), line, width))
+            or (_is_field_line(line) and _is_field_line(_last_line(current)))
         )
         if starts_new:
             if current:
@@ -184,6 +193,22 @@ def _join_wrapped_lines(lines: list[str]) -> list[str]:
     if current:
         paragraphs.append(current)
     return [p.replace("\n", "") for p in paragraphs]
+
+
+def _ends_a_header_line(previous: str, line: str, width: int) -> bool:
+    """A header line (文号, 索引号, a date; a salutation unless a wrapped line could end so) is a paragraph alone."""
+    before, after = preface_kind(previous), preface_kind(line)
+    if before and (before != "salutation" or _display_len(previous) < 0.9 * width):
+        return True
+    return bool(after) and (after != "salutation" or _display_len(previous) < 0.9 * width)
+
+
+_FIELD_LINE = re.compile(r"^[\u4e00-\u9fffA-Za-z（）()、]{2,16}[：:]")
+
+
+def _is_field_line(line: str) -> bool:
+    """A form's field, one a line: "项目名称：…", "项目资金(万元):年度资金总额120,…"."""
+    return _FIELD_LINE.match(line) is not None and not _HEADING_START.match(line)
 
 
 def _hard_wrapped(lengths: list[int], width: int) -> bool:
@@ -236,7 +261,8 @@ def _sentence_key(sentence: str) -> str:
     return _LEADING_MARKER.sub("", re.sub(r"\s+", "", sentence))
 
 
-def _collapse_repeated_passages(paragraphs: list[str]) -> tuple[list[str], int, int]:
+def _collapse_repeated_passages(paragraphs: list[str], removed_copies: list[str] | None = None
+                                ) -> tuple[list[str], int, int]:
     """Remove the second copy of any passage (whole paragraphs) the document already said, word for word.
 
     Compares sentence by sentence, so that a copy wrapped or marked differently ("（2）" dropped) is still
@@ -269,6 +295,8 @@ def _collapse_repeated_passages(paragraphs: list[str]) -> tuple[list[str], int, 
                 removed[i + k] = True
             removed_chars += run_chars
             removed_runs += 1
+            if removed_copies is not None:  # the figures audit reports the passage printed twice
+                removed_copies.append("".join(units[i + k][1] for k in range(best_len)))
             i += best_len
             continue
         positions.setdefault(keys[i], []).append(i)

@@ -11,6 +11,7 @@ beside every row it spans and the header path above a column is read straight do
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 TEXT = "text"
 TABLE = "table"
@@ -30,7 +31,13 @@ class TableCell:
 
 @dataclass(frozen=True)
 class Table:
-    """A table as the report prints it: cells on a grid, the leading `header_rows` rows are column headers."""
+    """A table as the report prints it: cells on a grid, the leading `header_rows` rows are column headers.
+
+    `roles`, `total_rows`, `unit` and `title_rows` are what ingest/tables.py reads from the table's structure (the
+    readers leave them empty): the role of each grid column (label, target, actual, points, score, rate, reason ...,
+    see tables.COLUMN_ROLES), the rows that total the others (合计, 总分), the unit the caption or a title row gives
+    the whole table ("单位：万元"), and how many of the header rows are title rows (one cell across the table).
+    """
 
     cells: tuple[TableCell, ...]
     n_rows: int
@@ -38,33 +45,60 @@ class Table:
     header_rows: int = 1
     label_cols: int = 1  # leading columns that name the row (一级指标 / 二级指标 / 三级指标), not values
     caption: str = ""  # its caption, or the text line just above it that names it
-    source: str = ""  # how it was read: pdf, docx, txt-tab, txt-pipe, markdown ...
+    source: str = ""  # how it was read: pdf, pdf-aligned, docx, txt-tab, txt-pipe, markdown ...
     page: int | None = None  # first page it stands on (PDF)
+    roles: tuple[str, ...] = ()  # per grid column: label | index | target | actual | points | score | rate | reason ...
+    total_rows: tuple[int, ...] = ()  # rows that total the table (合计, 总计, 总分, 年度资金总额)
+    unit: str = ""  # the unit the caption or a title row gives every cell ("单位：万元"), "" when none
+    title_rows: int = 0  # leading header rows that are one cell across the table (its title, "单位：万元")
 
     def grid(self) -> list[list[str]]:
         """The text at every (row, column); a merged cell's text in every position it covers."""
+        return [list(row) for row in self._grid]
+
+    @cached_property
+    def _grid(self) -> tuple[tuple[str, ...], ...]:
         grid = [[""] * self.n_cols for _ in range(self.n_rows)]
         for c in self.cells:
             for r in range(c.row, min(self.n_rows, c.row + c.row_span)):
                 for k in range(c.col, min(self.n_cols, c.col + c.col_span)):
                     grid[r][k] = c.text
-        return grid
+        return tuple(tuple(row) for row in grid)
+
+    @cached_property
+    def _positions(self) -> dict[tuple[int, int], TableCell]:
+        at: dict[tuple[int, int], TableCell] = {}
+        for c in self.cells:
+            for r in range(c.row, min(self.n_rows, c.row + c.row_span)):
+                for k in range(c.col, min(self.n_cols, c.col + c.col_span)):
+                    at.setdefault((r, k), c)
+        return at
+
+    def cell_at(self, row: int, col: int) -> TableCell | None:
+        """The cell covering (row, col), merged or not; None where the reader found no cell."""
+        return self._positions.get((row, col))
+
+    def role(self, col: int) -> str:
+        """The role of a grid column ("" when the table was not analysed)."""
+        return self.roles[col] if 0 <= col < len(self.roles) else ""
 
     def column_header(self, col: int) -> list[str]:
-        """The header path above a column, top-down, repeats of a spanning header given once."""
-        grid = self.grid()
+        """The header path above a column, top-down, repeats of a spanning header given once (title rows left out)."""
+        grid = self._grid
         path: list[str] = []
-        for r in range(min(self.header_rows, self.n_rows)):
+        for r in range(min(self.title_rows, self.header_rows), min(self.header_rows, self.n_rows)):
             text = grid[r][col].strip()
             if text and (not path or path[-1] != text):
                 path.append(text)
         return path
 
     def row_label(self, row: int) -> list[str]:
-        """The label path of a row, left to right over the label columns, repeats given once."""
-        grid = self.grid()
+        """The label path of a row, left to right over the label columns, repeats given once (index columns left out)."""
+        grid = self._grid
         path: list[str] = []
         for k in range(min(self.label_cols, self.n_cols)):
+            if self.role(k) == "index":
+                continue
             text = grid[row][k].strip()
             if text and (not path or path[-1] != text):
                 path.append(text)
@@ -74,8 +108,8 @@ class Table:
         """The row's texts as printed, left to right, a horizontally merged cell once."""
         out: list[str] = []
         previous = None
-        for k, text in enumerate(self.grid()[row]):
-            cell = self._cell_at(row, k)
+        for k, text in enumerate(self._grid[row]):
+            cell = self.cell_at(row, k)
             if cell is not None and cell is previous:
                 continue
             previous = cell
@@ -90,16 +124,26 @@ class Table:
         """Each column's header path joined, for showing a cited row under its header."""
         return [ROW_LABEL_SEPARATOR.join(self.column_header(k)) for k in range(self.n_cols)]
 
+    def column_name(self, col: int) -> str:
+        """A column's name as a row line writes it: its lowest header, with the one above it when another column has
+        the same lowest header (年初 under both 预算数 and 决算数) or it is one character long."""
+        path = self.column_header(col)
+        if not path:
+            return ""
+        leaf = path[-1]
+        shared = any(k != col and self.column_header(k)[-1:] == [leaf] and self.cell_at(self.header_rows - 1, k)
+                     is not self.cell_at(self.header_rows - 1, col) for k in range(self.n_cols))
+        if (shared or len(leaf) < 2) and len(path) > 1:
+            return f"{path[-2]}{LINE_PATH_SEPARATOR}{leaf}"
+        return leaf
+
     @property
     def text(self) -> str:
         """Every row of the table as text, one per line (a table that cannot be read further still keeps this)."""
         return "\n".join(self.row_text(r) for r in range(self.n_rows))
 
     def _cell_at(self, row: int, col: int) -> TableCell | None:
-        for c in self.cells:
-            if c.row <= row < c.row + c.row_span and c.col <= col < c.col + c.col_span:
-                return c
-        return None
+        return self.cell_at(row, col)
 
 
 def table_from_rows(rows: list[list[str]], header_rows: int = 1, label_cols: int = 1, caption: str = "",
@@ -147,6 +191,86 @@ class PlacedTable:
         return f"t{self.index + 1}"
 
 
+# How a row is written into the cleaned text. Every separator is full-width or ">", so that cleaning (which takes out
+# spaces next to Chinese text and turns "1，407" into 1407) leaves the line as it is; "，" only stands before a
+# column name that does not start with a digit (else "｜"), so no two cells can be read as one number.
+LINE_PATH_SEPARATOR = ">"
+LINE_LABEL_END = "："
+LINE_CELL_SEPARATOR = "，"
+LINE_PLAIN_SEPARATOR = "｜"
+_VALUE_START = "0123456789.-+≥≤＞＜><=≧≦±约"
+
+
+def row_line(table: Table, row: int) -> tuple[str, dict[int, int]]:
+    """One row as a line of the cleaned text, and where each cell's text starts in it (by the cell's first column).
+
+    A title or header row is its cells joined by "｜". A data row is its label path, then each other cell named
+    by its column: "产出指标>数量指标>学位新增数量：年度指标值≥2000个，实际完成值2150个，分值10，得分10". Every
+    character of the table stands in some line; a citation quotes `Table.row_text` (the row as printed) instead.
+    """
+    starts: dict[int, int] = {}
+    if row < table.header_rows:
+        pieces: list[tuple[int, str]] = []
+        for k in range(table.n_cols):
+            cell = table.cell_at(row, k)
+            if cell is not None and cell.row == row and cell.col == k and cell.text.strip():
+                pieces.append((k, cell.text.strip()))
+        return _joined(pieces, LINE_PLAIN_SEPARATOR, starts), starts
+    line = ""
+    label_cells = []
+    previous = None
+    for k in range(min(table.label_cols, table.n_cols)):
+        cell = table.cell_at(row, k)
+        if table.role(k) == "index" or cell is None or cell is previous or not cell.text.strip():
+            continue
+        previous = cell
+        if label_cells and label_cells[-1].text.strip() == cell.text.strip():
+            continue
+        label_cells.append(cell)
+    for cell in label_cells:
+        if line:
+            line += LINE_PATH_SEPARATOR
+        starts.setdefault(cell.col, len(line))
+        line += cell.text.strip()
+    parts: list[tuple[int, str, str]] = []  # (column, name, text)
+    previous = None
+    for k in range(table.n_cols):
+        cell = table.cell_at(row, k)
+        if cell is None or cell is previous:
+            continue
+        previous = cell
+        if k < table.label_cols and table.role(k) != "index":
+            continue
+        if cell.col < table.label_cols and table.role(cell.col) != "index":
+            continue  # a label cell spanning into the value columns (合计 across the first five)
+        if cell.row != row:
+            continue  # a value merged down over several rows is written once, in its first row
+        text = cell.text.strip()
+        if text:
+            parts.append((k, table.column_name(k), text))
+    if parts and line:
+        line += LINE_LABEL_END
+    for i, (k, name, text) in enumerate(parts):
+        if i:
+            line += LINE_CELL_SEPARATOR if name and not name[0].isdigit() else LINE_PLAIN_SEPARATOR
+        line += name
+        if name and not text.startswith(tuple(_VALUE_START)):
+            line += LINE_LABEL_END
+        starts[table.cell_at(row, k).col] = len(line)
+        line += text
+    return line, starts
+
+
+def _joined(pieces: list[tuple[int, str]], separator: str, starts: dict[int, int]) -> str:
+    line = ""
+    for k, text in pieces:
+        if line:
+            line += separator
+        starts[k] = len(line)
+        line += text
+    return line
+
+
 def table_lines(table: Table) -> list[str]:
     """How a table is written into the cleaned text: one line per row (what is chunked, embedded and searched)."""
-    return [table.row_text(r) for r in range(table.n_rows)]  # an empty row is an empty line (no text to keep)
+    return [row_line(table, r)[0] for r in range(table.n_rows)]  # an empty row is an empty line (no text to keep)

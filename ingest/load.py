@@ -3,11 +3,21 @@
 No cleaning happens here (see ingest/clean.py); the text keeps the line structure the source gives:
 - .txt: the file's own lines (any encoding we can detect: UTF-8 with or without BOM, UTF-16/32 with BOM,
   GBK / GB18030 without being told).
-- .pdf: pypdf's text layer, page by page, one text line per line; pages are joined with PAGE_SEPARATOR
+- .pdf: the text layer page by page, one text line per line; pages are joined with PAGE_SEPARATOR
   ("\\n\\f\\n": a form feed alone on its own line, pdftotext's page marker, which a blank-line-aware
-  cleaner also sees as a blank line).
-- .docx: one line per body paragraph, one line per table row (cells joined by TABLE_CELL_SEPARATOR),
-  in document order; headers, footers, footnotes, comments and text boxes are not read.
+  cleaner also sees as a blank line). Tables are read with pdfplumber: ruled tables from their cell borders (a
+  merged cell once, with its spans), tables without ruling lines from the column alignment of their words; a table
+  continued on the next page (its header repeated or not) is one table. Every character is either in a table or in
+  the text around it, never in both. Pages without a table keep pypdf's text.
+- .docx: one line per body paragraph, each top-level table as a table block read on its grid (horizontal
+  gridSpan/hMerge, vertical vMerge, gridBefore/gridAfter), a table nested in a cell kept as that cell's text;
+  headers, footers, footnotes, comments and text boxes are not read.
+- .txt: tab-separated rows, "|"/"｜"-separated rows and Markdown pipe tables become table blocks
+  (ingest/tables.py).
+
+`LoadedReport.blocks` is the report in reading order, every table analysed by ingest/tables.py (header rows,
+label columns, column roles, caption). A table that cannot be read as one stays text, with a line in
+`LoadedReport.warnings`.
 
 The only normalisation is of line endings ("\\r\\n" and lone "\\r" become "\\n", as Python's text mode
 does) and dropping a byte-order mark. Every failure is a ReportLoadError subclass whose message is one
@@ -22,9 +32,10 @@ import unicodedata
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pdfplumber
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.opc.exceptions import PackageNotFoundError
@@ -33,10 +44,14 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml.etree import LxmlError
 from lxml.etree import _Element as LxmlElement
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.psparser import PSException
+from pdfplumber.utils.exceptions import PdfminerException
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
-from ingest.document import Block, Table as ReportTable, TableCell, table_block, text_block
+from ingest.document import TABLE, Block, Table as ReportTable, TableCell, table_block, text_block
+from ingest.tables import analyze_table, is_figure_cell, parse_text_tables, structure_tables
 
 SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx")
 MAX_REPORT_BYTES = 50 * 1024 * 1024
@@ -156,6 +171,16 @@ class LoadedReport:
         if not self.blocks:
             object.__setattr__(self, "blocks", (text_block(self.text),))
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What the reader could not do as asked (a table kept as text ...), one line each."""
+        return tuple(w for b in self.blocks for w in b.warnings)
+
+    @property
+    def tables(self) -> tuple[ReportTable, ...]:
+        """The tables read, in reading order."""
+        return tuple(b.table for b in self.blocks if b.kind == TABLE and b.table is not None)
+
 
 def load_report(path: str | Path, *, max_bytes: int = MAX_REPORT_BYTES) -> LoadedReport:
     """Read a .txt, .pdf or .docx report into raw text, or raise a ReportLoadError subclass."""
@@ -183,10 +208,12 @@ def load_report(path: str | Path, *, max_bytes: int = MAX_REPORT_BYTES) -> Loade
     blocks: list[Block] = []
     if suffix == ".txt":
         text, encoding = _decode_txt(path, data)
+        blocks = parse_text_tables(_NEWLINES.sub("\n", text))
     elif suffix == ".pdf":
-        text = _pdf_text(path, data)
+        blocks = _pdf_blocks(path, data)
     else:
         blocks = _docx_blocks(path, data, max_bytes)
+    if suffix != ".txt":
         text = "\n".join(b.text if b.table is None else _table_text(b.table) for b in blocks)
     text = _NEWLINES.sub("\n", text)
     if not text.strip():
@@ -194,7 +221,8 @@ def load_report(path: str | Path, *, max_bytes: int = MAX_REPORT_BYTES) -> Loade
     _check_prose(path, text)
     blocks = [Block(b.kind, _NEWLINES.sub("\n", b.text), b.table, b.page, b.warnings) for b in blocks] or [
         text_block(text)]
-    return LoadedReport(path=path, text=text, format=suffix[1:], encoding=encoding, blocks=tuple(blocks))
+    return LoadedReport(path=path, text=text, format=suffix[1:], encoding=encoding,
+                        blocks=tuple(structure_tables(blocks)))
 
 
 # --- .txt -----------------------------------------------------------------------------------------
@@ -293,8 +321,8 @@ _PDF_PARSE_ERRORS: tuple[type[BaseException], ...] = (
 )
 
 
-def _pdf_text(path: Path, data: bytes) -> str:
-    """Extract the text layer of a PDF page by page, pages joined by PAGE_SEPARATOR."""
+def _pdf_pages(path: Path, data: bytes) -> list[str]:
+    """The text layer of each page (pypdf), or the load error that says why there is none."""
     if b"%PDF-" not in data[:1024]:  # the header may follow a little junk, never much
         kind = _sniff(data)
         raise CorruptFile(path, f"is not a PDF file{f': it looks like {kind}' if kind else ''}")
@@ -315,7 +343,310 @@ def _pdf_text(path: Path, data: bytes) -> str:
         raise CorruptFile(path, "PDF has no pages")
     if not any(ch.isalpha() for page in pages for ch in page):  # a scan may still carry page numbers
         raise NoTextLayer(path, f"PDF has no text layer ({len(pages)} page(s), scanned PDF?); OCR it first")
-    return PAGE_SEPARATOR.join(pages)
+    return pages
+
+
+def _pdf_text(path: Path, data: bytes) -> str:
+    """Extract the text layer of a PDF page by page, pages joined by PAGE_SEPARATOR (no tables read)."""
+    return PAGE_SEPARATOR.join(_pdf_pages(path, data))
+
+
+def _pdf_blocks(path: Path, data: bytes) -> list[Block]:
+    """The PDF in reading order: text runs and tables (pdfplumber); pages without a table keep pypdf's text.
+
+    If pdfplumber cannot read the file, the pypdf text stands alone, with a warning that tables were not read.
+    """
+    pages = _pdf_pages(path, data)
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            items = [_page_items(page, number, pages[number] if number < len(pages) else "")
+                     for number, page in enumerate(pdf.pages)]
+    except (PdfminerException, PSException, *_PDF_PARSE_ERRORS) as exc:
+        warning = f"tables not read ({type(exc).__name__}: {_one_line(str(exc))[:120]}); the PDF's text is kept"
+        return [replace(text_block(PAGE_SEPARATOR.join(pages)), warnings=(warning,))]
+    return _join_pages(items)
+
+
+@dataclass
+class _PageTable:
+    """A table found on one page, with what continuing it on the next page needs: its column borders."""
+
+    table: ReportTable
+    top: float
+    bottom: float
+    columns: tuple[float, ...]  # x of each column border, left to right
+    ruled: bool
+    last_page: int = 0  # the page it ends on (1-based), once continued
+
+
+_PageItem = str | _PageTable  # a page is prose runs and tables in reading order
+
+
+def _page_items(page, number: int, pypdf_text: str) -> list[_PageItem]:
+    """One page as prose runs and tables, top to bottom; a character belongs to exactly one of them."""
+    chars = page.chars
+    tables: list[tuple[_PageTable, set[int]]] = []
+    used: set[int] = set()
+    for found in page.find_tables():
+        read = _ruled_table(found, chars, used, number)
+        if read is not None:
+            tables.append(read)
+            used |= read[1]
+    for read in _aligned_tables([c for c in chars if id(c) not in used], number):
+        tables.append(read)
+        used |= read[1]
+    if not tables:
+        return [pypdf_text]
+    tables.sort(key=lambda t: t[0].top)
+    bands: list[list[dict]] = [[] for _ in range(len(tables) + 1)]
+    for c in chars:
+        if id(c) in used:
+            continue
+        middle = (c["top"] + c["bottom"]) / 2
+        bands[sum(1 for t, _ in tables if t.top <= middle)].append(c)
+    items: list[_PageItem] = []
+    for band, table in zip(bands, [t for t, _ in tables] + [None]):
+        items.append(_chars_text(band))
+        if table is not None:
+            items.append(table)
+    return items
+
+
+def _chars_text(chars: list[dict]) -> str:
+    """The text of some of a page's characters, one text line per line (as pypdf gives a page)."""
+    return pdfplumber.utils.extract_text(chars).strip("\n") if chars else ""
+
+
+def _clusters(values: list[float], tolerance: float = 1.5) -> list[float]:
+    """Coordinates within `tolerance` of each other as one (the first of the run)."""
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > tolerance:
+            out.append(v)
+    return out
+
+
+def _index(clusters: list[float], value: float) -> int:
+    return min(range(len(clusters)), key=lambda i: abs(clusters[i] - value))
+
+
+MIN_TABLE_CELLS_WITH_TEXT = 3
+
+
+def _ruled_table(found, chars: list[dict], used: set[int], page: int) -> tuple[_PageTable, set[int]] | None:
+    """A ruled table from pdfplumber's cell borders: each cell on the grid of all borders, with its spans."""
+    boxes = [tuple(b) for b in found.cells]
+    xs = _clusters([b[0] for b in boxes] + [b[2] for b in boxes])
+    ys = _clusters([b[1] for b in boxes] + [b[3] for b in boxes])
+    if len(xs) < 3 or len(ys) < 3:
+        return None  # one row or one column: a box around text, not a table
+    x0, top, x1, bottom = found.bbox
+    inside = [c for c in chars if id(c) not in used and x0 - 1 <= (c["x0"] + c["x1"]) / 2 <= x1 + 1
+              and top - 1 <= (c["top"] + c["bottom"]) / 2 <= bottom + 1]
+    taken: dict[int, list[dict]] = {}
+    for c in inside:
+        mx, my = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+        for i, (bx0, btop, bx1, bbottom) in enumerate(boxes):
+            if bx0 <= mx < bx1 and btop <= my < bbottom:
+                taken.setdefault(i, []).append(c)
+                break
+    cells: list[TableCell] = []
+    seen: set[tuple[int, int]] = set()
+    for i, (bx0, btop, bx1, bbottom) in enumerate(boxes):
+        col, row = _index(xs, bx0), _index(ys, btop)
+        if (row, col) in seen:
+            continue
+        seen.add((row, col))
+        col_span = max(1, _index(xs, bx1) - col)
+        row_span = max(1, _index(ys, bbottom) - row)
+        cells.append(TableCell(row, col, _chars_text(taken.get(i, [])), row_span, col_span))
+    if sum(1 for c in cells if c.text.strip()) < MIN_TABLE_CELLS_WITH_TEXT:
+        return None
+    table = ReportTable(tuple(cells), len(ys) - 1, len(xs) - 1, source="pdf", page=page + 1)
+    ids = {id(c) for group in taken.values() for c in group}
+    return _PageTable(table, top, bottom, tuple(xs), ruled=True), ids
+
+
+# An unruled table: lines whose words stand in columns, separated by gaps wider than a character.
+MIN_ALIGNED_ROWS = 3
+MIN_ALIGNED_COLUMNS = 3
+MAX_SKIPPED_LINES = 2
+COLUMN_GAP = 1.0  # a gap of at least this many character heights between two words separates two cells
+LINE_PITCH = 2.6  # rows of one table are at most this many character heights apart
+
+
+def _aligned_tables(chars: list[dict], page: int) -> list[tuple[_PageTable, set[int]]]:
+    """Tables without ruling lines: runs of lines whose words fall into the same three or more columns.
+
+    A run starts at a line of two or more cells; header lines (no figure) may come first, then every row states a
+    figure. Up to MAX_SKIPPED_LINES lines inside a run that are not such rows (a cell's wrapped second line, a
+    label centred beside its rows) stay text, read after the table; a line that is one run of words and looks
+    like a caption, or a wider gap, ends the run.
+    """
+    if not chars:
+        return []
+    words = pdfplumber.utils.extract_words(chars, return_chars=True)
+    lines: list[list[dict]] = []
+    for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if lines and abs(lines[-1][0]["top"] - w["top"]) <= 3:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    rows = [_segments(sorted(line, key=lambda w: w["x0"])) for line in lines]
+    found: list[tuple[_PageTable, set[int]]] = []
+    i = 0
+    while i < len(rows):
+        if len(rows[i]) < 2:
+            i += 1
+            continue
+        members, skipped = [i], []
+        seen_figure = _states_figure(rows[i])
+        j = i + 1
+        while j < len(rows) and _pitch(rows[j - 1], rows[j]) <= LINE_PITCH:
+            figure = _states_figure(rows[j])
+            if len(rows[j]) >= 2 and (figure or not seen_figure):
+                members.append(j)
+                seen_figure = seen_figure or figure
+                skipped = []
+            elif len(skipped) < MAX_SKIPPED_LINES and not _OTHER_CAPTION.match(" ".join(s["text"] for s in rows[j])):
+                skipped.append(j)
+            else:
+                break
+            j += 1
+        table = _aligned_table([rows[m] for m in members], page) if len(members) >= MIN_ALIGNED_ROWS else None
+        if table is not None:
+            found.append(table)
+        i = members[-1] + 1 if table is not None else i + 1
+    return found
+
+
+def _states_figure(row: list[dict]) -> bool:
+    return any(is_figure_cell(s["text"]) for s in row)
+
+
+def _segments(line: list[dict]) -> list[dict]:
+    """A line's words joined into cells: words closer than a column gap are one cell."""
+    segments: list[dict] = []
+    for w in line:
+        height = w["bottom"] - w["top"] or 10.0
+        if segments and w["x0"] - segments[-1]["x1"] < COLUMN_GAP * height:
+            s = segments[-1]
+            s["text"] += ("" if _CJK_END.search(s["text"]) or _CJK_START.match(w["text"]) else " ") + w["text"]
+            s["x1"], s["bottom"] = w["x1"], max(s["bottom"], w["bottom"])
+            s["chars"] = s["chars"] + w["chars"]
+        else:
+            segments.append({"text": w["text"], "x0": w["x0"], "x1": w["x1"], "top": w["top"], "bottom": w["bottom"],
+                             "chars": list(w["chars"])})
+    return segments
+
+
+_CJK_END = re.compile(r"[\u3400-\u9fff\uff00-\uffef]$")
+_CJK_START = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
+
+
+def _pitch(upper: list[dict], lower: list[dict]) -> float:
+    height = max(s["bottom"] - s["top"] for s in upper) or 10.0
+    return (lower[0]["top"] - upper[0]["top"]) / height
+
+
+def _aligned_table(rows: list[list[dict]], page: int) -> tuple[_PageTable, set[int]] | None:
+    spans = sorted((s["x0"], s["x1"]) for row in rows for s in row)
+    columns: list[list[float]] = []
+    for x0, x1 in spans:
+        if columns and x0 <= columns[-1][1] + 1:
+            columns[-1][1] = max(columns[-1][1], x1)
+        else:
+            columns.append([x0, x1])
+    if len(columns) < MIN_ALIGNED_COLUMNS or sum(1 for row in rows if len(row) >= MIN_ALIGNED_COLUMNS) < 2:
+        return None
+    texts = [[""] * len(columns) for _ in rows]
+    for r, row in enumerate(rows):
+        for s in row:
+            k = next(i for i, (c0, c1) in enumerate(columns) if c0 <= s["x0"] <= c1)
+            texts[r][k] = f"{texts[r][k]} {s['text']}".strip()
+    if not any(any(ch.isdigit() for ch in t) for row in texts for t in row[1:]):
+        return None  # columns of words only: more likely a layout than a table of figures
+    cells = tuple(TableCell(r, k, t) for r, row in enumerate(texts) for k, t in enumerate(row))
+    table = ReportTable(cells, len(texts), len(columns), source="pdf-aligned", page=page + 1)
+    ids = {id(c) for row in rows for s in row for c in s["chars"]}
+    top = min(s["top"] for s in rows[0])
+    bottom = max(s["bottom"] for s in rows[-1])
+    borders = tuple([c[0] for c in columns] + [columns[-1][1]])
+    return _PageTable(table, top, bottom, borders, ruled=False), ids
+
+
+# Text between the end of a table on one page and its continuation on the next: page numbers, running headers,
+# "续表" — short lines that are not sentences. A caption of another table ("表3 …") is not.
+_FURNITURE_LINE = re.compile(r"^.{0,40}$")
+_OTHER_CAPTION = re.compile(r"^(?!续)表\s*[\d一二三四五六七八九十]")
+COLUMN_TOLERANCE = 3.0  # points: the same column borders on two pages
+
+
+def _join_pages(pages: list[list[_PageItem]]) -> list[Block]:
+    """The pages' items as blocks: prose runs joined across pages by PAGE_SEPARATOR; a table continued on the next
+    page (the same column borders, its header repeated or not, only page furniture between) is one table."""
+    entries: list[_PageItem] = []
+    last_table = -1  # index in entries of the last table
+    for items in pages:
+        for position, item in enumerate(items):
+            if isinstance(item, _PageTable):
+                between = entries[last_table + 1:] if last_table >= 0 else []
+                if (last_table >= 0 and all(isinstance(e, str) and _is_furniture(e) for e in between)
+                        and _continues(entries[last_table], item, position)):
+                    previous = entries[last_table]
+                    entries[last_table] = replace(previous, table=_continued(previous.table, item.table),
+                                                  bottom=item.bottom, last_page=item.table.page or 0)
+                    continue
+                last_table = len(entries)
+            entries.append(item)
+    blocks: list[Block] = []
+    prose: list[str] = []
+    for entry in entries + [None]:
+        if isinstance(entry, str):
+            prose.append(entry)
+            continue
+        text = PAGE_SEPARATOR.join(prose)
+        if text.strip():
+            blocks.append(text_block(text))
+        prose = []
+        if entry is not None:
+            blocks.append(table_block(analyze_table(entry.table)))
+    return blocks
+
+
+def _is_furniture(text: str) -> bool:
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    return len(lines) <= 3 and all(_FURNITURE_LINE.match(line) and not _OTHER_CAPTION.match(line)
+                                   and not re.search(r"[。；;]$", line) for line in lines)
+
+
+def _continues(previous: _PageTable, table: _PageTable, position: int) -> bool:
+    """Whether `table`, first on its page, continues `previous`, last on the page before, with the same columns."""
+    if position > 1 or previous.ruled != table.ruled or previous.table.page is None or table.table.page is None:
+        return False
+    if table.table.page != max(previous.last_page, previous.table.page) + 1:
+        return False
+    if previous.table.n_cols != table.table.n_cols or len(previous.columns) != len(table.columns):
+        return False
+    if any(abs(a - b) > COLUMN_TOLERANCE for a, b in zip(previous.columns, table.columns)):
+        return False
+    return _repeated_header_rows(previous.table, table.table) > 0 or analyze_table(table.table).header_rows == 0
+
+
+def _repeated_header_rows(first: ReportTable, second: ReportTable) -> int:
+    """How many leading rows of `second` repeat the header of `first` word for word."""
+    header = analyze_table(first).header_rows
+    if header == 0 or second.n_rows <= header:
+        return 0
+    a, b = first.grid(), second.grid()
+    return header if all(a[r] == b[r] for r in range(header)) else 0
+
+
+def _continued(first: ReportTable, second: ReportTable) -> ReportTable:
+    """`first` with the rows of `second` below it, a repeated header left out."""
+    skip = _repeated_header_rows(first, second)
+    moved = tuple(replace(c, row=c.row - skip + first.n_rows) for c in second.cells if c.row >= skip)
+    return replace(first, cells=first.cells + moved, n_rows=first.n_rows + second.n_rows - skip)
 
 
 # --- .docx ----------------------------------------------------------------------------------------
@@ -355,10 +686,9 @@ def _docx_body_blocks(document: DocxDocument) -> list[Block]:
 
     for child in _body_children(document.element.body):
         if child.tag == qn("w:tbl"):
-            table = Table(child, document)
-            grid = _docx_grid(table)
+            grid = _docx_grid(child, document)
             if grid is None:
-                lines.extend(_table_lines(table))
+                lines.extend(_table_lines(Table(child, document)))
                 continue
             flush()
             blocks.append(table_block(grid))
@@ -385,31 +715,86 @@ def _body_children(container: LxmlElement) -> Iterator[LxmlElement]:
                 yield from _body_children(content)
 
 
-def _docx_grid(table: Table) -> ReportTable | None:
-    """A Word table on its grid: a merged cell (horizontal gridSpan or vertical vMerge) once, with its spans."""
-    rows = list(table.rows)
+def _opened(container: LxmlElement, tags: tuple[str, ...]) -> Iterator[LxmlElement]:
+    """The children of `container` with one of `tags`, content controls (w:sdt) and custom XML opened."""
+    for child in container.iterchildren():
+        if child.tag in tags:
+            yield child
+        elif child.tag in (qn("w:sdt"), qn("w:customXml")):
+            content = child.find(qn("w:sdtContent")) if child.tag == qn("w:sdt") else child
+            if content is not None:
+                yield from _opened(content, tags)
+
+
+def _val(element: LxmlElement | None, default: str | None = None) -> str | None:
+    return default if element is None else element.get(qn("w:val"), default)
+
+
+def _docx_grid(tbl: LxmlElement, document: DocxDocument) -> ReportTable | None:
+    """A Word table on its layout grid, from the XML: each cell once, at its grid column (after the row's
+    gridBefore), spanning its gridSpan (or legacy hMerge) columns and, while the rows below continue it (vMerge),
+    their rows. A continuation cell that holds text of its own (Word keeps it, hidden) adds it to the merged cell."""
+    rows = list(_opened(tbl, (qn("w:tr"),)))
     if not rows:
         return None
-    grid = [list(row.cells) for row in rows]
-    n_cols = max(len(r) for r in grid)
-    seen: dict[int, list[int]] = {}  # id(tc) -> [row, col, last row, last col]
-    order: list[tuple[int, object]] = []
-    for r, cells in enumerate(grid):
-        for k, cell in enumerate(cells):
-            key = id(cell._tc)
-            if key not in seen:
-                seen[key] = [r, k, r, k]
-                order.append((key, cell))
+    cells: list[list] = []  # [row, col, text, row_span, col_span]
+    open_at: dict[int, list] = {}  # grid column -> the cell a vMerge continuation there extends
+    n_cols = len(tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}"))
+    for r, tr in enumerate(rows):
+        properties = tr.find(qn("w:trPr"))
+        col = int(_val(properties.find(qn("w:gridBefore")) if properties is not None else None, "0") or 0)
+        extended: set[int] = set()
+        for tc in _opened(tr, (qn("w:tc"),)):
+            tc_pr = tc.find(qn("w:tcPr"))
+            span = int(_val(tc_pr.find(qn("w:gridSpan")) if tc_pr is not None else None, "1") or 1)
+            v_merge = tc_pr.find(qn("w:vMerge")) if tc_pr is not None else None
+            h_merge = tc_pr.find(qn("w:hMerge")) if tc_pr is not None else None
+            text = _cell_text(tc, document)
+            above = open_at.get(col)
+            if v_merge is not None and _val(v_merge, "continue") == "continue" and above is not None \
+                    and above[0] + above[3] == r:
+                above[3] += 1
+                if text:
+                    above[2] = f"{above[2]} {text}".strip()
+                extended.add(col)
+            elif h_merge is not None and _val(h_merge, "continue") == "continue" and cells and cells[-1][0] == r:
+                cells[-1][4] += span
+                if text:
+                    cells[-1][2] = f"{cells[-1][2]} {text}".strip()
             else:
-                span = seen[key]
-                span[2], span[3] = max(span[2], r), max(span[3], k)
-    cells_out = []
-    for key, cell in order:
-        r, k, r2, k2 = seen[key]
-        lines = (line.strip() for line in _block_lines(cell._tc, cell))
-        text = " ".join(line.replace("\n", " ") for line in lines if line)
-        cells_out.append(TableCell(r, k, text, r2 - r + 1, k2 - k + 1))
-    return ReportTable(tuple(cells_out), len(rows), n_cols, source="docx")
+                cell = [r, col, text, 1, span]
+                cells.append(cell)
+                open_at[col] = cell
+                extended.add(col)
+            col += span
+        after = int(_val(properties.find(qn("w:gridAfter")) if properties is not None else None, "0") or 0)
+        n_cols = max(n_cols, col + after)
+        open_at = {k: v for k, v in open_at.items() if k in extended}
+    if not any(c[2] for c in cells):
+        return None
+    table_cells = tuple(TableCell(r, k, text, rs, cs) for r, k, text, rs, cs in cells)
+    return ReportTable(table_cells, len(rows), n_cols, source="docx")
+
+
+NESTED_CELL_SEPARATOR = "｜"
+NESTED_ROW_SEPARATOR = "／"
+
+
+def _cell_text(tc: LxmlElement, document: DocxDocument) -> str:
+    """A cell's text: its paragraphs joined by spaces; a table nested in it kept as text, its cells joined by "｜"
+    and its rows by "／" (full-width, so that cleaning keeps them apart)."""
+    pieces: list[str] = []
+    for child in _opened(tc, (qn("w:p"), qn("w:tbl"))):
+        if child.tag == qn("w:p"):
+            pieces.append(Paragraph(child, document).text.strip())
+            continue
+        rows = []
+        for tr in _opened(child, (qn("w:tr"),)):
+            texts = [_cell_text(inner, document) for inner in _opened(tr, (qn("w:tc"),))]
+            if any(texts):
+                rows.append(NESTED_CELL_SEPARATOR.join(texts))
+        pieces.append(NESTED_ROW_SEPARATOR.join(rows))
+    return " ".join(p.replace("\n", " ") for p in pieces if p)
 
 
 def _block_lines(container: LxmlElement, parent: DocxDocument | _Cell) -> Iterator[str]:

@@ -4,17 +4,18 @@ from __future__ import annotations
 import hashlib
 import re
 import time
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+from app.audit import Finding, audit_figures, repeated_passages
 from ingest.chunk import chunk_paragraphs
 from ingest.clean import CleanedText, clean_document
 from ingest.figures import Figure, extract_figures
 from ingest.load import load_report
-from ingest.outline import count_sections, outline_paragraphs, report_title
+from ingest.outline import count_sections, outline_paragraphs
+from ingest.profile import report_profile
 from ingest.report import Chunk, Paragraph, ReportInfo
 from ingest.table_figures import extract_table_figures
 
@@ -30,6 +31,7 @@ class PreparedReport:
     paragraphs: list[Paragraph]
     chunks: list[Chunk]
     figures: list[Figure]
+    audit: tuple[Finding, ...] = ()  # the figures audit (app/audit.py), kept with the report
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class IngestSummary:
     duplicate_chars_removed: int
     seconds: float
     changed: bool  # False: the store already held this exact report, nothing was written
+    audit: tuple[Finding, ...] = ()  # the figures audit kept with it
 
     def line(self) -> str:
         """One line for people."""
@@ -59,45 +62,50 @@ def report_id_for(path: Path) -> str:
     return "r-" + hashlib.sha1(path.stem.encode()).hexdigest()[:10]
 
 
-def report_year(title: str, text: str) -> int | None:
-    """The report's year: from its title, else the year its text names most often."""
-    m = re.search(r"(20\d\d|19\d\d)\s*年", title)
-    if m:
-        return int(m.group(1))
-    years = Counter(re.findall(r"(20\d\d)\s*年", text))
-    return int(years.most_common(1)[0][0]) if years else None
-
-
 def prepare_report(path: str | Path, report_id: str | None = None, chunk_size: int = 250,
-                   chunk_overlap: int = 60) -> PreparedReport:
-    """Load and derive everything from a report file (no store involved)."""
+                   chunk_overlap: int = 60, stage: Callable[[str], None] | None = None) -> PreparedReport:
+    """Load and derive everything from a report file (no store involved); `stage` hears each step's name."""
     path = Path(path)
+    stage = stage or (lambda name: None)
+    stage("load")
     loaded = load_report(path)
+    stage("clean")
     cleaned = clean_document(list(loaded.blocks))
     report_id = report_id or report_id_for(path)
     paragraphs = outline_paragraphs(cleaned.text, cleaned.tables)
     chunks = chunk_paragraphs(paragraphs, cleaned.text, report_id, chunk_size, chunk_overlap)
-    cell_figures = extract_table_figures(cleaned.tables, paragraphs, report_id)
+    stage("figures")
+    profile = report_profile(paragraphs, fallback_title=path.stem)
+    title = profile.title
+    cell_figures = extract_table_figures(cleaned.tables, paragraphs, report_id, profile.year)
     figures = sorted(extract_figures(paragraphs, report_id) + cell_figures, key=lambda f: (f.start, f.end))
-    title = report_title(paragraphs) or path.stem
     content_hash = hashlib.sha256(
         f"{PIPELINE_VERSION}|{chunk_size}|{chunk_overlap}|{title}|{cleaned.text}".encode()).hexdigest()[:32]
     info = ReportInfo(
-        id=report_id, title=title, year=report_year(title, cleaned.text), source=path.name,
+        id=report_id, title=title, year=profile.year, source=path.name, body=profile.body,
+        aliases=profile.aliases_text,
         chars=len(cleaned.text), sections=count_sections(paragraphs), chunks=len(chunks), figures=len(figures),
-        content_hash=content_hash, tables=len(cleaned.tables), cells=len({(f.table, f.row, f.column)
-                                                                         for f in cell_figures}),
+        content_hash=content_hash, tables=len(cleaned.tables),
+        cells=len({(f.table, f.extra.get("row_index"), f.extra.get("col_index")) for f in cell_figures}),
         format=loaded.format,
     )
-    return PreparedReport(info, cleaned, paragraphs, chunks, figures)
+    stage("audit")
+    audit = audit_figures(figures, year=info.year, repeated=repeated_passages(cleaned.duplicate_texts, paragraphs),
+                          body_names=[n for n in (info.body, *info.aliases.split("|")) if n])
+    return PreparedReport(info, cleaned, paragraphs, chunks, figures, tuple(audit))
 
 
 def ingest_file(path: str | Path, store, report_id: str | None = None, chunk_size: int = 250,
-                chunk_overlap: int = 60, progress: Callable[[int, int], None] | None = None) -> IngestSummary:
+                chunk_overlap: int = 60, progress: Callable[[int, int], None] | None = None,
+                stage: Callable[[str], None] | None = None) -> IngestSummary:
     """Ingest one report file into the store, atomically replacing an earlier version of the same report."""
     started = time.perf_counter()
-    prepared = prepare_report(path, report_id, chunk_size, chunk_overlap)
+    prepared = prepare_report(path, report_id, chunk_size, chunk_overlap, stage=stage)
     info = replace(prepared.info, ingested_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-    changed = store.replace_report(info, prepared.chunks, prepared.figures, progress=progress)
+    if stage:
+        stage("embed")
+    changed = store.replace_report(info, prepared.chunks, prepared.figures, progress=progress,
+                                   audit=[f.to_dict() for f in prepared.audit])
     stored = store.get_report(info.id)
-    return IngestSummary(stored, prepared.cleaned.duplicate_chars_removed, time.perf_counter() - started, changed)
+    return IngestSummary(stored, prepared.cleaned.duplicate_chars_removed, time.perf_counter() - started, changed,
+                         prepared.audit)

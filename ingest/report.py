@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+TITLE = "title"  # Paragraph.role of the report's title line(s)
+PREFACE = "preface"  # Paragraph.role of a line before the body that is neither title nor body (文号, 索引号, 称呼)
+
 
 @dataclass(frozen=True)
 class Paragraph:
@@ -16,10 +19,19 @@ class Paragraph:
     level: int = 0  # heading level 1..5 when is_heading
     table: int = -1  # a table row: the table's number in the report (CleanedText.tables), else -1
     row: int = -1  # a table row: its row in the table
+    role: str = ""  # "title" (the report's title line), "preface" (salutation, document number, index line), "" body
 
     @property
     def is_table_row(self) -> bool:
         return self.table >= 0
+
+    @property
+    def is_title(self) -> bool:
+        return self.role == TITLE
+
+    @property
+    def is_preface(self) -> bool:
+        return self.role == PREFACE
 
 
 @dataclass(frozen=True)

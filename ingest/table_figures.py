@@ -1,48 +1,151 @@
-"""Pure: the cells of a report's tables that state a number -> Figures named by their row and column."""
+"""Pure: the cells of a report's tables that state a number -> Figures named by their row and their column.
+
+A cell figure is named like a figure of the prose, from where it stands: `row` is the row's label path
+("产出指标 > 数量指标 > 学位新增数量"), `column` its column's header path ("指标值 > 年度指标值"), `clause`
+"<row> <column>：<cell>", `sentence` the row as printed (what a citation quotes). Its unit comes from the cell
+("2150个"), else a unit column of the row, the column's header ("年初预算数（万元）") or the table's caption
+("单位：万元"); a score column's bare numbers are 分. `extra` carries what an answer from the table needs:
+- "role": the column's role (ingest/tables.COLUMN_ROLES: target, plan, actual, points, score, rate, reason ...), and
+  "bound"/"op": the bound the cell sets (≥, ≤, ＞, 以上, 不低于 -> ">=", "<=", ">" ...), so that a target is
+  never read as if reached;
+- "header", "cells", "roles": the table's header per grid column, the row's cell texts per grid column (a value
+  merged down from a row above is "" here: it belongs to that row), and every column's role — text cells such as
+  偏差原因分析 stay findable through them;
+- "row_index", "col_index", "total" (a 合计/总分 row), "caption", "label_cols", "year" (the year the caption or
+  title row names, else the report's).
+"""
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from ingest.document import ROW_LABEL_SEPARATOR, PlacedTable
-from ingest.figures import NUMBER, Figure
-from ingest.numbers import ROLE_FIGURE, UNIT_KIND, find_numbers
+from ingest.document import ROW_LABEL_SEPARATOR, PlacedTable, Table, TableCell, row_line
+from ingest.figures import LEVEL, NUMBER, TARGET as TARGET_QUALIFIER, Figure
+from ingest.numbers import ROLE_FIGURE, UNIT_KIND, NumberToken, find_numbers
 from ingest.report import Paragraph
+from ingest.tables import INDEX, LABEL, PLAN, POINTS, RATE, SCORE, TARGET, UNIT, header_unit
+
+# A bound written before or after a number, and what it means: "≥2000个", "2000个以上", "不低于95%".
+_BOUND_BEFORE: tuple[tuple[str, str], ...] = (
+    ("≥", ">="), ("≧", ">="), (">=", ">="), ("不低于", ">="), ("不少于", ">="), ("大于等于", ">="), ("达到", ">="),
+    ("≤", "<="), ("≦", "<="), ("<=", "<="), ("不高于", "<="), ("不超过", "<="), ("不多于", "<="), ("小于等于", "<="),
+    ("＞", ">"), (">", ">"), ("大于", ">"), ("超过", ">"), ("高于", ">"),
+    ("＜", "<"), ("<", "<"), ("小于", "<"), ("低于", "<"), ("少于", "<"),
+    ("=", "="), ("＝", "="),
+)
+_BOUND_AFTER: tuple[tuple[str, str], ...] = (
+    ("及以上", ">="), ("以上", ">="), ("及以下", "<="), ("以下", "<="), ("以内", "<="), ("左右", "~"),
+)
+# A bare number in a score column counts points, in a rate column percent, whatever unit the caption gives the table.
+_ROLE_UNIT = {POINTS: "分", SCORE: "分", RATE: "%"}
+_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+
+
+def cell_bound(text: str, token: NumberToken) -> tuple[str, str]:
+    """The bound a cell writes around one of its numbers, as written and as an operator: ("≥", ">=") or ("", "")."""
+    before = text[:token.start].rstrip()
+    for written, op in _BOUND_BEFORE:
+        if before.endswith(written):
+            return written, op
+    after = text[token.end:].lstrip()
+    for written, op in _BOUND_AFTER:
+        if after.startswith(written):
+            return written, op
+    return "", ""
 
 
 def extract_table_figures(tables: Sequence[PlacedTable], paragraphs: Sequence[Paragraph],
-                          report_id: str) -> list[Figure]:
-    """One Figure per number in a data cell: its row's label path, its column's header path, the row as text."""
-    section_of_row = {(p.table, p.row): p.section for p in paragraphs if p.is_table_row}
+                          report_id: str, year: int | None = None) -> list[Figure]:
+    """One Figure per number in a value cell, named by its row and column (see the module docstring)."""
+    rows = {(p.table, p.row): p for p in paragraphs if p.is_table_row}
     figures: list[Figure] = []
     for placed in tables:
-        table = placed.table
-        grid = table.grid()
-        header = table.header_texts()
-        for r in range(table.header_rows, table.n_rows):
-            start, _end = placed.rows[r]
-            row_text = table.row_text(r)
-            row_path = ROW_LABEL_SEPARATOR.join(table.row_label(r))
-            cells = table.row_cells(r)
-            offset = 0
-            for k in range(table.label_cols, table.n_cols):
-                text = grid[r][k].strip()
-                if k > 0 and grid[r][k] == grid[r][k - 1] and table._cell_at(r, k) is table._cell_at(r, k - 1):
-                    continue  # a horizontally merged cell states its number once
-                at = row_text.find(text, offset) if text else -1
-                if at >= 0:
-                    offset = at + len(text)
-                column = ROW_LABEL_SEPARATOR.join(table.column_header(k))
-                for t in find_numbers(text):
-                    if t.role != ROLE_FIGURE:
-                        continue
-                    figure_start = start + max(at, 0) + t.start
-                    figures.append(Figure(
-                        text=t.text, value=str(t.value), unit=t.unit, kind=UNIT_KIND.get(t.unit, NUMBER),
-                        qualifier="level", phrase=table.row_label(r)[-1] if table.row_label(r) else "",
-                        clause=f"{row_path} {column}：{text}".strip(), sentence=row_text,
-                        section=section_of_row.get((placed.index, r), ""), report=report_id,
-                        start=figure_start, end=figure_start + len(t.text),
-                        extra={"header": header, "cells": cells, "row_index": r, "col_index": k},
-                        table=placed.id, row=row_path, column=column,
-                    ))
+        figures.extend(_table_figures(placed, rows, report_id, year))
     return figures
+
+
+def _table_figures(placed: PlacedTable, rows: dict[tuple[int, int], Paragraph], report_id: str,
+                   report_year: int | None) -> list[Figure]:
+    table = placed.table
+    header = table.header_texts()
+    roles = [table.role(k) for k in range(table.n_cols)]
+    years = _YEAR.findall(table.caption)
+    year = int(years[0]) if years else report_year
+    figures: list[Figure] = []
+    for r in range(table.header_rows, table.n_rows):
+        paragraph = rows.get((placed.index, r))
+        line, starts = row_line(table, r)
+        line_start = placed.rows[r][0] if r < len(placed.rows) else placed.start
+        text_in_line = paragraph.text if paragraph is not None else line
+        cells = row_texts(table, r)
+        unit_of_row = next((header_unit(f"（{cells[k]}）") for k in range(table.n_cols) if roles[k] == UNIT), "")
+        previous = None
+        for k in range(table.n_cols):
+            cell = table.cell_at(r, k)
+            if cell is None or cell is previous or cell.row != r:
+                previous = cell
+                continue
+            previous = cell
+            if k < table.label_cols or roles[k] in (LABEL, INDEX, UNIT) or not cell.text.strip():
+                continue
+            path = _row_path(table, cell)
+            column = ROW_LABEL_SEPARATOR.join(table.column_header(k))
+            at = starts.get(cell.col, -1)
+            for t in find_numbers(cell.text):
+                if t.role != ROLE_FIGURE:
+                    continue
+                unit = t.unit or unit_of_row or header_unit(column) or _ROLE_UNIT.get(roles[k], table.unit)
+                bound, op = cell_bound(cell.text, t)
+                start = line_start + _offset(text_in_line, cell.text, t, at)
+                leaf = path.split(ROW_LABEL_SEPARATOR)[-1] if path else ""
+                figures.append(Figure(
+                    text=t.text, value=str(t.value), unit=unit, kind=UNIT_KIND.get(unit, NUMBER),
+                    qualifier=TARGET_QUALIFIER if roles[k] in (TARGET, PLAN) else LEVEL, phrase=leaf,
+                    clause=f"{path} {column}：{cell.text}".strip(), sentence=table.row_text(r),
+                    section=paragraph.section if paragraph is not None else "", report=report_id,
+                    start=start, end=start + len(t.text),
+                    extra={"header": header, "cells": cells, "roles": roles, "row_index": r, "col_index": k,
+                           "role": roles[k], "bound": bound, "op": op, "total": r in table.total_rows,
+                           "caption": table.caption, "label_cols": table.label_cols, "year": year},
+                    table=placed.id, row=path, column=column,
+                ))
+    return figures
+
+
+def row_texts(table: Table, row: int) -> list[str]:
+    """The row's text per grid column: labels as the grid gives them (a merged label in every row it spans), values
+    only in the row they start in (a value merged down over several rows belongs to its first row), and a value
+    column covered by a label (合计 across the first five columns) empty."""
+    out = []
+    for k, text in enumerate(table.grid()[row]):
+        cell = table.cell_at(row, k)
+        if k >= table.label_cols and cell is not None and cell.col < table.label_cols:
+            out.append("")
+            continue
+        own = cell is None or cell.row == row or k < table.label_cols
+        out.append(text.strip() if own else "")
+    return out
+
+
+def _row_path(table: Table, cell: TableCell) -> str:
+    """The label path of the row(s) a cell stands in: for a value merged over several rows, what they share (or,
+    sharing nothing, the first row's: a score merged down beside 年度资金总额 and its parts is the total's)."""
+    paths = [table.row_label(r) for r in range(cell.row, min(table.n_rows, cell.row + cell.row_span))]
+    shared = paths[0]
+    for other in paths[1:]:
+        n = 0
+        while n < min(len(shared), len(other)) and shared[n] == other[n]:
+            n += 1
+        shared = shared[:n]
+    return ROW_LABEL_SEPARATOR.join(shared or paths[0])
+
+
+def _offset(line: str, cell_text: str, token: NumberToken, at: int) -> int:
+    """Where the token stands in the row's line: where the line writes the cell, else wherever the cell's text is."""
+    if at >= 0 and line[at + token.start:at + token.end] == cell_text[token.start:token.end]:
+        return at + token.start
+    found = line.find(cell_text)
+    if found >= 0:
+        return found + token.start
+    found = line.find(token.text)
+    return max(found, 0)

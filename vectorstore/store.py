@@ -6,6 +6,8 @@ Layout inside Chroma:
   It is never searched (its vectors are a 1-dim dummy).
 - ``chunks-<report>-<generation>`` / ``figures-<report>-<generation>``: the report's chunks and figure clauses,
   cosine space, with the embedding model id, dimension and creation time in the collection metadata.
+- ``report-audit``: the figures audit of each report generation (id ``<report>@<generation>``, the findings as a
+  JSON document), written before the swap, so a report and its audit change together. Never searched.
 
 Replacing a report builds new collections aside and swaps by upserting the registry record, so readers always
 see either the old report or the new one, never a half-built one.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import logging
 import os
 import re
@@ -42,6 +45,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REGISTRY_COLLECTION = "report-registry"
+AUDIT_COLLECTION = "report-audit"
 CHUNKS = "chunks"
 FIGURES = "figures"
 PRUNE_GRACE_S = 600.0  # a collection touched more recently may belong to an ingest running right now
@@ -206,6 +210,7 @@ class ReportStore:
         self._dimension: int | None = getattr(embeddings, "dimension", None)
         self._collections: dict[str, Collection] = {}
         self._registry_col: Collection | None = None
+        self._audit_col: Collection | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
 
@@ -236,6 +241,7 @@ class ReportStore:
     def _forget_client(self) -> None:
         self._collections.clear()
         self._registry_col = None
+        self._audit_col = None
         if self._client_factory is not None:
             self._client_obj = None
 
@@ -244,6 +250,42 @@ class ReportStore:
             self._registry_col = self.client.get_or_create_collection(
                 REGISTRY_COLLECTION, metadata={"kind": "registry"}, embedding_function=None)
         return self._registry_col
+
+    def _audits(self, create: bool = True) -> Collection | None:
+        """The audit collection; None when `create` is False and no audit was ever written."""
+        if self._audit_col is None:
+            if create:
+                self._audit_col = self.client.get_or_create_collection(
+                    AUDIT_COLLECTION, metadata={"kind": "audit"}, embedding_function=None)
+            else:
+                try:
+                    self._audit_col = self.client.get_collection(AUDIT_COLLECTION, embedding_function=None)
+                except Exception as exc:
+                    if _is_not_found(exc):
+                        return None
+                    raise
+        return self._audit_col
+
+    def _write_audit(self, report_id: str, generation: str, findings: Sequence[dict]) -> None:
+        audits = self._audits()
+        assert audits is not None
+        audits.upsert(ids=[_audit_id(report_id, generation)], embeddings=[_DUMMY_VECTOR],
+                              documents=[json.dumps(list(findings), ensure_ascii=False)],
+                              metadatas=[{"report": report_id, "generation": generation, "created_at": time.time()}])
+
+    def _drop_audits(self, report_id: str, keep: str | None = None) -> None:
+        """Delete a report's audit records (but the one of generation `keep`), best effort."""
+        try:
+            audits = self._audits(create=False)
+            if audits is None:
+                return
+            got = audits.get(where={"report": report_id}, include=["metadatas"])
+            stale = [aid for aid, meta in zip(got["ids"], got["metadatas"] or [])
+                     if (meta or {}).get("generation") != keep]
+            if stale:
+                audits.delete(ids=stale)
+        except Exception as exc:  # noqa: BLE001 - cleanup must not hide the result it follows
+            log.warning("could not delete old audit records of %s: %s", report_id, _short(exc))
 
     def _collection(self, name: str) -> Collection:
         col = self._collections.get(name)
@@ -345,14 +387,20 @@ class ReportStore:
 
     @_guarded
     def replace_report(self, info: ReportInfo, chunks: list[Chunk], figures: list[Figure],
-                       progress: Callable[[int, int], None] | None = None) -> bool:
-        """Atomically make (info, chunks, figures) the served version of the report; False if already current."""
+                       progress: Callable[[int, int], None] | None = None,
+                       audit: Sequence[dict] | None = None) -> bool:
+        """Atomically make (info, chunks, figures) the served version of the report; False if already current.
+
+        `audit` (the figures audit's findings) is kept with this version; for an unchanged report it is refreshed.
+        """
         _validate(info, chunks, figures)
         self.prune()
         current = self._record(info.id)
         if (current is not None and info.content_hash and current.info.content_hash == info.content_hash
                 and current.embedding_model == self.model_id and self._collections_exist(current)):
             log.info("report %s unchanged (content hash %s): nothing written", info.id, info.content_hash[:12])
+            if audit is not None:
+                self._write_audit(info.id, current.generation, audit)
             return False
 
         generation = _new_generation()
@@ -402,6 +450,8 @@ class ReportStore:
                                   metadatas=[f.to_metadata() for f in batch],
                                   embeddings=[clause_vectors[f.clause] for f in batch])
 
+            if audit is not None:
+                self._write_audit(info.id, generation, audit)
             # the swap: one upsert points the report at the new collections
             self._registry().upsert(ids=[info.id], documents=[info.title or info.id],
                                     embeddings=[_DUMMY_VECTOR],
@@ -409,12 +459,15 @@ class ReportStore:
         except BaseException as exc:
             for name in created:
                 self._drop(name)
+            if audit is not None:
+                self._drop_audits(info.id, keep=current.generation if current is not None else None)
             if isinstance(exc, Exception) and _is_write_failure(exc):
                 raise self._write_failed(exc) from exc
             raise
         if current is not None:
             for name in {current.chunks_collection, current.figures_collection} - set(names.values()):
                 self._drop(name)
+            self._drop_audits(info.id, keep=generation)
         log.info("report %s now served from generation %s (%d chunks, %d figures)",
                  info.id, generation, len(chunks), len(figures))
         return True
@@ -428,6 +481,20 @@ class ReportStore:
         self._registry().delete(ids=[report_id])
         for name in (record.chunks_collection, record.figures_collection):
             self._drop(name)
+        self._drop_audits(report_id)
+
+    @_guarded
+    def audit(self, report_id: str) -> list[dict] | None:
+        """The figures audit kept with the report's current version; None if it was ingested without one."""
+        record = self._record(report_id)
+        if record is None:
+            raise ReportNotFound(f"没有这份报告：{report_id}")
+        audits = self._audits(create=False)
+        if audits is None:
+            return None
+        got = audits.get(ids=[_audit_id(report_id, record.generation)], include=["documents"])
+        documents = got["documents"] or []
+        return json.loads(documents[0]) if documents and documents[0] else None
 
     @_guarded
     def prune(self) -> list[str]:
@@ -623,6 +690,10 @@ def _validate(info: ReportInfo, chunks: list[Chunk], figures: list[Figure]) -> N
         (f.report for f in figures if f.report != info.id), None)
     if stray is not None:
         raise ValueError(f"report {info.id}: got a chunk or figure of report {stray}")
+
+
+def _audit_id(report_id: str, generation: str) -> str:
+    return f"{report_id}@{generation}"
 
 
 def _new_generation() -> str:

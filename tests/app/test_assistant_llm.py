@@ -68,9 +68,9 @@ def make_unsure(assistant: Assistant) -> Assistant:
     extractive = assistant._extractive
 
     def unsure(q, knowledge, report_ids):
-        draft, passages = extractive(q, knowledge, report_ids)
+        draft, passages, q, report_ids = extractive(q, knowledge, report_ids)
         reply = abstain(q, knowledge, report_ids, "test: not sure", sure=False)
-        return replace(reply, related=tuple(c for c in draft.citations if c.highlights)), passages
+        return replace(reply, related=tuple(c for c in draft.citations if c.highlights)), passages, q, report_ids
 
     assistant._extractive = unsure
     return assistant

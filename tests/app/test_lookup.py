@@ -11,7 +11,7 @@ import pytest
 
 from app.compose import FIGURE_CONFIDENCE
 from app.lookup import FigureIndex, bigrams
-from app.question import analyze
+from app.question import analyze, in_report_year
 
 
 def gap(reason: str):
@@ -147,9 +147,9 @@ def test_a_change_is_not_answered_with_a_level(index: FigureIndex) -> None:
     "残联有几个科室？",
     "全区有多少名盲人？",  # 400名残疾学生 shares 全区…多少名, but not 盲人
 ])
-def test_figures_the_report_does_not_state_stay_below_the_answer_threshold(index: FigureIndex, question: str) -> None:
+def test_no_figure_answers_what_the_report_does_not_state(index: FigureIndex, question: str) -> None:
     result = index.lookup(analyze(question))
-    assert result.confidence < FIGURE_CONFIDENCE, [m.figure.clause for m in result.best]
+    assert not result.answered, [(m.figure.clause, m.coverage, m.named) for m in result.best]
 
 
 def test_a_figure_stated_twice_is_offered_once(index: FigureIndex) -> None:
@@ -200,3 +200,75 @@ def test_a_question_whose_counted_thing_ends_in_a_lone_character_does_not_crash(
                                                                                question: str) -> None:
     """Regression: a one-character run in what is counted ("…500人") raised IndexError in the lookup."""
     assert index.lookup(analyze(question)).best
+
+
+# --------------------------------------------------------------------------- reports of other departments
+
+def _lookup(prepared, question: str):
+    from tests.app.conftest import knowledge_of
+
+    knowledge = knowledge_of(prepared)
+    ids = list(knowledge.reports)
+    q = in_report_year(analyze(question, reports=knowledge.reports.values()), knowledge.reports[ids[0]].year)
+    return knowledge.figure_index(ids).lookup(q)
+
+
+# (report fixture, question, the figure that answers it): one mechanism, many wordings, three departments
+OTHER_REPORTS = [
+    ("edu_prepared", "区教育局支出合计多少？", "15366.12"),
+    ("edu_prepared", "本局总支出是多少？", "15366.12"),  # the whole, never 基本支出9876.54
+    ("edu_prepared", "公用经费是多少？", "864.21"),
+    ("edu_prepared", "2021年一般公共预算财政拨款收入是多少？", "13980.16"),
+    ("edu_prepared", "培训费支出比上年减少了多少？", "20.08"),
+    ("edu_prepared", "实际新增了多少个公办学位？", "2560"),  # what was reached, not the 2400 planned
+    ("edu_prepared", "全区有多少所中小学？", "98"),
+    ("edu_prepared", "骨干教师培训多少人次？", "620"),
+    ("edu_prepared", "How many full-time teachers are there?", "8754"),
+    ("health_prepared", "事业收入占比多少？", "6.13"),  # a part asked by its own name: its own share
+    ("health_prepared", "事业收入是多少？", "530.00"),
+    ("health_prepared", "预算执行率是多少？", "98.74"),
+    ("health_prepared", "家庭医生签约的目标是多少？", "40000"),
+    ("health_prepared", "家庭医生签约服务完成了多少人？", "42300"),
+    ("health_prepared", "本部门基本支出多少？", "5210.35"),
+    ("health_prepared", "2024年区卫健局支出总计是多少？", "8412.75"),  # 收、支总计各是A,B: B is the spending
+    ("health_prepared", "What share of income came from fiscal appropriations?", "94.13"),
+    ("builtin_prepared", "区残联今年总支出多少？", "2700.38"),  # the whole, never 基本支出786.65
+    ("builtin_prepared", "就业服务所占比是多少？", "10.17"),
+]
+
+
+@pytest.mark.parametrize(("report", "question", "value"), OTHER_REPORTS)
+def test_the_figure_that_names_what_was_asked_answers(request, report: str, question: str, value: str) -> None:
+    result = _lookup(request.getfixturevalue(report), question)
+    best = result.best[0]
+    assert Decimal(best.figure.value) == Decimal(value), [(m.figure.clause, m.score) for m in result.matches[0]]
+    assert result.answered, (best.figure.clause, best.why)
+
+
+@pytest.mark.parametrize(("report", "question"), [
+    ("edu_prepared", "家长满意度实际得分多少？"),  # only the target 85分以上 is stated
+    ("edu_prepared", "区教育局局长的工资是多少？"),
+    ("health_prepared", "卫健局的办公面积是多少？"),
+    ("health_prepared", "全区有多少名护士？"),
+    ("builtin_prepared", "全区有多少名盲人？"),
+])
+def test_no_figure_of_another_departments_report_answers_what_it_does_not_state(request, report: str,
+                                                                                question: str) -> None:
+    result = _lookup(request.getfixturevalue(report), question)
+    assert not result.answered, [(m.figure.clause, m.why) for m in result.best]
+
+
+@pytest.mark.parametrize(("report", "question", "parts"), [
+    ("edu_prepared", "本局支出是多少？", ("9876.54", "5489.58")),
+    ("health_prepared", "本局支出是多少？", ("5210.35", "3202.40")),
+])
+def test_parts_alike_do_not_answer_for_the_whole(request, report: str, question: str, parts: tuple) -> None:
+    """Without the total, "支出" fits 基本支出 and 项目支出 alike: neither is the answer."""
+    prepared = request.getfixturevalue(report)
+    from dataclasses import replace as _replace
+
+    no_total = _replace(prepared, figures=[f for f in prepared.figures if f.phrase not in ("支出合计", "收、支总计各")
+                                           and "总计" not in f.clause and "支出合计" not in f.clause])
+    result = _lookup(no_total, question)
+    assert not result.answered
+    assert {m.figure.value for m in result.matches[0][:3]} & set(parts)

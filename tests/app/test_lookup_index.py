@@ -107,7 +107,7 @@ def test_the_word_index_finds_every_figure_a_word_scores_for(two_reports) -> Non
             if indexed._lexical(i, {g: 1.0}) > 0:
                 assert i in holding, (g, indexed.figures[i].clause)
                 abbreviations += g not in indexed._sentence[i] and g not in indexed._section[i] and g not in (
-                    indexed._clause[i] | indexed._phrase[i])
+                    indexed._name[i] | indexed._context[i] | indexed._whole_grams[i])
     assert abbreviations, "no word matched only as an abbreviation: the gapped case went untested"
 
 

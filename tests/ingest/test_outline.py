@@ -11,7 +11,7 @@ from ingest.load import load_report
 from ingest.outline import (
     SECTION_SEPARATOR,
     count_sections,
-    heading_level,
+    heading_style,
     outline_paragraphs,
     report_title,
     split_heading,
@@ -41,28 +41,28 @@ def body_holding(paragraphs: list[Paragraph], words: str) -> Paragraph:
 
 
 @pytest.mark.parametrize(
-    ("line", "level", "title", "body"),
+    ("line", "style", "title", "body"),
     [
-        ("一、基本情况", 1, "一、基本情况", ""),
-        ("四、下一步改进措施", 1, "四、下一步改进措施", ""),
-        ("十二、其他需要说明的情况", 1, "十二、其他需要说明的情况", ""),
-        ("（一）部门职能", 2, "（一）部门职能", ""),
-        ("(三)主要工作成效", 2, "(三)主要工作成效", ""),
-        ("1．主要职能。广州市荔湾区残疾人联合会的主要职责是：", 3, "1．主要职能", "广州市荔湾区残疾人联合会的主要职责是："),
-        ("2．收入支出结构分析。", 3, "2．收入支出结构分析", ""),
-        ("4.财政拨款收入、支出分析。", 3, "4.财政拨款收入、支出分析", ""),
-        ("3、支出按经济分类科目分析", 3, "3、支出按经济分类科目分析", ""),
-        ("（1）“三公”经费支出情况：本年度我部门“三公”经费年初预算0.8万元。", 4, "（1）“三公”经费支出情况",
+        ("一、基本情况", "cn", "一、基本情况", ""),
+        ("四、下一步改进措施", "cn", "四、下一步改进措施", ""),
+        ("十二、其他需要说明的情况", "cn", "十二、其他需要说明的情况", ""),
+        ("（一）部门职能", "cn-paren", "（一）部门职能", ""),
+        ("(三)主要工作成效", "cn-paren", "(三)主要工作成效", ""),
+        ("1．主要职能。广州市荔湾区残疾人联合会的主要职责是：", "num", "1．主要职能", "广州市荔湾区残疾人联合会的主要职责是："),
+        ("2．收入支出结构分析。", "num", "2．收入支出结构分析", ""),
+        ("4.财政拨款收入、支出分析。", "num", "4.财政拨款收入、支出分析", ""),
+        ("3、支出按经济分类科目分析", "num", "3、支出按经济分类科目分析", ""),
+        ("（1）“三公”经费支出情况：本年度我部门“三公”经费年初预算0.8万元。", "num-paren", "（1）“三公”经费支出情况",
          "本年度我部门“三公”经费年初预算0.8万元。"),
-        ("（2）差异原因分析。社会保障和就业支出年初预算2267.59万元。", 4, "（2）差异原因分析",
+        ("（2）差异原因分析。社会保障和就业支出年初预算2267.59万元。", "num-paren", "（2）差异原因分析",
          "社会保障和就业支出年初预算2267.59万元。"),
-        ("(5)重点经济分类支出中存在的问题及改进措施。", 4, "(5)重点经济分类支出中存在的问题及改进措施", ""),
-        ("一是坚持政治引领，加强残联组织建设。", 5, "一是坚持政治引领，加强残联组织建设", ""),
-        ("六是强化党建引领，营造扶残助残氛围", 5, "六是强化党建引领，营造扶残助残氛围", ""),
+        ("(5)重点经济分类支出中存在的问题及改进措施。", "num-paren", "(5)重点经济分类支出中存在的问题及改进措施", ""),
+        ("一是坚持政治引领，加强残联组织建设。", "shi", "一是坚持政治引领，加强残联组织建设", ""),
+        ("六是强化党建引领，营造扶残助残氛围", "shi", "六是强化党建引领，营造扶残助残氛围", ""),
     ],
 )
-def test_heading_lines(line: str, level: int, title: str, body: str) -> None:
-    assert heading_level(line) == level
+def test_heading_lines(line: str, style: str, title: str, body: str) -> None:
+    assert heading_style(line) == style
     assert split_heading(line) == (title, body)
 
 
@@ -139,7 +139,7 @@ def test_each_level_gives_the_heading_path(words: str, section: str) -> None:
 
 def test_headings_carry_their_level_and_path() -> None:
     headings = [(p.level, p.text, p.section) for p in outline_paragraphs(SAMPLE) if p.level]
-    assert [level for level, _, _ in headings] == [1, 2, 3, 2, 3, 4, 4, 1, 2, 5, 5, 1]
+    assert [level for level, _, _ in headings] == [1, 2, 3, 2, 3, 4, 4, 1, 2, 3, 3, 1]  # depth in the outline
     for _, text, section in headings:
         assert section.endswith(text)  # a heading's own path ends with itself
 
@@ -147,7 +147,7 @@ def test_headings_carry_their_level_and_path() -> None:
 def test_title_block_and_section_count() -> None:
     paragraphs = outline_paragraphs(SAMPLE)
     assert [p.text for p in paragraphs[:2]] == ["2023年度某区残疾人联合会", "部门整体支出绩效自评报告"]
-    assert all(p.is_heading and p.level == 0 and p.section == "" for p in paragraphs[:2])
+    assert all(p.is_heading and p.is_title and p.level == 0 and p.section == "" for p in paragraphs[:2])
     assert report_title(paragraphs) == "2023年度某区残疾人联合会部门整体支出绩效自评报告"
     assert count_sections(paragraphs) == 12
 
@@ -197,20 +197,20 @@ def test_report_inline_heading_splits_into_heading_and_body(paragraphs: list[Par
 
 
 def test_report_headings(paragraphs: list[Paragraph]) -> None:
-    by_level: dict[int, list[str]] = {}
+    by_level: dict[str, list[str]] = {}
     for p in paragraphs:
         if p.level:
-            by_level.setdefault(p.level, []).append(p.text)
-    assert by_level[1] == ["一、基本情况", "二、综合评价分析", "三、存在的主要问题", "四、下一步改进措施"]
-    assert by_level[2] == ["（一）部门职能", "（二）部门整体收支情况", "（三）部门整体支出绩效目标", "（四）部门年度重点工作任务",
+            by_level.setdefault(heading_style(p.text), []).append(p.text)
+    assert by_level["cn"] == ["一、基本情况", "二、综合评价分析", "三、存在的主要问题", "四、下一步改进措施"]
+    assert by_level["cn-paren"] == ["（一）部门职能", "（二）部门整体收支情况", "（三）部门整体支出绩效目标", "（四）部门年度重点工作任务",
                            "（一）自评结论综述", "（二）各重点工作任务绩效目标完成情况分析", "（三）主要工作成效"]
-    assert by_level[3] == ["1．主要职能", "1．收入支出与预算对比分析", "2．收入支出结构分析", "3．支出按经济分类科目分析",
+    assert by_level["num"] == ["1．主要职能", "1．收入支出与预算对比分析", "2．收入支出结构分析", "3．支出按经济分类科目分析",
                            "4.财政拨款收入、支出分析"]
-    assert by_level[5] == ["一是坚持政治引领，加强残联组织建设", "二是拓宽融合路径，推动残疾人就业工作",
+    assert by_level["shi"] == ["一是坚持政治引领，加强残联组织建设", "二是拓宽融合路径，推动残疾人就业工作",
                            "三是聚焦精准高效，做好残疾人康复服务", "四是强化关爱服务，夯实社会保障基础",
                            "五是紧扣残建融合，增强公共服务供给", "六是强化党建引领，营造扶残助残氛围"]
-    assert "（2）收入支出按部门所属单位分布情况" in by_level[4]
-    assert not any(t.startswith("（1）贯彻执行") or t.startswith("（1）2023年度") for t in by_level[4])
+    assert "（2）收入支出按部门所属单位分布情况" in by_level["num-paren"]
+    assert not any(t.startswith("（1）贯彻执行") or t.startswith("（1）2023年度") for t in by_level["num-paren"])
     assert report_title(paragraphs) == "2023年度广州市荔湾区残疾人联合会部门整体支出绩效自评报告"
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from app.settings import Settings
 from ingest.load import ReportLoadError
-from ingest.pipeline import PreparedReport, ingest_file, prepare_report, report_id_for, report_year
+from ingest.pipeline import PreparedReport, ingest_file, prepare_report, report_id_for
 from tests.conftest import HashingEmbeddings
 from tests.ingest.sample_docs import make_docx, make_pdf
 from vectorstore.store import ReportNotFound, ReportStore, open_client
@@ -215,19 +215,6 @@ def test_a_chinese_file_name_gets_a_stable_short_id() -> None:
     assert first == report_id_for(Path("/elsewhere/荔湾区残联2023年度自评报告.docx"))
     assert first.startswith("r-") and first.isascii() and len(first) <= 12
     assert first != report_id_for(Path("越秀区残联2023年度自评报告.txt"))
-
-
-@pytest.mark.parametrize(
-    ("title", "text", "year"),
-    [
-        (TITLE, "", 2023),
-        ("2022年度越秀区残疾人联合会部门整体支出绩效自评报告", "2023年计划……2023年目标……", 2022),
-        ("越秀区残疾人联合会部门整体支出绩效自评报告", "2021年收入……2021年支出……2020年对比", 2021),
-        ("越秀区残疾人联合会部门整体支出绩效自评报告", "没有年份。", None),
-    ],
-)
-def test_report_year(title: str, text: str, year: int | None) -> None:
-    assert report_year(title, text) == year
 
 
 def test_title_and_year_are_read_from_the_text(tmp_path: Path, report_text: str) -> None:

@@ -1,0 +1,394 @@
+"""Pure: what a table's structure says — header rows, label columns, column roles, total rows, caption and unit.
+
+The readers (ingest/load.py) give a table as cells on a grid; `structure_tables` reads each one the way a person
+does, by general cues rather than by the words of one report:
+- **header rows**: the leading rows that hold no figure, extended down while a header cell spans into the next row
+  or a spanning header (指标值) has the columns it names below it (年度指标值 / 实际完成值); leading rows that are one
+  cell across the table are title rows (the table's title, "单位：万元");
+- **label columns**: the leading columns whose header is not a value's (COLUMN_ROLES) and whose cells are mostly
+  words, not figures (一级指标 / 二级指标 / 三级指标, 项目); a group label written once for the rows below it
+  (a vertical merge in a text table, or a merge cut by a page break) is carried down;
+- **column roles** from the header vocabulary of the report genre (COLUMN_ROLES) — a column with no role word is
+  still a value column when its cells are figures;
+- **total rows**: rows whose label is a total (合计, 总计, 总分, 小计, …总额);
+- **caption and unit**: the title line just above the table ("表1 部门整体支出绩效自评表", "单位：万元").
+
+`parse_text_tables` finds the tables of a plain-text report: tab-separated rows, rows separated by "|" or "｜",
+and Markdown pipe tables.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ingest.clean import normalize_characters
+from ingest.document import TABLE, TEXT, Block, Table, TableCell, table_block, text_block
+from ingest.numbers import ROLE_FIGURE, find_numbers
+
+# --- the vocabulary of column headers ------------------------------------------------------------------------------
+
+LABEL = "label"  # names the row: 一级指标, 项目, 名称
+INDEX = "index"  # a running number: 序号
+TARGET = "target"  # the target an indicator is set: 年度指标值, 目标值
+PLAN = "plan"  # what was budgeted: 年初预算数, 全年预算数
+ACTUAL = "actual"  # what was achieved or spent: 实际完成值, 执行数, 决算数
+POINTS = "points"  # the points an indicator can earn: 分值, 权重
+SCORE = "score"  # the points it earned: 得分
+RATE = "rate"  # a completion or execution rate: 执行率, 完成率
+REASON = "reason"  # why it deviates, what is done about it: 偏差原因分析, 原因, 改进措施
+NOTE = "note"  # 备注, 说明
+UNIT = "unit"  # a unit column: 计量单位
+VALUE = "value"  # a column of figures that no header word names
+VALUE_ROLES = frozenset({TARGET, PLAN, ACTUAL, POINTS, SCORE, RATE, REASON, NOTE, UNIT, VALUE})
+
+# The role a column header names, first match wins (so 执行率 is a rate before 执行 makes it an actual, 年度指标值 a
+# target before 指标 makes it a label). This is the vocabulary of the genre (部门整体支出 / 项目支出绩效自评表), not of
+# one report: every self-evaluation table names its columns with these words.
+COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (REASON, re.compile(r"原因|偏差|改进措施|整改|存在问题|reason|deviation", re.I)),
+    (NOTE, re.compile(r"备注|说明|remark|note", re.I)),
+    (RATE, re.compile(r"[率比]\s*(?:[（(]\s*%\s*[）)])?$|比例|比率|\brate\b|ratio|%\s*$", re.I)),
+    (SCORE, re.compile(r"得分|评分|自评分|实得|\bscored?\b", re.I)),
+    (POINTS, re.compile(r"分值|权重|满分|标准分|\bweight|\bpoints?\b|\bmax", re.I)),
+    (ACTUAL, re.compile(r"实际|完成值|完成数|完成情况|执行数|执行情况|决算|实现值|实施情况|支出数|\bactual|achieved|"
+                        r"completed|\bspent|\bresult", re.I)),
+    (TARGET, re.compile(r"指标值|目标|预期|计划|标准值|\btarget|\bgoal|expected", re.I)),
+    (PLAN, re.compile(r"预算|年初|全年|调整|\bplan|\bbudget", re.I)),
+    (INDEX, re.compile(r"^(?:序号|编号|序|no\.?|#)$", re.I)),
+    (UNIT, re.compile(r"^(?:计量)?单位$|^unit$", re.I)),
+    (LABEL, re.compile(r"指标|项目|名称|类别|类型|科目|内容|事项|分类|单位名称|indicator|item|name|category", re.I)),
+)
+
+# A total row's label (spaces taken out: "合 计" is 合计).
+TOTAL_LABEL = re.compile(r"^(?:合计|总计|总分|小计|共计|总体|整体|全部)|(?:合计|总计|总额|总分)$|^(?:total|sum)\b", re.I)
+
+_UNIT_WORDS = r"万元|亿元|千元|元|%|％|人次|万人|人|个|户|家|次|项|所|天|分|小时|平方米|公里"
+_UNIT_NOTE = re.compile(rf"单位\s*[:：]\s*({_UNIT_WORDS})")
+_UNIT_IN_PARENS = re.compile(rf"[（(]\s*(?:单位\s*[:：]\s*)?({_UNIT_WORDS})\s*[)）]")
+_CAPTION_LINE = re.compile(r"^(?:续?表\s*[\d一二三四五六七八九十]+|附表|.{0,40}(?:表|情况|明细|一览)$|.*单位\s*[:：])")
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[．.、](?!\d)|第[一二三四五六七八九十]+部分)")
+_SENTENCE_END = re.compile(r"[。！？!?；;]$")
+MAX_CAPTION_CHARS = 60
+_BOUND_CHARS = "≥≤＞＜><=≧≦±～~-—"
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2018-\u201d\u2014\u2026"
+_SPACE_NEAR_CJK = re.compile(f"(?<=[{_CJK}])[ \\t]+|[ \\t]+(?=[{_CJK}])")
+_SPACE_IN_NUMBER = re.compile(r"(?<=\d)[ \t]+(?=%)|(?<=\d\.)[ \t]+(?=\d)|(?<=\d)[ \t]+(?=\.\d)")
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+
+
+def tidy_cell(text: str) -> str:
+    """A cell's text on one line, as cleaning would leave it: full-width digits made ASCII, lines joined (no space
+    between Chinese characters), no spaces next to Chinese text or inside a number."""
+    lines = [line.strip() for line in normalize_characters(text or "").split("\n")]
+    out = ""
+    for line in (line for line in lines if line):
+        if out and not (_CJK_CHAR.match(out[-1]) or _CJK_CHAR.match(line[0])):
+            out += " "
+        out += line
+    out = _SPACE_NEAR_CJK.sub("", out)
+    out = _SPACE_IN_NUMBER.sub("", out)
+    return re.sub(r"[ \t]{2,}", " ", out).strip()
+
+
+def column_role(header: Sequence[str]) -> str:
+    """The role a column's header path names, the lowest header first (年度指标值 under 指标值), "" for none."""
+    for text in reversed([h for h in header if h.strip()]):
+        plain = re.sub(r"\s+", "", text)
+        for role, pattern in COLUMN_ROLES:
+            if pattern.search(plain):
+                return role
+    return ""
+
+
+def header_unit(text: str) -> str:
+    """The unit a header or caption gives its cells: "年初预算数（万元）", "单位：万元" -> 万元 ("" for none)."""
+    m = _UNIT_NOTE.search(text) or _UNIT_IN_PARENS.search(text)
+    return (m.group(1).replace("％", "%")) if m else ""
+
+
+def is_figure_cell(text: str) -> bool:
+    """A cell that states a figure: its numbers, their units and bounds (≥, 以上) are nearly all it says."""
+    text = text.strip()
+    tokens = [t for t in find_numbers(text) if t.role == ROLE_FIGURE]
+    if not tokens:
+        return False
+    rest = text
+    for t in reversed(tokens):
+        rest = rest[:t.start] + rest[t.end:]
+    rest = re.sub(r"及以上|及以下|以上|以下|以内|不低于|不少于|不高于|不超过|不多于|左右|约|达到|超过|低于|高于|少于|"
+                  r"大于|小于", "", rest)
+    return not any(ch.isalpha() for ch in rest)  # "项目1" names a thing; "≥2000个", "约50人", "100%" state figures
+
+
+def is_total_label(text: str) -> bool:
+    """A row label that says the row totals the others."""
+    return bool(TOTAL_LABEL.search(re.sub(r"\s+", "", text)))
+
+
+# --- structure -----------------------------------------------------------------------------------------------------
+
+
+def analyze_table(table: Table, caption: str = "") -> Table:
+    """The table with its header rows, label columns, column roles, total rows, caption and unit read off it."""
+    table = _tidied(table)
+    if table.n_rows == 0 or table.n_cols == 0:
+        return replace(table, header_rows=0, label_cols=0, caption=caption or table.caption)
+    grid = table.grid()
+    title_rows = _title_rows(table, grid)
+    header_rows = _header_rows(table, grid, title_rows)
+    probe = replace(table, header_rows=header_rows, title_rows=title_rows)
+    header_roles = [column_role(probe.column_header(k)) for k in range(table.n_cols)]
+    label_cols = _label_cols(table, grid, header_rows, header_roles)
+    table = _carry_group_labels(replace(probe, label_cols=label_cols), label_cols)
+    grid = table.grid()
+    roles = tuple(_role(table, grid, k, header_roles[k], label_cols) for k in range(table.n_cols))
+    totals = tuple(r for r in range(header_rows, table.n_rows) if _is_total_row(table, grid, r, label_cols))
+    titles = [grid[r][0] for r in range(title_rows)]
+    caption = " ".join(dict.fromkeys(t for t in [caption or table.caption, *titles] if t.strip()))
+    unit = header_unit(caption) or next((header_unit(t) for t in titles if header_unit(t)), "")
+    return replace(table, label_cols=label_cols, roles=roles, total_rows=totals, caption=caption, unit=unit)
+
+
+def _tidied(table: Table) -> Table:
+    cells = tuple(replace(c, text=tidy_cell(c.text)) for c in table.cells)
+    return replace(table, cells=cells, caption=tidy_cell(table.caption))
+
+
+def _title_rows(table: Table, grid: list[list[str]]) -> int:
+    """Leading rows that are one text across the table (its title, "单位：万元"), when more rows follow."""
+    r = 0
+    while r < table.n_rows - 1 and table.n_cols > 1:
+        texts = {t for t in grid[r] if t.strip()}
+        first = table.cell_at(r, 0)
+        spans_all = first is not None and first.col_span >= table.n_cols
+        if len(texts) != 1 or not (spans_all or (grid[r][0].strip() and all(not t for t in grid[r][1:]))):
+            break
+        if is_figure_cell(next(iter(texts))):
+            break
+        r += 1
+    return r
+
+
+def _has_figure(row: Sequence[str]) -> bool:
+    return any(is_figure_cell(t) for t in row if t.strip())
+
+
+def _header_rows(table: Table, grid: list[list[str]], start: int) -> int:
+    """How many leading rows (title rows included) are headers."""
+    if start >= table.n_rows:
+        return start
+    first = grid[start]
+    if _has_figure(first) or not any(t.strip() for t in first):
+        return start
+    words = [t for t in first if t.strip()]
+    named = sum(1 for t in words if column_role([t]))
+    below_has_figures = any(_has_figure(grid[r]) for r in range(start + 1, min(table.n_rows, start + 4)))
+    if not named and not below_has_figures and table.n_rows > 1:
+        # no header word and no figures below: a header only if its cells are short names above longer text
+        body = [len(t) for r in range(start + 1, table.n_rows) for t in grid[r] if t.strip()]
+        if not body or max(len(t) for t in words) * 2 > sum(body) / len(body):
+            return start
+    end = start + 1
+    while end < table.n_rows:
+        spans_down = any(c.row < end < c.row + c.row_span for c in table.cells if start <= c.row < end)
+        row = grid[end]
+        if _has_figure(row) or not any(t.strip() for t in row):
+            if spans_down and not _has_figure(row):
+                end += 1
+                continue
+            break
+        # a spanning header (指标值 over 年度指标值 / 实际完成值) names the distinct columns under it
+        spanning = [c for c in table.cells if start <= c.row < end and c.col_span > 1 and c.row + c.row_span == end]
+        under = any(len({row[k] for k in range(c.col, c.col + c.col_span) if row[k].strip()}) >= 2 for c in spanning)
+        all_named = all(column_role([t]) for t in row if t.strip())
+        if spans_down or under or (all_named and not _row_is_labelled_data(table, grid, end)):
+            end += 1
+            continue
+        break
+    return end
+
+
+def _row_is_labelled_data(table: Table, grid: list[list[str]], r: int) -> bool:
+    """A row whose first cell names a thing and whose other cells say something: data, not a second header."""
+    return bool(grid[r][0].strip()) and not column_role([grid[r][0]]) and any(t.strip() for t in grid[r][1:])
+
+
+def _label_cols(table: Table, grid: list[list[str]], header_rows: int, header_roles: list[str]) -> int:
+    """How many leading columns name the row rather than state a value."""
+    data = range(header_rows, table.n_rows)
+    k = 0
+    while k < table.n_cols - 1:
+        role = header_roles[k]
+        if role in VALUE_ROLES:
+            break
+        texts = [grid[r][k] for r in data if grid[r][k].strip()]
+        if role not in (LABEL, INDEX):
+            if not texts or sum(1 for t in texts if is_figure_cell(t)) > len(texts) / 3:
+                break
+        elif role == LABEL and texts and sum(1 for t in texts if is_figure_cell(t)) > len(texts) / 2:
+            break
+        k += 1
+    return k
+
+
+def _carry_group_labels(table: Table, label_cols: int) -> Table:
+    """A group label written once for the rows under it (产出指标 above two rows with an empty first cell) covers
+    those rows: the empty cell joins the group's cell, as a vertical merge would. Only the group columns (all label
+    columns but the last) carry; a row with nothing beside its empty cells is not carried into."""
+    if label_cols < 2:
+        return table
+    cells = list(table.cells)
+    changed = False
+    for k in range(label_cols - 1):
+        for r in range(table.header_rows + 1, table.n_rows):
+            here = table.cell_at(r, k)
+            current = replace(table, cells=tuple(cells)) if changed else table
+            here = current.cell_at(r, k)
+            above = current.cell_at(r - 1, k)
+            if here is None or above is None or here is above or here.text.strip() or not above.text.strip():
+                continue
+            if here.row_span != 1 or here.col_span != above.col_span or here.col != above.col:
+                continue
+            if above.row + above.row_span != r or above.row < table.header_rows:
+                continue
+            row = current.grid()[r]
+            if not any(t.strip() for t in row[k + 1:]) or is_total_label(" ".join(row[:label_cols])):
+                continue
+            cells[cells.index(above)] = replace(above, row_span=above.row_span + 1)
+            cells.remove(here)
+            changed = True
+    return replace(table, cells=tuple(cells)) if changed else table
+
+
+def _role(table: Table, grid: list[list[str]], k: int, header_role: str, label_cols: int) -> str:
+    if k < label_cols:
+        return INDEX if header_role == INDEX else LABEL
+    if header_role and header_role not in (LABEL, INDEX):
+        return header_role
+    return VALUE
+
+
+def _is_total_row(table: Table, grid: list[list[str]], r: int, label_cols: int) -> bool:
+    labels = [grid[r][k] for k in range(max(1, label_cols)) if table.role(k) != INDEX or not table.roles]
+    return any(is_total_label(t) for t in labels if t.strip())
+
+
+# --- tables among the blocks ---------------------------------------------------------------------------------------
+
+
+def structure_tables(blocks: Sequence[Block]) -> list[Block]:
+    """Every table block analysed (`analyze_table`), its caption taken from the title line just above it."""
+    out: list[Block] = []
+    for i, block in enumerate(blocks):
+        if block.kind != TABLE or block.table is None:
+            out.append(block)
+            continue
+        caption = block.table.caption or (caption_above(blocks[i - 1].text) if i and blocks[i - 1].kind == TEXT
+                                          else "")
+        table = analyze_table(block.table, caption)
+        out.append(replace(table_block(table), page=block.page, warnings=block.warnings))
+    return out
+
+
+def caption_above(text: str) -> str:
+    """The caption a table's preceding text gives it: its last line when that is a title, a heading or a unit note,
+    not a sentence ("表1 部门整体支出绩效自评表", "二、绩效指标完成情况", "（单位：万元）"); above a unit note, the title
+    line over it too."""
+    lines = [line.strip() for line in text.replace("\f", "\n").rstrip().split("\n") if line.strip()]
+    if not lines or not _is_caption(lines[-1]):
+        return ""
+    picked = [lines[-1]]
+    if len(lines) > 1 and header_unit(lines[-1]) and len(lines[-1]) <= 12 and _is_caption(lines[-2]):
+        picked.insert(0, lines[-2])
+    return tidy_cell(" ".join(picked))
+
+
+def _is_caption(line: str) -> bool:
+    return len(line) <= MAX_CAPTION_CHARS and not _SENTENCE_END.search(line) and (
+        bool(_CAPTION_LINE.search(line)) or bool(header_unit(line)) or bool(_HEADING.match(line)))
+
+
+# --- tables in plain text ------------------------------------------------------------------------------------------
+
+_MD_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+MIN_TABLE_ROWS = 2
+MAX_CELL_COUNT_SPREAD = 0.34  # share of rows whose cell count differs from the most common count
+
+
+def parse_text_tables(text: str) -> list[Block]:
+    """A plain-text report as blocks: runs of table rows (tabs, "|", "｜", Markdown pipes) become tables; a run of
+    rows too uneven to be read as one table stays text, with a warning.
+
+    A row is split at every separator, so an empty first cell (a label merged down from the row above) stays a
+    cell; pipes framing every row of a run ("| a | b |") are taken as its frame.
+    """
+    lines = text.split("\n")
+    blocks: list[Block] = []
+    prose: list[str] = []
+    i = 0
+
+    def flush() -> None:
+        if prose:
+            blocks.append(text_block("\n".join(prose)))
+            prose.clear()
+
+    while i < len(lines):
+        separator = _separator(lines[i])
+        j = i
+        while separator and j < len(lines) and (_separator(lines[j]) == separator or (
+                separator == "|" and _MD_SEPARATOR.match(lines[j].strip()))):
+            j += 1
+        run = lines[i:j]
+        rows = _split_rows(run, separator) if separator else []
+        if len(rows) < MIN_TABLE_ROWS or not any(sum(1 for c in r if c) >= 2 for r in rows):
+            prose.append(lines[i])
+            i += 1
+            continue
+        counts = Counter(len(r) for r in rows)
+        common, _ = counts.most_common(1)[0]
+        uneven = sum(n for c, n in counts.items() if c != common)
+        flush()
+        if common < 2 or uneven > MAX_CELL_COUNT_SPREAD * len(rows) or (len(rows) == 2 and len(counts) > 1):
+            warning = (f"a table of {len(run)} rows at line {i + 1} could not be read as a table (rows of "
+                       f"{min(counts)} to {max(counts)} cells); kept as text")
+            blocks.append(replace(text_block("\n".join(run)), warnings=(warning,)))
+            i = j
+            continue
+        n_cols = max(counts)
+        table_rows = [r + [""] * (n_cols - len(r)) for r in rows]
+        cells = tuple(TableCell(r, k, v) for r, row in enumerate(table_rows) for k, v in enumerate(row))
+        markdown = any(_MD_SEPARATOR.match(line.strip()) for line in run)
+        source = "markdown" if markdown else {"\t": "txt-tab"}.get(separator, "txt-pipe")
+        blocks.append(table_block(Table(cells, len(table_rows), n_cols, source=source)))
+        i = j
+    flush()
+    return blocks
+
+
+def _separator(line: str) -> str:
+    """The cell separator a line is written with ("\t", "|" or "｜"), "" for a line of prose."""
+    stripped = line.strip(" \r\n")
+    if not stripped.strip():
+        return ""
+    for separator in ("\t", "｜", "|"):
+        if separator in stripped.strip() or (separator == "\t" and "\t" in stripped):
+            if len(stripped.split(separator)) >= 2 and any(c.strip() for c in stripped.split(separator)):
+                return separator
+    return ""
+
+
+def _split_rows(run: list[str], separator: str) -> list[list[str]]:
+    lines = [line.strip(" \r") for line in run if not _MD_SEPARATOR.match(line.strip())]
+    if separator != "\t":
+        lines = [line.strip() for line in lines]
+    framed = separator != "\t" and all(line.startswith(separator) and line.endswith(separator) and len(line) > 1
+                                        for line in lines)
+    rows = []
+    for line in lines:
+        cells = line.split(separator)
+        if framed:
+            cells = cells[1:-1]
+        rows.append([c.strip().replace("\\|", "|") for c in cells])
+    return rows

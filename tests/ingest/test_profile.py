@@ -1,0 +1,177 @@
+"""ingest.profile: a report's title, year, reporting body and the body's other names, derived from the report."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ingest.clean import clean_report_text
+from ingest.load import load_report
+from ingest.outline import outline_paragraphs
+from ingest.profile import abbreviations, body_aliases, body_from_title, report_profile, split_body_name
+
+ROOT = Path(__file__).resolve().parents[2]
+BUNDLED = ROOT / "data" / "reports" / "liwan-dpf-2023-performance-self-evaluation.txt"
+REPORTS = Path(__file__).resolve().parent / "reports"
+
+
+def profile_of(path: Path):
+    cleaned = clean_report_text(load_report(path).text)
+    return report_profile(outline_paragraphs(cleaned.text, cleaned.tables), fallback_title=path.stem)
+
+
+def profile_of_text(text: str, fallback: str = "file-name"):
+    cleaned = clean_report_text(text)
+    return report_profile(outline_paragraphs(cleaned.text, cleaned.tables), fallback_title=fallback)
+
+
+# --- whole reports: seven bodies, seven layouts ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "title", "year", "body", "some_aliases"),
+    [
+        (BUNDLED, "2023年度广州市荔湾区残疾人联合会部门整体支出绩效自评报告", 2023, "广州市荔湾区残疾人联合会",
+         {"荔湾区残疾人联合会", "区残疾人联合会", "区残联", "残联", "本会", "本部门"}),
+        # a web page: index lines and a salutation around the title; the report defines its own short name
+        (REPORTS / "web-education-2021.txt", "佛山市顺德区教育局2021年度部门整体支出绩效自评报告", 2021,
+         "佛山市顺德区教育局", {"顺德区教育局", "区教育局", "教育局", "本局", "我局", "本单位"}),
+        # a document number before a two-line title, a salutation after it
+        (REPORTS / "federation-2020.txt", "广东省科学技术协会关于2020年度部门整体支出绩效自评情况的报告", 2020,
+         "广东省科学技术协会", {"省科学技术协会", "省科协", "科协", "本会"}),
+        # no title line at all: a salutation, then the text; the body is named in the text
+        (REPORTS / "street-office-2020.txt", "street-office-2020", 2020, "江门市蓬江区白沙街道办事处",
+         {"白沙街道", "白沙街道办", "蓬江区白沙街道办事处", "本街道"}),
+        # one paragraph, no title, no heading
+        (REPORTS / "hospital-conclusion-2022.txt", "hospital-conclusion-2022", 2022, "珠海市香洲区人民医院",
+         {"香洲区人民医院", "区人民医院", "本院", "我院"}),
+        # a form: the year only in the file name
+        (REPORTS / "project-form-2023.txt", "项目支出绩效自评表", 2023, "韶关市武江区民政局",
+         {"武江区民政局", "区民政局", "民政局", "本局"}),
+        (REPORTS / "school-2024.txt", "深圳市福田区红岭实验中学2024年度部门决算说明", 2024, "深圳市福田区红岭实验中学",
+         {"福田区红岭实验中学", "红岭实验中学", "本校", "我校"}),
+        (REPORTS / "health-sangong-2022.txt", "关于惠州市惠城区卫生健康局2022年度“三公”经费支出情况的说明", 2022,
+         "惠州市惠城区卫生健康局", {"惠城区卫生健康局", "区卫健局", "卫健局", "卫生健康局", "本局"}),
+    ],
+    ids=lambda v: v.name if isinstance(v, Path) else None,
+)
+def test_profile_of_a_report(path: Path, title: str, year: int, body: str, some_aliases: set[str]) -> None:
+    profile = profile_of(path)
+    assert (profile.title, profile.year, profile.body) == (title, year, body)
+    assert some_aliases <= set(profile.aliases), set(profile.aliases)
+    assert body not in profile.aliases and len(profile.title) <= 60
+    assert profile.aliases_text.split("|") == list(profile.aliases)
+
+
+def test_a_body_with_another_kind_gets_that_kinds_self_references() -> None:
+    school = set(profile_of(REPORTS / "school-2024.txt").aliases)
+    bureau = set(profile_of(REPORTS / "web-education-2021.txt").aliases)
+    assert {"本校", "我校"} <= school and not {"本局", "本会"} & school
+    assert {"本局", "我局"} <= bureau and not {"本校", "本会"} & bureau
+
+
+# --- the title: never a salutation, a document number, an index line or body text ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("某某区财政局：\n2022年度本局收入120万元。\n一、基本情况\n无。", "file-name"),  # salutation, then body
+        ("穗教〔2021〕15号\n某某区教育局2020年度部门决算说明\n一、基本情况", "某某区教育局2020年度部门决算说明"),
+        ("[2019]3号\n某某区民政局2018年度预算绩效自评报告\n一、概况", "某某区民政局2018年度预算绩效自评报告"),
+        ("索引号：007-2023-0001\n发布日期：2023-03-01\n某某街道办事处2022年度部门整体支出绩效自评报告\n一、概况",
+         "某某街道办事处2022年度部门整体支出绩效自评报告"),
+        # a key:value form: the first field is not a title
+        ("项目名称：某某项目\n主管部门：某某区卫生健康局\n项目资金(万元)：年度资金总额120", "file-name"),
+        # one long paragraph of body text
+        ("经评价，某某区文化广电旅游体育局2021年度部门整体支出绩效自评得分95分，等级为优，全年预算执行率98.2%。", "file-name"),
+        # a short first line without the name of a report is a heading of an unnumbered outline, not a title
+        ("部门概况\n本局负责全区的教育工作。\n收支情况\n本局收入120万元。", "file-name"),
+    ],
+)
+def test_title_lines(text: str, title: str) -> None:
+    assert profile_of_text(text).title == title
+
+
+# --- the year ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("2022年度某区残疾人联合会部门整体支出绩效自评报告\n一、概况\n2023年计划……2023年目标……", 2022),
+        ("某区教育局部门整体支出绩效自评报告\n一、概况\n2021年收入……2021年支出……2020年对比", 2021),
+        ("某区教育局部门整体支出绩效自评报告\n一、概况\n没有年份。", None),
+        # a publication date is not what the report is about
+        ("发布日期：2024年3月15日\n某区卫生健康局部门决算说明\n一、概况\n2023年度收入120万元，2023年度支出110万元。", 2023),
+    ],
+)
+def test_year(text: str, year: int | None) -> None:
+    assert profile_of_text(text, fallback="").year == year
+
+
+# --- names: place prefixes, standard abbreviations -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("2023年度广州市荔湾区残疾人联合会部门整体支出绩效自评报告", "广州市荔湾区残疾人联合会"),
+        ("广州市荔湾区财政局2023年度部门整体支出绩效自评报告", "广州市荔湾区财政局"),  # 财政 inside the name
+        ("关于某某区卫生健康局2022年度“三公”经费支出情况的说明", "某某区卫生健康局"),
+        ("某某中学2021年度部门决算", "某某中学"),
+        ("广州市第一人民医院2023年度预算绩效自评", "广州市第一人民医院"),
+        ("某某街道办事处2022年部门整体支出绩效自评报告", "某某街道办事处"),
+        ("2022年度部门整体支出绩效自评报告", ""),  # the title names no body
+    ],
+)
+def test_body_from_title(title: str, body: str) -> None:
+    assert body_from_title(title) == body
+
+
+@pytest.mark.parametrize(
+    ("name", "places", "core", "kind"),
+    [
+        ("广州市荔湾区残疾人联合会", ["广州市", "荔湾区"], "残疾人", "联合会"),
+        ("惠州市惠城区卫生健康局", ["惠州市", "惠城区"], "卫生健康", "局"),
+        ("广州市住房和城乡建设局", ["广州市"], "住房和城乡建设", "局"),  # 城乡 is not a place
+        ("广州市城市管理和综合执法局", ["广州市"], "城市管理和综合执法", "局"),  # 城市 is not a place
+        ("广州市市场监督管理局", ["广州市"], "市场监督", "管理局"),
+        ("江门市蓬江区白沙街道办事处", ["江门市", "蓬江区"], "白沙", "街道办事处"),
+    ],
+)
+def test_split_body_name(name: str, places: list[str], core: str, kind: str) -> None:
+    assert split_body_name(name) == (places, core, kind)
+
+
+@pytest.mark.parametrize(
+    ("core", "kind", "expected"),
+    [
+        ("残疾人", "联合会", "残联"),
+        ("妇女", "联合会", "妇联"),
+        ("卫生健康", "局", "卫健局"),
+        ("卫生健康", "委员会", "卫健委"),
+        ("人力资源和社会保障", "局", "人社局"),
+        ("发展和改革", "局", "发改局"),
+        ("住房和城乡建设", "局", "住建局"),
+        ("科学技术", "协会", "科协"),
+        ("医疗保障", "局", "医保局"),
+        ("市场监督", "管理局", "市监局"),
+    ],
+)
+def test_standard_abbreviations(core: str, kind: str, expected: str) -> None:
+    assert expected in abbreviations(core, kind)
+
+
+@pytest.mark.parametrize(
+    ("core", "kind"),
+    [("教育", "局"), ("民政", "局"), ("红岭实验", "中学"), ("人民", "医院")],  # one word; a proper name
+)
+def test_names_without_a_shorter_form(core: str, kind: str) -> None:
+    assert abbreviations(core, kind) == []
+
+
+def test_aliases_keep_the_place_level_and_never_repeat_the_body() -> None:
+    aliases = body_aliases("广东省人力资源和社会保障厅")
+    assert {"人力资源和社会保障厅", "省人力资源和社会保障厅", "省人社厅", "人社厅", "本厅", "本单位"} <= set(aliases)
+    assert "广东省人力资源和社会保障厅" not in aliases and len(aliases) == len(set(aliases))
