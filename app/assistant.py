@@ -20,11 +20,11 @@ from dataclasses import replace
 from app.answer import EXTRACTIVE, Answer, Citation
 from app.compose import Draft, abstain, extractive_answer
 from app.errors import BusyError, KnowledgeBaseUnavailable, LLMUnavailable, QuestionError, ReportNotFoundError
+from app.llm_answer import (MIN_FOLLOWING, Checked, check_rephrase, check_reply, following, may_answer,
+                            passage_focus, passages_text, reply_tokens, select_passages, with_report)
 from app.question import DERIVED, FIGURE, Question, about_reports, analyze, narrow_to_named
 from app.retrieve import Knowledge, Passage, Retriever, normalize_similarity
 from app.settings import Settings
-from app.llm_answer import (MIN_FOLLOWING, Checked, check_rephrase, check_reply, following, passage_focus,
-                            passages_text, reply_tokens, select_passages, with_report)
 from app.verify import verify_numbers
 from app.verify_llm import Focus, shown_prefix
 from ingest.figures import Figure
@@ -112,7 +112,7 @@ class Assistant:
         knowledge, report_ids, draft, passages, q = self._extractive_from_one_version(q, report)
         answer = self._finish(q, draft, EXTRACTIVE, report_ids)
         steps: Iterator[str | Answer] = iter(())
-        if mode != EXTRACTIVE and not draft.sure:
+        if mode != EXTRACTIVE and not draft.sure and may_answer(q):
             steps = self._answer_from_passages(q, draft, passages, knowledge, mode, report_ids)
         elif mode != EXTRACTIVE and self.rephrase and not draft.abstained:
             steps = self._rephrase(q, draft, passages, mode, history, report_ids)

@@ -59,6 +59,12 @@ class Checked:
         return not self.not_found and not self.problems
 
 
+def may_answer(q: Question) -> bool:
+    """Whether the model may answer this question from the passages at all: an English question with words the
+    glossary cannot put in the report's terms ("How many zebra beds…") has parts no clause can be checked against."""
+    return not (q.language == "en" and q.unmatched)
+
+
 def select_passages(q: Question, draft: Draft, passages: Sequence[Passage], knowledge: Knowledge,
                     report_ids: Sequence[str]) -> list[Citation]:
     """What the model reads: the draft's own evidence, the nearest figures' sentences, then the sentences that best

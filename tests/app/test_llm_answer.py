@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from app.answer import Citation
-from app.llm_answer import (MAX_ANSWER_CHARS, MIN_FOLLOWING, check_reply, clean_reply, following, passage_focus,
-                            passages_text, says_not_found, with_report)
+from app.llm_answer import (MAX_ANSWER_CHARS, MIN_FOLLOWING, check_reply, clean_reply, following, may_answer,
+                            passage_focus, passages_text, says_not_found, with_report)
 from app.question import analyze
 
 HOSPITAL = "hexi-hospital"
@@ -84,8 +84,14 @@ def test_an_english_reply_with_a_verified_figure_is_served() -> None:
     checked = check("How many people were registered as unemployed?",
                     "49 disabled people were registered as unemployed.", "liwan", UNEMPLOYED)
     assert checked.servable, checked.problems
-    # without a glossary term the English question's words cannot be found in a Chinese clause: nothing is tied
-    assert not check("How many beds does the hospital have?", "The hospital has 500 beds.", HOSPITAL, BEDS).servable
+    assert check("How many beds does the hospital have?", "The hospital has 500 beds.", HOSPITAL, BEDS).servable
+
+
+def test_an_english_question_with_words_the_glossary_cannot_translate_is_not_for_the_model() -> None:
+    """Its clause cannot be checked against words that have no Chinese term: the model is not asked."""
+    assert may_answer(analyze("How many beds does the hospital have?"))
+    assert not may_answer(analyze("How many zebra beds does the hospital have?"))
+    assert may_answer(analyze("医院有多少斑马？"))  # Chinese words are checked against the clause as they are
 
 
 @pytest.mark.parametrize("reply", ["报告中没有找到相关信息。", "报告中没有提到院长的名字。", "根据报告原文，无法确定。",
