@@ -2,6 +2,8 @@
 
 The assistant (store + models) is built in a background thread at startup, so the server answers at once:
 /healthz says 503 "loading" until the assistant is ready, and questions asked before that get a 503 too.
+The report library (POST/DELETE /api/reports) takes the admin token (ADMIN_TOKEN); the page's admin signs in with
+ADMIN_AUTH (app/access.py). The chat and its Gradio routes are open unless UI_AUTH is set.
 """
 from __future__ import annotations
 
@@ -12,8 +14,10 @@ import importlib.machinery
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -22,15 +26,18 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, StrictStr, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.access import SESSION_COOKIE, SESSION_SECONDS, AdminAccess, AdminRouteGuard, login_page
 from app.answer import Answer
+from app.audit import SEVERITIES
 from app.errors import AssistantError, KnowledgeBaseUnavailable
+from app.library import MAX_UPLOAD_BYTES, FileTooLarge, LibraryError, ReportLibrary
 from app.settings import ANSWER_MODES, PROJECT_ROOT, Settings
 
 if TYPE_CHECKING:
@@ -168,7 +175,7 @@ class HistoryItem(BaseModel):
 class AskRequest(BaseModel):
     """A question, with the conversation so far (for follow-ups) and the report to ask (default: the only/first)."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{"question": "现有多少名残疾人在托？"}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{"question": "本年度部门整体支出是多少？"}]})
 
     question: StrictStr = Field(max_length=2000)
     history: list[HistoryItem] | None = Field(default=None, max_length=MAX_HISTORY * 2)
@@ -221,10 +228,60 @@ class ErrorOut(BaseModel):
     error: str
 
 
+class ReportAdded(BaseModel):
+    """A report ingested through the library: its counts, and its audit's (findings by severity)."""
+
+    id: str
+    title: str
+    year: int | None
+    chunks: int
+    figures: int
+    tables: int
+    coverage: float
+    sections: int = 0
+    cells: int = 0
+    format: str = ""
+    findings: dict[str, int] = {}
+    replaced: bool = False  # an earlier version with this id was served until this one was complete
+    changed: bool = True  # False: the same content was already served, nothing was written
+    seconds: float = 0.0
+
+
+class CitationBrief(BaseModel):
+    """A sentence (or table row) an audit finding rests on."""
+
+    text: str
+    section: str
+
+
+class FindingOut(BaseModel):
+    """One result of the figures audit: inconsistent (the report contradicts itself), note, or ok."""
+
+    kind: str
+    severity: Literal["inconsistent", "note", "ok"]
+    message: str
+    figures: list[str]
+    citations: list[CitationBrief]
+
+
+class AuditOut(BaseModel):
+    """The figures audit kept with a report."""
+
+    report: str
+    findings: list[FindingOut]
+
+
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorOut, "description": text} for code, text in (
         (400, "empty, too long or unreadable question / body"), (401, "missing or wrong API token"),
         (404, "unknown report"), (422, "body of the wrong shape"), (503, "knowledge base loading, unavailable or busy"))
+}
+LIBRARY_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorOut, "description": text} for code, text in (
+        (401, "no admin token"), (403, "wrong admin token, or the library is read-only (ADMIN_TOKEN unset)"),
+        (404, "unknown report"), (413, "file larger than 50 MB"), (415, "not a .pdf, .docx or .txt file"),
+        (422, "not a report this product can read (empty, scanned PDF without text, encrypted, corrupt ...)"),
+        (503, "knowledge base loading or not writable"))
 }
 
 
@@ -283,22 +340,76 @@ def _token_checker(settings: Settings) -> Callable:
         if not settings.api_token:
             return
         given = credentials.credentials.encode() if credentials else b""
-        if not hmac.compare_digest(given, settings.api_token.encode()):
-            raise StarletteHTTPException(401, "缺少或错误的 API 令牌（Authorization: Bearer <token>）",
-                                         headers={"WWW-Authenticate": "Bearer"})
+        if hmac.compare_digest(given, settings.api_token.encode()) or (
+                settings.admin_token and hmac.compare_digest(given, settings.admin_token.encode())):
+            return  # the admin token reads too
+        raise StarletteHTTPException(401, "缺少或错误的 API 令牌（Authorization: Bearer <token>）",
+                                     headers={"WWW-Authenticate": "Bearer"})
 
     return require_token
 
 
-def _ui_auth(settings: Settings) -> tuple[str, str] | None:
-    if not settings.ui_auth:
-        return None
-    user, sep, password = settings.ui_auth.partition(":")
-    if not sep or not user or not password:
-        from app.settings import SettingsError
+def _admin_checker(access: AdminAccess) -> Callable:
+    bearer = HTTPBearer(auto_error=False, description="ADMIN_TOKEN: required to add or remove reports")
 
-        raise SettingsError("UI_AUTH must look like user:password")
-    return user, password
+    def require_admin(request: Request, _credentials: HTTPAuthorizationCredentials | None = Depends(bearer)) -> None:
+        refusal = access.token_refusal(request.headers.get("authorization"))
+        if refusal is not None:
+            status, message = refusal
+            raise StarletteHTTPException(status, message, headers={"WWW-Authenticate": "Bearer"}
+                                         if status == 401 else None)
+
+    return require_admin
+
+
+class _UploadGate:
+    """ASGI middleware: a POST /api/reports without the admin token, or larger than the limit, is refused before its
+    body is read (FastAPI would otherwise spool the whole upload to disk first)."""
+
+    def __init__(self, app: Callable, access: AdminAccess) -> None:
+        self.app = app
+        self.access = access
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            root = scope.get("root_path", "")
+            path = scope.get("path", "")
+            path = path[len(root):] if root and path.startswith(root) else path
+            if path.rstrip("/") == "/api/reports":
+                headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+                refusal = self.access.token_refusal(headers.get("authorization"))
+                length = headers.get("content-length", "")
+                if refusal is None and length.isdigit() and int(length) > MAX_UPLOAD_BYTES + 2**20:
+                    refusal = (413, f"文件超过 {MAX_UPLOAD_BYTES // 2**20} MB 的上限")
+                if refusal is not None:
+                    status, message = refusal
+                    extra = [(b"www-authenticate", b"Bearer")] if status == 401 else []
+                    await send({"type": "http.response.start", "status": status,
+                                "headers": [(b"content-type", b"application/json"), *extra]})
+                    await send({"type": "http.response.body",
+                                "body": json.dumps({"error": message}, ensure_ascii=False).encode()})
+                    return
+        await self.app(scope, receive, send)
+
+
+def _upload_name(filename: str | None) -> str:
+    """The uploaded file's own name (its id derives from it), without any path or control characters."""
+    name = Path((filename or "").replace("\\", "/")).name
+    name = "".join(c for c in name if c.isprintable() and c not in '<>:"|?*').strip(" .")
+    return name[:160] or "report"
+
+
+def _save_upload(upload: UploadFile, folder: Path, name: str) -> Path:
+    """Copy the upload to folder/name, refusing past the size limit."""
+    path = folder / name
+    size = 0
+    with path.open("wb") as out:
+        while chunk := upload.file.read(2**20):
+            size += len(chunk)
+            if size > MAX_UPLOAD_BYTES:
+                raise FileTooLarge(f"《{name}》未导入：文件超过 {MAX_UPLOAD_BYTES // 2**20} MB 的上限")
+            out.write(chunk)
+    return path
 
 
 def quiet_gradio_environment() -> None:
@@ -354,7 +465,8 @@ def create_app(settings: Settings, assistant_factory: AssistantFactory | None = 
     slot = AssistantSlot(settings, assistant_factory or _default_factory)
     log_question = QuestionLogger(settings)
     commit = git_commit()
-    ui_auth = _ui_auth(settings)
+    access = AdminAccess(settings)  # a malformed ADMIN_AUTH / UI_AUTH is a SettingsError now, not at the first login
+    library = ReportLibrary(lambda: slot.get().store, settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -366,8 +478,10 @@ def create_app(settings: Settings, assistant_factory: AssistantFactory | None = 
                   description="Questions about ingested government reports; answers cite the report's sentences "
                               "and every number is checked against them.")
     app.state.assistant_slot = slot
+    app.state.library = library
     install_error_handlers(app)
     api_deps = [Depends(_token_checker(settings))]
+    admin_deps = [Depends(_admin_checker(access))]
 
     @app.get("/healthz", tags=["ops"], responses={503: {"description": "not ready"}})
     def healthz() -> JSONResponse:
@@ -414,14 +528,85 @@ def create_app(settings: Settings, assistant_factory: AssistantFactory | None = 
         """Every figure the report states (value, unit, kind, phrase, sentence, section...), optionally filtered."""
         return [{**asdict(f), "id": f.id, "display": f.display} for f in slot.get().figures(report or None, q)]
 
-    @app.get("/api/reports", tags=["figures"], dependencies=api_deps, responses=ERROR_RESPONSES)
+    @app.get("/api/reports", tags=["library"], dependencies=api_deps, responses=ERROR_RESPONSES)
     def reports() -> list:
         """The ingested reports."""
         return [r.to_dict() for r in slot.get().reports()]
 
+    @app.post("/api/reports", tags=["library"], status_code=201, dependencies=admin_deps, response_model=ReportAdded,
+              responses=LIBRARY_RESPONSES)
+    def add_report(file: UploadFile = File(..., description="a .pdf, .docx or .txt report, at most 50 MB"),
+                   id: str | None = Form(None, description="report id (default: from the file name); a report with "
+                                                             "this id is replaced once the new one is complete")):
+        """Ingest a report (one at a time); questions keep being answered from the old version until it is done."""
+        name = _upload_name(file.filename)
+        uploads = Path(settings.data_dir) / "uploads"
+        uploads.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix="upload-", dir=uploads))
+        try:
+            path = _save_upload(file, folder, name)
+            result = library.add(path, name=name, report_id=(id or "").strip() or None)
+        except LibraryError as exc:
+            return _error(exc.status, str(exc))
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return JSONResponse(result.summary(), status_code=201)
+
+    @app.delete("/api/reports/{report_id}", tags=["library"], status_code=204, dependencies=admin_deps,
+                responses=LIBRARY_RESPONSES)
+    def remove_report(report_id: str) -> Response:
+        """Remove a report; questions go on to the reports that remain."""
+        try:
+            library.remove(report_id)
+        except LibraryError as exc:
+            return _error(exc.status, str(exc))
+        return Response(status_code=204)
+
+    @app.get("/api/reports/{report_id}/audit", tags=["library"], dependencies=api_deps, response_model=AuditOut,
+             responses=ERROR_RESPONSES)
+    def report_audit(report_id: str, severity: str = Query("", description="comma-separated: inconsistent,note,ok")):
+        """The figures audit kept with the report: each finding with the figures and sentences it rests on."""
+        wanted = {s.strip() for s in severity.split(",") if s.strip()} or set(SEVERITIES)
+        try:
+            findings = library.audit(report_id)
+        except LibraryError as exc:
+            return _error(exc.status, str(exc))
+        return {"report": report_id, "findings": [f.to_dict() for f in findings if f.severity in wanted]}
+
+    _mount_admin_login(app, access, settings)
     _mount_docs(app)
-    _mount_ui(app, settings, slot, log_question, ui_auth)
+    _mount_ui(app, settings, slot, log_question, access, library)
+    app.add_middleware(_UploadGate, access=access)
     return app
+
+
+def _mount_admin_login(app: FastAPI, access: AdminAccess, settings: Settings) -> None:
+    """/admin/login and /admin/logout: the admin's session cookie, for a page that needs no login otherwise."""
+
+    def to_page(request: Request) -> RedirectResponse:
+        return RedirectResponse(url=f"{request.scope.get('root_path', '').rstrip('/')}{UI_PATH}", status_code=303)
+
+    @app.get("/admin/login", include_in_schema=False)
+    def login_form(error: str = "") -> HTMLResponse:
+        return HTMLResponse(login_page("用户名或密码错误" if error else "", enabled=access.enabled))
+
+    @app.post("/admin/login", include_in_schema=False)
+    def login(request: Request, username: str = Form(""), password: str = Form("")) -> Response:
+        if not access.check_password(username, password):
+            time.sleep(1.0)  # slows guessing; sync routes run in a worker thread
+            return HTMLResponse(login_page("用户名或密码错误", enabled=access.enabled), status_code=401)
+        response = to_page(request)
+        response.set_cookie(SESSION_COOKIE, access.open_session(), max_age=SESSION_SECONDS, httponly=True,
+                            samesite="lax", secure=request.url.scheme == "https",
+                            path=f"{request.scope.get('root_path', '').rstrip('/')}/")
+        return response
+
+    @app.get("/admin/logout", include_in_schema=False)
+    def logout(request: Request) -> Response:
+        access.close_session(request.cookies.get(SESSION_COOKIE))
+        response = to_page(request)
+        response.delete_cookie(SESSION_COOKIE, path=f"{request.scope.get('root_path', '').rstrip('/')}/")
+        return response
 
 
 def _mount_docs(app: FastAPI) -> None:
@@ -453,21 +638,34 @@ def _mount_docs(app: FastAPI) -> None:
 
 
 def _mount_ui(app: FastAPI, settings: Settings, slot: AssistantSlot, log_question: QuestionLogger,
-              ui_auth: tuple[str, str] | None) -> None:
+              access: AdminAccess, library: ReportLibrary) -> None:
     quiet_gradio_environment()
     import gradio as gr
+    from gradio.routes import App as GradioApp
+    from starlette.routing import Mount
 
-    from app.ui import UI_CSS, build_ui, ui_theme
+    from app.ui import UI_CSS, admin_events, build_ui, ui_theme
 
-    demo = build_ui(slot.get, settings, log_question)
+    demo = build_ui(slot.get, settings, log_question, library=library, access=access)
     # Gradio's queue runs each event listener at most `default_concurrency_limit` at a time. The assistant bounds
     # its own model (a queue of llm_queue_size, BusyError beyond it), so the UI lets that many chats through and
     # Gradio's queue shows everyone else their place instead of a "busy" error; extractive answers take
     # milliseconds, so this never holds a user back in that mode.
     demo.queue(default_concurrency_limit=max(1, settings.llm_queue_size))
-    gr.mount_gradio_app(app, demo, path=UI_PATH, auth=ui_auth, auth_message="请登录后使用政府报告问答助手",
+    gr.mount_gradio_app(app, demo, path=UI_PATH, auth=access.gradio_auth(), auth_message="请登录后使用政府报告问答助手",
                         root_path=settings.root_path or None, ssr_mode=False, footer_links=[], theme=ui_theme(),
-                        css=UI_CSS, show_error=False, mcp_server=False)
+                        css=UI_CSS, show_error=False, mcp_server=False, max_file_size=MAX_UPLOAD_BYTES)
+    gradio_app = next(r.app for r in app.routes if isinstance(r, Mount) and isinstance(r.app, GradioApp))
+
+    def page_user(request: Request) -> str | None:
+        """The user Gradio's login cookie names (Gradio keeps its sessions in App.tokens)."""
+        cookie = f"access-token-{gradio_app.cookie_id}"
+        token = request.cookies.get(cookie) or request.cookies.get(f"access-token-unsecure-{gradio_app.cookie_id}")
+        return gradio_app.tokens.get(token) if token else None
+
+    access.page_user = page_user
+    events = admin_events(demo)
+    app.add_middleware(AdminRouteGuard, access=access, admin_events=lambda: events)
     if UI_PATH != "/":
         @app.get("/", include_in_schema=False)
         def to_ui() -> RedirectResponse:

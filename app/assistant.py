@@ -108,6 +108,17 @@ class Assistant:
         started = time.perf_counter()
         text = check_question(question)
         mode = mode or self.settings.answer_mode
+        # a question about the report's own arithmetic is answered from its figures audit (app/audit.py, by adm)
+        from app.audit import audit_answer, audit_of
+
+        knowledge = self._knowledge()
+        audited = audit_answer(text, self._report_ids(knowledge, report),
+                               {r: info.title for r, info in knowledge.reports.items()},
+                               lambda report_id: audit_of(self.store, report_id))
+        if audited is not None:
+            audited.latency_ms = (time.perf_counter() - started) * 1000
+            yield audited
+            return
         q = analyze(text, _clean_history(history))
         knowledge, report_ids, draft, passages, q = self._extractive_from_one_version(q, report)
         answer = self._finish(q, draft, EXTRACTIVE, report_ids)

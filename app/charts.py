@@ -15,7 +15,7 @@ from ingest.figures import MONEY, Figure
 KIND_LABELS = {"money": "金额", "percent": "百分比", "people": "人数", "count": "数量", "times": "次数",
                "hours": "工时", "score": "分值", "number": "数字"}
 QUALIFIER_LABELS = {"level": "数值", "change": "增减", "target": "目标", "part": "其中"}
-FIGURE_COLUMNS = ["数值", "单位", "类型", "性质", "说明", "原句", "章节", "报告"]
+FIGURE_COLUMNS = ["数值", "单位", "类型", "性质", "说明", "行", "列", "原句", "章节", "报告"]
 
 BUDGET = "年初预算"
 FINAL = "决算"
@@ -28,10 +28,10 @@ _EDGE_PUNCT = "，,；;。：:、（）() \u3000"
 
 
 def figure_row(figure: Figure) -> list[str]:
-    """One figure as a row of the figures table (columns FIGURE_COLUMNS)."""
+    """One figure as a row of the figures table (columns FIGURE_COLUMNS); a table cell with its row and column."""
     return [figure.text, figure.unit, KIND_LABELS.get(figure.kind, figure.kind),
-            QUALIFIER_LABELS.get(figure.qualifier, figure.qualifier), figure.phrase, figure.sentence,
-            figure.section, figure.report]
+            QUALIFIER_LABELS.get(figure.qualifier, figure.qualifier), figure.phrase, figure.row, figure.column,
+            figure.sentence, figure.section, figure.report]
 
 
 def figures_rows(figures: Iterable[Figure]) -> list[list[str]]:

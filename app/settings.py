@@ -55,6 +55,8 @@ class Settings:
     root_path: str = ""
     api_token: str = ""
     ui_auth: str = ""  # "user:password" turns the UI login on
+    admin_auth: str = ""  # "user:password" of the page's admin: the report library tab (upload, replace, remove)
+    admin_token: str = ""  # Bearer token for POST/DELETE /api/reports; unset (and no ADMIN_AUTH): read-only library
     feedback_path: Path | None = None  # default: data_dir / "feedback.jsonl"
     log_questions: bool = True
     log_level: str = "INFO"

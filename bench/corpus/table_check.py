@@ -10,12 +10,18 @@
   row, else in another row (哪几项没完成 lists other rows), else in the report; a derived question's `formula`
   gives its gold and its operands are numbers of the report.
 
-Standard library plus the builder; `tests/bench/test_table_corpus.py` runs both over every spec.
+The report's text here is read straight from the file (`file_text`: pypdf's text layer, python-docx's paragraphs and
+cells, the .txt as it is), not through `ingest.load`: what the corpus holds must not depend on the reader being
+measured (a reader that loses a wrapped cell line is a finding, not a corpus error).
+`tests/bench/test_table_corpus.py` runs both checks over every spec; `entry_question_problems` is the entry point for
+`bench/corpus/check.py` (a reports.json entry with a "spec").
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
+from pathlib import Path
 
 from bench.corpus import build
 
@@ -162,3 +168,34 @@ def question_problems(q: dict, spec: dict, text: str) -> list[str]:
             if float(operand) not in stated:
                 problems.append(f"{where}: operand {operand} of the formula is not a number of the report")
     return problems
+
+
+def file_text(path: Path) -> str:
+    """The text a report file holds, read without ingest: PDF text layer, DOCX paragraphs and table cells, TXT."""
+    path = Path(path)
+    if path.suffix == ".pdf":
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    if path.suffix == ".docx":
+        from docx import Document
+
+        document = Document(str(path))
+        parts = [p.text for p in document.paragraphs]
+        for table in document.tables:
+            for row in table.rows:
+                cells = {id(cell._tc): cell.text for cell in row.cells}  # a horizontally merged cell once
+                parts.append(" ".join(cells.values()))
+        return "\n".join(parts)
+    return path.read_text(encoding="utf-8")
+
+
+@cache
+def _spec_and_text(spec_path: str, report_path: str) -> tuple[dict, str]:
+    return build.load_spec(Path(spec_path)), file_text(Path(report_path))
+
+
+def entry_question_problems(q: dict, entry: dict) -> list[str]:
+    """question_problems for a reports.json entry with a "spec" (paths relative to bench/corpus/)."""
+    spec, text = _spec_and_text(str(build.CORPUS_DIR / entry["spec"]), str(build.CORPUS_DIR / entry["file"]))
+    return question_problems(q, spec, text)

@@ -13,14 +13,18 @@ import pytest
 
 from app.answer import EXTRACTIVE, Answer
 from app.assistant import MAX_QUESTION_CHARS, Assistant, build_assistant, check_question
-from app.compose import ABSTAIN_TEXT_EN, ABSTAIN_TEXT_ZH
+from app.compose import (ABSTAIN_TEXT_EN, ABSTAIN_TEXT_ZH, NOT_COVERED_EN, NOT_COVERED_ZH, NOT_STATED_EN,
+                         NOT_STATED_ZH)
 from app.errors import QuestionError, ReportNotFoundError
-from tests.app.conftest import BUILTIN_ID, VARIANT_ID, RealStore
+from tests.app.conftest import BUILTIN_ID, VARIANT_ID, RealStore, needs_profile
 
 pytestmark = pytest.mark.real_model
 
 ABSTAIN_ZH = ABSTAIN_TEXT_ZH.split("{scope}")[0]
 ABSTAIN_EN = ABSTAIN_TEXT_EN.split("{scope}")[0]
+# the honest replies that answer nothing: nothing found, the report does not state it, no loaded report covers it
+NO_ANSWER_ZH = (ABSTAIN_ZH, NOT_STATED_ZH.split("{what}")[0], NOT_COVERED_ZH.split("{what}")[0])
+NO_ANSWER_EN = (ABSTAIN_EN, NOT_STATED_EN.split("{what}")[0], NOT_COVERED_EN.split("{what}")[0])
 CARE = "现有多少名残疾人在托？"
 CARE_CLAUSE = "现有143名残疾人在托"
 RECORD_FIELDS = {"question", "answer", "abstained", "citations", "numbers", "mode", "latency_ms"}
@@ -37,8 +41,8 @@ def assert_all_verified(answer: Answer) -> None:
 
 def assert_abstained(answer: Answer, english: bool = False) -> None:
     assert answer.abstained, answer.answer
-    assert answer.answer.startswith(ABSTAIN_EN if english else ABSTAIN_ZH), answer.answer
-    assert answer.citations == [] and answer.numbers == []
+    assert answer.answer.startswith(NO_ANSWER_EN if english else NO_ANSWER_ZH), answer.answer
+    assert answer.citations == [] and answer.numbers == []  # related figures, if any, are never cited as answers
 
 
 def section_paths(store: RealStore) -> set[str]:
@@ -87,10 +91,10 @@ FIGURE_QUESTIONS = [
     ("今年实际支出了多少？", "2700.38", "支出2700.38万元"),  # named exactly 支出, not 基本支出
     ("收入是多少？", "2700.38", "本部门收入2700.38万元"),
     # the asker names the department itself (区残联, 部门): that is no topic to match
-    ("区残联一共有多少钱收入？", "2700.38", "本部门收入2700.38万元"),
+    pytest.param("区残联一共有多少钱收入？", "2700.38", "本部门收入2700.38万元", marks=needs_profile),
     ("今年总收入多少万元？", "2700.38", "本部门收入2700.38万元"),
     ("部门有多少钱的支出", "2700.38", "支出2700.38万元"),
-    ("残联一共花了多少钱？", "2700.38", "支出2700.38万元"),  # no topic: what was spent in all
+    pytest.param("残联一共花了多少钱？", "2700.38", "支出2700.38万元", marks=needs_profile),  # no topic: all spent
     ("What was the general public budget appropriation income last year?", "3116.60",
      "一般公共预算财政拨款收入3116.60万元"),
     pytest.param("就业服务所的一般公共预算拨款有多少？", "270.01", "270.01万元",
@@ -209,7 +213,10 @@ def test_what_the_report_cannot_answer_gets_the_fixed_polite_reply(real_assistan
                                                                    english: bool) -> None:
     answer = real_assistant.ask(question)
     assert_abstained(answer, english)
-    assert "2023年度广州市荔湾区残疾人联合会部门整体支出绩效自评报告" in answer.answer  # names what it covers
+    # names what it covers, or says the report does not state it and labels any nearest figure as not the answer
+    assert "2023年度广州市荔湾区残疾人联合会部门整体支出绩效自评报告" in answer.answer or (
+        answer.answer.startswith(NO_ANSWER_EN[1] if english else NO_ANSWER_ZH[1])
+        and ("not the answer" if english else "并非所问") in answer.answer)
 
 
 # --------------------------------------------------------------------------- prompt injection
@@ -327,11 +334,21 @@ def test_figures_of_one_report(two_reports: Assistant) -> None:
     assert "143名" in builtin and "158名" not in builtin
 
 
-def test_without_a_report_every_answer_still_checks_out(two_reports: Assistant) -> None:
+def test_without_a_report_each_report_that_states_it_answers_for_itself(two_reports: Assistant) -> None:
+    """Two reports state the figure and the question names neither: each answers, led by its title; none is picked
+    silently."""
     answer = two_reports.ask(CARE)
-    assert answer.answer[:3] in ("143", "158")
+    assert answer.answer.startswith("据《")
+    assert "荔湾区" in answer.answer and "143名" in answer.answer and "越秀区" in answer.answer and "158名" in answer.answer
+    assert {c.report for c in answer.citations} == {BUILTIN_ID, VARIANT_ID}
     assert_all_verified(answer)
     assert answer.report == ""
+
+
+def test_without_a_report_a_year_only_one_report_covers_is_answered_from_it(two_reports: Assistant) -> None:
+    answer = two_reports.ask("2024年新增了多少本残疾人证？")
+    assert answer.answer.startswith("据《2024年度广州市越秀区") and "1210本" in answer.answer
+    assert {c.report for c in answer.citations} == {VARIANT_ID}
 
 
 @pytest.mark.parametrize(("question", "lead"), [("越秀区残联现有多少名残疾人在托？", "158"),
@@ -340,4 +357,13 @@ def test_without_a_report_every_answer_still_checks_out(two_reports: Assistant) 
                                               ("荔湾区2023年新增了多少本残疾人证？", "1058")])
 def test_a_question_naming_the_district_is_answered_from_its_report(two_reports: Assistant, question: str,
                                                                    lead: str) -> None:
+    answer = two_reports.ask(question)
+    assert lead in answer.answer.split("：")[1 if answer.answer.startswith("据《") else 0][:len(lead) + 1]
+    assert len({c.report for c in answer.citations}) == 1
+
+
+@needs_profile
+@pytest.mark.parametrize(("question", "lead"), [("越秀区残联现有多少名残疾人在托？", "158"),
+                                              ("荔湾区残联现有多少名残疾人在托？", "143")])
+def test_a_question_naming_the_body_narrows_to_its_report(two_reports: Assistant, question: str, lead: str) -> None:
     assert two_reports.ask(question).answer.startswith(lead)

@@ -139,7 +139,7 @@ def test_bundled_report_share_is_of_the_parts_sum_not_of_the_stated_total(bundle
 def test_bundled_report_previous_year_parts_miss_the_total_implied_by_the_change(bundled):
     finding = _only(bundled, "previous_year", INCONSISTENT, {"2700.38万元", "686.90万元", "3116.60万元", "260.80万元"})
     assert "3387.28" in finding.message and "3377.40" in finding.message
-    assert finding.message.startswith("2022年")
+    assert finding.message.startswith("2022年")  # the previous year is named; the report's own year is not
 
 
 def test_bundled_report_repeated_passage(bundled):
@@ -281,20 +281,20 @@ def test_consistent_tables_get_no_inconsistent_finding(tmp_path):
         findings = _audit(path)
         assert not _inconsistent(findings), path.name
     health = _audit(_health(tmp_path))
-    _only(health, "parts", OK, {"90", "20", "30"})  # 总分 = the rows' 分值
-    _only(health, "parts", OK, {"494.00", "300.00", "194.00"})  # 年度资金总额 = 基本支出 + 项目支出
-    _only(health, "execution_rate", OK, {"494.00", "520.00", "95.00%"})
+    _only(health, "parts", OK, {"90分", "20分", "30分"})  # 总分 = the rows' 分值 (the unit from the header)
+    _only(health, "parts", OK, {"494.00万元", "300.00万元", "194.00万元"})  # 年度资金总额 = 基本支出 + 项目支出
+    _only(health, "execution_rate", OK, {"494.00万元", "520.00万元", "95.00%"})
     _only(health, "target", OK, {"98%", "52000人次"})
-    _only(_audit(_street(tmp_path)), "parts", OK, {"242.10", "118.20", "79.80", "44.10"})
+    _only(_audit(_street(tmp_path)), "parts", OK, {"242.10万元", "118.20万元", "79.80万元", "44.10万元"})
 
 
 @pytest.mark.parametrize("report, edit, kind, severity, figures", [
-    ("health", ("indicators", 5, 6, "92"), "parts", INCONSISTENT, {"92", "20", "30"}),
-    ("health", ("budget", 3, 3, "204.00"), "parts", INCONSISTENT, {"494.00", "300.00", "204.00"}),
-    ("health", ("budget", 1, 5, "5.00%"), "execution_rate", INCONSISTENT, {"494.00", "5.00%"}),
+    ("health", ("indicators", 5, 6, "92"), "parts", INCONSISTENT, {"92分", "20分", "30分"}),
+    ("health", ("budget", 3, 3, "204.00"), "parts", INCONSISTENT, {"494.00万元", "300.00万元", "204.00万元"}),
+    ("health", ("budget", 1, 5, "5.00%"), "execution_rate", INCONSISTENT, {"494.00万元", "5.00%"}),
     ("health", ("indicators", 2, 4, "97%"), "target", NOTE, {"98%", "97%"}),
-    ("health", ("indicators", 3, 6, "22"), "score", INCONSISTENT, {"20", "22"}),
-    ("street", ("table", 4, 2, "243.10"), "parts", INCONSISTENT, {"243.10", "118.20", "79.80", "44.10"}),
+    ("health", ("indicators", 3, 6, "22"), "score", INCONSISTENT, {"20分", "22分"}),
+    ("street", ("table", 4, 2, "243.10"), "parts", INCONSISTENT, {"243.10万元", "118.20万元", "79.80万元", "44.10万元"}),
 ], ids=["total-score", "top-total", "execution-rate", "target-missed", "score-above-maximum", "bottom-total"])
 def test_each_kind_of_table_error_is_found(tmp_path, report, edit, kind, severity, figures):
     which, row, col, value = edit

@@ -56,9 +56,9 @@ def test_a_reply_that_states_what_the_passages_say_is_served(question, reply, re
 
 @pytest.mark.parametrize(("question", "reply", "report", "sentences", "complaint"), [
     # a number no passage states
-    ("医院有多少张床？", "医院有520张床。", HOSPITAL, (BEDS,), "“520”在报告原文中找不到"),
+    ("医院有多少张床？", "医院有520张床。", HOSPITAL, (BEDS,), "“520张”在报告原文中找不到"),
     # a real figure of a passage, but its clause counts something else
-    ("医院有多少张床？", "医院有812张床。", HOSPITAL, (BEDS, STAFF), "“812”不是问题所问的数字"),
+    ("医院有多少张床？", "医院有812张床。", HOSPITAL, (BEDS, STAFF), "“812张”不是问题所问的数字"),
     ("老师培训了多少人次？", "培训教师68.7万人次。", EDUCATION, (TRAINING, VISITS), "“68.7万人次”不是问题所问的数字"),
     # the year the report was scored is not when something was bought
     ("CT是哪年买的？", "CT是2023年买的。", HOSPITAL, (SELF_SCORE, FUNDS), "“2023”不是问题所问的数字"),

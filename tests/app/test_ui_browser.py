@@ -99,9 +99,11 @@ def fake_server(tmp_path_factory):
 def test_chat_answers_with_sources_follow_ups_and_feedback(page, fake_server):
     url, factory, settings = fake_server
     open_app(page, url)
-    for example in ("现有多少名残疾人在托？", "2023年收入下降的主要原因是什么？", "部门年度重点工作任务有哪些？",
-                    "What was the department's total income in 2023?"):
+    # the examples come from the report's own figures (and the audit), kept only when the assistant answers them
+    for example in ("现有多少名残疾人在托？", "报告里的数字有没有对不上的地方？"):
         expect(page.get_by_text(example, exact=True).first).to_be_visible()
+    expect(page.locator("#question textarea")).to_have_attribute("placeholder", "请输入问题，例如：现有多少名残疾人在托？")
+    expect(page.get_by_role("tab", name="报告管理")).to_have_count(0)  # no admin configured: no admin tab
     expect(page.locator("#report-selector")).to_have_count(0)  # one report: no selector
     screenshot(page, "01-welcome")
 
@@ -223,8 +225,17 @@ def real_server():
 @pytest.mark.real_model
 def test_real_assistant_in_the_browser(page, real_server):
     open_app(page, real_server)
-    page.get_by_text("现有多少名残疾人在托？", exact=True).first.click()
-    first = bot_messages(page).nth(0)
+    # the examples are the report's own: each one answered from the figure it was made from
+    example = page.locator('#chat button[aria-label^="Select example"]').first
+    expect(example).to_be_visible(timeout=30_000)
+    example.click()
+    reply = bot_messages(page).nth(0)
+    expect(reply).to_contain_text("来源", timeout=ANSWER_TIMEOUT_MS)
+    expect(reply).to_contain_text("✔ 已核验")
+    expect(reply).not_to_contain_text("未核验")
+
+    ask(page, "现有多少名残疾人在托？")
+    first = bot_messages(page).nth(1)
     expect(first).to_contain_text("来源", timeout=ANSWER_TIMEOUT_MS)
     expect(first).to_contain_text("143")
     expect(first).to_contain_text("现有143名残疾人在托")  # the cited sentence
@@ -233,7 +244,7 @@ def test_real_assistant_in_the_browser(page, real_server):
     screenshot(page, "real-01-first-answer")
 
     ask(page, "其中精神类的呢？")
-    second = bot_messages(page).nth(1)
+    second = bot_messages(page).nth(2)
     expect(second).to_contain_text("来源", timeout=ANSWER_TIMEOUT_MS)
     expect(second).to_contain_text("51")
     screenshot(page, "real-02-follow-up")

@@ -130,8 +130,8 @@ def passage_check(answer: str, sentences: list[str], **focus) -> list[tuple[str,
 
 def test_every_character_of_the_question_words_in_the_clause_ties_a_figure() -> None:
     """"医院有多少张床" shares no word pair with "医院编制床位500张", but every one of its characters."""
-    assert passage_check("医院有500张床。", [BEDS], terms=("医院", "张床"), tie_all=True) == [("500", True)]
-    assert passage_check("医院有500张床。", [SCHOOL_AID], terms=("医院", "张床"), tie_all=True) == [("500", False)]
+    assert passage_check("医院有500张床。", [BEDS], terms=("医院", "张床"), tie_all=True) == [("500张", True)]
+    assert passage_check("医院有500张床。", [SCHOOL_AID], terms=("医院", "张床"), tie_all=True) == [("500张", False)]
 
 
 @pytest.mark.parametrize(("answer", "kinds", "expected"), [
