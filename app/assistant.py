@@ -63,7 +63,8 @@ class Assistant:
         self.retriever = Retriever(store)
         self.chat_models = chat_models or {}  # mode -> chat model, built lazily for LLM modes
         self.gate = gate
-        self.events: Counter[str] = Counter()  # llm_retry, llm_fallback_unverified, llm_unavailable ...
+        # llm_asked, llm_answered, llm_retry, llm_not_found, llm_fallback_unverified, llm_unavailable, llm_timeout
+        self.events: Counter[str] = Counter()
         self._model_lock = threading.Lock()
 
     # -- the public interface -------------------------------------------------------------------------
@@ -239,6 +240,7 @@ class Assistant:
             yield self._model_unavailable(q, draft, report_ids, exc)
             return
         if checked.servable:
+            self.events["llm_answered"] += 1
             text = with_report(checked.text, checked.citations, titles, q.language == "en")
             yield Answer(question=q.original, answer=text, abstained=False, citations=list(checked.citations),
                          numbers=list(checked.numbers), mode=mode,
@@ -281,6 +283,7 @@ class Assistant:
             log.info("llm answer not verified after a retry (%s), answering extractively", "; ".join(checked.problems))
             yield self._finish(q, draft, EXTRACTIVE, report_ids, UNVERIFIED_NOTICE)
             return
+        self.events["llm_answered"] += 1
         yield Answer(question=q.original, answer=checked.text, abstained=False, citations=list(checked.citations),
                      numbers=list(checked.numbers), mode=mode, report=report_ids[0] if len(report_ids) == 1 else "")
 
@@ -295,6 +298,7 @@ class Assistant:
             self.gate = LLMGate.from_settings(self.settings)
         budget = self.settings.llm_timeout_s
         with self.gate.slot():
+            self.events["llm_asked"] += 1
             deadline = time.monotonic() + budget  # one budget for the reply and its retry
             text, shown = "", ""
             for piece in stream_with_timeout(model, messages, budget, max_tokens=max_tokens):

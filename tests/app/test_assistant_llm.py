@@ -95,8 +95,9 @@ def llm_assistant(real_store: RealStore, monkeypatch: pytest.MonkeyPatch):
 
 def test_a_sure_extractive_answer_is_served_without_the_model(llm_assistant) -> None:
     model = scripted("现有143名残疾人在托。")
-    answer = llm_assistant(model).ask(CARE)
-    assert model.calls == []
+    assistant = llm_assistant(model)
+    answer = assistant.ask(CARE)
+    assert model.calls == [] and assistant.events["llm_asked"] == 0
     assert answer.mode == EXTRACTIVE and answer.notice == "" and answer.answer.startswith("143")
     assert_all_verified(answer)
 
@@ -128,6 +129,7 @@ def test_when_the_draft_is_unsure_the_model_answers_from_the_passages(llm_assist
     assert len(user) < 700  # a few passages, not the report: prompt reading is the model's time on 2 cores
     assert NO_ANSWER not in system + user  # offered only on the retry: the small model reached for it too soon
     assert model.options[0]["max_tokens"] == FIGURE_REPLY_TOKENS
+    assert assistant.events["llm_asked"] == assistant.events["llm_answered"] == 1
 
 
 def test_the_system_prompt_comes_first_and_never_changes(llm_assistant) -> None:
