@@ -449,12 +449,13 @@ def build_ui(get_assistant: Callable[[], Assistant], settings: Settings,
             reports = []
         admin = is_admin(request)
         if access is None or not access.enabled:
-            hint = ("报告库为只读。要在网页上添加、替换或删除报告，请在服务器上设置 `ADMIN_AUTH=用户名:密码`"
-                    "（接口用 `ADMIN_TOKEN`）后重启，再以管理员身份登录。")
+            hint = ("报告库为只读。要在网页上添加、替换或删除报告，请在服务器上设置 <code>ADMIN_AUTH=用户名:密码</code>"
+                    "（接口用 <code>ADMIN_TOKEN</code>）后重启，再以管理员身份登录。")
         elif admin:
-            hint = "已以管理员身份登录：可在“报告管理”页添加、替换或删除报告。[退出管理员登录](admin/logout)"
-        else:
-            hint = "报告库为只读。管理员请[登录](admin/login)后管理报告。"
+            hint = ('已以管理员身份登录：可在“报告管理”页添加、替换或删除报告。'
+                    '<a href="admin/logout" target="_self">退出管理员登录</a>')
+        else:  # HTML, not Markdown: Gradio opens a Markdown link in a new tab, the login belongs in this one
+            hint = '报告库为只读。管理员请<a href="admin/login" target="_self">登录</a>后管理报告。'
         table = pd.DataFrame(library_rows(reports), columns=LIBRARY_COLUMNS)
         choices = [(f"{r.title or r.id}（{r.id}）", r.id) for r in reports]
         return reports, table, hint, admin, choices
@@ -574,7 +575,7 @@ def build_ui(get_assistant: Callable[[], Assistant], settings: Settings,
                                            elem_id="audit-table", label="审核结果",
                                            column_widths=["7%", "9%", "40%", "12%", "22%", "10%"])
             with gr.Tab("报告库", id="library-tab"):
-                library_hint = gr.Markdown(elem_id="library-hint")
+                library_hint = gr.HTML(elem_id="library-hint")
                 library_table = gr.Dataframe(headers=LIBRARY_COLUMNS, interactive=False, wrap=True,
                                              elem_id="library-table", label="已导入的报告")
             with gr.Tab("报告管理", id="admin-tab", visible=False) as admin_tab:

@@ -6,14 +6,16 @@ line(s) and preface) and gives:
 - title: the title line(s), at most ~60 characters; never body text, a salutation, a document number or an
   index line. A report without a title line gets `fallback_title` (the file name).
 - year: the year in the title, else the year the body is about (the one it names most, 年度 counting double).
-- body: the reporting body's full name (广州市某区教育局, 某某街道办事处, 某某中学 ...), from the title, else from
-  the report's own "（以下简称“X”）", else the place-named organisation the body text names most.
+- body: the reporting body's full name (广州市某区教育局, 某某街道办事处, 某某中学 ...), from the title, else the
+  letterhead ("某某中学文件"), the signature at the end of a letter, the report's own "（以下简称“X”）", else the
+  place-named organisation the body text names most.
 - aliases: the other names a reader uses for it, derived by general mechanisms, never from a list of names:
   place prefixes stripped one by one (某省某市某区X → 某区X, 区X, X), the standard abbreviation (first character
   of each word of the name + the short form of its kind: 残疾人联合会 → 残联, 卫生健康局 → 卫健局, 人力资源和社会保障局
   → 人社局, 科学技术协会 → 科协), those with the place level in front (区残联), abbreviations the report defines
-  itself ("（以下简称“X”）"), and the generic self-references of its kind of body (本局/我局, 本会, 本院, 本校 ...,
-  and for every body 本单位/我单位/本部门/我部门/该部门/该单位).
+  itself ("（以下简称“X”）") and the issuer code of its own document number (香九中〔2021〕15号), 第九中学 -> 九中,
+  the kind alone for a one-of-a-kind body (医院, 街道办事处), and the generic self-references of its kind of
+  body (本局/我局, 本会, 本院, 本校 ..., and for every body 本单位/我单位/本部门/我部门/该部门/该单位).
 """
 from __future__ import annotations
 
@@ -185,11 +187,14 @@ def body_from_title(title: str) -> str:
             best = head[:i]
             break
     if not best:  # "某市某区人民医院医疗设备购置项目…": a place-named body followed by its project's name
+        candidates = []
         for i in range(1, len(head) + 1):
             name = head[:i]
             places, core, kind = split_body_name(name)
             if places and kind and len(core) >= 2 and name.endswith(kind) and not _ends_inside_word(head, i):
-                return name
+                candidates.append((len(kind), -len(name), name))
+        # the fullest kind wins ("…街道办事处" over "…街道办"), then the shortest name (the project is not the body)
+        best = max(candidates)[2] if candidates else ""
     return best
 
 
