@@ -180,6 +180,7 @@ class FigureIndex:
         # a figure named only by a measure ("实际支出28.74万元") is named by the clauses before it too
         self._bare = {(f.report, f.start) for f, own in zip(self.figures, self._own)
                       if not any(w not in _MEASURE_WORDS for w in own)}
+        self._own_base = list(self._own)  # before the fallback: a question naming just the measure names it all
         self._own = [own if any(w not in _MEASURE_WORDS for w in own) else
                      tuple(dict.fromkeys(own + _own_words(f, p, self._body_names.get(f.report, ()))))
                      for own, f, p in zip(self._own, self._norm, self._previous)]
@@ -345,8 +346,14 @@ class FigureIndex:
         return (held / total, in_name / total) if total else (0.0, 0.0)
 
     def _named(self, i: int, question: Question, ask: Ask) -> float:
-        """Share of the figure's own name (its words, idf-weighted) that the question names."""
-        words = self._own[i]
+        """Share of the figure's own name (its words, idf-weighted) that the question names (of its measure alone,
+        when that is all it is named by: "年终决算2700.38万元" for "年终决算是多少")."""
+        named = self._named_words(self._own[i], question, ask)
+        if self._own_base[i] != self._own[i] and self._own_base[i]:
+            named = max(named, self._named_words(self._own_base[i], question, ask))
+        return named
+
+    def _named_words(self, words: tuple[str, ...], question: Question, ask: Ask) -> float:
         if not words:
             return 1.0
         asked = simplified(" ".join((*ask.subject, ask.text, question.match_text or question.text, question.context)))
@@ -584,7 +591,9 @@ def _answering_first(matches: list[FigureMatch]) -> list[FigureMatch]:
     if not matches or matches[0].answers:
         return matches
     top = matches[0].score
-    first = next((m for m in matches if m.answers and m.score >= ANSWERING_SHARE * top), None)
+    # a question that fits several figures alike is not answered by a weaker one that names even less of itself
+    named = OWN_NAMED if matches[0].why in ("ambiguous", "narrower") else 0.0
+    first = next((m for m in matches if m.answers and m.score >= ANSWERING_SHARE * top and m.named >= named), None)
     return matches if first is None else [first] + [m for m in matches if m is not first]
 
 
@@ -596,6 +605,7 @@ def _unless_ambiguous(matches: list[FigureMatch]) -> list[FigureMatch]:
         return matches
     best = matches[0]
     rivals = [m for m in matches[1:] if m.answers and m.figure.report == best.figure.report
+              and m.figure.kind == best.figure.kind
               and not (m.budget and not best.budget)
               and not (m.part and m.figure.section == best.figure.section and m.figure.start > best.figure.start)
               and m.figure.value != best.figure.value and m.coverage >= best.coverage - RIVAL_MARGIN
@@ -660,7 +670,8 @@ def _own_words_of(f: Figure, subject: str, body_names: tuple[str, ...]) -> tuple
     if f.table:
         text = simplified(f"{f.row.split(' > ')[-1]} {f.column.split(' > ')[-1]}")
     else:  # the phrase, and the clause it was cut from (a phrase may have lost words: 全年预算数 -> 预算数)
-        own_clause = re.sub(r"[\d.,，]+\s*(?:万元|亿元|元|%|名|人次|人|个|户|家|枚|本|次|场|条|期|项|所|万|亿)?", " ", f.clause)
+        own_clause = re.sub(r"[为是达约]*\s*[\d.,，]+\s*(?:万元|亿元|元|%|名|人次|人|个|户|家|枚|本|次|场|条|期|项|所|万|亿)?",
+                            " ", f.clause)
         text = f"{subject} {simplified(f.phrase.replace('·', ' '))} {simplified(own_clause)}"
     for name in body_names:
         text = text.replace(name, " ")
