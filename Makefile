@@ -34,11 +34,11 @@ run: install ingest
 test: install system-deps
 	$(PY) -m pytest
 
-eval: install ingest
-	@mkdir -p var/eval
-	$(PY) -m app.ask --mode $(MODE) --batch $(SHARED_DIR)/eval/dev.jsonl --out var/eval/dev-$(MODE).jsonl
-	$(PY) $(SHARED_DIR)/eval/score.py $(SHARED_DIR)/eval/dev.jsonl var/eval/dev-$(MODE).jsonl \
-		--report $(SHARED_DIR)/reports/liwan-dpf-2023-performance-self-evaluation.txt
+# The shared dev set, the corpus dev and test splits, the variants and the multi-report set, each scored by the
+# shared scorer (bench/eval.py). MODE=llm-local for the local LLM, MODES=extractive,llm-local for both;
+# VARIANTS=combined (or renamed,year,figures) for fewer variants; SAMPLE=4 for one question in four.
+eval: install
+	$(PY) -m bench.eval --modes $(or $(MODES),$(MODE)) $(if $(VARIANTS),--variants $(VARIANTS)) $(if $(SAMPLE),--sample $(SAMPLE))
 
 bench: install
 	$(PY) -m bench

@@ -16,13 +16,13 @@ from decimal import Decimal
 
 from app.answer import Citation
 from app.lookup import FigureIndex, FigureMatch, LookupResult, bigrams
-from app.question import DERIVED, FIGURE, LIST, REASON, Ask, Question, in_report_year, operand_ask
+from app.question import DERIVED, FIGURE, LIST, REASON, YESNO, Ask, Question, in_report_year, operand_ask
 from app.retrieve import Knowledge, Passage, Sentence, passage_rank_of_figures
 from ingest.figures import CHANGE, Figure
 
 MAX_ANSWER_CHARS = 280
 FIGURE_CONFIDENCE = 0.2  # below it a figure is not even related
-RELATED_CONFIDENCE = 0.3  # nearest figures worth naming beside a "not stated" reply
+RELATED_CONFIDENCE = 0.2  # nearest figures worth naming beside a "not stated" reply
 TEXT_CONFIDENCE = 0.42
 MAX_RELATED = 3
 ABSTAIN_TEXT_ZH = "抱歉，报告中没有找到能回答这个问题的内容，我不能凭报告以外的知识作答。{scope}"
@@ -56,7 +56,7 @@ def extractive_answer(question: Question, knowledge: Knowledge, report_ids: Sequ
     ("据《…》：…"); a question naming no report never silently gets one report's figure for all."""
     if question.foreign:
         return not_covered(question, knowledge, report_ids, question.foreign[0])
-    figure_question = question.intent in (FIGURE, DERIVED)
+    figure_question = question.intent in (FIGURE, DERIVED, YESNO)  # 有没有X支出: a nil statement says so
     groups = [[r] for r in report_ids] if figure_question and len(report_ids) > 1 else [list(report_ids)]
     drafts = []
     for ids in groups:
@@ -79,7 +79,7 @@ def extractive_answer(question: Question, knowledge: Knowledge, report_ids: Sequ
     if stated:
         ids, d = max(stated, key=lambda x: len(x[1].related))
         return replace(d, text=d.text, related=tuple(c for _, d2 in stated for c in d2.related)[:MAX_RELATED])
-    return abstain(question, knowledge, report_ids, drafts[0][1].reason)
+    return abstain(question, knowledge, report_ids, drafts[0][1].reason, sure=all(d.sure for _, d in drafts))
 
 
 def _in_year_of(question: Question, knowledge: Knowledge, ids: Sequence[str]) -> Question:
@@ -125,18 +125,22 @@ def operand_lookup(index: FigureIndex, q: Question, dense: Mapping[str, float],
 
 # --------------------------------------------------------------------------- one set of reports
 
-def abstain(question: Question, knowledge: Knowledge, report_ids: Sequence[str], reason: str) -> Draft:
-    """The fixed, polite reply naming what the report does cover."""
+def abstain(question: Question, knowledge: Knowledge, report_ids: Sequence[str], reason: str,
+            sure: bool = True) -> Draft:
+    """The fixed, polite reply naming what the report does cover; `sure=False` where the evidence was only too weak
+    (an LLM mode may then answer from the passages), True where the question is outside the reports (another year,
+    place or term)."""
     scope = _scope(question, knowledge, report_ids)
     text = ABSTAIN_TEXT_EN if question.language == "en" else ABSTAIN_TEXT_ZH
-    return Draft(text.format(scope=scope), (), True, reason, sure=False)
+    return Draft(text.format(scope=scope), (), True, reason, sure=sure)
 
 
 def not_covered(question: Question, knowledge: Knowledge, report_ids: Sequence[str], what: str) -> Draft:
     """A question about a place or body no loaded report is about."""
     scope = _scope(question, knowledge, report_ids)
     text = NOT_COVERED_EN if question.language == "en" else NOT_COVERED_ZH
-    return Draft(text.format(what=what, scope=scope), (), True, f"the reports do not cover {what}", sure=True)  # no model may answer for a body or place the reports are not about
+    # no model may answer for a body or place the reports are not about
+    return Draft(text.format(what=what, scope=scope), (), True, f"the reports do not cover {what}", sure=True)
 
 
 def _scope(question: Question, knowledge: Knowledge, report_ids: Sequence[str]) -> str:
@@ -165,7 +169,7 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
     unknown_years = [y for y in question.years if not _report_mentions_year(knowledge, report_ids, y)
                      and not _implied_year(knowledge, report_ids, y)]
     if unknown_years:
-        return abstain(question, knowledge, report_ids, f"the report does not cover {unknown_years[0]}")
+        return abstain(question, knowledge, report_ids, f"the report does not cover {unknown_years[0]}", sure=True)
     text = knowledge.report_text(report_ids)
     other_places = [p for p in question.places if p not in text and p not in question.names]
     if other_places:  # "深圳市…": another city's or district's report would answer it, not this one
@@ -176,21 +180,30 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
             return abstain(question, knowledge, report_ids, outside)
     from app.table_answer import answer_from_tables
 
-    from_tables = answer_from_tables(question, knowledge.table_figures(report_ids), report_ids)
-    if from_tables is not None:
-        return from_tables
+    report_years = {knowledge.reports[r].year for r in report_ids if r in knowledge.reports}
+    # tables state the report's own year: a question about another year is not theirs to answer
+    if not question.years or report_years & set(question.years):
+        from_tables = answer_from_tables(question, knowledge.table_figures(report_ids), report_ids)
+        if from_tables is not None:
+            return from_tables
     if question.intent == DERIVED and lookup is not None:
         return _derived(question, lookup, knowledge, report_ids)
     if question.intent == FIGURE and lookup is not None:
         return _figure_answer(question, lookup, knowledge, report_ids, sentences)
+    if question.intent == YESNO and lookup is not None and lookup.best and lookup.best[0].answers \
+            and lookup.best[0].figure.kind == "nil":
+        return _nil_answer(question, [lookup.best[0].figure])  # "有没有会议费支出？": the report says there was none
     return _text_answer(question, knowledge, sentences, report_ids)
 
 
 def _figure_answer(question: Question, lookup: LookupResult, knowledge: Knowledge, report_ids: Sequence[str],
                    sentences: Sequence[tuple[Sentence, float]]) -> Draft:
     index = knowledge.figure_index(report_ids)
+    worded = [n for n, a in enumerate(lookup.asks) if a.words]
+    if worded and len(worded) < len(lookup.asks):
+        return _mixed_answer(question, lookup, worded, knowledge, report_ids, sentences)
     if lookup.answered and lookup.confidence >= FIGURE_CONFIDENCE:
-        return _figures(question, lookup.best)
+        return _figures(question, _with_rates(question, lookup, index), index)
     if question.operation == "share" and len(question.operands) == 2:
         computed = _computed_share(question, index)
         if computed is not None:
@@ -198,13 +211,61 @@ def _figure_answer(question: Question, lookup: LookupResult, knowledge: Knowledg
     implied = _implied_previous(question, lookup, index, knowledge, report_ids)
     if implied is not None:
         return implied
+    moved = _from_to_change(question, lookup, index)
+    if moved is not None:
+        return moved
     partial = [m[0] if m and m[0].answers and m[0].score >= FIGURE_CONFIDENCE else None for m in lookup.matches]
     related = _related(lookup)
     if not related and _may_be_text(question):
         return _text_answer(question, knowledge, sentences, report_ids)
     if not related:
-        return abstain(question, knowledge, report_ids, f"figure confidence {lookup.confidence:.2f}")
+        return abstain(question, knowledge, report_ids, f"figure confidence {lookup.confidence:.2f}", sure=False)
     return _not_stated(question, lookup, partial, related)
+
+
+def _with_rates(question: Question, lookup: LookupResult, index: FigureIndex) -> list[FigureMatch]:
+    """A change asked for and answered in an amount: the rate the report states right after it goes with it
+    ("较上年减少3.06万元，下降19.70%"), unless the question asks that rate itself."""
+    best = list(lookup.best)
+    if any(a.kind == "percent" for a in lookup.asks):
+        return best
+    out = []
+    for ask, m in zip(lookup.asks, best):
+        out.append(m)
+        f = m.figure
+        if not ask.change or f.unit == "%" or f.kind == "nil":
+            continue
+        after = sorted((g for g in index.figures if g.report == f.report and g.sentence == f.sentence
+                        and g.start > f.start), key=lambda g: g.start)
+        if after and after[0].unit == "%" and re.search(r"减少|增加|下降|上升|增长|降低|提高", after[0].clause):
+            out.append(replace(m, figure=after[0]))
+    return out
+
+
+def _mixed_answer(question: Question, lookup: LookupResult, worded: list[int], knowledge: Knowledge,
+                  report_ids: Sequence[str], sentences: Sequence[tuple[Sentence, float]]) -> Draft:
+    """"对几个项目开展了绩效自评，结果怎样": the figures asked for, then the sentence that says the rest."""
+    figure_asks = [n for n in range(len(lookup.asks)) if n not in worded]
+    found = [lookup.matches[n][0] for n in figure_asks if lookup.matches[n] and lookup.matches[n][0].answers]
+    if len(found) < len(figure_asks):
+        return _not_stated(question, lookup, [lookup.matches[n][0] if n in figure_asks and lookup.matches[n]
+                                              and lookup.matches[n][0].answers else None
+                                              for n in range(len(lookup.asks))], _related(lookup))
+    figures = _figures(question, found)
+    words = [lookup.asks[n] for n in worded]
+    sub = replace(question, intent="text", asks=tuple(words), terms=tuple(t for a in words for t in a.subject)
+                  + tuple(question.terms))
+    anchor = {f.figure.sentence for f in found}
+    ranked = knowledge.best_sentences(sub, [], report_ids, k=5)
+    said = next((s for s, score in ranked if s.text in anchor), None) or (ranked[0][0] if ranked and
+                                                                        ranked[0][1] >= TEXT_CONFIDENCE else None)
+    if said is None:
+        return _not_stated(question, lookup, [m if n in figure_asks else None for n, m in
+                                              enumerate(lookup.best)], _related(lookup))
+    sep = " " if question.language == "en" else ""
+    text = f"{figures.text}{sep}{_focused(said.text, sub)}"
+    citations = figures.citations + ((_cite(said),) if said.text not in {c.text for c in figures.citations} else ())
+    return Draft(_fit(text), citations, False)
 
 
 def _related(lookup: LookupResult) -> list[FigureMatch]:
@@ -213,7 +274,7 @@ def _related(lookup: LookupResult) -> list[FigureMatch]:
     for matches in lookup.matches:
         for m in matches[:2]:
             key = (m.figure.report, m.figure.start)
-            if m.score >= RELATED_CONFIDENCE and m.coverage >= 0.3 and m.figure.kind != "nil" and key not in seen:
+            if m.score >= RELATED_CONFIDENCE and m.coverage >= 0.5 and m.figure.kind != "nil" and key not in seen:
                 seen.add(key)
                 out.append(m)
     return out[:MAX_RELATED]
@@ -266,6 +327,11 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
     if not sentences or sentences[0][1] < TEXT_CONFIDENCE:
         score = sentences[0][1] if sentences else 0.0
         return abstain(question, knowledge, report_ids, f"text confidence {score:.2f}", sure=False)
+    # a heading line ("1.因公出国（境）费。") names a topic, it answers nothing
+    kept = [(s, score) for s, score in sentences if not _HEADING_LINE.match(s.text)] or list(sentences)
+    sentences = kept
+    if sentences[0][1] < TEXT_CONFIDENCE:
+        return abstain(question, knowledge, report_ids, f"text confidence {sentences[0][1]:.2f}", sure=False)
     best = sentences[0][0]
     if _WHO.search(question.text) and not _NAMES_A_PERSON.search(best.text):
         # "理事长是谁？" wants a name: a sentence about 理事长 that names no one does not answer it
@@ -276,6 +342,8 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
                       None)
         if source is not None:
             return Draft(_fit(_reason_clause(source.text)), (_cite(source),), False)
+        if not _GIVES_A_REASON.search(best.text):  # a sentence that gives no reason does not say why
+            return abstain(question, knowledge, report_ids, "no reason stated", sure=False)
     return Draft(_fit(_focused(best.text, question)), (_cite(best),), False)
 
 
@@ -308,12 +376,14 @@ def _implied_year(knowledge: Knowledge, report_ids: Sequence[str], year: int) ->
 
 # --------------------------------------------------------------------------- figures as answers
 
-def _figures(question: Question, best: Sequence[FigureMatch]) -> Draft:
+def _figures(question: Question, best: Sequence[FigureMatch], index: FigureIndex | None = None) -> Draft:
     figures = _unique([m.figure for m in best])
     if all(f.kind == "nil" for f in figures):
         return _nil_answer(question, figures)
     lead = "；".join(_display(f, question) for f in figures)
-    clauses = "；".join(f"“{c}”" for c in _unique([f.clause for f in figures]))
+    quoted = [index.quoted(f) if index is not None else f.clause for f in figures]
+    quoted = [q for q in quoted if not any(q != other and q in other for other in quoted)]  # one quote holds another
+    clauses = "；".join(f"“{c}”" for c in _unique(quoted))
     if question.language == "en":
         text = f"{lead}. The report states: {clauses}"
     else:
@@ -370,14 +440,14 @@ def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, rep
     if lookup.stated is not None and lookup.stated.score >= FIGURE_CONFIDENCE:
         return _figures(question, [lookup.stated])  # the report's own result beats one computed from its parts
     operands = [m.figure for m in lookup.best]
-    sure = all(m.answers for m in lookup.best)
+    sure = all(m.answers for m in lookup.best) and len({(f.report, f.start) for f in operands}) == len(operands)
     if len(operands) < 2 or lookup.confidence < FIGURE_CONFIDENCE or len({f.unit for f in operands}) != 1 \
             or not sure or any(f.kind == "nil" for f in operands):
         related = _related(lookup)
         if related:
             return _not_stated(question, lookup, [m[0] if m and m[0].answers else None for m in lookup.matches],
                                related)
-        return abstain(question, knowledge, report_ids, "operands not found")
+        return abstain(question, knowledge, report_ids, "operands not found", sure=False)
     values = [Decimal(f.value) for f in operands]
     places = max(-min(v.as_tuple().exponent, 0) for v in values)
     if question.operation == "difference":
@@ -432,11 +502,13 @@ def _implied_previous(question: Question, lookup: LookupResult, index: FigureInd
     if change is None:
         return None
     a, d = Decimal(level.value), Decimal(change.value)
+    unit = level.unit
     down = bool(re.search(r"减少|下降|降低|减|少", change.clause))
     previous = a + d if down else a - d
     places = max(-min(a.as_tuple().exponent, 0), -min(d.as_tuple().exponent, 0))
     op = "+" if down else "-"
-    expression = f"{level.display} {op} {change.display} = {previous:.{places}f}{level.unit}"
+    shown = change.display if change.unit == unit else f"{change.text}{unit}"
+    expression = f"{level.display} {op} {shown} = {previous:.{places}f}{unit}"
     said = f"“{level.clause}，{change.clause}”" if change.clause != level.clause else f"“{level.clause}”"
     if question.language == "en":
         text = (f"{previous:.{places}f} {level.unit} (not stated as such; computed from this year's figure and its "
@@ -447,20 +519,60 @@ def _implied_previous(question: Question, lookup: LookupResult, index: FigureInd
                                                        else ()), False, sure=False)
 
 
+_FROM_TO = re.compile(r"由(?:上年的?|去年的?)?\s*$")
+_ADJUSTED = re.compile(r"(?:调整|调增|调减|追加|增加|减少|压减)(?:后|为|至|到)\s*$")
+_TO = re.compile(r"^\s*(?:缩短|减少|下降|降低|压缩|提高|增加|上升|增长|延长)(?:了)?(?:至|到|为)\s*$")
+
+
+def _from_to_change(question: Question, lookup: LookupResult, index: FigureIndex) -> Draft | None:
+    """"由上年的3.2天缩短至1.5天" asked how much it changed: the difference of the two, computed and shown."""
+    if len(lookup.asks) != 1 or not lookup.asks[0].change:
+        return None
+    for m in lookup.matches[0][:3]:
+        f = m.figure
+        if m.coverage < 0.55 or f.table:
+            continue
+        others = sorted((g for g in index.figures if g.report == f.report and g.sentence == f.sentence
+                         and g.unit == f.unit and g is not f), key=lambda g: g.start)
+        for a, b in ((f, g) for g in others if g.start > f.start):
+            between = f.sentence[f.sentence.find(a.clause) + a.clause.find(a.text) + len(a.display):]
+            at = between.find(b.display)
+            before = f.sentence[:f.sentence.find(a.clause) + a.clause.find(a.text)]
+            adjusted = _ADJUSTED.search(b.clause[:b.clause.find(b.text)]) is not None
+            if not adjusted and (at < 0 or not _TO.match(between[:at]) or not _FROM_TO.search(before)):
+                continue
+            if adjusted and any(a.start < g.start < b.start for g in others):
+                continue  # "年初预算A，全年预算调整为B": A must be the figure right before B
+            x, y = Decimal(a.value), Decimal(b.value)
+            places = max(-min(x.as_tuple().exponent, 0), -min(y.as_tuple().exponent, 0))
+            result = abs(x - y)
+            hi, lo = (a, b) if x >= y else (b, a)
+            expression = f"{hi.display} - {lo.display} = {result:.{places}f}{a.unit}"
+            if question.language == "en":
+                text = f"{result:.{places}f} {a.unit} (computed from the report: {expression}; it states “{a.clause}”)."
+            else:
+                text = f"{result:.{places}f}{a.unit}（按报告数字计算：{expression}；报告原文：“{a.clause}”）。"
+            return Draft(_fit(text), (_cite_figure(a),), False, sure=False)
+    return None
+
+
 def _change_after(index: FigureIndex, level: Figure) -> Figure | None:
     """The change stated right after a level figure, of the same unit: "收入A万元，比上年减少D万元"."""
     after = sorted((f for f in index.figures if f.report == level.report and f.sentence == level.sentence
                     and f.start > level.start), key=lambda f: f.start)
     for f in after:
-        if f.qualifier == CHANGE and f.unit == level.unit:
+        same = f.unit == level.unit or (level.unit == "%" and f.unit == "个百分点")  # a share's change in points
+        if f.qualifier == CHANGE and same:
             return f
-        if f.qualifier != CHANGE and f.unit == level.unit:
+        if f.qualifier != CHANGE and same:
             return None  # another amount comes first: the change is not this one's
     return None
 
 
 # --------------------------------------------------------------------------- text answers
 
+_HEADING_LINE = re.compile(r"^\s*(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十]+部分)"
+                           r"[^，,；;。]{0,30}[。.]?\s*$")
 _WHO = re.compile(r"是谁|叫什么|什么名字|姓名|姓什么|\bwho\b|\bwhat is the name\b", re.I)
 _NAMES_A_PERSON = re.compile(r"同志|担任|姓名|任命|当选")
 MAX_SHORT_SECTION_CHARS = 60  # a section this short is quoted whole when it has no items
@@ -518,6 +630,7 @@ def _reason_clause(sentence: str) -> str | None:
 
 
 _REASON = re.compile(r"(?:主要原因是|主要是|原因是|由于|因为)([^；。]+)")
+_GIVES_A_REASON = re.compile(r"原因|由于|因为|导致|致使|受.{1,12}影响|未能|延误|滞后|不足")
 
 
 def _focused(sentence: str, question: Question) -> str:

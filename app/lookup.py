@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from app.question import Ask, Question, content_terms
-from ingest.figures import CHANGE, PART, TARGET, Figure
+from ingest.figures import CHANGE, TARGET, Figure
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _QUOTES = re.compile(r"[“”‘’「」『』《》〈〉\"']")  # “三公”经费 is read as 三公经费
@@ -37,31 +37,58 @@ _YEAR_MENTION = re.compile(r"((?:19|20)\d\d)\s*年")
 _MEASURE_HEAD = re.compile(r"^(?:其中)?(?:支出|收入)?(?:年初|年终|年中|全年)?(?:预算|决算)")
 _MEASURE_WORD = re.compile(r"(?:年初|年终|年中)?(?:预算|决算)")
 _BUDGET_SIDE = re.compile(r"预算|拟投入|计划|目标|指标值")
+# 预算 in the name of a kind of fund or a process is no budgeted amount ("一般公共预算财政拨款", "预算执行率")
+_FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算|部门预算|预算单位|预算管理|预算执行|预决算")
 _SPENT_SIDE = re.compile(r"决算|支出|实际|花费|使用|执行数|完成")
 _STATED = {"difference": re.compile(r"差异|差额|相差|差距|之差"), "sum": re.compile(r"合计|总计|共计|总额|合共")}
 _PLANNED = re.compile(r"拟|计划|预计|目标|力争")
+_PLANNED_COLUMN = re.compile(r"拟|计划|预计|目标|指标值|预算数|年初预算|全年预算")  # a table column of plans
+_TOTAL_WORD = re.compile(r"合计|总计|共计|总额|总体|整体|总收入|总支出")
+_WEIGHT_COLUMN = re.compile(r"分值|权重|满分")
 _SHARE_WORDS = re.compile(r"占|比例|比重|百分比")
 _RATE_WORD = re.compile(r"[\u4e00-\u9fff]率")
 _DOWN = re.compile(r"减少|下降|降低|减|少|缩减")
 # words that name the reporting body or period as a whole, not a part of it: 本部门收入 is the whole income
-_SCOPE_WORDS = re.compile(r"本部门|我部门|本单位|我单位|本年度|年度|全年|今年|本年|(?:19|20)\d\d年|截至|截止|其中|共计|合计")
+_SCOPE_WORDS = re.compile(r"本部门|我部门|本单位|我单位|本年度|(?:19|20)\d\d年度?|今年|本年|截至|截止|其中|共计|合计")
+# the words of a change, which say how a figure moved, not what it is of
+_COMPARISON_WORDS = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|同期)(?:相比)?|同比|减少|增加|下降|上升|增长|降低|提高|"
+                               r"完成预算的|完成|达到|主要是|约")
+_MEASURE_WORDS = frozenset("支出 收入 预算 决算 实际 年初 年终 年中 资金 金额".split())
+# a scoring rule's threshold ("预算执行率未达到95%扣3分") is a target, not what was reached
+_CRITERION = re.compile(r"(?:未达到|未达|低于|不足|高于|超过)\s*[\d.]+\s*%?\s*(?:的)?(?:扣|得|计|加)")
 _CLAUSE_SPLIT = re.compile(r"[，,；;：:。！？!?]")
 TIE_MARGIN = 0.01  # scores this close are a tie: the report's first statement wins
 NAME_WEIGHT, CONTEXT_WEIGHT, SENTENCE_WEIGHT, SECTION_WEIGHT, ABBREVIATION_WEIGHT = 1.0, 0.85, 0.6, 0.35, 0.6
-WHOLE_WEIGHT = 0.55  # the whole a 其中 part belongs to: it says what the part is of, not what the part is
+WHOLE_WEIGHT = 0.85  # the whole a 其中 part belongs to: it says what the part is of, not what the part is
 # what "names what was asked" takes (calibrated on the dev set and our own reports of other departments)
 ANSWER_COVERAGE = 0.55  # share of the asked subject the figure's name and context hold
 NAME_COVERAGE = 0.25  # share of it the name itself (not only the sentence around it) holds
 OBJECT_HELD = 0.4  # share of what is counted ("多少名盲人": 盲人) the name must hold
 OWN_NAMED = 0.5  # share of the figure's own name the question names, below which rivals make it ambiguous
+NARROWER = 0.3  # below this share the figure names something narrower than was asked (一般公共预算…收入 for 收入)
 RIVAL_MARGIN = 0.08  # a figure this close in coverage, of another value, is a rival
 log = logging.getLogger(__name__)
 
 
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@lru_cache(maxsize=65536)
+def simplified(text: str) -> str:
+    """The text in simplified characters: a report served in traditional ones (經費) matches a question in simplified
+    ones (经费); quotations keep the report's own characters."""
+    return _t2s().convert(text) if text and _CJK_RUN.search(text) else text
+
+
 def bigrams(text: str) -> set[str]:
-    """Character bigrams of the Chinese runs of `text` (single characters for one-character runs)."""
+    """Character bigrams of the Chinese runs of `text` (single characters for one-character runs), in simplified
+    characters."""
     grams: set[str] = set()
-    for run in _CJK_RUN.findall(_QUOTES.sub("", text)):
+    for run in _CJK_RUN.findall(_QUOTES.sub("", simplified(text))):
         if len(run) == 1:
             grams.add(run)
         grams.update(run[i:i + 2] for i in range(len(run) - 1))
@@ -82,6 +109,7 @@ class FigureMatch:
     answers: bool = False  # it names what was asked: subject, measure, kind, qualifier, year
     why: str = ""  # why it does not answer (for logs and the related list)
     part: bool = False  # a part of a whole stated before it (其中…)
+    budget: bool = False  # what was budgeted, asked plainly (what was spent comes first)
 
 
 @dataclass(frozen=True)
@@ -114,44 +142,72 @@ class FigureIndex:
     `report_years`: report id -> the year the report is about; a question naming no year asks about that year.
     """
 
-    def __init__(self, figures: Iterable[Figure], report_years: Mapping[str, int | None] | None = None):
-        self.figures: list[Figure] = list(figures)
+    def __init__(self, figures: Iterable[Figure], report_years: Mapping[str, int | None] | None = None,
+                 report_names: Mapping[str, Iterable[str]] | None = None):
+        self.figures: list[Figure] = list(figures)  # as the reports state them: what matches quote
+        # matched in simplified characters (a report in traditional ones answers questions in simplified ones)
+        self._norm = [_in_simplified(f) for f in self.figures]
         self.report_years = dict(report_years or {})
-        self._subject = [carried_subject(f) for f in self.figures]
-        distributed, self._distributed_change = _distributed(self.figures)
-        self._subject = [f"{d} {s}".strip() for d, s in zip(distributed, self._subject)]
-        self._whole = _whole_context(self.figures)
-        self._previous = [_previous_clause(f) for f in self.figures]
-        self._name_text = [_name_text(f, s) for f, s in zip(self.figures, self._subject)]
+        # the names of each report's body: in a figure's own name they say whose figure it is, not what it is
+        self._body_names = {r: tuple(sorted(set(n), key=len, reverse=True)) for r, n in (report_names or {}).items()}
+        self._subject = [carried_subject(f) for f in self._norm]
+        distributed, self._distributed_change, heads = _distributed(self._norm)
+        self._unresolved = [d == UNRESOLVED for d in distributed]
+        self._subject = [f"{d} {s}".strip() if d != UNRESOLVED else s for d, s in zip(distributed, self._subject)]
+        self._whole = _whole_context(self._norm)
+        self._previous = [_previous_clause(f) for f in self._norm]
+        # the clause a sentence opens with names its topic ("为…提供寄宿托养资助，…，现有143名残疾人在托")
+        self._previous = [f"{p} {_topic_clause(f)}" for p, f in zip(self._previous, self._norm)]
+        self._name_text = [simplified(_name_text(f, s, h, d))
+                           for f, s, h, d in zip(self._norm, self._subject, heads, distributed)]
         self._name = [bigrams(t) for t in self._name_text]
         self._context = [bigrams(p) for p in self._previous]
-        self._context_text = list(self._previous)
+        self._context_text = [simplified(p) for p in self._previous]
         self._whole_grams = [bigrams(w) for w in self._whole]
-        self._years = _figure_years(self.figures)
+        self._years = _figure_years(self._norm)
         # a figure stated as what is planned: 拟投入…, 计划…, 目标为… before it in its sentence
-        self._planned = [not f.table and bool(_PLANNED.search(f.sentence[:max(0, f.sentence.find(f.clause))]))
-                         for f in self.figures]
-        self._sentence = [bigrams(f.sentence) for f in self.figures]
-        self._section = [bigrams(f.section) for f in self.figures]
-        sentences = {f.sentence for f in self.figures}
+        self._planned = [not f.table and (bool(_PLANNED.search(f.sentence[:max(0, f.sentence.find(f.clause))]))
+                                          or _planned_section(f.section))
+                         for f in self._norm]
+        self._sentence = [bigrams(f.sentence) for f in self._norm]
+        self._section = [bigrams(f.section) for f in self._norm]
+        sentences = {f.sentence for f in self._norm}
         df = Counter(g for s in sentences for g in bigrams(s))
         n = max(1, len(sentences))
         self._idf = {g: math.log(1 + n / (1 + c)) for g, c in df.items()}
         self._default_idf = math.log(1 + n)
-        self._own = [_own_words(f, s) for f, s in zip(self.figures, self._subject)]
-        self._ids = [f.id for f in self.figures]  # a hash each: computed once, not per figure per question
+        self._own = [_own_words(f, s, self._body_names.get(f.report, ())) for f, s in zip(self._norm, self._subject)]
+        # a figure named only by a measure ("实际支出28.74万元") is named by the clauses before it too
+        self._bare = {(f.report, f.start) for f, own in zip(self.figures, self._own)
+                      if not any(w not in _MEASURE_WORDS for w in own)}
+        self._own = [own if any(w not in _MEASURE_WORDS for w in own) else
+                     tuple(dict.fromkeys(own + _own_words(f, p, self._body_names.get(f.report, ()))))
+                     for own, f, p in zip(self._own, self._norm, self._previous)]
+        self._ids = [f.id for f in self._norm]  # a hash each: computed once, not per figure per question
         self.by_id = dict(zip(self._ids, self.figures))
         self._numbers: dict[str, list[int]] = {}
         self._by_unit: dict[str, list[int]] = {}
-        for i, (fid, f) in enumerate(zip(self._ids, self.figures)):
+        for i, (fid, f) in enumerate(zip(self._ids, self._norm)):
             self._numbers.setdefault(fid, []).append(i)
             self._by_unit.setdefault(f.unit, []).append(i)
-        self._words = _WordIndex(self.figures, [a | b | c for a, b, c in zip(self._name, self._context,
+        self._words = _WordIndex(self._norm, [a | b | c for a, b, c in zip(self._name, self._context,
                                                                                self._whole_grams)],
                                  self._sentence, self._section)
 
     def idf(self, gram: str) -> float:
         return self._idf.get(gram, self._default_idf)
+
+    def quoted(self, f: Figure) -> str:
+        """The words to quote for a figure: its clause, with the clause before it when its own clause names only a
+        measure ("支出178.76万元" -> "多参数监护仪等其他设备20台(套),支出178.76万元")."""
+        if f.table or (f.report, f.start) not in self._bare:
+            return f.clause
+        at = f.sentence.find(f.clause)
+        if at <= 0:
+            return f.clause
+        cuts = [m.end() for m in _CLAUSE_SPLIT.finditer(f.sentence, 0, max(0, at - 1))]
+        start = cuts[-1] if cuts else 0
+        return f.sentence[start:at + len(f.clause)].strip()
 
     def knows(self, gram: str) -> bool:
         """Whether the reports use this bigram at all."""
@@ -178,7 +234,7 @@ class FigureIndex:
             scored = [m for m in scored if m.score > 0]
             scored.sort(key=lambda m: (-m.score, m.figure.start))
             ranked = _first_stated_on_ties(_distinct(scored))
-            results.append(tuple(_unless_ambiguous(ranked)[:k]))
+            results.append(tuple(_answering_first(_unless_ambiguous(ranked))[:k]))
         if len(results) > 1:
             results = _prefer_one_sentence(results)
         return LookupResult(tuple(asks), tuple(results))
@@ -197,7 +253,7 @@ class FigureIndex:
         ask = replace(base, object="", subject=question.terms, change=False)
         query = self._weighted(question.terms, 1.0)
         best = None
-        for i, f in enumerate(self.figures):
+        for i, f in enumerate(self._norm):
             if not word.search(f.phrase.split("·")[-1]) or not all(
                     self._names(i, operand) for operand in question.operands):
                 continue
@@ -243,7 +299,7 @@ class FigureIndex:
             return SENTENCE_WEIGHT
         if g in self._section[i]:
             return SECTION_WEIGHT
-        if len(g) == 2 and _gapped(g).search(self.figures[i].sentence):
+        if len(g) == 2 and _gapped(g).search(self._norm[i].sentence):
             return SENTENCE_WEIGHT * 0.8
         return 0.0
 
@@ -264,8 +320,9 @@ class FigureIndex:
     def _coverage(self, i: int, subject: tuple[str, ...]) -> tuple[float, float]:
         """(share of the asked subject held by name, context and sentence; share held by name and context alone).
 
-        Each subject word is one concept; an English concept may have alternatives ("寄宿托养|在托"), of which the
-        best-held counts.
+        Each subject word is one concept, weighted by how rare it is (its rarest bigram), not by its length: in
+        "本级的一般公共预算财政拨款" the short 本级 says as much as the long name of the fund. An English concept may
+        have alternatives ("寄宿托养|在托"), of which the best-held counts.
         """
         total = held = in_name = 0.0
         for term in subject:
@@ -276,14 +333,15 @@ class FigureIndex:
                 if not weight:
                     continue
                 fields = [(self.idf(g), self._field(i, g), self._near(i, g)) for g in grams]
-                got = sum(w * f for w, f, _ in fields)
-                named = sum(w * f for w, f, near in fields if near)
-                if best is None or got / weight > best[1] / best[0]:
-                    best = (weight, got, named)
+                got = sum(w * f for w, f, _ in fields) / weight
+                named = sum(w * f for w, f, near in fields if near) / weight
+                rarity = max(self.idf(g) for g in grams)
+                if best is None or got > best[1]:
+                    best = (rarity, got, named)
             if best is not None:
                 total += best[0]
-                held += best[1]
-                in_name += best[2]
+                held += best[0] * best[1]
+                in_name += best[0] * best[2]
         return (held / total, in_name / total) if total else (0.0, 0.0)
 
     def _named(self, i: int, question: Question, ask: Ask) -> float:
@@ -291,7 +349,7 @@ class FigureIndex:
         words = self._own[i]
         if not words:
             return 1.0
-        asked = " ".join((*ask.subject, ask.text, question.match_text or question.text, question.context))
+        asked = simplified(" ".join((*ask.subject, ask.text, question.match_text or question.text, question.context)))
         for name in question.names:
             asked = asked.replace(name, " ")
         asked_grams = bigrams(asked)
@@ -301,6 +359,8 @@ class FigureIndex:
             total += weight
             if w in asked or _word_grams(w) <= asked_grams or _abbreviates(asked, w):
                 got += weight
+            else:  # "在托" for a question about 托养: a word sharing a morpheme is half named
+                got += weight * 0.5 * sum(ch in asked for ch in set(w)) / len(set(w))
         return got / total if total else 1.0
 
     def _lexical_scores(self, query: dict[str, float]) -> dict[int, float]:
@@ -328,12 +388,13 @@ class FigureIndex:
     def _score(self, i: int, question: Question, ask: Ask, query: dict[str, float], own: dict[str, float],
                dense: Mapping[str, float], passage_rank: Mapping[str, float],
                lexical: float | None = None) -> FigureMatch:
-        f = self.figures[i]
+        f = self._norm[i]
         if lexical is None:
             lexical = self._lexical(i, query)
         d = dense.get(self._ids[i], 0.0)
         p = passage_rank.get(self._ids[i], 0.0)
-        score = 0.55 * d + 0.45 * p if not query else 0.7 * lexical + 0.15 * d + 0.15 * p
+        coverage, in_name = self._coverage(i, ask.subject) if own else (lexical, lexical)
+        score = 0.55 * d + 0.45 * p if not query else 0.35 * lexical + 0.35 * coverage + 0.15 * d + 0.15 * p
         kind_ok = _kind_agrees(ask, f)
         if not kind_ok:
             score *= 0.35
@@ -343,40 +404,68 @@ class FigureIndex:
             score *= 0.7
         if ask.kind is None and f.kind in ("age", "number", "years"):
             score *= 0.6
-        coverage, in_name = self._coverage(i, ask.subject) if own else (lexical, lexical)
         named = self._named(i, question, ask)
         score *= 0.7 + 0.3 * named
         qualifier_ok, q_factor = _qualifier_agrees(ask, f, self._planned[i], self._distributed_change[i])
         score *= q_factor
-        score *= _spent_factor(ask, f)
+        spent = _spent_factor(ask, f)
+        score *= spent
+        qualifier_ok = qualifier_ok and (spent >= 1.0 or not ask.spent)  # asked what was spent: a budget does not say it
         year_ok, y_factor = self._year_agrees(ask, question, i)
         score *= y_factor
-        if ask.total and (f.qualifier == PART or f.clause.startswith("其中")):
+        part = bool(self._whole[i]) or f.clause.startswith("其中")  # a part of a whole stated before it
+        if ask.total and part:
             score *= 0.75
+        if ask.total and _TOTAL_WORD.search(f.clause + f.row):
+            score *= 1.15  # "收入合计": the whole, named as such
+            named = max(named, OWN_NAMED)
         held = self._object_held(i, ask)
         why = ("kind" if not kind_ok else "qualifier" if not qualifier_ok else "year" if not year_ok
+               else "unresolved" if self._unresolved[i]
                else "subject" if coverage < ANSWER_COVERAGE
                or (in_name < NAME_COVERAGE and not (ask.object and held >= OBJECT_HELD))
                else "object" if held < OBJECT_HELD
-               else "part" if ask.total and f.qualifier == PART and named < 1.0
+               else "narrower" if named < NARROWER and ask.total
+               else "share" if not self._share_of(i, question, ask)
+               else "part" if ask.total and part and named < 1.0
                else "")
-        return FigureMatch(f, round(score, 4), round(lexical, 4), round(d, 4), kind_ok, round(coverage, 4),
+        return FigureMatch(self.figures[i], round(score, 4), round(lexical, 4), round(d, 4), kind_ok,
+                           round(coverage, 4),
                            round(named, 4), answers=not why, why=why,
-                           part=f.qualifier == PART or bool(self._whole[i]))
+                           part=part, budget=spent < 1.0)
+
+    def _share_of(self, i: int, question: Question, ask: Ask) -> bool:
+        """"X占Y的比例": a stated share answers only when X stands near it and Y is the whole its clause names."""
+        if not (ask.share and question.operation == "share" and len(question.operands) == 2):
+            return True
+        part, whole = question.operands
+        part_grams = self._weighted((part,), 1.0)
+        whole_grams = self._weighted((whole,), 1.0)
+        near = sum(self.idf(g) for g in part_grams if self._near(i, g))
+        named = sum(self.idf(g) for g in whole_grams if g in self._name[i])
+        part_total = sum(self.idf(g) for g in part_grams) or 1.0
+        whole_total = sum(self.idf(g) for g in whole_grams) or 1.0
+        bare = re.search(r"占(?:比)?(?:为|达)?\s*\d", self._norm[i].clause) is not None  # "占45.69%": no whole named
+        return near / part_total >= 0.5 and (bare or named / whole_total >= 0.4)
 
     def _object_held(self, i: int, ask: Ask) -> float:
-        """Share of what is counted ("多少名盲人" -> 盲人) that the figure's name holds: what is counted must stand in
-        the figure's own clause (or the clause before it), not only somewhere in its sentence."""
+        """Share of what is counted ("多少名盲人" -> 盲人) that the figure's own name holds: what is counted stands in
+        the figure's own clause, not only in the sentence around it (an English object may have alternatives)."""
         if not ask.object or ask.kind == "percent":
             return 1.0
-        grams = self._weighted((ask.object,), 1.0)
-        total = sum(self.idf(g) for g in grams)
-        if not total or (ask.kind == "money" and len(grams) < 2):  # "多少资金" names the measure, not a thing
-            return 1.0
         f = self.figures[i]
-        if ask.object in f.unit:
-            return 1.0
-        return sum(self.idf(g) for g in grams if self._near(i, g) or g in bigrams(f.unit)) / total
+        best = 0.0
+        for alternative in ask.object.split("|"):
+            grams = self._weighted((alternative,), 1.0)
+            total = sum(self.idf(g) for g in grams)
+            if not total or (ask.kind == "money" and len(grams) < 2):  # "多少资金" names the measure, not a thing
+                return 1.0
+            if f.unit and (alternative in f.unit or f.unit in alternative):  # 批次 for 28批
+                return 1.0
+            held = sum(self.idf(g) for g in grams if g in self._name[i] or g in bigrams(f.unit)
+                       or (len(g) == 2 and _gapped(g).search(self._name_text[i]) is not None))
+            best = max(best, held / total)
+        return best
 
     def _year_agrees(self, ask: Ask, question: Question, i: int) -> tuple[bool, float]:
         """A question about 2022 wants the figure about 2022; one naming no year, the report's own year."""
@@ -396,6 +485,19 @@ class FigureIndex:
         if own is not None and years and own not in years:
             return False, 0.75
         return True, 1.0
+
+
+def _planned_section(section: str) -> bool:
+    """A section that sets targets (年度绩效目标, 工作计划), not one that reports on them (目标完成情况)."""
+    leaf = section.split(" > ")[-1] if section else ""
+    return bool(re.search(r"目标|计划|任务", leaf)) and not re.search(r"完成|实现|成效|情况分析|自评|评价", leaf)
+
+
+def _in_simplified(f: Figure) -> Figure:
+    """The figure with its words in simplified characters (the same figure when they already are)."""
+    fields = {k: simplified(getattr(f, k)) for k in ("clause", "sentence", "phrase", "section", "row", "column")}
+    changed = {k: v for k, v in fields.items() if v != getattr(f, k)}
+    return replace(f, **changed) if changed else f
 
 
 def _kind_agrees(ask: Ask, f: Figure) -> bool:
@@ -424,7 +526,10 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
         down = bool(_DOWN.search(f.clause))
         if (ask.direction == "down") != down and re.search(r"增|减|升|降|多|少", f.clause):
             factor, ok = factor * 0.8, False
-    planned = planned or f.qualifier == TARGET or bool(_PLANNED.search(f.clause + f.column))
+    planned = (planned or f.qualifier == TARGET
+               or bool(_PLANNED.search(f.clause) if not f.table else _PLANNED_COLUMN.search(f.column))
+               or bool(_CRITERION.search(f.clause))
+               or bool(f.table and (f.extra or {}).get("bound")))  # a cell "≥850人" is a target with its bound
     if planned:
         if ask.target:
             factor *= 1.1
@@ -432,9 +537,11 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
             factor, ok = factor * 0.6, False  # asked what was reached: a target does not say it
         else:
             factor *= 0.8
-    elif ask.target and ask.actual is False and _BUDGET_SIDE.search(f.clause) is None and f.column == "":
-        factor *= 0.9
-    if f.qualifier == PART:
+    elif ask.target and not ask.actual:
+        factor, ok = factor * 0.7, False  # asked the target: what was reached does not say it
+    if f.table and f.kind == "score" and _WEIGHT_COLUMN.search(f.column) and not _WEIGHT_COLUMN.search(ask.text):
+        factor, ok = factor * 0.6, False  # "得了几分": the score, not the weight of the row
+    if f.clause.startswith("其中"):
         factor *= 0.97  # a total stated for the same words is the better answer
     if f.kind == "percent" and not is_change:
         share = bool(_SHARE_WORDS.search(f.clause)) or bool(_SHARE_WORDS.search(f.column))
@@ -447,15 +554,38 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
 
 
 def _spent_factor(ask: Ask, f: Figure) -> float:
-    """'实际花了多少': what was spent (决算, 支出) rather than what was budgeted; the clause tells which side."""
+    """'实际花了多少': what was spent (决算, 支出) rather than what was budgeted; the clause tells which side. Asked
+    plainly ("三公经费是多少"), what was spent comes before what was budgeted, unless the ask names the budget."""
+    side = _FUND_NAMES.sub(" ", f.clause + f.column)
     if not ask.spent:
+        if f.kind == "money" and not _BUDGET_SIDE.search(ask.text) and _BUDGET_SIDE.search(side) \
+                and not _SPENT_SIDE.search(_BUDGET_SIDE.split(side)[-1]):
+            return 0.9
         return 1.0
-    side = f.clause + f.column
     if _SPENT_SIDE.search(side):
         return 1.15
     if _BUDGET_SIDE.search(side):
         return 0.75
     return 1.0
+
+
+ANSWERING_SHARE = 0.6  # a figure that answers may lead over better-scored ones that do not, down to this share
+
+
+def _answering_first(matches: list[FigureMatch]) -> list[FigureMatch]:
+    """The best figure that names what was asked leads, over better-scored figures that do not (a share of another
+    whole, another year's figure), as long as it scores nearly as well; asked plainly, what was spent leads over
+    what was budgeted in the same sentence ("“三公”经费年初预算36.50万元，实际支出28.74万元")."""
+    if matches and matches[0].answers and matches[0].budget:
+        spent = next((m for m in matches[1:] if m.answers and not m.budget and m.figure.sentence ==
+                      matches[0].figure.sentence and m.figure.report == matches[0].figure.report), None)
+        if spent is not None:
+            return [spent] + [m for m in matches if m is not spent]
+    if not matches or matches[0].answers:
+        return matches
+    top = matches[0].score
+    first = next((m for m in matches if m.answers and m.score >= ANSWERING_SHARE * top), None)
+    return matches if first is None else [first] + [m for m in matches if m is not first]
 
 
 def _unless_ambiguous(matches: list[FigureMatch]) -> list[FigureMatch]:
@@ -466,12 +596,15 @@ def _unless_ambiguous(matches: list[FigureMatch]) -> list[FigureMatch]:
         return matches
     best = matches[0]
     rivals = [m for m in matches[1:] if m.answers and m.figure.report == best.figure.report
+              and not (m.budget and not best.budget)
               and not (m.part and m.figure.section == best.figure.section and m.figure.start > best.figure.start)
               and m.figure.value != best.figure.value and m.coverage >= best.coverage - RIVAL_MARGIN
               and m.figure.clause != best.figure.clause]
     if not rivals:
         return matches
-    return [replace(best, answers=False, why="ambiguous")] + matches[1:]
+    ambiguous = {id(m) for m in rivals}
+    return [replace(best, answers=False, why="ambiguous")] + [
+        replace(m, answers=False, why="ambiguous") if id(m) in ambiguous else m for m in matches[1:]]
 
 
 @dataclass(frozen=True)
@@ -517,14 +650,21 @@ def _word_grams(text: str) -> frozenset[str]:
     return frozenset(g for g in bigrams(text) if len(g) == 2)
 
 
-def _own_words(f: Figure, subject: str) -> tuple[str, ...]:
+def _own_words(f: Figure, subject: str, body_names: tuple[str, ...] = ()) -> tuple[str, ...]:
+    return _own_words_of(f, simplified(subject), tuple(simplified(n) for n in body_names))
+
+
+def _own_words_of(f: Figure, subject: str, body_names: tuple[str, ...]) -> tuple[str, ...]:
     """The words of a figure's own name (its phrase, the subject it carries; a cell's row leaf and column), without
     scope words (本部门, 年度) and without one-character words."""
     if f.table:
-        text = f"{f.row.split(' > ')[-1]} {f.column.split(' > ')[-1]}"
-    else:
-        text = f"{subject} {f.phrase.replace('·', ' ')}"
-    text = _SCOPE_WORDS.sub(" ", _QUOTES.sub("", text))
+        text = simplified(f"{f.row.split(' > ')[-1]} {f.column.split(' > ')[-1]}")
+    else:  # the phrase, and the clause it was cut from (a phrase may have lost words: 全年预算数 -> 预算数)
+        own_clause = re.sub(r"[\d.,，]+\s*(?:万元|亿元|元|%|名|人次|人|个|户|家|枚|本|次|场|条|期|项|所|万|亿)?", " ", f.clause)
+        text = f"{subject} {simplified(f.phrase.replace('·', ' '))} {simplified(own_clause)}"
+    for name in body_names:
+        text = text.replace(name, " ")
+    text = _COMPARISON_WORDS.sub(" ", _SCOPE_WORDS.sub(" ", _QUOTES.sub("", text)))
     words: list[str] = []
     for run in _CJK_RUN.findall(text):
         single = ""
@@ -568,11 +708,15 @@ def _gapped(gram: str) -> re.Pattern[str]:
     return re.compile(re.escape(gram[0]) + r"[\u4e00-\u9fff]{1,3}" + re.escape(gram[1]))
 
 
-def _name_text(f: Figure, subject: str) -> str:
-    """What names a figure: its clause with the subject it carries over and its phrase; a cell's row and column."""
+def _name_text(f: Figure, subject: str, head: str = "", item: str = "") -> str:
+    """What names a figure: its clause with the subject it carries over and its phrase; a cell's row and column. A
+    figure distributed over items ("本年收入、本年支出各是A,B") is named by its own item, not by the others."""
     if f.table:
         return f"{f.row} {f.column} {f.clause}"
-    return f"{subject} {f.clause} {f.phrase.replace('·', ' ')}"
+    clause, phrase = f.clause, f.phrase.replace('·', ' ')
+    if head and item and item != UNRESOLVED:
+        clause, phrase = clause.replace(head, " "), phrase.replace(head, " ")
+    return f"{subject} {clause} {phrase}"
 
 
 # "收、支总计各是A,B万元，各减少C,D万元": one item each; 收/支 are how these reports abbreviate 收入/支出
@@ -580,12 +724,13 @@ _ABBREVIATED_ITEM = {"收": "收入", "支": "支出", "预": "预算", "决": "
 _CHANGE_CLAUSE = re.compile(r"减少|增加|下降|上升|增长|降低|提高|增减")
 
 
-def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool]]:
+def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool], list[str]]:
     """Figures distributed over named items ("收、支总计各是A,B万元，与上年相比各减少C,D万元，各下降x%、y%"): the k-th
     figure after each 各/分别 belongs to the k-th item. Returns each figure's item ("" if none) and whether the
-    stretch it stands in states a change."""
+    stretch it stands in states a change, and the items' text as the sentence writes it."""
     items_of = [""] * len(figures)
     change = [False] * len(figures)
+    heads = [""] * len(figures)
     by_sentence: dict[tuple[str, str], list[int]] = {}
     for i, f in enumerate(figures):
         if not f.table and ("各" in f.sentence or "分别" in f.sentence):
@@ -605,15 +750,19 @@ def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool]]:
         for at, end in zip(bounds, bounds[1:]):
             group = sorted((i for i in members if at <= position[i] < end), key=lambda i: position[i])
             if len(group) != len(items):
+                for i in group:  # figures of a distributed statement that cannot be told apart belong to no one item
+                    items_of[i] = UNRESOLVED
                 continue
             stretch = sentence[_clause_start(sentence, at):end]
             for item, i in zip(items, group):
                 items_of[i] = item
                 change[i] = bool(_CHANGE_CLAUSE.search(stretch))
-    return items_of, change
+                heads[i] = head
+    return items_of, change, heads
 
 
 _MARKER = re.compile(r"各(?=[是为有自减增下上降提])|分别")
+UNRESOLVED = "\x00"  # a figure of a distributed statement whose item could not be told
 _LEADING_SCOPE = re.compile(r"^(?:(?:19|20)\d\d\s*年度?|本年度|本年|年度|全年|今年|其中)+")
 
 
@@ -623,7 +772,8 @@ def _expand_items(items: list[str]) -> list[str]:
     if len(items) < 2:
         return items
     first = len(items[0])
-    suffix = items[-1][first:] if len(items[-1]) > first else ""
+    # only a one-character first item shares the last one's ending ("收、支总计"); "本年收入、本年支出" are whole
+    suffix = items[-1][first:] if first == 1 and len(items[-1]) > first else ""
     out = []
     for n, item in enumerate(items):
         head = item[:first] if n == len(items) - 1 and suffix else item
@@ -642,6 +792,16 @@ def _clause_end(sentence: str, start: int) -> int:
     return m.start() if m else len(sentence)
 
 
+def _topic_clause(f: Figure) -> str:
+    """The first clause of the figure's sentence, when it is not the figure's own clause and states no figure."""
+    if f.table:
+        return ""
+    first = _CLAUSE_SPLIT.split(f.sentence, 1)[0]
+    if not first or f.clause.startswith(first) or first in f.clause:
+        return ""
+    return re.sub(r"\d+(?:\.\d+)?", " ", first)
+
+
 def _previous_clause(f: Figure) -> str:
     """The clause before the figure's own in its sentence: it often names the subject ("推动康园工疗站…，全年服务学员
     423人"; "二是重点工作，拟投入的资金为350.66万元")."""
@@ -656,10 +816,11 @@ def _previous_clause(f: Figure) -> str:
 
 def _whole_context(figures: list[Figure]) -> list[str]:
     """The whole a part belongs to: the words before 其中 in the figure's sentence, or — for the next items of a list
-    "X A万元，其中B b万元；C c万元" cut into sentences at ；— in the sentence that opened the list."""
+    "X A万元，其中B b万元；C c万元" cut into sentences at ；— in the sentence that opened the list, unless the item is
+    another of the whole's kind ("基本支出…，其中人员经费…；项目支出…": 项目支出 is 基本支出's sibling, not its part)."""
     out = [""] * len(figures)
     order = sorted(range(len(figures)), key=lambda i: (figures[i].report, figures[i].start))
-    opened = ""  # the whole of a 其中 list still open
+    opened, head = "", ""  # the whole of a 其中 list still open, and its head word
     previous: Figure | None = None
     previous_index = -1
     for i in order:
@@ -668,19 +829,31 @@ def _whole_context(figures: list[Figure]) -> list[str]:
             previous = None
             continue
         if previous is None or previous.report != f.report or previous.section != f.section:
-            opened = ""
+            opened = head = ""
         at = f.sentence.find("其中")
         if at > 0:
-            opened = re.sub(r"\d+(?:\.\d+)?", " ", f.sentence[:at])
-            out[i] = opened if f.sentence.find(f.clause) >= at else ""
+            pos = f.sentence.find(f.clause)
+            if pos >= at:
+                if previous is None or previous.sentence != f.sentence or not opened:
+                    opened = re.sub(r"\d+(?:\.\d+)?", " ", f.sentence[:at])
+                closed = re.search(r"[；;]", f.sentence[at:pos]) and head and _head(f.phrase) == head
+                out[i] = "" if closed else opened
+            elif f.kind != "percent":  # the whole's own amount, not its share
+                head = _head(f.phrase)
         elif previous is not None and previous.sentence != f.sentence:
             ended_open = previous.sentence.rstrip().endswith(("；", ";")) and "其中" in previous.sentence
-            opened = opened if ended_open else ""
+            opened = opened if ended_open and not (head and _head(f.phrase) == head) else ""
             out[i] = opened
         elif previous is not None and previous.sentence == f.sentence:
             out[i] = out[previous_index] if opened else ""
         previous, previous_index = f, i
     return out
+
+
+def _head(phrase: str) -> str:
+    """The head word of a figure's phrase: its last two characters ("基本支出" -> "支出")."""
+    runs = _CJK_RUN.findall(phrase.split("·")[0])
+    return runs[-1][-2:] if runs and len(runs[-1]) >= 2 else ""
 
 
 class _WordIndex:

@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.lookup import FigureIndex, bigrams
-from app.question import Question, content_terms
+from app.lookup import FigureIndex, bigrams, simplified
+from app.question import Question, content_terms, report_names
 from app.statements import nil_figures
 from ingest.chunk import sentence_spans
 from ingest.figures import Figure
@@ -75,8 +75,9 @@ class Knowledge:
         with self._lock:
             if key not in self._figure_index:
                 years = {r: self.reports[r].year for r in key if r in self.reports}
+                names = {r: report_names(self.reports[r]) for r in key if r in self.reports}
                 self._figure_index[key] = FigureIndex(
-                    [f for f in (*self.figures, *self.nil_figures) if f.report in key], years)
+                    [f for f in (*self.figures, *self.nil_figures) if f.report in key], years, names)
             return self._figure_index[key]
 
     def table_figures(self, report_ids: Sequence[str]) -> list[Figure]:
@@ -93,7 +94,7 @@ class Knowledge:
                 titles = [self.reports[r].title for r in key if r in self.reports]
                 sections = dict.fromkeys(c.section for c in self.chunks if c.report in key)
                 text = "\n".join(titles + list(sections) + [c.text for c in self.chunks if c.report in key])
-                self._report_text[key] = re.sub(r"[“”\"‘’「」]", "", text)
+                self._report_text[key] = simplified(re.sub(r"[“”\"‘’「」]", "", text))
             return self._report_text[key]
 
     def idf(self, gram: str) -> float:

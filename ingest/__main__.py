@@ -1,5 +1,5 @@
-"""CLI: python -m ingest [FILE ...] | --list | --remove ID | --figures ID [--csv PATH] | --audit ID [--csv PATH] |
---if-needed."""
+"""CLI: python -m ingest [FILE ...] | --check FILE ... | --list | --remove ID | --figures ID [--csv PATH]
+[--unclassified] | --audit ID [--csv PATH] | --if-needed."""
 from __future__ import annotations
 
 import argparse
@@ -11,10 +11,10 @@ from pathlib import Path
 
 from app.settings import BUILTIN_REPORTS_DIR, SettingsError, load_settings
 from ingest.load import SUPPORTED_SUFFIXES, ReportLoadError
-from ingest.pipeline import ingest_file
+from ingest.pipeline import IngestInvariantError, ingest_file, prepare_report, summary_line
 
-FIGURE_COLUMNS = ("report", "text", "value", "unit", "kind", "qualifier", "phrase", "clause", "sentence", "section",
-                  "start", "end")
+FIGURE_COLUMNS = ("report", "text", "value", "unit", "kind", "qualifier", "relation", "base", "year", "phrase", "clause",
+                  "sentence", "section", "table", "row", "column", "start", "end")
 
 
 def builtin_reports() -> list[Path]:
@@ -42,16 +42,23 @@ def cli(argv: list[str] | None = None) -> int:
     parser.add_argument("--audit", metavar="ID", help="the figures audit of a report: what does not add up, what holds")
     parser.add_argument("--csv", metavar="PATH", type=Path, help="with --figures or --audit: write CSV to PATH "
                                                                 "('-' = stdout)")
+    parser.add_argument("--unclassified", action="store_true", help="with --figures: list the numbers of the text "
+                                                                   "that are neither a figure nor of another class")
+    parser.add_argument("--check", action="store_true", help="read the FILEs and check them as ingest would "
+                                                            "(coverage, numbers by class, unclassified numbers); "
+                                                            "nothing is stored, no model is loaded")
     parser.add_argument("--if-needed", action="store_true", help="ingest the built-in report(s) only if the store "
                                                                 "holds no report yet")
     parser.add_argument("--json", action="store_true", help="print results as JSON")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.check:
+        return _check(args.files)
     try:
         settings = load_settings()
         return _run(args, settings)
-    except (ReportLoadError, SettingsError) as exc:
+    except (ReportLoadError, SettingsError, IngestInvariantError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # the store's and the models' own errors: one line, not a traceback
@@ -80,6 +87,8 @@ def _run(args: argparse.Namespace, settings) -> int:
         store.remove_report(args.remove)
         print(f"removed {args.remove}")
         return 0
+    if args.figures and args.unclassified:
+        return _print_unclassified(store, args.figures)
     if args.figures:
         return _print_figures(store, args.figures, args.csv)
     if args.audit:
@@ -99,8 +108,40 @@ def _run(args: argparse.Namespace, settings) -> int:
                                   progress=None if args.quiet else _progress_bar(path.name))
             print(json.dumps({**summary.report.to_dict(), "changed": summary.changed,
                               "duplicate_chars_removed": summary.duplicate_chars_removed,
-                              "seconds": round(summary.seconds, 2)}, ensure_ascii=False) if args.json
-                  else summary.line())
+                              "seconds": round(summary.seconds, 2), "warnings": list(summary.warnings)},
+                             ensure_ascii=False) if args.json else summary.line())
+            for warning in summary.warnings:
+                print(f"warning: {summary.report.id}: {warning}", file=sys.stderr)
+    return 0
+
+
+def _check(files: list[Path]) -> int:
+    """Prepare each file as ingest would, print its summary line and its unclassified numbers; store nothing."""
+    if not files:
+        print("error: --check needs report files", file=sys.stderr)
+        return 1
+    status = 0
+    for path in files:
+        try:
+            prepared = prepare_report(path)
+        except (ReportLoadError, IngestInvariantError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        print(summary_line(prepared.info, "checked", prepared.cleaned.duplicate_chars_removed))
+        for text, context in json.loads(prepared.info.unclassified_numbers or "[]"):
+            print(f"  unclassified\t{text}\t{context}")
+    return status
+
+
+def _print_unclassified(store, report_id: str) -> int:
+    """The numbers of a report's text that are neither a figure nor of another class (the target is none)."""
+    info = store.get_report(report_id)
+    listed = json.loads(info.unclassified_numbers or "[]")
+    for text, context in listed:
+        print(f"{text}\t{context}")
+    print(f"{info.unclassified} unclassified number(s) in {report_id}"
+          + (f" ({len(listed)} listed)" if len(listed) < info.unclassified else ""))
     return 0
 
 
@@ -108,7 +149,8 @@ def _print_figures(store, report_id: str, csv_path: Path | None) -> int:
     figures = store.figures(report_id)
     if csv_path is None:
         for f in figures:
-            print(f"{f.display}\t{f.kind}\t{f.qualifier}\t{f.phrase}\t{f.section}")
+            cell = f"\t{f.table}: {f.row} | {f.column}" if f.table else ""  # a table cell: its row and column
+            print(f"{f.display}\t{f.kind}\t{f.qualifier}\t{f.phrase}\t{f.section}{cell}")
         return 0
     out = sys.stdout if str(csv_path) == "-" else csv_path.open("w", encoding="utf-8-sig", newline="")
     try:

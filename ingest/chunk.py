@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from ingest.report import Chunk, Paragraph
 
@@ -33,6 +33,49 @@ def chunk_paragraphs(paragraphs: Iterable[Paragraph], cleaned_text: str, report_
             chunk_id = digest if seen[digest] == 1 else f"{digest}-{seen[digest]}"
             chunks.append(Chunk(chunk_id, report_id, text, section, start, end, len(chunks)))
     return chunks
+
+
+_WORD_CHAR = re.compile(r"[\w\u4e00-\u9fff]")
+
+
+def uncovered_spans(paragraphs: Sequence[Paragraph], chunks: Sequence[Chunk], cleaned_text: str) -> list[tuple[int, int]]:
+    """Runs of the cleaned text's word characters (letters, digits, CJK) that lie in no chunk.
+
+    A heading lies in a chunk when it is in the chunk's text, or when it is on the heading path of a chunk (the
+    path is embedded and cited with every chunk under it). Punctuation and whitespace carry no words and do not
+    count.
+    """
+    covered = [False] * len(cleaned_text)
+    for c in chunks:
+        for i in range(c.start, min(c.end, len(cleaned_text))):
+            covered[i] = True
+    paths = {c.section for c in chunks}
+    prefixes = {" > ".join(path.split(" > ")[:k]) for path in paths for k in range(1, path.count(" > ") + 2)}
+    for p in paragraphs:
+        if p.is_heading and p.level and p.section in prefixes:
+            for i in range(p.start, min(p.end, len(cleaned_text))):
+                covered[i] = True
+    spans: list[tuple[int, int]] = []
+    for i, ch in enumerate(cleaned_text):
+        if covered[i] or not _WORD_CHAR.match(ch):
+            continue
+        if spans and spans[-1][1] == i:
+            spans[-1] = (spans[-1][0], i + 1)
+        elif spans and not any(_WORD_CHAR.match(x) for x in cleaned_text[spans[-1][1]:i]):
+            spans[-1] = (spans[-1][0], i + 1)
+        else:
+            spans.append((i, i + 1))
+    return spans
+
+
+def coverage(paragraphs: Sequence[Paragraph], chunks: Sequence[Chunk], cleaned_text: str) -> float:
+    """The share of the cleaned text's word characters that lie in some chunk (1.0: nothing lost)."""
+    total = sum(1 for ch in cleaned_text if _WORD_CHAR.match(ch))
+    if not total:
+        return 1.0
+    missing = sum(sum(1 for ch in cleaned_text[a:b] if _WORD_CHAR.match(ch))
+                  for a, b in uncovered_spans(paragraphs, chunks, cleaned_text))
+    return (total - missing) / total
 
 
 def _sentences_by_section(paragraphs: Iterable[Paragraph], cleaned_text: str) -> list[tuple[str, list[tuple[int, int]]]]:

@@ -1,29 +1,36 @@
 """Pure: raw report text -> clean text, one paragraph per line.
 
 Rejoins lines wrapped mid-sentence (pdftotext output), drops page breaks, page numbers and repeated
-headers/footers, normalises full-width digits, and collapses passages the document repeats.
+headers/footers, normalises full-width digits, and collapses passages the document repeats. Text with one
+paragraph per line (web pages, CMS and Word exports, half-width punctuation) is kept as it is; header lines
+(文号, 索引号) and form fields (项目名称：…) stay lines of their own. A report in traditional characters is
+converted to simplified (OpenCC t2s) character for character, and its own text kept beside (CleanedText.original).
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from functools import lru_cache
+from dataclasses import dataclass, field, replace
 
-from ingest.document import TABLE, Block, PlacedTable, table_lines
-from ingest.outline import PREFACE_SCAN_LINES, preface_kind
+from ingest.document import TABLE, Block, PlacedTable, Table, table_lines
+from ingest.outline import PREFACE_SCAN_LINES, heading_style, preface_kind
+
 
 # CJK ideographs and CJK/full-width punctuation: no spaces belong next to them.
 _CJK = r"\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2018-\u201d\u2014\u2026"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 _SPACE_NEAR_CJK = re.compile(f"(?<=[{_CJK}])[ \\t\\u00a0]+|[ \\t\\u00a0]+(?=[{_CJK}])")
 _SPACE_IN_NUMBER = re.compile(r"(?<=\d)[ \t]+(?=%)|(?<=\d\.)[ \t]+(?=\d)|(?<=\d)[ \t]+(?=\.\d)")
-_PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}"
+_PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*[页頁](?:\s*[,，/]?\s*共\s*\d{1,4}\s*[页頁])?|\d{1,4}"
                           r"|\d{1,4}\s*/\s*\d{1,4}|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$", re.IGNORECASE)
 _SENTENCE_END = "。！？!?"
-_HEADING_START = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d{1,2}[．.、](?!\d)"
-    r"|（\d{1,2}）|\(\d{1,2}\)|[一二三四五六七八九十]+是)"
-)
+
+
+def _starts_heading(line: str) -> bool:
+    """A line that starts like a heading of any style the outline knows (第一部分, 一、, （一）, 1．, （1）, ①, 一是)."""
+    return bool(heading_style(line))
+
 # A sentence ends at 。！？；; a list marker at its start does not change what it says.
 _SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]+|[^。！？；!?;]+$")
 _LEADING_MARKER = re.compile(r"^(?:（\d{1,2}）|\(\d{1,2}\)|\d{1,2}[．.、](?!\d)|（[一二三四五六七八九十]+）)")
@@ -45,6 +52,14 @@ class CleanedText:
     noise_lines_removed: int  # page numbers, repeated headers/footers
     tables: tuple[PlacedTable, ...] = field(default=(), compare=False)  # where each table's rows stand in `text`
     duplicate_texts: tuple[str, ...] = field(default=(), compare=False)  # each removed second copy, as printed
+    # a report in traditional characters: `text` is converted to simplified (search, figures and outline read it)
+    # and `original` is the same cleaned text in the report's own characters, character for character at the same
+    # offsets, so that any span of `text` can be quoted as the report writes it; "" when nothing was converted
+    original: str = field(default="", compare=False)
+
+    def original_span(self, start: int, end: int) -> str:
+        """The report's own characters for a span of `text` (the span itself when nothing was converted)."""
+        return (self.original or self.text)[start:end]
 
 
 def clean_report_text(raw: str) -> CleanedText:
@@ -97,7 +112,55 @@ def clean_document(blocks: list[Block]) -> CleanedText:
                 out.append(line)
                 offset += len(line) + 1
         placed.append(PlacedTable(tables[index], index, start, max(start, offset - 1), tuple(rows)))
-    return CleanedText("\n".join(out), dup_chars, dup_runs, noise, tuple(placed), tuple(removed_copies))
+    text = "\n".join(out)
+    if not is_traditional(text):
+        return CleanedText(text, dup_chars, dup_runs, noise, tuple(placed), tuple(removed_copies))
+    simplified = to_simplified(text)
+    placed = [replace(p, table=_simplified_table(p.table)) for p in placed]
+    return CleanedText(simplified, dup_chars, dup_runs, noise, tuple(placed), tuple(to_simplified(t) for t in
+                                                                                      removed_copies), original=text)
+
+
+# --- traditional characters ---------------------------------------------------------------------------------------
+MIN_TRADITIONAL_SHARE = 0.05  # traditional text changes ~20-30% of its characters in t2s; simplified text ~0
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def is_traditional(text: str) -> bool:
+    """Whether a text is written in traditional characters: converting it to simplified changes many of them."""
+    cjk = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    if len(cjk) < 10:
+        return False
+    sample = "".join(cjk[:5000])
+    changed = sum(a != b for a, b in zip(sample, _aligned_t2s(sample, _converter())))
+    return changed >= MIN_TRADITIONAL_SHARE * len(sample)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> simplified, character for character (the same length, the same offsets)."""
+    return _aligned_t2s(text, _converter())
+
+
+def _aligned_t2s(text: str, converter) -> str:
+    out = []
+    for line in text.split("\n"):
+        converted = converter.convert(line)
+        if len(converted) != len(line):  # a phrase converted to another length: convert character by character
+            converted = "".join(ch2 if len(ch2 := converter.convert(ch)) == 1 else ch for ch in line)
+        out.append(converted)
+    return "\n".join(out)
+
+
+def _simplified_table(table: Table) -> Table:
+    converter = _converter()
+    cells = tuple(replace(c, text=_aligned_t2s(c.text, converter)) for c in table.cells)
+    return replace(table, cells=cells, caption=_aligned_t2s(table.caption, converter))
 
 
 _FULLWIDTH = {ord(c): ord(c) - 0xFEE0 for c in "０１２３４５６７８９％＋－．"}
@@ -107,7 +170,8 @@ _FULLWIDTH.update({ord(c): ord(c) - 0xFEE0 for c in "ＡＢＣＤＥＦＧＨＩ
 def normalize_characters(text: str) -> str:
     """NFKC where it matters for numbers: full-width digits, letters, %, and '．' inside a number.
 
-    Chinese punctuation (，。（）：) is kept: headings and sentences are recognised by it.
+    Chinese punctuation (，。（）：) is kept: headings and sentences are recognised by it, and so is the
+    half-width punctuation of web pages (, : ( ) ;).
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = re.sub(r"\n*\f\n*", "\n", text)  # a page break joins the pages; it never ends a paragraph by itself
@@ -116,8 +180,8 @@ def normalize_characters(text: str) -> str:
     text = re.sub(r"(?<=[0-9０-９])．(?=[0-9０-９])", ".", text)
     digits_and_letters = {k: v for k, v in _FULLWIDTH.items() if chr(k) != "．"}
     text = text.translate(digits_and_letters)
-    text = re.sub(r"(?<=\d)，(?=\d{3}(?!\d))", ",", text)  # 1，407 -> 1,407
-    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # 1,407 -> 1407
+    # thousands separators stay as written ("1,407", "12,345.67"): a figure's text is the report's; its value is
+    # read by ingest.numbers. A full-width "，" between digits separates two figures ("各是120，130万元").
     return "".join(ch for ch in text if ch in "\n\t" or ch >= " ")
 
 
@@ -130,7 +194,7 @@ def _drop_page_noise(lines: list[str]) -> tuple[list[str], int]:
     counts = Counter(line for line in lines if line)
     repeated = {line for line, n in counts.items()
                 if n >= 3 and len(line) <= 40 and not line.endswith(tuple(_SENTENCE_END + "；;：:"))
-                and not _HEADING_START.match(line)}
+                and not _starts_heading(line)}
     kept, removed = [], 0
     for line in lines:
         if line and (_PAGE_NUMBER.match(line) or line in repeated):
@@ -175,7 +239,7 @@ def _join_wrapped_lines(lines: list[str]) -> list[str]:
         starts_new = (
             not current
             or (not double_spaced and blank_run > 0)
-            or _HEADING_START.match(line) is not None
+            or _starts_heading(line)
             or (_is_heading_line(current) and _display_len(current) < 0.9 * width)
             or _display_len(current.rsplit("\n", 1)[-1]) < 0.7 * width
             or (current.endswith(tuple(_SENTENCE_END)) and _display_len(_last_line(current)) < 0.9 * width)
@@ -200,7 +264,9 @@ def _ends_a_header_line(previous: str, line: str, width: int) -> bool:
     before, after = preface_kind(previous), preface_kind(line)
     if before and (before != "salutation" or _display_len(previous) < 0.9 * width):
         return True
-    return bool(after) and (after != "salutation" or _display_len(previous) < 0.9 * width)
+    # a salutation ends a line that is no wrapped sentence: a short one, or one without punctuation (a title)
+    return bool(after) and (after != "salutation" or _display_len(previous) < 0.9 * width
+                            or not re.search(r"[，,。；;、：:！？]", previous))
 
 
 _FIELD_LINE = re.compile(r"^[\u4e00-\u9fffA-Za-z（）()、]{2,16}[：:]")
@@ -208,7 +274,7 @@ _FIELD_LINE = re.compile(r"^[\u4e00-\u9fffA-Za-z（）()、]{2,16}[：:]")
 
 def _is_field_line(line: str) -> bool:
     """A form's field, one a line: "项目名称：…", "项目资金(万元):年度资金总额120,…"."""
-    return _FIELD_LINE.match(line) is not None and not _HEADING_START.match(line)
+    return _FIELD_LINE.match(line) is not None and not _starts_heading(line)
 
 
 def _hard_wrapped(lengths: list[int], width: int) -> bool:
@@ -225,7 +291,7 @@ def _hard_wrapped(lengths: list[int], width: int) -> bool:
 def _is_heading_line(paragraph: str) -> bool:
     """A paragraph that is one heading line ("（一）部门职能"): unless wrapped at full width, the body starts anew."""
     return ("\n" not in paragraph and len(paragraph) <= MAX_HEADING_LINE_CHARS
-            and _HEADING_START.match(paragraph) is not None
+            and _starts_heading(paragraph)
             and not re.search(r"[。！？；!?;，,：:]", paragraph))
 
 
@@ -237,6 +303,9 @@ def _glue(current: str, line: str) -> str:
     """Append a wrapped line: no space between CJK, one between Latin words; remember the line break."""
     if _CJK_CHAR.search(current[-1]) or _CJK_CHAR.search(line[0]):
         return current + "\n" + line
+    if re.match(r"[\d.,]", current[-1]) and re.match(r"[\d.,%]", line[0]):
+        return current + "\n" + line  # a number wrapped in Chinese text ("64.1" / "4%"): Latin words never split
+
     return current + " \n" + line
 
 

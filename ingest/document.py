@@ -51,6 +51,7 @@ class Table:
     total_rows: tuple[int, ...] = ()  # rows that total the table (合计, 总计, 总分, 年度资金总额)
     unit: str = ""  # the unit the caption or a title row gives every cell ("单位：万元"), "" when none
     title_rows: int = 0  # leading header rows that are one cell across the table (its title, "单位：万元")
+    form: bool = False  # a form: each row is label/value pairs (项目名称｜X｜主管部门｜Y), no column headers
 
     def grid(self) -> list[list[str]]:
         """The text at every (row, column); a merged cell's text in every position it covers."""
@@ -93,13 +94,17 @@ class Table:
         return path
 
     def row_label(self, row: int) -> list[str]:
-        """The label path of a row, left to right over the label columns, repeats given once (index columns left out)."""
+        """The label path of a row, left to right over the label columns, repeats given once (index columns left out,
+        and a column's own header merged down beside its rows, as 项目资金（万元） beside 年度资金总额 and its parts)."""
         grid = self._grid
         path: list[str] = []
         for k in range(min(self.label_cols, self.n_cols)):
             if self.role(k) == "index":
                 continue
             text = grid[row][k].strip()
+            cell = self.cell_at(row, k)
+            if row >= self.header_rows and cell is not None and cell.row < self.header_rows:
+                continue  # the column's header cell, merged down
             if text and (not path or path[-1] != text):
                 path.append(text)
         return path
@@ -209,6 +214,8 @@ def row_line(table: Table, row: int) -> tuple[str, dict[int, int]]:
     character of the table stands in some line; a citation quotes `Table.row_text` (the row as printed) instead.
     """
     starts: dict[int, int] = {}
+    if table.form:
+        return _form_line(table, row, starts), starts
     if row < table.header_rows:
         pieces: list[tuple[int, str]] = []
         for k in range(table.n_cols):
@@ -223,6 +230,8 @@ def row_line(table: Table, row: int) -> tuple[str, dict[int, int]]:
         cell = table.cell_at(row, k)
         if table.role(k) == "index" or cell is None or cell is previous or not cell.text.strip():
             continue
+        if cell.row < table.header_rows:
+            continue  # the column's header cell merged down beside the rows: not a label of the row
         previous = cell
         if label_cells and label_cells[-1].text.strip() == cell.text.strip():
             continue
@@ -254,11 +263,46 @@ def row_line(table: Table, row: int) -> tuple[str, dict[int, int]]:
         if i:
             line += LINE_CELL_SEPARATOR if name and not name[0].isdigit() else LINE_PLAIN_SEPARATOR
         line += name
-        if name and not text.startswith(tuple(_VALUE_START)):
+        if name and not _reads_as_value(text):
             line += LINE_LABEL_END
         starts[table.cell_at(row, k).col] = len(line)
         line += text
     return line, starts
+
+
+def form_pairs(table: Table, row: int) -> list[tuple[TableCell | None, TableCell]]:
+    """A form row's (label, value) cells in order: each distinct non-empty cell, paired left to right (a label
+    left without a value is a pair with no label)."""
+    cells: list[TableCell] = []
+    for k in range(table.n_cols):
+        cell = table.cell_at(row, k)
+        if cell is not None and cell.text.strip() and cell not in cells and (cell.row == row or k == 0):
+            cells.append(cell)
+    pairs: list[tuple[TableCell | None, TableCell]] = []
+    for i in range(0, len(cells) - 1, 2):
+        pairs.append((cells[i], cells[i + 1]))
+    if len(cells) % 2:
+        pairs.append((None, cells[-1]))
+    return pairs
+
+
+def _form_line(table: Table, row: int, starts: dict[int, int]) -> str:
+    """A form row as "项目名称：X，主管部门：Y"."""
+    line = ""
+    for label, value in form_pairs(table, row):
+        if line:
+            line += LINE_CELL_SEPARATOR if not value.text.strip()[:1].isdigit() or label else LINE_PLAIN_SEPARATOR
+        if label is not None:
+            starts[label.col] = len(line)
+            line += label.text.strip() + LINE_LABEL_END
+        starts[value.col] = len(line)
+        line += value.text.strip()
+    return line
+
+
+def _reads_as_value(text: str) -> bool:
+    """A cell that is a value (≥2000个, 96.35%) follows its column's name directly; a sentence after a colon."""
+    return text.startswith(tuple(_VALUE_START)) and len(text) <= 16 and not any(p in text for p in "，。；,;")
 
 
 def _joined(pieces: list[tuple[int, str]], separator: str, starts: dict[int, int]) -> str:
@@ -271,6 +315,15 @@ def _joined(pieces: list[tuple[int, str]], separator: str, starts: dict[int, int
     return line
 
 
+LINE_END = "。"
+_SENTENCE_ENDS = "。！？；!?;"
+
+
 def table_lines(table: Table) -> list[str]:
-    """How a table is written into the cleaned text: one line per row (what is chunked, embedded and searched)."""
-    return [row_line(table, r)[0] for r in range(table.n_rows)]  # an empty row is an empty line (no text to keep)
+    """How a table is written into the cleaned text: one line per row (what is chunked, embedded and searched), each
+    ended as a sentence, so that a row is one sentence to whatever reads sentences (no row runs into the next)."""
+    lines = []
+    for r in range(table.n_rows):
+        line = row_line(table, r)[0]
+        lines.append(line + LINE_END if line and not line.endswith(tuple(_SENTENCE_ENDS)) else line)
+    return lines  # an empty row is an empty line (no text to keep)

@@ -218,7 +218,7 @@ def load_report(path: str | Path, *, max_bytes: int = MAX_REPORT_BYTES) -> Loade
     text = _NEWLINES.sub("\n", text)
     if not text.strip():
         raise EmptyReport(path, "file holds only whitespace")
-    _check_prose(path, text)
+    _check_prose(path, text, _words_of(blocks))
     blocks = [Block(b.kind, _NEWLINES.sub("\n", b.text), b.table, b.page, b.warnings) for b in blocks] or [
         text_block(text)]
     return LoadedReport(path=path, text=text, format=suffix[1:], encoding=encoding,
@@ -827,16 +827,28 @@ def _table_lines(table: Table) -> Iterator[str]:
 # --- shared checks --------------------------------------------------------------------------------
 
 
-def _check_prose(path: Path, text: str) -> None:
-    """Reject decoded text that is binary junk or has almost no letters."""
+def _check_prose(path: Path, text: str, words: str | None = None) -> None:
+    """Reject decoded text that is binary junk or has almost no letters (in `words`: the text less its tables'
+    figures, since a report may be mostly a table of numbers)."""
     controls = _control_chars(text)
     if controls > max(2, len(text) // 1000):
         raise NotAReport(path, f"is not a text report: {controls} control characters (binary content?)")
-    visible = [ch for ch in text if not ch.isspace()]
+    visible = [ch for ch in (words if words and words.strip() else text) if not ch.isspace()]
     letters = sum(1 for ch in visible if ch.isalpha())
     if letters / len(visible) < MIN_LETTER_SHARE:
         raise NotAReport(path, f"does not read as a report: only {letters} of {len(visible)} characters "
                                "are letters or Chinese characters")
+
+
+def _words_of(blocks: list[Block]) -> str:
+    """The blocks' text without the cells of their tables that state figures."""
+    out = []
+    for b in blocks:
+        if b.table is None:
+            out.append(b.text)
+        else:
+            out.extend(c.text for c in b.table.cells if not is_figure_cell(c.text))
+    return "\n".join(out)
 
 
 def _control_chars(text: str) -> int:

@@ -11,9 +11,12 @@ from decimal import Decimal, InvalidOperation
 
 # Measure words, longest first so that 人次 wins over 人 and 万元 over 万.
 UNITS: tuple[str, ...] = (
-    "个百分点", "平方米", "万人次", "万元", "亿元", "千元", "万人", "万户", "人次", "户次", "工时", "小时", "公里",
+    "个百分点", "平方公里", "平方米", "万人次", "万元", "亿元", "千元", "万人", "万户", "人次", "户次", "批次", "场次", "家次",
+    "个月", "课时", "学时", "工时", "小时", "公里",
     "元", "%", "％", "‰", "名", "人", "位", "个", "家", "户", "枚", "本", "次", "场", "条", "期", "项", "所",
-    "间", "套", "台", "辆", "件", "份", "批", "支", "岁", "分", "天", "倍", "年", "万", "亿",
+    "间", "套", "台", "辆", "件", "份", "批", "支", "岁", "分", "天", "倍", "年", "亩", "吨", "张", "册", "篇", "座",
+    "起", "例", "宗", "笔",
+    "万", "亿",
 )
 # Chinese numerals count things only with one of these after them ("四期", "两期", "一家").
 CN_MEASURES: tuple[str, ...] = (
@@ -24,7 +27,10 @@ UNIT_KIND: dict[str, str] = {
     "万元": "money", "亿元": "money", "千元": "money", "元": "money",
     "%": "percent", "‰": "percent", "个百分点": "percent",
     "名": "people", "人": "people", "位": "people", "万人": "people",
-    "人次": "times", "万人次": "times", "户次": "times", "次": "times",
+    "人次": "times", "万人次": "times", "户次": "times", "次": "times", "批次": "times", "场次": "times",
+    "家次": "times", "课时": "hours", "学时": "hours", "个月": "months", "亩": "area", "吨": "weight",
+    "张": "count", "册": "count", "篇": "count", "座": "count", "平方公里": "area", "起": "count", "例": "count",
+    "宗": "count", "笔": "count",
     "工时": "hours", "小时": "hours", "天": "hours",
     "个": "count", "家": "count", "户": "count", "万户": "count", "枚": "count", "本": "count", "场": "count",
     "条": "count", "期": "count", "项": "count", "所": "count", "间": "count", "套": "count", "台": "count",
@@ -57,7 +63,25 @@ ROLE_FIGURE = "figure"
 ROLE_YEAR = "year"
 ROLE_DATE = "date"
 ROLE_ORDINAL = "ordinal"
-ROLE_IDENTIFIER = "identifier"  # 12345 市长热线
+ROLE_IDENTIFIER = "identifier"  # 12345 市长热线, a code (11440606MB2C91234X, 5G)
+ROLE_DOCUMENT = "document"  # a document number: 〔2021〕15号, [2019]3号 (its year too)
+ROLE_PHONE = "phone"  # 0757-22321234, 13800138000
+ROLE_TIME = "time"  # 09:30
+ROLE_REFERENCE = "reference"  # a figure or annex the text points to: 图3, 表1, 附件2
+
+# Spans in which every number has one role, found before numbers are read one by one.
+_SPECIAL_SPANS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (ROLE_DOCUMENT, re.compile(r"[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号")),
+    (ROLE_DATE, re.compile(r"(?<![\d.])(?:19|20)\d{2}\s*[-/.]\s*(?:0?[1-9]|1[0-2])\s*[-/.]\s*(?:0?[1-9]|[12]\d|3[01])(?![\d.])")),
+    (ROLE_PHONE, re.compile(r"(?<![\d.])(?:[(（]0\d{2,3}[)）]\s*\d{7,8}|0\d{2,3}\s*[-－—]\s*\d{7,8}(?:\s*[-－]\s*\d{1,4})?"
+                            r"|1[3-9]\d{9})(?![\d.])")),
+    (ROLE_TIME, re.compile(r"(?<![\d.:])(?:[01]?\d|2[0-3])[:：][0-5]\d(?:[:：][0-5]\d)?(?![\d.])")),
+    # letters and digits mixed: a code, a model, a unified social credit code (and any "/2022-00015" after it)
+    (ROLE_IDENTIFIER, re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9]*[A-Za-z])(?=[A-Za-z0-9]*\d)[A-Za-z0-9]{2,}"
+                                 r"(?:[-/_][A-Za-z0-9]+)*")),
+    (ROLE_REFERENCE, re.compile(r"(?:(?<=^)|(?<=[（(\[【“\s见如附下上]))(?:图|表|附件|附表|附图)\s*\d{1,2}(?:[-－.]\d{1,2})?"
+                                r"(?=[：:\s）)\]】”，,。、]|$)")),
+)
 
 
 @dataclass(frozen=True)
@@ -113,10 +137,16 @@ def find_numbers(text: str) -> list[NumberToken]:
     """Every number in `text`, in order, with unit and role (years, dates and ordinals are not figures)."""
     tokens: list[NumberToken] = []
     taken: list[tuple[int, int]] = []
+    special = _special_spans(text)
     for m in _ARABIC.finditer(text):
         num, unit = m.group("num"), m.group("unit") or ""
         start, end = m.start(), m.end()
         after = text[m.end("num"):]
+        inside = next((role for s, e, role in special if s <= start < e), None)
+        if inside is not None:
+            tokens.append(NumberToken(num, Decimal(num.replace(",", "")), "", start, m.end("num"), inside))
+            taken.append((start, m.end("num")))
+            continue
         role = _role(text, m.start(), after, num, unit)
         if role == ROLE_YEAR or role == ROLE_DATE:
             unit, end = "", m.end("num")
@@ -137,6 +167,24 @@ def find_numbers(text: str) -> list[NumberToken]:
         tokens.append(NumberToken(num, Decimal(value), unit, m.start(), m.end(), role))
     tokens.sort(key=lambda t: t.start)
     return tokens
+
+
+def _special_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, role) of the document numbers, dates, phone numbers, times, codes and references in `text`."""
+    spans: list[tuple[int, int, str]] = []
+    for role, pattern in _SPECIAL_SPANS:
+        for m in pattern.finditer(text):
+            if role == ROLE_IDENTIFIER and _counts_after_a_name(text, m):
+                continue  # "CT1台": the device's name, then a count of it
+            if not any(s < m.end() and m.start() < e for s, e, _ in spans):
+                spans.append((m.start(), m.end(), role))
+    return spans
+
+
+def _counts_after_a_name(text: str, m: re.Match[str]) -> bool:
+    """Letters then digits then a measure word ("CT1台", "DR2套"): a thing named in letters and its count."""
+    return re.fullmatch(r"[A-Za-z]+\d+", m.group()) is not None and text.startswith(UNITS, m.end()) \
+        and not text.startswith(("年", "万", "亿"), m.end())
 
 
 def _role(text: str, start: int, after: str, num: str, unit: str) -> str:
@@ -162,6 +210,8 @@ def _chinese_is_not_a_count(text: str, m: re.Match[str]) -> bool:
     after = text[m.end():m.end() + 1]
     if _NOT_A_COUNT_AFTER.match(after):
         return True
+    if text[max(0, m.start() - 1):m.start()] == "每":
+        return True  # "每千人口": a rate's denominator
     around = text[max(0, m.start() - 2):m.end() + 2]
     if any(w in around for w in _CN_WORDS_NOT_NUMBERS):
         return True

@@ -53,6 +53,7 @@ _BREADCRUMB = re.compile(r"[>＞»›]")
 _TITLE_WORDS = re.compile(r"报告|说明|自评|评价|情况|表|公开|总结|结论|决算|预算|绩效|经费|分析|方案|公告|通知")
 _SENTENCE_MARKS = re.compile(r"[。！？!?；;，,]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_TITLE_QUALIFIER = re.compile(r"^[（(][^（()）。，,；;]{1,20}[）)]$")  # "（2024年度）", "（征求意见稿）" under a title
 PREFACE_SCAN_LINES = 12  # the title is looked for among the first lines only
 
 
@@ -105,13 +106,15 @@ def _states_a_figure(title: str) -> bool:
 
 
 def preface_kind(line: str) -> str:
-    """What kind of header line a line is: "index" (索引号：…), "number" (〔2021〕15号), "date", "breadcrumb",
-    "salutation" ("XX财政局："), or "" for none."""
+    """What kind of header line a line is: "index" (索引号：…), "number" (〔2021〕15号), "date", "letterhead"
+    ("某某中学文件"), "breadcrumb", "salutation" ("XX财政局："), or "" for none."""
     text = line.strip()
     if _INDEX_LINE.match(text):
         return "index"
     if _DATE_LINE.match(text):
         return "date"
+    if 4 <= len(text) <= 30 and text.endswith("文件") and not _SENTENCE_MARKS.search(text):
+        return "letterhead"  # "某某区教育局文件": the issuer's letterhead above a document number
     if len(text) <= 40 and _DOCUMENT_NUMBER.search(text) and not re.search(r"[。；;]", text):
         return "number"
     if len(text) <= 40 and _BREADCRUMB.search(text) and not _SENTENCE_MARKS.search(text):
@@ -154,7 +157,8 @@ def title_lines(lines: Sequence[str]) -> tuple[list[int], list[int]]:
                 break
             preface.append(i)
             continue
-        if _is_title_line(text) and sum(len(lines[j].strip()) for j in run) + len(text) <= MAX_TITLE_CHARS:
+        fits = sum(len(lines[j].strip()) for j in run) + len(text) <= MAX_TITLE_CHARS
+        if fits and (_is_title_line(text) or (run and _TITLE_QUALIFIER.match(text))):
             run.append(i)
             continue
         break  # a heading, body text or a field: the title (if any) has ended

@@ -6,14 +6,16 @@ line(s) and preface) and gives:
 - title: the title line(s), at most ~60 characters; never body text, a salutation, a document number or an
   index line. A report without a title line gets `fallback_title` (the file name).
 - year: the year in the title, else the year the body is about (the one it names most, 年度 counting double).
-- body: the reporting body's full name (广州市某区教育局, 某某街道办事处, 某某中学 ...), from the title, else from
-  the report's own "（以下简称“X”）", else the place-named organisation the body text names most.
+- body: the reporting body's full name (广州市某区教育局, 某某街道办事处, 某某中学 ...), from the title, else the
+  letterhead ("某某中学文件"), the signature at the end of a letter, the report's own "（以下简称“X”）", else the
+  place-named organisation the body text names most.
 - aliases: the other names a reader uses for it, derived by general mechanisms, never from a list of names:
   place prefixes stripped one by one (某省某市某区X → 某区X, 区X, X), the standard abbreviation (first character
   of each word of the name + the short form of its kind: 残疾人联合会 → 残联, 卫生健康局 → 卫健局, 人力资源和社会保障局
   → 人社局, 科学技术协会 → 科协), those with the place level in front (区残联), abbreviations the report defines
-  itself ("（以下简称“X”）"), and the generic self-references of its kind of body (本局/我局, 本会, 本院, 本校 ...,
-  and for every body 本单位/我单位/本部门/我部门/该部门/该单位).
+  itself ("（以下简称“X”）") and the issuer code of its own document number (香九中〔2021〕15号), 第九中学 -> 九中,
+  the kind alone for a one-of-a-kind body (医院, 街道办事处), and the generic self-references of its kind of
+  body (本局/我局, 本会, 本院, 本校 ..., and for every body 本单位/我单位/本部门/我部门/该部门/该单位).
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ ALIAS_SEPARATOR = "|"
 # Kinds of body: the name's last word, longest first; its short form in abbreviations; its self-references.
 # (suffix, short form, self-references) — vocabulary of public bodies in general, not of any one report
 BODY_KINDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("街道办事处", "街道办", ("本街道", "本街", "我街", "本办", "我办")),
+    ("街道办事处", "街道办", ("本街道", "我街道", "本街", "我街", "本办", "我办")),
     ("人民政府", "政府", ("本级政府", "本镇", "我镇")),
     ("人民医院", "医院", ("本院", "我院")),
     ("卫生院", "卫生院", ("本院", "我院")),
@@ -115,11 +117,45 @@ def report_profile(paragraphs: Sequence[Paragraph], fallback_title: str = "") ->
     year = _title_year(title) or _text_year(p.text for p in body_paragraphs) or _title_year(fallback_title)
     text = "\n".join(p.text for p in body_paragraphs)
     defined = _defined_aliases(text)
-    body = body_from_title(title) or _body_from_definitions(defined) or _body_from_text(text)
-    aliases = body_aliases(body, [alias for name, alias in defined if _same_body(name, body)]) if body else ()
-    if not body:
-        aliases = GENERIC_SELF_REFERENCES
+    preface = [p.text for p in paragraphs if p.is_preface]
+    body = (body_from_title(title) or _body_from_letterhead(preface) or _body_from_signature(body_paragraphs)
+            or _body_from_definitions(defined) or _body_from_text(text))
+    own = [alias for name, alias in defined if _same_body(name, body)] + _issuer_codes(preface)
+    aliases = body_aliases(body, own) if body else GENERIC_SELF_REFERENCES
     return ReportProfile(title or fallback_title, year, body, aliases)
+
+
+def _body_from_letterhead(preface: Sequence[str]) -> str:
+    """"某某区第九中学文件" above a document number: the issuer."""
+    for line in preface:
+        name = line.strip()
+        if name.endswith("文件") and _is_body_name(name[:-2]):
+            return name[:-2]
+    return ""
+
+
+def _body_from_signature(paragraphs: Sequence[Paragraph]) -> str:
+    """The signature at the end of a letter: a line that is only an organisation's name, near a date line."""
+    for p in list(paragraphs)[-4:]:
+        name = p.text.strip()
+        if len(name) <= 30 and _is_body_name(name) and not re.search(r"[，,。；;：:、]", name):
+            return name
+    return ""
+
+
+def _is_body_name(name: str) -> bool:
+    places, core, kind = split_body_name(name)
+    return bool(kind) and bool(places or len(core) >= 2) and len(name) >= 4
+
+
+def _issuer_codes(preface: Sequence[str]) -> list[str]:
+    """The issuer's code in the report's own document number: "香九中〔2021〕15号" -> 香九中."""
+    codes = []
+    for line in preface:
+        m = re.search(r"([\u4e00-\u9fff]{2,6})\s*[〔\[［【]\s*(?:19|20)\d{2}", line)
+        if m:
+            codes.append(m.group(1))
+    return codes
 
 
 def _title_year(title: str) -> int | None:
@@ -150,6 +186,15 @@ def body_from_title(title: str) -> str:
         if _TITLE_TAIL.match(head[i:]) and not _ends_inside_word(head, i):
             best = head[:i]
             break
+    if not best:  # "某市某区人民医院医疗设备购置项目…": a place-named body followed by its project's name
+        candidates = []
+        for i in range(1, len(head) + 1):
+            name = head[:i]
+            places, core, kind = split_body_name(name)
+            if places and kind and len(core) >= 2 and name.endswith(kind) and not _ends_inside_word(head, i):
+                candidates.append((len(kind), -len(name), name))
+        # the fullest kind wins ("…街道办事处" over "…街道办"), then the shortest name (the project is not the body)
+        best = max(candidates)[2] if candidates else ""
     return best
 
 
@@ -198,6 +243,7 @@ def _body_from_text(text: str) -> str:
                 break
             name += nxt.group()
             end += nxt.end()
+        name = _shortest_place_start(name)
         if name and len(name) <= 30:
             counts[name] += 1
             first.setdefault(name, m.start())
@@ -205,6 +251,16 @@ def _body_from_text(text: str) -> str:
         return ""
     best = max(counts.values())
     return min((n for n, c in counts.items() if c == best), key=lambda n: first[n])
+
+
+_LEADING_FUNCTION_WORDS = re.compile(r"^(?:报告|报送|根据|关于|对|向|由|经|将|现将|和|与|及|是|为|在|从|给|请|按照|组织|接受|"
+                                     r"配合|会同|联合|协调|指导|督促|通过|等)+")
+
+
+def _shortest_place_start(name: str) -> str:
+    """"报告某某区财政局" -> "某某区财政局": running text has no left edge, so words that lead into a name go."""
+    trimmed = _LEADING_FUNCTION_WORDS.sub("", name)
+    return trimmed if trimmed != name and _PLACE.match(trimmed) else name
 
 
 def _same_body(name: str, body: str) -> bool:
@@ -247,7 +303,8 @@ def abbreviations(core: str, kind: str) -> list[str]:
     if kind in PLACE_NAMED_KINDS:
         return [core + short for short in PLACE_NAMED_KINDS[kind]]
     if kind in PROPER_NAMED_KINDS:
-        return []
+        ordinal = re.fullmatch(r"第([一二三四五六七八九十\d]{1,3})", core)
+        return [ordinal.group(1) + kind[0]] if ordinal and kind in ("中学", "小学") else []  # 第九中学 -> 九中
     short = next((s for k, s, _ in BODY_KINDS if k == kind), kind)
     words = [w for part in re.split("|".join(_CONNECTORS), core) if part for w in _jieba(part)]
     halved = [half for w in words for half in ((w[:2], w[2:]) if len(w) == 4 else (w,))]
@@ -288,6 +345,9 @@ def body_aliases(body: str, defined: Iterable[str] = ()) -> tuple[str, ...]:
         out.extend(places[-1] + s for s in short_forms)
     out.append(name)
     out.extend(short_forms)
+    if kind in PROPER_NAMED_KINDS or kind in PLACE_NAMED_KINDS:
+        out.append(kind)  # "医院", "街道办事处": a reader names a one-of-a-kind body by its kind
+        out.extend(PLACE_NAMED_KINDS.get(kind, ())[:1])  # 街道办
     out.extend(defined)
     out.extend(next((refs for k, _, refs in BODY_KINDS if k == kind), ()))
     out.extend(GENERIC_SELF_REFERENCES)

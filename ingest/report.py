@@ -45,6 +45,7 @@ class Chunk:
     start: int
     end: int
     index: int  # order in the report
+    original: str = ""  # the text in the report's own characters when it was converted from traditional ones
 
     @property
     def embedding_text(self) -> str:
@@ -52,8 +53,11 @@ class Chunk:
         return f"{self.section}\n{self.text}" if self.section else self.text
 
     def to_metadata(self) -> dict:
-        return {"report": self.report, "section": self.section, "start": self.start, "end": self.end,
+        meta = {"report": self.report, "section": self.section, "start": self.start, "end": self.end,
                 "index": self.index}
+        if self.original:
+            meta["original"] = self.original
+        return meta
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,10 @@ class ReportInfo:
     body: str = ""  # the reporting body's full name, derived from the report (e.g. 某某区教育局)
     aliases: str = ""  # other names the report's body goes by (区教育局, 本局 ...), "|"-joined, derived at ingest
     format: str = ""  # txt | pdf | docx
+    numbers: str = ""  # every number of the text by class, JSON {"figure": 129, "year": 14, "heading": 31, ...}
+    unclassified: int = 0  # numbers that are neither a figure nor of another class (the target is 0)
+    unclassified_numbers: str = ""  # those numbers with the words around them, JSON [[text, context], ...]
+    script: str = ""  # "traditional" when the report was converted to simplified characters (quotes keep the original)
 
     def to_dict(self) -> dict:
         return asdict(self)

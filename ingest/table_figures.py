@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ingest.document import ROW_LABEL_SEPARATOR, PlacedTable, Table, TableCell, row_line
+from ingest.document import ROW_LABEL_SEPARATOR, PlacedTable, Table, TableCell, form_pairs, row_line
 from ingest.figures import LEVEL, NUMBER, TARGET as TARGET_QUALIFIER, Figure
 from ingest.numbers import ROLE_FIGURE, UNIT_KIND, NumberToken, find_numbers
 from ingest.report import Paragraph
@@ -79,17 +79,8 @@ def _table_figures(placed: PlacedTable, rows: dict[tuple[int, int], Paragraph], 
         text_in_line = paragraph.text if paragraph is not None else line
         cells = row_texts(table, r)
         unit_of_row = next((header_unit(f"（{cells[k]}）") for k in range(table.n_cols) if roles[k] == UNIT), "")
-        previous = None
-        for k in range(table.n_cols):
-            cell = table.cell_at(r, k)
-            if cell is None or cell is previous or cell.row != r:
-                previous = cell
-                continue
-            previous = cell
-            if k < table.label_cols or roles[k] in (LABEL, INDEX, UNIT) or not cell.text.strip():
-                continue
-            path = _row_path(table, cell)
-            column = ROW_LABEL_SEPARATOR.join(table.column_header(k))
+        for cell, path, column in _value_cells(table, r, roles):
+            k = cell.col
             at = starts.get(cell.col, -1)
             for t in find_numbers(cell.text):
                 if t.role != ROLE_FIGURE:
@@ -110,6 +101,25 @@ def _table_figures(placed: PlacedTable, rows: dict[tuple[int, int], Paragraph], 
                     table=placed.id, row=path, column=column,
                 ))
     return figures
+
+
+def _value_cells(table: Table, r: int, roles: list[str]) -> list[tuple[TableCell, str, str]]:
+    """The value cells a row states, each with its row path and column path; in a form, each value with its label
+    as the row ("项目资金：120" -> row 项目资金) and no column."""
+    if table.form:
+        return [(value, label.text.strip() if label is not None else "", "") for label, value in form_pairs(table, r)]
+    out = []
+    previous = None
+    for k in range(table.n_cols):
+        cell = table.cell_at(r, k)
+        if cell is None or cell is previous or cell.row != r:
+            previous = cell
+            continue
+        previous = cell
+        if k < table.label_cols or roles[k] in (LABEL, INDEX, UNIT) or not cell.text.strip():
+            continue
+        out.append((cell, _row_path(table, cell), ROW_LABEL_SEPARATOR.join(table.column_header(k))))
+    return out
 
 
 def row_texts(table: Table, row: int) -> list[str]:

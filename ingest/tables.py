@@ -11,7 +11,12 @@ does, by general cues rather than by the words of one report:
 - **column roles** from the header vocabulary of the report genre (COLUMN_ROLES) — a column with no role word is
   still a value column when its cells are figures;
 - **total rows**: rows whose label is a total (合计, 总计, 总分, 小计, …总额);
-- **caption and unit**: the title line just above the table ("表1 部门整体支出绩效自评表", "单位：万元").
+- **caption and unit**: the title line just above the table ("表1 部门整体支出绩效自评表", "单位：万元"), a title
+  row, or the label column's header ("项目资金（万元）");
+- **sections**: a header row inside a table (a 项目支出绩效自评表: the form, then 项目资金 with its 年初预算数 /
+  全年预算数 …, the goals, then 一级指标 … 年度指标值 …) starts a table of its own (`split_sections`);
+- **forms**: rows of label/value pairs (项目名称｜X｜主管部门｜Y) have no column headers; they are written as
+  "项目名称：X，主管部门：Y".
 
 `parse_text_tables` finds the tables of a plain-text report: tab-separated rows, rows separated by "|" or "｜",
 and Markdown pipe tables.
@@ -71,6 +76,7 @@ _CAPTION_LINE = re.compile(r"^(?:续?表\s*[\d一二三四五六七八九十]+|�
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[．.、](?!\d)|第[一二三四五六七八九十]+部分)")
 _SENTENCE_END = re.compile(r"[。！？!?；;]$")
 MAX_CAPTION_CHARS = 60
+MAX_HEADER_CHARS = 24  # a longer cell is a sentence, not a column's name
 _BOUND_CHARS = "≥≤＞＜><=≧≦±～~-—"
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2018-\u201d\u2014\u2026"
 _SPACE_NEAR_CJK = re.compile(f"(?<=[{_CJK}])[ \\t]+|[ \\t]+(?=[{_CJK}])")
@@ -93,9 +99,12 @@ def tidy_cell(text: str) -> str:
 
 
 def column_role(header: Sequence[str]) -> str:
-    """The role a column's header path names, the lowest header first (年度指标值 under 指标值), "" for none."""
+    """The role a column's header path names, the lowest header first (年度指标值 under 指标值), "" for none; a
+    sentence ("全年送戏下基层演出不少于120场，…") names no column."""
     for text in reversed([h for h in header if h.strip()]):
         plain = re.sub(r"\s+", "", text)
+        if len(plain) > MAX_HEADER_CHARS or re.search(r"[。；;，,]", plain):
+            continue
         for role, pattern in COLUMN_ROLES:
             if pattern.search(plain):
                 return role
@@ -136,6 +145,9 @@ def analyze_table(table: Table, caption: str = "") -> Table:
     if table.n_rows == 0 or table.n_cols == 0:
         return replace(table, header_rows=0, label_cols=0, caption=caption or table.caption)
     grid = table.grid()
+    if _is_form(table, grid):
+        return replace(table, header_rows=0, label_cols=0, form=True, caption=caption or table.caption,
+                       unit=header_unit(caption or table.caption), roles=(), total_rows=(), title_rows=0)
     title_rows = _title_rows(table, grid)
     header_rows = _header_rows(table, grid, title_rows)
     probe = replace(table, header_rows=header_rows, title_rows=title_rows)
@@ -147,7 +159,8 @@ def analyze_table(table: Table, caption: str = "") -> Table:
     totals = tuple(r for r in range(header_rows, table.n_rows) if _is_total_row(table, grid, r, label_cols))
     titles = [grid[r][0] for r in range(title_rows)]
     caption = " ".join(dict.fromkeys(t for t in [caption or table.caption, *titles] if t.strip()))
-    unit = header_unit(caption) or next((header_unit(t) for t in titles if header_unit(t)), "")
+    unit = (header_unit(caption) or next((header_unit(t) for t in titles if header_unit(t)), "")
+            or next((header_unit(h) for k in range(label_cols) for h in table.column_header(k) if header_unit(h)), ""))
     return replace(table, label_cols=label_cols, roles=roles, total_rows=totals, caption=caption, unit=unit)
 
 
@@ -192,8 +205,10 @@ def _header_rows(table: Table, grid: list[list[str]], start: int) -> int:
             return start
     end = start + 1
     while end < table.n_rows:
-        spans_down = any(c.row < end < c.row + c.row_span for c in table.cells if start <= c.row < end)
         row = grid[end]
+        own = [c.text for c in table.cells if c.row == end and c.text.strip()]
+        spans_down = any(c.row < end < c.row + c.row_span for c in table.cells if start <= c.row < end) and all(
+            len(t) <= 12 and not re.search(r"[。；;，,]", t) or column_role([t]) for t in own)  # names, not sentences
         if _has_figure(row) or not any(t.strip() for t in row):
             if spans_down and not _has_figure(row):
                 end += 1
@@ -279,7 +294,9 @@ def _is_total_row(table: Table, grid: list[list[str]], r: int, label_cols: int) 
 
 
 def structure_tables(blocks: Sequence[Block]) -> list[Block]:
-    """Every table block analysed (`analyze_table`), its caption taken from the title line just above it."""
+    """Every table block analysed (`analyze_table`), its caption taken from the title line just above it; a table
+    whose later rows start a section with a header of their own (a 项目支出绩效自评表: the form, then 项目资金 with
+    年初预算数 / 全年预算数 …, then 一级指标 / 二级指标 … 年度指标值 …) is read as one table per section."""
     out: list[Block] = []
     for i, block in enumerate(blocks):
         if block.kind != TABLE or block.table is None:
@@ -287,9 +304,61 @@ def structure_tables(blocks: Sequence[Block]) -> list[Block]:
             continue
         caption = block.table.caption or (caption_above(blocks[i - 1].text) if i and blocks[i - 1].kind == TEXT
                                           else "")
-        table = analyze_table(block.table, caption)
-        out.append(replace(table_block(table), page=block.page, warnings=block.warnings))
+        for n, part in enumerate(split_sections(block.table)):
+            table = analyze_table(part, caption)
+            out.append(replace(table_block(table), page=block.page, warnings=block.warnings if not n else ()))
     return out
+
+
+def split_sections(table: Table) -> list[Table]:
+    """The table cut before every row that is a header of its own below rows that are not (a header row in the
+    middle of a form), where no merged cell crosses the cut."""
+    grid = table.grid()
+    cuts = []
+    start = 0
+    for r in range(1, table.n_rows):
+        if not _is_section_header(grid[r]):
+            continue
+        if all(_is_section_header(grid[x]) for x in range(start, r)):
+            continue  # the second level of this section's own header
+        if any(c.row < r < c.row + c.row_span for c in table.cells):
+            continue
+        cuts.append(r)
+        start = r
+    if not cuts:
+        return [table]
+    parts = []
+    for a, b in zip([0] + cuts, cuts + [table.n_rows]):
+        cells = tuple(replace(c, row=c.row - a) for c in table.cells if a <= c.row < b)
+        parts.append(replace(table, cells=cells, n_rows=b - a, header_rows=1, label_cols=1, roles=(), total_rows=(),
+                             title_rows=0, form=False, unit=""))
+    return parts
+
+
+def _is_section_header(row: Sequence[str]) -> bool:
+    """A row of column names: no figure, at least three names, two or more of them naming values."""
+    texts = list(dict.fromkeys(t.strip() for t in row if t.strip()))
+    if len(texts) < 3 or any(is_figure_cell(t) for t in texts):
+        return False
+    roles = [column_role([t]) for t in texts]
+    values = sum(1 for role in roles if role in VALUE_ROLES)
+    return values >= 2 and all(role or len(t) <= 8 for role, t in zip(roles, texts))
+
+
+def _is_form(table: Table, grid: list[list[str]]) -> bool:
+    """A form: every row is label/value pairs (项目名称｜X｜主管部门｜Y), the labels short names, most values words."""
+    if table.n_cols < 2:
+        return False
+    values = labels_ok = pairs = 0
+    for r in range(table.n_rows):
+        texts = list(dict.fromkeys(t.strip() for t in grid[r] if t.strip()))
+        if not texts or len(texts) % 2:
+            return False
+        for label, value in zip(texts[::2], texts[1::2]):
+            pairs += 1
+            labels_ok += len(label) <= 12 and not re.search(r"\d|[。；;，,]", label)
+            values += not is_figure_cell(value)
+    return pairs > 0 and labels_ok == pairs and values * 2 >= pairs
 
 
 def caption_above(text: str) -> str:

@@ -672,7 +672,9 @@ class ReportStore:
             self.client.delete_collection(name)
         except Exception as exc:  # noqa: BLE001 - cleanup must not hide the error that triggered it
             if not _is_not_found(exc):
-                log.warning("could not delete collection %s: %s", name, _short(exc))
+                # on a full disk even a delete may fail: the next prune() takes the unreferenced collection
+                level = logging.INFO if "full" in str(exc).lower() else logging.WARNING
+                log.log(level, "could not delete collection %s (prune will retry): %s", name, _short(exc))
             return False
         return True
 

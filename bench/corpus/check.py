@@ -148,8 +148,13 @@ class Findings:
 
     problems: list[str] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    show_test: bool = False  # print a test question's evidence and gold in its problems (corpus authors only)
+    redacting: bool = False  # set while a test question is checked
 
     def add(self, where: str, problem: str) -> None:
+        if self.redacting and not self.show_test:
+            problem = problem.split(":")[0].split(" ")[0] + " … (a test question: details not shown; its author "
+            problem += "runs python -m bench.corpus.check --show-test)"
         self.problems.append(f"{where}: {problem}")
 
 
@@ -208,15 +213,15 @@ def check_reports(findings: Findings) -> dict[str, Report]:
     return reports
 
 
-def check_question(q: dict, report: Report, findings: Findings, where: str, split: str | None) -> None:
-    """Check one question against its report."""
+def check_structure(q: dict, report: Report, findings: Findings, where: str, split: str | None) -> bool:
+    """The fields, kind, report, split and history of a question; False when it cannot be checked further."""
     for key in ("id", "question", "answers", "kind", "report"):
         if key not in q:
             findings.add(where, f"missing {key}")
-            return
+            return False
     if q["kind"] not in KINDS:
         findings.add(where, f"kind {q['kind']!r} is not one of {', '.join(KINDS)}")
-        return
+        return False
     if q["report"] != report.id:
         findings.add(where, f"report {q['report']!r} but the file is {report.id}'s")
     question_split = q.get("split", split)
@@ -227,6 +232,13 @@ def check_question(q: dict, report: Report, findings: Findings, where: str, spli
     for turn in q.get("history") or []:
         if turn.get("role") not in ("user", "assistant") or not isinstance(turn.get("content"), str):
             findings.add(where, "history turns need role user/assistant and content")
+    return True
+
+
+def check_question(q: dict, report: Report, findings: Findings, where: str, split: str | None) -> None:
+    """Check one question against its report."""
+    if not check_structure(q, report, findings, where, split):
+        return
     if not isinstance(q["answers"], list) or not all(isinstance(a, str) for a in q["answers"]):
         findings.add(where, "answers must be a list of strings")
         return
@@ -236,6 +248,12 @@ def check_question(q: dict, report: Report, findings: Findings, where: str, spli
         return
     if not q["answers"]:
         findings.add(where, "an answerable question needs answers")
+    if report.entry.get("spec"):  # a table report: its evidence names a row; table_check knows how to read it
+        from bench.corpus.table_check import entry_question_problems
+
+        for problem in entry_question_problems(q, report.entry):
+            findings.add(where, problem)
+        return
     evidence = q.get("evidence") or ""
     if not report.text:
         return
@@ -291,7 +309,12 @@ def check_questions(reports: dict[str, Report], findings: Findings) -> list[dict
             if q.get("id") in seen:
                 findings.add(where, f"id also used in {seen[q['id']]}")
             seen[q.get("id")] = path.name
-            check_question(q, report, findings, where, split)
+            findings.redacting = q.get("split", split) == "test"
+            if report.entry.get("tables") and not report.entry.get("spec"):
+                check_structure(q, report, findings, where, split)  # a table report without a spec to read it by
+            else:
+                check_question(q, report, findings, where, split)
+            findings.redacting = False
             counts = findings.counts.setdefault(report.id, {})
             counts[q.get("kind", "?")] = counts.get(q.get("kind", "?"), 0) + 1
             everything.append(q)
@@ -315,11 +338,15 @@ def check_variants(reports: dict[str, Report], findings: Findings) -> int:
     checked = 0
     for variant in generate_all():
         fake = Report({"id": variant.report_id, "traditional": variant.traditional}, Path(), variant.text)
+        split = reports[variant.original].entry["split"] if variant.original in reports else "test"
         for q in variant.questions:
+            findings.redacting = q.get("split", split) == "test"
             check_question({**q, "report": variant.report_id}, fake, findings, f"variant {variant.name} {q['id']}",
                            None if "split" in q else "dev")
+        findings.redacting = split != "dev"
         for problem in variant.problems:
             findings.add(f"variant {variant.name}", problem)
+        findings.redacting = False
         checked += 1
     return checked
 
@@ -328,9 +355,9 @@ def _has_variants() -> bool:
     return (PROJECT_ROOT / "bench" / "variants.py").is_file()
 
 
-def run(quiet: bool = False, variants: bool = True) -> Findings:
+def run(quiet: bool = False, variants: bool = True, show_test: bool = False) -> Findings:
     """Every check; the findings (problems empty when the corpus is sound)."""
-    findings = Findings()
+    findings = Findings(show_test=show_test)
     reports = check_reports(findings)
     questions = check_questions(reports, findings)
     check_rendered(findings)
@@ -350,8 +377,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.corpus.check", description=__doc__.splitlines()[0])
     parser.add_argument("--quiet", action="store_true", help="print problems only")
     parser.add_argument("--no-variants", action="store_true", help="skip generating the variants")
+    parser.add_argument("--show-test", action="store_true",
+                        help="show a test question's evidence and gold in its problems (for the corpus authors only)")
     args = parser.parse_args(argv)
-    findings = run(args.quiet, not args.no_variants)
+    findings = run(args.quiet, not args.no_variants, args.show_test)
     for problem in findings.problems:
         print(problem)
     return 1 if findings.problems else 0

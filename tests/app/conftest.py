@@ -6,6 +6,7 @@ other figures) for the tests that choose a report.
 """
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +93,13 @@ def builtin_prepared():
 
     return prepare_report(BUILTIN_REPORT)
 
+
+# Whether ingest derives the body's names (ingest/profile.py, ReportInfo.body / aliases). Until it does, a question
+# naming the body by an abbreviation (区残联) cannot be bound in a real store; those cases are expected to fail, and
+# strictly: once the profile lands they must pass.
+PROFILE_AT_INGEST = importlib.util.find_spec("ingest.profile") is not None
+needs_profile = pytest.mark.xfail(not PROFILE_AT_INGEST, strict=True,
+                                  reason="the body's names come from ingest's profile (ingest/profile.py), not yet here")
 
 # our own small reports of other departments (tests/app/reports/), with the profile ingest derives for each
 OWN_REPORTS_DIR = Path(__file__).resolve().parent / "reports"

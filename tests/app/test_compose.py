@@ -5,20 +5,24 @@ from __future__ import annotations
 import pytest
 
 from app.answer import Citation
-from app.compose import (ABSTAIN_TEXT_EN, ABSTAIN_TEXT_ZH, FIGURE_CONFIDENCE, MAX_ANSWER_CHARS, abstain,
-                         compose_extractive)
+from app.compose import (ABSTAIN_TEXT_EN, ABSTAIN_TEXT_ZH, FIGURE_CONFIDENCE, MAX_ANSWER_CHARS, NOT_COVERED_EN,
+                         NOT_COVERED_ZH, NOT_STATED_ZH, abstain, compose_extractive, extractive_answer)
 from app.lookup import FigureMatch, LookupResult
-from app.question import DERIVED, FIGURE, analyze
+from app.question import DERIVED, about_reports, analyze, narrow_to_named
 from app.retrieve import Knowledge
 from app.verify import verify_numbers
+from tests.app.conftest import knowledge_of
 
 ABSTAIN_ZH_PREFIX = ABSTAIN_TEXT_ZH.split("{scope}")[0]
 ABSTAIN_EN_PREFIX = ABSTAIN_TEXT_EN.split("{scope}")[0]
+NOT_COVERED_ZH_PREFIX = NOT_COVERED_ZH.split("{what}")[0]
+NOT_COVERED_EN_PREFIX = NOT_COVERED_EN.split("{what}")[0]
+NOT_STATED_PREFIX = NOT_STATED_ZH.split("{what}")[0]
 
 
 @pytest.fixture(scope="module")
 def knowledge(builtin_prepared) -> Knowledge:
-    return Knowledge("test", [builtin_prepared.info], builtin_prepared.chunks, builtin_prepared.figures)
+    return knowledge_of(builtin_prepared)
 
 
 @pytest.fixture(scope="module")
@@ -26,12 +30,12 @@ def report_id(builtin_prepared) -> str:
     return builtin_prepared.info.id
 
 
-def compose(knowledge: Knowledge, question: str, history: list[dict] | None = None):
-    """The extractive draft for a question, from lexical evidence only (no embeddings)."""
+def compose(knowledge: Knowledge, question: str, history: list[dict] | None = None, report: str | None = None):
+    """The extractive draft for a question, from lexical evidence only (no embeddings), as the assistant makes it."""
     q = analyze(question, history)
-    ids = list(knowledge.reports)
-    lookup = knowledge.figure_index(ids).lookup(q) if q.intent in (FIGURE, DERIVED) else None
-    return compose_extractive(q, lookup, knowledge, knowledge.best_sentences(q, [], ids), ids)
+    q, ids = narrow_to_named(about_reports(q, knowledge.reports.values()), [report] if report else
+                             list(knowledge.reports))
+    return extractive_answer(q, knowledge, ids)
 
 
 def assert_verified(draft, question: str) -> None:
@@ -158,7 +162,7 @@ def test_a_list_question_lists_the_items(knowledge: Knowledge) -> None:
 
 
 def _match(figure) -> FigureMatch:
-    return FigureMatch(figure, 0.7, 0.7, 0.0, True)
+    return FigureMatch(figure, 0.7, 0.7, 0.0, True, coverage=1.0, named=1.0, answers=True)
 
 
 def _figure(knowledge: Knowledge, clause_part: str, value: str):
@@ -212,7 +216,7 @@ def test_a_sum_the_report_does_not_state_is_computed(knowledge: Knowledge) -> No
 def test_a_place_or_body_the_report_never_names_is_not_answered(knowledge: Knowledge, question: str,
                                                                english: bool) -> None:
     draft = compose(knowledge, question)
-    assert draft.abstained and draft.text.startswith(ABSTAIN_EN_PREFIX if english else ABSTAIN_ZH_PREFIX)
+    assert draft.abstained and draft.text.startswith(NOT_COVERED_EN_PREFIX if english else NOT_COVERED_ZH_PREFIX)
     assert "广州市荔湾区残疾人联合会" in draft.text  # says whose report it is
 
 
@@ -235,3 +239,98 @@ def test_a_wrong_figure_in_a_draft_would_be_caught_by_verification(knowledge: Kn
     assert not all(c.verified for c in checks)
     other = Citation("全年服务学员423人，服务人次62364人次。", "x", "r")
     assert not any(c.verified for c in verify_numbers("143名", [other]))
+
+
+# --------------------------------------------------------------------------- kinds of question, over three departments
+
+@pytest.fixture(scope="module")
+def each(builtin_prepared, edu_prepared, health_prepared) -> dict[str, Knowledge]:
+    return {"dpf": knowledge_of(builtin_prepared), "edu": knowledge_of(edu_prepared),
+            "health": knowledge_of(health_prepared)}
+
+
+@pytest.mark.parametrize(("report", "question", "quoted"), [
+    ("dpf", "会议费支出是多少？", "本年度我部门无会议费支出"),
+    ("dpf", "培训费花了多少钱？", "本年度我部门无培训费支出"),
+    ("edu", "因公出国（境）费用是多少？", "本年度本局无因公出国（境）费用支出"),
+    ("health", "因公出国费用支出多少？", "本单位2024年度无因公出国（境）费用支出"),
+])
+def test_an_item_stated_as_nil_is_answered_as_none_in_the_reports_words(each, report: str, question: str,
+                                                                         quoted: str) -> None:
+    draft = compose(each[report], question)
+    assert not draft.abstained and draft.text.startswith("没有")
+    assert quoted in draft.text and quoted in draft.citations[0].text
+    assert not any(ch.isdigit() for ch in draft.text.replace("2024", ""))  # no other figure given as the answer
+
+
+@pytest.mark.parametrize(("report", "question", "result", "operands"), [
+    ("dpf", "去年的收入是多少？", "3387.28万元", ("2700.38万元", "686.90万元")),  # 比上年减少686.90万元
+    ("dpf", "2022年支出是多少？", "3387.28万元", ("2700.38万元", "686.90万元")),
+    ("edu", "去年的收入是多少？", "14580.16万元", ("15820.46万元", "1240.30万元")),  # 比上年增加1240.30万元
+    ("edu", "上年培训费支出多少？", "166.20万元", ("146.12万元", "20.08万元")),
+])
+def test_last_years_value_the_report_only_implies_is_computed_with_its_operands(each, report: str, question: str,
+                                                                              result: str, operands: tuple) -> None:
+    draft = compose(each[report], question)
+    assert not draft.abstained and draft.text.startswith(result)
+    assert all(o in draft.text for o in operands) and "推算" in draft.text
+    assert not draft.sure  # computed, not quoted: never shown as if the report stated it
+    checks = verify_numbers(draft.text, draft.citations, question)
+    lead = next(c for c in checks if c.text.startswith(result[:4]))
+    assert lead.verified and lead.source.startswith("computed:")
+
+
+def test_a_previous_year_the_report_states_is_quoted_not_computed(each) -> None:
+    draft = compose(each["edu"], "2021年一般公共预算财政拨款收入是多少？")
+    assert draft.text.startswith("13980.16万元") and "推算" not in draft.text
+
+
+@pytest.mark.parametrize(("report", "question", "result", "operands"), [
+    ("edu", "公用经费占基本支出的比例是多少？", "8.75%", ("864.21万元", "9876.54万元")),
+    ("health", "公务用车运行维护费占三公经费的比例是多少？", "80.70%", ("5.10万元", "6.32万元")),
+])
+def test_a_share_the_report_does_not_state_is_computed_from_the_two_figures(each, report: str, question: str,
+                                                                          result: str, operands: tuple) -> None:
+    draft = compose(each[report], question)
+    assert draft.text.startswith(result) and all(o in draft.text for o in operands)
+    assert_verified(draft, question)
+
+
+@pytest.mark.parametrize(("report", "question", "share"), [
+    ("edu", "基本支出占总支出的比例是多少？", "64.27%"),
+    ("health", "事业收入占比多少？", "6.13%"),
+    ("dpf", "一般公共预算财政拨款收入占总收入的比例是多少？", "98.57%"),
+])
+def test_a_share_the_report_states_is_quoted(each, report: str, question: str, share: str) -> None:
+    draft = compose(each[report], question)
+    assert draft.text.startswith(share) and "计算" not in draft.text
+    assert_verified(draft, question)
+
+
+@pytest.mark.parametrize(("report", "question", "nearest"), [
+    ("edu", "家长满意度实际得分多少？", "85分"),  # only the target is stated
+    ("health", "2023年家庭医生签约服务多少人？", "42300"),  # only this year's figure is stated
+    ("dpf", "全区有多少名盲人？", "400名"),
+])
+def test_not_stated_says_so_and_lists_the_nearest_figures_as_related(each, report: str, question: str,
+                                                                    nearest: str) -> None:
+    draft = compose(each[report], question)
+    assert draft.abstained and not draft.sure
+    assert draft.text.startswith(NOT_STATED_PREFIX) and "并非所问" in draft.text
+    assert draft.citations == () and any(nearest.rstrip("名分") in c.text for c in draft.related)
+
+
+def test_several_reports_each_answer_for_themselves(edu_prepared, health_prepared) -> None:
+    both = knowledge_of(edu_prepared, health_prepared)
+    draft = compose(both, "公用经费是多少？")  # only the education bureau states it
+    assert draft.text.startswith("据《2022年度深圳市福田区教育局") and "864.21万元" in draft.text
+    draft = compose(both, "基本支出是多少？")  # both state one: each answers, each named
+    assert "据《2022年度深圳市福田区教育局" in draft.text and "9876.54万元" in draft.text
+    assert "据《2024年度佛山市南海区卫生健康局" in draft.text and "5210.35万元" in draft.text
+    assert {c.report for c in draft.citations} == {"edu-2022", "health-2024"}
+    draft = compose(both, "区卫健局基本支出是多少？")  # a body named: its report only
+    assert draft.text.startswith("5210.35万元") and {c.report for c in draft.citations} == {"health-2024"}
+    draft = compose(both, "基本支出是多少？", report="edu-2022")  # a report chosen: that report only
+    assert draft.text.startswith("9876.54万元")
+    draft = compose(both, "区卫健局基本支出是多少？", report="edu-2022")
+    assert draft.abstained and draft.text.startswith(NOT_COVERED_ZH_PREFIX)

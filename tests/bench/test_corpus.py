@@ -1,6 +1,7 @@
 """The evaluation corpus stays honest: every evidence in its report, every gold number in its evidence."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,15 +15,20 @@ def test_corpus_is_sound():
     assert not findings.problems, "\n".join(findings.problems[:40])
 
 
-def test_corpus_has_both_splits_and_enough_questions():
+def test_corpus_has_both_splits_and_enough_questions_of_every_kind():
     entries = check.load_entries()
-    splits = {e["split"] for e in entries}
-    assert {"dev"} <= splits
+    assert {"dev", "test"} <= {e["split"] for e in entries}
+    test_layouts = {e["layout"][0] for e in entries if e["split"] == "test" and not e.get("tables")}
+    assert len(test_layouts) >= 3, test_layouts
     for entry in entries:
-        path = check.QUESTIONS_DIR / f"{entry['id']}.jsonl"
-        if entry.get("author") == "corp":
-            assert path.is_file(), f"{entry['id']} has no questions"
-            assert len(check.load_questions(path)) >= 25, entry["id"]
+        if entry.get("author") != "corp":
+            continue
+        questions = check.load_questions(check.QUESTIONS_DIR / f"{entry['id']}.jsonl")
+        english = [q for q in questions if not re.search(r"[\u4e00-\u9fff]", q["question"])]
+        follow_ups = [q for q in questions if q.get("history")]
+        kinds = {q["kind"] for q in questions}
+        assert len(questions) >= 25 and len(english) >= 3 and len(follow_ups) >= 2, entry["id"]
+        assert {"number", "text", "derived", "none"} <= kinds, entry["id"]
 
 
 REPORT_TEXT = "2023 年本部门收入 2700.38 万\n\n元，比上年减少 686.90 万元，下降 20.28%。本年度无会议费支出。"

@@ -158,7 +158,7 @@ def pdf_table(spec: TableSpec, ruled: bool = True, font_size: float = 8) -> Tabl
                    for r, row in enumerate(rows) if (r, k) not in spanned]
         widths.append(min(MAX_COLUMN_WIDTH, max(natural + [24.0])))
     cells = [[_wrapped(text, font_size) if pdfmetrics.stringWidth(text, FONT, font_size) + CELL_PADDING > widths[k]
-              and (r, k) not in spanned else text for k, text in enumerate(row)] for r, row in enumerate(rows)]
+              else text for k, text in enumerate(row)] for r, row in enumerate(rows)]
     return Table(cells, colWidths=widths, repeatRows=spec.repeat_header, style=TableStyle(style))
 
 
@@ -248,3 +248,68 @@ def make_text_report(spec: ReportSpec, path: Path, style: str = "tab") -> Path:
             parts.append(item)
     path.write_text("\n".join(parts) + "\n", encoding="utf-8")
     return path
+
+
+# --- project self-evaluation forms (项目支出绩效自评表): one table of sections -------------------------------------
+
+def project_form(name: str, department: str, unit: str, funds: tuple[tuple[str, ...], ...],
+                 goals: tuple[str, str], indicators: tuple[tuple[str, ...], ...], total: tuple[str, str]) -> TableSpec:
+    """A 项目支出绩效自评表 as one 8-column table: the form (项目名称, 主管部门/实施单位), the 项目资金 block with its
+    own header row, the goals (预期目标 / 实际完成情况), then the indicators with theirs and a 总分 row."""
+    rows: list[tuple[str, ...]] = [
+        ("项目名称", name, "", "", "", "", "", ""),
+        ("主管部门", department, "", "", "实施单位", unit, "", ""),
+        ("项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"),
+        *(("",) + f for f in funds),
+        ("年度总体目标", "预期目标", "", "", "实际完成情况", "", "", ""),
+        ("", goals[0], "", "", goals[1], "", "", ""),
+        ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"),
+        *indicators,
+        ("总分", "", "", "", "", total[0], total[1], ""),
+    ]
+    first_fund, goals_row, header = 3, 3 + len(funds), 5 + len(funds)
+    merges = [(0, 1, 0, 7), (1, 1, 1, 3), (1, 5, 1, 7), (2, 0, 2 + len(funds), 0), (goals_row, 0, goals_row + 1, 0),
+              (goals_row, 1, goals_row, 3), (goals_row, 4, goals_row, 7), (goals_row + 1, 1, goals_row + 1, 3),
+              (goals_row + 1, 4, goals_row + 1, 7), (len(rows) - 1, 0, len(rows) - 1, 4)]
+    del first_fund, header
+    return TableSpec("表1 项目支出绩效自评表", tuple(rows), tuple(merges))
+
+
+STREET_PROJECT = ReportSpec(
+    title="某街道办事处2023年度长者饭堂服务项目支出绩效自评报告",
+    body=(
+        "一、项目基本情况",
+        "本项目为辖区长者提供助餐和上门服务，项目支出绩效自评表如下。",
+        project_form(
+            "长者饭堂服务项目", "区民政局", "某街道办事处",
+            funds=(("年度资金总额", "386.40", "412.60", "398.72", "10", "96.64%", "9.66"),
+                   ("其中：当年财政拨款", "356.40", "382.60", "371.25", "—", "97.03%", "—"),
+                   ("上年结转资金", "30.00", "30.00", "27.47", "—", "91.57%", "—")),
+            goals=("提供助餐服务不少于12万人次，上门服务不少于850人。", "全年助餐13.26万人次，上门服务812人。"),
+            indicators=(("产出指标", "数量指标", "助餐服务人次", "≥12万人次", "13.26万人次", "20", "20", ""),
+                        ("", "", "上门服务人数", "≥850人", "812人", "20", "18", "部分长者迁出辖区"),
+                        ("", "质量指标", "食品安全事故数", "0起", "0起", "20", "20", ""),
+                        ("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥90%", "94.6%", "30", "30", "")),
+            total=("100", "97.66")),
+        "二、自评结论",
+        "经自评，本项目绩效自评得分97.66分。",
+    ),
+)
+HRSS_PROJECT = ReportSpec(
+    title="某区人力资源和社会保障局2024年度就业补贴项目支出绩效自评报告",
+    body=(
+        "一、项目概况",
+        project_form(
+            "就业创业补贴项目", "区人力资源和社会保障局", "区就业服务中心",
+            funds=(("年度资金总额", "1200.00", "1080.00", "1051.56", "10", "97.37%", "9.74"),
+                   ("其中：财政拨款", "1200.00", "1080.00", "1051.56", "—", "97.37%", "—")),
+            goals=("发放就业补贴惠及不少于3000人，新增就业岗位不少于1500个。", "惠及3120人，新增就业岗位1432个。"),
+            indicators=(("产出指标", "数量指标", "补贴发放人数", "≥3000人", "3120人", "25", "25", ""),
+                        ("", "", "新增就业岗位", "≥1500个", "1432个", "25", "22", "企业用工需求下降"),
+                        ("效益指标", "社会效益指标", "补贴资金兑付及时率", "100%", "100%", "20", "20", ""),
+                        ("满意度指标", "服务对象满意度指标", "补贴对象满意度", "≥85%", "91%", "20", "20", "")),
+            total=("100", "96.74")),
+        "二、存在问题",
+        "新增就业岗位未达目标，下一步将加强岗位开发。",
+    ),
+)

@@ -90,8 +90,8 @@ def test_the_143_paragraph_is_one_line(cleaned) -> None:
         ("占总收入的 98.57 ％。", "占总收入的98.57%。"),
         ("共安排１４０７名残疾人就业。", "共安排1407名残疾人就业。"),
         ("资助金额１６７３．０４万元。", "资助金额1673.04万元。"),
-        ("共安排1,407名残疾人就业。", "共安排1407名残疾人就业。"),
-        ("共安排1，407名残疾人就业。", "共安排1407名残疾人就业。"),
+        ("共安排1,407名残疾人就业。", "共安排1,407名残疾人就业。"),  # thousands separators stay as written
+        ("各是120，130万元。", "各是120，130万元。"),  # a full-width comma separates two figures
         ("服务人次 62364 人次。", "服务人次62364人次。"),
         ("The annual report was reviewed by the board.", "The annual report was reviewed by the board."),
         ("创新党建 + 助残工作，使用 Word 和 Excel 办公。", "创新党建+助残工作，使用Word和Excel办公。"),

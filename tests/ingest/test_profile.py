@@ -175,3 +175,45 @@ def test_aliases_keep_the_place_level_and_never_repeat_the_body() -> None:
     aliases = body_aliases("广东省人力资源和社会保障厅")
     assert {"人力资源和社会保障厅", "省人力资源和社会保障厅", "省人社厅", "人社厅", "本厅", "本单位"} <= set(aliases)
     assert "广东省人力资源和社会保障厅" not in aliases and len(aliases) == len(set(aliases))
+
+
+# --- letters: a letterhead, a document number, a signature --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "body", "some_aliases"),
+    [
+        ("某某市某某区第九中学文件\n某九中〔2021〕15号\n关于报送2020年度部门整体支出绩效自评结果的报告\n某某区财政局：\n"
+         "2020年度，我校部门预算收入合计3,862.45万元。\n特此报告。\n某某市某某区第九中学\n2021年3月26日",
+         "关于报送2020年度部门整体支出绩效自评结果的报告", "某某市某某区第九中学", {"九中", "某九中", "第九中学", "我校"}),
+        ("江门市财政局：\n2022年度本会收入合计120.5万元，支出合计118.2万元。\n特此报告。\n江门市妇女联合会\n2023年2月10日",
+         "file-name", "江门市妇女联合会", {"市妇联", "妇联", "本会"}),
+    ],
+)
+def test_a_letters_issuer_is_its_body(text: str, title: str, body: str, some_aliases: set[str]) -> None:
+    profile = profile_of_text(text)
+    assert (profile.title, profile.body) == (title, body)
+    assert some_aliases <= set(profile.aliases), profile.aliases
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("江门市新会区人民医院医疗设备购置项目支出绩效自评报告\n（2024年度）\n一、项目概况",
+         "江门市新会区人民医院医疗设备购置项目支出绩效自评报告（2024年度）"),
+        ("某某区教育局部门整体支出绩效自评报告\n(征求意见稿)\n一、基本情况", "某某区教育局部门整体支出绩效自评报告(征求意见稿)"),
+    ],
+)
+def test_a_qualifier_line_under_the_title_belongs_to_it(text: str, title: str) -> None:
+    assert profile_of_text(text).title == title
+
+
+@pytest.mark.parametrize(
+    ("title", "body"),
+    [
+        ("江门市新会区人民医院医疗设备购置项目支出绩效自评报告", "江门市新会区人民医院"),  # the project named after it
+        ("广州市越秀区北京街道办事处长者饭堂项目支出绩效自评报告", "广州市越秀区北京街道办事处"),
+    ],
+)
+def test_a_body_named_before_its_project(title: str, body: str) -> None:
+    assert body_from_title(title) == body
