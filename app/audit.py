@@ -169,7 +169,7 @@ def _half_unit(text: str, kind: str) -> Decimal:
         return Decimal(0)  # a Chinese numeral (四期) is a count
     if "." in digits:
         return Decimal(5) / Decimal(10) ** (len(digits.split(".")[1]) + 1)
-    return Decimal(0) if kind in _EXACT_KINDS else Decimal("0.5")
+    return Decimal(0) if kind in _EXACT_KINDS or not digits.strip("0") else Decimal("0.5")  # a stated 0 is none
 
 
 _MONEY_SCALE = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1), "万": Decimal(1),
@@ -335,8 +335,10 @@ _BOUND_WORDS = re.compile(r"以上|以下|以内|不低于|不少于|不高于|�
 
 
 def _name_key(text: str, body_names: Sequence[str] = ()) -> str:
-    """'本部门收入' and '总收入' -> '收入'; '支出数' -> '支出': the words that say what is counted."""
-    text = text.split("·")[0]
+    """'本部门收入' and '总收入' -> '收入'; '支出数' -> '支出': the words that say what is counted. A phrase the
+    extractor completed with its sentence's subject ('本部门收入·支出') is named by its own words ('支出')."""
+    own = text.rsplit("·", 1)[-1]
+    text = own if len(re.sub(r"[^\u4e00-\u9fff]", "", own)) >= 2 else text.split("·")[0]
     for name in sorted(body_names, key=len, reverse=True):
         if name:
             text = text.replace(name, "")
@@ -403,6 +405,8 @@ class _Quantity:
     name: str  # what it is, for the message
 
 
+BODY = "本部门"  # the reporting body's own totals, however the report names it
+_SELF_OR_TOTAL = re.compile(r"本部门|我部门|该部门|本局|我局|本会|本单位|我单位|本级|总|合计|共计|累计|全年|全部")
 _MEASURE_WORDS = re.compile(r"(?:年初|年终|年中|全年|调整后|调整|本年|上年|预算|决算|支出|收入|执行|完成|实际|金额|数|额)+$")
 _LIST_MARK = re.compile(r"^(?:（[\d一二三四五六七八九十]+）|\([\d一二三四五六七八九十]+\)|\d+[．.、]|[一二三四五六七八九十]+、)")
 
@@ -434,13 +438,22 @@ class _Audit:
             if len(re.sub(r"[^\u4e00-\u9fff]", "", topic)) >= 2:
                 return f"{topic}·{key}"
         if key and _MEASURE_WORDS.fullmatch(key):
+            # a bare 收入/支出/决算 is the body's own total only when the phrase says so (本部门, 本局, 总计 ...)
+            if _SELF_OR_TOTAL.search(f.phrase) or any(n and n in f.phrase for n in self.body_names):
+                return f"{BODY}·{key}"
             first = next((q for q in self.passages[placed.passage].figures if q.fig.sentence == sentence
                           and q.fig.start < f.start and q.fig.clause != f.clause), None)
             if first is not None:
                 subject = _MEASURE_WORDS.sub("", self.key(first.fig.phrase))
                 if subject:
                     return f"{subject}·{key}"
+            return ""  # whose 支出? ("2023年度支出6.32万元" under a heading): never compared with another
         return key
+
+    def whole_key(self, named: str) -> str:
+        """The whole a share names: '占总收入的' / '占支出数的' name the body's own total."""
+        key = self.key(named)
+        return f"{BODY}·{key}" if key and _MEASURE_WORDS.fullmatch(key) else key
 
     def add(self, kind: str, severity: str, message: str, figures: Sequence[Figure]) -> None:
         self.findings.append(Finding(kind, severity, message, _display(figures), _cite(figures)))
@@ -461,14 +474,14 @@ class _Audit:
     def _whole_before(self, passage: _Passage, marker: int, measure: str | None) -> _Placed | None:
         """The figure a 其中 list breaks down: the last one of the parts' measure before it."""
         before = [p for p in passage.figures if p.offset < marker and p.measure == measure
-                  and p.fig.qualifier not in (CHANGE, TARGET, PART)]
+                  and p.fig.qualifier not in (CHANGE, TARGET) and not _in_parentheses(passage.text, p.offset)]
         if not before and not any(p.offset < marker for p in passage.figures):
             # "…收入58,236.48万元，…增长5.63%。其中：A …": the list opens the next sentence
             n = next(i for i, q in enumerate(self.passages) if q is passage)
             previous = self.passages[n - 1] if n > 0 else None
             if previous is not None and previous.section == passage.section:
                 before = [p for p in previous.figures if p.measure == measure
-                          and p.fig.qualifier not in (CHANGE, TARGET, PART)]
+                          and p.fig.qualifier not in (CHANGE, TARGET) and not _in_parentheses(previous.text, p.offset)]
         if not before or measure in (None, "percent"):
             return None
         whole = before[-1]
@@ -544,12 +557,13 @@ class _Audit:
                 named = _share_whole_name(passage.text, p.offset)
                 if named is None:
                     continue
-                part = next((q for q in reversed(passage.figures[:i]) if q.measure not in (None, "percent")), None)
+                part = next((q for q in reversed(passage.figures[:i]) if q.measure not in (None, "percent")
+                             and not _in_parentheses(passage.text, q.offset)), None)
                 if part is None or part.fig.qualifier in (CHANGE, TARGET):
                     continue
                 own_whole = self._whole_of_part(passage, part)
                 # shares of one whole: named alike ("占总收入的"), or a bare 占 under the same 其中
-                key = _group_key(self.key(named), own_whole)
+                key = _group_key(self.whole_key(named), own_whole)
                 if key:
                     groups[(passage.section, key, p.year)].append((p, part, named, own_whole))
                 singles.append((p, part, named, own_whole))
@@ -570,13 +584,14 @@ class _Audit:
                 value = _sum(p.value for p in parts)
                 whole = members[0][3]
                 name = members[0][2] or (whole.fig.phrase.split("·")[0] if whole is not None else "")
-                quantity_key = self.key(members[0][2]) or (self.quantity_key(whole) if whole is not None else "")
+                quantity_key = self.whole_key(members[0][2]) or (self.quantity_key(whole) if whole is not None
+                                                                 else "")
                 quantity = _Quantity(quantity_key, year, parts[0].measure or "", value, _plus([p.fig for p in parts]),
                                      tuple(m[0].fig for m in members) + tuple(p.fig for p in parts), name)
                 implied[(section, key, year)] = quantity
                 self.implied.append(quantity)
         for share, part, named, own_whole in singles:
-            key = _group_key(self.key(named), own_whole)
+            key = _group_key(self.whole_key(named), own_whole)
             self._check_share(share, part, named, own_whole,
                               implied.get((self.passages[share.passage].section, key, share.year)))
 
@@ -592,14 +607,14 @@ class _Audit:
         for passage in self.passages:
             for p in passage.figures:
                 if (p.measure == measure and p.year == year and p.fig.qualifier not in (CHANGE, TARGET, PART)
-                        and self.key(p.fig.phrase) == key):
+                        and self.quantity_key(p) == key):
                     found.setdefault(p.fig.value, p)
         return list(found.values())
 
     def _check_share(self, share: _Placed, part: _Placed, named: str, own_whole: _Placed | None,
                      implied: _Quantity | None) -> None:
-        key = self.key(named)
-        stated = [own_whole] if own_whole is not None and (not key or self.key(own_whole.fig.phrase) == key) else []
+        key = self.whole_key(named)
+        stated = [own_whole] if own_whole is not None and (not key or self.quantity_key(own_whole) == key) else []
         if not stated and key:
             stated = self._stated_wholes(key, share.year, part.measure or "")
         said = f"「{part.fig.clause}，{share.fig.clause}」"
@@ -638,7 +653,8 @@ class _Audit:
                 if change.fig.qualifier != CHANGE or change.measure in (None, "percent"):
                     continue
                 subject = next((q for q in reversed(figs[:i]) if q.measure == change.measure
-                                and q.fig.qualifier not in (CHANGE, TARGET)), None)
+                                and q.fig.qualifier not in (CHANGE, TARGET)
+                                and not _in_parentheses(passage.text, q.offset)), None)
                 if subject is None:
                     continue
                 direction = _direction(change.fig.clause, change.fig.text)
