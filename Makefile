@@ -36,9 +36,9 @@ test: install system-deps
 
 # The shared dev set, the corpus dev and test splits, the variants and the multi-report set, each scored by the
 # shared scorer (bench/eval.py). MODE=llm-local for the local LLM, MODES=extractive,llm-local for both;
-# VARIANTS=combined (or renamed,year,figures) for fewer variants.
+# VARIANTS=combined (or renamed,year,figures) for fewer variants; SAMPLE=4 for one question in four.
 eval: install
-	$(PY) -m bench.eval --modes $(or $(MODES),$(MODE)) $(if $(VARIANTS),--variants $(VARIANTS))
+	$(PY) -m bench.eval --modes $(or $(MODES),$(MODE)) $(if $(VARIANTS),--variants $(VARIANTS)) $(if $(SAMPLE),--sample $(SAMPLE))
 
 bench: install
 	$(PY) -m bench

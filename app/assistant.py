@@ -2,25 +2,32 @@
 
 One object wires the store, the embedding model and (in LLM modes) the chat model, all built from one
 Settings by `build_assistant`. The UI, the API and the CLI only call `ask`, `stream`, `figures`, `reports`.
+
+In an LLM mode the model is asked only where it can add something: when the extractive step abstains without being
+sure (`Draft.sure` False: no figure names what was asked, the evidence was weak) it answers from the retrieved
+passages (`app.llm_answer`), every number verified and tied to the question; failing that, the extractive step's
+honest "not stated" stands. A sure extractive answer, and a value the extractive step computed (unsure, since the
+report does not state it, but shown with its operands), are served as they are: a rephrase by the model added
+seconds and no accuracy on the dev set (`bench/latency.py` measures both; `rephrase=True` brings it back).
 """
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import replace
+from collections.abc import Callable, Generator, Iterator
 
-from app.answer import EXTRACTIVE, Answer, Citation, NumberCheck
+from app.answer import EXTRACTIVE, Answer, Citation
 from app.compose import Draft, extractive_answer
 from app.errors import BusyError, KnowledgeBaseUnavailable, LLMUnavailable, QuestionError, ReportNotFoundError
+from app.llm_answer import (MIN_FOLLOWING, Checked, check_rephrase, check_reply, following, may_answer,
+                            passage_focus, passages_text, reply_tokens, select_passages, with_report)
 from app.question import DERIVED, FIGURE, Question, about_reports, analyze, narrow_to_named
 from app.retrieve import Knowledge, Passage, Retriever, normalize_similarity
 from app.settings import Settings
 from app.verify import verify_numbers
-from app.verify_llm import OFF_QUESTION, Focus, missing_figures, shown_prefix, verify_llm_answer
+from app.verify_llm import Focus, shown_prefix
 from ingest.figures import Figure
 from ingest.report import ReportInfo
 
@@ -30,9 +37,7 @@ MAX_QUESTION_CHARS = 500
 FALLBACK_NOTICE = "语言模型暂不可用，以下为报告原文摘录的回答。"
 UNVERIFIED_NOTICE = "语言模型的回答含有无法核验的数字，已改用报告原文摘录的回答。"
 MIN_RETRY_SHARE = 0.2  # with less of the LLM time budget left, an unverified reply falls back at once
-LLM_PASSAGES = 1  # passages beside the evidence given to the LLM (prompt reading is most of its time on 2 cores)
-_NO_ANSWER_REPLY = re.compile(r"没有找到相关信息|not (?:provided|mentioned|stated|found)|does not (?:contain|mention)|"
-                              r"no information", re.I)
+LLM_PASSAGES = 1  # passages beside the evidence a rephrasing LLM is given (prompt reading is most of its time)
 UPDATING_MESSAGE = "知识库正在更新，请稍后再试"
 SWAP_RETRIES = 3  # a question answered again this many times while reports keep being replaced gets a 503
 
@@ -52,13 +57,15 @@ def check_question(question: object) -> str:
 class Assistant:
     """Answers questions about the ingested reports."""
 
-    def __init__(self, settings: Settings, store, chat_models: dict | None = None, gate=None):
+    def __init__(self, settings: Settings, store, chat_models: dict | None = None, gate=None, rephrase: bool = False):
         self.settings = settings
+        self.rephrase = rephrase  # LLM modes: also have the model rephrase sure extractive answers
         self.store = store
         self.retriever = Retriever(store)
         self.chat_models = chat_models or {}  # mode -> chat model, built lazily for LLM modes
         self.gate = gate
-        self.events: Counter[str] = Counter()  # llm_retry, llm_fallback_unverified, llm_unavailable ...
+        # llm_asked, llm_answered, llm_retry, llm_not_found, llm_fallback_unverified, llm_unavailable, llm_timeout
+        self.events: Counter[str] = Counter()
         self._model_lock = threading.Lock()
 
     # -- the public interface -------------------------------------------------------------------------
@@ -115,20 +122,24 @@ class Assistant:
             yield audited
             return
         q = analyze(text, _clean_history(history))
-        knowledge, report_ids, draft, passages = self._extractive_from_one_version(q, report)
+        knowledge, report_ids, draft, passages, q = self._extractive_from_one_version(q, report)
         answer = self._finish(q, draft, EXTRACTIVE, report_ids)
-        if mode != EXTRACTIVE and not draft.abstained:
-            for item in self._llm(q, draft, passages, knowledge, mode, history, report_ids):
-                if isinstance(item, Answer):
-                    answer = item
-                else:
-                    yield item
+        steps: Iterator[str | Answer] = iter(())
+        if mode != EXTRACTIVE and draft.abstained and not draft.sure and may_answer(q):
+            steps = self._answer_from_passages(q, draft, passages, knowledge, mode, report_ids)
+        elif mode != EXTRACTIVE and self.rephrase and not draft.abstained:
+            steps = self._rephrase(q, draft, passages, mode, history, report_ids)
+        for item in steps:
+            if isinstance(item, Answer):
+                answer = item
+            else:
+                yield item
         answer.latency_ms = (time.perf_counter() - started) * 1000
         yield answer
 
     # -- steps ----------------------------------------------------------------------------------------
     def _extractive_from_one_version(self, q: Question, report: str | None
-                                     ) -> tuple[Knowledge, list[str], Draft, list[Passage]]:
+                                     ) -> tuple[Knowledge, list[str], Draft, list[Passage], Question]:
         """The extractive draft, all read from one version of the store: done again if a re-ingest swapped meanwhile.
 
         The lexical index and the figures table are a snapshot, the dense searches read the store live; a swap
@@ -140,10 +151,10 @@ class Assistant:
         for _ in range(SWAP_RETRIES):
             knowledge = self._knowledge()
             report_ids = self._report_ids(knowledge, report)
-            draft, passages = self._extractive(q, knowledge, report_ids)
+            draft, passages, bound, asked = self._extractive(q, knowledge, report_ids)
             try:
                 if self.store.version() == knowledge.version:
-                    return knowledge, report_ids, draft, passages
+                    return knowledge, asked, draft, passages, bound
             except StoreUnavailable as exc:
                 raise KnowledgeBaseUnavailable(f"知识库暂不可用：{exc}") from exc
             log.info("a report was replaced while answering: answering again from the new version")
@@ -164,11 +175,14 @@ class Assistant:
             return [report]
         return list(knowledge.reports)
 
-    def _extractive(self, q: Question, knowledge: Knowledge, report_ids: list[str]) -> tuple[Draft, list[Passage]]:
+    def _extractive(self, q: Question, knowledge: Knowledge, report_ids: list[str]
+                    ) -> tuple[Draft, list[Passage], Question, list[str]]:
+        """The extractive draft and the passages retrieved for it, with the question bound to the loaded reports and
+        the reports it asks (a body named narrows them): an LLM answer reads the same passages, asked the same."""
         from vectorstore.store import StoreUnavailable
 
         if not report_ids:
-            return Draft("知识库中还没有报告，请先导入报告（python -m ingest）。", (), True, "no reports"), []
+            return Draft("知识库中还没有报告，请先导入报告（python -m ingest）。", (), True, "no reports"), [], q, []
         # the question bound to the loaded reports' profiles: a body named narrows to its report
         q, report_ids = narrow_to_named(about_reports(q, knowledge.reports.values()), report_ids)
         try:
@@ -180,7 +194,7 @@ class Assistant:
         except StoreUnavailable as exc:
             raise KnowledgeBaseUnavailable(f"知识库暂不可用：{exc}") from exc
         dense = {f.id: normalize_similarity(s) for f, s in dense_figures}
-        return extractive_answer(q, knowledge, report_ids, passages, dense), passages
+        return extractive_answer(q, knowledge, report_ids, passages, dense), passages, q, list(report_ids)
 
     def _finish(self, q: Question, draft: Draft, mode: str, report_ids: list[str], notice: str = "") -> Answer:
         numbers = [] if draft.abstained else verify_numbers(draft.text, draft.citations, q.original)
@@ -188,79 +202,130 @@ class Assistant:
                       citations=list(draft.citations), numbers=numbers, mode=mode, notice=notice,
                       report=report_ids[0] if len(report_ids) == 1 else "")
 
-    def _llm(self, q: Question, draft: Draft, passages: list[Passage], knowledge: Knowledge, mode: str,
-             history: list[dict] | None, report_ids: list[str]) -> Iterator[str | Answer]:
-        """Ask the LLM; verify; retry once naming each problem; else fall back to the extractive answer.
-
-        The streamed text stops short of any number not (yet) verified, so an unverified figure is never shown.
-        """
-        from app.llm import LLMGate, LLMTimeout, build_chat_model, invoke_with_timeout, stream_with_timeout
+    # -- the model ------------------------------------------------------------------------------------
+    def _answer_from_passages(self, q: Question, draft: Draft, passages: list[Passage], knowledge: Knowledge,
+                              mode: str, report_ids: list[str]) -> Iterator[str | Answer]:
+        """The extractive step abstained unsure: the model answers from the passages, every number verified and tied
+        to the question; a reply that fails (after one retry naming each problem) or says the report does not hold
+        the answer leaves the extractive step's not-stated answer, never an unverified figure."""
         from prompts import load_prompt
 
-        citations = _llm_citations(q, draft, passages)
-        computed = tuple(n.source.removeprefix("computed: ") for n in verify_numbers(draft.text, draft.citations)
-                         if n.verified and n.source.startswith("computed: "))
-        focus = Focus(draft.citations, q.terms, q.original, figure_question=q.intent == FIGURE, computed=computed)
-        facts = draft.text
+        shown = select_passages(q, draft, passages, knowledge, report_ids)
+        if not shown:
+            yield self._finish(q, draft, EXTRACTIVE, report_ids)
+            return
+        titles = {r: knowledge.reports[r].title for r in report_ids if r in knowledge.reports} \
+            if len(report_ids) > 1 else {}
+        focus = passage_focus(q)
+        sources = [c.text for c in shown]
         messages = [("system", load_prompt("answer_system")),
-                    ("human", load_prompt("answer_user", passages=_passages_text(citations), facts=facts,
-                                          history=_history_text(history), question=q.original))]
+                    ("human", load_prompt("passages_user", passages=passages_text(shown, titles),
+                                          context=f"之前的问题：{q.context}\n" if q.context else "",
+                                          question=q.original))]
+
+        def retry(checked: Checked) -> str:
+            return load_prompt("passages_retry", problems="\n".join(f"- {p}" for p in checked.problems),
+                               question=q.original)
+
+        def showable(partial: str) -> str:
+            # no number not verified and tied, and no words of the model's own (a name it made up), even for a moment
+            safe = shown_prefix(partial, shown, focus)
+            return safe if following(safe, sources, q.original) >= MIN_FOLLOWING else ""
+
         try:
-            model = self._chat_model(mode, build_chat_model)
-            if self.gate is None:
-                self.gate = LLMGate.from_settings(self.settings)
-            with self.gate.slot():
-                deadline = time.monotonic() + self.settings.llm_timeout_s  # one budget for the reply and its retry
-                text, shown = "", ""
-                for piece in stream_with_timeout(model, messages, self.settings.llm_timeout_s):
-                    text += piece
-                    safe = shown_prefix(text, citations, focus)
-                    if len(safe) > len(shown):
-                        shown = safe
-                        yield shown
-                answer, problems = self._checked_llm_answer(q, text, citations, mode, report_ids, focus)
-                if answer is None and deadline - time.monotonic() >= MIN_RETRY_SHARE * self.settings.llm_timeout_s:
-                    self.events["llm_retry"] += 1
-                    retry = messages + [("ai", text), ("human", load_prompt(
-                        "retry_user", problems="\n".join(f"- {p}" for p in problems), facts=facts,
-                        question=q.original))]
-                    text = invoke_with_timeout(model, retry, deadline - time.monotonic())
-                    answer, problems = self._checked_llm_answer(q, text, citations, mode, report_ids, focus)
-            if answer is None:
-                self.events["llm_fallback_unverified"] += 1
-                log.info("llm answer not verified after a retry (%s), answering extractively", "; ".join(problems))
-                yield self._finish(q, draft, EXTRACTIVE, report_ids, UNVERIFIED_NOTICE)
-                return
-            yield answer
+            checked = yield from self._consult(mode, messages, lambda text: check_reply(text, q, shown, focus), retry,
+                                               reply_tokens(q), showable)
         except BusyError:
             raise
         except LLMUnavailable as exc:
-            self.events["llm_unavailable"] += 1
-            if isinstance(exc, LLMTimeout):
-                self.events["llm_timeout"] += 1
-            log.warning("llm unavailable, answering extractively: %s", exc)
-            yield self._finish(q, draft, EXTRACTIVE, report_ids, FALLBACK_NOTICE)
+            yield self._model_unavailable(q, draft, report_ids, exc)
+            return
+        if checked.servable:
+            self.events["llm_answered"] += 1
+            text = with_report(checked.text, checked.citations, titles, q.language == "en")
+            yield Answer(question=q.original, answer=text, abstained=False, citations=list(checked.citations),
+                         numbers=list(checked.numbers), mode=mode,
+                         report=report_ids[0] if len(report_ids) == 1 else _one_report(checked.citations))
+            return
+        self.events["llm_not_found" if checked.not_found else "llm_fallback_unverified"] += 1
+        log.info("llm answer from the passages not served (%s): answering that the report does not state it",
+                 "the model found no answer" if checked.not_found else "; ".join(checked.problems))
+        yield self._finish(q, draft, EXTRACTIVE, report_ids)  # the extractive step's honest "not stated"
 
-    def _checked_llm_answer(self, q: Question, text: str, citations: list[Citation], mode: str,
-                            report_ids: list[str], focus: Focus) -> tuple[Answer | None, list[str]]:
-        """The LLM's reply as an Answer when every number is verified and tied to the question; else its problems."""
-        text = text.strip()
-        if text.startswith(q.original) and len(text) > len(q.original):
-            text = text[len(q.original):].lstrip()  # the small model sometimes repeats the question first
-        if not text or _NO_ANSWER_REPLY.search(text):
-            # the extractive step found evidence; a model that says otherwise is not trusted
-            return None, ["报告中有答案（见已核验的要点），不要回答“没有找到”。"]
-        numbers = verify_llm_answer(text, citations, focus)
-        problems = [_number_problem(n) for n in numbers if not n.verified]
-        problems += [f"没有给出所问的数字“{m}”。" for m in missing_figures(text, focus)]
-        if problems:
-            return None, problems
-        # the evidence the answer rests on, then any other passage one of its numbers came from
-        cited = list(focus.evidence) + [c for c in citations if c not in focus.evidence
-                                        and any(n.source == c.text for n in numbers)]
-        cited = cited or citations[:1]
-        return Answer(question=q.original, answer=text[:600], abstained=False, citations=cited, numbers=numbers,
-                      mode=mode, report=report_ids[0] if len(report_ids) == 1 else ""), []
+    def _rephrase(self, q: Question, draft: Draft, passages: list[Passage], mode: str, history: list[dict] | None,
+                  report_ids: list[str]) -> Iterator[str | Answer]:
+        """The extractive answer is sure: the model says it in its own sentence (only with `rephrase` on; by
+        measurement it adds seconds and no accuracy). Unverified after one retry -> the extractive answer."""
+        from prompts import load_prompt
+
+        shown = _rephrase_citations(q, draft, passages)
+        computed = tuple(n.source.removeprefix("computed: ") for n in verify_numbers(draft.text, draft.citations)
+                         if n.verified and n.source.startswith("computed: "))
+        focus = Focus(draft.citations, q.terms, q.original, figure_question=q.intent == FIGURE, computed=computed)
+        messages = [("system", load_prompt("answer_system")),
+                    ("human", load_prompt("answer_user", passages=passages_text(shown, {}), facts=draft.text,
+                                          history=_history_text(history), question=q.original))]
+
+        def retry(checked: Checked) -> str:
+            return load_prompt("retry_user", problems="\n".join(f"- {p}" for p in checked.problems),
+                               facts=draft.text, question=q.original)
+
+        try:
+            checked = yield from self._consult(mode, messages, lambda text: check_rephrase(text, q, shown, focus),
+                                               retry, self.settings.llm_max_tokens,
+                                               lambda partial: shown_prefix(partial, shown, focus))
+        except BusyError:
+            raise
+        except LLMUnavailable as exc:
+            yield self._model_unavailable(q, draft, report_ids, exc)
+            return
+        if not checked.servable:
+            self.events["llm_fallback_unverified"] += 1
+            log.info("llm answer not verified after a retry (%s), answering extractively", "; ".join(checked.problems))
+            yield self._finish(q, draft, EXTRACTIVE, report_ids, UNVERIFIED_NOTICE)
+            return
+        self.events["llm_answered"] += 1
+        yield Answer(question=q.original, answer=checked.text, abstained=False, citations=list(checked.citations),
+                     numbers=list(checked.numbers), mode=mode, report=report_ids[0] if len(report_ids) == 1 else "")
+
+    def _consult(self, mode: str, messages: list, check: Callable[[str], Checked], retry: Callable[[Checked], str],
+                 max_tokens: int, showable: Callable[[str], str]) -> Generator[str, None, Checked]:
+        """Stream the model's reply (as far as `showable` allows), check it, and retry once naming each problem, all
+        within one LLM_TIMEOUT_S budget; returns the last check. LLMUnavailable on failure or timeout."""
+        from app.llm import LLMGate, build_chat_model, invoke_with_timeout, stream_with_timeout
+
+        model = self._chat_model(mode, build_chat_model)
+        if self.gate is None:
+            self.gate = LLMGate.from_settings(self.settings)
+        budget = self.settings.llm_timeout_s
+        with self.gate.slot():
+            self.events["llm_asked"] += 1
+            deadline = time.monotonic() + budget  # one budget for the reply and its retry
+            text, shown = "", ""
+            for piece in stream_with_timeout(model, messages, budget, max_tokens=max_tokens):
+                text += piece
+                safe = showable(text)
+                if len(safe) > len(shown) and safe.startswith(shown):
+                    shown = safe
+                    yield shown
+            checked = check(text)
+            log.debug("llm reply %r -> %s", text, checked.problems or ("not found" if checked.not_found else "ok"))
+            if checked.problems and deadline - time.monotonic() >= MIN_RETRY_SHARE * budget:
+                self.events["llm_retry"] += 1
+                again = messages + [("ai", text), ("human", retry(checked))]
+                text = invoke_with_timeout(model, again, deadline - time.monotonic(), max_tokens=max_tokens)
+                checked = check(text)
+                log.debug("llm retry %r -> %s", text, checked.problems or ("not found" if checked.not_found else "ok"))
+        return checked
+
+    def _model_unavailable(self, q: Question, draft: Draft, report_ids: list[str], exc: LLMUnavailable) -> Answer:
+        from app.llm import LLMTimeout
+
+        self.events["llm_unavailable"] += 1
+        if isinstance(exc, LLMTimeout):
+            self.events["llm_timeout"] += 1
+        log.warning("llm unavailable, answering extractively: %s", exc)
+        return self._finish(q, draft, EXTRACTIVE, report_ids, FALLBACK_NOTICE)
 
     def warm_up(self) -> None:
         """Load the configured LLM now, so that the first question does not wait for it; a model that fails to load
@@ -281,8 +346,8 @@ class Assistant:
             return self.chat_models[mode]
 
 
-def _llm_citations(q: Question, draft: Draft, passages: list[Passage]) -> list[Citation]:
-    """What the LLM is shown: the evidence; for a question about text, also the best passages around it."""
+def _rephrase_citations(q: Question, draft: Draft, passages: list[Passage]) -> list[Citation]:
+    """What a rephrasing model is shown: the evidence; for a question about text, also the best passage around it."""
     citations = list(draft.citations)
     if q.intent in (FIGURE, DERIVED):
         return citations  # the looked-up figures' sentences hold the answer; more text only costs time
@@ -294,20 +359,14 @@ def _llm_citations(q: Question, draft: Draft, passages: list[Passage]) -> list[C
     return citations
 
 
-def _passages_text(citations: list[Citation]) -> str:
-    return "\n".join(f"[{i + 1}]（{c.section.split(' > ')[-1]}）{c.text}" for i, c in enumerate(citations))
+def _one_report(citations: list[Citation]) -> str:
+    reports = {c.report for c in citations}
+    return reports.pop() if len(reports) == 1 else ""
 
 
 def _history_text(history: list[dict] | None) -> str:
     turns = _clean_history(history)[-4:]
     return "\n".join(f"{'用户' if t['role'] == 'user' else '助手'}：{t['content'][:120]}" for t in turns) or "（无）"
-
-
-def _number_problem(n: NumberCheck) -> str:
-    """What the retry tells the model about one number it may not write."""
-    if n.reason == OFF_QUESTION:
-        return f"“{n.text}”不是问题所问的数字（它出自讲别的事情的句子），删掉它。"
-    return f"“{n.text}”在报告原文中找不到，不要自己计算或改写数字。"
 
 
 def _clean_history(history: list[dict] | None) -> list[dict]:

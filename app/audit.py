@@ -169,12 +169,13 @@ def _half_unit(text: str, kind: str) -> Decimal:
         return Decimal(0)  # a Chinese numeral (四期) is a count
     if "." in digits:
         return Decimal(5) / Decimal(10) ** (len(digits.split(".")[1]) + 1)
-    return Decimal(0) if kind in _EXACT_KINDS else Decimal("0.5")
+    return Decimal(0) if kind in _EXACT_KINDS or not digits.strip("0") else Decimal("0.5")  # a stated 0 is none
 
 
 _MONEY_SCALE = {"元": Decimal("0.0001"), "千元": Decimal("0.1"), "万元": Decimal(1), "万": Decimal(1),
                 "亿元": Decimal(10000), "亿": Decimal(10000)}
 _PEOPLE_UNITS = ("人", "名", "位")
+_TEN_THOUSAND = re.compile(r"^万(?=.)")  # 万人, 万人次, 万户: the same measure as 人, 人次, 户, ten thousand times
 
 
 def _measure(f: Figure) -> str | None:
@@ -183,10 +184,11 @@ def _measure(f: Figure) -> str | None:
         return "money" if f.unit in _MONEY_SCALE or f.decimal == 0 else None
     if f.kind == PERCENT:
         return "percent" if f.unit in ("%", "％") else None
-    if f.unit in _PEOPLE_UNITS:
+    unit = _TEN_THOUSAND.sub("", f.unit)
+    if unit in _PEOPLE_UNITS:
         return "people"
     if f.kind in ("times", "count", "hours", "score"):
-        return f"{f.kind}:{f.unit}"
+        return f"{f.kind}:{unit}"
     return None
 
 
@@ -197,8 +199,19 @@ def _interval(f: Figure) -> Interval:
     except InvalidOperation:
         value = Decimal(0)
     half = _half_unit(f.text, f.kind)
-    scale = _MONEY_SCALE.get(f.unit, Decimal(1)) if f.kind == MONEY else Decimal(1)
+    if f.kind == MONEY:
+        scale = _MONEY_SCALE.get(f.unit, Decimal(1))
+    else:
+        scale = Decimal(10000) if _TEN_THOUSAND.match(f.unit) else Decimal(1)
+        if scale != 1:
+            half = max(half, Decimal("0.5")) if "." not in f.text else half  # 45万人 is rounded, not counted
     return Interval((value - half) * scale, (value + half) * scale)
+
+
+def _threshold(f: Figure) -> Interval:
+    """A target's value as the threshold it is (no rounding), in the unit its figure is compared in."""
+    middle = _interval(f).mid
+    return Interval(middle, middle)
 
 
 def _fmt(value: Decimal, places: int = 2) -> str:
@@ -322,8 +335,10 @@ _BOUND_WORDS = re.compile(r"以上|以下|以内|不低于|不少于|不高于|�
 
 
 def _name_key(text: str, body_names: Sequence[str] = ()) -> str:
-    """'本部门收入' and '总收入' -> '收入'; '支出数' -> '支出': the words that say what is counted."""
-    text = text.split("·")[0]
+    """'本部门收入' and '总收入' -> '收入'; '支出数' -> '支出': the words that say what is counted. A phrase the
+    extractor completed with its sentence's subject ('本部门收入·支出') is named by its own words ('支出')."""
+    own = text.rsplit("·", 1)[-1]
+    text = own if len(re.sub(r"[^\u4e00-\u9fff]", "", own)) >= 2 else text.split("·")[0]
     for name in sorted(body_names, key=len, reverse=True):
         if name:
             text = text.replace(name, "")
@@ -368,8 +383,9 @@ def audit_figures(figures: Sequence[Figure], *, year: int | None = None, repeate
     audit.execution_rates()
     audit.implied_quantities()
     audit.text_targets()
-    for table in _tables(cells):
-        audit.findings.extend(_table_findings(table))
+    tables = _tables(cells)
+    for table in tables:
+        audit.findings.extend(_table_findings(table, [t for t in tables if t is not table]))
     audit.findings.extend(_repeated_findings(repeated))
     order = {s: n for n, s in enumerate(SEVERITIES)}
     unique = list(dict.fromkeys(audit.findings))
@@ -389,6 +405,12 @@ class _Quantity:
     name: str  # what it is, for the message
 
 
+BODY = "本部门"  # the reporting body's own totals, however the report names it
+_SELF_OR_TOTAL = re.compile(r"本部门|我部门|该部门|本局|我局|本会|本单位|我单位|本级|总|合计|共计|累计|全年|全部")
+_MEASURE_WORDS = re.compile(r"(?:年初|年终|年中|全年|调整后|调整|本年|上年|预算|决算|支出|收入|执行|完成|实际|金额|数|额)+$")
+_LIST_MARK = re.compile(r"^(?:（[\d一二三四五六七八九十]+）|\([\d一二三四五六七八九十]+\)|\d+[．.、]|[一二三四五六七八九十]+、)")
+
+
 class _Audit:
     """The prose checks over one report's passages; each appends Findings."""
 
@@ -402,6 +424,36 @@ class _Audit:
 
     def key(self, text: str) -> str:
         return _name_key(text, self.body_names)
+
+    def quantity_key(self, placed: _Placed) -> str:
+        """What a figure counts, with the subject its sentence gives it: 'X(项):年初预算为…,支出决算为102.60' is X's
+        支出决算; '“三公”经费…支出预算为18.60万元,支出决算为12.47万元' is the 三公经费's, not anyone's 支出决算."""
+        f = placed.fig
+        key = self.key(f.phrase)
+        sentence = f.sentence
+        at = sentence.find(f.clause) if f.clause else -1
+        colon = max(sentence.rfind("：", 0, max(at, 0)), sentence.rfind(":", 0, max(at, 0)))
+        if at > 0 and colon > 0:
+            topic = self.key(_LIST_MARK.sub("", sentence[:colon].strip()))
+            if len(re.sub(r"[^\u4e00-\u9fff]", "", topic)) >= 2:
+                return f"{topic}·{key}"
+        if key and _MEASURE_WORDS.fullmatch(key):
+            # a bare 收入/支出/决算 is the body's own total only when the phrase says so (本部门, 本局, 总计 ...)
+            if _SELF_OR_TOTAL.search(f.phrase) or any(n and n in f.phrase for n in self.body_names):
+                return f"{BODY}·{key}"
+            first = next((q for q in self.passages[placed.passage].figures if q.fig.sentence == sentence
+                          and q.fig.start < f.start and q.fig.clause != f.clause), None)
+            if first is not None:
+                subject = _MEASURE_WORDS.sub("", self.key(first.fig.phrase))
+                if subject:
+                    return f"{subject}·{key}"
+            return ""  # whose 支出? ("2023年度支出6.32万元" under a heading): never compared with another
+        return key
+
+    def whole_key(self, named: str) -> str:
+        """The whole a share names: '占总收入的' / '占支出数的' name the body's own total."""
+        key = self.key(named)
+        return f"{BODY}·{key}" if key and _MEASURE_WORDS.fullmatch(key) else key
 
     def add(self, kind: str, severity: str, message: str, figures: Sequence[Figure]) -> None:
         self.findings.append(Finding(kind, severity, message, _display(figures), _cite(figures)))
@@ -422,7 +474,14 @@ class _Audit:
     def _whole_before(self, passage: _Passage, marker: int, measure: str | None) -> _Placed | None:
         """The figure a 其中 list breaks down: the last one of the parts' measure before it."""
         before = [p for p in passage.figures if p.offset < marker and p.measure == measure
-                  and p.fig.qualifier not in (CHANGE, TARGET, PART)]
+                  and p.fig.qualifier not in (CHANGE, TARGET) and not _in_parentheses(passage.text, p.offset)]
+        if not before and not any(p.offset < marker for p in passage.figures):
+            # "…收入58,236.48万元，…增长5.63%。其中：A …": the list opens the next sentence
+            n = next(i for i, q in enumerate(self.passages) if q is passage)
+            previous = self.passages[n - 1] if n > 0 else None
+            if previous is not None and previous.section == passage.section:
+                before = [p for p in previous.figures if p.measure == measure
+                          and p.fig.qualifier not in (CHANGE, TARGET) and not _in_parentheses(previous.text, p.offset)]
         if not before or measure in (None, "percent"):
             return None
         whole = before[-1]
@@ -441,6 +500,8 @@ class _Audit:
         for p in passage.figures:
             if p.offset <= marker or p.measure in (None, "percent") or p.fig.qualifier in (CHANGE, TARGET):
                 continue
+            if _in_parentheses(passage.text, p.offset):
+                continue  # an aside: "得分18.5分（满分20分）" lists the score, not a part of 20
             if parts and p.measure != parts[0][0].measure:
                 break
             if parts and _part_markers(passage.text[marker + 2:p.offset]):
@@ -472,9 +533,11 @@ class _Audit:
         elif groups:
             sums = "；".join(f"{_plus([parts[i].fig for i in g])} = {whole.fig.text}" for g in groups)
             self.add(PARTS, OK, f"「{whole.fig.clause}」的分项之和与总数相符：{sums}{unit}", figures)
-        if rest and (exhaustive or len(rest) >= 2) and not groups:
+        total = _sum(parts[i].value for i in rest)
+        # a list far short of its whole is a selection ("其中A、B"), worth nothing; one close to it is worth a look
+        near = total.hi >= whole.value.lo * Decimal("0.8")
+        if rest and (exhaustive or len(rest) >= 2 and near) and not groups:
             listed = [parts[i].fig for i in rest]
-            total = _sum(parts[i].value for i in rest)
             if exhaustive:
                 self.add(PARTS, INCONSISTENT, f"分别列出的各项 {_plus(listed)} = {_fmt(total.mid, places)}{unit}，"
                          f"与合计 {whole.fig.display} 不符", [whole.fig] + listed)
@@ -484,7 +547,8 @@ class _Audit:
 
     # -- 占: shares -----------------------------------------------------------------------------------------------
     def shares(self) -> None:
-        groups: dict[tuple[str, str, int | None], list[tuple[_Placed, _Placed, str]]] = defaultdict(list)
+        groups: dict[tuple[str, str, int | None], list[tuple[_Placed, _Placed, str, _Placed | None]]] = \
+            defaultdict(list)
         singles: list[tuple[_Placed, _Placed, str, _Placed | None]] = []
         for passage in self.passages:
             for i, p in enumerate(passage.figures):
@@ -493,13 +557,15 @@ class _Audit:
                 named = _share_whole_name(passage.text, p.offset)
                 if named is None:
                     continue
-                part = next((q for q in reversed(passage.figures[:i]) if q.measure not in (None, "percent")), None)
+                part = next((q for q in reversed(passage.figures[:i]) if q.measure not in (None, "percent")
+                             and not _in_parentheses(passage.text, q.offset)), None)
                 if part is None or part.fig.qualifier in (CHANGE, TARGET):
                     continue
                 own_whole = self._whole_of_part(passage, part)
-                key = self.key(named)
+                # shares of one whole: named alike ("占总收入的"), or a bare 占 under the same 其中
+                key = _group_key(self.whole_key(named), own_whole)
                 if key:
-                    groups[(passage.section, key, p.year)].append((p, part, named))
+                    groups[(passage.section, key, p.year)].append((p, part, named, own_whole))
                 singles.append((p, part, named, own_whole))
         implied: dict[tuple[str, str, int | None], _Quantity] = {}
         for (section, key, year), members in groups.items():
@@ -510,19 +576,24 @@ class _Audit:
             if total_share.meets(Interval(_HUNDRED - 1, _HUNDRED + 1)):
                 if not total_share.meets(Interval.exact(_HUNDRED)):
                     shares = [m[0].fig for m in members]
-                    self.add(SHARE, INCONSISTENT, f"占{members[0][2]}的各项比例 {' + '.join(f.text for f in shares)}"
+                    whole_name = members[0][2] or (members[0][3].fig.phrase.split("·")[0] if members[0][3] else "")
+                    self.add(SHARE, INCONSISTENT, f"占{whole_name}的各项比例 {' + '.join(f.text for f in shares)}"
                              f" = {_fmt(total_share.mid, _places(shares))}%，合计不是百分之百",
                              shares + [m[1].fig for m in members])
                 parts = [m[1] for m in members]
                 value = _sum(p.value for p in parts)
-                quantity = _Quantity(key, year, parts[0].measure or "", value, _plus([p.fig for p in parts]),
-                                     tuple(m[0].fig for m in members) + tuple(p.fig for p in parts),
-                                     members[0][2])
+                whole = members[0][3]
+                name = members[0][2] or (whole.fig.phrase.split("·")[0] if whole is not None else "")
+                quantity_key = self.whole_key(members[0][2]) or (self.quantity_key(whole) if whole is not None
+                                                                 else "")
+                quantity = _Quantity(quantity_key, year, parts[0].measure or "", value, _plus([p.fig for p in parts]),
+                                     tuple(m[0].fig for m in members) + tuple(p.fig for p in parts), name)
                 implied[(section, key, year)] = quantity
                 self.implied.append(quantity)
         for share, part, named, own_whole in singles:
+            key = _group_key(self.whole_key(named), own_whole)
             self._check_share(share, part, named, own_whole,
-                              implied.get((self.passages[share.passage].section, self.key(named), share.year)))
+                              implied.get((self.passages[share.passage].section, key, share.year)))
 
     def _whole_of_part(self, passage: _Passage, part: _Placed) -> _Placed | None:
         """For a part listed under 其中, the figure it is a part of."""
@@ -536,14 +607,14 @@ class _Audit:
         for passage in self.passages:
             for p in passage.figures:
                 if (p.measure == measure and p.year == year and p.fig.qualifier not in (CHANGE, TARGET, PART)
-                        and self.key(p.fig.phrase) == key):
+                        and self.quantity_key(p) == key):
                     found.setdefault(p.fig.value, p)
         return list(found.values())
 
     def _check_share(self, share: _Placed, part: _Placed, named: str, own_whole: _Placed | None,
                      implied: _Quantity | None) -> None:
-        key = self.key(named)
-        stated = [own_whole] if own_whole is not None and (not key or self.key(own_whole.fig.phrase) == key) else []
+        key = self.whole_key(named)
+        stated = [own_whole] if own_whole is not None and (not key or self.quantity_key(own_whole) == key) else []
         if not stated and key:
             stated = self._stated_wholes(key, share.year, part.measure or "")
         said = f"「{part.fig.clause}，{share.fig.clause}」"
@@ -582,7 +653,8 @@ class _Audit:
                 if change.fig.qualifier != CHANGE or change.measure in (None, "percent"):
                     continue
                 subject = next((q for q in reversed(figs[:i]) if q.measure == change.measure
-                                and q.fig.qualifier not in (CHANGE, TARGET)), None)
+                                and q.fig.qualifier not in (CHANGE, TARGET)
+                                and not _in_parentheses(passage.text, q.offset)), None)
                 if subject is None:
                     continue
                 direction = _direction(change.fig.clause, change.fig.text)
@@ -604,7 +676,7 @@ class _Audit:
                     how = base_how = f"{subject.fig.text} {sign} {change.fig.text}"
                 clause = change.fig.clause
                 self.implied.append(_Quantity(
-                    self.key(subject.fig.phrase), other_year, subject.measure or "", other,
+                    self.quantity_key(subject), other_year, subject.measure or "", other,
                     f"按「{subject.fig.clause}，{clause}」推算为 {how} = "
                     f"{_fmt(other.mid, _places([subject.fig, change.fig]))}",
                     (subject.fig, change.fig), subject.fig.phrase.split("·")[0]))
@@ -665,13 +737,15 @@ class _Audit:
                     continue
                 money = [q for q in passage.figures if q.measure == "money" and q.offset < rate.offset
                          and q.fig.qualifier not in (CHANGE, TARGET)]
-                budget = next((q for q in reversed(money) if _BUDGET_WORD.search(q.fig.clause)
-                               and not re.search(r"决算", q.fig.clause)), None)
-                actual = next((q for q in reversed(money) if q is not budget and _ACTUAL_WORD.search(q.fig.clause)
-                               and not _BUDGET_WORD.search(q.fig.clause.replace("决算", ""))), None)
-                if budget is None or actual is None:
+                # the nearest whole amounts first (a part listed under 其中 is rarely what was executed)
+                money.sort(key=lambda q: (q.fig.qualifier == PART, -q.offset))
+                budgets = [q for q in money if _BUDGET_WORD.search(q.fig.clause) and not re.search(r"决算", q.fig.clause)]
+                actuals = [q for q in money if q not in budgets and _ACTUAL_WORD.search(q.fig.clause)]
+                if not budgets or not actuals:
                     continue
-                self._check_execution(rate, actual, budget)
+                pairs = [(a, b) for a in actuals for b in budgets]
+                holds = next(((a, b) for a, b in pairs if (r := a.value.ratio(b.value)) and r.meets(rate.value)), None)
+                self._check_execution(rate, *(holds or pairs[0]))
 
     def _check_execution(self, rate: _Placed, actual: _Placed, budget: _Placed) -> None:
         computed = actual.value.ratio(budget.value)
@@ -697,7 +771,7 @@ class _Audit:
         for passage in self.passages:
             for p in passage.figures:
                 if p.measure and p.fig.qualifier not in (CHANGE, TARGET):
-                    stated[(self.key(p.fig.phrase), p.year, p.measure)].append(p)
+                    stated[(self.quantity_key(p), p.year, p.measure)].append(p)
         done: set[frozenset[str]] = set()
         # changes first: a year implied by a change is the subject of its message
         for q in sorted(self.implied, key=lambda q: not _by_change(q)):
@@ -759,12 +833,16 @@ class _Audit:
                 if actual.year != target.year:
                     continue
                 bound = _bound(target.fig.clause, target.fig.text)
-                met = _meets_target(actual.value, Interval.exact(target.fig.decimal), bound)
+                met = _meets_target(actual.value, _threshold(target.fig), bound)
                 said = f"目标「{target.fig.clause}」，实际「{actual.fig.clause}」"
                 if met is None:
                     continue
                 self.add(TARGET_MET, OK if met else NOTE, f"{said}：{'达到目标' if met else '未达到目标'}",
                          [target.fig, actual.fig])
+
+
+def _group_key(named_key: str, own_whole: _Placed | None) -> str:
+    return named_key or (f"whole:{own_whole.fig.id}" if own_whole is not None else "")
 
 
 def _by_change(q: _Quantity) -> bool:
@@ -779,6 +857,13 @@ def _described(q: _Quantity) -> str:
     parts = [f for f in q.figures if f.kind != PERCENT]
     return (f"占{q.name}{'、'.join(f.display for f in shares)}的各项之和为 {q.how} = "
             f"{_fmt(q.value.mid, _places(parts))}")
+
+
+def _in_parentheses(text: str, offset: int) -> bool:
+    """The position stands inside （…） or (…) of the text before it."""
+    before = text[:offset]
+    opened = max(before.rfind("（"), before.rfind("("))
+    return opened >= 0 and opened > max(before.rfind("）"), before.rfind(")"))
 
 
 def _part_markers(text: str) -> list[int]:
@@ -811,6 +896,9 @@ def _partitions(whole: Interval, parts: list[Interval]) -> tuple[list[list[int]]
     current: list[int] = []
     total = Interval.exact(Decimal(0))
     for i, part in enumerate(parts):
+        if part.hi == 0 and groups and not current:
+            groups[-1].append(i)  # a stated nil ("其他资金 0") belongs to the breakdown before it
+            continue
         current.append(i)
         total = total + part
         if total.meets(whole):
@@ -835,14 +923,20 @@ def _share_whole_name(text: str, offset: int) -> str | None:
     return name.strip()
 
 
+_BETWEEN_DIRECTION_AND_NUMBER = re.compile(r"^(?:了|约|近|达|为|至|幅度?|率|比例|百分比)*$")
+
+
 def _direction(clause: str, number_text: str) -> int:
-    """+1 for an increase, −1 for a decrease, as the words before the number say; 0 when they say neither."""
+    """+1 for an increase, −1 for a decrease, as the word right before the number says ('减少686.90', '增幅5.19%');
+    0 when none stands there ('比上年增长--(基数为0': the 0 is not the change)."""
     before = clause[:clause.find(number_text)] if number_text in clause else clause
-    down = [m.end() for m in _DOWN.finditer(before)]
-    up = [m.end() for m in _UP.finditer(before)]
-    if not down and not up:
+    last = None
+    for m in list(_DOWN.finditer(before)) + list(_UP.finditer(before)):
+        if last is None or m.end() > last.end():
+            last = m
+    if last is None or not _BETWEEN_DIRECTION_AND_NUMBER.match(before[last.end():].strip()):
         return 0
-    return -1 if max(down, default=-1) > max(up, default=-1) else 1
+    return -1 if _DOWN.fullmatch(last.group()) else 1
 
 
 def _compared_years(clause: str, subject_year: int | None) -> tuple[int | None, int | None] | None:
@@ -919,16 +1013,19 @@ def _cell_measure(f: Figure) -> str | None:
 
 
 def _row_title(table: _Table, row: int) -> str:
-    """How a row is named in a message: its label cells ("产出指标 > 数量指标 > 门诊服务人次")."""
+    """How a row is named in a message: its label path ("产出指标 > 数量指标 > 门诊服务人次"), else its label cells."""
+    label = [part for part in table.labels.get(row, "").split(" > ") if part and not re.fullmatch(r"[\d.,%]+", part)]
+    if label:
+        return " > ".join(label)
     first = next(iter(table.rows[row].values()), None)
     cells = first.extra.get("cells", []) if first is not None else []
-    label = []
+    names = []
     for text in cells:
         if re.search(r"\d", text):
             break
-        if text and text not in label:
-            label.append(text)
-    return " > ".join(label) or _row_name(table.labels.get(row, ""))
+        if text and text not in names:
+            names.append(text)
+    return " > ".join(names)
 
 
 def _cell_text(f: Figure) -> str:
@@ -939,9 +1036,9 @@ def _row_name(label: str) -> str:
     return label.split(" > ")[-1] if label else ""
 
 
-def _table_findings(table: _Table) -> list[Finding]:
+def _table_findings(table: _Table, others: list[_Table]) -> list[Finding]:
     findings: list[Finding] = []
-    findings.extend(_table_totals(table))
+    findings.extend(_table_totals(table, others))
     findings.extend(_table_targets(table))
     findings.extend(_table_scores(table))
     findings.extend(_table_execution(table))
@@ -952,49 +1049,93 @@ def _is_total(label: str) -> bool:
     return bool(_TOTAL_ROW.search(re.sub(r"\s", "", _row_name(label))))
 
 
-def _table_totals(table: _Table) -> list[Finding]:
-    """A 合计 row (or a 总额 row on top of its 其中 rows) vs the rows it sums, column by column."""
+_BOTTOM_TOTAL = re.compile(r"合计|总计|小计|总分|共计")  # sums the rows above it; 总额 / 总数 head the rows below
+
+
+def _prefix(label: str) -> str:
+    return label.rsplit(" > ", 1)[0] if " > " in label else ""
+
+
+def _children(table: _Table, top: int, order: list[int]) -> list[int]:
+    """The rows a 总额 row heads: those right below it under the same label prefix, up to the next total."""
+    prefix = _prefix(table.labels.get(top, ""))
+    rows = []
+    for r in (r for r in order if r > top):
+        label = table.labels.get(r, "")
+        if _is_total(label) or _prefix(label) != prefix:
+            break
+        rows.append(r)
+    return rows
+
+
+def _table_totals(table: _Table, others: Sequence[_Table] = ()) -> list[Finding]:
+    """A 合计/总分 row vs the rows above it, a 总额 row vs the rows it heads (one or several breakdowns), column by
+    column; columns without a header, rates and scores of a 总额 row are not sums and are left alone. A 总分 may
+    also count the same column of the report's other tables (the budget table's 分值 beside the indicators')."""
     findings = []
     order = sorted(table.rows)
     totals = [r for r in order if _is_total(table.labels.get(r, ""))]
+    bottoms = [r for r in totals if _BOTTOM_TOTAL.search(re.sub(r"\s", "", _row_name(table.labels.get(r, ""))))]
+    tops = [r for r in totals if r not in bottoms]
     for t in totals:
-        above = [r for r in order if r < t and not _is_total(table.labels.get(r, "")) and r > max(
-            [x for x in totals if x < t], default=-1)]
-        below = [r for r in order if r > t and not _is_total(table.labels.get(r, "")) and r < min(
-            [x for x in totals if x > t], default=10**9)]
-        bottom = bool(above)
-        parts = above if bottom else below
-        if bottom:
-            parts = [r for r in parts if not re.sub(r"\s", "", _row_name(table.labels.get(r, ""))).startswith("其中")]
-        if len(parts) < 2:
-            continue
         for col, total_fig in sorted(table.rows[t].items()):
-            header = table.columns.get(col, "")
-            if _RATE_COLUMN.search(header) or _cell_measure(total_fig) in (None, "percent"):
+            header = table.columns.get(col, "").split(" > ")[-1].strip()
+            measure = _cell_measure(total_fig)
+            if not header or _RATE_COLUMN.search(header) or measure in (None, "percent"):
                 continue
-            cells = [table.rows[r][col] for r in parts if col in table.rows[r]
-                     and _cell_measure(table.rows[r][col]) == _cell_measure(total_fig)]
-            if len(cells) < 2:
-                continue
-            total = _sum(_interval(c) for c in cells)
-            whole = _interval(total_fig)
-            figures = [total_fig] + cells
-            label = _row_title(table, t)
-            column = header.split(" > ")[-1]
-            listed = " + ".join(c.text for c in cells)
-            places = _places(figures)
-            cite = tuple(dict.fromkeys(AuditCitation(c.sentence, c.section or table.section) for c in figures))
-            if total.meets(whole):
-                findings.append(Finding(PARTS, OK, f"表格「{label}」行的「{column}」与各行之和相符：{listed} = "
-                                        f"{total_fig.text}", _display(figures), cite))
-            elif bottom or total.above(whole):
-                findings.append(Finding(PARTS, INCONSISTENT, f"表格「{label}」行的「{column}」为 {total_fig.display}，"
-                                        f"而各行之和 {listed} = {_fmt(total.mid, places)}", _display(figures), cite))
+
+            def has(r: int) -> bool:
+                return col in table.rows[r] and _cell_measure(table.rows[r][col]) == measure
+
+            if t in bottoms:
+                previous = max((x for x in bottoms if x < t), default=-1)
+                rows = [r for r in order if previous < r < t and has(r)]
+                covered = {c for x in tops if x in rows for c in _children(table, x, order) if has(x)}
+                parts = [r for r in rows if r not in covered
+                         and not re.sub(r"\s", "", _row_name(table.labels.get(r, ""))).startswith("其中")]
             else:
-                findings.append(Finding(PARTS, NOTE, f"表格「{label}」行的「{column}」为 {total_fig.display}，"
-                                        f"其下各行之和 {listed} = {_fmt(total.mid, places)}（可能没有列全）",
-                                        _display(figures), cite))
+                if _SCORE_COLUMN.search(header) or _MAX_SCORE_COLUMN.search(header):
+                    continue  # a 总额 row's 分值/得分 score it, they do not add up the rows below
+                parts = [r for r in _children(table, t, order) if has(r)]
+            if len(parts) < 2:
+                continue
+            cells = [table.rows[r][col] for r in parts]
+            if t in bottoms and not _sum(_interval(c) for c in cells).meets(_interval(total_fig)):
+                elsewhere = [f for other in others for f in _column_cells(other, header, measure)]
+                if elsewhere and _sum(_interval(c) for c in cells + elsewhere).meets(_interval(total_fig)):
+                    cells += elsewhere
+            findings.append(_total_finding(table, t, header, total_fig, cells, bottom=t in bottoms))
     return findings
+
+
+def _column_cells(table: _Table, header: str, measure: str | None) -> list[Figure]:
+    """The cells of another table's column of this name (its total rows aside, if it has rows besides them)."""
+    cells = [(r, f) for r, row in sorted(table.rows.items()) for c, f in row.items()
+             if table.columns.get(c, "").split(" > ")[-1].strip() == header and _cell_measure(f) == measure]
+    plain = [f for r, f in cells if not _BOTTOM_TOTAL.search(_row_name(table.labels.get(r, "")))]
+    return plain
+
+
+def _total_finding(table: _Table, t: int, column: str, total_fig: Figure, cells: list[Figure],
+                   bottom: bool) -> Finding:
+    whole = _interval(total_fig)
+    figures = [total_fig] + cells
+    label = _row_title(table, t)
+    places = _places(figures)
+    cite = tuple(dict.fromkeys(AuditCitation(c.sentence, c.section or table.section) for c in figures))
+    # a 合计 adds up every row above it; a 总额 may head several breakdowns (by source, by use) of itself
+    groups, rest, over = ([list(range(len(cells)))], [], None) if bottom else _partitions(
+        whole, [_interval(c) for c in cells])
+    total = _sum(_interval(c) for c in cells)
+    if bottom and total.meets(whole) or not bottom and groups and not rest and over is None:
+        sums = "；".join(" + ".join(cells[i].text for i in g) + f" = {total_fig.text}" for g in groups)
+        return Finding(PARTS, OK, f"表格「{label}」行的「{column}」与各行之和相符：{sums}", _display(figures), cite)
+    listed = " + ".join(c.text for c in cells)
+    if bottom or over is not None:
+        return Finding(PARTS, INCONSISTENT, f"表格「{label}」行的「{column}」为 {total_fig.display}，而各行之和 "
+                       f"{listed} = {_fmt(total.mid, places)}", _display(figures), cite)
+    return Finding(PARTS, NOTE, f"表格「{label}」行的「{column}」为 {total_fig.display}，其下各行之和 {listed} = "
+                   f"{_fmt(total.mid, places)}（可能没有列全）", _display(figures), cite)
 
 
 def _columns(table: _Table, pattern: re.Pattern, exclude: re.Pattern | None = None) -> list[int]:
@@ -1019,7 +1160,7 @@ def _table_targets(table: _Table) -> list[Finding]:
         if _cell_measure(target) != _cell_measure(actual) or _cell_measure(target) is None:
             continue
         # a target is a threshold, not a rounded measurement: only the actual value carries rounding
-        ok = _meets_target(_interval(actual), Interval.exact(target.decimal), _bound(_cell_text(target)))
+        ok = _meets_target(_interval(actual), _threshold(target), _bound(_cell_text(target)))
         if ok is None:
             continue
         if ok:
@@ -1072,11 +1213,13 @@ def _table_execution(table: _Table) -> list[Finding]:
         cells = table.rows[r]
         rate = cells.get(rates[0])
         actual = cells.get(executed[0])
-        if rate is None or actual is None or _measure(rate) != "percent":
-            continue
+        if rate is None or actual is None or _measure(rate) != "percent" or _measure(actual) != "money":
+            continue  # an execution rate divides money; other rows of a table with two parts hold other things
+        if any(_AT_LEAST.search(t) or _AT_MOST.search(t) for t in rate.extra.get("cells", [])):
+            continue  # a row with bounds (≤1.2万元/场) is an indicator's, whatever the header above it says
         tried = []
         for b in budgets:
-            if b not in cells:
+            if b not in cells or _measure(cells[b]) != "money":
                 continue
             ratio = _interval(actual).ratio(_interval(cells[b]))
             if ratio is None:

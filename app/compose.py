@@ -180,9 +180,12 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
             return abstain(question, knowledge, report_ids, outside)
     from app.table_answer import answer_from_tables
 
-    from_tables = answer_from_tables(question, knowledge.table_figures(report_ids), report_ids)
-    if from_tables is not None:
-        return from_tables
+    report_years = {knowledge.reports[r].year for r in report_ids if r in knowledge.reports}
+    # tables state the report's own year: a question about another year is not theirs to answer
+    if not question.years or report_years & set(question.years):
+        from_tables = answer_from_tables(question, knowledge.table_figures(report_ids), report_ids)
+        if from_tables is not None:
+            return from_tables
     if question.intent == DERIVED and lookup is not None:
         return _derived(question, lookup, knowledge, report_ids)
     if question.intent == FIGURE and lookup is not None:
@@ -200,7 +203,7 @@ def _figure_answer(question: Question, lookup: LookupResult, knowledge: Knowledg
     if worded and len(worded) < len(lookup.asks):
         return _mixed_answer(question, lookup, worded, knowledge, report_ids, sentences)
     if lookup.answered and lookup.confidence >= FIGURE_CONFIDENCE:
-        return _figures(question, _with_rates(question, lookup, index))
+        return _figures(question, _with_rates(question, lookup, index), index)
     if question.operation == "share" and len(question.operands) == 2:
         computed = _computed_share(question, index)
         if computed is not None:
@@ -339,6 +342,8 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
                       None)
         if source is not None:
             return Draft(_fit(_reason_clause(source.text)), (_cite(source),), False)
+        if not _GIVES_A_REASON.search(best.text):  # a sentence that gives no reason does not say why
+            return abstain(question, knowledge, report_ids, "no reason stated", sure=False)
     return Draft(_fit(_focused(best.text, question)), (_cite(best),), False)
 
 
@@ -371,12 +376,14 @@ def _implied_year(knowledge: Knowledge, report_ids: Sequence[str], year: int) ->
 
 # --------------------------------------------------------------------------- figures as answers
 
-def _figures(question: Question, best: Sequence[FigureMatch]) -> Draft:
+def _figures(question: Question, best: Sequence[FigureMatch], index: FigureIndex | None = None) -> Draft:
     figures = _unique([m.figure for m in best])
     if all(f.kind == "nil" for f in figures):
         return _nil_answer(question, figures)
     lead = "；".join(_display(f, question) for f in figures)
-    clauses = "；".join(f"“{c}”" for c in _unique([f.clause for f in figures]))
+    quoted = [index.quoted(f) if index is not None else f.clause for f in figures]
+    quoted = [q for q in quoted if not any(q != other and q in other for other in quoted)]  # one quote holds another
+    clauses = "；".join(f"“{c}”" for c in _unique(quoted))
     if question.language == "en":
         text = f"{lead}. The report states: {clauses}"
     else:
@@ -513,6 +520,7 @@ def _implied_previous(question: Question, lookup: LookupResult, index: FigureInd
 
 
 _FROM_TO = re.compile(r"由(?:上年的?|去年的?)?\s*$")
+_ADJUSTED = re.compile(r"(?:调整|调增|调减|追加|增加|减少|压减)(?:后|为|至|到)\s*$")
 _TO = re.compile(r"^\s*(?:缩短|减少|下降|降低|压缩|提高|增加|上升|增长|延长)(?:了)?(?:至|到|为)\s*$")
 
 
@@ -530,8 +538,11 @@ def _from_to_change(question: Question, lookup: LookupResult, index: FigureIndex
             between = f.sentence[f.sentence.find(a.clause) + a.clause.find(a.text) + len(a.display):]
             at = between.find(b.display)
             before = f.sentence[:f.sentence.find(a.clause) + a.clause.find(a.text)]
-            if at < 0 or not _TO.match(between[:at]) or not _FROM_TO.search(before):
+            adjusted = _ADJUSTED.search(b.clause[:b.clause.find(b.text)]) is not None
+            if not adjusted and (at < 0 or not _TO.match(between[:at]) or not _FROM_TO.search(before)):
                 continue
+            if adjusted and any(a.start < g.start < b.start for g in others):
+                continue  # "年初预算A，全年预算调整为B": A must be the figure right before B
             x, y = Decimal(a.value), Decimal(b.value)
             places = max(-min(x.as_tuple().exponent, 0), -min(y.as_tuple().exponent, 0))
             result = abs(x - y)
@@ -619,6 +630,7 @@ def _reason_clause(sentence: str) -> str | None:
 
 
 _REASON = re.compile(r"(?:主要原因是|主要是|原因是|由于|因为)([^；。]+)")
+_GIVES_A_REASON = re.compile(r"原因|由于|因为|导致|致使|受.{1,12}影响|未能|延误|滞后|不足")
 
 
 def _focused(sentence: str, question: Question) -> str:

@@ -113,10 +113,43 @@ def one_line(text: str, limit: int = 300) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
+_PROCESS_LOCK = threading.Lock()  # one ingest at a time in this process, whichever library object starts it
+
+
+@contextlib.contextmanager
+def ingest_lock(settings: Settings, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the ingest lock: this process's, and the lock file in DATA_DIR that other processes on the machine
+    (the server, python -m ingest) take too. `on_wait` is called once if someone else holds it first."""
+    waited = False
+
+    def wait() -> None:
+        nonlocal waited
+        if on_wait and not waited:
+            on_wait()
+        waited = True
+
+    if not _PROCESS_LOCK.acquire(blocking=False):
+        wait()
+        _PROCESS_LOCK.acquire()
+    try:
+        folder = Path(settings.data_dir)
+        folder.mkdir(parents=True, exist_ok=True)
+        with (folder / LOCK_FILE).open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                wait()
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        _PROCESS_LOCK.release()
+
+
 class ReportLibrary:
     """Add, replace and remove reports in the store, one at a time."""
-
-    _lock = threading.Lock()  # one ingest at a time in this process, whichever library object starts it
 
     def __init__(self, store: Callable[[], ReportStore], settings: Settings) -> None:
         self._store = store
@@ -125,7 +158,7 @@ class ReportLibrary:
     @property
     def busy(self) -> bool:
         """An ingest or removal is running in this process."""
-        return self._lock.locked()
+        return _PROCESS_LOCK.locked()
 
     # -- reading --------------------------------------------------------------------------------------------------
     def reports(self) -> list[ReportInfo]:
@@ -216,29 +249,9 @@ class ReportLibrary:
         if size == 0:
             raise RejectedFile(f"《{name}》未导入：文件是空的")
 
-    @contextlib.contextmanager
-    def _one_at_a_time(self, stage: Callable[[str], None] | None) -> Iterator[None]:
-        """Hold the process lock and the machine-wide lock file; tell `stage` when it has to wait first."""
-        if not self._lock.acquire(blocking=False):
-            if stage:
-                stage("wait")
-            self._lock.acquire()
-        try:
-            folder = Path(self.settings.data_dir)
-            folder.mkdir(parents=True, exist_ok=True)
-            with (folder / LOCK_FILE).open("a") as handle:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:  # another process (python -m ingest) is ingesting
-                    if stage:
-                        stage("wait")
-                    fcntl.flock(handle, fcntl.LOCK_EX)
-                try:
-                    yield
-                finally:
-                    fcntl.flock(handle, fcntl.LOCK_UN)
-        finally:
-            self._lock.release()
+    def _one_at_a_time(self, stage: Callable[[str], None] | None) -> contextlib.AbstractContextManager[None]:
+        """The ingest lock; `stage` hears "wait" when someone else holds it first."""
+        return ingest_lock(self.settings, on_wait=(lambda: stage("wait")) if stage else None)
 
     @contextlib.contextmanager
     def _store_errors(self) -> Iterator[None]:

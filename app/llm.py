@@ -402,8 +402,13 @@ def _chunk_text(content: object) -> str:
 _DONE = object()
 
 
+def _call_kwargs(max_tokens: int | None) -> dict[str, Any]:
+    # both ChatLlamaCpp and ChatOpenAI take max_tokens per call, over the value they were built with
+    return {} if max_tokens is None else {"max_tokens": max_tokens}
+
+
 def _stream_chunks(chat_model: BaseChatModel, messages: LanguageModelInput, timeout_s: float,
-                   use_stream: bool) -> Iterator[str]:
+                   use_stream: bool, call_kwargs: dict[str, Any]) -> Iterator[str]:
     """Run the model in a worker thread and yield its text pieces; the caller gives up at the deadline."""
     deadline = time.monotonic() + timeout_s
     out: queue.Queue[Any] = queue.Queue()
@@ -417,7 +422,7 @@ def _stream_chunks(chat_model: BaseChatModel, messages: LanguageModelInput, time
                 return
             try:
                 if use_stream:
-                    stream = chat_model.stream(messages)
+                    stream = chat_model.stream(messages, **call_kwargs)
                     try:
                         for chunk in stream:
                             out.put(_chunk_text(chunk.content))
@@ -428,7 +433,7 @@ def _stream_chunks(chat_model: BaseChatModel, messages: LanguageModelInput, time
                         if close is not None:
                             close()
                 else:
-                    out.put(_chunk_text(chat_model.invoke(messages).content))
+                    out.put(_chunk_text(chat_model.invoke(messages, **call_kwargs).content))
             finally:
                 if lock is not None:
                     lock.release()
@@ -458,18 +463,24 @@ def _stream_chunks(chat_model: BaseChatModel, messages: LanguageModelInput, time
         cancel.set()
 
 
-def invoke_with_timeout(chat_model: BaseChatModel, messages: LanguageModelInput, timeout_s: float) -> str:
-    """The model's whole reply within timeout_s seconds; any failure or garbage reply -> LLMUnavailable."""
+def invoke_with_timeout(chat_model: BaseChatModel, messages: LanguageModelInput, timeout_s: float,
+                        max_tokens: int | None = None) -> str:
+    """The model's whole reply within timeout_s seconds (at most max_tokens long, if given); any failure or garbage
+    reply -> LLMUnavailable."""
     # llama.cpp has no timeout of its own: streaming lets an abandoned call stop between tokens.
-    pieces = _stream_chunks(chat_model, messages, timeout_s, use_stream=_is_local(chat_model))
+    pieces = _stream_chunks(chat_model, messages, timeout_s, use_stream=_is_local(chat_model),
+                            call_kwargs=_call_kwargs(max_tokens))
     return _check_text("".join(pieces)).strip()
 
 
-def stream_with_timeout(chat_model: BaseChatModel, messages: LanguageModelInput, timeout_s: float) -> Iterator[str]:
-    """Yield the reply's text pieces as they come, all within timeout_s; failure or garbage -> LLMUnavailable."""
+def stream_with_timeout(chat_model: BaseChatModel, messages: LanguageModelInput, timeout_s: float,
+                        max_tokens: int | None = None) -> Iterator[str]:
+    """Yield the reply's text pieces as they come, all within timeout_s (at most max_tokens, if given); failure or
+    garbage -> LLMUnavailable."""
     pending: list[str] = []  # held back until the reply shows a letter or digit, so garbage never reaches a user
     started = False
-    for piece in _stream_chunks(chat_model, messages, timeout_s, use_stream=True):
+    for piece in _stream_chunks(chat_model, messages, timeout_s, use_stream=True,
+                                call_kwargs=_call_kwargs(max_tokens)):
         if not piece:
             continue
         if started:

@@ -37,24 +37,29 @@ _YEAR_MENTION = re.compile(r"((?:19|20)\d\d)\s*年")
 _MEASURE_HEAD = re.compile(r"^(?:其中)?(?:支出|收入)?(?:年初|年终|年中|全年)?(?:预算|决算)")
 _MEASURE_WORD = re.compile(r"(?:年初|年终|年中)?(?:预算|决算)")
 _BUDGET_SIDE = re.compile(r"预算|拟投入|计划|目标|指标值")
+# 预算 in the name of a kind of fund or a process is no budgeted amount ("一般公共预算财政拨款", "预算执行率")
+_FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算|部门预算|预算单位|预算管理|预算执行|预决算")
 _SPENT_SIDE = re.compile(r"决算|支出|实际|花费|使用|执行数|完成")
 _STATED = {"difference": re.compile(r"差异|差额|相差|差距|之差"), "sum": re.compile(r"合计|总计|共计|总额|合共")}
-_PLANNED = re.compile(r"拟|计划|预计|目标|力争|指标值|预算数|年初预算|全年预算")
+_PLANNED = re.compile(r"拟|计划|预计|目标|力争")
+_PLANNED_COLUMN = re.compile(r"拟|计划|预计|目标|指标值|预算数|年初预算|全年预算")  # a table column of plans
 _TOTAL_WORD = re.compile(r"合计|总计|共计|总额|总体|整体|总收入|总支出")
 _WEIGHT_COLUMN = re.compile(r"分值|权重|满分")
 _SHARE_WORDS = re.compile(r"占|比例|比重|百分比")
 _RATE_WORD = re.compile(r"[\u4e00-\u9fff]率")
 _DOWN = re.compile(r"减少|下降|降低|减|少|缩减")
 # words that name the reporting body or period as a whole, not a part of it: 本部门收入 is the whole income
-_SCOPE_WORDS = re.compile(r"本部门|我部门|本单位|我单位|本年度|年度|全年|今年|本年|(?:19|20)\d\d年|截至|截止|其中|共计|合计")
+_SCOPE_WORDS = re.compile(r"本部门|我部门|本单位|我单位|本年度|(?:19|20)\d\d年度?|今年|本年|截至|截止|其中|共计|合计")
 # the words of a change, which say how a figure moved, not what it is of
 _COMPARISON_WORDS = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|同期)(?:相比)?|同比|减少|增加|下降|上升|增长|降低|提高|"
                                r"完成预算的|完成|达到|主要是|约")
-_MEASURE_WORDS = frozenset("支出 收入 预算 决算 实际 执行数 执行 年初 年终 年中 资金 金额 完成 达到 共计 累计".split())
+_MEASURE_WORDS = frozenset("支出 收入 预算 决算 实际 年初 年终 年中 资金 金额".split())
+# a scoring rule's threshold ("预算执行率未达到95%扣3分") is a target, not what was reached
+_CRITERION = re.compile(r"(?:未达到|未达|低于|不足|高于|超过)\s*[\d.]+\s*%?\s*(?:的)?(?:扣|得|计|加)")
 _CLAUSE_SPLIT = re.compile(r"[，,；;：:。！？!?]")
 TIE_MARGIN = 0.01  # scores this close are a tie: the report's first statement wins
 NAME_WEIGHT, CONTEXT_WEIGHT, SENTENCE_WEIGHT, SECTION_WEIGHT, ABBREVIATION_WEIGHT = 1.0, 0.85, 0.6, 0.35, 0.6
-WHOLE_WEIGHT = 0.55  # the whole a 其中 part belongs to: it says what the part is of, not what the part is
+WHOLE_WEIGHT = 0.85  # the whole a 其中 part belongs to: it says what the part is of, not what the part is
 # what "names what was asked" takes (calibrated on the dev set and our own reports of other departments)
 ANSWER_COVERAGE = 0.55  # share of the asked subject the figure's name and context hold
 NAME_COVERAGE = 0.25  # share of it the name itself (not only the sentence around it) holds
@@ -161,7 +166,8 @@ class FigureIndex:
         self._whole_grams = [bigrams(w) for w in self._whole]
         self._years = _figure_years(self._norm)
         # a figure stated as what is planned: 拟投入…, 计划…, 目标为… before it in its sentence
-        self._planned = [not f.table and bool(_PLANNED.search(f.sentence[:max(0, f.sentence.find(f.clause))]))
+        self._planned = [not f.table and (bool(_PLANNED.search(f.sentence[:max(0, f.sentence.find(f.clause))]))
+                                          or _planned_section(f.section))
                          for f in self._norm]
         self._sentence = [bigrams(f.sentence) for f in self._norm]
         self._section = [bigrams(f.section) for f in self._norm]
@@ -170,8 +176,12 @@ class FigureIndex:
         n = max(1, len(sentences))
         self._idf = {g: math.log(1 + n / (1 + c)) for g, c in df.items()}
         self._default_idf = math.log(1 + n)
-        self._own = [_own_words(f, s, self._body_names.get(f.report, ())) for f, s in zip(self._norm, self._subject)]
+        own_of = [_without_items(f, h, d) for f, h, d in zip(self._norm, heads, distributed)]
+        self._own = [_own_words(f, s, self._body_names.get(f.report, ())) for f, s in zip(own_of, self._subject)]
         # a figure named only by a measure ("实际支出28.74万元") is named by the clauses before it too
+        self._bare = {(f.report, f.start) for f, own in zip(self.figures, self._own)
+                      if not any(w not in _MEASURE_WORDS for w in own)}
+        self._own_base = list(self._own)  # before the fallback: a question naming just the measure names it all
         self._own = [own if any(w not in _MEASURE_WORDS for w in own) else
                      tuple(dict.fromkeys(own + _own_words(f, p, self._body_names.get(f.report, ()))))
                      for own, f, p in zip(self._own, self._norm, self._previous)]
@@ -188,6 +198,18 @@ class FigureIndex:
 
     def idf(self, gram: str) -> float:
         return self._idf.get(gram, self._default_idf)
+
+    def quoted(self, f: Figure) -> str:
+        """The words to quote for a figure: its clause, with the clause before it when its own clause names only a
+        measure ("支出178.76万元" -> "多参数监护仪等其他设备20台(套),支出178.76万元")."""
+        if f.table or (f.report, f.start) not in self._bare:
+            return f.clause
+        at = f.sentence.find(f.clause)
+        if at <= 0:
+            return f.clause
+        cuts = [m.end() for m in _CLAUSE_SPLIT.finditer(f.sentence, 0, max(0, at - 1))]
+        start = cuts[-1] if cuts else 0
+        return f.sentence[start:at + len(f.clause)].strip()
 
     def knows(self, gram: str) -> bool:
         """Whether the reports use this bigram at all."""
@@ -300,8 +322,9 @@ class FigureIndex:
     def _coverage(self, i: int, subject: tuple[str, ...]) -> tuple[float, float]:
         """(share of the asked subject held by name, context and sentence; share held by name and context alone).
 
-        Each subject word is one concept; an English concept may have alternatives ("寄宿托养|在托"), of which the
-        best-held counts.
+        Each subject word is one concept, weighted by how rare it is (its rarest bigram), not by its length: in
+        "本级的一般公共预算财政拨款" the short 本级 says as much as the long name of the fund. An English concept may
+        have alternatives ("寄宿托养|在托"), of which the best-held counts.
         """
         total = held = in_name = 0.0
         for term in subject:
@@ -312,19 +335,26 @@ class FigureIndex:
                 if not weight:
                     continue
                 fields = [(self.idf(g), self._field(i, g), self._near(i, g)) for g in grams]
-                got = sum(w * f for w, f, _ in fields)
-                named = sum(w * f for w, f, near in fields if near)
-                if best is None or got / weight > best[1] / best[0]:
-                    best = (weight, got, named)
+                got = sum(w * f for w, f, _ in fields) / weight
+                named = sum(w * f for w, f, near in fields if near) / weight
+                rarity = max(self.idf(g) for g in grams)
+                if best is None or got > best[1]:
+                    best = (rarity, got, named)
             if best is not None:
                 total += best[0]
-                held += best[1]
-                in_name += best[2]
+                held += best[0] * best[1]
+                in_name += best[0] * best[2]
         return (held / total, in_name / total) if total else (0.0, 0.0)
 
     def _named(self, i: int, question: Question, ask: Ask) -> float:
-        """Share of the figure's own name (its words, idf-weighted) that the question names."""
-        words = self._own[i]
+        """Share of the figure's own name (its words, idf-weighted) that the question names (of its measure alone,
+        when that is all it is named by: "年终决算2700.38万元" for "年终决算是多少")."""
+        named = self._named_words(self._own[i], question, ask)
+        if self._own_base[i] != self._own[i] and self._own_base[i]:
+            named = max(named, self._named_words(self._own_base[i], question, ask))
+        return named
+
+    def _named_words(self, words: tuple[str, ...], question: Question, ask: Ask) -> float:
         if not words:
             return 1.0
         asked = simplified(" ".join((*ask.subject, ask.text, question.match_text or question.text, question.context)))
@@ -371,7 +401,8 @@ class FigureIndex:
             lexical = self._lexical(i, query)
         d = dense.get(self._ids[i], 0.0)
         p = passage_rank.get(self._ids[i], 0.0)
-        score = 0.55 * d + 0.45 * p if not query else 0.7 * lexical + 0.15 * d + 0.15 * p
+        coverage, in_name = self._coverage(i, ask.subject) if own else (lexical, lexical)
+        score = 0.55 * d + 0.45 * p if not query else 0.35 * lexical + 0.35 * coverage + 0.15 * d + 0.15 * p
         kind_ok = _kind_agrees(ask, f)
         if not kind_ok:
             score *= 0.35
@@ -381,7 +412,6 @@ class FigureIndex:
             score *= 0.7
         if ask.kind is None and f.kind in ("age", "number", "years"):
             score *= 0.6
-        coverage, in_name = self._coverage(i, ask.subject) if own else (lexical, lexical)
         named = self._named(i, question, ask)
         score *= 0.7 + 0.3 * named
         qualifier_ok, q_factor = _qualifier_agrees(ask, f, self._planned[i], self._distributed_change[i])
@@ -465,6 +495,12 @@ class FigureIndex:
         return True, 1.0
 
 
+def _planned_section(section: str) -> bool:
+    """A section that sets targets (年度绩效目标, 工作计划), not one that reports on them (目标完成情况)."""
+    leaf = section.split(" > ")[-1] if section else ""
+    return bool(re.search(r"目标|计划|任务", leaf)) and not re.search(r"完成|实现|成效|情况分析|自评|评价", leaf)
+
+
 def _in_simplified(f: Figure) -> Figure:
     """The figure with its words in simplified characters (the same figure when they already are)."""
     fields = {k: simplified(getattr(f, k)) for k in ("clause", "sentence", "phrase", "section", "row", "column")}
@@ -498,7 +534,10 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
         down = bool(_DOWN.search(f.clause))
         if (ask.direction == "down") != down and re.search(r"增|减|升|降|多|少", f.clause):
             factor, ok = factor * 0.8, False
-    planned = planned or f.qualifier == TARGET or bool(_PLANNED.search(f.clause if not f.table else f.column))
+    planned = (planned or f.qualifier == TARGET
+               or bool(_PLANNED.search(f.clause) if not f.table else _PLANNED_COLUMN.search(f.column))
+               or bool(_CRITERION.search(f.clause))
+               or bool(f.table and (f.extra or {}).get("bound")))  # a cell "≥850人" is a target with its bound
     if planned:
         if ask.target:
             factor *= 1.1
@@ -525,12 +564,12 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
 def _spent_factor(ask: Ask, f: Figure) -> float:
     """'实际花了多少': what was spent (决算, 支出) rather than what was budgeted; the clause tells which side. Asked
     plainly ("三公经费是多少"), what was spent comes before what was budgeted, unless the ask names the budget."""
+    side = _FUND_NAMES.sub(" ", f.clause + f.column)
     if not ask.spent:
-        if f.kind == "money" and not _BUDGET_SIDE.search(ask.text) and _BUDGET_SIDE.search(f.clause + f.column) \
-                and not _SPENT_SIDE.search(_BUDGET_SIDE.split(f.clause + f.column)[-1]):
+        if f.kind == "money" and not _BUDGET_SIDE.search(ask.text) and _BUDGET_SIDE.search(side) \
+                and not _SPENT_SIDE.search(_BUDGET_SIDE.split(side)[-1]):
             return 0.9
         return 1.0
-    side = f.clause + f.column
     if _SPENT_SIDE.search(side):
         return 1.15
     if _BUDGET_SIDE.search(side):
@@ -553,7 +592,9 @@ def _answering_first(matches: list[FigureMatch]) -> list[FigureMatch]:
     if not matches or matches[0].answers:
         return matches
     top = matches[0].score
-    first = next((m for m in matches if m.answers and m.score >= ANSWERING_SHARE * top), None)
+    # a question that fits several figures alike is not answered by a weaker one that names even less of itself
+    named = OWN_NAMED if matches[0].why in ("ambiguous", "narrower") else 0.0
+    first = next((m for m in matches if m.answers and m.score >= ANSWERING_SHARE * top and m.named >= named), None)
     return matches if first is None else [first] + [m for m in matches if m is not first]
 
 
@@ -565,6 +606,7 @@ def _unless_ambiguous(matches: list[FigureMatch]) -> list[FigureMatch]:
         return matches
     best = matches[0]
     rivals = [m for m in matches[1:] if m.answers and m.figure.report == best.figure.report
+              and m.figure.kind == best.figure.kind
               and not (m.budget and not best.budget)
               and not (m.part and m.figure.section == best.figure.section and m.figure.start > best.figure.start)
               and m.figure.value != best.figure.value and m.coverage >= best.coverage - RIVAL_MARGIN
@@ -628,8 +670,10 @@ def _own_words_of(f: Figure, subject: str, body_names: tuple[str, ...]) -> tuple
     scope words (本部门, 年度) and without one-character words."""
     if f.table:
         text = simplified(f"{f.row.split(' > ')[-1]} {f.column.split(' > ')[-1]}")
-    else:
-        text = f"{subject} {simplified(f.phrase.replace('·', ' '))}"
+    else:  # the phrase, and the clause it was cut from (a phrase may have lost words: 全年预算数 -> 预算数)
+        own_clause = re.sub(r"[为是达约]*\s*[\d.,，]+\s*(?:万元|亿元|元|%|名|人次|人|个|户|家|枚|本|次|场|条|期|项|所|万|亿)?",
+                            " ", f.clause)
+        text = f"{subject} {simplified(f.phrase.replace('·', ' '))} {simplified(own_clause)}"
     for name in body_names:
         text = text.replace(name, " ")
     text = _COMPARISON_WORDS.sub(" ", _SCOPE_WORDS.sub(" ", _QUOTES.sub("", text)))
@@ -676,6 +720,16 @@ def _gapped(gram: str) -> re.Pattern[str]:
     return re.compile(re.escape(gram[0]) + r"[\u4e00-\u9fff]{1,3}" + re.escape(gram[1]))
 
 
+def _without_items(f: Figure, head: str, item: str) -> Figure:
+    """A distributed figure with the items' text taken out of its clause and phrase (its own item is its subject)."""
+    if not head or not item or item == UNRESOLVED or f.table:
+        return f
+    clause, phrase = f.clause, f.phrase
+    for words in sorted(head.split("|"), key=len, reverse=True):
+        clause, phrase = clause.replace(words, " "), phrase.replace(words, " ")
+    return replace(f, clause=clause, phrase=phrase)
+
+
 def _name_text(f: Figure, subject: str, head: str = "", item: str = "") -> str:
     """What names a figure: its clause with the subject it carries over and its phrase; a cell's row and column. A
     figure distributed over items ("本年收入、本年支出各是A,B") is named by its own item, not by the others."""
@@ -683,7 +737,8 @@ def _name_text(f: Figure, subject: str, head: str = "", item: str = "") -> str:
         return f"{f.row} {f.column} {f.clause}"
     clause, phrase = f.clause, f.phrase.replace('·', ' ')
     if head and item and item != UNRESOLVED:
-        clause, phrase = clause.replace(head, " "), phrase.replace(head, " ")
+        for words in sorted(head.split("|"), key=len, reverse=True):  # the items' text, then the others' items
+            clause, phrase = clause.replace(words, " "), phrase.replace(words, " ")
     return f"{subject} {clause} {phrase}"
 
 
@@ -709,7 +764,8 @@ def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool], list[str
             continue
         start = _clause_start(sentence, markers[0])
         head = _LEADING_SCOPE.sub("", sentence[start:markers[0]])
-        items = _expand_items(re.split(r"[、和与及]", head)) if re.search(r"[、和与及]", head) else []
+        raw = [x for x in re.split(r"[、和与及]", head) if x] if re.search(r"[、和与及]", head) else []
+        items = _expand_items(raw)
         if len(items) < 2:
             continue
         position = {i: sentence.find(figures[i].clause) + max(0, figures[i].clause.find(figures[i].text))
@@ -722,16 +778,16 @@ def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool], list[str
                     items_of[i] = UNRESOLVED
                 continue
             stretch = sentence[_clause_start(sentence, at):end]
-            for item, i in zip(items, group):
+            for n, (item, i) in enumerate(zip(items, group)):
                 items_of[i] = item
                 change[i] = bool(_CHANGE_CLAUSE.search(stretch))
-                heads[i] = head
+                heads[i] = "|".join([head] + [r for m, r in enumerate(raw) if m != n and len(r) >= 2])
     return items_of, change, heads
 
 
 _MARKER = re.compile(r"各(?=[是为有自减增下上降提])|分别")
 UNRESOLVED = "\x00"  # a figure of a distributed statement whose item could not be told
-_LEADING_SCOPE = re.compile(r"^(?:(?:19|20)\d\d\s*年度?|本年度|本年|年度|全年|今年|其中)+")
+_LEADING_SCOPE = re.compile(r"^(?:(?:19|20)\d\d\s*年度?|本年度|本年|年度|全年|今年|其中|全区|全市|全县|全省|全镇|辖区|本区|本市)+")
 
 
 def _expand_items(items: list[str]) -> list[str]:
@@ -740,8 +796,8 @@ def _expand_items(items: list[str]) -> list[str]:
     if len(items) < 2:
         return items
     first = len(items[0])
-    # only a one-character first item shares the last one's ending ("收、支总计"); "本年收入、本年支出" are whole
-    suffix = items[-1][first:] if first == 1 and len(items[-1]) > first else ""
+    # a short first item shares the last one's ending ("收、支总计", "公办、民办幼儿园"); "本年收入、本年支出" are whole
+    suffix = items[-1][first:] if first <= 2 and len(items[-1]) > first + 1 else ""
     out = []
     for n, item in enumerate(items):
         head = item[:first] if n == len(items) - 1 and suffix else item

@@ -44,6 +44,7 @@ STATUS = "status"  # 完成, 没完成, 这项: words about an indicator's state
 HIGHEST = "highest"  # the row with the largest value of the asked column
 LOWEST = "lowest"  # the row with the smallest
 WHICH = "which"  # the question asks which row: never the total
+WHEN = "when"  # a date: the row's actual, when it is one
 
 # Cues for what a question asks of a table, zh and en, each a role of ingest/tables.COLUMN_ROLES or one of the
 # asks above. Every match counts (a question may ask two columns); where one cue's span lies inside another's
@@ -63,8 +64,9 @@ COLUMN_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                        r"\bscored?\b|\bscores\b", re.I)),
     (POINTS, re.compile(r"分值|满分|权重|\bweights?\b|\bmaximum\b|\bfull marks\b|\bpoints? available\b|\bworth\b",
                         re.I)),
-    (TARGET, re.compile(r"目标值?|指标值|计划|预期|要求|应达到|\btargets?\b|\bgoals?\b|\bexpected\b", re.I)),
+    (TARGET, re.compile(r"目标值?|指标值|计划|预期|要求|应达到|上限|下限|\btargets?\b|\bgoals?\b|\bexpected\b", re.I)),
     (PLAN, re.compile(r"预算数?|\bbudget(?:ed)?\b|\bplanned\b", re.I)),
+    (WHEN, re.compile(r"什么时候|何时|哪一?天|几月几[日号]|\bwhen\b", re.I)),
     (ACTUAL, re.compile(r"完成了?(?:多少|几)|实际|完成值|完成情况|完成得|达到了?(?:多少|几)|实现了?(?:多少|几)|执行数|执行了|决算|"
                         r"花了|支出了|用了|\bactual(?:ly)?\b|\bachieved\b|\bcompleted\b|\bspent\b|\bdelivered\b|"
                         r"\bexecuted\b", re.I)),
@@ -72,18 +74,20 @@ COLUMN_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (LOWEST, re.compile(r"最低|最少|最小|最差|\blowest\b|\bleast\b|\bsmallest\b|\bworst\b", re.I)),
     (WHICH, re.compile(r"哪[项个些几条一]|什么指标|\bwhich\b", re.I)),
     (STATUS, re.compile(r"(?:没有?|未|不|已经?|均|都)?(?:完成|达到|达标|实现|落实)(?:了|得|情况)?|"
-                        r"(?:这|该|此|那)一?[项个条]|(?:打|做|搞|办)了|\bthis (?:item|indicator|one)\b", re.I)),
+                        r"(?:这|该|此|那)一?[项个条]|(?:打|做|搞|办)了|(?:没|未|不)(?:办|做|搞)?够|"
+                        r"\bthis (?:item|indicator|one)\b", re.I)),
     (TOTAL, re.compile(r"总分|合计|总计|总共|一共|总体|整体|全部|总额|\btotal\b|\boverall\b", re.I)),
     (DIFFERENCE, re.compile(r"比.{1,20}?(?:多|少|高|低|增加|减少|超|差|调增|调减)了?(?:多少|几)|相差|差额|差了?多少|差了?几|差距|超额|超出|"
                             r"调整了?多少|调增了?多少|调减了?多少|\bdifference\b|\bhow much (?:more|less|higher|lower)\b|"
                             r"\bexceed", re.I)),
 )
 VALUE_ASKS = (ACTUAL, TARGET, PLAN, POINTS, SCORE, RATE, REASON)
+_DATE = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*月|\d{1,2}\s*日|[上下]旬|月底|年底")
 _SAME_SIDE = {TARGET: PLAN, PLAN: TARGET}  # a row without the one answers with the other
 
 ROW_MATCH = 0.75  # share of the question's row words (weighted) a row must hold
-LEAF_MATCH = 0.4  # share of the row's own name (its last label) the question must hold
-LEAF_MATCH_UNCUED = 0.5  # ... when the question asks for no column: it must name the row all the more clearly
+LEAF_MATCH = 0.3  # share of the row's own name (its last label) the question must hold (a question asking no
+# column must also name the row's measure: _names_the_measure)
 ROW_MARGIN = 0.08  # the best row must beat a different row by this much
 MAX_LISTED_ROWS = 12
 MAX_ANSWER_CHARS = 280
@@ -182,16 +186,18 @@ def answer_from_tables(question: Question, cells: Sequence[Figure], report_ids: 
     if _AGAINST_ANOTHER_PERIOD.search(asks.text):
         return None  # 比上年增加了多少: a change over time, which a table of one year does not state
     cued = bool(asks.roles or asks.named or asks.special - {TOTAL})
-    leaf_match = LEAF_MATCH if cued else LEAF_MATCH_UNCUED
-    matched = _match_rows(asks, rows, leaf_match)
+    matched = _match_rows(asks, rows, LEAF_MATCH)
     naming = question
     if not matched and question.context and not _row_words(asks, rows):
         # "年度指标值呢？", "这项扣了几分？": the row is the one the earlier question named
         naming = _as_question(question.context, question)
-        matched = _match_rows(_asks(naming, rows), rows, leaf_match)
+        matched = _match_rows(_asks(naming, rows), rows, LEAF_MATCH)
     if len(matched) > 1:
-        # rows named alike ("居家养老上门服务购买" and "…服务人数"): the one stating the kind asked ("多少人")
+        # rows named alike ("居家养老上门服务购买" and "…服务人数"): the one stating the kind asked ("多少人"), or a
+        # date when the question asks when
         matched = [r for r in matched if _states_kind_asked(naming, r)] or matched
+        if WHEN in asks.special:
+            matched = [r for r in matched if any(_DATE.search(r.cells[k]) for k in r.columns(ACTUAL))] or matched
     if len(matched) > 1:
         return None  # several rows fit the question equally: the prose lookup (or an honest "not stated") decides
     if SHORTFALL in asks.special and not matched:
@@ -253,6 +259,7 @@ class _Asks:
     rest: str = ""  # the question with every cue and named header taken out: what names the row
     text: str = ""  # the question as matched
     terms: str = ""  # an English question's words in the report's terms
+    groups: list[tuple[str, ...]] = field(default_factory=list)  # English: each phrase's alternative terms
 
 
 def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
@@ -275,6 +282,8 @@ def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
         rest = rest[:start] + " " * (end - start) + rest[end:]
     asks = _Asks(rest=rest, text=text)
     for start, _, role in sorted(kept):
+        if role == WHEN and ACTUAL not in asks.roles:
+            asks.roles.append(ACTUAL)  # 什么时候: the date the row states as done
         if role in VALUE_ASKS:
             if role not in asks.roles:
                 asks.roles.append(role)
@@ -284,6 +293,7 @@ def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
     if question.language == "en":
         asks.rest = " ".join(question.terms)  # the report's terms for the English words
         asks.terms = asks.rest
+        asks.groups = [tuple(alternatives) for alternatives in question.glossary_hits]
     return asks
 
 
@@ -326,7 +336,7 @@ def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
         _CJK_RUN.search(asks.rest) else []
     header_grams = {g for r in rows for k, h in enumerate(r.header) if k >= r.label_cols for g in bigrams(h)}
     out = []
-    for t in terms:
+    for t in (t.strip("是的了在有为") for t in terms):
         if len(t) < 2:
             continue  # "是", "的": one character names no row
         grams = {g for g in bigrams(t) if len(g) == 2}
@@ -364,28 +374,20 @@ def _grams(text: str) -> set[str]:
 
 
 def _match_rows(asks: _Asks, rows: Sequence[_Row], leaf_match: float) -> list[_Row]:
-    """The rows the question names: the best by weighted overlap, with any row as good (ties), or none."""
+    """The rows the question names: the best by weighted overlap, with any row as good (ties), or none.
+
+    An English question's words come as the report's terms, a phrase's alternatives together (satisfaction ->
+    满意度 | 满意率): each row is scored with the alternative of each phrase that fits it best."""
     words = _row_words(asks, rows)
     if not words:
         return []
     index = _RowIndex(rows)
-    pairs = {g for w in words for run in _CJK_RUN.findall(w) for g in (run[i:i + 2] for i in range(len(run) - 1))}
-    chars = {ch for w in words for run in _CJK_RUN.findall(w) for ch in run}
-    if not chars:
-        return []
+    groups = [[w for w in group if w in words] for group in asks.groups] if asks.groups else [[w] for w in words]
+    groups = [g for g in groups if g]
     scored = []
     for i, row in enumerate(rows):
-        path, context = index.paths[i], index.context[i]
-        pair_total = sum(index.weight(g) for g in pairs)
-        char_total = sum(index.weight(c) for c in chars)
-        pair_score = (sum(index.weight(g) for g in pairs if g in path) +
-                      0.3 * sum(index.weight(g) for g in pairs if g not in path and g in context)) / pair_total \
-            if pair_total else 1.0
-        char_score = (sum(index.weight(c) for c in chars if c in path) +
-                      0.3 * sum(index.weight(c) for c in chars if c not in path and c in context)) / char_total
-        leaf = {ch for run in _CJK_RUN.findall(row.leaf) for ch in run}
-        leaf_share = len(leaf & chars) / len(leaf) if leaf else 0.0
-        score = 0.5 * pair_score + 0.5 * char_score
+        chosen = [max(group, key=lambda w: _row_score(index, i, row, [w])[0]) for group in groups]
+        score, leaf_share = _row_score(index, i, row, chosen)
         if score >= ROW_MATCH and leaf_share >= leaf_match:
             scored.append((score + 0.05 * leaf_share, row))
     if not scored:
@@ -395,6 +397,26 @@ def _match_rows(asks: _Asks, rows: Sequence[_Row], leaf_match: float) -> list[_R
     tied = [row for score, row in scored if best - score < ROW_MARGIN]
     distinct = {(r.report, r.table, r.index) for r in tied}
     return tied if len(distinct) > 1 else tied[:1]
+
+
+def _row_score(index: _RowIndex, i: int, row: _Row, words: Sequence[str]) -> tuple[float, float]:
+    """How much of `words` (weighted character pairs and characters) row i's label path holds, its caption and
+    section counting a little; and the share of the row's own name the words hold."""
+    pairs = {g for w in words for run in _CJK_RUN.findall(w) for g in (run[j:j + 2] for j in range(len(run) - 1))}
+    chars = {ch for w in words for run in _CJK_RUN.findall(w) for ch in run}
+    if not chars:
+        return 0.0, 0.0
+    path, context = index.paths[i], index.context[i]
+    pair_total = sum(index.weight(g) for g in pairs)
+    char_total = sum(index.weight(c) for c in chars)
+    pair_score = (sum(index.weight(g) for g in pairs if g in path) +
+                  0.3 * sum(index.weight(g) for g in pairs if g not in path and g in context)) / pair_total \
+        if pair_total else 1.0
+    char_score = (sum(index.weight(c) for c in chars if c in path) +
+                  0.3 * sum(index.weight(c) for c in chars if c not in path and c in context)) / char_total
+    leaf = {ch for run in _CJK_RUN.findall(row.leaf) for ch in run}
+    leaf_share = len(leaf & chars) / len(leaf) if leaf else 0.0
+    return 0.5 * pair_score + 0.5 * char_score, leaf_share
 
 
 def _only_row(asks: _Asks, rows: Sequence[_Row]) -> _Row | None:

@@ -203,6 +203,7 @@ def _feedback_writer(path: Path) -> Callable[[dict], None]:
 
 _HEADING_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十\d]+）|\([一二三四五六七八九十\d]+\)|\d{1,2}[．.、])")
 _LIST_HEADING = re.compile(r"(?:任务|措施|问题|成效|工作|内容|职能|建议|目标|做法|亮点)$")
+_BARE_MEASURE = re.compile(r"收入|支出|预算|决算|资金|经费|金额")
 _CLAUSE_LEAD = re.compile(r"^(?:其中|主要是|主要|包括|另外|同时|共计|合计|共)+")
 
 
@@ -212,13 +213,16 @@ def figure_question(figure: Figure) -> str | None:
     at = clause.find(figure.text)
     if at < 0 or figure.in_table or len(clause) > 30 or figure.qualifier not in ("level",):
         return None
+    if not re.fullmatch(r"[\d.,]+|[零〇一二两三四五六七八九十百千万亿]+", figure.text):
+        return None  # a statement standing for a figure ("无会议费支出") answers no 多少
     before = re.sub(r"(?:为|是|达到|达|约|共计|共)$", "", clause[:at]).strip()
     before = _CLAUSE_LEAD.sub("", before)
     after = clause[at + len(figure.text):]
     words = re.sub(r"(?:19|20)\d{2}\s*年度?", "", before + after[len(figure.unit):] if after.startswith(
         figure.unit) else before + after)
-    if len(re.sub(r"[^\u4e00-\u9fff]", "", before + after)) < 3 or re.search(r"\d", words):
-        return None
+    ahead, behind = (re.sub(r"[^\u4e00-\u9fff]", "", part) for part in (before, after[len(figure.unit):]))
+    if len(ahead + behind) < 3 or re.search(r"\d", words) or (_BARE_MEASURE.fullmatch(ahead) and not behind):
+        return None  # "支出500.00万元" says too little to ask about on its own
     if figure.kind == PERCENT:
         return f"{before}{after.lstrip('%％')}是多少？".replace("是多少？是多少？", "是多少？")
     return f"{before}多少{after}？"
@@ -449,12 +453,13 @@ def build_ui(get_assistant: Callable[[], Assistant], settings: Settings,
             reports = []
         admin = is_admin(request)
         if access is None or not access.enabled:
-            hint = ("报告库为只读。要在网页上添加、替换或删除报告，请在服务器上设置 `ADMIN_AUTH=用户名:密码`"
-                    "（接口用 `ADMIN_TOKEN`）后重启，再以管理员身份登录。")
+            hint = ("报告库为只读。要在网页上添加、替换或删除报告，请在服务器上设置 <code>ADMIN_AUTH=用户名:密码</code>"
+                    "（接口用 <code>ADMIN_TOKEN</code>）后重启，再以管理员身份登录。")
         elif admin:
-            hint = "已以管理员身份登录：可在“报告管理”页添加、替换或删除报告。[退出管理员登录](admin/logout)"
-        else:
-            hint = "报告库为只读。管理员请[登录](admin/login)后管理报告。"
+            hint = ('已以管理员身份登录：可在“报告管理”页添加、替换或删除报告。'
+                    '<a href="admin/logout" target="_self">退出管理员登录</a>')
+        else:  # HTML, not Markdown: Gradio opens a Markdown link in a new tab, the login belongs in this one
+            hint = '报告库为只读。管理员请<a href="admin/login" target="_self">登录</a>后管理报告。'
         table = pd.DataFrame(library_rows(reports), columns=LIBRARY_COLUMNS)
         choices = [(f"{r.title or r.id}（{r.id}）", r.id) for r in reports]
         return reports, table, hint, admin, choices
@@ -574,7 +579,7 @@ def build_ui(get_assistant: Callable[[], Assistant], settings: Settings,
                                            elem_id="audit-table", label="审核结果",
                                            column_widths=["7%", "9%", "40%", "12%", "22%", "10%"])
             with gr.Tab("报告库", id="library-tab"):
-                library_hint = gr.Markdown(elem_id="library-hint")
+                library_hint = gr.HTML(elem_id="library-hint")
                 library_table = gr.Dataframe(headers=LIBRARY_COLUMNS, interactive=False, wrap=True,
                                              elem_id="library-table", label="已导入的报告")
             with gr.Tab("报告管理", id="admin-tab", visible=False) as admin_tab:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 from app.answer import Citation, NumberCheck
 from app.verify import _same_value, verify_numbers
-from ingest.numbers import ROLE_FIGURE, NumberToken, find_numbers
+from ingest.numbers import ROLE_FIGURE, ROLE_ORDINAL, NumberToken, find_numbers
 
 _CLAUSE_END = re.compile(r"[，,；;。：:！？!?\n]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -31,6 +31,11 @@ class Focus:
     question: str = ""
     figure_question: bool = False  # the answer must state every chosen figure
     computed: tuple[str, ...] = ()  # computations the evidence step verified ("2655.58万元 + 38.58万元 = 2694.16万元")
+    # for a figure tied by the question's words only: the measures asked (money, percent, people ...) and the years
+    kinds: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    tie_all: bool = False  # every number but an ordinal must be tied: years, dates, bare numbers ("500张", "哪年买的")
+    measure: str = ""  # the measure word the question asks in ("几天" -> 天, "多少张床" -> 张)
 
 
 def chosen_figures(focus: Focus) -> list[tuple[str, NumberToken]]:
@@ -62,10 +67,12 @@ def verify_llm_answer(answer: str, citations: Iterable[Citation], focus: Focus) 
     evidence = {c.text for c in focus.evidence}
     out = []
     for t, c in zip(tokens, checks):
-        if (not c.verified or t.role != ROLE_FIGURE or c.source.startswith("computed:")
+        tied_role = t.role == ROLE_FIGURE or (focus.tie_all and t.role != ROLE_ORDINAL)
+        if (not c.verified or not tied_role or c.source.startswith("computed:")
                 or t.text in focus.question
                 or any(_same_value(t, s) for _, s in chosen)
-                or _tied(t, citations, evidence if (states_all_chosen or not chosen) else set(), question_grams)):
+                or _tied(t, citations, evidence if (states_all_chosen or not chosen) else set(), question_grams,
+                         _question_chars(focus.terms) if not chosen else set(), focus)):
             out.append(c)
         else:
             out.append(replace(c, verified=False, figure="", source="", reason=OFF_QUESTION))
@@ -81,15 +88,53 @@ def _known_result(t: NumberToken, check: NumberCheck, computed: Sequence[str]) -
     return check
 
 
-def _tied(t: NumberToken, citations: Sequence[Citation], evidence: set[str], question_grams: set[str]) -> bool:
-    """Some occurrence of t's value stands in an evidence sentence or in a clause that shares the question's words."""
+def _tied(t: NumberToken, citations: Sequence[Citation], evidence: set[str], question_grams: set[str],
+          question_chars: set[str], focus: Focus) -> bool:
+    """Some occurrence of t's value stands in an evidence sentence, or in a clause that names what was asked: it
+    shares the question's words, states the measure asked (a sum of money, a share ...) and no other year."""
     for c in citations:
         for s in find_numbers(c.text):
             if not _same_value(t, s):
                 continue
-            if c.text in evidence or _shares_words(_clause(c.text, s), question_grams):
+            if c.text in evidence:
+                return True
+            clause = _clause(c.text, s)
+            if ((_shares_words(clause, question_grams) or _holds_chars(clause, question_chars)
+                 or (_in_measure(c.text, s, focus.measure) and _shares_words(clause, question_grams, 1)))
+                    and (s.role != ROLE_FIGURE or _measures(s, focus.kinds)) and _in_years(clause, focus.years)):
                 return True
     return False
+
+
+# a sum of money or a share answers only a question asking one; a count, a number of people or times is neither
+_EXCLUSIVE_KINDS = ("money", "percent")
+
+
+def _measures(s: NumberToken, kinds: Sequence[str]) -> bool:
+    """The figure states a measure the question asks for (any, when it names none)."""
+    if not kinds:
+        return True
+    return any(s.kind == k if k in _EXCLUSIVE_KINDS else s.kind not in _EXCLUSIVE_KINDS for k in kinds)
+
+
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
+
+
+def _in_years(clause: str, years: Sequence[int]) -> bool:
+    """The clause names no year, or one the question asks about ("2022年度…收入3116.60万元" does not answer 2023)."""
+    named = {int(y) for y in _YEAR_IN_TEXT.findall(clause)}
+    return not years or not named or bool(named & set(years))
+
+
+def _question_chars(terms: Iterable[str]) -> set[str]:
+    """The Chinese characters of the question's words, when there are enough of them to say something (3+)."""
+    chars = {ch for term in terms for run in _CJK_RUN.findall(term) for ch in run}
+    return chars if len(chars) >= 3 else set()
+
+
+def _holds_chars(clause: str, question_chars: set[str]) -> bool:
+    """Every character of the question's words stands in the clause ("医院有多少张床" -> "医院编制床位500张")."""
+    return bool(question_chars) and question_chars <= set(clause)
 
 
 def _clause(sentence: str, t: NumberToken) -> str:
@@ -104,12 +149,19 @@ def _grams(terms: Iterable[str]) -> set[str]:
     return {run[i:i + 2] for term in terms for run in _CJK_RUN.findall(term) for i in range(len(run) - 1)}
 
 
-def _shares_words(clause: str, question_grams: set[str]) -> bool:
-    """The clause holds at least half of the question's word pairs (at least 2, at most 4 needed)."""
+def _shares_words(clause: str, question_grams: set[str], needed: int = 0) -> bool:
+    """The clause holds at least half of the question's word pairs (at least 2, at most 4 needed; or `needed`)."""
     if not question_grams:
         return False
-    needed = min(len(question_grams), 4, max(2, -(-len(question_grams) // 2)))
+    needed = needed or min(len(question_grams), 4, max(2, -(-len(question_grams) // 2)))
     return len(_grams([clause]) & question_grams) >= needed
+
+
+def _in_measure(sentence: str, s: NumberToken, measure: str) -> bool:
+    """The figure is written in the measure word the question asks in ("平均住院日7.8天" for "住几天")."""
+    if not measure:
+        return False
+    return s.unit.startswith(measure) or (not s.unit and sentence.startswith(measure, s.end))
 
 
 def shown_prefix(partial: str, citations: Iterable[Citation], focus: Focus) -> str:

@@ -166,7 +166,7 @@ def _cell(g: dict) -> str:
 
 
 def run_corpus(pipelines: tuple[str, ...], splits: tuple[str, ...], limit: int | None = None,
-               llm_threads: int = 2, sample: int = 1) -> dict:
+               llm_threads: int = 2, sample: int = 1, reuse: tuple[str, ...] = ()) -> dict:
     """Each pipeline over the corpus splits; one table per split with accuracy (wrong figures, false abstentions)
     per kind."""
     from bench import eval as corpus_eval
@@ -188,6 +188,10 @@ def run_corpus(pipelines: tuple[str, ...], splits: tuple[str, ...], limit: int |
     for name in pipelines:
         out = work / f"{name}.jsonl"
         started = time.perf_counter()
+        if name in reuse and out.is_file() and {q["id"] for q in questions} <= {a["id"] for a in load_jsonl(out)}:
+            answers[name] = {a["id"]: a for a in load_jsonl(out)}
+            print(f"  {name}: answers of an earlier run reused ({out})", file=sys.stderr, flush=True)
+            continue
         if name == "baseline":
             with tempfile.TemporaryDirectory(prefix="bench-baseline-") as tmp:
                 gold = Path(tmp) / "questions.jsonl"
@@ -295,6 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--growth-sizes", default="1,10", help="with --growth: report counts, e.g. 1,10,100")
     parser.add_argument("--sample", type=int, default=1, help="with --corpus: every N-th question (the LLM pipelines "
                         "take ~10-40 s a question on 2 cores)")
+    parser.add_argument("--reuse", metavar="PIPELINES", help="with --corpus: reuse these pipelines' answers from an "
+                        "earlier run (var/eval/compare/) when they cover every question")
     parser.add_argument("--corpus", metavar="SPLITS", help="run the corpus splits (dev,test) instead of the shared dev set")
     parser.add_argument("--child", choices=(*PIPELINES, "baseline-corpus"), help=argparse.SUPPRESS)
     parser.add_argument("--reports", type=Path, help=argparse.SUPPRESS)
@@ -315,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         pipelines = tuple(p for p in pipelines if p not in LLM_PIPELINES)
     if args.corpus:
-        run_corpus(pipelines, tuple(x for x in args.corpus.split(",") if x), args.limit, args.llm_threads, args.sample)
+        run_corpus(pipelines, tuple(x for x in args.corpus.split(",") if x), args.limit, args.llm_threads, args.sample,
+                   tuple(x for x in (args.reuse or "").split(",") if x))
         return 0
     run(pipelines, args.limit, args.llm_threads)
     if args.growth:

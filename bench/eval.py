@@ -1,7 +1,7 @@
 """`make eval`: the assistant over the shared dev set, the corpus splits, the variants and a multi-report set.
 
     python -m bench.eval [--modes extractive,llm-local] [--sets shared,dev,test,variants,multi]
-                         [--variants renamed,year,figures,combined] [--limit N] [--fresh]
+                         [--variants renamed,year,figures,combined] [--limit N] [--sample N] [--fresh]
 
 1. Ingests every corpus report (`bench/corpus/reports.json`, the bundled report included) into one store,
    `var/eval/store-corpus`, and every variant (`bench/variants.py`, written to `var/eval/variants/`) into
@@ -31,6 +31,7 @@ import re
 import subprocess
 import sys
 import time
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,13 +138,22 @@ def multi_question(q: dict, names: set[str]) -> dict | None:
     return {**base, "id": f"multi+:{q['id']}", "question": name + q["question"]}
 
 
+def sampled(question_id: str, sample: int) -> bool:
+    """One question in `sample`, chosen by its id (a variant's copy of a question goes with its original)."""
+    base = question_id.split("@")[0].split(":", 1)[-1]
+    return sample <= 1 or zlib.crc32(base.encode()) % sample == 0
+
+
 def build_sets(reports: list[Report], wanted: Iterable[str], variant_kinds: Iterable[str],
-               limit: int | None) -> tuple[list[QuestionSet], list[Report]]:
+               limit: int | None, sample: int = 1) -> tuple[list[QuestionSet], list[Report]]:
     """The question sets to run, and the variant reports they need."""
     wanted = set(wanted)
     by_id = {r.id: r for r in reports}
     sets: list[QuestionSet] = []
-    cut = (lambda qs: qs[:limit]) if limit else (lambda qs: qs)
+
+    def cut(questions: list[dict]) -> list[dict]:
+        kept = [q for q in questions if sampled(q["id"], sample)]
+        return kept[:limit] if limit else kept
     bundled = next((r for r in reports if r.split == "mixed"), None)
     shared_dev = SHARED_DIR / "eval" / "dev.jsonl"
     if "shared" in wanted and not shared_dev.is_file():
@@ -286,10 +296,10 @@ def summary_row(name: str, s: dict) -> tuple:
 
 
 def run(modes: Sequence[str], wanted: Sequence[str], variant_kinds: Sequence[str], limit: int | None = None,
-        fresh: bool = False) -> dict:
+        fresh: bool = False, sample: int = 1) -> dict:
     """Ingest, answer, score; prints the tables; returns every summary."""
     reports = corpus_reports()
-    sets, variant_reports = build_sets(reports, wanted, variant_kinds, limit)
+    sets, variant_reports = build_sets(reports, wanted, variant_kinds, limit, sample)
     print(f"ingesting {len(reports)} corpus reports into {CORPUS_STORE.relative_to(PROJECT_ROOT)}", file=sys.stderr)
     ingested = ingest(reports, CORPUS_STORE, fresh)
     if variant_reports:
@@ -390,6 +400,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--variants", default=os.environ.get("VARIANTS") or ",".join(VARIANT_KINDS),
                         help="variant kinds: " + ", ".join(VARIANT_KINDS))
     parser.add_argument("--limit", type=int, help="only the first N questions of each set (smoke runs)")
+    parser.add_argument("--sample", type=int, default=int(os.environ.get("SAMPLE") or 1),
+                        help="one question in N of every set, chosen by id (the LLM modes take seconds a question)")
     parser.add_argument("--fresh", action="store_true", help="rebuild the eval stores from nothing")
     args = parser.parse_args(argv)
     modes = [m for m in args.modes.split(",") if m]
@@ -399,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
     wanted = [s for s in args.sets.split(",") if s]
     if any(s not in SETS for s in wanted):
         parser.error(f"--sets takes {', '.join(SETS)}")
-    run(modes, wanted, [k for k in args.variants.split(",") if k], args.limit, args.fresh)
+    run(modes, wanted, [k for k in args.variants.split(",") if k], args.limit, args.fresh, args.sample)
     return 0
 
 

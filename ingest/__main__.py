@@ -100,15 +100,18 @@ def _run(args: argparse.Namespace, settings) -> int:
     if args.if_needed and not args.files and store.reports():
         print("store already holds reports; nothing to ingest (python -m ingest re-ingests)")
         return 0
-    for path in files:
-        summary = ingest_file(path, store, args.report_id, settings.chunk_size, settings.chunk_overlap,
-                              progress=None if args.quiet else _progress_bar(path.name))
-        print(json.dumps({**summary.report.to_dict(), "changed": summary.changed,
-                          "duplicate_chars_removed": summary.duplicate_chars_removed,
-                          "seconds": round(summary.seconds, 2), "warnings": list(summary.warnings)},
-                         ensure_ascii=False) if args.json else summary.line())
-        for warning in summary.warnings:
-            print(f"warning: {summary.report.id}: {warning}", file=sys.stderr)
+    from app.library import ingest_lock  # one ingest at a time, with the server's report library too
+
+    with ingest_lock(settings, on_wait=lambda: print("waiting for another ingest to finish…", file=sys.stderr)):
+        for path in files:
+            summary = ingest_file(path, store, args.report_id, settings.chunk_size, settings.chunk_overlap,
+                                  progress=None if args.quiet else _progress_bar(path.name))
+            print(json.dumps({**summary.report.to_dict(), "changed": summary.changed,
+                              "duplicate_chars_removed": summary.duplicate_chars_removed,
+                              "seconds": round(summary.seconds, 2), "warnings": list(summary.warnings)},
+                             ensure_ascii=False) if args.json else summary.line())
+            for warning in summary.warnings:
+                print(f"warning: {summary.report.id}: {warning}", file=sys.stderr)
     return 0
 
 

@@ -11,7 +11,12 @@ does, by general cues rather than by the words of one report:
 - **column roles** from the header vocabulary of the report genre (COLUMN_ROLES) — a column with no role word is
   still a value column when its cells are figures;
 - **total rows**: rows whose label is a total (合计, 总计, 总分, 小计, …总额);
-- **caption and unit**: the title line just above the table ("表1 部门整体支出绩效自评表", "单位：万元").
+- **caption and unit**: the title line just above the table ("表1 部门整体支出绩效自评表", "单位：万元"), a title
+  row, or the label column's header ("项目资金（万元）");
+- **sections**: a header row inside a table (a 项目支出绩效自评表: the form, then 项目资金 with its 年初预算数 /
+  全年预算数 …, the goals, then 一级指标 … 年度指标值 …) starts a table of its own (`split_sections`);
+- **forms**: rows of label/value pairs (项目名称｜X｜主管部门｜Y) have no column headers; they are written as
+  "项目名称：X，主管部门：Y".
 
 `parse_text_tables` finds the tables of a plain-text report: tab-separated rows, rows separated by "|" or "｜",
 and Markdown pipe tables.
@@ -71,6 +76,7 @@ _CAPTION_LINE = re.compile(r"^(?:续?表\s*[\d一二三四五六七八九十]+|�
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[．.、](?!\d)|第[一二三四五六七八九十]+部分)")
 _SENTENCE_END = re.compile(r"[。！？!?；;]$")
 MAX_CAPTION_CHARS = 60
+MAX_HEADER_CHARS = 24  # a longer cell is a sentence, not a column's name
 _BOUND_CHARS = "≥≤＞＜><=≧≦±～~-—"
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2018-\u201d\u2014\u2026"
 _SPACE_NEAR_CJK = re.compile(f"(?<=[{_CJK}])[ \\t]+|[ \\t]+(?=[{_CJK}])")
@@ -93,9 +99,12 @@ def tidy_cell(text: str) -> str:
 
 
 def column_role(header: Sequence[str]) -> str:
-    """The role a column's header path names, the lowest header first (年度指标值 under 指标值), "" for none."""
+    """The role a column's header path names, the lowest header first (年度指标值 under 指标值), "" for none; a
+    sentence ("全年送戏下基层演出不少于120场，…") names no column."""
     for text in reversed([h for h in header if h.strip()]):
         plain = re.sub(r"\s+", "", text)
+        if len(plain) > MAX_HEADER_CHARS or re.search(r"[。；;，,]", plain):
+            continue
         for role, pattern in COLUMN_ROLES:
             if pattern.search(plain):
                 return role

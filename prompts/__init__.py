@@ -6,9 +6,9 @@ from pathlib import Path
 
 PROMPTS_DIR = Path(__file__).resolve().parent
 
-# How a model says the report lacks the answer. The model is asked only when the evidence step found one, so the
-# prompts do not offer this sentence (the small local model then refused "无会议费支出" as "no information"),
-# and a reply that says it anyway is never served.
+# How a model says the report lacks the answer. Only the retry after a reply that failed its checks offers it: offered
+# at once, the small local model gave it where the passages held the answer (and refused "无会议费支出" as "no
+# information"). From the passages, a reply that says it is an abstention; in a rephrase, it is never served.
 NO_ANSWER = "报告中没有找到相关信息。"
 
 _NAME = re.compile(r"^[a-z0-9_]+$")

@@ -84,7 +84,7 @@ EDUCATION_ERRORS = [
 CIVIL_ERRORS = [
     ("特困供养分别为500.00万元、400.00万元、300.00万元", "特困供养分别为500.00万元、400.00万元、200.00万元", "parts",
      INCONSISTENT, {"1200.00万元", "500.00万元", "400.00万元", "200.00万元"}),
-    ("增幅5.19%", "增幅4.93%", "change", INCONSISTENT, {"8,520.35万元", "420.35万元", "4.93%"}),  # as the report writes it
+    ("增幅5.19%", "增幅4.93%", "change", INCONSISTENT, {"8,520.35万元", "420.35万元", "4.93%"}),  # as printed
     ("差额120.00万元", "差额150.00万元", "difference", INCONSISTENT, {"3000.00万元", "3120.00万元", "150.00万元"}),
     ("完成预算的95.00%", "完成预算的5.00%", "execution_rate", INCONSISTENT, {"2850.00万元", "3000.00万元", "5.00%"}),
     ("2022年度收入总计8100.00万元", "2022年度收入总计8010.00万元", "previous_year", INCONSISTENT,
@@ -343,3 +343,38 @@ def test_no_report_vocabulary_in_the_audit_rules():
     for word in ("残联", "残疾", "荔湾", "广州", "康园", "托养", "教育", "卫生", "民政", "街道"):
         assert word not in code, word
     assert AuditCitation("x", "y").text == "x"
+
+
+# --- the evaluation corpus (dev split): what its authors planted is found, and nothing else is called inconsistent --
+
+CORPUS = PROJECT_ROOT / "bench" / "corpus"
+# report id -> the figure every inconsistent finding must cite (what the corpus notes say was planted); () = none
+PLANTED_IN_DEV = {
+    "nanhai-edu-2022-dept-performance": "6.81%",  # 3,600.00 of 58,236.48 is 6.18%
+    "shenzhen-health-2021-dept-selfeval": "96.18%",  # 337,755.45 / 348,877.35 = 96.81%
+    "wuhou-yulin-street-2021-final-accounts": None, "xinhui-hospital-2024-equipment-project": None,
+    "xiangzhou-no9-school-2020-evaluation-conclusion": None, "chancheng-civil-affairs-2023-three-public-expenses": None,
+    "haizhu-edu-2022-dept-selfeval": None, "beijingjie-street-2023-project-selfeval": None,
+    "huangpu-culture-2024-project-selfeval": None,
+}
+
+
+def _dev_reports() -> list[tuple[str, Path]]:
+    import json
+
+    listing = json.loads((CORPUS / "reports.json").read_text(encoding="utf-8"))
+    entries = listing["reports"] if isinstance(listing, dict) else listing
+    return [(e["id"], CORPUS / e["file"]) for e in entries if e.get("split") == "dev" and e["id"] in PLANTED_IN_DEV]
+
+
+@pytest.mark.parametrize("report_id, path", _dev_reports(), ids=[r for r, _ in _dev_reports()])
+def test_corpus_reports_planted_inconsistencies_and_no_false_alarm(report_id, path):
+    findings = _audit(path)
+    inconsistent = [f for f in findings if f.severity == INCONSISTENT]
+    planted = PLANTED_IN_DEV[report_id]
+    if planted is None:
+        assert not inconsistent, "\n".join(f.message for f in inconsistent)
+    else:
+        assert inconsistent and all(planted in f.figures for f in inconsistent), "\n".join(
+            f"{f.figures} {f.message}" for f in inconsistent)
+    assert any(f.severity == OK for f in findings)  # and the checks that hold are listed

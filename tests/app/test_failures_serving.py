@@ -169,7 +169,8 @@ def test_a_busy_local_model_queues_then_says_busy_try_again(real_store: RealStor
     settings = replace(real_store.settings, answer_mode="llm-local", llm_queue_size=2, llm_timeout_s=WAIT_S)
     model = HeldChatModel()
     gate = LLMGate.from_settings(settings)
-    app = create_app(settings, assistant_factory=lambda s: Assistant(s, real_store.store,
+    # rephrase=True: the model is asked for every answer, even a sure one (the queue is what is tested here)
+    app = create_app(settings, assistant_factory=lambda s: Assistant(s, real_store.store, rephrase=True,
                                                                      chat_models={"llm-local": model}, gate=gate))
     replies: list[httpx.Response] = []
     with serve(app) as url, httpx.Client(base_url=url, timeout=WAIT_S * 2) as client:

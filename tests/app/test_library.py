@@ -169,3 +169,28 @@ def test_a_report_stored_without_an_audit_is_audited_from_its_figures(tmp_path):
     assert store.audit("care") is None
     findings = library.audit("care")
     assert sum(f.severity == "inconsistent" for f in findings) == 6  # the figures alone give every inconsistency
+
+
+def test_the_cli_waits_for_an_ingest_of_another_process(tmp_path):
+    """python -m ingest in another process takes the same lock file: it waits, says so, then ingests."""
+    import os
+    import queue
+    import subprocess
+    import sys
+
+    from app.library import ingest_lock
+    from app.settings import PROJECT_ROOT
+
+    env = dict(os.environ, DATA_DIR=str(tmp_path), CHROMA_PATH=str(tmp_path / "chroma"), HF_HUB_OFFLINE="1",
+               ANONYMIZED_TELEMETRY="False", PYTHONPATH=str(PROJECT_ROOT))
+    lines: queue.Queue[str] = queue.Queue()
+    with ingest_lock(Settings(data_dir=tmp_path)):
+        cli = subprocess.Popen([sys.executable, "-m", "ingest", str(BUILTIN), "--quiet"], cwd=PROJECT_ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        threading.Thread(target=lambda: [lines.put(line) for line in cli.stderr], daemon=True).start()
+        first = lines.get(timeout=180)  # the CLI says it waits (and does not ingest meanwhile)
+        assert first.startswith("waiting for another ingest to finish"), first
+        assert cli.poll() is None
+    out = cli.stdout.read()
+    assert cli.wait(timeout=300) == 0
+    assert "ingested" in out

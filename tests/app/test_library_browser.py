@@ -167,3 +167,28 @@ def test_a_bad_file_gets_one_line_in_the_page(browser, library_server, tmp_path)
     page.locator("#library-ingest").click()
     expect(page.locator("#library-result")).to_contain_text("《empty.txt》未导入：文件是空的", timeout=30_000)
     page.context.close()
+
+
+def test_the_admin_of_an_open_chat_signs_in_at_admin_login_and_a_file_over_50_mb_is_refused(browser, tmp_path):
+    from tests.app.test_library_api import real_factory
+
+    app = create_app(Settings(data_dir=tmp_path, admin_auth=":".join(ADMIN)), assistant_factory=real_factory())
+    big = tmp_path / "big.txt"
+    with big.open("wb") as f:
+        f.write(b"a" * (51 * 2**20))
+    with serve(app) as url:
+        page = browser.new_page(locale="zh-CN")
+        page.goto(url, wait_until="domcontentloaded")  # the chat needs no login (UI_AUTH unset)
+        expect(page.locator("#chat")).to_be_visible(timeout=60_000)
+        expect(page.get_by_role("tab", name="报告管理")).to_have_count(0)
+        page.get_by_role("tab", name="报告库").click()
+        page.locator("#library-hint").get_by_role("link", name="登录").click()
+        page.fill("input[name=username]", ADMIN[0])
+        page.fill("input[name=password]", ADMIN[1])
+        page.click("button[type=submit]")
+        expect(page.locator("#chat")).to_be_visible(timeout=60_000)
+        page.get_by_role("tab", name="报告管理").click()
+        page.locator("#library-file input[type=file]").set_input_files(str(big))
+        expect(page.get_by_text(re.compile(r"exceed the maximum allowed size of 50"))).to_be_visible(timeout=30_000)
+        screenshot(page, "library-07-too-large")
+        page.close()

@@ -11,7 +11,13 @@ VARIABLES = {
                     "question": "现有多少名残疾人在托？"},
     "retry_user": {"problems": "- “423名”不是问题所问的数字", "facts": "143名。报告原文：“现有143名残疾人在托”。",
                    "question": "现有多少名残疾人在托？"},
+    "passages_user": {"passages": "[1]（（三）主要工作成效）现有143名残疾人在托", "context": "之前的问题：在托多少人？\n",
+                      "question": "其中精神类的呢？"},
+    "passages_retry": {"problems": "- “423名”不是问题所问的数字", "question": "现有多少名残疾人在托？"},
 }
+# the first answer from the passages does not offer "no answer" either: the small model reached for it where the
+# passages held the answer; the retry, after a reply that failed its checks, does
+OFFERS_NO_ANSWER = {"passages_retry"}
 
 
 def test_every_prompt_file_is_covered() -> None:
@@ -28,9 +34,18 @@ def test_prompt_loads_and_fills_every_variable(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(VARIABLES))
-def test_no_prompt_invites_the_model_to_say_the_report_lacks_the_answer(name: str) -> None:
-    """The model is asked only when the report holds the answer: "no answer" is never a reply to offer it."""
-    assert NO_ANSWER not in load_prompt(name, **VARIABLES[name])
+def test_only_the_retry_from_the_passages_invites_the_model_to_say_the_report_lacks_the_answer(name: str) -> None:
+    assert (NO_ANSWER in load_prompt(name, **VARIABLES[name])) == (name in OFFERS_NO_ANSWER)
+
+
+def test_the_passages_prompt_puts_the_question_after_the_passages_and_the_earlier_question() -> None:
+    text = load_prompt("passages_user", **VARIABLES["passages_user"])
+    assert text.index("其中精神类的呢？") > text.index("在托多少人？") > text.index("现有143名残疾人在托")
+
+
+def test_every_answer_shares_one_system_prompt_with_no_variables() -> None:
+    """llama.cpp reuses the evaluated prefix of the last prompt: the system prompt is fixed text, first in each call."""
+    assert load_prompt("answer_system") == load_prompt("answer_system", question="ignored")
 
 
 def test_retry_prompt_names_the_problems_the_verified_facts_and_the_question() -> None:

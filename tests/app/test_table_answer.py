@@ -3,6 +3,7 @@ row and column decide the cell; targets keep their bounds; derived answers show 
 answers are left to the prose (None). Then end to end: ingest into a real Chroma, ask the Assistant."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,6 @@ from ingest.pipeline import PreparedReport, prepare_report
 from tests.ingest.table_reports import (EDUCATION, HEALTH, HRSS_PROJECT, STREET_PROJECT, make_docx_report,
                                         make_pdf_report, make_text_report)
 
-NUMBER_AT_START = r"^\D*?(\d+(?:\.\d+)?)"
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +33,7 @@ def ask(reports: dict[str, PreparedReport], report: str, question: str, history:
 
 
 def leading_number(text: str) -> str:
-    import re
-
+    """The first number of an answer: what it leads with."""
     m = re.search(r"\d+(?:\.\d+)?", text)
     return m.group(0) if m else ""
 
@@ -85,6 +84,11 @@ ANSWERED = [
     ("health", "Which indicators were not met?", "", ["家庭医生签约人数", "平均候诊时长", "at least 12万人"],
      ["家庭医生签约人数", "平均候诊时长"]),
     ("health", "What was the budget execution rate?", "96.01", ["96.01%"], ["年度资金总额"]),
+    # the glossary's alternatives for one phrase (satisfaction: 满意度 | 满意率): each row scored by the one that fits
+    ("health", "What was the patient satisfaction rate?", "93", ["93%"], ["患者满意度"]),
+    ("health", "How many people signed up for family doctors?", "11.5", ["11.5万人", "at least 12万人"],
+     ["家庭医生签约人数"]),
+    ("education", "How many points were deducted for teacher training?", "2", ["10分 − 8分 = 2分"], ["教师培训人次"]),
     # project self-evaluation forms
     ("street", "上年结转资金的执行率是多少？", "91.57", ["91.57%"], ["上年结转资金"]),  # 上年 names the fund
     ("hrss", "财政拨款全年执行了多少？", "1051.56", ["1051.56万元"], ["其中：财政拨款"]),  # 万元 of 项目资金（万元）

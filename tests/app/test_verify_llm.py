@@ -112,3 +112,65 @@ def test_a_result_the_evidence_step_computed_may_be_given_alone() -> None:
     # a different total is still not verified, and without the evidence step's computation neither is this one
     assert llm_check("合计为2694.17万元。", focus) == [("2694.17万元", False)]
     assert llm_check("合计为2694.16万元。", replace(focus, computed=())) == [("2694.16万元", False)]
+
+
+# --- an answer from the passages: no figure chosen, so the clause stating it must name what was asked -----------
+
+BEDS = "医院编制床位500张，实际开放床位468张。"
+HOSPITAL_INCOME = "2023年医院总收入42635.18万元，其中财政补助收入5120.60万元。"
+HOSPITAL_INCOME_2022 = "2022年医院总收入40112.07万元，占比上升。"
+SCHOOL_SHARE = "全区义务教育入学率保持100%，高中阶段毛入学率达到97.6%。"
+SCHOOL_AID = "为家庭经济困难学生发放资助金386.5万元，惠及学生1475人。"
+
+
+def passage_check(answer: str, sentences: list[str], **focus) -> list[tuple[str, bool]]:
+    citations = [Citation(s, "", "r") for s in sentences]
+    return [(n.text, n.verified) for n in verify_llm_answer(answer, citations, Focus(**focus))]
+
+
+def test_every_character_of_the_question_words_in_the_clause_ties_a_figure() -> None:
+    """"医院有多少张床" shares no word pair with "医院编制床位500张", but every one of its characters."""
+    assert passage_check("医院有500张床。", [BEDS], terms=("医院", "张床"), tie_all=True) == [("500张", True)]
+    assert passage_check("医院有500张床。", [SCHOOL_AID], terms=("医院", "张床"), tie_all=True) == [("500张", False)]
+
+
+@pytest.mark.parametrize(("answer", "kinds", "expected"), [
+    ("惠及学生1475人。", ("people",), [("1475人", True)]),
+    ("资助学生386.5万元。", ("people",), [("386.5万元", False)]),  # a head count is not a sum of money
+    ("资助金386.5万元。", ("money",), [("386.5万元", True)]),
+    ("资助金1475人。", ("money",), [("1475人", False)]),
+    ("入学率97.6%。", ("percent",), [("97.6%", True)]),
+    ("惠及学生1475人。", (), [("1475人", True)]),  # no measure asked: any
+])
+def test_a_figure_must_state_the_measure_asked(answer: str, kinds: tuple[str, ...],
+                                              expected: list[tuple[str, bool]]) -> None:
+    terms = ("困难学生", "资助") if "入学率" not in answer else ("高中", "入学率")
+    assert passage_check(answer, [SCHOOL_AID, SCHOOL_SHARE], terms=terms, kinds=kinds) == expected
+
+
+def test_a_figure_of_another_year_does_not_answer_the_year_asked() -> None:
+    sentences = [HOSPITAL_INCOME, HOSPITAL_INCOME_2022]
+    focus = {"terms": ("医院总收入",), "years": (2023,), "question": "2023年医院总收入多少？"}
+    assert passage_check("医院总收入42635.18万元。", sentences, **focus) == [("42635.18万元", True)]
+    assert passage_check("医院总收入40112.07万元。", sentences, **focus) == [("40112.07万元", False)]
+    assert passage_check("医院总收入40112.07万元。", sentences, **{**focus, "years": ()}) == [("40112.07万元", True)]
+
+
+def test_with_tie_all_a_year_or_a_bare_number_must_be_tied_too() -> None:
+    """"CT是哪年买的？" answered with the year of a sentence about the self-evaluation score."""
+    score = "医院2023年度部门整体支出绩效自评得分为90.5分。"
+    focus = {"terms": ("CT", "哪年买"), "question": "CT是哪年买的？"}
+    assert passage_check("CT是2023年买的。", [score], **focus) == [("2023", True)]  # a rephrase's rule: years pass
+    assert passage_check("CT是2023年买的。", [score], **focus, tie_all=True) == [("2023", False)]
+
+
+def test_a_figure_in_the_measure_word_asked_needs_only_one_shared_word() -> None:
+    """"病人平均住几天院？": the report says 患者 and 住院日, but the figure is in days and the clause says 平均."""
+    stay = "全年门急诊服务患者68.7万人次，出院患者2.31万人次，平均住院日7.8天，床位使用率为86.4%。"
+    focus = {"terms": ("病人平均住", "天院"), "tie_all": True}  # as app.question finds them
+    assert passage_check("平均住院7.8天。", [stay], **focus) == [("7.8天", False)]
+    assert passage_check("平均住院7.8天。", [stay], **focus, measure="天") == [("7.8天", True)]
+    assert passage_check("平均住院86.4%。", [stay], **focus, measure="天") == [("86.4%", False)]
+    # the education bureau's report: "几所" and a clause sharing one word
+    schools = "加强校园安全管理，完成38所学校视频监控升级。"
+    assert passage_check("升级了38所。", [schools], terms=("学校监控升级",), measure="所") == [("38所", True)]

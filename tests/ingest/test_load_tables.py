@@ -133,7 +133,7 @@ def test_a_table_over_a_page_break_is_one_table(tmp_path: Path, table: TableSpec
     assert read.n_rows == len(table.rows) and read.header_rows == 1
     assert [read.row_label(r)[0] for r in range(1, read.n_rows)] == [row[0] for row in table.rows[1:]]
     cleaned = prepare_report(path).cleaned
-    header_line = "｜".join(table.rows[0])
+    header_line = "｜".join(table.rows[0]) + "。"
     assert cleaned.text.split("\n").count(header_line) == 1  # the repeated header once
     assert "二、下一步工作" in cleaned.text and "继续加强资金管理。" in cleaned.text
     repeated = _chars("".join(table.rows[0])) if repeat else Counter()  # the header drawn again on the next page

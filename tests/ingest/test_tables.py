@@ -132,7 +132,7 @@ def test_title_rows_give_the_caption_and_the_unit() -> None:
 def test_a_table_without_header_words_and_a_numeric_first_row_has_no_header() -> None:
     table = analyze_table(table_from_rows([["办公费", "12.50"], ["差旅费", "3.20"], ["会议费", "1.00"]]))
     assert table.header_rows == 0 and table.label_cols == 1
-    assert table_lines(table) == ["办公费：12.50", "差旅费：3.20", "会议费：1.00"]
+    assert table_lines(table) == ["办公费：12.50。", "差旅费：3.20。", "会议费：1.00。"]
 
 
 def test_an_index_column_is_written_by_name_not_into_the_row_path() -> None:
@@ -140,7 +140,7 @@ def test_an_index_column_is_written_by_name_not_into_the_row_path() -> None:
                                            ["2", "设备购置", "80"]]))
     assert table.roles[0] == INDEX and table.label_cols == 2
     assert table.row_label(1) == ["校舍维修"]
-    assert table_lines(table)[1] == "校舍维修：序号1，金额（万元）120.5"
+    assert table_lines(table)[1] == "校舍维修：序号1，金额（万元）120.5。"
 
 
 @pytest.mark.parametrize(("text", "caption"), [
@@ -160,16 +160,16 @@ def test_caption_is_the_title_line_just_above(text: str, caption: str) -> None:
 def test_row_lines_name_each_value_by_its_column() -> None:
     education = analyze_table(_spanned(EDUCATION_ROWS, EDUCATION_SPANS))
     assert table_lines(education) == [
-        "一级指标｜二级指标｜三级指标｜指标值｜分值｜得分｜偏差原因分析",
-        "年度指标值｜实际完成值",
-        "产出指标>数量指标>新增公办学位数：年度指标值≥2000个，实际完成值2150个，分值10，得分10",
-        "产出指标>数量指标>教师培训人次：年度指标值≥3000人次，实际完成值2600人次，分值10，得分8，偏差原因分析：受极端天气影响",
-        "合计：分值20，得分18",
+        "一级指标｜二级指标｜三级指标｜指标值｜分值｜得分｜偏差原因分析。",
+        "年度指标值｜实际完成值。",
+        "产出指标>数量指标>新增公办学位数：年度指标值≥2000个，实际完成值2150个，分值10，得分10。",
+        "产出指标>数量指标>教师培训人次：年度指标值≥3000人次，实际完成值2600人次，分值10，得分8，偏差原因分析：受极端天气影响。",
+        "合计：分值20，得分18。",
     ]
     health = analyze_table(_spanned(HEALTH_ROWS, HEALTH_SPANS))
     assert table_lines(health)[2:4] == [
-        "年度资金总额：年初预算数5000.00，全年预算数5320.50，全年执行数5108.30，执行率96.01%，得分9.6",
-        "其中：基本支出：年初预算数3000.00，全年预算数3100.00，全年执行数3080.20，执行率99.36%",  # 9.6 is the total's
+        "年度资金总额：年初预算数5000.00，全年预算数5320.50，全年执行数5108.30，执行率96.01%，得分9.6。",
+        "其中：基本支出：年初预算数3000.00，全年预算数3100.00，全年执行数3080.20，执行率99.36%。",  # 9.6: the total's
     ]
 
 
@@ -184,7 +184,7 @@ def test_cleaning_keeps_row_lines_as_written_and_every_cell_stands_in_the_text(r
         assert cell.text in cleaned.text
     for r, (start, end) in enumerate(placed.rows):
         line, starts = row_line(table, r)
-        assert cleaned.text[start:end] == line
+        assert cleaned.text[start:end] == line + "。"  # each row a sentence of its own
         for col, at in starts.items():
             assert line[at:].startswith(table.cell_at(r, col).text)
 
@@ -193,7 +193,7 @@ def test_row_lines_never_glue_two_numbers_into_one() -> None:
     """'，' before a digit would read '100，200' as 100200 after cleaning: unnamed cells are joined by '｜'."""
     table = analyze_table(table_from_rows([["办公费", "100", "200"], ["差旅费", "300", "400"]], header_rows=0))
     cleaned = clean_document([table_block(table)])
-    assert cleaned.text.split("\n") == ["办公费：100｜200", "差旅费：300｜400"]
+    assert cleaned.text.split("\n") == ["办公费：100｜200。", "差旅费：300｜400。"]
 
 
 # --- tables in plain text ------------------------------------------------------------------------------------------
@@ -266,7 +266,7 @@ def test_a_form_is_written_as_label_value_pairs() -> None:
     table = analyze_table(table_from_rows([["项目名称", "校舍维修项目", "", ""],
                                            ["主管部门", "区教育局", "实施单位", "区教育发展中心"]]))
     assert table.form and table.header_rows == 0
-    assert table_lines(table) == ["项目名称：校舍维修项目", "主管部门：区教育局，实施单位：区教育发展中心"]
+    assert table_lines(table) == ["项目名称：校舍维修项目。", "主管部门：区教育局，实施单位：区教育发展中心。"]
 
 
 def test_a_table_of_figures_is_not_a_form() -> None:

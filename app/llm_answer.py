@@ -1,0 +1,237 @@
+"""Pure: an LLM's answer from the report's passages — what the model reads, and whether its reply may be served.
+
+The model is asked when the extractive step is not sure of its answer (`Draft.sure` is False). It reads a few
+passages only (the sentences that best match the question and the nearest figures' sentences, ~100-250 tokens:
+on 2 cores reading the prompt is most of the model's time), each labelled with its report when several reports
+are asked. Its reply is served only when
+- every number in it stands in a passage it was shown and the clause stating it names what was asked
+  (`app.verify_llm`: the question's words, its measure, its year),
+- its words follow the passages (a reason or a list is the report's, not the model's), and
+- it does not say that the report lacks the answer: such a reply is an abstention.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from app.answer import Citation, NumberCheck
+from app.compose import Draft
+from app.lookup import bigrams
+from app.question import DERIVED, FIGURE, Question
+from app.retrieve import Knowledge, Passage
+from app.verify_llm import OFF_QUESTION, Focus, missing_figures, verify_llm_answer
+from ingest.numbers import ROLE_ORDINAL, ROLE_YEAR, find_numbers
+
+MAX_PASSAGE_CHARS = 360  # ~250 tokens of Chinese: what the model reads besides the question
+MAX_PASSAGES = 4
+MAX_ANSWER_CHARS = 300  # a direct reply (the scorer's bound too), not a pasted passage
+FIGURE_REPLY_TOKENS = 80  # a figure and the clause around it
+TEXT_REPLY_TOKENS = 160  # a reason or a short list
+MIN_FOLLOWING = 0.7  # share of a reply's Chinese characters that must come from the passages or the question
+
+# How a model says the report lacks the answer (the prompt asks for prompts.NO_ANSWER; small models vary it).
+_NOT_FOUND = re.compile(
+    r"没有找到|未找到|找不到|没有(?:直接)?(?:提到|提及|给出|写|说明|涉及|相关)|未(?:直接)?(?:提到|提及|给出|写|说明|涉及)|"
+    r"并未提|无法(?:回答|确定|得知|判断)|不知道|无相关信息|没有.{0,6}(?:信息|内容|数据)|"
+    r"\bnot (?:provided|mentioned|stated|found|specified|given|included)\b|"
+    r"\bdoes(?:n't| not) (?:contain|mention|state|say|specify|provide|include)\b|\bno information\b|"
+    r"\bcannot (?:be )?(?:determined|answer|find)\b|\b(?:don't|do not) know\b", re.I)
+# characters that join the report's words in any answer: never a sign of the model's own knowledge
+_JOINING = frozenset("的是了和与及或在为有共等其中约达到即并且也都被将从对按以于这该此其各每个项年月日没无未不否")
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+_SENTENCE_END = re.compile(r"[。！？!?；;]")
+_ECHO_PREFIX = re.compile(r"^(?:(?:问题|问)[：:][^\n]*\n+)?(?:回答|答案|答)[：:]\s*")
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A model reply as the checks found it."""
+
+    text: str  # the reply as it would be served (trimmed, at most MAX_ANSWER_CHARS)
+    numbers: tuple[NumberCheck, ...] = ()
+    citations: tuple[Citation, ...] = ()  # the shown passages it rests on
+    not_found: bool = False  # the reply says the report does not hold the answer
+    problems: tuple[str, ...] = ()  # what the retry tells the model; empty when it may be served
+
+    @property
+    def servable(self) -> bool:
+        return not self.not_found and not self.problems
+
+
+def may_answer(q: Question) -> bool:
+    """Whether the model may answer this question from the passages at all: an English question with words the
+    glossary cannot put in the report's terms ("How many zebra beds…") has parts no clause can be checked against."""
+    return not (q.language == "en" and q.unmatched)
+
+
+def select_passages(q: Question, draft: Draft, passages: Sequence[Passage], knowledge: Knowledge,
+                    report_ids: Sequence[str]) -> list[Citation]:
+    """What the model reads: the draft's own evidence, the nearest figures' sentences, then the sentences that best
+    match the question, as long as they fit in MAX_PASSAGE_CHARS (the first always does)."""
+    candidates = list(draft.citations) + list(draft.related)
+    candidates += [Citation(s.text, s.section, s.report) for s, score in
+                   knowledge.best_sentences(q, passages, report_ids, k=2 * MAX_PASSAGES) if score > 0]
+    chosen: list[Citation] = []
+    used = 0
+    for c in candidates:
+        if len(chosen) >= MAX_PASSAGES:
+            break
+        if any(_squash(c.text) in _squash(o.text) or _squash(o.text) in _squash(c.text) for o in chosen):
+            continue
+        if chosen and used + len(c.text) > MAX_PASSAGE_CHARS:
+            continue
+        chosen.append(Citation(c.text, c.section, c.report, c.highlights, c.table))
+        used += len(c.text)
+    return chosen
+
+
+def passages_text(citations: Sequence[Citation], titles: dict[str, str]) -> str:
+    """The passages as the prompt lists them: "[1]（section）text", with 《report title》 first when several reports
+    are asked (`titles` maps report id -> title only then)."""
+    lines = []
+    for i, c in enumerate(citations):
+        title = f"《{titles[c.report]}》" if c.report in titles else ""
+        section = c.section.split(" > ")[-1]
+        lines.append(f"[{i + 1}]{title}{f'（{section}）' if section else ''}{c.text}")
+    return "\n".join(lines)
+
+
+def passage_focus(q: Question) -> Focus:
+    """What a figure of the model's reply must be tied to: the question's words, its measures and its years (no
+    figure was chosen for it: the extractive step was not sure)."""
+    # a question counting something ("多少职工") asks a count, not a sum of money or a share
+    kinds = tuple(a.kind or ("count" if a.object else "") for a in q.asks) if q.intent in (FIGURE, DERIVED) else ()
+    kinds = () if "" in kinds else kinds
+    measure = _MEASURE_ASKED.search(q.original)
+    return Focus((), q.terms, q.original, figure_question=False, kinds=kinds, years=q.years, tie_all=True,
+                 measure=measure.group(1) if measure else "")
+
+
+# the measure word a question asks in: 多少张床 -> 张, 住几天 -> 天, 多少人次 -> 人次
+_MEASURE_ASKED = re.compile(r"(?:多少|几)(人次|[\u4e00-\u9fff])")
+
+
+def reply_tokens(q: Question) -> int:
+    """The longest reply worth waiting for: a figure with its clause, or a short reason or list."""
+    return FIGURE_REPLY_TOKENS if q.intent in (FIGURE, DERIVED) else TEXT_REPLY_TOKENS
+
+
+def says_not_found(text: str) -> bool:
+    """The reply says the report does not hold the answer."""
+    return bool(_NOT_FOUND.search(text))
+
+
+def clean_reply(text: str, question: str) -> str:
+    """The reply without what small models put before the answer (the question repeated, "回答：")."""
+    text = text.strip()
+    if text.startswith(question) and len(text) > len(question):
+        text = text[len(question):].lstrip()
+    return _ECHO_PREFIX.sub("", text).strip()
+
+
+def following(text: str, sources: Sequence[str], question: str = "") -> float:
+    """Share of what the reply adds to the question that stands in the sources: its Chinese characters not in a
+    two-character word of the question must each be in one of the sources (or be a joining character).
+
+    "局长是本局的负责人" adds 本局的负责人 to "局长是谁？"; 负责人 is in no passage, so it follows only half-way.
+    """
+    text = "".join(text.split())
+    grams: set[str] = set()
+    for source in sources:
+        grams |= bigrams(source)
+    source_chars = set("".join(sources))
+    asked = bigrams(question)
+    in_words = lambda i, pool: text[max(0, i - 1):i + 1] in pool or text[i:i + 2] in pool  # noqa: E731
+    added = [(i, ch) for i, ch in enumerate(text) if _CJK_CHAR.match(ch) and not in_words(i, asked)]
+    if not added:  # the question's own words: an answer only with a figure (checked apart) or a yes or no
+        return 1.0 if re.search(r"\d", text) or _NIL.search(text) or "有" in text or "是" in text else 0.0
+    # a measure word right after a number ("143名") is the number's: it need only stand in the sources
+    covered = sum(1 for i, ch in added if ch in _JOINING or in_words(i, grams)
+                  or (i and text[i - 1].isdigit() and ch in source_chars))
+    return covered / len(added)
+
+
+def check_reply(reply: str, q: Question, shown: Sequence[Citation], focus: Focus) -> Checked:
+    """Whether a reply from the passages may be served, and if not, each problem in words the model can act on."""
+    text = _fit(clean_reply(reply, q.original))
+    if not text:
+        return Checked(text, problems=("回答是空的。",))
+    if says_not_found(text):
+        return Checked(text, not_found=True)
+    numbers = tuple(verify_llm_answer(text, shown, focus))
+    problems = [number_problem(n) for n in numbers if not n.verified]
+    figures = [n for n, t in zip(numbers, find_numbers(text)) if n.verified and t.role not in (ROLE_ORDINAL, ROLE_YEAR)]
+    english = q.language == "en"
+    chinese = len(_CJK_CHAR.findall(text))
+    if q.intent in (FIGURE, DERIVED) and not figures and not _NIL.search(text):
+        problems.append("没有给出所问的数字。报告原文写了就照抄数字和单位；没有写到就只回答：报告中没有找到相关信息。")
+    if chinese >= 4 and following(text, [c.text for c in shown], q.original) < MIN_FOLLOWING:
+        problems.append("回答里有报告原文没有的说法。请照报告原文的说法回答，不要自己发挥。")
+    elif english and chinese < 4 and not figures:
+        # an English reply's words cannot be checked against the Chinese passages: only a verified figure can be
+        problems.append("Give the figure the report states for this, copied exactly, or say: "
+                        "The report does not state this.")
+    if problems:
+        return Checked(text, numbers, problems=tuple(dict.fromkeys(problems)))
+    return Checked(text, numbers, tuple(_rests_on(text, numbers, shown)))
+
+
+_NIL = re.compile(r"无|没有|未|不|\bno\b|\bnone\b|\bnot\b", re.I)  # "本年度无会议费支出": nil is an answer
+
+
+def check_rephrase(reply: str, q: Question, shown: Sequence[Citation], focus: Focus) -> Checked:
+    """Whether a rephrase of a sure extractive answer may be served: every number verified and tied, every chosen
+    figure stated; the evidence holds the answer, so a reply that says otherwise is a problem, not an abstention."""
+    text = clean_reply(reply, q.original)
+    if not text or says_not_found(text):
+        return Checked(text, problems=("报告中有答案（见已核验的要点），不要回答“没有找到”。",))
+    numbers = tuple(verify_llm_answer(text, shown, focus))
+    problems = [number_problem(n) for n in numbers if not n.verified]
+    problems += [f"没有给出所问的数字“{m}”。" for m in missing_figures(text, focus)]
+    if problems:
+        return Checked(text[:600], numbers, problems=tuple(problems))
+    # the evidence the answer rests on, then any other passage one of its numbers came from
+    cited = list(focus.evidence) + [c for c in shown if c not in focus.evidence and any(n.source == c.text
+                                                                                        for n in numbers)]
+    return Checked(text[:600], numbers, tuple(cited or shown[:1]))
+
+
+def number_problem(n: NumberCheck) -> str:
+    """What the retry tells the model about one number it may not write."""
+    if n.reason == OFF_QUESTION:
+        return f"“{n.text}”不是问题所问的数字（它出自讲别的事情的句子），删掉它。"
+    return f"“{n.text}”在报告原文中找不到，不要自己计算或改写数字。"
+
+
+def _rests_on(text: str, numbers: Sequence[NumberCheck], shown: Sequence[Citation]) -> list[Citation]:
+    """The shown passages a served reply rests on: those its numbers came from, else the one it follows most."""
+    sources = {n.source for n in numbers if n.verified}
+    cited = [c for c in shown if c.text in sources]
+    if cited:
+        return cited
+    grams = bigrams(text)
+    best = max(shown, key=lambda c: len(bigrams(c.text) & grams), default=None)
+    return [best] if best is not None else []
+
+
+def with_report(text: str, citations: Sequence[Citation], titles: dict[str, str], english: bool) -> str:
+    """Lead with the report(s) the answer comes from ("据《…》：") when several reports are asked."""
+    named = [titles[r] for r in dict.fromkeys(c.report for c in citations) if r in titles]
+    if not named or any(t in text for t in named):
+        return text
+    if english:
+        return f"According to {', '.join(f'《{t}》' for t in named)}: {text}"
+    return f"据{''.join(f'《{t}》' for t in named)}：{text}"
+
+
+def _fit(text: str) -> str:
+    """At most MAX_ANSWER_CHARS, cut after a whole sentence where one ends in time."""
+    if len(text) <= MAX_ANSWER_CHARS:
+        return text
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, MAX_ANSWER_CHARS)]
+    return text[:ends[-1]] if ends and ends[-1] >= MAX_ANSWER_CHARS // 3 else text[:MAX_ANSWER_CHARS - 1] + "…"
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())

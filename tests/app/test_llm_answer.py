@@ -1,0 +1,157 @@
+"""app.llm_answer: whether a model's reply from the passages may be served — pure, with passages of three reports
+(a district disabled persons' federation, an education bureau, a hospital)."""
+from __future__ import annotations
+
+import pytest
+
+from app.answer import Citation
+from app.llm_answer import (MAX_ANSWER_CHARS, MIN_FOLLOWING, check_reply, clean_reply, following, may_answer,
+                            passage_focus, passages_text, says_not_found, with_report)
+from app.question import analyze
+
+HOSPITAL = "hexi-hospital"
+EDUCATION = "qingshan-edu"
+BEDS = "医院编制床位500张，实际开放床位468张。"
+STAFF = "年末在职职工812人，其中卫生技术人员703人。"
+LEAFLETS = "开展健康宣传活动12场，发放宣传单3000张。"
+FUNDS = "财政补助资金主要用于发热门诊改造、医疗设备购置和公共卫生服务项目。"
+GRADE = "河西市第三人民医院是市卫生健康委员会下属的公立二级甲等综合医院。"
+SELF_SCORE = "医院2023年度部门整体支出绩效自评得分为90.5分，等级为“优”。"
+INCOME_2023 = "2023年医院总收入42635.18万元，其中财政补助收入5120.60万元。"
+INCOME_2022 = "2022年医院总收入40112.07万元。"
+TRAINING = "开展教师培训56期，培训教师3120人次。"
+VISITS = "全年门急诊服务患者68.7万人次，出院患者2.31万人次。"
+UNEMPLOYED = "登记失业的残疾人员49名，推荐就业9人。"
+CLASS_SIZE = "一是部分学校大班额问题仍然存在，主要原因是城区人口增长较快，新建学校建设周期长；"
+CARE = ("为有需要的困难重度残疾人提供寄宿托养资助，全年减少15人（死亡），新增11人，现有143名残疾人在托，其中精神类51名、"
+        "智力及重度残疾人92名，60岁以下117人、60岁以上26人。")
+
+
+def shown(report: str, *sentences: str) -> list[Citation]:
+    return [Citation(s, "一、基本情况", report) for s in sentences]
+
+
+def check(question: str, reply: str, report: str, *sentences: str):
+    q = analyze(question)
+    return check_reply(reply, q, shown(report, *sentences), passage_focus(q))
+
+
+# --------------------------------------------------------------------------- served, or why not
+
+@pytest.mark.parametrize(("question", "reply", "report", "sentences"), [
+    ("医院有多少张床？", "医院编制床位500张。", HOSPITAL, (BEDS, STAFF)),
+    ("医院有多少张床？", "河西市第三人民医院有500张床。", HOSPITAL, (BEDS, GRADE)),
+    ("卫生技术人员有多少？", "卫生技术人员703人。", HOSPITAL, (STAFF,)),
+    ("财政的钱用在哪里了？", "财政补助资金主要用于发热门诊改造、医疗设备购置和公共卫生服务项目。", HOSPITAL, (FUNDS,)),
+    ("医院归谁管？", "医院是市卫生健康委员会下属的公立医院。", HOSPITAL, (GRADE,)),
+    ("老师培训了多少人次？", "培训教师3120人次。", EDUCATION, (TRAINING,)),
+    ("为什么会有大班额？", "主要原因是城区人口增长较快，新建学校建设周期长。", EDUCATION, (CLASS_SIZE,)),
+    ("在托的有多少人？", "现有143名残疾人在托。", "liwan", (CARE,)),
+])
+def test_a_reply_that_states_what_the_passages_say_is_served(question, reply, report, sentences) -> None:
+    checked = check(question, reply, report, *sentences)
+    assert checked.servable, checked.problems
+    assert all(n.verified for n in checked.numbers)
+    assert checked.citations and checked.citations[0].report == report
+
+
+@pytest.mark.parametrize(("question", "reply", "report", "sentences", "complaint"), [
+    # a number no passage states
+    ("医院有多少张床？", "医院有520张床。", HOSPITAL, (BEDS,), "“520张”在报告原文中找不到"),
+    # a real figure of a passage, but its clause counts something else
+    ("医院有多少张床？", "医院有3000张床。", HOSPITAL, (BEDS, LEAFLETS), "“3000张”不是问题所问的数字"),
+    ("老师培训了多少人次？", "培训教师68.7万人次。", EDUCATION, (TRAINING, VISITS), "“68.7万人次”不是问题所问的数字"),
+    # the year the report was scored is not when something was bought
+    ("CT是哪年买的？", "CT是2023年买的。", HOSPITAL, (SELF_SCORE, FUNDS), "“2023”不是问题所问的数字"),
+    # a sum of money does not answer a head count, and another year's income not this year's
+    ("2023年医院有多少职工？", "医院职工42635.18万元。", HOSPITAL, (INCOME_2023, STAFF), "不是问题所问的数字"),
+    ("2023年医院总收入是多少？", "医院总收入40112.07万元。", HOSPITAL, (INCOME_2022,), "不是问题所问的数字"),
+    # words of the model's own
+    ("院长是谁？", "院长是医院的负责人。", HOSPITAL, (GRADE, STAFF), "照报告原文的说法"),
+    ("为什么会有大班额？", "因为老师太少了，家长都想上好学校。", EDUCATION, (CLASS_SIZE,), "照报告原文的说法"),
+    # a figure question with no figure in the reply
+    ("医院有多少张床？", "医院床位很充足。", HOSPITAL, (BEDS,), "没有给出所问的数字"),
+    # an English reply can only be checked by its figures
+    ("Who runs the hospital?", "The hospital is run by Dr. Wang.", HOSPITAL, (GRADE,), "The report does not state"),
+])
+def test_a_reply_that_goes_beyond_the_passages_is_not_served(question, reply, report, sentences,
+                                                            complaint) -> None:
+    checked = check(question, reply, report, *sentences)
+    assert not checked.servable and not checked.not_found
+    assert any(complaint in p for p in checked.problems), checked.problems
+
+
+def test_an_english_reply_with_a_verified_figure_is_served() -> None:
+    checked = check("How many people were registered as unemployed?",
+                    "49 disabled people were registered as unemployed.", "liwan", UNEMPLOYED)
+    assert checked.servable, checked.problems
+    assert check("How many beds does the hospital have?", "The hospital has 500 beds.", HOSPITAL, BEDS).servable
+
+
+def test_an_english_question_with_words_the_glossary_cannot_translate_is_not_for_the_model() -> None:
+    """Its clause cannot be checked against words that have no Chinese term: the model is not asked."""
+    assert may_answer(analyze("How many beds does the hospital have?"))
+    assert not may_answer(analyze("How many zebra beds does the hospital have?"))
+    assert may_answer(analyze("医院有多少斑马？"))  # Chinese words are checked against the clause as they are
+
+
+@pytest.mark.parametrize("reply", ["报告中没有找到相关信息。", "报告中没有提到院长的名字。", "根据报告原文，无法确定。",
+                                   "报告没有写", "The report does not state this.", "The report does not mention it."])
+def test_a_reply_that_says_the_report_lacks_the_answer_is_an_abstention(reply: str) -> None:
+    assert says_not_found(reply)
+    checked = check("院长是谁？", reply, HOSPITAL, GRADE)
+    assert checked.not_found and not checked.servable
+
+
+@pytest.mark.parametrize("reply", ["本年度无会议费支出。", "没有。", "有，开展教师培训56期。", "医院编制床位500张。"])
+def test_an_answer_is_not_taken_for_a_not_found(reply: str) -> None:
+    assert not says_not_found(reply)
+
+
+def test_a_long_reply_is_cut_after_a_whole_sentence() -> None:
+    reply = "医院编制床位500张。" + "实际开放床位468张，医院床位充足。" * 30
+    checked = check("医院有多少张床？", reply, HOSPITAL, BEDS, "医院床位充足。")
+    assert len(checked.text) <= MAX_ANSWER_CHARS and checked.text.endswith("。")
+
+
+@pytest.mark.parametrize(("reply", "cleaned"), [
+    ("问题：医院有多少张床？\n答案：医院编制床位500张。", "医院编制床位500张。"),
+    ("回答：医院编制床位500张。", "医院编制床位500张。"),
+    ("医院有多少张床？医院编制床位500张。", "医院编制床位500张。"),
+])
+def test_what_small_models_put_before_the_answer_is_left_out(reply: str, cleaned: str) -> None:
+    assert clean_reply(reply, "医院有多少张床？") == cleaned
+
+
+# --------------------------------------------------------------------------- following the passages
+
+@pytest.mark.parametrize(("reply", "question", "follows"), [
+    ("主要原因是城区人口增长较快，新建学校建设周期长。", "为什么会有大班额？", True),
+    ("现有 143名 残疾人在托。", "在托的有多少人？", True),  # spaces and a measure word after a number
+    ("没有。", "有没有会议费？", True),  # the question's own words and a no
+    ("局长是本局的负责人。", "局长是谁？", False),  # 负责人 is the model's, not the report's
+    ("因为老师太少了。", "为什么会有大班额？", False),
+])
+def test_what_a_reply_adds_must_stand_in_the_passages(reply: str, question: str, follows: bool) -> None:
+    sources = [CLASS_SIZE, CARE, "本局内设办公室、基础教育科5个科室。"]
+    assert (following(reply, sources, question) >= MIN_FOLLOWING) == follows
+
+
+# --------------------------------------------------------------------------- several reports
+
+def test_passages_of_several_reports_are_labelled_with_their_report() -> None:
+    citations = shown(HOSPITAL, BEDS) + shown(EDUCATION, TRAINING)
+    titles = {HOSPITAL: "河西市第三人民医院2023年度部门整体支出绩效自评报告", EDUCATION: "青山区教育局2024年度自评报告"}
+    text = passages_text(citations, titles)
+    assert text.splitlines()[0] == f"[1]《{titles[HOSPITAL]}》（一、基本情况）{BEDS}"
+    assert text.splitlines()[1].startswith(f"[2]《{titles[EDUCATION]}》")
+    assert passages_text(citations, {}).splitlines()[0] == f"[1]（一、基本情况）{BEDS}"
+
+
+def test_an_answer_from_one_of_several_reports_leads_with_its_title() -> None:
+    titles = {HOSPITAL: "河西市第三人民医院自评报告", EDUCATION: "青山区教育局自评报告"}
+    assert with_report("医院编制床位500张。", shown(HOSPITAL, BEDS), titles, False) == \
+        "据《河西市第三人民医院自评报告》：医院编制床位500张。"
+    assert with_report("The hospital has 500 beds.", shown(HOSPITAL, BEDS), titles, True).startswith(
+        "According to 《河西市第三人民医院自评报告》: ")
+    assert with_report("医院编制床位500张。", shown(HOSPITAL, BEDS), {}, False) == "医院编制床位500张。"
