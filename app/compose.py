@@ -56,6 +56,11 @@ def extractive_answer(question: Question, knowledge: Knowledge, report_ids: Sequ
     ("据《…》：…"); a question naming no report never silently gets one report's figure for all."""
     if question.foreign:
         return not_covered(question, knowledge, report_ids, question.foreign[0])
+    several = len(report_ids) > 1  # the question names no one report: an answer says which report it is from
+    if question.years and len(report_ids) > 1:  # "2023年…": the reports about that year (or the year after it)
+        covering = [r for r in report_ids if r in knowledge.reports and any(
+            knowledge.reports[r].year in (y, y + 1) for y in question.years)]
+        report_ids = covering or list(report_ids)
     figure_question = question.intent in (FIGURE, DERIVED, YESNO)  # 有没有X支出: a nil statement says so
     groups = [[r] for r in report_ids] if figure_question and len(report_ids) > 1 else [list(report_ids)]
     drafts = []
@@ -66,20 +71,42 @@ def extractive_answer(question: Question, knowledge: Knowledge, report_ids: Sequ
         drafts.append((ids, compose_extractive(q, lookup, knowledge, sentences, ids)))
     if len(drafts) == 1:
         ids, draft = drafts[0]
-        return _with_source(draft, knowledge, ids) if len(report_ids) > 1 else draft
+        return _with_source(draft, knowledge, ids) if several else draft
     answered = [(ids, d) for ids, d in drafts if not d.abstained]
     if len(answered) == 1:
         return _with_source(answered[0][1], knowledge, answered[0][0])
     if answered:
-        parts = [_with_source(d, knowledge, ids) for ids, d in answered]
+        # each report that states it answers for itself, in short: the figures, the report; the quotes are cited
+        parts = [(ids, d) for ids, d in answered]
+        lines = [f"据《{knowledge.reports[ids[0]].title}》：{_lead_of(d.text)}" for ids, d in parts]
         sep = "\n" if question.language == "en" else "；\n"
-        return Draft(sep.join(p.text.rstrip("。；") for p in parts) + ("." if question.language == "en" else "。"),
-                     tuple(c for p in parts for c in p.citations), False, sure=all(p.sure for p in parts))
+        text = sep.join(lines) + ("." if question.language == "en" else "。")
+        if len(text) > MAX_ANSWER_CHARS:  # too many to list: the first ones, and how many more
+            shown = []
+            for line in lines:
+                if len(sep.join(shown + [line])) > MAX_ANSWER_CHARS - 40:
+                    break
+                shown.append(line)
+            more = len(lines) - len(shown)
+            text = sep.join(shown) + (f"；另有{more}份报告也给出了这一数字，请指明哪一份。" if question.language == "zh"
+                                      else f"; {more} more reports state it too: which one is meant?")
+        return Draft(_fit(text), tuple(c for _, d in parts for c in d.citations), False,
+                     sure=all(d.sure for _, d in parts))
     stated = [(ids, d) for ids, d in drafts if d.related]
     if stated:
         ids, d = max(stated, key=lambda x: len(x[1].related))
         return replace(d, text=d.text, related=tuple(c for _, d2 in stated for c in d2.related)[:MAX_RELATED])
     return abstain(question, knowledge, report_ids, drafts[0][1].reason, sure=all(d.sure for _, d in drafts))
+
+
+def _lead_of(text: str) -> str:
+    """An answer's lead, without the quotation that follows it ("2700.38万元。报告原文：…" -> "2700.38万元")."""
+    for cut in ("。报告原文：", ". The report states:", "（按报告数字", "（报告未直接给出", " (computed", " (not stated"):
+        if cut in text:
+            text = text[:text.index(cut)] + (text[text.index(cut):].split("）")[0] + "）" if cut.startswith("（")
+                                              else "")
+            break
+    return text.rstrip("。.；")
 
 
 def _in_year_of(question: Question, knowledge: Knowledge, ids: Sequence[str]) -> Question:

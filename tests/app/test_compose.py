@@ -396,3 +396,17 @@ def test_a_report_in_traditional_characters_answers_questions_in_simplified_ones
     draft = compose(knowledge_of(prepare_report(path)), question)
     assert draft.text.startswith(value), draft.text
     assert opencc.OpenCC("s2t").convert(draft.citations[0].text) == draft.citations[0].text  # quoted as written
+
+
+def test_several_reports_a_year_asked_narrows_to_the_reports_about_it(edu_prepared, health_prepared,
+                                                                    builtin_prepared) -> None:
+    three = knowledge_of(edu_prepared, health_prepared, builtin_prepared)
+    draft = compose(three, "2022年的基本支出是多少？")  # only the education bureau's report is about 2022
+    assert draft.text.startswith("据《2022年度深圳市福田区教育局") and "9876.54万元" in draft.text
+    assert {c.report for c in draft.citations} == {"edu-2022"}
+    draft = compose(three, "基本支出是多少？")  # all three state it: each answers, in short, led by its report
+    assert draft.text.count("据《") == 3 and len(draft.text) <= MAX_ANSWER_CHARS
+    assert all(v in draft.text for v in ("9876.54万元", "5210.35万元", "786.65万元"))
+    assert "报告原文" not in draft.text  # the quotes are in the citations
+    assert {c.report for c in draft.citations} == {"edu-2022", "health-2024",
+                                                   "liwan-dpf-2023-performance-self-evaluation"}
