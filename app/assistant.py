@@ -17,6 +17,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
 
 from app.answer import EXTRACTIVE, Answer, Citation
 from app.compose import Draft, extractive_answer
@@ -52,6 +53,17 @@ def check_question(question: object) -> str:
     if len(text) > MAX_QUESTION_CHARS:
         raise QuestionError(f"问题太长（{len(text)} 字），请控制在 {MAX_QUESTION_CHARS} 字以内。")
     return text
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the extractive step worked from and made: an LLM answer reads the same passages, asked the same."""
+
+    draft: Draft
+    passages: list[Passage]
+    question: Question  # bound to the loaded reports (a body named is no topic word)
+    report_ids: list[str]  # the reports asked (a body named narrows them)
+    dense: dict[str, float]  # figure id -> similarity to the question (figure questions)
 
 
 class Assistant:
@@ -122,13 +134,14 @@ class Assistant:
             yield audited
             return
         q = analyze(text, _clean_history(history))
-        knowledge, report_ids, draft, passages, q = self._extractive_from_one_version(q, report)
+        knowledge, evidence = self._extractive_from_one_version(q, report)
+        q, draft, report_ids = evidence.question, evidence.draft, evidence.report_ids
         answer = self._finish(q, draft, EXTRACTIVE, report_ids)
         steps: Iterator[str | Answer] = iter(())
         if mode != EXTRACTIVE and draft.abstained and not draft.sure and may_answer(q):
-            steps = self._answer_from_passages(q, draft, passages, knowledge, mode, report_ids)
+            steps = self._answer_from_passages(evidence, knowledge, mode)
         elif mode != EXTRACTIVE and self.rephrase and not draft.abstained:
-            steps = self._rephrase(q, draft, passages, mode, history, report_ids)
+            steps = self._rephrase(q, draft, evidence.passages, mode, history, report_ids)
         for item in steps:
             if isinstance(item, Answer):
                 answer = item
@@ -138,8 +151,7 @@ class Assistant:
         yield answer
 
     # -- steps ----------------------------------------------------------------------------------------
-    def _extractive_from_one_version(self, q: Question, report: str | None
-                                     ) -> tuple[Knowledge, list[str], Draft, list[Passage], Question]:
+    def _extractive_from_one_version(self, q: Question, report: str | None) -> tuple[Knowledge, Evidence]:
         """The extractive draft, all read from one version of the store: done again if a re-ingest swapped meanwhile.
 
         The lexical index and the figures table are a snapshot, the dense searches read the store live; a swap
@@ -151,10 +163,10 @@ class Assistant:
         for _ in range(SWAP_RETRIES):
             knowledge = self._knowledge()
             report_ids = self._report_ids(knowledge, report)
-            draft, passages, bound, asked = self._extractive(q, knowledge, report_ids)
+            evidence = self._extractive(q, knowledge, report_ids)
             try:
                 if self.store.version() == knowledge.version:
-                    return knowledge, asked, draft, passages, bound
+                    return knowledge, evidence
             except StoreUnavailable as exc:
                 raise KnowledgeBaseUnavailable(f"知识库暂不可用：{exc}") from exc
             log.info("a report was replaced while answering: answering again from the new version")
@@ -175,14 +187,13 @@ class Assistant:
             return [report]
         return list(knowledge.reports)
 
-    def _extractive(self, q: Question, knowledge: Knowledge, report_ids: list[str]
-                    ) -> tuple[Draft, list[Passage], Question, list[str]]:
-        """The extractive draft and the passages retrieved for it, with the question bound to the loaded reports and
-        the reports it asks (a body named narrows them): an LLM answer reads the same passages, asked the same."""
+    def _extractive(self, q: Question, knowledge: Knowledge, report_ids: list[str]) -> Evidence:
+        """The extractive draft and what it was made from (one retrieval per question, shared with an LLM answer)."""
         from vectorstore.store import StoreUnavailable
 
         if not report_ids:
-            return Draft("知识库中还没有报告，请先导入报告（python -m ingest）。", (), True, "no reports"), [], q, []
+            return Evidence(Draft("知识库中还没有报告，请先导入报告（python -m ingest）。", (), True, "no reports"), [], q,
+                            [], {})
         # the question bound to the loaded reports' profiles: a body named narrows to its report
         q, report_ids = narrow_to_named(about_reports(q, knowledge.reports.values()), report_ids)
         try:
@@ -194,7 +205,8 @@ class Assistant:
         except StoreUnavailable as exc:
             raise KnowledgeBaseUnavailable(f"知识库暂不可用：{exc}") from exc
         dense = {f.id: normalize_similarity(s) for f, s in dense_figures}
-        return extractive_answer(q, knowledge, report_ids, passages, dense), passages, q, list(report_ids)
+        return Evidence(extractive_answer(q, knowledge, report_ids, passages, dense), passages, q, list(report_ids),
+                        dense)
 
     def _finish(self, q: Question, draft: Draft, mode: str, report_ids: list[str], notice: str = "") -> Answer:
         numbers = [] if draft.abstained else verify_numbers(draft.text, draft.citations, q.original)
@@ -203,20 +215,20 @@ class Assistant:
                       report=report_ids[0] if len(report_ids) == 1 else "")
 
     # -- the model ------------------------------------------------------------------------------------
-    def _answer_from_passages(self, q: Question, draft: Draft, passages: list[Passage], knowledge: Knowledge,
-                              mode: str, report_ids: list[str]) -> Iterator[str | Answer]:
+    def _answer_from_passages(self, evidence: Evidence, knowledge: Knowledge, mode: str) -> Iterator[str | Answer]:
         """The extractive step abstained unsure: the model answers from the passages, every number verified and tied
         to the question; a reply that fails (after one retry naming each problem) or says the report does not hold
         the answer leaves the extractive step's not-stated answer, never an unverified figure."""
         from prompts import load_prompt
 
-        shown = select_passages(q, draft, passages, knowledge, report_ids)
+        q, draft, report_ids = evidence.question, evidence.draft, evidence.report_ids
+        shown = select_passages(q, draft, evidence.passages, knowledge, report_ids)
         if not shown:
             yield self._finish(q, draft, EXTRACTIVE, report_ids)
             return
         titles = {r: knowledge.reports[r].title for r in report_ids if r in knowledge.reports} \
             if len(report_ids) > 1 else {}
-        focus = passage_focus(q)
+        focus = passage_focus(q, knowledge, report_ids, evidence.passages, evidence.dense)
         sources = [c.text for c in shown]
         messages = [("system", load_prompt("answer_system")),
                     ("human", load_prompt("passages_user", passages=passages_text(shown, titles),

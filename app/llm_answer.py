@@ -12,13 +12,13 @@ are asked. Its reply is served only when
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.answer import Citation, NumberCheck
 from app.compose import Draft
 from app.lookup import bigrams
-from app.question import DERIVED, FIGURE, Question
+from app.question import DERIVED, FIGURE, Question, in_report_year
 from app.retrieve import Knowledge, Passage
 from app.verify_llm import OFF_QUESTION, Focus, missing_figures, verify_llm_answer
 from ingest.numbers import ROLE_ORDINAL, ROLE_YEAR, find_numbers
@@ -97,15 +97,44 @@ def passages_text(citations: Sequence[Citation], titles: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def passage_focus(q: Question) -> Focus:
+def passage_focus(q: Question, knowledge: Knowledge | None = None, report_ids: Sequence[str] = (),
+                  passages: Sequence[Passage] = (), dense: Mapping[str, float] | None = None) -> Focus:
     """What a figure of the model's reply must be tied to: the question's words, its measures and its years (no
-    figure was chosen for it: the extractive step was not sure)."""
+    figure was chosen for it: the extractive step was not sure). With the knowledge, also the reports' years (a
+    figure whose text names no year is of its report's) and the figures the lookup found to be of another year,
+    kind or qualifier, or a part or narrower item than asked: the model may read a paraphrase the lookup missed,
+    but does not overrule those."""
     # a question counting something ("多少职工") asks a count, not a sum of money or a share
     kinds = tuple(a.kind or ("count" if a.object else "") for a in q.asks) if q.intent in (FIGURE, DERIVED) else ()
     kinds = () if "" in kinds else kinds
     measure = _MEASURE_ASKED.search(q.original)
+    report_years: tuple[tuple[str, int], ...] = ()
+    vetoed: tuple[tuple[str, str], ...] = ()
+    if knowledge is not None:
+        reports = [knowledge.reports[r] for r in report_ids if r in knowledge.reports]
+        report_years = tuple((r.id, r.year) for r in reports if r.year)
+        if len({r.year for r in reports}) == 1 and reports[0].year:
+            q = in_report_year(q, reports[0].year)  # 去年/今年 against the report's own year
+        if q.intent == FIGURE:
+            vetoed = _vetoed_by_lookup(q, knowledge, report_ids, passages, dense or {})
     return Focus((), q.terms, q.original, figure_question=False, kinds=kinds, years=q.years, tie_all=True,
-                 measure=measure.group(1) if measure else "")
+                 measure=measure.group(1) if measure else "", report_years=report_years, vetoed=vetoed)
+
+
+# why the lookup finds a figure not to be the answer, where words alone cannot say otherwise (not "subject" or
+# "object": a model reading the passage may see what the figure counts better than the word overlap did)
+HARD_REASONS = frozenset({"kind", "qualifier", "year", "narrower", "part", "share"})
+VETO_CANDIDATES = 20  # figures judged per ask
+
+
+def _vetoed_by_lookup(q: Question, knowledge: Knowledge, report_ids: Sequence[str], passages: Sequence[Passage],
+                      dense: Mapping[str, float]) -> tuple[tuple[str, str], ...]:
+    from app.retrieve import passage_rank_of_figures
+
+    index = knowledge.figure_index(list(report_ids))
+    lookup = index.lookup(q, dense, passage_rank_of_figures(passages, index.figures), k=VETO_CANDIDATES)
+    return tuple(dict.fromkeys((m.figure.sentence, m.figure.text) for matches in lookup.matches for m in matches
+                               if not m.answers and m.why in HARD_REASONS))
 
 
 # the measure word a question asks in: 多少张床 -> 张, 住几天 -> 天, 多少人次 -> 人次
@@ -166,6 +195,9 @@ def check_reply(reply: str, q: Question, shown: Sequence[Citation], focus: Focus
     chinese = len(_CJK_CHAR.findall(text))
     if q.intent in (FIGURE, DERIVED) and not figures and not _NIL.search(text):
         problems.append("没有给出所问的数字。报告原文写了就照抄数字和单位；没有写到就只回答：报告中没有找到相关信息。")
+    elif q.intent == DERIVED and figures and not any(n.source.startswith("computed:") for n in figures):
+        # a sum, a difference, last year's value: a figure the report states is not it, unless computed and shown
+        problems.append("问题要计算：写出整个算式（如“A + B = C”），数字从报告原文照抄。")
     if chinese >= 4 and following(text, [c.text for c in shown], q.original) < MIN_FOLLOWING:
         problems.append("回答里有报告原文没有的说法。请照报告原文的说法回答，不要自己发挥。")
     elif english and chinese < 4 and not figures:

@@ -36,6 +36,10 @@ class Focus:
     years: tuple[int, ...] = ()
     tie_all: bool = False  # every number but an ordinal must be tied: years, dates, bare numbers ("500张", "哪年买的")
     measure: str = ""  # the measure word the question asks in ("几天" -> 天, "多少张床" -> 张)
+    report_years: tuple[tuple[str, int], ...] = ()  # (report id, year): the year of a figure whose text names none
+    # (sentence, number as written): figures the lookup found to be of another year, kind, qualifier, or a part or
+    # a narrower item than asked; a model's word-level tie never overrules that
+    vetoed: tuple[tuple[str, str], ...] = ()
 
 
 def chosen_figures(focus: Focus) -> list[tuple[str, NumberToken]]:
@@ -98,10 +102,13 @@ def _tied(t: NumberToken, citations: Sequence[Citation], evidence: set[str], que
                 continue
             if c.text in evidence:
                 return True
+            if _vetoed(c.text, s, focus.vetoed):
+                continue
             clause = _clause(c.text, s)
             if ((_shares_words(clause, question_grams) or _holds_chars(clause, question_chars)
                  or (_in_measure(c.text, s, focus.measure) and _shares_words(clause, question_grams, 1)))
-                    and (s.role != ROLE_FIGURE or _measures(s, focus.kinds)) and _in_years(clause, focus.years)):
+                    and (s.role != ROLE_FIGURE or _measures(s, focus.kinds))
+                    and _in_years(clause, c.text, dict(focus.report_years).get(c.report), focus.years)):
                 return True
     return False
 
@@ -120,10 +127,20 @@ def _measures(s: NumberToken, kinds: Sequence[str]) -> bool:
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)((?:19|20)\d\d)(?=\s*年)")
 
 
-def _in_years(clause: str, years: Sequence[int]) -> bool:
-    """The clause names no year, or one the question asks about ("2022年度…收入3116.60万元" does not answer 2023)."""
-    named = {int(y) for y in _YEAR_IN_TEXT.findall(clause)}
-    return not years or not named or bool(named & set(years))
+def _in_years(clause: str, sentence: str, report_year: int | None, years: Sequence[int]) -> bool:
+    """The figure is of a year the question asks about: the year its clause names, else its sentence's, else its
+    report's ("2022年度…收入3116.60万元" does not answer 2023; "预算执行率98.51%" in a 2022 report not 2021)."""
+    if not years:
+        return True
+    named = ({int(y) for y in _YEAR_IN_TEXT.findall(clause)} or {int(y) for y in _YEAR_IN_TEXT.findall(sentence)}
+             or ({report_year} if report_year else set()))
+    return not named or bool(named & set(years))
+
+
+def _vetoed(sentence: str, s: NumberToken, vetoed: Sequence[tuple[str, str]]) -> bool:
+    """The lookup found this figure (its number in its sentence) not to be what was asked, for a reason words
+    cannot overrule."""
+    return any(s.text == number and (stated in sentence or sentence in stated) for stated, number in vetoed)
 
 
 def _question_chars(terms: Iterable[str]) -> set[str]:

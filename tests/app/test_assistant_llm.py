@@ -68,9 +68,10 @@ def make_unsure(assistant: Assistant) -> Assistant:
     extractive = assistant._extractive
 
     def unsure(q, knowledge, report_ids):
-        draft, passages, q, report_ids = extractive(q, knowledge, report_ids)
-        reply = abstain(q, knowledge, report_ids, "test: not sure", sure=False)
-        return replace(reply, related=tuple(c for c in draft.citations if c.highlights)), passages, q, report_ids
+        evidence = extractive(q, knowledge, report_ids)
+        reply = abstain(evidence.question, knowledge, evidence.report_ids, "test: not sure", sure=False)
+        related = tuple(c for c in evidence.draft.citations if c.highlights)
+        return replace(evidence, draft=replace(reply, related=related))
 
     assistant._extractive = unsure
     return assistant
@@ -115,7 +116,7 @@ def test_a_value_the_extractive_step_computed_is_served_without_the_model(llm_as
     model = scripted("现有500名残疾人在托。")
     assistant = llm_assistant(model)
     extractive = assistant._extractive
-    assistant._extractive = lambda *args: (replace(extractive(*args)[0], sure=False), *extractive(*args)[1:])
+    assistant._extractive = lambda *args: (lambda e: replace(e, draft=replace(e.draft, sure=False)))(extractive(*args))
     answer = assistant.ask(CARE)
     assert model.calls == [] and answer.mode == EXTRACTIVE and answer.answer.startswith("143")
 

@@ -155,3 +155,29 @@ def test_an_answer_from_one_of_several_reports_leads_with_its_title() -> None:
     assert with_report("The hospital has 500 beds.", shown(HOSPITAL, BEDS), titles, True).startswith(
         "According to 《河西市第三人民医院自评报告》: ")
     assert with_report("医院编制床位500张。", shown(HOSPITAL, BEDS), {}, False) == "医院编制床位500张。"
+
+
+def test_a_derived_question_needs_the_computation_shown() -> None:
+    """A sum the report does not state: a figure it states is not the answer, unless computed and shown."""
+    general = "一般公共预算财政拨款收入2655.58万元，占总收入的98.57%。"
+    fund = "政府性基金预算财政拨款收入38.58万元，占总收入的1.43%。"
+    q = analyze("一般公共预算和政府性基金预算财政拨款收入加起来是多少？")
+    assert q.intent == "derived"
+    stated = check_reply("一般公共预算财政拨款收入2655.58万元。", q, shown("liwan", general, fund), passage_focus(q))
+    assert any("算式" in p for p in stated.problems)
+    computed = check_reply("2655.58万元 + 38.58万元 = 2694.16万元。", q, shown("liwan", general, fund),
+                           passage_focus(q))
+    assert computed.servable, computed.problems
+
+
+def test_last_years_value_is_not_this_years_figure() -> None:
+    """"上一年收入是多少？" of a 2022 report: this year's income, its clause naming no year, is 2022's."""
+    from app.retrieve import Knowledge
+    from ingest.report import ReportInfo
+
+    income = "本部门收入58,236.48万元，比上年增加3,105.62万元。"
+    q = analyze("上一年收入是多少？")
+    report = ReportInfo(id="nanhai", title="南海区教育局2022年度自评报告", year=2022, source="nanhai.txt")
+    knowledge = Knowledge("v", [report], [], [])
+    focus = passage_focus(q, knowledge, ["nanhai"])
+    assert not check_reply("上一年收入58,236.48万元。", q, shown("nanhai", income), focus).servable

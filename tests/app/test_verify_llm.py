@@ -174,3 +174,24 @@ def test_a_figure_in_the_measure_word_asked_needs_only_one_shared_word() -> None
     # the education bureau's report: "几所" and a clause sharing one word
     schools = "加强校园安全管理，完成38所学校视频监控升级。"
     assert passage_check("升级了38所。", [schools], terms=("学校监控升级",), measure="所") == [("38所", True)]
+
+
+def test_a_figure_whose_text_names_no_year_is_of_its_reports_year() -> None:
+    """"2021年的预算执行率是多少？" of a 2022 report: "预算执行率98.51%" is 2022's."""
+    sentence = "全年预算执行率98.51%，资金使用规范。"
+    citations = [Citation(sentence, "", "edu-2022")]
+    focus = Focus(terms=("预算执行率",), years=(2021,), tie_all=True, report_years=(("edu-2022", 2022),))
+    assert [n.verified for n in verify_llm_answer("预算执行率98.51%。", citations, focus)] == [False]
+    assert [n.verified for n in verify_llm_answer("预算执行率98.51%。", citations, replace(focus, years=(2022,)))] \
+        == [True]
+
+
+def test_a_figure_the_lookup_found_to_be_a_part_is_never_tied_by_words() -> None:
+    """"支出多少？": 项目支出 is a part of 支出; the lookup says so, and word overlap does not overrule it."""
+    sentence = "支出2700.38万元，其中项目支出1907.51万元。"
+    citations = [Citation(sentence, "", "r")]
+    focus = Focus(terms=("支出",), tie_all=True)
+    assert [n.verified for n in verify_llm_answer("支出1907.51万元。", citations, focus)] == [True]
+    vetoed = replace(focus, vetoed=((sentence, "1907.51"),))
+    assert [n.verified for n in verify_llm_answer("支出1907.51万元。", citations, vetoed)] == [False]
+    assert [n.verified for n in verify_llm_answer("支出2700.38万元。", citations, vetoed)] == [True]
