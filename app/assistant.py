@@ -3,10 +3,12 @@
 One object wires the store, the embedding model and (in LLM modes) the chat model, all built from one
 Settings by `build_assistant`. The UI, the API and the CLI only call `ask`, `stream`, `figures`, `reports`.
 
-In an LLM mode the model is asked only where it can add something: when the extractive step is not sure
-(`Draft.sure` is False) it answers from the retrieved passages (`app.llm_answer`), every number verified and tied to
-the question. A sure extractive answer is served as it is: a rephrase by the model added seconds and no accuracy on
-the dev set (`bench/latency.py` measures both; `rephrase=True` brings it back).
+In an LLM mode the model is asked only where it can add something: when the extractive step abstains without being
+sure (`Draft.sure` False: no figure names what was asked, the evidence was weak) it answers from the retrieved
+passages (`app.llm_answer`), every number verified and tied to the question; failing that, the extractive step's
+honest "not stated" stands. A sure extractive answer, and a value the extractive step computed (unsure, since the
+report does not state it, but shown with its operands), are served as they are: a rephrase by the model added
+seconds and no accuracy on the dev set (`bench/latency.py` measures both; `rephrase=True` brings it back).
 """
 from __future__ import annotations
 
@@ -15,10 +17,9 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import replace
 
 from app.answer import EXTRACTIVE, Answer, Citation
-from app.compose import Draft, abstain, extractive_answer
+from app.compose import Draft, extractive_answer
 from app.errors import BusyError, KnowledgeBaseUnavailable, LLMUnavailable, QuestionError, ReportNotFoundError
 from app.llm_answer import (MIN_FOLLOWING, Checked, check_rephrase, check_reply, following, may_answer,
                             passage_focus, passages_text, reply_tokens, select_passages, with_report)
@@ -124,7 +125,7 @@ class Assistant:
         knowledge, report_ids, draft, passages, q = self._extractive_from_one_version(q, report)
         answer = self._finish(q, draft, EXTRACTIVE, report_ids)
         steps: Iterator[str | Answer] = iter(())
-        if mode != EXTRACTIVE and not draft.sure and may_answer(q):
+        if mode != EXTRACTIVE and draft.abstained and not draft.sure and may_answer(q):
             steps = self._answer_from_passages(q, draft, passages, knowledge, mode, report_ids)
         elif mode != EXTRACTIVE and self.rephrase and not draft.abstained:
             steps = self._rephrase(q, draft, passages, mode, history, report_ids)
@@ -204,9 +205,9 @@ class Assistant:
     # -- the model ------------------------------------------------------------------------------------
     def _answer_from_passages(self, q: Question, draft: Draft, passages: list[Passage], knowledge: Knowledge,
                               mode: str, report_ids: list[str]) -> Iterator[str | Answer]:
-        """The extractive step is not sure: the model answers from the passages, every number verified and tied to
-        the question; a reply that fails (after one retry naming each problem) or says the report does not hold the
-        answer leaves the honest not-stated answer, never an unverified figure."""
+        """The extractive step abstained unsure: the model answers from the passages, every number verified and tied
+        to the question; a reply that fails (after one retry naming each problem) or says the report does not hold
+        the answer leaves the extractive step's not-stated answer, never an unverified figure."""
         from prompts import load_prompt
 
         shown = select_passages(q, draft, passages, knowledge, report_ids)
@@ -249,7 +250,7 @@ class Assistant:
         self.events["llm_not_found" if checked.not_found else "llm_fallback_unverified"] += 1
         log.info("llm answer from the passages not served (%s): answering that the report does not state it",
                  "the model found no answer" if checked.not_found else "; ".join(checked.problems))
-        yield self._finish(q, self._not_stated(q, draft, knowledge, report_ids), EXTRACTIVE, report_ids)
+        yield self._finish(q, draft, EXTRACTIVE, report_ids)  # the extractive step's honest "not stated"
 
     def _rephrase(self, q: Question, draft: Draft, passages: list[Passage], mode: str, history: list[dict] | None,
                   report_ids: list[str]) -> Iterator[str | Answer]:
@@ -325,14 +326,6 @@ class Assistant:
             self.events["llm_timeout"] += 1
         log.warning("llm unavailable, answering extractively: %s", exc)
         return self._finish(q, draft, EXTRACTIVE, report_ids, FALLBACK_NOTICE)
-
-    def _not_stated(self, q: Question, draft: Draft, knowledge: Knowledge, report_ids: list[str]) -> Draft:
-        """The honest answer when the model could not answer from the passages: the extractive step's own abstention
-        (it names the nearest figures as related), or one made now when the extractive step had answered unsure."""
-        if draft.abstained:
-            return draft
-        return replace(abstain(q, knowledge, report_ids, "the model found no verified answer", sure=False),
-                       related=draft.related)
 
     def warm_up(self) -> None:
         """Load the configured LLM now, so that the first question does not wait for it; a model that fails to load

@@ -176,10 +176,12 @@ class FigureIndex:
         n = max(1, len(sentences))
         self._idf = {g: math.log(1 + n / (1 + c)) for g, c in df.items()}
         self._default_idf = math.log(1 + n)
-        self._own = [_own_words(f, s, self._body_names.get(f.report, ())) for f, s in zip(self._norm, self._subject)]
+        own_of = [_without_items(f, h, d) for f, h, d in zip(self._norm, heads, distributed)]
+        self._own = [_own_words(f, s, self._body_names.get(f.report, ())) for f, s in zip(own_of, self._subject)]
         # a figure named only by a measure ("实际支出28.74万元") is named by the clauses before it too
         self._bare = {(f.report, f.start) for f, own in zip(self.figures, self._own)
                       if not any(w not in _MEASURE_WORDS for w in own)}
+        self._own_base = list(self._own)  # before the fallback: a question naming just the measure names it all
         self._own = [own if any(w not in _MEASURE_WORDS for w in own) else
                      tuple(dict.fromkeys(own + _own_words(f, p, self._body_names.get(f.report, ()))))
                      for own, f, p in zip(self._own, self._norm, self._previous)]
@@ -345,8 +347,14 @@ class FigureIndex:
         return (held / total, in_name / total) if total else (0.0, 0.0)
 
     def _named(self, i: int, question: Question, ask: Ask) -> float:
-        """Share of the figure's own name (its words, idf-weighted) that the question names."""
-        words = self._own[i]
+        """Share of the figure's own name (its words, idf-weighted) that the question names (of its measure alone,
+        when that is all it is named by: "年终决算2700.38万元" for "年终决算是多少")."""
+        named = self._named_words(self._own[i], question, ask)
+        if self._own_base[i] != self._own[i] and self._own_base[i]:
+            named = max(named, self._named_words(self._own_base[i], question, ask))
+        return named
+
+    def _named_words(self, words: tuple[str, ...], question: Question, ask: Ask) -> float:
         if not words:
             return 1.0
         asked = simplified(" ".join((*ask.subject, ask.text, question.match_text or question.text, question.context)))
@@ -584,7 +592,9 @@ def _answering_first(matches: list[FigureMatch]) -> list[FigureMatch]:
     if not matches or matches[0].answers:
         return matches
     top = matches[0].score
-    first = next((m for m in matches if m.answers and m.score >= ANSWERING_SHARE * top), None)
+    # a question that fits several figures alike is not answered by a weaker one that names even less of itself
+    named = OWN_NAMED if matches[0].why in ("ambiguous", "narrower") else 0.0
+    first = next((m for m in matches if m.answers and m.score >= ANSWERING_SHARE * top and m.named >= named), None)
     return matches if first is None else [first] + [m for m in matches if m is not first]
 
 
@@ -596,6 +606,7 @@ def _unless_ambiguous(matches: list[FigureMatch]) -> list[FigureMatch]:
         return matches
     best = matches[0]
     rivals = [m for m in matches[1:] if m.answers and m.figure.report == best.figure.report
+              and m.figure.kind == best.figure.kind
               and not (m.budget and not best.budget)
               and not (m.part and m.figure.section == best.figure.section and m.figure.start > best.figure.start)
               and m.figure.value != best.figure.value and m.coverage >= best.coverage - RIVAL_MARGIN
@@ -660,7 +671,8 @@ def _own_words_of(f: Figure, subject: str, body_names: tuple[str, ...]) -> tuple
     if f.table:
         text = simplified(f"{f.row.split(' > ')[-1]} {f.column.split(' > ')[-1]}")
     else:  # the phrase, and the clause it was cut from (a phrase may have lost words: 全年预算数 -> 预算数)
-        own_clause = re.sub(r"[\d.,，]+\s*(?:万元|亿元|元|%|名|人次|人|个|户|家|枚|本|次|场|条|期|项|所|万|亿)?", " ", f.clause)
+        own_clause = re.sub(r"[为是达约]*\s*[\d.,，]+\s*(?:万元|亿元|元|%|名|人次|人|个|户|家|枚|本|次|场|条|期|项|所|万|亿)?",
+                            " ", f.clause)
         text = f"{subject} {simplified(f.phrase.replace('·', ' '))} {simplified(own_clause)}"
     for name in body_names:
         text = text.replace(name, " ")
@@ -708,6 +720,16 @@ def _gapped(gram: str) -> re.Pattern[str]:
     return re.compile(re.escape(gram[0]) + r"[\u4e00-\u9fff]{1,3}" + re.escape(gram[1]))
 
 
+def _without_items(f: Figure, head: str, item: str) -> Figure:
+    """A distributed figure with the items' text taken out of its clause and phrase (its own item is its subject)."""
+    if not head or not item or item == UNRESOLVED or f.table:
+        return f
+    clause, phrase = f.clause, f.phrase
+    for words in sorted(head.split("|"), key=len, reverse=True):
+        clause, phrase = clause.replace(words, " "), phrase.replace(words, " ")
+    return replace(f, clause=clause, phrase=phrase)
+
+
 def _name_text(f: Figure, subject: str, head: str = "", item: str = "") -> str:
     """What names a figure: its clause with the subject it carries over and its phrase; a cell's row and column. A
     figure distributed over items ("本年收入、本年支出各是A,B") is named by its own item, not by the others."""
@@ -715,7 +737,8 @@ def _name_text(f: Figure, subject: str, head: str = "", item: str = "") -> str:
         return f"{f.row} {f.column} {f.clause}"
     clause, phrase = f.clause, f.phrase.replace('·', ' ')
     if head and item and item != UNRESOLVED:
-        clause, phrase = clause.replace(head, " "), phrase.replace(head, " ")
+        for words in sorted(head.split("|"), key=len, reverse=True):  # the items' text, then the others' items
+            clause, phrase = clause.replace(words, " "), phrase.replace(words, " ")
     return f"{subject} {clause} {phrase}"
 
 
@@ -741,7 +764,8 @@ def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool], list[str
             continue
         start = _clause_start(sentence, markers[0])
         head = _LEADING_SCOPE.sub("", sentence[start:markers[0]])
-        items = _expand_items(re.split(r"[、和与及]", head)) if re.search(r"[、和与及]", head) else []
+        raw = [x for x in re.split(r"[、和与及]", head) if x] if re.search(r"[、和与及]", head) else []
+        items = _expand_items(raw)
         if len(items) < 2:
             continue
         position = {i: sentence.find(figures[i].clause) + max(0, figures[i].clause.find(figures[i].text))
@@ -754,16 +778,16 @@ def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool], list[str
                     items_of[i] = UNRESOLVED
                 continue
             stretch = sentence[_clause_start(sentence, at):end]
-            for item, i in zip(items, group):
+            for n, (item, i) in enumerate(zip(items, group)):
                 items_of[i] = item
                 change[i] = bool(_CHANGE_CLAUSE.search(stretch))
-                heads[i] = head
+                heads[i] = "|".join([head] + [r for m, r in enumerate(raw) if m != n and len(r) >= 2])
     return items_of, change, heads
 
 
 _MARKER = re.compile(r"各(?=[是为有自减增下上降提])|分别")
 UNRESOLVED = "\x00"  # a figure of a distributed statement whose item could not be told
-_LEADING_SCOPE = re.compile(r"^(?:(?:19|20)\d\d\s*年度?|本年度|本年|年度|全年|今年|其中)+")
+_LEADING_SCOPE = re.compile(r"^(?:(?:19|20)\d\d\s*年度?|本年度|本年|年度|全年|今年|其中|全区|全市|全县|全省|全镇|辖区|本区|本市)+")
 
 
 def _expand_items(items: list[str]) -> list[str]:
@@ -772,8 +796,8 @@ def _expand_items(items: list[str]) -> list[str]:
     if len(items) < 2:
         return items
     first = len(items[0])
-    # only a one-character first item shares the last one's ending ("收、支总计"); "本年收入、本年支出" are whole
-    suffix = items[-1][first:] if first == 1 and len(items[-1]) > first else ""
+    # a short first item shares the last one's ending ("收、支总计", "公办、民办幼儿园"); "本年收入、本年支出" are whole
+    suffix = items[-1][first:] if first <= 2 and len(items[-1]) > first + 1 else ""
     out = []
     for n, item in enumerate(items):
         head = item[:first] if n == len(items) - 1 and suffix else item

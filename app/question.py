@@ -68,7 +68,7 @@ _TARGET_ZH = re.compile(r"目标|计划|拟|预计|打算|指标值")
 _ACTUAL_ZH = re.compile(r"实际|完成了|完成多少|完成值|实现了|做到了|达到了")
 _LIST_ZH = re.compile(r"有哪些|[^多]{1,4}哪些|哪几|包括哪些|包括什么|都有什么|有什么|列举|主要.{0,8}(?:是|有)什么|几方面|哪些方面")
 _REASON_ZH = re.compile(r"原因|为什么|为何|为啥|怎么会|什么导致|因为什么|咋没|怎么没")
-_YESNO_ZH = re.compile(r"吗[？?]?$|有没有|是否|是不是|有无")
+_YESNO_ZH = re.compile(r"吗[？?]?$|有没有|是否|是不是|有无|没有[？?]?$")
 _SUM_ZH = re.compile(r"加起来|合计|加在一起|之和|相加|总和|(?:一共|总共)(?:是|有)?多少|合起来")
 _DIFF_ZH = re.compile(r"相差|差额是|差多少|多多少|少多少|高多少|低多少|差了多少")
 # "年终决算比年初预算多了多少": a difference of two named figures
@@ -109,8 +109,8 @@ _UNIT_CUES_EN: tuple[tuple[str, str, str], ...] = (
      r"|staff|trainees|teachers|doctors|individuals|elderly)|\bpeople\b|\bpersons\b|\brecipients\b|\bstudents\b",
      "people", ""),
 )
-_PERCENT_EN = re.compile(r"percent|percentage|proportion|share|ratio|\brate\b|%", re.I)
-_SHARE_EN = re.compile(r"percent(?:age)? of|proportion|share|ratio|what part of", re.I)
+_PERCENT_EN = re.compile(r"\b(?:percent|percentage|proportion|share|ratio|rate)s?\b|%", re.I)
+_SHARE_EN = re.compile(r"\bpercent(?:age)? of|\bproportion\b|\bshare\b|\bratio\b|\bwhat part of", re.I)
 _MONEY_EN = re.compile(r"how much|income|revenue|budget|expenditure|spending|spent|spend|fund|cost|money|yuan|"
                        r"subsid|grant|allowance|appropriation|final accounts|expense", re.I)
 _CHANGE_EN = re.compile(r"\b(?:decrease|increase|drop|fall|fell|rise|rose|risen|change|compared|less than|more than|"
@@ -146,7 +146,7 @@ _STOP_ZH = re.compile(
     r"(?:是|(?<![现拥所具没还])有|为)?多少(?:人次|[名位个户家枚本期次场条项所辆台套间件份批支])?|(?<![现拥所具没还])有(?=几)|"
     r"现在|目前|当前|眼下|现阶段|如今|几[个名位人户家枚本期次场条项所辆台套间件份批支]?|所?占比|比例|比重|百分比|占(?![用地])|拿到|拿了|拿|"
     r"实际|花了|花掉|花费|用了|用掉|合计|总计|百分之|明年|下一?年度?|"
-    r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?|前年|"
+    r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|没有(?=[？?]?$)|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?|前年|"
     r"这个|那个|那么|呀|吧|"
     r"怎么样|咋样|怎么|怎样|如何|为什么|为何|分别|都|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
     + "|".join(sorted(SELF_NAMES, key=len, reverse=True)) + r"|"
@@ -363,8 +363,10 @@ def about_reports(question: Question, reports: Iterable) -> Question:
     asks = tuple(replace(a, subject=_without(a.subject, strip), object=_strip_names(a.object, strip))
                  for a in question.asks)
     terms = _without(question.terms, strip)
-    if not terms and question.terms and question.intent == FIGURE:
-        terms = question.terms  # "残联收入多少": a name that is also the only topic stays matched
+    # "残联一共花了多少钱": with the body's name gone nothing is left but what it spent in all
+    asks = tuple(replace(a, subject=("支出",), total=True) if not a.subject and a.spent else a for a in asks)
+    if not terms and any(a.subject for a in asks):
+        terms = tuple(t for a in asks for t in a.subject)
     places = tuple(p for p in question.places if not any(p in n or n in p for n in strip))
     bodies = tuple(r.id for r in reports if r.id in named)
     return replace(question, asks=asks, terms=terms, bodies=bodies, names=strip, places=places, context=context)
@@ -522,6 +524,8 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
             return DERIVED, "difference", (m.group(1), m.group(2)) if m else ()
         if _REASON_EN.search(text):
             return REASON, None, ()
+        if re.search(r"\bwho\b|\bwhose\b|\bname of\b|\bcalled\b", text, re.I):
+            return TEXT, None, ()  # a name is asked, not a figure
         if _LIST_EN.search(text) and not re.search(r"how (many|much)", text, re.I):
             return LIST, None, ()
         if re.search(r"how (many|much)|percent|proportion|share|what (?:was|is|were) the|\brate\b", text, re.I) or (

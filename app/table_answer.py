@@ -86,8 +86,8 @@ _DATE = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*月|\d{1,2}\s*日|[上下]旬
 _SAME_SIDE = {TARGET: PLAN, PLAN: TARGET}  # a row without the one answers with the other
 
 ROW_MATCH = 0.75  # share of the question's row words (weighted) a row must hold
-LEAF_MATCH = 0.3  # share of the row's own name (its last label) the question must hold
-LEAF_MATCH_UNCUED = 0.3  # ... when the question asks for no column: it must name the row all the more clearly
+LEAF_MATCH = 0.3  # share of the row's own name (its last label) the question must hold (a question asking no
+# column must also name the row's measure: _names_the_measure)
 ROW_MARGIN = 0.08  # the best row must beat a different row by this much
 MAX_LISTED_ROWS = 12
 MAX_ANSWER_CHARS = 280
@@ -186,13 +186,12 @@ def answer_from_tables(question: Question, cells: Sequence[Figure], report_ids: 
     if _AGAINST_ANOTHER_PERIOD.search(asks.text):
         return None  # 比上年增加了多少: a change over time, which a table of one year does not state
     cued = bool(asks.roles or asks.named or asks.special - {TOTAL})
-    leaf_match = LEAF_MATCH if cued else LEAF_MATCH_UNCUED
-    matched = _match_rows(asks, rows, leaf_match)
+    matched = _match_rows(asks, rows, LEAF_MATCH)
     naming = question
     if not matched and question.context and not _row_words(asks, rows):
         # "年度指标值呢？", "这项扣了几分？": the row is the one the earlier question named
         naming = _as_question(question.context, question)
-        matched = _match_rows(_asks(naming, rows), rows, leaf_match)
+        matched = _match_rows(_asks(naming, rows), rows, LEAF_MATCH)
     if len(matched) > 1:
         # rows named alike ("居家养老上门服务购买" and "…服务人数"): the one stating the kind asked ("多少人"), or a
         # date when the question asks when

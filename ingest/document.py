@@ -147,9 +147,6 @@ class Table:
         """Every row of the table as text, one per line (a table that cannot be read further still keeps this)."""
         return "\n".join(self.row_text(r) for r in range(self.n_rows))
 
-    def _cell_at(self, row: int, col: int) -> TableCell | None:
-        return self.cell_at(row, col)
-
 
 def table_from_rows(rows: list[list[str]], header_rows: int = 1, label_cols: int = 1, caption: str = "",
                     source: str = "", page: int | None = None) -> Table:

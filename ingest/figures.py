@@ -5,7 +5,7 @@ The Figure contract (what the answering side may rely on):
 - `text` is the number as the report writes it ("2700.38", "1,055.4", "四"); `value` its exact decimal ("1055.4",
   "4"); `unit` as written after it, or shared with it: in "收、支总计各是3,256.78,3,198.45万元" both are 万元, and in a
   form field "项目资金(万元):年度资金总额120" the field's unit. `start`/`end` span `text` in the cleaned report.
-- `qualifier`: level | change (比上年减少…) | target (拟, 目标, ≥, 以上) | part (after 其中) | bound.
+- `qualifier`: level | change (比上年减少…) | target (拟, 目标, ≥, 以上) | part (after 其中) | bound | nil.
 - `phrase`: what the figure counts, its own subject first ("支出总计", "项目支出·占支出总额", "项目资金·年度资金总额").
   `clause`: the report's words that state it, verbatim. For a figure of a distributed statement ("A、B分别为x、y",
   "收、支总计各是x,y", "各下降x%、y%", "分别占…的x%、y%") the clause is only the figure's own item ("3,198.45万元"),
@@ -16,9 +16,10 @@ The Figure contract (what the answering side may rely on):
   executed, e.g. "项目支出"), "change" (增长/下降 x%, and amounts of change), "" otherwise.
 - `year`: the year the figure is about — named in its clause or sentence (a year after 比/较/与 is the comparison's
   base, not the figure's), 上年 → the report's year − 1, else the report's year; 0 when unknown.
-- Statements that stand where a number would are figures of kind **"nil"**: "本单位2023年度无此项支出" /
-  "无会议费支出" / a heading answered by "无。" (`extra["nil"] = "none"`, qualifier level), "与上年持平" / "与上年无变化" ("unchanged", qualifier
-  change), "增长--（基数为0，不可比）" ("not_comparable", qualifier change). Their `text` is the statement as written
+- Statements that stand where a number would are figures of kind and qualifier **"nil"** (as app/statements.py
+  reads them too): "本单位2023年度无此项支出" / "无会议费支出" / a heading answered by "无。" (`extra["nil"] =
+  "none"`), "与上年持平" / "与上年无变化" ("unchanged", relation "change"), "增长--（基数为0，不可比）"
+  ("not_comparable", relation "change"). Their `text` is the statement as written
   ("无此项支出", "与上年持平", "--（基数为0，不可比）"), `value` "0" (only so that every figure has a decimal: never
   quote it as a number), `unit` "", `phrase` what the statement is about (the item, or the heading it stands under
   for 此项/该项). Asked for that figure, the answer is the statement, quoting its sentence.
@@ -243,11 +244,13 @@ def _period_figures(period: str, offset: int, skip: int, section: str, report_id
     sentences = sentence_spans(period)
     part_from = period.find("其中")
     part_to = len(period)
-    if part_from >= 0:  # the parts listed after 其中 run to the period's end, or to a sentence naming a new total
+    if part_from >= 0 and re.match(r"其中\s*[：:]", period[part_from:]):
+        # "其中：A…；B…；C…" lists its parts over sentences, up to the period's end or a sentence naming a new total
         part_to = next((a for a, b in sentences if a > part_from and _TOTAL_WORDS.search(
             period[a:min([t.start for t in tokens if a <= t.start < b] or [b])])), len(period))
+    elif part_from >= 0:  # "X，其中a，b；Y…": the parts end with their sentence
+        part_to = next((b for a, b in sentences if a <= part_from < b), len(period))
     figures: list[Figure] = []
-    first_phrase = ""
     for t in tokens:
         c_start, c_end = t.clause
         clause = period[c_start:c_end]
@@ -274,20 +277,20 @@ def _period_figures(period: str, offset: int, skip: int, section: str, report_id
             if others and "、" in clause:
                 clause, item_start = _enumeration_item(clause, c_start, t.start)
             phrase = _phrase(clause, t.start - item_start, t.end - item_start)
-            context = first_phrase if not figures else figures[-1].phrase.split("·")[0]
+            # the context a bare "下降20.28%" or "占3.07%" borrows its subject from: figures of its own sentence
+            in_sentence = [f for f in figures if f.start >= offset + s_start]
+            context = "" if not in_sentence else in_sentence[-1].phrase.split("·")[0]
             if qualifier == CHANGE:
                 # what changed: the nearest figure before it that names a subject (not a share or a rate)
-                context = next((_CHANGE_TAIL.sub("", f.phrase.split("·")[0]) for f in reversed(figures)
+                context = next((_CHANGE_TAIL.sub("", f.phrase.split("·")[0]) for f in reversed(in_sentence)
                                 if f.relation in ("", CHANGE) and not f.is_nil
-                                and not _COMPARISON_ONLY.match(f.phrase.split("·")[0])), first_phrase)
+                                and not _COMPARISON_ONLY.match(f.phrase.split("·")[0])), "")
             if (len(re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", phrase)) < 3
                     or (qualifier == CHANGE and _COMPARISON_ONLY.match(phrase))) and context:
                 phrase = f"{context}·{phrase}" if phrase else context
             clause_text = clause.strip()
         if field_name and not phrase.startswith(field_name):
             phrase = f"{field_name}·{phrase}" if phrase else field_name
-        if not first_phrase:
-            first_phrase = phrase
         if part_from >= 0 and t.start < part_from and not t.nil and unit not in ("%", "‰") and qualifier != CHANGE:
             whole = phrase.split("·")[0]
         relation, base = _relation(period, c_start, t, qualifier, unit, phrase,
@@ -318,11 +321,10 @@ def _tokens(period: str, skip: int) -> list[_Token]:
         for m in pattern.finditer(period):
             if m.start() < skip or any(n.start < m.end() and m.start() < n.end for n in nils):
                 continue
-            nils.append(_Token(m.group(), Decimal(0), "", m.start(), m.end(), nil=kind,
-                               qualifier=LEVEL if kind == NIL_NONE else CHANGE))
+            nils.append(_Token(m.group(), Decimal(0), "", m.start(), m.end(), nil=kind, qualifier=NIL))
     bare = re.fullmatch(r"\s*(无|没有)\s*[。.]?\s*", period)
     if bare is not None:  # "（4）其他对部门影响较大的支出情况。无": the heading says what there was none of
-        nils.append(_Token(bare.group(1), Decimal(0), "", bare.start(1), bare.end(1), nil=NIL_NONE, qualifier=LEVEL))
+        nils.append(_Token(bare.group(1), Decimal(0), "", bare.start(1), bare.end(1), nil=NIL_NONE, qualifier=NIL))
     numbers = [t for t in find_numbers(period) if t.role == ROLE_FIGURE and t.start >= skip
                and not any(n.start <= t.start < n.end for n in nils)]
     # "无障碍设施支出120万元" states a figure: a "none" statement holds only where its clause states no number
@@ -477,7 +479,7 @@ def _relation(period: str, c_start: int, t: _Token, qualifier: str, unit: str, p
               whole: str, field_name: str = "") -> tuple[str, str]:
     """What a percentage is of: a share of X, the completion of X, the execution rate of X, a change."""
     if t.nil:
-        return (CHANGE, "") if qualifier == CHANGE else ("", "")
+        return (CHANGE, "") if t.nil != NIL_NONE else ("", "")
     if qualifier == CHANGE:
         return CHANGE, ""
     if unit not in ("%", "‰"):

@@ -44,7 +44,6 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from lxml.etree import LxmlError
 from lxml.etree import _Element as LxmlElement
-from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 from pypdf import PdfReader
@@ -344,11 +343,6 @@ def _pdf_pages(path: Path, data: bytes) -> list[str]:
     if not any(ch.isalpha() for page in pages for ch in page):  # a scan may still carry page numbers
         raise NoTextLayer(path, f"PDF has no text layer ({len(pages)} page(s), scanned PDF?); OCR it first")
     return pages
-
-
-def _pdf_text(path: Path, data: bytes) -> str:
-    """Extract the text layer of a PDF page by page, pages joined by PAGE_SEPARATOR (no tables read)."""
-    return PAGE_SEPARATOR.join(_pdf_pages(path, data))
 
 
 def _pdf_blocks(path: Path, data: bytes) -> list[Block]:

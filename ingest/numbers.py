@@ -15,7 +15,8 @@ UNITS: tuple[str, ...] = (
     "个月", "课时", "学时", "工时", "小时", "公里",
     "元", "%", "％", "‰", "名", "人", "位", "个", "家", "户", "枚", "本", "次", "场", "条", "期", "项", "所",
     "间", "套", "台", "辆", "件", "份", "批", "支", "岁", "分", "天", "倍", "年", "亩", "吨", "张", "册", "篇", "座",
-    "起", "例", "宗", "笔",
+    "起", "例", "宗", "笔", "校次", "班次", "课次", "节", "轮", "处", "班", "门", "棵", "株", "只", "头", "块", "盏",
+    "趟", "讲",
     "万", "亿",
 )
 # Chinese numerals count things only with one of these after them ("四期", "两期", "一家").
@@ -30,7 +31,9 @@ UNIT_KIND: dict[str, str] = {
     "人次": "times", "万人次": "times", "户次": "times", "次": "times", "批次": "times", "场次": "times",
     "家次": "times", "课时": "hours", "学时": "hours", "个月": "months", "亩": "area", "吨": "weight",
     "张": "count", "册": "count", "篇": "count", "座": "count", "平方公里": "area", "起": "count", "例": "count",
-    "宗": "count", "笔": "count",
+    "宗": "count", "笔": "count", "校次": "times", "班次": "times", "课次": "times", "节": "count", "轮": "count",
+    "处": "count", "班": "count", "门": "count", "棵": "count", "株": "count", "只": "count", "头": "count",
+    "块": "count", "盏": "count", "趟": "times", "讲": "count",
     "工时": "hours", "小时": "hours", "天": "hours",
     "个": "count", "家": "count", "户": "count", "万户": "count", "枚": "count", "本": "count", "场": "count",
     "条": "count", "期": "count", "项": "count", "所": "count", "间": "count", "套": "count", "台": "count",
@@ -199,8 +202,10 @@ def _role(text: str, start: int, after: str, num: str, unit: str) -> str:
         return ROLE_DATE
     if re.fullmatch(r"(19|20)\d\d", num) and not unit and re.match(r"^\s*(?:[-—–~至到]|$)", after):
         return ROLE_YEAR
-    if not unit and re.match(r"^[\u4e00-\u9fff]", after) and not after.startswith(("万", "亿")):
-        # a bare number glued to a word is a name or code ("12345市长热线"), not a quantity
+    if (not unit and re.match(r"^[\u4e00-\u9fff]", after) and not after.startswith(("万", "亿"))
+            and re.fullmatch(r"\d+", num)):
+        # a bare whole number glued to a word is a name or code ("12345市长热线"), not a quantity; one written
+        # with a thousands separator or a decimal point ("3,480节") counts something
         return ROLE_IDENTIFIER
     return ROLE_FIGURE
 

@@ -109,6 +109,17 @@ def test_a_scope_abstention_never_reaches_the_model(llm_assistant) -> None:
     assert answer.abstained and answer.answer.startswith(ABSTAIN_ZH) and model.calls == []
 
 
+def test_a_value_the_extractive_step_computed_is_served_without_the_model(llm_assistant) -> None:
+    """An answer the extractive step computed (last year's value, a share) is unsure only in that the report does
+    not state it: shown with its operands, it stands; the model from the passages cannot do better."""
+    model = scripted("现有500名残疾人在托。")
+    assistant = llm_assistant(model)
+    extractive = assistant._extractive
+    assistant._extractive = lambda *args: (replace(extractive(*args)[0], sure=False), *extractive(*args)[1:])
+    answer = assistant.ask(CARE)
+    assert model.calls == [] and answer.mode == EXTRACTIVE and answer.answer.startswith("143")
+
+
 # --------------------------------------------------------------------------- unsure: the model reads the passages
 
 def test_when_the_draft_is_unsure_the_model_answers_from_the_passages(llm_assistant) -> None:

@@ -334,3 +334,65 @@ def test_several_reports_each_answer_for_themselves(edu_prepared, health_prepare
     assert draft.text.startswith("9876.54万元")
     draft = compose(both, "区卫健局基本支出是多少？", report="edu-2022")
     assert draft.abstained and draft.text.startswith(NOT_COVERED_ZH_PREFIX)
+
+
+@pytest.mark.parametrize(("report", "question", "result", "operands"), [
+    ("edu", "学位申请审核时间缩短了几天？", "5天", ("15天", "10天")),  # 由上年的15天缩短至10天
+    ("health", "检验报告出具时间缩短了多少天？", "1.5天", ("3天", "1.5天")),
+])
+def test_a_change_stated_from_one_figure_to_another_is_computed(each, report: str, question: str, result: str,
+                                                                 operands: tuple) -> None:
+    draft = compose(each[report], question)
+    assert draft.text.startswith(result) and all(o in draft.text for o in operands) and not draft.sure
+    assert_verified(draft, question)
+
+
+@pytest.mark.parametrize(("report", "question", "figure", "words"), [
+    ("edu", "自评得分是多少，结果怎样？", "88.5分", "良"),
+    ("health", "自评得分多少，等级怎么样？", "92分", "优"),
+])
+def test_a_figure_and_a_question_in_words_are_both_answered(each, report: str, question: str, figure: str,
+                                                            words: str) -> None:
+    draft = compose(each[report], question)
+    assert not draft.abstained and draft.text.startswith(figure) and words in draft.text
+    assert_verified(draft, question)
+
+
+@pytest.mark.parametrize(("report", "question", "value"), [
+    ("edu", "民办幼儿园有多少所？", "45所"),  # 公办、民办幼儿园各有68所、45所: each its own
+    ("edu", "公办幼儿园有多少所？", "68所"),
+    ("health", "2024年区卫健局收入总计是多少？", "8650.20"),  # 收、支总计各是A,B
+    ("health", "支出总计是多少？", "8412.75万元"),
+])
+def test_figures_distributed_over_items_belong_each_to_its_own(each, report: str, question: str, value: str) -> None:
+    draft = compose(each[report], question)
+    assert draft.text.startswith(value), draft.text
+
+
+@pytest.mark.parametrize(("report", "question", "value"), [
+    ("edu", "专任老师有多少名？", "8754名"),  # 老师 for 教师
+    ("health", "老人健康体检多少人次？", "18650人次"),  # 老人 for 老年人
+])
+def test_everyday_words_find_the_reports_words(each, report: str, question: str, value: str) -> None:
+    assert compose(each[report], question).text.startswith(value)
+
+
+@pytest.mark.parametrize(("report", "question", "value"), [
+    ("edu", "全区有多少所中小学？", "98所"),
+    ("edu", "专任教师有多少名？", "8754名"),
+    ("health", "家庭医生签约服务完成了多少人？", "42300人"),
+    ("health", "居民健康素养水平是多少？", "32.5%"),  # (個, 萬元 are ingest's to read: not asked here)
+])
+def test_a_report_in_traditional_characters_answers_questions_in_simplified_ones(
+        tmp_path, report: str, question: str, value: str) -> None:
+    import opencc
+    from ingest.pipeline import prepare_report
+    from tests.app.conftest import OWN_REPORTS_DIR
+
+    name = {"edu": "edu-2022", "health": "health-2024"}[report]
+    path = tmp_path / f"{name}.txt"
+    path.write_text(opencc.OpenCC("s2t").convert((OWN_REPORTS_DIR / f"{name}.txt").read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    draft = compose(knowledge_of(prepare_report(path)), question)
+    assert draft.text.startswith(value), draft.text
+    assert opencc.OpenCC("s2t").convert(draft.citations[0].text) == draft.citations[0].text  # quoted as written

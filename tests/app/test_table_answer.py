@@ -3,6 +3,7 @@ row and column decide the cell; targets keep their bounds; derived answers show 
 answers are left to the prose (None). Then end to end: ingest into a real Chroma, ask the Assistant."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,6 @@ from ingest.pipeline import PreparedReport, prepare_report
 from tests.ingest.table_reports import (EDUCATION, HEALTH, HRSS_PROJECT, STREET_PROJECT, make_docx_report,
                                         make_pdf_report, make_text_report)
 
-NUMBER_AT_START = r"^\D*?(\d+(?:\.\d+)?)"
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +33,7 @@ def ask(reports: dict[str, PreparedReport], report: str, question: str, history:
 
 
 def leading_number(text: str) -> str:
-    import re
-
+    """The first number of an answer: what it leads with."""
     m = re.search(r"\d+(?:\.\d+)?", text)
     return m.group(0) if m else ""
 

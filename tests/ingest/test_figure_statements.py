@@ -166,7 +166,7 @@ def test_nil_statements_are_recorded_as_nil_figures(name: str, statement: str, n
     f = found[0]
     assert f.extra["nil"] == nil and subject in f.phrase
     assert f.value == "0" and f.unit == "" and f.display == statement and statement in f.clause in f.sentence
-    assert f.qualifier == ("level" if nil == "none" else "change")
+    assert f.qualifier == "nil" and f.relation == ("" if nil == "none" else "change")
 
 
 def test_a_heading_answered_by_none() -> None:

@@ -126,3 +126,24 @@ def test_the_ingest_summary_and_the_figures_listing_show_tables_and_cells(
     listing = capsys.readouterr().out.split("\n")
     line = next(line for line in listing if line.startswith("11.5万人"))
     assert line.endswith("t2: 产出指标 > 数量指标 > 家庭医生签约人数 | 完成值")
+
+
+def test_the_ingest_cli_prints_a_reader_warning_on_its_own_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import ingest.__main__ as ingest_cli
+    from tests.conftest import HashingEmbeddings
+
+    monkeypatch.setenv("DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CHROMA_PATH", str(tmp_path / "data" / "chroma"))
+    for name in ("CHROMA_HOST", "CHROMA_PORT", "EMBEDDING_BACKEND", "EMBEDDING_MODEL_PATH"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("vectorstore.embeddings.build_embeddings", lambda settings: HashingEmbeddings())
+    path = tmp_path / "civil-affairs-2023.txt"
+    path.write_text("某区民政局2023年度部门整体支出绩效自评报告\n一、基本情况\n本局2023年度支出情况如下。\n"
+                    "项目 | 金额 | 备注\n办公费 | 12\n差旅费 | 3 | 出差 | 两次 | 市内\n会议费 | 1 | 无\n二、结论\n完成较好。\n",
+                    encoding="utf-8")
+    assert ingest_cli.cli([str(path), "--quiet"]) == 0
+    out, err = capsys.readouterr()
+    assert "0 tables" in out
+    [warning] = [line for line in err.split("\n") if line.startswith("warning:")]
+    assert warning.startswith("warning: civil-affairs-2023: a table of 4 rows at line 4 could not be read")
