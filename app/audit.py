@@ -445,7 +445,9 @@ class _Audit:
                 return f"{topic}·{key}"
         if key and _MEASURE_WORDS.fullmatch(key):
             # a bare 收入/支出/决算 is the body's own total only when the phrase says so (本部门, 本局, 总计 ...)
-            if _SELF_OR_TOTAL.search(f.phrase) or any(n and n in f.phrase for n in self.body_names):
+            # ... or the passage it continues does: "2023年本部门收入…；支出2700.38万元…" is the body's 支出
+            opening = self.passages[placed.passage].figures[0].fig.phrase
+            if any(_SELF_OR_TOTAL.search(t) or any(n and n in t for n in self.body_names) for t in (f.phrase, opening)):
                 return f"{BODY}·{key}"
             first = next((q for q in self.passages[placed.passage].figures if q.fig.sentence == sentence
                           and q.fig.start < f.start and q.fig.clause != f.clause), None)
