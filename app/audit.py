@@ -334,6 +334,12 @@ _NAME_TAIL = re.compile(r"(?:总额|总数|数额|数|额)+$")
 _BOUND_WORDS = re.compile(r"以上|以下|以内|不低于|不少于|不高于|不超过|至少|力争|目标|预计|计划|拟|确保|达到")
 
 
+def _own_name(phrase: str) -> str:
+    """A figure's name for a message: its own words ('本部门收入·支出' -> '支出'), else the phrase as it is."""
+    own = phrase.rsplit("·", 1)[-1]
+    return own if len(re.sub(r"[^\u4e00-\u9fff]", "", own)) >= 2 else phrase.split("·")[0]
+
+
 def _name_key(text: str, body_names: Sequence[str] = ()) -> str:
     """'本部门收入' and '总收入' -> '收入'; '支出数' -> '支出': the words that say what is counted. A phrase the
     extractor completed with its sentence's subject ('本部门收入·支出') is named by its own words ('支出')."""
@@ -439,7 +445,9 @@ class _Audit:
                 return f"{topic}·{key}"
         if key and _MEASURE_WORDS.fullmatch(key):
             # a bare 收入/支出/决算 is the body's own total only when the phrase says so (本部门, 本局, 总计 ...)
-            if _SELF_OR_TOTAL.search(f.phrase) or any(n and n in f.phrase for n in self.body_names):
+            # ... or the passage it continues does: "2023年本部门收入…；支出2700.38万元…" is the body's 支出
+            opening = self.passages[placed.passage].figures[0].fig.phrase
+            if any(_SELF_OR_TOTAL.search(t) or any(n and n in t for n in self.body_names) for t in (f.phrase, opening)):
                 return f"{BODY}·{key}"
             first = next((q for q in self.passages[placed.passage].figures if q.fig.sentence == sentence
                           and q.fig.start < f.start and q.fig.clause != f.clause), None)
@@ -576,14 +584,14 @@ class _Audit:
             if total_share.meets(Interval(_HUNDRED - 1, _HUNDRED + 1)):
                 if not total_share.meets(Interval.exact(_HUNDRED)):
                     shares = [m[0].fig for m in members]
-                    whole_name = members[0][2] or (members[0][3].fig.phrase.split("·")[0] if members[0][3] else "")
+                    whole_name = members[0][2] or (_own_name(members[0][3].fig.phrase) if members[0][3] else "")
                     self.add(SHARE, INCONSISTENT, f"占{whole_name}的各项比例 {' + '.join(f.text for f in shares)}"
                              f" = {_fmt(total_share.mid, _places(shares))}%，合计不是百分之百",
                              shares + [m[1].fig for m in members])
                 parts = [m[1] for m in members]
                 value = _sum(p.value for p in parts)
                 whole = members[0][3]
-                name = members[0][2] or (whole.fig.phrase.split("·")[0] if whole is not None else "")
+                name = members[0][2] or (_own_name(whole.fig.phrase) if whole is not None else "")
                 quantity_key = self.whole_key(members[0][2]) or (self.quantity_key(whole) if whole is not None
                                                                  else "")
                 quantity = _Quantity(quantity_key, year, parts[0].measure or "", value, _plus([p.fig for p in parts]),
@@ -679,7 +687,7 @@ class _Audit:
                     self.quantity_key(subject), other_year, subject.measure or "", other,
                     f"按「{subject.fig.clause}，{clause}」推算为 {how} = "
                     f"{_fmt(other.mid, _places([subject.fig, change.fig]))}",
-                    (subject.fig, change.fig), subject.fig.phrase.split("·")[0]))
+                    (subject.fig, change.fig), _own_name(subject.fig.phrase)))
                 rate = figs[i + 1] if i + 1 < len(figs) else None
                 # the rate right after the amount: 下降20.28%, 增幅5.19% (the extractor may call the latter a level)
                 if (rate is not None and rate.measure == "percent" and rate.fig.qualifier != TARGET
@@ -785,7 +793,7 @@ class _Audit:
                     continue
                 seen_values.add(s.fig.value)
                 done.add(pair)
-                self._compare(q, f"报告所述{s.fig.phrase.split('·')[0]} {s.fig.display}", s.value, [s.fig], True)
+                self._compare(q, f"报告所述{_own_name(s.fig.phrase)} {s.fig.display}", s.value, [s.fig], True)
             for other in self.implied:
                 other_ids = {f.id for f in other.figures}
                 if other is q or (other.key, other.year, other.measure) != (q.key, q.year, q.measure):
