@@ -408,7 +408,7 @@ class ReportStore:
         names = {CHUNKS: f"{CHUNKS}-{slug}-{generation}", FIGURES: f"{FIGURES}-{slug}-{generation}"}
         info = replace(info, chunks=len(chunks), figures=len(figures), embedding_model=self.model_id,
                        ingested_at=info.ingested_at or datetime.now(timezone.utc).isoformat(timespec="seconds"))
-        clauses = list(dict.fromkeys(f.clause for f in figures))  # identical clauses are embedded once
+        clauses = list(dict.fromkeys(_figure_text(f) for f in figures))  # identical texts are embedded once
         total = len(chunks) + len(clauses)
         done = 0
         created: list[str] = []
@@ -448,7 +448,7 @@ class ReportStore:
             for batch in _batched(figures, WRITE_BATCH):
                 cols[FIGURES].add(ids=[f.id for f in batch], documents=[f.clause for f in batch],
                                   metadatas=[f.to_metadata() for f in batch],
-                                  embeddings=[clause_vectors[f.clause] for f in batch])
+                                  embeddings=[clause_vectors[_figure_text(f)] for f in batch])
 
             if audit is not None:
                 self._write_audit(info.id, generation, audit)
@@ -677,6 +677,13 @@ class ReportStore:
                 log.log(level, "could not delete collection %s (prune will retry): %s", name, _short(exc))
             return False
         return True
+
+
+def _figure_text(f: Figure) -> str:
+    """What a figure's vector is made of: its clause; for a table cell, its row (the cells of a row share one vector:
+    the table answer and the lookup tell the columns apart by their words, and a table-heavy report then embeds rows,
+    not every cell — a 60-page report's ingest is mostly embedding)."""
+    return f.sentence if f.table else f.clause
 
 
 def _validate(info: ReportInfo, chunks: list[Chunk], figures: list[Figure]) -> None:
