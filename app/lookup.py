@@ -59,6 +59,7 @@ _CRITERION = re.compile(r"(?:未达到|未达|低于|不足|高于|超过)\s*[\d
 _CLAUSE_SPLIT = re.compile(r"[，,；;：:。！？!?]")
 TIE_MARGIN = 0.01  # scores this close are a tie: the report's first statement wins
 NAME_WEIGHT, CONTEXT_WEIGHT, SENTENCE_WEIGHT, SECTION_WEIGHT, ABBREVIATION_WEIGHT = 1.0, 0.85, 0.6, 0.35, 0.6
+ONE_CHAR_WORDS = 4  # the reports' words a one-character word asked stands for, most used first
 WHOLE_WEIGHT = 0.85  # the whole a 其中 part belongs to: it says what the part is of, not what the part is
 # what "names what was asked" takes (calibrated on the dev set and our own reports of other departments)
 ANSWER_COVERAGE = 0.55  # share of the asked subject the figure's name and context hold
@@ -185,6 +186,7 @@ class FigureIndex:
         self._own = [own if any(w not in _MEASURE_WORDS for w in own) else
                      tuple(dict.fromkeys(own + _own_words(f, p, self._body_names.get(f.report, ()))))
                      for own, f, p in zip(self._own, self._norm, self._previous)]
+        self._vocabulary: Counter[str] | None = None  # the sentences' words (jieba), made on first need
         self._ids = [f.id for f in self._norm]  # a hash each: computed once, not per figure per question
         self.by_id = dict(zip(self._ids, self.figures))
         self._numbers: dict[str, list[int]] = {}
@@ -211,6 +213,19 @@ class FigureIndex:
         start = cuts[-1] if cuts else 0
         return f.sentence[start:at + len(f.clause)].strip()
 
+    def _one_char(self, term: str) -> str:
+        """A term of one Chinese character, as the reports' words that hold it ("床" -> "床位|病床"), most used first;
+        itself when the reports have no such word (one character alone matches nothing: bigrams are the index)."""
+        if len(term) != 1 or not _CJK_RUN.fullmatch(term):
+            return term
+        if self._vocabulary is None:
+            words: Counter[str] = Counter()
+            for sentence in {f.sentence for f in self._norm}:
+                words.update(w for w in _jieba().lcut(sentence) if 2 <= len(w) <= 4 and _CJK_RUN.fullmatch(w))
+            self._vocabulary = words
+        held = sorted((w for w in self._vocabulary if term in w), key=lambda w: (-self._vocabulary[w], w))
+        return "|".join(held[:ONE_CHAR_WORDS]) or term
+
     def knows(self, gram: str) -> bool:
         """Whether the reports use this bigram at all."""
         return gram in self._idf
@@ -223,8 +238,11 @@ class FigureIndex:
         0..1 relevance of the retrieved passage holding it (both optional).
         """
         asks = question.asks or (Ask(question.text, subject=question.terms),)
+        # a one-character word asked ("多少张床") stands for the reports' words holding it (床位, 病床)
+        asks = tuple(replace(a, subject=tuple(self._one_char(t) for t in a.subject), object=self._one_char(a.object))
+                     for a in asks)
         # the question's other words help rank an ask, unless they belong to the other asks of the question
-        whole = self._weighted(question.terms, 0.5) if len(asks) == 1 else {}
+        whole = self._weighted(tuple(self._one_char(t) for t in question.terms), 0.5) if len(asks) == 1 else {}
         context = self._weighted(content_terms(question.context), 0.35) if question.context else {}
         results: list[tuple[FigureMatch, ...]] = []
         for ask in asks:

@@ -33,21 +33,43 @@ _INTERROGATIVE_ZH = re.compile(r"多少|几|百分之|比例|占比|多大|多�
 _TEXT_ASK_ZH = re.compile(r"怎样|怎么样|如何|什么|哪些|是否|有没有|吗")
 _FIGURE_ASK_ZH = re.compile(r"多少|几|百分之|比例|占比|比重|多大|多高|多长")
 
+# The measure words a count is asked in after 多少/几 ("多少张床", "几辆车", "多少名"), each with the words it
+# begins that are nouns, not a measure + noun ("多少支出" asks an amount of 支出, not a count of 出).
+_COUNT_MEASURES: dict[str, tuple[str, ...]] = {
+    "个": (), "名": ("单",), "位": ("置",), "户": ("籍", "口"), "家": ("庭", "属", "长"), "枚": (), "本": ("级", "年", "单位", "部门", "期", "次", "身"),
+    "期": ("间", "末", "初", "限"), "次": ("数",), "场": ("地", "所", "馆"), "条": ("件", "例"), "项": ("目",),
+    "所": ("属", "得", "有", "在"), "辆": (), "台": ("账",), "套": ("餐",), "间": ("接",), "件": ("数",),
+    "份": ("额",), "批": ("复", "准", "次"), "支": ("出", "付", "持", "撑", "援"), "张": (), "座": ("谈",),
+    "册": (), "篇": (), "例": (), "宗": ("旨",), "棵": (), "株": (), "盏": (),
+}
+
+
+def _measure_alternation(measures: Iterable[str]) -> str:
+    """A regex alternation of measure words, each not read where it begins one of its nouns."""
+    parts = []
+    for m in sorted(measures, key=len, reverse=True):
+        nouns = _COUNT_MEASURES.get(m, ())
+        parts.append(re.escape(m) + (f"(?!{'|'.join(map(re.escape, nouns))})" if nouns else ""))
+    return "(?:" + "|".join(parts) + ")"
+
+
+_MEASURE = "(?:人次|" + _measure_alternation(_COUNT_MEASURES)[3:]
+
 # (pattern, kind, unit): explicit measure words after 多少/几 decide the figure's unit.
 _UNIT_CUES_ZH: tuple[tuple[str, str, str], ...] = (
     (r"(?:多少|几)\s*个百分点|个?百分点|百分之", "percent", ""),
     (r"(?:多少|几)\s*枚|奖牌|金牌|银牌|铜牌", "count", "枚"),
-    (r"(?:多少|几)\s*户", "count", "户"),
-    (r"(?:多少|几)\s*家", "count", "家"),
-    (r"(?:多少|几)\s*本", "count", "本"),
-    (r"(?:多少|几)\s*期", "count", "期"),
-    (r"(?:多少|几)\s*场", "count", "场"),
-    (r"(?:多少|几)\s*条", "count", "条"),
-    (r"(?:多少|几)\s*项", "count", "项"),
-    (r"(?:多少|几)\s*所", "count", "所"),
-    (r"(?:多少|几)\s*(?:辆|台|套|间|件|份|批|支)", "count", ""),
+    (r"(?:多少|几)\s*" + _measure_alternation("户"), "count", "户"),
+    (r"(?:多少|几)\s*" + _measure_alternation("家"), "count", "家"),
+    (r"(?:多少|几)\s*" + _measure_alternation("本"), "count", "本"),
+    (r"(?:多少|几)\s*" + _measure_alternation("期"), "count", "期"),
+    (r"(?:多少|几)\s*" + _measure_alternation("场"), "count", "场"),
+    (r"(?:多少|几)\s*" + _measure_alternation("条"), "count", "条"),
+    (r"(?:多少|几)\s*" + _measure_alternation("项"), "count", "项"),
+    (r"(?:多少|几)\s*" + _measure_alternation("所"), "count", "所"),
+    (r"(?:多少|几)\s*" + _measure_alternation("辆台套间件份批支张座册篇例宗棵株盏"), "count", ""),
     (r"(?:多少|几)\s*人次|人次", "times", "人次"),
-    (r"(?:多少|几)\s*次", "times", "次"),
+    (r"(?:多少|几)\s*" + _measure_alternation("次"), "times", "次"),
     (r"(?:多少|几)\s*工时|工时", "hours", "工时"),
     (r"(?:多少|几)\s*小时", "hours", "小时"),
     (r"(?:多少|几)\s*(?:名|位|个人|人)|人数|多少[^，。？?]{0,8}(?:人|人员|员工|学生|学员|患者|儿童|老人)[？?]?$",
@@ -143,8 +165,9 @@ _SELF_NAMES_EN = re.compile(r"\b(?:(?:the|this|your|our|its) (?:sub-?district|st
 _FOLLOW_UP_ZH = re.compile(r"^(?:那|那么|其中|另外|还有|再|以及|和|与)|呢[？?]?$|^(?:what|how) about\b", re.I)
 _STOP_ZH = re.compile(
     r"请问|请|一下|告诉我|帮我|查一下|想知道|(?<![现拥所具没还])有多少钱|是多少钱|多少钱|"
-    r"(?:是|(?<![现拥所具没还])有|为)?多少(?:人次|[名位个户家枚本期次场条项所辆台套间件份批支])?|(?<![现拥所具没还])有(?=几)|"
-    r"现在|目前|当前|眼下|现阶段|如今|几[个名位人户家枚本期次场条项所辆台套间件份批支]?|所?占比|比例|比重|百分比|占(?![用地])|拿到|拿了|拿|"
+    r"(?:是|(?<![现拥所具没还])有|为)?多少" + _MEASURE + r"?|(?<![现拥所具没还])有(?=几)|"
+    r"现在|目前|当前|眼下|现阶段|如今|几(?:" + _MEASURE[3:-1] + r"|人)?|"
+    r"所?占比|比例|比重|百分比|占(?![用地])|拿到|拿了|拿|"
     r"实际|花了|花掉|花费|用了|用掉|合计|总计|百分之|明年|下一?年度?|"
     r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|没有(?=[？?]?$)|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?|前年|"
     r"这个|那个|那么|呀|吧|"
@@ -644,6 +667,8 @@ def _ask_zh(text: str) -> Ask:
         m = re.search(pattern, text)
         if m and (not pattern.startswith("(?:多少|几)") or re.match(pattern, text[m.start():])):
             kind, unit = k, (u or None)
+            if k == "count" and not u:  # "多少张床": the measure word asked is the unit
+                unit = re.sub(r"^(?:多少|几)\s*", "", m.group()) or None
             break
     counted = _counted_object(text)
     if unit == "个":
@@ -667,7 +692,7 @@ _MONEY_MEASURE = re.compile(r"^(?:块钱|钱|万元|亿元|元)")
 
 def _counted_object(text: str) -> str:
     """What is counted, named after 多少/几 and the measure word: "多少名工作人员" -> "工作人员"."""
-    m = re.search(r"(?:多少|几)(?:名|位|个|户|家|枚|本|期|次|场|条|项|所|人次)?(.*)$", text)
+    m = re.search(r"(?:多少|几)" + _MEASURE + r"?(.*)$", text)
     if not m:
         return ""
     counted = re.split(r"[？?。！!；;，,]", m.group(1))[0]  # what follows in the next sentence is not counted

@@ -272,3 +272,31 @@ def test_parts_alike_do_not_answer_for_the_whole(request, report: str, question:
     result = _lookup(no_total, question)
     assert not result.answered
     assert {m.figure.value for m in result.matches[0][:3]} & set(parts)
+
+
+# --------------------------------------------------------------------------- a word of one character
+
+ONE_CHARACTER = [
+    # (report text, question, the figures that hold the word, the one asked for when the question says which)
+    ("河东市人民医院2023年度部门整体支出绩效自评报告\n一、基本情况\n医院编制床位500张，实际开放床位468张，年末在职职工812人。\n",
+     "有多少张床？", {"500", "468"}),
+    ("某街道办事处2021年度部门决算说明\n一、车辆情况\n截至2021年12月31日，本单位开支财政拨款的公务用车保有量为3辆，"
+     "单价100万元以上设备0台。\n", "有几辆车？", {"3"}),
+]
+
+
+@pytest.mark.parametrize(("text", "question", "values"), ONE_CHARACTER)
+def test_a_word_of_one_character_is_read_as_the_reports_words_holding_it(tmp_path, text: str, question: str,
+                                                                          values: set[str]) -> None:
+    """床 is 床位 in the report, 车 is 公务用车: one character alone is no bigram, so without this nothing matched."""
+    from app.retrieve import Knowledge
+    from ingest.pipeline import prepare_report
+
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    prepared = prepare_report(path)
+    knowledge = Knowledge("test", [prepared.info], list(prepared.chunks), list(prepared.figures))
+    result = knowledge.figure_index([prepared.info.id]).lookup(analyze(question))
+    held = {m.figure.value for m in result.matches[0] if m.coverage > 0}
+    assert values <= {str(Decimal(v)) for v in held}, [(m.figure.clause, m.coverage) for m in result.matches[0]]
+    assert str(Decimal(result.best[0].figure.value)) in values and result.best[0].kind_ok

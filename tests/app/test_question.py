@@ -198,6 +198,14 @@ def test_spent_and_total_cues(question: str, spent: bool, total: bool) -> None:
     ("60岁以上在托的有几个？", None, None, ""),  # a bare 几个 names no unit
     ("一般公共预算财政拨款收支中本级占比多少？", "percent", None, "一般公共预算财政拨款收支中本级"),
     ("区残联一共有多少钱收入？", "money", None, "收入"),  # 钱 names the measure, not what is counted
+    # any measure word after 多少/几 is the unit, and what follows it is counted (a hospital's beds, a bureau's cars)
+    ("医院有多少张床？", "count", "张", "床"),
+    ("本单位有几辆公务用车？", "count", "辆", "公务用车"),
+    ("采购了多少台设备？", "count", "台", "设备"),
+    # a measure word that begins a noun is the noun's: 支出, 本级, 项目 are what is asked, not a count of 出, 级, 目
+    ("今年有多少支出？", "money", None, "支出"),
+    ("多少本级支出？", "money", None, "本级支出"),
+    ("有多少项目资金？", "money", None, "项目资金"),
 ])
 def test_what_a_count_or_share_is_of(question: str, kind: str | None, unit: str | None, obj: str) -> None:
     ask = analyze(question).asks[0]
