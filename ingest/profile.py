@@ -126,11 +126,15 @@ def report_profile(paragraphs: Sequence[Paragraph], fallback_title: str = "") ->
 
 
 def _body_from_letterhead(preface: Sequence[str]) -> str:
-    """"某某区第九中学文件" above a document number: the issuer."""
+    """"某某区第九中学文件" above a document number, or a sender's line that is only its name: the issuer."""
     for line in preface:
         name = line.strip()
         if name.endswith("文件") and _is_body_name(name[:-2]):
             return name[:-2]
+    for line in preface:  # "某某区妇女联合会" / "某妇〔2025〕6号"; "发布机构：" / "某某区教育局"
+        name = line.strip()
+        if len(name) <= 30 and _is_body_name(name) and not re.search(r"[，,。；;：:、\s]", name):
+            return name
     return ""
 
 

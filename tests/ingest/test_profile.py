@@ -217,3 +217,64 @@ def test_a_qualifier_line_under_the_title_belongs_to_it(text: str, title: str) -
 )
 def test_a_body_named_before_its_project(title: str, body: str) -> None:
     assert body_from_title(title) == body
+
+
+# --- a letter's header: a sender line and a document number above the title ----------------------------------------
+
+
+def _letter_docx(path: Path, lines: list[str]) -> Path:
+    """A DOCX as an office system exports a letter: centred header lines, empty paragraphs between, then the text."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    document = Document()
+    for line in lines:
+        paragraph = document.add_paragraph(line)
+        if line and not line.endswith(("。", "：")):
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("lines", "title", "body", "not_in_title"),
+    [
+        # a federation's letter: sender line, 文号, title, salutation
+        (["某某市某某区妇女联合会", "", "某妇〔2025〕6号", "", "关于2024年度部门整体支出绩效自评情况的报告", "某某区财政局：",
+          "根据区财政局的通知要求，现将本会2024年度部门整体支出绩效自评情况报告如下。", "一、部门基本情况",
+          "2024年度本会收入合计356.80万元，支出合计341.25万元。"],
+         "关于2024年度部门整体支出绩效自评情况的报告", "某某市某某区妇女联合会", ("妇女联合会", "〔", "财政局")),
+        # a street office's letter: sender line, 文号 in square brackets, a signer line, a two-line title
+        (["某某区某某街道办事处", "某街办[2021]3号", "签发人：李某", "关于报送2020年度部门整体支出", "绩效自评报告的函",
+          "区财政局：", "现将我街道2020年度部门整体支出绩效自评报告报送如下。", "一、基本情况",
+          "2020年度本街道支出合计2,105.60万元。"],
+         "关于报送2020年度部门整体支出绩效自评报告的函", "某某区某某街道办事处", ("街道办事处", "[", "签发人")),
+    ],
+)
+def test_a_letters_title_is_its_title_line_not_its_sender_nor_the_file_name(
+        tmp_path, lines: list[str], title: str, body: str, not_in_title: tuple[str, ...]) -> None:
+    from ingest.pipeline import prepare_report
+
+    prepared = prepare_report(_letter_docx(tmp_path / "letter-file-name.docx", lines))
+    assert prepared.info.title == title
+    assert not any(word in prepared.info.title for word in not_in_title)
+    assert prepared.info.body == body
+    assert prepared.info.coverage == 1.0 and prepared.info.unclassified == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # web-page index fields, each value on the line under its name
+        ("索引号：\n11440606MB2C91234X/2022-00015\n发布机构：\n某某区教育局\n发布日期：\n2022-05-01\n来源：某某区教育局\n"
+         "某某区教育局2021年度部门整体支出绩效自评报告\n一、基本情况\n本局内设机构8个。",
+         "某某区教育局2021年度部门整体支出绩效自评报告"),
+        ("发布机构：某某区民政局\n发布日期：2023-03-01\n某某区民政局2022年度“三公”经费决算说明\n一、总体情况\n"
+         "2022年度“三公”经费支出8.64万元。", "某某区民政局2022年度“三公”经费决算说明"),
+        # a letterhead and a salutation
+        ("某某市某某区卫生健康局文件\n某卫〔2023〕12号\n某某市财政局：\n某某区卫生健康局2022年度部门决算说明\n一、基本情况\n"
+         "本局支出合计1,230.50万元。", "某某区卫生健康局2022年度部门决算说明"),
+    ],
+)
+def test_preface_lines_never_become_the_title(text: str, title: str) -> None:
+    assert profile_of_text(text).title == title
