@@ -603,7 +603,9 @@ def number_census(paragraphs: Sequence[Paragraph], figures: Sequence[Figure], te
         for m in _DIGITS.finditer(line):
             start, end = p.start + m.start(), p.start + m.end()
             token = next((t for t in tokens if t.start <= m.start() < t.end), None)
-            if any(a <= start < b for a, b in covered):
+            if any(a <= start < b for a, b in covered) or (  # or in a figure's unit: the 10 of "6.8/10万"
+                    token is not None and m.start() > token.start and any(a <= p.start + token.start < b
+                                                                           for a, b in covered)):
                 cls = FIGURE_CLASS
             elif marker is not None and m.start() == marker.start(1):
                 cls = "heading"
