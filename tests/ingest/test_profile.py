@@ -278,3 +278,71 @@ def test_a_letters_title_is_its_title_line_not_its_sender_nor_the_file_name(
 )
 def test_preface_lines_never_become_the_title(text: str, title: str) -> None:
     assert profile_of_text(text).title == title
+
+
+# --- short forms of schools and hospitals, and no alias that is another body's or a common word -------------------
+
+APP_REPORTS = ROOT / "tests" / "app" / "reports"
+
+
+@pytest.mark.parametrize(
+    ("source", "body", "some_aliases", "never"),
+    [
+        # a hospital's self-evaluation (tests/app/reports): numbered, calls itself 医院 in its text
+        (APP_REPORTS / "hexi-hospital-2023-self-evaluation.txt", "河西市第三人民医院",
+         {"第三人民医院", "市第三人民医院", "三院", "市三院", "医院", "本院"}, {"人民医院", "第三", "市三"}),
+        # a district hospital's one-paragraph conclusion (tests/ingest/reports)
+        (REPORTS / "hospital-conclusion-2022.txt", "珠海市香洲区人民医院", {"香洲区人民医院", "区人民医院", "本院"},
+         {"人民", "区人民"}),
+        # a school that calls itself only 本校 / 初级中学: 中学 is no name of it
+        (REPORTS / "school-2024.txt", "深圳市福田区红岭实验中学", {"红岭实验中学", "本校"}, {"中学", "实验中学", "红岭"}),
+        # a federation: the standard short form only, not one spelt from halved words
+        (REPORTS / "federation-2020.txt", "广东省科学技术协会", {"科协", "省科协"}, {"科技协", "省科技协"}),
+    ],
+    ids=lambda v: v.name if isinstance(v, Path) else None,
+)
+def test_a_bodys_short_forms(source: Path, body: str, some_aliases: set[str], never: set[str]) -> None:
+    profile = profile_of(source)
+    assert profile.body == body
+    assert some_aliases <= set(profile.aliases), profile.aliases
+    assert not never & set(profile.aliases), profile.aliases
+
+
+@pytest.mark.parametrize(
+    ("body", "some_aliases", "never"),
+    [
+        ("某某区第九中学", {"九中", "区九中", "某某区九中", "第九中学"}, {"第九", "九"}),
+        ("某某市某某区第八小学", {"八小", "区八小", "第八小学"}, {"第八"}),
+        ("某某市第一人民医院", {"一院", "市一院", "第一人民医院"}, {"人民医院"}),
+        ("某某县中医医院", {"中医院", "县中医院", "中医医院"}, {"中医"}),
+        ("某某市第二幼儿园", {"二幼", "市二幼", "第二幼儿园"}, {"第二"}),
+    ],
+)
+def test_numbered_schools_and_hospitals_go_by_their_number(body: str, some_aliases: set[str], never: set[str]) -> None:
+    aliases = set(body_aliases(body))
+    assert some_aliases <= aliases and not never & aliases, aliases
+
+
+def test_the_kind_alone_is_a_name_only_where_the_report_calls_itself_so() -> None:
+    itself = "。医院编制床位520张，医院全年门诊量31.2万人次。"
+    others = "。全市公立医院编制床位520张，辖区医院门诊量31.2万人次。"  # 医院 of others, inside longer names
+    assert "医院" in body_aliases("某某市第三人民医院", text=itself)
+    assert "医院" not in body_aliases("某某市第三人民医院", text=others)
+
+
+def test_two_bodies_share_no_name_but_the_generic_self_names() -> None:
+    """本部门, 本单位 … are every body's self-names, never a name that singles out one body; any other shared alias
+    would bind a question to the wrong report."""
+    sources = [BUNDLED, *sorted(REPORTS.glob("*.txt")), *sorted(APP_REPORTS.glob("*.txt"))]
+    profiles = [profile_of(p) for p in sources]
+    from ingest.profile import BODY_KINDS, GENERIC_SELF_REFERENCES
+
+    self_names = set(GENERIC_SELF_REFERENCES) | {r for _, _, refs in BODY_KINDS for r in refs}
+    for i, a in enumerate(profiles):
+        for b in profiles[i + 1:]:
+            if a.body == b.body or not a.body or not b.body:
+                continue
+            shared = set(a.aliases) & set(b.aliases)
+            kinds_alike = split_body_name(a.body)[1:] == split_body_name(b.body)[1:]  # two 教育局: both 教育局
+            assert shared <= self_names or kinds_alike, (a.body, b.body, shared - self_names)
+    assert all(set(GENERIC_SELF_REFERENCES) <= set(p.aliases) for p in profiles if p.body)
