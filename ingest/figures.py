@@ -42,6 +42,7 @@ from ingest.chunk import sentence_spans
 from ingest.document import PlacedTable
 from ingest.numbers import ROLE_FIGURE, UNIT_KIND, UNITS, NumberToken, find_numbers
 from ingest.report import Paragraph
+from ingest.tables import TARGET as TARGET_COLUMN, column_role
 
 # kinds of quantity
 MONEY = "money"
@@ -279,7 +280,8 @@ def _period_figures(period: str, offset: int, skip: int, section: str, report_id
             phrase = _phrase(clause, t.start - item_start, t.end - item_start)
             # the context a bare "下降20.28%" or "占3.07%" borrows its subject from: figures of its own sentence
             in_sentence = [f for f in figures if f.start >= offset + s_start]
-            context = "" if not in_sentence else in_sentence[-1].phrase.split("·")[0]
+            # (a form line's field name is no context: "项目资金分别用于:CT1台,支出468万元" - 支出 is CT's)
+            context = "" if not in_sentence else _without_field(in_sentence[-1].phrase, field_name).split("·")[0]
             if qualifier == CHANGE:
                 # what changed: the nearest figure before it that names a subject (not a share or a rate)
                 context = next((_CHANGE_TAIL.sub("", f.phrase.split("·")[0]) for f in reversed(in_sentence)
@@ -289,6 +291,13 @@ def _period_figures(period: str, offset: int, skip: int, section: str, report_id
                     or (qualifier == CHANGE and _COMPARISON_ONLY.match(phrase))) and context:
                 phrase = f"{context}·{phrase}" if phrase else context
             clause_text = clause.strip()
+        if field_name and not t.nil:
+            # a form line of several fields ("社会效益指标:等候时间;年度指标值:≤3天;实际完成值:1.5天"): a figure is the
+            # value of its own field, for the item the line's text field names
+            item, sub_field = _form_item_and_field(period, s_start, t.start, skip)
+            phrase = "·".join(dict.fromkeys(x for x in (item, sub_field, _without_unit_note(phrase)) if x))
+            if sub_field and column_role([sub_field]) == TARGET_COLUMN and qualifier in (LEVEL, BOUND):
+                qualifier = TARGET  # "年度指标值:100%": the target set, whatever its wording
         if field_name and not phrase.startswith(field_name):
             phrase = f"{field_name}·{phrase}" if phrase else field_name
         if part_from >= 0 and t.start < part_from and not t.nil and unit not in ("%", "‰") and qualifier != CHANGE:
@@ -311,6 +320,38 @@ def _period_figures(period: str, offset: int, skip: int, section: str, report_id
             relation=relation, base=base, year=_figure_year(period, c_start, t, qualifier, year),
         ))
     return figures
+
+
+_SUB_FIELD = re.compile(r"^\s*(?P<name>[\u4e00-\u9fffA-Za-z、]{2,16}?)\s*(?:[（(][^）)]{1,6}[）)])?\s*[：:]\s*(?P<value>.*)$",
+                        re.DOTALL)
+_UNIT_NOTE = re.compile(rf"[（(](?:{'|'.join(re.escape(u) for u in UNITS)})[）)]$")
+
+
+def _form_item_and_field(period: str, s_start: int, pos: int, skip: int) -> tuple[str, str]:
+    """In a form line split by ；/;, the field a value stands in ("年度指标值") and the item an earlier field of the
+    line names in words only ("门诊检查平均等候时间"); ("", "") for the line's first field (its name is the field)."""
+    segments = [(a, b) for a, b in sentence_spans(period)]
+    if len(segments) < 2:
+        return "", ""
+    sub_field, item = "", ""
+    for k, (a, b) in enumerate(segments):
+        m = _SUB_FIELD.match(period[max(a, skip):b].rstrip("；;。"))
+        if a <= pos < b:
+            if k and m is not None and m.end("name") <= pos - max(a, skip):
+                sub_field = m.group("name")
+            break
+        if m is not None and not re.search(r"\d", m.group("value")) and m.group("value").strip():
+            item = m.group("value").strip()
+    return (item, sub_field) if sub_field else ("", "")
+
+
+def _without_field(phrase: str, field_name: str) -> str:
+    return phrase[len(field_name) + 1:] if field_name and phrase.startswith(field_name + "·") else phrase
+
+
+def _without_unit_note(phrase: str) -> str:
+    """"(套)" after "≥25台": a unit's alternative, not what the figure counts."""
+    return "·".join(q for q in (_UNIT_NOTE.sub("", p) for p in phrase.split("·")) if q)
 
 
 def _tokens(period: str, skip: int) -> list[_Token]:
