@@ -279,7 +279,11 @@ def _period_figures(period: str, offset: int, skip: int, section: str, report_id
                 clause, item_start = _enumeration_item(clause, c_start, t.start)
             phrase = _phrase(clause, t.start - item_start, t.end - item_start)
             # the context a bare "下降20.28%" or "占3.07%" borrows its subject from: figures of its own sentence
-            in_sentence = [f for f in figures if f.start >= offset + s_start]
+            aside = c_start > 0 and period[c_start - 1] in "（("
+            # an aside ("（预算12.00万元）") is no subject of what follows it
+            in_sentence = [f for f in figures if f.start >= offset + s_start and not f.extra.get("aside")]
+            if aside:  # and its own subject is the sentence's amount, not the rate it stands beside
+                in_sentence = [f for f in in_sentence if f.relation not in (SHARE, COMPLETION, EXECUTION)]
             # (a form line's field name is no context: "项目资金分别用于:CT1台,支出468万元" - 支出 is CT's)
             context = "" if not in_sentence else _without_field(in_sentence[-1].phrase, field_name).split("·")[0]
             if qualifier == CHANGE:
@@ -305,6 +309,8 @@ def _period_figures(period: str, offset: int, skip: int, section: str, report_id
         relation, base = _relation(period, c_start, t, qualifier, unit, phrase,
                                    whole if 0 <= part_from < t.start < part_to else "", field_name)
         extra: dict = {}
+        if t.group is None and not t.nil and c_start > 0 and period[c_start - 1] in "（(":
+            extra["aside"] = True
         if t.group is not None:
             extra["group"] = t.group
         if t.unit_shared:
@@ -380,16 +386,25 @@ def _tokens(period: str, skip: int) -> list[_Token]:
     return sorted(tokens, key=lambda t: t.start)
 
 
+_ASIDE = re.compile(r"[（(][^（()）]{1,30}[）)]")
+
+
 def _clause_spans(sentence: str, tokens: Sequence[_Token | NumberToken]) -> list[tuple[int, int]]:
     """Clauses split at ，,；;：:。！？ — never at a comma inside a number ("3,256.78")."""
     inside = [(t.start, t.end) for t in tokens]
+    breaks = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(sentence)]
+    # an aside in brackets that states a figure ("完成预算的72.00%（预算12.00万元）") is a clause of its own
+    for m in _ASIDE.finditer(sentence):
+        if any(m.start() < a and b <= m.end() - 1 for a, b in inside) and not any(
+                a < m.start() < b or a < m.end() - 1 < b for a, b in inside):
+            breaks += [(m.start(), m.start() + 1), (m.end() - 1, m.end())]
     spans, start = [], 0
-    for m in _CLAUSE_BREAK.finditer(sentence):
-        if any(a < m.start() < b for a, b in inside):
+    for b_start, b_end in sorted(breaks):
+        if any(a < b_start < b for a, b in inside):
             continue
-        if m.start() > start:
-            spans.append((start, m.start()))
-        start = m.end()
+        if b_start > start:
+            spans.append((start, b_start))
+        start = max(start, b_end)
     if start < len(sentence):
         spans.append((start, len(sentence)))
     return spans
