@@ -64,6 +64,7 @@ UNIT_SCALE: dict[str, Decimal] = {"万元": Decimal(10000), "亿元": Decimal(10
                                   "万": Decimal(10000), "亿": Decimal(10**8), "万人": Decimal(10000),
                                   "万人次": Decimal(10000), "万户": Decimal(10000)}
 UNIT_SCALE.update({u: Decimal(10**4 if u.startswith("万") else 10**8) for u in SCALED_UNITS})
+UNIT_SCALE.update({u: UNIT_SCALE[u.split("/")[0]] for u in UNIT_KIND if "/" in u and u.split("/")[0] in UNIT_SCALE})
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
               "九": 9}
