@@ -95,7 +95,9 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _TABLE_NUMBER = re.compile(r"^(?:续?附?表\s*[\d一二三四五六七八九十]+[-—.．:：]?\d*|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])\s*")
 _BOUND_EN = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than", "~": "about"}
 _AGAINST_ANOTHER_PERIOD = re.compile(r"(?:比|较|同比|相比|与)(?:上年|去年|上一年|前年|同期|上年度|(?:19|20)\d\d\s*年)|"
-                                     r"\b(?:than|compared with|from) (?:last|the previous) year\b", re.I)
+                                     r"\b(?:than|compared (?:with|to)) (?:last|the previous) year\b|"
+                                     r"\b(?:increase|decrease|rise|rose|fall|fell|grow|grew|drop|chang|more|less|up|down)"
+                                     r"\w*\b.*\bfrom (?:last|the previous) year\b", re.I)
 _CHANGE_OVER_TIME = re.compile(r"增长|下降|上升|降低|增幅|降幅|环比|同比|\b(?:grow|grew|growth|rose|fell|decline)", re.I)
 _NIL = re.compile(r"^(?:无|/|／|-|—|——|——|空|暂无|none|n/?a)?$", re.I)
 
@@ -174,13 +176,69 @@ class _Cell:
 
 
 def answer_from_tables(question: Question, cells: Sequence[Figure], report_ids: Sequence[str]) -> Draft | None:
-    """The answer a table states for the question, or None when no table row answers it."""
+    """The answer a table states for the question, or None when no table row answers it.
+
+    A table states one year's figures (its caption's year, else the report's): a question about another year
+    ("2022年的执行率" of a 2024 report, "去年的得分") that the tables would otherwise answer gets a sure "not stated",
+    never this year's cell; a year word that is part of a row's name (上年结转资金, 当年财政拨款) asks no year."""
     wanted = set(report_ids)
-    years = _stated_years(question)
-    rows = [r for r in _rows([f for f in cells if f.report in wanted and f.table])
-            if not years or r.year is None or r.year in years]
+    rows = _rows([f for f in cells if f.report in wanted and f.table])
     if not rows:
         return None
+    written, offsets = _asked_years(question, rows)
+    if not written and not offsets:
+        return _answer(question, rows)
+    of_year = [r for r in rows if r.year is None or r.year in written or 0 in offsets]
+    if of_year:
+        return _answer(question, of_year)
+    found = _answer(question, rows)
+    if found is None or found.abstained:
+        return None
+    return _other_year(question, rows, written, offsets, found)
+
+
+_RELATIVE_YEAR = re.compile(r"(?<![比较与])(去年|上一?年度?|前年|今年|本年度?|当年|明年|下一?年度?)|"
+                            r"(?<!than )(?<!with )(?<!from )(?<!than the )(?<!with the )(?<!from the )"
+                            r"\b(last|previous|this|current|next) year\b", re.I)
+_YEAR_OFFSET = {"去": -1, "上": -1, "前": -2, "今": 0, "本": 0, "当": 0, "明": 1, "下": 1, "last": -1, "previous": -1,
+                "this": 0, "current": 0, "next": 1}
+
+
+def _asked_years(question: Question, rows: Sequence[_Row]) -> tuple[set[int], set[int]]:
+    """The years the question asks about: those it writes out (2021年, 2021), and those it counts from the report's
+    (去年 -> -1, 今年 -> 0) — unless the word is part of a row's name: "上年结转资金" names a fund, not a year."""
+    text = question.original if question.language == "en" else question.text
+    written = {y for y in question.years if str(y) in text}
+    paths = [r.path for r in rows]
+    offsets: set[int] = set()
+    for m in _RELATIVE_YEAR.finditer(text):
+        word = m.group(0)
+        following = text[m.end():m.end() + 1]
+        if following and any(word + following in p for p in paths):
+            continue
+        offsets.add(_YEAR_OFFSET[(m.group(1)[0] if m.group(1) else m.group(2).lower())])
+    return written, offsets
+
+
+def _other_year(question: Question, rows: Sequence[_Row], written: set[int], offsets: set[int],
+                found: Draft) -> Draft:
+    """A sure "not stated" for a question about a year the tables do not state, this year's cell shown as related."""
+    english = question.language == "en"
+    years = sorted({r.year for r in rows if r.year is not None})
+    asked = sorted(written) or sorted({y + d for y in years for d in offsets})
+    asked_text = "、".join(f"{y}年" for y in asked) if not english else ", ".join(str(y) for y in asked)
+    stated_text = "、".join(f"{y}年" for y in years) if not english else ", ".join(str(y) for y in years)
+    if english:
+        text = (f"The report's tables do not state the figure for {asked_text}: they give {stated_text} figures only "
+                f"(related, not the answer: {found.text})")
+    else:
+        text = f"报告的表格没有给出{asked_text}的数字，表格所列为{stated_text}的情况。相关的数字（并非所问）：{found.text}"
+    return Draft(_fit(text), (), True, f"the tables state {stated_text}, not {asked_text}", sure=True,
+                 related=found.citations)
+
+
+def _answer(question: Question, rows: list[_Row]) -> Draft | None:
+    """The answer the given rows state for the question, or None."""
     asks = _asks(question, rows)
     english = question.language == "en"
     if _AGAINST_ANOTHER_PERIOD.search(asks.text):
@@ -230,12 +288,6 @@ def answer_from_tables(question: Question, cells: Sequence[Figure], report_ids: 
     if _CHANGE_OVER_TIME.search(asks.text):
         return None  # 增长了多少: a table row of one year does not state a change
     return _values(row, columns, question, english, explicit=bool(asks.named or asks.roles))
-
-
-def _stated_years(question: Question) -> set[int]:
-    """The years the question writes out (2021年, 2021): 上年 in 上年结转资金 names a fund, not a year to check."""
-    text = question.original if question.language == "en" else question.text
-    return {y for y in question.years if str(y) in text}
 
 
 def _as_question(text: str, like: Question) -> Question:
@@ -291,9 +343,23 @@ def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
             asks.special.add(role)
     asks.named = [h for _, h in sorted(named)]
     if question.language == "en":
-        asks.rest = " ".join(question.terms)  # the report's terms for the English words
-        asks.terms = asks.rest
-        asks.groups = [tuple(alternatives) for alternatives in question.glossary_hits]
+        # the report's terms for the English words; a phrase whose terms name a column ("full-year budget" ->
+        # 全年预算, a header; "target" -> 目标, a cue) asks that column and names no row
+        groups, column_terms = [], set()
+        for alternatives in question.glossary_hits:
+            header = next((core for alt in alternatives for core in headers if alt in headers[core]), None)
+            if header is not None:
+                if header not in asks.named:
+                    asks.named.append(header)
+                column_terms.update(alternatives)
+            elif any(pattern.fullmatch(alt) for alt in alternatives for role, pattern in COLUMN_CUES
+                     if role in VALUE_ASKS):
+                column_terms.update(alternatives)
+            else:
+                groups.append(tuple(alternatives))
+        asks.rest = " ".join(t for t in question.terms if t not in column_terms)
+        asks.terms = " ".join(question.terms)
+        asks.groups = groups
     return asks
 
 

@@ -142,8 +142,6 @@ NOT_FROM_TABLES = [
 
 
 NOT_FROM_TABLES += [
-    ("street", "2022年的执行率是多少？"),  # a 2023 report's table: another year
-    ("hrss", "2023年哪些指标没有完成？"),
     ("street", "有多少服务对象？"),  # the row 服务对象满意度 measures satisfaction, not a number of people
     ("hrss", "补贴对象有多少"),
     ("hrss", "主管部门是哪个"),  # a form's text is for the prose lookup (it states no figure)
@@ -153,6 +151,42 @@ NOT_FROM_TABLES += [
 @pytest.mark.parametrize(("report", "question"), NOT_FROM_TABLES, ids=[f"{r}:{q}" for r, q in NOT_FROM_TABLES])
 def test_questions_no_row_answers_are_left_to_the_prose(reports, report, question) -> None:
     assert ask(reports, report, question) is None
+
+
+# another year than the tables': a sure "not stated", this year's cell only as related (never the answer)
+OTHER_YEAR = [
+    ("street", "2022年的执行率是多少？", "2022年", "96.64%"),  # a 2023 report's table
+    ("hrss", "2023年哪些指标没有完成？", "2023年", "新增就业岗位"),  # a 2024 report's
+    ("street", "去年的执行率是多少？", "2022年", "96.64%"),  # a year counted from the report's
+    ("hrss", "上一年度新增就业岗位完成了多少", "2023年", "1432个"),
+    ("health", "What was last year's budget execution rate?", "2021", "96.01%"),
+    ("education", "2022年教师培训人次实际完成了多少？", "2022年", "2600人次"),
+]
+
+
+@pytest.mark.parametrize(("report", "question", "asked", "related"), OTHER_YEAR, ids=[f"{r}:{q}" for r, q, *_ in OTHER_YEAR])
+def test_a_question_about_another_year_is_surely_not_stated(reports, report, question, asked, related) -> None:
+    draft = ask(reports, report, question)
+    assert draft is not None and draft.abstained and draft.sure, draft
+    assert not draft.citations and draft.related, draft
+    assert asked in draft.text and related in draft.text.split("并非所问", 1)[-1].split("not the answer", 1)[-1]
+
+
+# a year word inside a row's name asks no year; this year, asked as such, is answered
+THIS_YEAR = [
+    ("street", "当年财政拨款的执行率是多少？", "97.03"),
+    ("street", "今年的执行率是多少", "96.64"),
+    ("hrss", "2024年新增就业岗位完成了多少", "1432"),
+    ("health", "What was this year's budget execution rate?", "96.01"),
+    ("street", "How much of the full-year budget was carried over from the previous year?", "30.00"),
+]
+
+
+@pytest.mark.parametrize(("report", "question", "lead"), THIS_YEAR, ids=[f"{r}:{q}" for r, q, _ in THIS_YEAR])
+def test_this_years_question_and_year_words_of_row_names_are_answered(reports, report, question, lead) -> None:
+    draft = ask(reports, report, question)
+    assert draft is not None and not draft.abstained, question
+    assert leading_number(draft.text) == lead, draft.text
 
 
 # follow-ups: the row is the earlier question's, the column this one's
