@@ -19,7 +19,7 @@ from tests.ingest.table_reports import (EDUCATION, HEALTH, HRSS_PROJECT, STREET_
                                         docx_table, make_docx_report, make_pdf_report, make_text_report)
 
 SPECS = {"education": EDUCATION, "health": HEALTH}
-FORMATS = ("pdf", "docx", "tab", "pipe", "full", "markdown")
+FORMATS = ("pdf", "docx", "tab", "pipe", "full", "markdown", "space")
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Pat
     for name, spec in SPECS.items():
         out[(name, "pdf")] = make_pdf_report(spec, folder / f"{name}.pdf")
         out[(name, "docx")] = make_docx_report(spec, folder / f"{name}.docx")
-        for style in ("tab", "pipe", "full", "markdown"):
+        for style in ("tab", "pipe", "full", "markdown", "space"):
             out[(name, style)] = make_text_report(spec, folder / f"{name}-{style}.txt", style)
     return out
 
