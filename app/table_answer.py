@@ -82,9 +82,12 @@ COLUMN_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"\bexceed", re.I)),
 )
 VALUE_ASKS = (ACTUAL, TARGET, PLAN, POINTS, SCORE, RATE, REASON)
+_SCORE_VERB = re.compile(r"^(?:得|打了?|评了?|扣了?|丢了?|失了?|被扣|少得了?|扣分)|^(?:多少|几)分")  # a score asked of it
+_SCORED_GAP = re.compile(r"(?:的|这项|这一项|指标|这个指标|一项)?\s*")
 _DATE = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*月|\d{1,2}\s*日|[上下]旬|月底|年底")
 _SAME_SIDE = {TARGET: PLAN, PLAN: TARGET}  # a row without the one answers with the other
 
+FULL_MARKS = Decimal(100)  # what a 绩效自评 scores out of (分值 of its 总分)
 ROW_MATCH = 0.75  # share of the question's row words (weighted) a row must hold
 LEAF_MATCH = 0.3  # share of the row's own name (its last label) the question must hold (a question asking no
 # column must also name the row's measure: _names_the_measure)
@@ -308,6 +311,7 @@ class _Asks:
     roles: list[str] = field(default_factory=list)  # in the order the question says them
     named: list[str] = field(default_factory=list)  # header texts the question names, in its order
     special: set[str] = field(default_factory=set)  # DEDUCTION, SHORTFALL, MET, DIFFERENCE, TOTAL
+    scored: list[str] = field(default_factory=list)  # headers named as what was scored ("执行率得了几分")
     rest: str = ""  # the question with every cue and named header taken out: what names the row
     text: str = ""  # the question as matched
     terms: str = ""  # an English question's words in the report's terms
@@ -318,21 +322,33 @@ def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
     text = question.original if question.language == "en" else question.text
     headers = {_header_core(h): _header_forms(h) for r in rows for k, h in enumerate(r.header)
                if k >= r.label_cols and h}
-    named: list[tuple[int, str]] = []
+    named: list[tuple[int, int, str]] = []
     rest = text
     for core in sorted(headers, key=len, reverse=True):
         span = next((s for s in (_header_span(rest, form) for form in headers[core]) if s), None)
         if span is not None:
-            named.append((span[0], core))
+            named.append((span[0], span[1], core))
             rest = rest[:span[0]] + " " * (span[1] - span[0]) + rest[span[1]:]
     spans: list[tuple[int, int, str]] = []
     for role, pattern in COLUMN_CUES:
         spans.extend((m.start(), m.end(), role) for m in pattern.finditer(rest) if m.group().strip())
     kept = [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
                                         for o in spans)]
+    # a value word written onto a named header is part of its name (预算执行率: 预算 + the header 执行率)
+    kept = [s for s in kept if not (s[2] in VALUE_ASKS and any(s[1] == a for a, _, _ in named))]
     for start, end, _ in kept:
         rest = rest[:start] + " " * (end - start) + rest[end:]
     asks = _Asks(rest=rest, text=text)
+    # "执行率得了几分", "执行率这项扣了几分": a column named just before a score asked as a verb is what was scored (the
+    # indicator 预算执行率), not the column asked: the score of the row that states it is
+    for start, end, role in kept:
+        if role not in (SCORE, DEDUCTION) or not _SCORE_VERB.match(text[start:end]):
+            continue
+        for n, (a, b, core) in enumerate(named):
+            if b <= start and _SCORED_GAP.fullmatch(text[b:start]):
+                asks.scored.append(core)
+                named[n] = (a, b, "")
+    named = [(a, b, core) for a, b, core in named if core]
     for start, _, role in sorted(kept):
         if role == WHEN and ACTUAL not in asks.roles:
             asks.roles.append(ACTUAL)  # 什么时候: the date the row states as done
@@ -341,7 +357,7 @@ def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
                 asks.roles.append(role)
         elif role != STATUS:
             asks.special.add(role)
-    asks.named = [h for _, h in sorted(named)]
+    asks.named = [h for _, _, h in sorted(named)]
     if question.language == "en":
         # the report's terms for the English words; a phrase whose terms name a column ("full-year budget" ->
         # 全年预算, a header; "target" -> 目标, a cue) asks that column and names no row
@@ -512,13 +528,21 @@ def _group_rows(asks: _Asks, rows: Sequence[_Row]) -> list[_Row]:
 def _total_row(asks: _Asks, rows: Sequence[_Row]) -> _Row | None:
     """A question naming no row asks the table's total (执行率, 总分, 得了多少分): the total row of the table that has
     the asked column; with several such tables, the one whose total carries the most points (the overall score)."""
-    roles = [r for r in asks.roles if r in (RATE, SCORE, POINTS)] or ([SCORE] if DEDUCTION in asks.special else [])
+    named_roles = [r.roles[k] for r in rows for k, h in enumerate(r.header)
+                   if k < len(r.roles) and h and _header_core(h) in asks.named]
+    roles = [r for r in [*asks.roles, *named_roles] if r in (RATE, SCORE, POINTS)] or \
+        ([SCORE] if DEDUCTION in asks.special else [])
+    roles = list(dict.fromkeys(roles))
     if not roles and TOTAL not in asks.special and not asks.named and DIFFERENCE not in asks.special:
         return None
     wanted = roles or [r for r in asks.roles if r != REASON]
     candidates = [r for r in rows if r.total and (not wanted or any(r.columns(role) for role in wanted))]
     if asks.named:
         candidates = [r for r in candidates if any(_header_core(h) in asks.named for h in r.header)]
+        having_all = [r for r in candidates if set(asks.named) <= {_header_core(h) for h in r.header}]
+        candidates = having_all or candidates  # "执行率和得分": the total of the table that has both
+    if asks.scored:  # "执行率得了几分": the total of the table that has the column scored
+        candidates = [r for r in candidates if any(_header_core(h) in asks.scored for h in r.header)]
     if TOTAL in asks.special and not roles:
         candidates = [r for r in candidates if asks.named or r.columns(ACTUAL) or r.columns(SCORE)]
     if not candidates:
@@ -535,6 +559,11 @@ def _total_row(asks: _Asks, rows: Sequence[_Row]) -> _Row | None:
     named = [r for r in candidates if r.leaf and (r.leaf in asks.text or r.leaf in asks.terms)]
     if len(named) == 1:
         return named[0]  # "总分多少": the total row labelled 总分
+    if any(role in (SCORE, POINTS) for role in roles) or DEDUCTION in asks.special:
+        # a self-evaluation scores out of FULL_MARKS: the one total row carrying them all is the overall score
+        full = [r for r in candidates if points(r) == FULL_MARKS]
+        if len(full) == 1 and len({(r.report, r.table) for r in candidates}) > 1:
+            return full[0]
     if any(role in (SCORE, POINTS) for role in roles) or DEDUCTION in asks.special or TOTAL in asks.special:
         return None  # a report's overall score may add several tables' totals: the prose says which it is
     ranked = sorted(candidates, key=points, reverse=True)

@@ -99,6 +99,17 @@ ANSWERED = [
     ("street", "总分多少", "97.66", ["97.66分"], ["总分"]),  # the row labelled 总分
     ("hrss", "哪些指标没有完成", "", ["新增就业岗位", "≥1500个", "1432个"], ["新增就业岗位"]),
     ("street", "执行率是多少", "96.64", ["96.64%"], ["年度资金总额"]),
+    # the overall score: of the several tables' totals, the one carrying full marks (分值 100)
+    ("street", "一共得了多少分？", "97.66", ["97.66分"], ["总分"]),
+    ("hrss", "自评得分是多少", "96.74", ["96.74分"], ["总分"]),
+    # a column named before a score asked of it is what was scored: the score of the row stating it
+    ("education", "预算执行率得了几分？", "9.73", ["9.73分"], ["年度资金总额"]),
+    ("health", "执行率得了多少分", "9.6", ["9.6分"], ["年度资金总额"]),
+    ("street", "执行率这项扣了几分", "0.34", ["10分 − 9.66分 = 0.34分"], ["年度资金总额"]),
+    ("hrss", "预算执行率扣了多少分？", "0.26", ["10分 − 9.74分 = 0.26分"], ["年度资金总额"]),
+    # two columns named: the total of the table having both, not the largest total
+    ("education", "执行率和得分分别是多少", "97.33", ["97.33%", "9.73分"], ["年度资金总额"]),
+    ("hrss", "执行率和得分各是多少", "97.37", ["97.37%", "9.74分"], ["年度资金总额"]),
 ]
 
 
@@ -138,6 +149,8 @@ NOT_FROM_TABLES = [
     # which is the report's overall score is for the prose to say
     ("education", "总分多少"),
     ("health", "What was the total score?"),  # the same for the budget table's 9.6 and the indicators' 总分 73
+    ("health", "一共得了多少分"),  # 80 of the indicators + 10 of the budget: no total carries full marks
+    ("education", "自评得分是多少"),
 ]
 
 
