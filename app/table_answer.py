@@ -188,6 +188,9 @@ def answer_from_tables(question: Question, cells: Sequence[Figure], report_ids: 
     rows = _rows([f for f in cells if f.report in wanted and f.table])
     if not rows:
         return None
+    field = _form_field(question, [f for f in cells if f.report in wanted and f.table])
+    if field is not None:
+        return field
     written, offsets = _asked_years(question, rows)
     if not written and not offsets:
         return _answer(question, rows)
@@ -198,6 +201,43 @@ def answer_from_tables(question: Question, cells: Sequence[Figure], report_ids: 
     if found is None or found.abstained:
         return None
     return _other_year(question, rows, written, offsets, found)
+
+
+_FIELD_QUESTION_CHARS = set("本该此这那个其的是谁什么哪家位呢吗请问叫啥")  # what asking a field adds to its name
+_FIGURE_ASKED = re.compile(r"多少|几|\bhow (?:many|much)\b", re.I)
+
+
+def _form_field(question: Question, cells: Sequence[Figure]) -> Draft | None:
+    """A form's text field the question names ("实施单位是谁", "主管部门是哪个"): its value, the form row cited. The
+    longest label named wins; a question asking a figure (多少, 几), or naming fields of several reports, is not
+    answered here."""
+    if question.language != "zh" or _FIGURE_ASKED.search(question.text):
+        return None
+    fields: dict[tuple[str, str, int, str], dict] = {}
+    for f in cells:
+        for field in (f.extra or {}).get("form", ()):
+            fields.setdefault((f.report, field["table"], field["row_index"], field["label"]), {**field, "report": f.report})
+    named = [fd for fd in fields.values() if len(fd["label"]) >= 2 and fd["label"] in question.text]
+    if not named:
+        return None
+    longest = max(len(fd["label"]) for fd in named)
+    named = [fd for fd in named if len(fd["label"]) == longest]
+    if len({fd["report"] for fd in named}) != 1 or len({fd["value"] for fd in named}) != 1:
+        return None
+    fd = named[0]
+    # the question names nothing but the field (and the form's own words): "实施单位的负责人是谁" asks something else
+    known = "".join(f"{x['label']}{x['value']}{x['caption']}" for x in fields.values() if x["report"] == fd["report"])
+    rest = question.text.replace(fd["label"], "")
+    other = [ch for ch in "".join(_CJK_RUN.findall(rest)) if ch not in known and ch not in _FIELD_QUESTION_CHARS]
+    if len(other) > 1:
+        return None
+    name = _Row(fd["report"], fd["table"], fd["row_index"], "", fd["section"], fd["sentence"], fd["caption"], [], [],
+                [], False, 0).where
+    text = f"{fd['value']}（{name}中的{fd['label']}）。"
+    cells_text = list(fd["cells"])
+    citation = Citation(fd["sentence"], fd["section"], fd["report"], (),
+                        table={"header": [""] * len(cells_text), "row": cells_text, "column": fd["label"]})
+    return Draft(_fit(text), (citation,), False)
 
 
 _RELATIVE_YEAR = re.compile(r"(?<![比较与])(去年|上一?年度?|前年|今年|本年度?|当年|明年|下一?年度?)|"

@@ -157,13 +157,40 @@ NOT_FROM_TABLES = [
 NOT_FROM_TABLES += [
     ("street", "有多少服务对象？"),  # the row 服务对象满意度 measures satisfaction, not a number of people
     ("hrss", "补贴对象有多少"),
-    ("hrss", "主管部门是哪个"),  # a form's text is for the prose lookup (it states no figure)
 ]
 
 
 @pytest.mark.parametrize(("report", "question"), NOT_FROM_TABLES, ids=[f"{r}:{q}" for r, q in NOT_FROM_TABLES])
 def test_questions_no_row_answers_are_left_to_the_prose(reports, report, question) -> None:
     assert ask(reports, report, question) is None
+
+
+# a form's text fields (主管部门｜X｜实施单位｜Y): the value of the field named, the form row cited; a DOCX and a text form
+FORM_FIELDS = [
+    ("street", "实施单位是谁？", "某街道办事处"),
+    ("hrss", "实施单位是谁", "区就业服务中心"),
+    ("street", "本项目的主管部门是哪个", "区民政局"),
+    ("hrss", "主管部门是哪个单位？", "区人力资源和社会保障局"),
+    ("hrss", "项目名称是什么", "就业创业补贴项目"),
+]
+
+
+@pytest.mark.parametrize(("report", "question", "value"), FORM_FIELDS, ids=[f"{r}:{q}" for r, q, _ in FORM_FIELDS])
+def test_a_forms_text_field_is_answered_from_the_form(reports, report, question, value) -> None:
+    draft = ask(reports, report, question)
+    assert draft is not None and not draft.abstained and draft.text.startswith(value), draft
+    [cited] = draft.citations
+    assert value in cited.text and value in cited.table["row"] and cited.table["column"] in question
+
+
+@pytest.mark.parametrize(("report", "question"), [
+    ("street", "实施单位的负责人是谁"),  # names something the form does not state
+    ("hrss", "实施单位有多少人"),  # asks a figure
+    ("education", "实施单位是谁"),  # a report without a form
+])
+def test_questions_beyond_a_forms_fields_are_not_answered_from_it(reports, report, question) -> None:
+    draft = ask(reports, report, question)
+    assert draft is None or "实施单位" not in draft.text
 
 
 # another year than the tables': a sure "not stated", this year's cell only as related (never the answer)
@@ -261,7 +288,22 @@ def assistant(tmp_path_factory: pytest.TempPathFactory):
         summary = ingest_file(path, store, None, settings.chunk_size, settings.chunk_overlap)
         assert (summary.report.tables, summary.report.cells) == (2, 40 if "education" in path.name else 35)
         ids.append(summary.report.id)
+    ids.append(ingest_file(make_docx_report(STREET_PROJECT, folder / "street-2023.docx"), store, None,
+                           settings.chunk_size, settings.chunk_overlap).report.id)
     return Assistant(settings, store), ids
+
+
+def test_the_assistant_answers_a_forms_field_and_says_another_year_is_not_stated(assistant) -> None:
+    """End to end through the store: the form's fields ride on the cell figures; a question about another year than
+    the tables' is a sure "not stated" (an LLM mode would not answer it either), a year word of a row's name is not."""
+    bot, ids = assistant
+    answer = bot.ask("实施单位是谁？", report=ids[2])
+    assert not answer.abstained and answer.answer.startswith("某街道办事处"), answer.answer
+    assert "实施单位" in answer.citations[0].text
+    other = bot.ask("2022年的执行率是多少？", report=ids[2])
+    assert other.abstained and "2022年" in other.answer, other.answer
+    own = bot.ask("上年结转资金的执行率是多少？", report=ids[2])
+    assert not own.abstained and leading_number(own.answer) == "91.57", own.answer
 
 
 @pytest.mark.parametrize(("which", "question", "lead", "row"), [
