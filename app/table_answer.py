@@ -289,6 +289,10 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
     cued = bool(asks.roles or asks.named or asks.special - {TOTAL})
     matched = _match_rows(asks, rows, LEAF_MATCH)
     naming = question
+    by_measure = False
+    if not matched:
+        matched = _by_measure(question, asks, rows)
+        by_measure = bool(matched)
     if not matched and question.context and not _row_words(asks, rows):
         # "年度指标值呢？", "这项扣了几分？": the row is the one the earlier question named
         naming = _as_question(question.context, question)
@@ -313,7 +317,7 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
         if total is None or not _names_nothing_else(asks, rows, total):
             return None
         matched = [total]
-    elif not cued and question.intent not in ("figure", DERIVED):
+    elif not cued and not by_measure and question.intent not in ("figure", DERIVED):
         return None  # a row named by a question that asks no figure and no column: a text question for the prose
     row = matched[0]
     if DEDUCTION in asks.special:
@@ -330,7 +334,7 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
         return None
     if _CHANGE_OVER_TIME.search(asks.text):
         return None  # 增长了多少: a table row of one year does not state a change
-    return _values(row, columns, question, english, explicit=bool(asks.named or asks.roles))
+    return _values(row, columns, question, english, explicit=bool(asks.named or asks.roles), measure=by_measure)
 
 
 def _as_question(text: str, like: Question) -> Question:
@@ -453,9 +457,11 @@ def _header_core(header: str) -> str:
 
 
 def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
-    """The words that name a row: what is left of the question, stop words and the tables' header words out."""
-    terms = [t for t in content_terms(asks.rest)] if not re.fullmatch(r"[\x00-\x7f\s]*", asks.rest) or \
-        _CJK_RUN.search(asks.rest) else []
+    """The words that name a row: what is left of the question, stop words, a measure asked (多长时间) and the
+    tables' header words out."""
+    rest = _DURATION_ASKED.sub(" ", asks.rest)
+    terms = [t for t in content_terms(rest)] if not re.fullmatch(r"[\x00-\x7f\s]*", rest) or \
+        _CJK_RUN.search(rest) else []
     header_grams = {g for r in rows for k, h in enumerate(r.header) if k >= r.label_cols for g in bigrams(h)}
     out = []
     for t in (t.strip("是的了在有为") for t in terms):
@@ -539,6 +545,39 @@ def _row_score(index: _RowIndex, i: int, row: _Row, words: Sequence[str]) -> tup
     leaf = {ch for run in _CJK_RUN.findall(row.leaf) for ch in run}
     leaf_share = len(leaf & chars) / len(leaf) if leaf else 0.0
     return 0.5 * pair_score + 0.5 * char_score, leaf_share
+
+
+_DURATION_ASKED = re.compile(r"多长(?:时间)?|多久|(?:多少|几)个?(?:小时|钟头|分钟|天|日|月)")
+_DURATION_UNITS = frozenset({"小时", "分钟", "天", "个月", "工作日", "秒"})  # not 日, 月: a date
+MEASURE_MATCH = 0.4  # a row that names the question's words this far, the only one stating the measure asked
+
+
+def _by_measure(question: Question, asks: _Asks, rows: Sequence[_Row]) -> list[_Row]:
+    """No row is named well enough, but the question asks a measure (多长时间 a duration, 多少人 people): among the
+    rows it names in part (城市书房日均开放时长 and 城市书房建成开放时间 for "城市书房每天开放多长时间"), the only one
+    whose actual or target states that measure; none when no row or several do."""
+    duration = bool(_DURATION_ASKED.search(asks.text)) and question.language == "zh"
+    kinds = {a.kind for a in question.asks if a.kind and a.kind != "count"}
+    if not duration and not kinds:
+        return []
+
+    def states(row: _Row) -> bool:
+        figures = [f for k in row.columns(ACTUAL) + row.columns(TARGET) for f in row.figures.get(k, [])]
+        if duration:
+            return any(f.unit in _DURATION_UNITS for f in figures)
+        return any(UNIT_KIND.get(f.unit, "number") in kinds for f in figures)
+
+    words = _row_words(asks, rows)
+    if not words:
+        return []
+    index = _RowIndex(rows)
+    near = []
+    for i, row in enumerate(rows):
+        score, leaf_share = _row_score(index, i, row, words)
+        if score >= MEASURE_MATCH and leaf_share >= 0.5 and not row.total:
+            near.append(row)
+    stating = [r for r in near if states(r)]
+    return stating if len(stating) == 1 and len({(r.report, r.table) for r in near}) >= 1 else []
 
 
 def _only_row(asks: _Asks, rows: Sequence[_Row]) -> _Row | None:
@@ -754,12 +793,15 @@ def _names_the_measure(question: Question, row: _Row) -> bool:
 # --- answers -------------------------------------------------------------------------------------------------------
 
 
-def _values(row: _Row, columns: Sequence[int], question: Question, english: bool, explicit: bool) -> Draft | None:
-    """The asked cells of one row; beside an actual value, the row's target (what it is measured against)."""
+def _values(row: _Row, columns: Sequence[int], question: Question, english: bool, explicit: bool,
+            measure: bool = False) -> Draft | None:
+    """The asked cells of one row; beside an actual value, the row's target (what it is measured against).
+    `measure`: the row was chosen for stating the measure asked (_by_measure), which names it."""
     asked = [c for k in columns for c in _cells(row, k)]
-    if not asked or (not explicit and not all(_kind_fits(question, c) for c in asked if c.figure is not None)):
+    if not asked or (not explicit and not measure and not all(_kind_fits(question, c) for c in asked
+                                                              if c.figure is not None)):
         return None
-    if not explicit and not _names_the_measure(question, row):
+    if not explicit and not measure and not _names_the_measure(question, row):
         return None
     if not explicit and all(c.figure is None and not c.text[:1].isdigit() for c in asked):
         return None  # a text cell answers only a question that asks its column ("0起" is a value as written)

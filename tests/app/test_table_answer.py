@@ -12,8 +12,8 @@ from app.question import analyze
 from app.table_answer import COLUMN_CUES, answer_from_tables
 from app.verify import verify_numbers
 from ingest.pipeline import PreparedReport, prepare_report
-from tests.ingest.table_reports import (EDUCATION, HEALTH, HRSS_PROJECT, STREET_PROJECT, make_docx_report,
-                                        make_pdf_report, make_text_report)
+from tests.ingest.table_reports import (EDUCATION, HEALTH, HRSS_PROJECT, STREET_PROJECT, ReportSpec, TableSpec,
+                                        make_docx_report, make_pdf_report, make_text_report)
 
 
 
@@ -191,6 +191,51 @@ def test_a_forms_text_field_is_answered_from_the_form(reports, report, question,
 def test_questions_beyond_a_forms_fields_are_not_answered_from_it(reports, report, question) -> None:
     draft = ask(reports, report, question)
     assert draft is None or "实施单位" not in draft.text
+
+
+# rows named alike, one stating a date, the other a duration: a question asking how long is the duration's, even when
+# its words ("每天", "一天") are not the row's ("日均", "每日"); a DOCX and a text table
+DURATIONS = {
+    "docx": ReportSpec(title="某区政务服务中心2023年度项目支出绩效自评报告", body=("一、绩效指标完成情况", TableSpec(
+        "表1 绩效指标完成情况", (
+            ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"),
+            ("产出指标", "时效指标", "便民服务窗口启用时间", "2023年6月底前", "2023年6月15日", "10", "10"),
+            ("效益指标", "可持续影响指标", "便民服务窗口日均服务时长", "≥8小时", "9.5小时", "10", "10"),
+            ("满意度指标", "服务对象满意度指标", "办事群众满意度", "≥90%", "95%", "10", "10"),
+        ))),
+    ),
+    "tab": ReportSpec(title="某镇人民政府2024年度长者食堂项目支出绩效自评报告", body=("一、绩效指标完成情况", TableSpec(
+        "表1 项目绩效指标", (
+            ("指标", "目标值", "完成值", "分值", "得分"),
+            ("社区长者食堂开业时间", "2024年3月底前", "2024年3月1日", "10", "10"),
+            ("社区长者食堂每日供餐时长", "≥6小时", "7小时", "10", "10"),
+            ("就餐长者满意度", "≥85%", "92%", "10", "10"),
+        ))),
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def durations(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PreparedReport]:
+    folder = tmp_path_factory.mktemp("durations")
+    return {"docx": prepare_report(make_docx_report(DURATIONS["docx"], folder / "service-2023.docx")),
+            "tab": prepare_report(make_text_report(DURATIONS["tab"], folder / "canteen-2024.txt", "tab"))}
+
+
+@pytest.mark.parametrize(("report", "question", "answer"), [
+    ("docx", "便民服务窗口每天服务多长时间？", "9.5小时"),
+    ("tab", "社区长者食堂一天供餐多久", "7小时"),
+    ("tab", "社区长者食堂每天供餐几个小时？", "7小时"),
+    ("docx", "便民服务窗口什么时候启用的", "2023年6月15日"),  # when: the date's row
+    ("docx", "政务大厅每天开放多长时间", None),  # names no row of the table
+])
+def test_how_long_is_asked_of_the_row_stating_a_duration(durations, report, question, answer) -> None:
+    p = durations[report]
+    draft = answer_from_tables(analyze(question), [f for f in p.figures if f.table], [p.info.id])
+    if answer is None:
+        assert draft is None, draft
+        return
+    assert draft is not None and draft.text.startswith(answer), draft
 
 
 # another year than the tables': a sure "not stated", this year's cell only as related (never the answer)
