@@ -151,6 +151,7 @@ def analyze_table(table: Table, caption: str = "") -> Table:
                        unit=header_unit(caption or table.caption), roles=(), total_rows=(), title_rows=0)
     title_rows = _title_rows(table, grid)
     header_rows = _header_rows(table, grid, title_rows)
+    table = _spanning_headers(table, grid, title_rows, header_rows)
     probe = replace(table, header_rows=header_rows, title_rows=title_rows)
     header_roles = [column_role(probe.column_header(k)) for k in range(table.n_cols)]
     label_cols = _label_cols(table, grid, header_rows, header_roles)
@@ -224,6 +225,30 @@ def _header_rows(table: Table, grid: list[list[str]], start: int) -> int:
             continue
         break
     return end
+
+
+def _spanning_headers(table: Table, grid: list[list[str]], start: int, header_rows: int) -> Table:
+    """A text table knows no merges: a header written once over the columns it names, the cells right of it left
+    empty ("预算数｜｜全年执行数" over "年初预算数｜全年预算数｜"), spans them, as the DOCX or the ruled PDF merges it —
+    where the header row below names each of those columns. A table read with its spans is left as it is."""
+    if header_rows - start < 2 or any(c.row_span > 1 or c.col_span > 1 for c in table.cells):
+        return table
+    cells = {(c.row, c.col): c for c in table.cells}
+    for r in range(start, header_rows - 1):
+        k = 0
+        while k < table.n_cols:
+            if not grid[r][k].strip() or not grid[r + 1][k].strip():
+                k += 1
+                continue
+            end = k + 1
+            while end < table.n_cols and not grid[r][end].strip() and grid[r + 1][end].strip():
+                end += 1
+            if end - k > 1 and (r, k) in cells:
+                cells[(r, k)] = replace(cells[(r, k)], col_span=end - k)
+                for x in range(k + 1, end):
+                    cells.pop((r, x), None)
+            k = end
+    return replace(table, cells=tuple(cells.values()))
 
 
 def _row_is_labelled_data(table: Table, grid: list[list[str]], r: int) -> bool:

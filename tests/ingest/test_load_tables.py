@@ -47,6 +47,16 @@ def test_every_format_reads_the_same_tables(files, name: str, fmt: str) -> None:
     assert _table_lines_of(files[(name, fmt)]) == _table_lines_of(files[(name, "docx")])
 
 
+@pytest.mark.parametrize("name", SPECS)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_reads_the_same_header_paths(files, name: str, fmt: str) -> None:
+    """A text table writes a spanning header once, the cells right of it empty (预算数 over 年初预算数 and 全年预算数,
+    指标值 over 年度指标值 and 实际完成值): it spans them, as the DOCX merges it."""
+    read = [t.header_texts() for t in load_report(files[(name, fmt)]).tables]
+    assert read == [t.header_texts() for t in load_report(files[(name, "docx")]).tables]
+    assert any(" > " in h for headers in read for h in headers[1:] if h.split(" > ")[-1] != headers[0])
+
+
 @pytest.mark.parametrize(("name", "expected"), [
     ("education", [
         (4, 7, 1, 1, "表1预算执行情况（单位：万元）", "万元", (1,)),
