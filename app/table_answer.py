@@ -320,6 +320,7 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
     elif not cued and not by_measure and question.intent not in ("figure", DERIVED):
         return None  # a row named by a question that asks no figure and no column: a text question for the prose
     row = matched[0]
+    by_measure = by_measure or (bool(_DURATION_ASKED.search(asks.text)) and _states_measure(question, asks, row))
     if DEDUCTION in asks.special:
         return _deduction(row, english)
     if REASON in asks.roles:
@@ -556,17 +557,8 @@ def _by_measure(question: Question, asks: _Asks, rows: Sequence[_Row]) -> list[_
     """No row is named well enough, but the question asks a measure (多长时间 a duration, 多少人 people): among the
     rows it names in part (城市书房日均开放时长 and 城市书房建成开放时间 for "城市书房每天开放多长时间"), the only one
     whose actual or target states that measure; none when no row or several do."""
-    duration = bool(_DURATION_ASKED.search(asks.text)) and question.language == "zh"
-    kinds = {a.kind for a in question.asks if a.kind and a.kind != "count"}
-    if not duration and not kinds:
+    if not _measure_asked(question, asks):
         return []
-
-    def states(row: _Row) -> bool:
-        figures = [f for k in row.columns(ACTUAL) + row.columns(TARGET) for f in row.figures.get(k, [])]
-        if duration:
-            return any(f.unit in _DURATION_UNITS for f in figures)
-        return any(UNIT_KIND.get(f.unit, "number") in kinds for f in figures)
-
     words = _row_words(asks, rows)
     if not words:
         return []
@@ -576,8 +568,27 @@ def _by_measure(question: Question, asks: _Asks, rows: Sequence[_Row]) -> list[_
         score, leaf_share = _row_score(index, i, row, words)
         if score >= MEASURE_MATCH and leaf_share >= 0.5 and not row.total:
             near.append(row)
-    stating = [r for r in near if states(r)]
+    stating = [r for r in near if _states_measure(question, asks, r)]
     return stating if len(stating) == 1 and len({(r.report, r.table) for r in near}) >= 1 else []
+
+
+def _measure_asked(question: Question, asks: _Asks) -> tuple[bool, set[str]]:
+    """What measure the question asks: (a duration?, the kinds its asks name), empty when none."""
+    duration = bool(_DURATION_ASKED.search(asks.text)) and question.language == "zh"
+    kinds = {a.kind for a in question.asks if a.kind and a.kind != "count"}
+    return (duration, kinds) if duration or kinds else ()
+
+
+def _states_measure(question: Question, asks: _Asks, row: _Row) -> bool:
+    """Whether the row's actual or target states the measure the question asks (a duration: 小时, 分钟, 天 …)."""
+    asked = _measure_asked(question, asks)
+    if not asked:
+        return False
+    duration, kinds = asked
+    figures = [f for k in row.columns(ACTUAL) + row.columns(TARGET) for f in row.figures.get(k, [])]
+    if duration:
+        return any(f.unit in _DURATION_UNITS for f in figures)
+    return any(UNIT_KIND.get(f.unit, "number") in kinds for f in figures)
 
 
 def _only_row(asks: _Asks, rows: Sequence[_Row]) -> _Row | None:
@@ -694,6 +705,8 @@ def _asked_columns(asks: _Asks, row: _Row) -> list[int] | None:
              if k >= row.label_cols and header and _header_core(header) == h]
     if named:
         return [k for k in dict.fromkeys(named) if not _NIL.match(row.cells[k].strip())] or None
+    if asks.named and not asks.roles:
+        return None  # a column named that this row's table does not have: not another column's value
     if asks.roles:
         columns = [k for role in asks.roles for k in (row.columns(role) or row.columns(_SAME_SIDE.get(role, "")))]
         return list(dict.fromkeys(columns)) or None

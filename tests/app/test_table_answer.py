@@ -201,7 +201,11 @@ DURATIONS = {
             ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"),
             ("产出指标", "时效指标", "便民服务窗口启用时间", "2023年6月底前", "2023年6月15日", "10", "10"),
             ("效益指标", "可持续影响指标", "便民服务窗口日均服务时长", "≥8小时", "9.5小时", "10", "10"),
-            ("满意度指标", "服务对象满意度指标", "办事群众满意度", "≥90%", "95%", "10", "10"),
+            ("满意度指标", "服务对象满意度指标", "办事群众满意度", "≥90%", "88%", "10", "8"),
+        )), TableSpec("表2 资金支出明细（单位：万元）", (
+            ("支出项目", "全年预算数", "全年执行数"),
+            ("窗口改造", "12.00", "3.50"),
+            ("自助终端购置", "30.00", "29.80"),
         ))),
     ),
     "tab": ReportSpec(title="某镇人民政府2024年度长者食堂项目支出绩效自评报告", body=("一、绩效指标完成情况", TableSpec(
@@ -209,7 +213,11 @@ DURATIONS = {
             ("指标", "目标值", "完成值", "分值", "得分"),
             ("社区长者食堂开业时间", "2024年3月底前", "2024年3月1日", "10", "10"),
             ("社区长者食堂每日供餐时长", "≥6小时", "7小时", "10", "10"),
-            ("就餐长者满意度", "≥85%", "92%", "10", "10"),
+            ("就餐长者满意度", "≥85%", "82%", "10", "9"),
+        )), TableSpec("表2 资金支出明细（单位：万元）", (
+            ("支出项目", "全年预算数", "全年执行数"),
+            ("厨房设备", "8.00", "2.10"),
+            ("食材补贴", "20.00", "19.60"),
         ))),
     ),
 }
@@ -228,8 +236,11 @@ def durations(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PreparedRep
     ("tab", "社区长者食堂每天供餐几个小时？", "7小时"),
     ("docx", "便民服务窗口什么时候启用的", "2023年6月15日"),  # when: the date's row
     ("docx", "政务大厅每天开放多长时间", None),  # names no row of the table
+    # a column named (得分) is asked of the rows of the tables having it, never another table's values
+    ("docx", "哪项得分最低？", "办事群众满意度（得分8分）"),
+    ("tab", "得分最低的是哪项", "就餐长者满意度（得分9分）"),
 ])
-def test_how_long_is_asked_of_the_row_stating_a_duration(durations, report, question, answer) -> None:
+def test_how_long_and_lowest_are_asked_of_the_rows_stating_them(durations, report, question, answer) -> None:
     p = durations[report]
     draft = answer_from_tables(analyze(question), [f for f in p.figures if f.table], [p.info.id])
     if answer is None:
