@@ -211,13 +211,16 @@ def _form_field(question: Question, cells: Sequence[Figure]) -> Draft | None:
     """A form's text field the question names ("实施单位是谁", "主管部门是哪个"): its value, the form row cited. The
     longest label named wins; a question asking a figure (多少, 几), or naming fields of several reports, is not
     answered here."""
-    if question.language != "zh" or _FIGURE_ASKED.search(question.text):
+    text = question.text
+    for name in sorted(question.names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    if question.language != "zh" or _FIGURE_ASKED.search(text):
         return None
     fields: dict[tuple[str, str, int, str], dict] = {}
     for f in cells:
         for field in (f.extra or {}).get("form", ()):
             fields.setdefault((f.report, field["table"], field["row_index"], field["label"]), {**field, "report": f.report})
-    named = [fd for fd in fields.values() if len(fd["label"]) >= 2 and fd["label"] in question.text]
+    named = [fd for fd in fields.values() if len(fd["label"]) >= 2 and fd["label"] in text]
     if not named:
         return None
     longest = max(len(fd["label"]) for fd in named)
@@ -227,7 +230,7 @@ def _form_field(question: Question, cells: Sequence[Figure]) -> Draft | None:
     fd = named[0]
     # the question names nothing but the field (and the form's own words): "实施单位的负责人是谁" asks something else
     known = "".join(f"{x['label']}{x['value']}{x['caption']}" for x in fields.values() if x["report"] == fd["report"])
-    rest = question.text.replace(fd["label"], "")
+    rest = text.replace(fd["label"], "")
     other = [ch for ch in "".join(_CJK_RUN.findall(rest)) if ch not in known and ch not in _FIELD_QUESTION_CHARS]
     if len(other) > 1:
         return None
@@ -365,6 +368,8 @@ class _Asks:
 
 def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
     text = question.original if question.language == "en" else question.text
+    for name in sorted(question.names, key=len, reverse=True):  # the body's names say whose table, not which row
+        text = text.replace(name, " " * len(name))
     headers = {_header_core(h): _header_forms(h) for r in rows for k, h in enumerate(r.header)
                if k >= r.label_cols and h}
     named: list[tuple[int, int, str]] = []

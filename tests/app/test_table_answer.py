@@ -165,6 +165,24 @@ def test_questions_no_row_answers_are_left_to_the_prose(reports, report, questio
     assert ask(reports, report, question) is None
 
 
+# a question naming the report's body: the names say whose table it is, not which row (bound by about_reports)
+@pytest.mark.parametrize(("report", "question", "lead"), [
+    ("health", "{body}家庭医生签约人数完成了多少", "11.5"),
+    ("hrss", "{body}新增就业岗位完成了多少？", "1432"),
+    ("street", "{body}的实施单位是谁", ""),
+])
+def test_the_bodys_name_in_a_question_names_no_row(reports, report, question, lead) -> None:
+    from app.question import about_reports
+
+    p = reports[report]
+    assert p.info.body, p.info
+    q = about_reports(analyze(question.format(body=p.info.body)), [p.info])
+    assert q.names, q
+    draft = answer_from_tables(q, [f for f in p.figures if f.table], [p.info.id])
+    assert draft is not None and not draft.abstained, question
+    assert leading_number(draft.text) == lead if lead else draft.text.startswith("某街道办事处"), draft.text
+
+
 # a form's text fields (主管部门｜X｜实施单位｜Y): the value of the field named, the form row cited; a DOCX and a text form
 FORM_FIELDS = [
     ("street", "实施单位是谁？", "某街道办事处"),
