@@ -197,6 +197,8 @@ def answer_from_tables(question: Question, cells: Sequence[Figure], report_ids: 
     of_year = [r for r in rows if r.year is None or r.year in written or 0 in offsets]
     if of_year:
         return _answer(question, of_year)
+    if any(f"{y}年" in text for y in written for r in rows for text in r.cells):
+        return _answer(question, rows)  # "延至2025年举办的培训": a year a cell speaks of, not another year's table
     found = _answer(question, rows)
     if found is None or found.abstained:
         return None
@@ -465,7 +467,7 @@ def _header_core(header: str) -> str:
 def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
     """The words that name a row: what is left of the question, stop words, a measure asked (多长时间) and the
     tables' header words out."""
-    rest = _DURATION_ASKED.sub(" ", asks.rest)
+    rest = _QUESTION_DATE.sub(" ", _DURATION_ASKED.sub(" ", asks.rest))
     terms = [t for t in content_terms(rest)] if not re.fullmatch(r"[\x00-\x7f\s]*", rest) or \
         _CJK_RUN.search(rest) else []
     header_grams = {g for r in rows for k, h in enumerate(r.header) if k >= r.label_cols for g in bigrams(h)}
@@ -553,6 +555,8 @@ def _row_score(index: _RowIndex, i: int, row: _Row, words: Sequence[str]) -> tup
     return 0.5 * pair_score + 0.5 * char_score, leaf_share
 
 
+_QUESTION_DATE = re.compile(r"(?:(?:19|20)\d\d\s*年度?)?\d{1,2}\s*月(?:\d{1,2}\s*[日号])?(?:[上中下]旬|底|初|末)?(?:以?前|之前|后)?|"
+                            r"(?:19|20)\d\d\s*年度?(?:[上下]半年|底|初|末)?(?:以?前|之前|后)?")  # a date names no row
 _DURATION_ASKED = re.compile(r"多长(?:时间)?|多久|(?:多少|几)个?(?:小时|钟头|分钟|天|日|月)")
 _DURATION_UNITS = frozenset({"小时", "分钟", "天", "个月", "工作日", "秒"})  # not 日, 月: a date
 MEASURE_MATCH = 0.4  # a row that names the question's words this far, the only one stating the measure asked
