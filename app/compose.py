@@ -207,12 +207,10 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
             return abstain(question, knowledge, report_ids, outside)
     from app.table_answer import answer_from_tables
 
-    report_years = {knowledge.reports[r].year for r in report_ids if r in knowledge.reports}
-    # tables state the report's own year: a question about another year is not theirs to answer
-    if not question.years or report_years & set(question.years):
-        from_tables = answer_from_tables(question, knowledge.table_figures(report_ids), report_ids)
-        if from_tables is not None:
-            return from_tables
+    # tables state their own year: answer_from_tables says "not stated" to a question about another year
+    from_tables = answer_from_tables(question, knowledge.table_figures(report_ids), report_ids)
+    if from_tables is not None:
+        return from_tables
     if question.intent == DERIVED and lookup is not None:
         return _derived(question, lookup, knowledge, report_ids)
     if question.intent == FIGURE and lookup is not None:

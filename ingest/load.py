@@ -467,15 +467,18 @@ MIN_ALIGNED_COLUMNS = 3
 MAX_SKIPPED_LINES = 2
 COLUMN_GAP = 1.0  # a gap of at least this many character heights between two words separates two cells
 LINE_PITCH = 2.6  # rows of one table are at most this many character heights apart
+WRAPPED_PITCH = 1.4  # the lines of one wrapped cell are at most this many character heights apart
 
 
 def _aligned_tables(chars: list[dict], page: int) -> list[tuple[_PageTable, set[int]]]:
     """Tables without ruling lines: runs of lines whose words fall into the same three or more columns.
 
     A run starts at a line of two or more cells; header lines (no figure) may come first, then every row states a
-    figure. Up to MAX_SKIPPED_LINES lines inside a run that are not such rows (a cell's wrapped second line, a
-    label centred beside its rows) stay text, read after the table; a line that is one run of words and looks
-    like a caption, or a wider gap, ends the run.
+    figure. Up to MAX_SKIPPED_LINES lines inside a run (or right after it) that are not such rows — a cell's text
+    wrapped onto lines above and below its row ("教师信息化应" / "用培训人次"), a label centred beside its rows —
+    join the cells they stand in (the nearest row's, in the column they align with); a line that does not fit the
+    columns stays text, read after the table. A line that is one run of words and looks like a caption, or a wider
+    gap, ends the run.
     """
     if not chars:
         return []
@@ -493,7 +496,7 @@ def _aligned_tables(chars: list[dict], page: int) -> list[tuple[_PageTable, set[
         if len(rows[i]) < 2:
             i += 1
             continue
-        members, skipped = [i], []
+        members, skipped, between = [i], [], []
         seen_figure = _states_figure(rows[i])
         j = i + 1
         while j < len(rows) and _pitch(rows[j - 1], rows[j]) <= LINE_PITCH:
@@ -501,17 +504,33 @@ def _aligned_tables(chars: list[dict], page: int) -> list[tuple[_PageTable, set[
             if len(rows[j]) >= 2 and (figure or not seen_figure):
                 members.append(j)
                 seen_figure = seen_figure or figure
+                between += skipped
                 skipped = []
             elif len(skipped) < MAX_SKIPPED_LINES and not _OTHER_CAPTION.match(" ".join(s["text"] for s in rows[j])):
                 skipped.append(j)
             else:
                 break
             j += 1
-        table = _aligned_table([rows[m] for m in members], page) if len(members) >= MIN_ALIGNED_ROWS else None
+        trailing = [t for t in skipped[:1] if _wraps_last_row(rows, members, between, t)]
+        table = (_aligned_table([rows[m] for m in members], page, [rows[m] for m in between + trailing])
+                 if len(members) >= MIN_ALIGNED_ROWS else None)
         if table is not None:
             found.append(table)
         i = members[-1] + 1 if table is not None else i + 1
     return found
+
+
+def _wraps_last_row(rows: list[list[dict]], members: list[int], between: list[int], line: int) -> bool:
+    """Whether a line right under a run's last row is that row's wrapped cell text, not the prose after the table:
+    the cell is centred on its row (a wrapped line of it stands just above the row too), or the line follows the row
+    as closely as the lines of one cell do and continues a cell the row fills."""
+    last = members[-1]
+    above = [b for b in between if members[-2] < b < last] if len(members) > 1 else []
+    starts = {round(s["x0"]) for s in rows[line]}
+    if any(starts <= {round(s["x0"]) for s in rows[b]} for b in above):
+        return True
+    filled = {round(s["x0"]) for s in rows[last]}
+    return _pitch(rows[last], rows[line]) <= WRAPPED_PITCH and starts <= filled
 
 
 def _states_figure(row: list[dict]) -> bool:
@@ -543,7 +562,13 @@ def _pitch(upper: list[dict], lower: list[dict]) -> float:
     return (lower[0]["top"] - upper[0]["top"]) / height
 
 
-def _aligned_table(rows: list[list[dict]], page: int) -> tuple[_PageTable, set[int]] | None:
+WRAPPED_OVERLAP = 0.8  # share of a wrapped line's segment that must lie inside one column
+
+
+def _aligned_table(rows: list[list[dict]], page: int, wrapped: list[list[dict]] = ()
+                   ) -> tuple[_PageTable, set[int]] | None:
+    """The table of aligned rows; each line of `wrapped` whose segments each fall inside one column joins the cells
+    of the nearest row (its text above or below the row's, by position), else it is left to the text."""
     spans = sorted((s["x0"], s["x1"]) for row in rows for s in row)
     columns: list[list[float]] = []
     for x0, x1 in spans:
@@ -553,20 +578,44 @@ def _aligned_table(rows: list[list[dict]], page: int) -> tuple[_PageTable, set[i
             columns.append([x0, x1])
     if len(columns) < MIN_ALIGNED_COLUMNS or sum(1 for row in rows if len(row) >= MIN_ALIGNED_COLUMNS) < 2:
         return None
-    texts = [[""] * len(columns) for _ in rows]
+    pieces: list[list[list[tuple[float, str]]]] = [[[] for _ in columns] for _ in rows]  # (top, text) per cell
     for r, row in enumerate(rows):
         for s in row:
             k = next(i for i, (c0, c1) in enumerate(columns) if c0 <= s["x0"] <= c1)
-            texts[r][k] = f"{texts[r][k]} {s['text']}".strip()
+            if pieces[r][k]:
+                pieces[r][k][-1] = (pieces[r][k][-1][0], f"{pieces[r][k][-1][1]} {s['text']}")
+            else:
+                pieces[r][k].append((s["top"], s["text"]))
+    centres = [sum((s["top"] + s["bottom"]) / 2 for s in row) / len(row) for row in rows]
+    joined: list[list[dict]] = []
+    for line in wrapped:
+        placed = [_column_of(s, columns) for s in line]
+        if any(k is None for k in placed):
+            continue  # it does not stand in the table's columns: text
+        middle = sum((s["top"] + s["bottom"]) / 2 for s in line) / len(line)
+        r = min(range(len(rows)), key=lambda n: abs(centres[n] - middle))
+        for s, k in zip(line, placed):
+            pieces[r][k].append((s["top"], s["text"]))
+        joined.append(line)
+    texts = [["\n".join(t for _, t in sorted(cell)) for cell in row] for row in pieces]
     if not any(any(ch.isdigit() for ch in t) for row in texts for t in row[1:]):
         return None  # columns of words only: more likely a layout than a table of figures
     cells = tuple(TableCell(r, k, t) for r, row in enumerate(texts) for k, t in enumerate(row))
     table = ReportTable(cells, len(texts), len(columns), source="pdf-aligned", page=page + 1)
-    ids = {id(c) for row in rows for s in row for c in s["chars"]}
+    ids = {id(c) for row in [*rows, *joined] for s in row for c in s["chars"]}
     top = min(s["top"] for s in rows[0])
     bottom = max(s["bottom"] for s in rows[-1])
     borders = tuple([c[0] for c in columns] + [columns[-1][1]])
     return _PageTable(table, top, bottom, borders, ruled=False), ids
+
+
+def _column_of(segment: dict, columns: list[list[float]]) -> int | None:
+    """The column a segment of a wrapped line stands in: the one holding nearly all of its width, None for none."""
+    width = max(segment["x1"] - segment["x0"], 0.1)
+    for k, (c0, c1) in enumerate(columns):
+        if (min(c1, segment["x1"]) - max(c0, segment["x0"])) >= WRAPPED_OVERLAP * width:
+            return k
+    return None
 
 
 # Text between the end of a table on one page and its continuation on the next: page numbers, running headers,
