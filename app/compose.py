@@ -96,6 +96,9 @@ def extractive_answer(question: Question, knowledge: Knowledge, report_ids: Sequ
     if stated:
         ids, d = max(stated, key=lambda x: len(x[1].related))
         return replace(d, text=d.text, related=tuple(c for _, d2 in stated for c in d2.related)[:MAX_RELATED])
+    outside = {d.reason.removeprefix(_NOT_COVERED_REASON) for _, d in drafts if d.reason.startswith(_NOT_COVERED_REASON)}
+    if len(outside) == 1 and all(d.reason.startswith(_NOT_COVERED_REASON) for _, d in drafts):
+        return not_covered(question, knowledge, report_ids, outside.pop())  # no report is about what it names
     return abstain(question, knowledge, report_ids, drafts[0][1].reason, sure=all(d.sure for _, d in drafts))
 
 
@@ -167,7 +170,10 @@ def not_covered(question: Question, knowledge: Knowledge, report_ids: Sequence[s
     scope = _scope(question, knowledge, report_ids)
     text = NOT_COVERED_EN if question.language == "en" else NOT_COVERED_ZH
     # no model may answer for a body or place the reports are not about
-    return Draft(text.format(what=what, scope=scope), (), True, f"the reports do not cover {what}", sure=True)
+    return Draft(text.format(what=what, scope=scope), (), True, f"{_NOT_COVERED_REASON}{what}", sure=True)
+
+
+_NOT_COVERED_REASON = "the reports do not cover "
 
 
 def _scope(question: Question, knowledge: Knowledge, report_ids: Sequence[str]) -> str:

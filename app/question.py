@@ -329,6 +329,7 @@ def in_report_year(question: Question, year: int | None) -> Question:
 
 # the kind of body a name ends in: a question may name the body by that word alone ("街道有几辆公车")
 _BODY_KIND = re.compile(r"(街道办事处|街道办|办事处|街道|学校|中学|小学|幼儿园|医院|卫生院|中心|委员会|联合会)$")
+_KIND_WORD = {"中学": "学校", "小学": "学校", "卫生院": "医院"}  # the everyday word for a body of that kind
 
 
 def report_names(report) -> tuple[str, ...]:
@@ -342,6 +343,7 @@ def report_names(report) -> tuple[str, ...]:
     kind = _BODY_KIND.search(names[0]) if names else None
     if kind:
         names += [kind.group(1)] + (["街道办", "街道"] if kind.group(1).startswith("街道") else [])
+        names += [_KIND_WORD[kind.group(1)]] if kind.group(1) in _KIND_WORD else []
     return tuple(sorted(dict.fromkeys(n for n in names if len(n) >= 2), key=len, reverse=True))
 
 
@@ -390,9 +392,68 @@ def about_reports(question: Question, reports: Iterable) -> Question:
     asks = tuple(replace(a, subject=("支出",), total=True) if not a.subject and a.spent else a for a in asks)
     if not terms and any(a.subject for a in asks):
         terms = tuple(t for a in asks for t in a.subject)
-    places = tuple(p for p in question.places if not any(p in n or n in p for n in strip))
+    # a place or body the question names is the report's own name only when one report's names make it up whole
+    # ("荔湾区残联"); "新会区中医院" is not 新会区人民医院's, and "海珠区残联" (one report's place written onto another's
+    # name) is neither report's body
+    spans = _name_spans(question.original, candidates)
+    places = tuple(p for p in question.places if not any(p in n for n in strip)
+                   and not _written_in_names(question.original, p, spans) and not any(_owns(r, p) for r in reports))
+    places += tuple(m for m in _compound_mentions(question.original, spans) if m not in places)
     bodies = tuple(r.id for r in reports if r.id in named)
     return replace(question, asks=asks, terms=terms, bodies=bodies, names=strip, places=places, context=context)
+
+
+# what may be left of a body's name as a question writes it: generic characters, and the kind of body said again
+# ("第九中学学校": the school)
+_GENERIC_REST = re.compile(r"^(?:[区市县省的之和与及、\s]|学校|医院|单位|部门|机关)*$")
+
+
+def _owns(report, mention: str) -> bool:
+    """Whether a report's body names (and the places in them) make up `mention` whole ("香洲区第九中学": yes for the
+    school's report; "新会区中医院": no for 新会区人民医院's, 中 is left)."""
+    rest = mention
+    for name in sorted({*report_names(report), *report_places(report)}, key=len, reverse=True):
+        rest = rest.replace(name, " ")
+    return rest != mention and _GENERIC_REST.match(rest) is not None
+
+
+def _name_spans(text: str, candidates: list[tuple[str, str]]) -> list[list]:
+    """Where the loaded reports' body names stand in the question: [start, end, {report ids}], longest names first,
+    none inside another."""
+    spans: list[list] = []
+    for name, rid in candidates:
+        for m in re.finditer(re.escape(name), text):
+            same = next((s for s in spans if s[0] == m.start() and s[1] == m.end()), None)
+            if same is not None:
+                same[2].add(rid)
+            elif not any(s[0] <= m.start() and m.end() <= s[1] for s in spans):
+                spans.append([m.start(), m.end(), {rid}])
+    spans = [s for s in spans if not any(o is not s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
+    return sorted(spans, key=lambda s: (s[0], -s[1]))
+
+
+def _written_in_names(text: str, mention: str, spans: list[list]) -> bool:
+    """Whether every character of a place or body the question names (but generic ones: 区, 的) stands in a body
+    name found ("海区教育局" read out of 南海 + 区教育局)."""
+    at = text.find(mention)
+    if at < 0:
+        return False
+    covered = {i for s in spans for i in range(s[0], s[1])}
+    rest = "".join(ch for i, ch in enumerate(mention, at) if i not in covered)
+    return rest != mention and _GENERIC_REST.match(rest) is not None
+
+
+def _compound_mentions(text: str, spans: list[list]) -> list[str]:
+    """Names of loaded reports' bodies written next to each other as one name that no one report has: "海珠区残联" is
+    海珠 (one report's place) + 区残联 (another's alias), a body none of them is about."""
+    groups: list[list[list]] = []
+    for s in spans:
+        if groups and s[0] <= groups[-1][-1][1]:  # adjacent (or overlapping): one name as written
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    return [text[g[0][0]:max(s[1] for s in g)] for g in groups
+            if len(g) > 1 and not set.intersection(*(s[2] for s in g))]
 
 
 def _without(terms: tuple[str, ...], names: tuple[str, ...]) -> tuple[str, ...]:
@@ -671,11 +732,12 @@ def _ask_zh(text: str) -> Ask:
                 unit = re.sub(r"^(?:多少|几)\s*", "", m.group()) or None
             break
     counted = _counted_object(text)
+    measured = unit == "个"  # "有多少个" counts: whatever it counts, never an amount of money ("下属预算单位有多少个")
     if unit == "个":
         kind, unit = _measure_of_ge(text, counted)
     if kind is None and _PERCENT_ZH.search(text):
         kind = "percent"
-    if kind is None and _MONEY_ZH.search(text) and re.search(r"多少|几|是多少|金额", text):
+    if kind is None and not measured and _MONEY_ZH.search(text) and re.search(r"多少|几|是多少|金额", text):
         kind = "money"
     obj = _share_subject(text) if kind == "percent" else counted
     change = bool(_CHANGE_ZH.search(text))

@@ -410,3 +410,19 @@ def test_several_reports_a_year_asked_narrows_to_the_reports_about_it(edu_prepar
     assert "报告原文" not in draft.text  # the quotes are in the citations
     assert {c.report for c in draft.citations} == {"edu-2022", "health-2024",
                                                    "liwan-dpf-2023-performance-self-evaluation"}
+
+
+@pytest.mark.parametrize(("question", "body"), [
+    ("福田区卫健局基本支出是多少？", "福田区卫健局"),  # the education bureau's place, the health bureau's name
+    ("南海区教育局基本支出是多少？", "南海区教育局"),  # and the other way round
+    ("南海区中医院基本支出是多少？", "南海区中医院"),  # the health bureau's place, a body neither report is about
+])
+def test_a_body_no_loaded_report_is_about_gets_no_figure_though_its_words_name_two_reports(
+        edu_prepared, health_prepared, question: str, body: str) -> None:
+    both = knowledge_of(edu_prepared, health_prepared)
+    for report in (None, "edu-2022", "health-2024"):
+        draft = compose(both, question, report=report)
+        assert draft.abstained and "不涉及" in draft.text, draft.text
+        assert report is not None or body in draft.text
+    assert "5210.35万元" in compose(both, "南海区卫生健康局基本支出是多少？").text  # its own names: answered
+    assert "9876.54万元" in compose(both, "福田区教育局基本支出是多少？").text

@@ -329,6 +329,38 @@ def test_a_body_named_narrows_to_its_report_and_another_body_is_not_covered() ->
     assert ids == ["edu"] and q.foreign == ("区卫健局",)  # the chosen report is not about that body
 
 
+@pytest.mark.parametrize(("question", "place"), [
+    ("南海区教育局支出合计多少？", "南海区教育局"),  # one report's place written onto another's name: neither's body
+    ("福田区卫健局基本支出多少？", "福田区卫健局"),
+    ("福田区残联有多少人？", "福田区残联"),
+    ("南海区中医院支出多少？", "南海区中医院"),  # the place is the report's, the body is not (中 is left over)
+    ("佛山市福田区教育局支出多少？", "佛山市福田区教育局"),
+])
+def test_a_body_named_with_another_reports_place_is_no_loaded_report(question: str, place: str) -> None:
+    q = analyze(question, reports=[DPF, EDU, HEALTH])
+    assert place in q.places
+
+
+@pytest.mark.parametrize("question", ["福田区教育局2022年收入是多少？", "深圳市福田区教育局支出多少？",
+                                      "南海区卫生健康局基本支出多少？", "荔湾区残联支出多少？", "区残联一共有多少钱收入？",
+                                      "本局的公用经费是多少？"])
+def test_a_body_named_by_its_own_names_is_no_other_place(question: str) -> None:
+    assert analyze(question, reports=[DPF, EDU, HEALTH]).places == ()
+
+
+def test_the_everyday_word_for_a_school_names_the_school() -> None:
+    school = _report("school", "珠海市香洲区第九中学", "香洲区第九中学|第九中学|九中|我校", 2020)
+    q = analyze("学校有几个教学班？", reports=[school, EDU])
+    assert q.bodies == ("school",) and q.asks[0].subject == ("教学班",)
+    q = analyze("珠海市香洲区第九中学学校有几个教学班？", reports=[school, EDU])
+    assert q.bodies == ("school",) and q.places == ()
+
+
+@pytest.mark.parametrize("question", ["下属预算单位有多少个？", "全区有几个预算单位？"])
+def test_a_count_asked_in_ge_is_never_an_amount_of_money(question: str) -> None:
+    assert analyze(question).asks[0].kind != "money"
+
+
 @pytest.mark.parametrize(("question", "qualifier", "direction"), [
     ("收入比上年减少了多少？", "change", "down"),
     ("培训费比上年增加了多少？", "change", "up"),
