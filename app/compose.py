@@ -322,11 +322,12 @@ def _not_stated(question: Question, lookup: LookupResult, partial: list[FigureMa
     text = (NOT_STATED_EN if english else NOT_STATED_ZH).format(what=what)
     found = [m for m in partial if m is not None]
     if found:
-        known = "；".join(f"{_display(m.figure, question)}（“{m.figure.clause}”）" for m in found)
+        known = "；".join(f"{_display(m.figure, question)}（“{_own_characters(m.figure, m.figure.clause)}”）" for m in found)
         text += f" What it does state: {known}." if english else f"报告给出的是：{known}。"
     shown = [m for m in related if all(m.figure is not f.figure for f in found)]
     if shown:
-        listed = "；".join(f"{_display(m.figure, question)}（“{m.figure.clause}”）" for m in shown)
+        listed = "；".join(f"{_display(m.figure, question)}（“{_own_characters(m.figure, m.figure.clause)}”）"
+                           for m in shown)
         text += f" Related figures (not the answer): {listed}." if english else f"相关的数字（并非所问）：{listed}。"
     why = "; ".join(f"{m.figure.display}: {m.why}" for m in related)
     return Draft(_fit(text), (), True, f"not stated ({why})", sure=False,
@@ -414,7 +415,7 @@ def _figures(question: Question, best: Sequence[FigureMatch], index: FigureIndex
     if all(f.kind == "nil" for f in figures):
         return _nil_answer(question, figures)
     lead = "；".join(_display(f, question) for f in figures)
-    quoted = [index.quoted(f) if index is not None else f.clause for f in figures]
+    quoted = [_own_characters(f, index.quoted(f) if index is not None else f.clause) for f in figures]
     quoted = [q for q in quoted if not any(q != other and q in other for other in quoted)]  # one quote holds another
     clauses = "；".join(f"“{c}”" for c in _unique(quoted))
     if question.language == "en":
@@ -426,12 +427,12 @@ def _figures(question: Question, best: Sequence[FigureMatch], index: FigureIndex
 
 def _nil_answer(question: Question, figures: Sequence[Figure]) -> Draft:
     """An item the report states as nil: there was none, in the report's words."""
-    quoted = "；".join(f"“{f.clause}”" for f in figures)
+    quoted = "；".join(f"“{_own_characters(f, f.clause)}”" for f in figures)
     if question.language == "en":
         text = f"None: the report states {quoted}."
     else:
         text = f"没有，报告写明：{quoted}。"
-    return Draft(_fit(text), tuple(Citation(f.sentence, f.section, f.report) for f in figures), False)
+    return Draft(_fit(text), tuple(Citation(_own_characters(f), f.section, f.report) for f in figures), False)
 
 
 def _display(f: Figure, question: Question) -> str:
@@ -627,6 +628,8 @@ def _list_answer(question: Question, knowledge: Knowledge, report_ids: Sequence[
         return None
     report, section = best_section
     text = "".join(c.text for c in sorted(sections[best_section], key=lambda c: c.start))
+    original = "".join(c.original or c.text for c in sorted(sections[best_section], key=lambda c: c.start))
+    original = original if len(original) == len(text) else text  # the report's own characters, at the same places
     items = re.findall(r"([一二三四五六七八九十]+是)([^，。；：]+)", text)
     children = sorted({c.section.split(" > ")[-1] for (r, s), cs in sections.items() for c in cs
                        if r == report and s.startswith(section + " > ") and s.count(" > ") == section.count(" > ") + 1},
@@ -640,12 +643,14 @@ def _list_answer(question: Question, knowledge: Knowledge, report_ids: Sequence[
         body = _section_body(text, section)
         if not body or len(body) > MAX_SHORT_SECTION_CHARS:
             return None
+        at = text.find(body)
+        body = original[at:at + len(body)]
         # "三、存在的主要问题 无。": the section's whole answer is what it says, even "无"
         leaf = section.split(" > ")[-1]
         reply = f"报告“{leaf}”一节写明：{body}" if question.language == "zh" else \
             f"Under “{leaf}” the report states: {body}"
         return Draft(reply, (Citation(body, section, report),), False)
-    return Draft(_fit(f"{listed}。"), (Citation(chunk.text, section, report),), False)
+    return Draft(_fit(f"{listed}。"), (Citation(chunk.original or chunk.text, section, report),), False)
 
 
 def _section_body(text: str, section: str) -> str:
@@ -681,7 +686,7 @@ def _fit(text: str) -> str:
 
 
 def _cite(s: Sentence) -> Citation:
-    return Citation(s.text, s.section, s.report)
+    return Citation(s.quoted, s.section, s.report)
 
 
 def _cite_figure(f: Figure) -> Citation:
@@ -689,7 +694,17 @@ def _cite_figure(f: Figure) -> Citation:
     if f.table:
         extra = f.extra or {}
         table = {"header": list(extra.get("header", [])), "row": list(extra.get("cells", [])), "column": f.column}
-    return Citation(f.sentence, f.section, f.report, (f.text,) if f.kind != "nil" else (), table)
+    return Citation(_own_characters(f), f.section, f.report, (f.text,) if f.kind != "nil" else (), table)
+
+
+def _own_characters(f: Figure, piece: str | None = None) -> str:
+    """A figure's sentence (or a piece of it: its clause) as the report writes it: a report converted from traditional
+    characters is quoted in its own (Figure.extra["original"], character for character the sentence)."""
+    original = (f.extra or {}).get("original") or ""
+    if piece is None:
+        return original if len(original) == len(f.sentence) else f.sentence
+    at = f.sentence.find(piece) if len(original) == len(f.sentence) else -1
+    return original[at:at + len(piece)] if at >= 0 else piece
 
 
 def _unique(items):

@@ -265,8 +265,12 @@ def resolve_follow_up(question: str, history: list[dict] | None) -> tuple[str, s
 def analyze(question: str, history: list[dict] | None = None, reports: Iterable = ()) -> Question:
     """Understand a question (and, for a follow-up, the one before it); `reports` (ReportInfo) binds the names of
     the loaded reports' bodies (see `about_reports`)."""
+    from app.lookup import simplified
+
     question = question.strip()
     text, context = resolve_follow_up(question, history)
+    # a question typed in traditional characters (公務接待費) is read in simplified ones, as the reports' words are
+    text, context = simplified(text), simplified(context)
     english = is_english(text)
     intent, operation, operands = _intent(text, english)
     if context and intent in (TEXT, YESNO):

@@ -393,9 +393,32 @@ def test_a_report_in_traditional_characters_answers_questions_in_simplified_ones
     path = tmp_path / f"{name}.txt"
     path.write_text(opencc.OpenCC("s2t").convert((OWN_REPORTS_DIR / f"{name}.txt").read_text(encoding="utf-8")),
                     encoding="utf-8")
-    draft = compose(knowledge_of(prepare_report(path)), question)
+    written = path.read_text(encoding="utf-8")
+    knowledge = knowledge_of(prepare_report(path))
+    draft = compose(knowledge, question)
     assert draft.text.startswith(value), draft.text
-    assert value.rstrip("所名人%个") in draft.citations[0].text  # which characters it quotes is ingest's to decide
+    assert value.rstrip("所名人%个") in draft.citations[0].text
+    assert draft.citations[0].text in written  # quoted in the report's own characters, as it writes them
+    quoted = draft.text.split("报告原文：")[1]
+    assert quoted.strip("“”。") in written
+    asked = opencc.OpenCC("s2t").convert(question)  # asked in traditional characters too
+    assert compose(knowledge, asked).text.startswith(value)
+
+
+def test_a_passage_of_a_report_in_traditional_characters_is_quoted_in_them(tmp_path) -> None:
+    import opencc
+    from ingest.pipeline import prepare_report
+    from tests.app.conftest import OWN_REPORTS_DIR
+
+    for name, question in (("edu-2022", "存在哪些主要问题？"), ("edu-2022", "收入为什么增加？"),
+                           ("health-2024", "自评等级是什么？")):
+        path = tmp_path / f"{name}.txt"
+        path.write_text(opencc.OpenCC("s2t").convert((OWN_REPORTS_DIR / f"{name}.txt").read_text(encoding="utf-8")),
+                        encoding="utf-8")
+        draft = compose(knowledge_of(prepare_report(path)), question)
+        assert not draft.abstained and draft.citations, draft.text
+        assert all(c.text in path.read_text(encoding="utf-8") for c in draft.citations)
+        assert any(opencc.OpenCC("t2s").convert(c.text) != c.text for c in draft.citations)
 
 
 def test_several_reports_a_year_asked_narrows_to_the_reports_about_it(edu_prepared, health_prepared,
