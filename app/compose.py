@@ -18,6 +18,7 @@ from app.answer import Citation
 from app.lookup import FigureIndex, FigureMatch, LookupResult, bigrams
 from app.question import DERIVED, FIGURE, LIST, REASON, YESNO, Ask, Question, in_report_year, operand_ask
 from app.retrieve import Knowledge, Passage, Sentence, passage_rank_of_figures
+from app.statements import nil_kind, nil_said
 from ingest.figures import CHANGE, Figure
 
 MAX_ANSWER_CHARS = 280
@@ -428,17 +429,19 @@ def _figures(question: Question, best: Sequence[FigureMatch], index: FigureIndex
 def _nil_answer(question: Question, figures: Sequence[Figure]) -> Draft:
     """An item the report states as nil: there was none, in the report's words."""
     quoted = "；".join(f"“{_own_characters(f, f.clause)}”" for f in figures)
+    said = "；".join(dict.fromkeys(nil_said(f, question.language) for f in figures))
     if question.language == "en":
-        text = f"None: the report states {quoted}."
+        text = f"{said[0].upper()}{said[1:]}: the report states {quoted}."
     else:
-        text = f"没有，报告写明：{quoted}。"
+        lead = f"没有，{said}" if all(nil_kind(f) == "none" for f in figures) else said
+        text = f"{lead}。报告写明：{quoted}。"
     return Draft(_fit(text), tuple(Citation(_own_characters(f), f.section, f.report) for f in figures), False)
 
 
 def _display(f: Figure, question: Question) -> str:
     bound = _bound_of(f)  # "92%以上" is a floor the report sets, not what was reached: the answer keeps 以上
     if f.kind == "nil":
-        return "无" if question.language == "zh" else "none"
+        return nil_said(f, question.language)
     if question.language == "en":
         shown = f"{f.text} {f.unit}".strip() if f.unit not in ("%",) else f"{f.text}%"
         return f"{_BOUND_EN[bound]} {shown}" if bound else shown
@@ -531,8 +534,12 @@ def _implied_previous(question: Question, lookup: LookupResult, index: FigureInd
     found = index.lookup(this_year)
     if not found.answered:
         return None
-    level = found.best[0].figure
-    change = _change_after(index, level)
+    # this year's figure as stated where its change follows it (a report may state it twice: in a list, then under
+    # its own heading with the change)
+    best = found.best[0].figure
+    stated = [m.figure for m in found.matches[0] if m.answers and m.figure.value == best.value
+              and m.figure.unit == best.unit]
+    level, change = next(((f, c) for f in stated for c in [_change_after(index, f)] if c is not None), (best, None))
     if change is None:
         return None
     a, d = Decimal(level.value), Decimal(change.value)
@@ -543,7 +550,8 @@ def _implied_previous(question: Question, lookup: LookupResult, index: FigureInd
     op = "+" if down else "-"
     shown = change.display if change.unit == unit else f"{change.text}{unit}"
     expression = f"{level.display} {op} {shown} = {previous:.{places}f}{unit}"
-    said = f"“{level.clause}，{change.clause}”" if change.clause != level.clause else f"“{level.clause}”"
+    said = (f"“{_own_characters(level, level.clause)}，{_own_characters(change, change.clause)}”"
+            if change.clause != level.clause else f"“{_own_characters(level, level.clause)}”")
     if question.language == "en":
         text = (f"{previous:.{places}f} {level.unit} (not stated as such; computed from this year's figure and its "
                 f"change: {expression}; the report states {said}).")
@@ -590,11 +598,22 @@ def _from_to_change(question: Question, lookup: LookupResult, index: FigureIndex
     return None
 
 
+def _in_brackets(f: Figure) -> bool:
+    """Whether a figure stands inside brackets in its sentence ("（预算12.00万元）")."""
+    at = f.sentence.find(f.clause)
+    if at < 0:
+        return False
+    before = f.sentence[:at + max(0, f.clause.find(f.text))]
+    return before.count("（") + before.count("(") > before.count("）") + before.count(")")
+
+
 def _change_after(index: FigureIndex, level: Figure) -> Figure | None:
     """The change stated right after a level figure, of the same unit: "收入A万元，比上年减少D万元"."""
     after = sorted((f for f in index.figures if f.report == level.report and f.sentence == level.sentence
                     and f.start > level.start), key=lambda f: f.start)
     for f in after:
+        if _in_brackets(f):
+            continue  # "完成预算的72.00%（预算12.00万元），比上年减少1.38万元": an aside, not the next amount
         same = f.unit == level.unit or (level.unit == "%" and f.unit == "个百分点")  # a share's change in points
         if f.qualifier == CHANGE and same:
             return f

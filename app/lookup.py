@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from app.question import Ask, Question, content_terms
+from app.statements import about_change
 from ingest.figures import CHANGE, TARGET, Figure
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -159,6 +160,8 @@ class FigureIndex:
         self._previous = [_previous_clause(f) for f in self._norm]
         # the clause a sentence opens with names its topic ("为…提供寄宿托养资助，…，现有143名残疾人在托")
         self._previous = [f"{p} {_topic_clause(f)}" for p, f in zip(self._previous, self._norm)]
+        # an item's own heading names what its figures are of ("3.公务接待费" over "2023年度支出2.32万元")
+        self._previous = [f"{p} {_item_heading(f)}".strip() for p, f in zip(self._previous, self._norm)]
         self._name_text = [simplified(_name_text(f, s, h, d))
                            for f, s, h, d in zip(self._norm, self._subject, heads, distributed)]
         self._name = [bigrams(t) for t in self._name_text]
@@ -545,7 +548,7 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
     """(does the figure's qualifier answer the ask's, ranking factor): a change for a change, a target for a target
     (or, asked plainly, a target shown with its bound), a share for a share, a rate for a rate."""
     factor, ok = 1.0, True
-    is_change = f.qualifier == CHANGE or change
+    is_change = f.qualifier == CHANGE or change or about_change(f)  # "与上年持平" says how it changed
     if ask.change != is_change:
         factor, ok = factor * 0.55, False
     if ask.change and is_change and ask.direction:
@@ -844,6 +847,23 @@ def _topic_clause(f: Figure) -> str:
     return re.sub(r"\d+(?:\.\d+)?", " ", first)
 
 
+_ITEM_MARKER = re.compile(r"^\s*(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．])\s*")
+_CLASS_MARK = re.compile(r"[（(][类款项][）)]")
+ITEM_HEADING_CHARS = 24  # a heading this short (marker, (类)(款)(项) aside) names one item, not a chapter
+
+
+def _item_heading(f: Figure) -> str:
+    """The heading of the item a prose figure is stated under, when the heading names one item: a numbered heading
+    ("2.公务用车购置及运行维护费", "3.卫生健康支出(类)公共卫生(款)…(项)"), short, stating no figure; else ""."""
+    if f.table or not f.section:
+        return ""
+    leaf = f.section.split(" > ")[-1]
+    if not _ITEM_MARKER.match(leaf) or re.search(r"\d+(?:\.\d+)?\s*(?:万元|元|%|人|个)", leaf):
+        return ""
+    leaf = _CLASS_MARK.sub("", _ITEM_MARKER.sub("", leaf)).strip("。.：: ")
+    return leaf if 2 <= len(leaf) <= ITEM_HEADING_CHARS else ""
+
+
 def _previous_clause(f: Figure) -> str:
     """The clause before the figure's own in its sentence: it often names the subject ("推动康园工疗站…，全年服务学员
     423人"; "二是重点工作，拟投入的资金为350.66万元")."""
@@ -942,6 +962,9 @@ class _WordIndex:
             for ch in set(text):
                 self._chars.setdefault(ch, set()).add(s)
         self._abbreviated: dict[str, list[int]] = {}
+        # an item's heading is part of its figures' context (_item_heading): abbreviations of it count too
+        self._section_texts = list(section_of)
+        self._abbreviated_sections: dict[str, list[int]] = {}
 
     def holding(self, gram: str) -> set[int]:
         """The figures holding `gram` in any matched field (a superset is harmless: scoring is exact)."""
@@ -953,6 +976,15 @@ class _WordIndex:
         if len(gram) == 2:
             for s in self._abbreviations(gram):
                 found.update(self._figures_of_sentence[s])
+            got = self._abbreviated_sections.get(gram)
+            if got is None:
+                pattern = _gapped(gram)
+                got = [h for h, text in enumerate(self._section_texts) if pattern.search(simplified(text))]
+                if len(self._abbreviated_sections) >= self.ABBREVIATION_MEMORY:
+                    self._abbreviated_sections.clear()
+                self._abbreviated_sections[gram] = got
+            for h in got:
+                found.update(self._figures_of_section[h])
         return found
 
     def _abbreviations(self, gram: str) -> list[int]:

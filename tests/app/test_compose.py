@@ -2,6 +2,8 @@
 quotes and cites its clause, or the fixed polite abstention. No store: Knowledge is built from ingest's output."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from app.answer import Citation
@@ -449,3 +451,64 @@ def test_a_body_no_loaded_report_is_about_gets_no_figure_though_its_words_name_t
         assert report is not None or body in draft.text
     assert "5210.35万元" in compose(both, "南海区卫生健康局基本支出是多少？").text  # its own names: answered
     assert "9876.54万元" in compose(both, "福田区教育局基本支出是多少？").text
+
+
+CORPUS_REPORTS = Path(__file__).resolve().parents[2] / "bench" / "corpus" / "reports"
+
+
+@pytest.fixture(scope="module")
+def corpus_knowledge():
+    """Knowledge of a few dev-split reports of the evaluation corpus (their text only, never their questions)."""
+    from ingest.pipeline import prepare_report
+
+    cache: dict[str, Knowledge] = {}
+
+    def of(name: str) -> Knowledge:
+        if name not in cache:
+            p = prepare_report(CORPUS_REPORTS / name)  # with the profile ingest derives
+            cache[name] = Knowledge("test", [p.info], p.chunks, p.figures)
+        return cache[name]
+    return of
+
+
+@pytest.mark.parametrize(("report", "question", "said"), [
+    ("wuhou-yulin-street-2021-final-accounts.txt", "卫生健康支出比上年增长了多少？", "不可比"),  # 增长--(基数为0,不可比)
+    ("wuhou-yulin-street-2021-final-accounts.txt", "住房公积金支出比上年增加了多少？", "与上年持平"),
+    ("chancheng-civil-affairs-2023-three-public-expenses.txt", "因公出国费比上年增加了多少？", "与上年持平"),
+    ("nanhai-edu-2022-dept-performance.txt", "因公出国（境）费比上年减少了多少？", "与上年持平"),
+])
+def test_a_nil_change_says_what_the_report_says(corpus_knowledge, report: str, question: str, said: str) -> None:
+    draft = compose(corpus_knowledge(report), question)
+    assert not draft.abstained and draft.text.startswith(said), draft.text
+
+
+@pytest.mark.parametrize(("report", "question"), [("edu", "因公出国（境）费用支出是多少？"), ("health", "因公出国（境）费用支出是多少？")])
+def test_a_nil_amount_says_there_was_none(each, report: str, question: str) -> None:
+    draft = compose(each[report], question)
+    assert draft.text.startswith("没有，无此项支出"), draft.text
+    assert "比上年" not in compose(each[report], question.replace("是多少", "比上年减少了多少")).text[:12]
+
+
+@pytest.mark.parametrize(("report", "question", "value"), [
+    # "3.公务接待费" heads "2023年度支出2.32万元，完成预算的58.00%（预算4.00万元）": the heading names the item
+    ("chancheng-civil-affairs-2023-three-public-expenses.txt", "公务接待费的预算是多少？", "4.00万元"),
+    ("chancheng-civil-affairs-2023-three-public-expenses.txt", "公务用车购置及运行维护费的预算是多少？", "8.00万元"),
+    # "5.住房保障支出(类)住房改革支出(款)住房公积金(项):年初预算为57.60万元,支出决算为57.60万元"
+    ("wuhou-yulin-street-2021-final-accounts.txt", "住房公积金的支出决算是多少？", "57.60万元"),
+])
+def test_an_items_heading_names_the_figures_stated_under_it(corpus_knowledge, report: str, question: str,
+                                                             value: str) -> None:
+    draft = compose(corpus_knowledge(report), question)
+    assert draft.text.startswith(value), draft.text
+
+
+@pytest.mark.parametrize(("report", "question", "value"), [
+    # stated in a 其中 list and again under its heading, where its change follows (an aside in brackets between)
+    ("chancheng-civil-affairs-2023-three-public-expenses.txt", "上年公务接待费多少？", "2.74万元"),
+    ("chancheng-civil-affairs-2023-three-public-expenses.txt", "2022年的三公经费是多少？", "10.02万元"),
+    ("wuhou-yulin-street-2021-final-accounts.txt", "上年机关运行经费是多少？", "195.58万元"),
+])
+def test_last_years_figure_is_computed_where_its_change_is_stated(corpus_knowledge, report: str, question: str,
+                                                                   value: str) -> None:
+    draft = compose(corpus_knowledge(report), question)
+    assert draft.text.startswith(value) and not draft.sure, draft.text
