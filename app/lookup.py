@@ -29,6 +29,8 @@ from app.statements import about_change
 from ingest.figures import CHANGE, TARGET, Figure
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![a-z])")  # Latin initials: CT, DR, PPP (not a word: Yulin)
+_MONTH = re.compile(r"(?<!\d)(?:1[0-2]|0?[1-9])月")
 _QUOTES = re.compile(r"[“”‘’「」『』《》〈〉\"']")  # “三公”经费 is read as 三公经费
 # a year named as the base or the subject of a comparison ("同比2022年度", "2023年同比") is not the figure's year
 _COMPARED_YEAR = re.compile(r"(?:同比|相比|对比|比|较|与)\s*(?:19|20)\d\d\s*年度?|(?:19|20)\d\d\s*年度?\s*(?:同比|相比|比|较)")
@@ -55,6 +57,8 @@ _SCOPE_WORDS = re.compile(r"本部门|我部门|本单位|我单位|本年度|(?
 _COMPARISON_WORDS = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|同期)(?:相比)?|同比|减少|增加|下降|上升|增长|降低|提高|"
                                r"完成预算的|完成|达到|主要是|约")
 _MEASURE_WORDS = frozenset("支出 收入 预算 决算 实际 年初 年终 年中 资金 金额".split())
+# words that name no item: a figure named by these alone is named by the heading it stands under
+_NAMELESS = _MEASURE_WORDS | frozenset("年度 本年 全年 当年 万元 亿元 完成 执行 年初预算 支出决算 预算数 决算数".split())
 # a scoring rule's threshold ("预算执行率未达到95%扣3分") is a target, not what was reached
 _CRITERION = re.compile(r"(?:未达到|未达|低于|不足|高于|超过)\s*[\d.]+\s*%?\s*(?:的)?(?:扣|得|计|加)")
 _CLAUSE_SPLIT = re.compile(r"[，,；;：:。！？!?]")
@@ -94,6 +98,8 @@ def bigrams(text: str) -> set[str]:
         if len(run) == 1:
             grams.add(run)
         grams.update(run[i:i + 2] for i in range(len(run) - 1))
+    grams.update(_ACRONYM.findall(text))  # "CT", "DR": a report names equipment and programmes by Latin initials
+    grams.update(_MONTH.findall(text))  # "12月": a month is a word, digits and all
     return grams
 
 
@@ -160,8 +166,6 @@ class FigureIndex:
         self._previous = [_previous_clause(f) for f in self._norm]
         # the clause a sentence opens with names its topic ("为…提供寄宿托养资助，…，现有143名残疾人在托")
         self._previous = [f"{p} {_topic_clause(f)}" for p, f in zip(self._previous, self._norm)]
-        # an item's own heading names what its figures are of ("3.公务接待费" over "2023年度支出2.32万元")
-        self._previous = [f"{p} {_item_heading(f)}".strip() for p, f in zip(self._previous, self._norm)]
         self._name_text = [simplified(_name_text(f, s, h, d))
                            for f, s, h, d in zip(self._norm, self._subject, heads, distributed)]
         self._name = [bigrams(t) for t in self._name_text]
@@ -185,6 +189,17 @@ class FigureIndex:
         # a figure named only by a measure ("实际支出28.74万元") is named by the clauses before it too
         self._bare = {(f.report, f.start) for f, own in zip(self.figures, self._own)
                       if not any(w not in _MEASURE_WORDS for w in own)}
+        # such a figure is named by its item's own heading too ("3.公务接待费" over "2023年度支出2.32万元")
+        for i, f in enumerate(self._norm):
+            own = self._own[i] if not about_change(f) else _own_words(replace(f, clause=""), "")  # 持平: its phrase
+            nameless = not any(w not in _NAMELESS for w in own)
+            if nameless:
+                self._bare.add((self.figures[i].report, self.figures[i].start))  # quoted with the clause before it
+            heading = _item_heading(f) if nameless else ""
+            if heading:
+                self._previous[i] = f"{self._previous[i]} {heading}"
+                self._context[i] = bigrams(self._previous[i])
+                self._context_text[i] = simplified(self._previous[i])
         self._own_base = list(self._own)  # before the fallback: a question naming just the measure names it all
         self._own = [own if any(w not in _MEASURE_WORDS for w in own) else
                      tuple(dict.fromkeys(own + _own_words(f, p, self._body_names.get(f.report, ()))))
@@ -648,7 +663,7 @@ class _Gram:
 @lru_cache(maxsize=2048)
 def _term_grams(term: str) -> tuple[_Gram, ...]:
     """A term's bigrams, each marked when it straddles a word boundary (jieba's segmentation)."""
-    out: list[_Gram] = []
+    out: list[_Gram] = [_Gram(a, False) for a in (*_ACRONYM.findall(term), *_MONTH.findall(term))]
     for run in _CJK_RUN.findall(_QUOTES.sub("", term)):
         if len(run) == 1:
             out.append(_Gram(run, False))

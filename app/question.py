@@ -28,6 +28,7 @@ SHARE = "share"  # 占…的比例
 RATE = "rate"  # 执行率, 完成率, 覆盖率, 满意率 …
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![a-z])")  # Latin initials a report uses as words: CT, DR
 _INTERROGATIVE_ZH = re.compile(r"多少|几|百分之|比例|占比|多大|多高|多长|什么|是否|吗|呢|怎样|怎么样|如何")
 # a piece of a question that asks for words, not a figure: "…，结果怎样"
 _TEXT_ASK_ZH = re.compile(r"怎样|怎么样|如何|什么|哪些|是否|有没有|吗")
@@ -334,6 +335,9 @@ def in_report_year(question: Question, year: int | None) -> Question:
 # the kind of body a name ends in: a question may name the body by that word alone ("街道有几辆公车")
 _BODY_KIND = re.compile(r"(街道办事处|街道办|办事处|街道|学校|中学|小学|幼儿园|医院|卫生院|中心|委员会|联合会)$")
 _KIND_WORD = {"中学": "学校", "小学": "学校", "卫生院": "医院"}  # the everyday word for a body of that kind
+_KIND_NAMES = frozenset(_BODY_KIND.pattern[1:-2].split("|")) | frozenset(_KIND_WORD.values()) | {"街道办", "街道"}
+_LEADS = re.compile(r"^(?:请问|那么?|这个|这家|这所|该|本|我们)?(?:" + "|".join(sorted(_KIND_NAMES, key=len, reverse=True))
+                    + r")$")
 
 
 def report_names(report) -> tuple[str, ...]:
@@ -371,6 +375,10 @@ def about_reports(question: Question, reports: Iterable) -> Question:
     candidates = sorted({(n, r.id) for r in reports for n in (*report_names(r), *report_places(r))},
                         key=lambda x: (-len(x[0]), x[0]))
     blanked = question.original
+    # the bare kind of a body (学校, 医院, 街道) names it only as what the question is about ("学校有几个教学班"), not
+    # where it qualifies a topic ("区属学校和幼儿园", "全区有多少所学校")
+    candidates = [(n, r) for n, r in candidates if n not in _KIND_NAMES or _LEADS.match(question.original[
+        :question.original.find(n) + len(n)] if n in question.original else "")]
     for name, rid in candidates:
         if name in found or name in blanked:  # a name several reports share names each of them
             named[rid] = None
@@ -489,7 +497,8 @@ def named_places(text: str) -> tuple[str, ...]:
     if is_english(text):
         for sentence in re.split(r"[.?!;:]", _glossary_blanked(_SELF_NAMES_EN.sub(" ", text))):
             words = re.findall(r"[A-Za-z]+", sentence)[1:]  # a sentence's first word is capitalised anyway
-            places += [w for w in words if w[0].isupper() and w.lower() not in _EN_STOPWORDS and w not in places]
+            places += [w for w in words if w[0].isupper() and not w.isupper() and w.lower() not in _EN_STOPWORDS
+                       and w not in places]  # "CT" is initials, not a place
     return tuple(places)
 
 
@@ -540,7 +549,13 @@ def translate_terms(text: str) -> list[str]:
             found.extend((m.start(), c) for c in chinese)
         remaining = pattern.sub(lambda m: " " * len(m.group(0)), remaining)
     found += [(m.start(), m.group(0)) for m in re.finditer(r"[\u4e00-\u9fff]{2,}", text)]
+    found += _acronyms(remaining)
     return [c for _, c in sorted(found, key=lambda x: x[0])]
+
+
+def _acronyms(text: str) -> list[tuple[int, str]]:
+    """Latin initials of an English question the report may use as they are ("CT examinations" -> CT)."""
+    return [(m.start(), m.group(0)) for m in _ACRONYM.finditer(text) if m.group(0).lower() not in _EN_STOPWORDS]
 
 
 # --------------------------------------------------------------------------- Chinese words
@@ -554,6 +569,7 @@ def translate_concepts(text: str) -> list[str]:
         for m in pattern.finditer(remaining):
             found.append((m.start(), "|".join(chinese)))
         remaining = pattern.sub(lambda m: " " * len(m.group(0)), remaining)
+    found += _acronyms(remaining)
     return [c for _, c in sorted(found, key=lambda x: x[0])]
 
 
@@ -597,7 +613,7 @@ def content_terms(text: str) -> tuple[str, ...]:
     text = _YEAR.sub(" ", text)
     text = re.sub(r"\d+(?:\.\d+)?", " ", text)
     pieces = [p for p in _STOP_ZH.split(text) if p and p not in _BARE_MEASURES]
-    return tuple(p for p in pieces if _CJK.search(p))
+    return tuple(p for p in pieces if _CJK.search(p) or _ACRONYM.search(p))
 
 
 _BARE_MEASURES = frozenset("人 名 位 个 次 元 钱 户 家 枚 本 项 场 条 万元 年".split())  # "有多少人": the measure, not a topic

@@ -512,3 +512,26 @@ def test_last_years_figure_is_computed_where_its_change_is_stated(corpus_knowled
                                                                    value: str) -> None:
     draft = compose(corpus_knowledge(report), question)
     assert draft.text.startswith(value) and not draft.sure, draft.text
+
+
+@pytest.mark.parametrize(("report", "question", "value"), [
+    ("xinhui-hospital-2024-equipment-project.docx", "CT花了多少钱？", "468.00万元"),  # "64排螺旋CT1台,支出468.00万元"
+    ("xinhui-hospital-2024-equipment-project.docx", "DR多少钱？", "198.00万元"),
+    ("xinhui-hospital-2024-equipment-project.docx", "How many CT examinations were done in December?", "4,260"),
+])
+def test_latin_initials_and_months_name_figures(corpus_knowledge, report: str, question: str, value: str) -> None:
+    assert compose(corpus_knowledge(report), question).text.startswith(value)
+
+
+def test_a_month_the_report_does_not_state_a_figure_for_gets_none(corpus_knowledge) -> None:
+    draft = compose(corpus_knowledge("xinhui-hospital-2024-equipment-project.docx"),
+                    "How many CT examinations were done in November?")
+    assert draft.abstained and "4,260" not in draft.text.split("Related")[0]
+
+
+def test_the_kind_of_a_body_that_qualifies_a_topic_is_no_other_report(corpus_knowledge) -> None:
+    nanhai = corpus_knowledge("nanhai-edu-2022-dept-performance.txt")
+    draft = compose(nanhai, "区属学校和幼儿园一共花了多少钱？")
+    assert draft.text.startswith("42,977.88万元"), draft.text
+    school = corpus_knowledge("xiangzhou-no9-school-2020-evaluation-conclusion.txt")
+    assert compose(school, "学校有几个教学班？").text.startswith("48个")

@@ -387,3 +387,33 @@ def test_a_later_ask_without_words_borrows_the_earlier_asks_subject() -> None:
 def test_a_share_of_two_named_figures(question: str, operands: tuple) -> None:
     q = analyze(question)
     assert (q.intent, q.operation, q.operands) == (FIGURE, "share", operands)
+
+
+@pytest.mark.parametrize(("question", "subject"), [
+    ("CT花了多少钱？", "CT"),  # equipment named by its Latin initials
+    ("DR多少钱", "DR"),
+    ("How much was spent on the CT scanner?", "CT"),
+])
+def test_latin_initials_are_words_of_the_question_not_places(question: str, subject: str) -> None:
+    q = analyze(question)
+    assert subject in q.asks[0].subject and q.places == ()
+
+
+@pytest.mark.parametrize("question", ["How many CT examinations were done in December?",
+                                      "How much was spent in March 2023?", "What happened on Monday?"])
+def test_a_month_or_weekday_is_no_place(question: str) -> None:
+    assert analyze(question).places == ()
+
+
+@pytest.mark.parametrize(("question", "bodies"), [
+    ("学校有几个教学班？", ("school",)),  # the kind of the body, as what is asked about: the school's report
+    ("全区有多少所学校？", ()),  # a topic of the education bureau's report, not a name
+    ("区属学校和幼儿园一共花了多少钱？", ()),
+    ("医院有多少张床位？", ("hospital",)),
+    ("全区有几家医院？", ()),
+])
+def test_the_bare_kind_of_a_body_names_it_only_as_what_is_asked_about(question: str, bodies: tuple) -> None:
+    school = _report("school", "珠海市香洲区第九中学", "香洲区第九中学|第九中学|九中|我校", 2020)
+    hospital = _report("hospital", "江门市新会区人民医院", "新会区人民医院|人民医院|本院", 2024)
+    q = analyze(question, reports=[school, hospital, EDU])
+    assert q.bodies == bodies and not q.foreign
