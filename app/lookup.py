@@ -58,10 +58,11 @@ _COMPARISON_WORDS = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|同�
                                r"完成预算的|完成|达到|主要是|约")
 _MEASURE_WORDS = frozenset("支出 收入 预算 决算 实际 年初 年终 年中 资金 金额".split())
 # words that name no item: a figure named by these alone is named by the heading it stands under
-_NAMELESS = _MEASURE_WORDS | frozenset("年度 本年 全年 当年 万元 亿元 完成 执行 年初预算 支出决算 预算数 决算数".split())
+_NAMELESS = _MEASURE_WORDS | frozenset("年度 本年 全年 当年 万元 亿元 年初预算 支出决算 预算数 决算数".split())
 # a scoring rule's threshold ("预算执行率未达到95%扣3分") is a target, not what was reached
 _CRITERION = re.compile(r"(?:未达到|未达|低于|不足|高于|超过)\s*[\d.]+\s*%?\s*(?:的)?(?:扣|得|计|加)")
 _CLAUSE_SPLIT = re.compile(r"[，,；;：:。！？!?]")
+_QUOTE_CUT = re.compile(r"[，；;：:。！？!?]|,(?!\d)")  # not the comma of 1,012.40
 TIE_MARGIN = 0.01  # scores this close are a tie: the report's first statement wins
 NAME_WEIGHT, CONTEXT_WEIGHT, SENTENCE_WEIGHT, SECTION_WEIGHT, ABBREVIATION_WEIGHT = 1.0, 0.85, 0.6, 0.35, 0.6
 ONE_CHAR_WORDS = 4  # the reports' words a one-character word asked stands for, most used first
@@ -192,10 +193,7 @@ class FigureIndex:
         # such a figure is named by its item's own heading too ("3.公务接待费" over "2023年度支出2.32万元")
         for i, f in enumerate(self._norm):
             own = self._own[i] if not about_change(f) else _own_words(replace(f, clause=""), "")  # 持平: its phrase
-            nameless = not any(w not in _NAMELESS for w in own)
-            if nameless:
-                self._bare.add((self.figures[i].report, self.figures[i].start))  # quoted with the clause before it
-            heading = _item_heading(f) if nameless else ""
+            heading = _item_heading(f) if not any(w not in _NAMELESS for w in own) else ""
             if heading:
                 self._previous[i] = f"{self._previous[i]} {heading}"
                 self._context[i] = bigrams(self._previous[i])
@@ -227,7 +225,7 @@ class FigureIndex:
         at = f.sentence.find(f.clause)
         if at <= 0:
             return f.clause
-        cuts = [m.end() for m in _CLAUSE_SPLIT.finditer(f.sentence, 0, max(0, at - 1))]
+        cuts = [m.end() for m in _QUOTE_CUT.finditer(f.sentence, 0, max(0, at - 1))]
         start = cuts[-1] if cuts else 0
         return f.sentence[start:at + len(f.clause)].strip()
 
@@ -272,7 +270,7 @@ class FigureIndex:
             scored = [m for m in scored if m.score > 0]
             scored.sort(key=lambda m: (-m.score, m.figure.start))
             ranked = _first_stated_on_ties(_distinct(scored))
-            results.append(tuple(_answering_first(_unless_ambiguous(ranked))[:k]))
+            results.append(tuple(_answering_first(_unless_ambiguous(ranked, ask.unit))[:k]))
         if len(results) > 1:
             results = _prefer_one_sentence(results)
         return LookupResult(tuple(asks), tuple(results))
@@ -448,6 +446,8 @@ class FigureIndex:
             score *= 0.7
         if ask.kind is None and f.kind in ("age", "number", "years"):
             score *= 0.6
+        if ask.kind == "people" and f.kind != "people" and kind_ok:
+            score *= 0.9  # people counted in person-times: a count of people itself comes first
         named = self._named(i, question, ask)
         score *= 0.7 + 0.3 * named
         qualifier_ok, q_factor = _qualifier_agrees(ask, f, self._planned[i], self._distributed_change[i])
@@ -556,6 +556,8 @@ def _kind_agrees(ask: Ask, f: Figure) -> bool:
         return False
     if ask.kind == "count" and f.kind in ("people", "times") and not ask.unit:
         return True  # "how many" in English counts people as well as things
+    if ask.kind == "people" and f.unit == "人次" and not ask.unit:
+        return True  # "多少人参加": the report counts them in person-times (参会人员420人次)
     return False
 
 
@@ -634,7 +636,7 @@ def _answering_first(matches: list[FigureMatch]) -> list[FigureMatch]:
     return matches if first is None else [first] + [m for m in matches if m is not first]
 
 
-def _unless_ambiguous(matches: list[FigureMatch]) -> list[FigureMatch]:
+def _unless_ambiguous(matches: list[FigureMatch], unit: str | None = None) -> list[FigureMatch]:
     """The best figure does not answer when the question fits several figures alike and names little of the best
     one's own name: "支出多少" fits 基本支出 and 项目支出 alike; unless one of them is named exactly, the report does
     not state what was asked as such."""
@@ -646,7 +648,8 @@ def _unless_ambiguous(matches: list[FigureMatch]) -> list[FigureMatch]:
               and not (m.budget and not best.budget)
               and not (m.part and m.figure.section == best.figure.section and m.figure.start > best.figure.start)
               and m.figure.value != best.figure.value and m.coverage >= best.coverage - RIVAL_MARGIN
-              and m.figure.clause != best.figure.clause]
+              and m.figure.clause != best.figure.clause
+              and not (unit and best.figure.unit == unit and m.figure.unit != unit)]  # 多少人次: not 28批次
     if not rivals:
         return matches
     ambiguous = {id(m) for m in rivals}
@@ -1084,7 +1087,9 @@ def _prefer_one_sentence(results: list[tuple[FigureMatch, ...]]) -> list[tuple[F
             out.append(matches)
             continue
         top = matches[0].score
-        ranked = sorted(matches, key=lambda m: -(m.score * (1.15 if m.figure.sentence == anchor else 1.0)
-                                                  if m.score >= 0.75 * top else m.score))
+        # (a figure that names what was asked stays ahead of those that do not: _answering_first)
+        ranked = sorted(matches, key=lambda m: (not m.answers if matches[0].answers else False,
+                                                -(m.score * (1.15 if m.figure.sentence == anchor else 1.0)
+                                                  if m.score >= 0.75 * top else m.score)))
         out.append(tuple(ranked))
     return out

@@ -168,11 +168,11 @@ _STOP_ZH = re.compile(
     r"请问|请|一下|告诉我|帮我|查一下|想知道|(?<![现拥所具没还])有多少钱|是多少钱|多少钱|"
     r"(?:是|(?<![现拥所具没还])有|为)?多少" + _MEASURE + r"?|(?<![现拥所具没还])有(?=几)|"
     r"现在|目前|当前|眼下|现阶段|如今|几(?:" + _MEASURE[3:-1] + r"|人)?|"
-    r"所?占比|比例|比重|百分比|占(?![用地])|拿到|拿了|拿|"
+    r"所?占(?:比重|比例|比)|比例|比重|百分比|占(?![用地])|拿到|拿了|拿|"
     r"实际|花了|花掉|花费|用了|用掉|合计|总计|百分之|明年|下一?年度?|"
     r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|没有(?=[？?]?$)|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?|前年|"
     r"这个|那个|那么|呀|吧|这一?块|"
-    r"怎么样|咋样|怎么|怎样|如何|为什么|为何|分别|都|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
+    r"怎么样|咋样|怎么|怎样|如何|为什么|为何|分别|都(?=[有是在为用花包给要能])|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
     + "|".join(sorted(SELF_NAMES, key=len, reverse=True)) + r"|"
     r"总(?=收入|支出|金额|经费|资金)"
 )
@@ -304,7 +304,9 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
     for n in range(1, len(asks)):
         if not asks[n].subject or (asks[n].share and asks[n].text.lstrip().startswith("占")):
             # "项目支出是多少，占比多少" / "…本级支出了多少，占全部支出的多少": the first ask's subject, as a share
-            asks[n] = replace(asks[n], subject=asks[n - 1].subject)
+            # (what the first ask counts is not the second's subject: "多少批次、多少人次")
+            asks[n] = replace(asks[n], subject=tuple(t for t in asks[n - 1].subject if t != asks[n - 1].object)
+                              or asks[n - 1].subject)
     if len(asks) > 1:  # each ask naming only a measure asks the whole ("支出比上年少了多少？降了百分之几？")
         asks = [replace(a, total=a.total or bool(a.subject and all(_MEASURE_ONLY.match(t) for t in a.subject)))
                 for a in asks]
@@ -377,8 +379,11 @@ def about_reports(question: Question, reports: Iterable) -> Question:
     blanked = question.original
     # the bare kind of a body (学校, 医院, 街道) names it only as what the question is about ("学校有几个教学班"), not
     # where it qualifies a topic ("区属学校和幼儿园", "全区有多少所学校")
-    candidates = [(n, r) for n, r in candidates if n not in _KIND_NAMES or _LEADS.match(question.original[
-        :question.original.find(n) + len(n)] if n in question.original else "")]
+    def as_subject(name: str) -> bool:  # at the start, or right after the body's own name ("…办事处街道有几辆公车")
+        before = question.original[:question.original.find(name)] if name in question.original else None
+        return before is not None and (_LEADS.match(before + name) is not None or any(
+            before.endswith(n) for n, _ in candidates if n not in _KIND_NAMES))
+    candidates = [(n, r) for n, r in candidates if n not in _KIND_NAMES or as_subject(n)]
     for name, rid in candidates:
         if name in found or name in blanked:  # a name several reports share names each of them
             named[rid] = None
@@ -573,7 +578,7 @@ def translate_concepts(text: str) -> list[str]:
     return [c for _, c in sorted(found, key=lambda x: x[0])]
 
 
-_COMPARISON = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|前年|同期)(?:相比|同期)?|同比|环比|比(?=[\u4e00-\u9fff]{0,2}(?:减少|增加|下降|上升|增长|"
+_COMPARISON = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|前年|同期)(?:相比|同期)?|同比|环比|比(?![例重率值])(?=[\u4e00-\u9fff]{0,2}(?:减少|增加|下降|上升|增长|"
                          r"多|少))|减少|增加|下降|上升|增长|降低|提高|变化|多了|少了|降了|涨了|增幅|降幅|增减|缩减|"
                          r"几个百分点|百分点")
 

@@ -535,3 +535,16 @@ def test_the_kind_of_a_body_that_qualifies_a_topic_is_no_other_report(corpus_kno
     assert draft.text.startswith("42,977.88万元"), draft.text
     school = corpus_knowledge("xiangzhou-no9-school-2020-evaluation-conclusion.txt")
     assert compose(school, "学校有几个教学班？").text.startswith("48个")
+
+
+@pytest.mark.parametrize(("report", "question", "values"), [
+    ("dpf", "一般公共预算财政拨款收入占总收入的比例是多少？", ("98.57%",)),
+    ("wuhou-yulin-street-2021-final-accounts.txt", "公务接待了多少批次、多少人次？", ("28批次", "316人次")),
+    ("chancheng-civil-affairs-2023-three-public-expenses.txt", "公务接待了多少批次、多少人次？", ("19批次", "186人次")),
+    ("dpf", "教育奖励补助多少钱，奖励了多少学生", ("11万元", "33名")),  # the figure naming what is counted leads
+])
+def test_each_ask_gets_the_figure_that_names_it(each, corpus_knowledge, report: str, question: str,
+                                                values: tuple) -> None:
+    knowledge = each[report] if report in each else corpus_knowledge(report)
+    draft = compose(knowledge, question)
+    assert draft.text.startswith("；".join(values)), draft.text

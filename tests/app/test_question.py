@@ -417,3 +417,25 @@ def test_the_bare_kind_of_a_body_names_it_only_as_what_is_asked_about(question: 
     hospital = _report("hospital", "江门市新会区人民医院", "新会区人民医院|人民医院|本院", 2024)
     q = analyze(question, reports=[school, hospital, EDU])
     assert q.bodies == bodies and not q.foreign
+
+
+@pytest.mark.parametrize(("question", "subjects"), [
+    ("一般公共预算财政拨款收入占总收入的比例是多少？", ("一般公共预算财政拨款收入", "收入")),  # 比例 is no comparison
+    ("基本支出所占比重是多少？", ("基本支出",)),
+])
+def test_a_share_word_leaves_no_stray_character_in_the_subject(question: str, subjects: tuple) -> None:
+    assert analyze(question).asks[0].subject == subjects
+
+
+@pytest.mark.parametrize(("question", "second"), [
+    ("公务接待了多少批次、多少人次？", ("公务接待",)),  # what the first ask counts is not the second's subject
+    ("开展了多少期培训、培训了多少人？", ("培训",)),
+])
+def test_a_second_ask_borrows_the_subject_not_what_the_first_counts(question: str, second: tuple) -> None:
+    assert analyze(question).asks[1].subject == second
+
+
+def test_a_place_holding_a_function_word_stays_whole() -> None:
+    street = _report("street", "成都市武侯区玉林街道办事处", "玉林街道办事处|玉林街道|本单位", 2021)
+    q = analyze("成都市武侯区玉林街道办事处街道有几辆公车？", reports=[street, EDU])
+    assert q.bodies == ("street",) and q.terms == ("公车",)
