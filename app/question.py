@@ -84,7 +84,7 @@ _PERCENT_ZH = re.compile(r"比例|比重|占比|百分之|占[^，。？?]{0,10}
                          r"率是|率为|率有|率达")
 _SHARE_ZH = re.compile(r"比例|比重|占比|占[^，。？?]{0,10}(?:多少|几|百分)|百分比")
 _RATE_ZH = re.compile(r"[\u4e00-\u9fff]率")
-_MONEY_ZH = re.compile(r"多少钱|金额|资金|经费|万元|元|预算|决算|收入|支出|拨款|补助|补贴|费|投入|救助|执行数|结余|结转")
+_MONEY_ZH = re.compile(r"多少钱|花了多少|花费|花掉|金额|资金|经费|万元|元|预算|决算|收入|支出|拨款|补助|补贴|费|投入|救助|执行数|结余|结转")
 _CHANGE_ZH = re.compile(r"减少|增加|下降|上升|增长|降低|变化|比上年|同比|较上年|多了|少了|降了|涨了|增幅|降幅|增减|"
                         r"缩短|延长|压缩|差了|相差|差多少|差额|提高|调整了|调增|调减")
 _TARGET_ZH = re.compile(r"目标|计划|拟|预计|打算|指标值")
@@ -407,6 +407,8 @@ def about_reports(question: Question, reports: Iterable) -> Question:
     terms = _without(question.terms, strip)
     # "残联一共花了多少钱": with the body's name gone nothing is left but what it spent in all
     asks = tuple(replace(a, subject=("支出",), total=True) if not a.subject and a.spent else a for a in asks)
+    if len(asks) == 1 and asks[0].subject and all(_MEASURE_ONLY.match(t) for t in asks[0].subject):
+        asks = (replace(asks[0], total=True),)  # "九中2020年收入多少": the body's whole income, not a line of it
     if not terms and any(a.subject for a in asks):
         terms = tuple(t for a in asks for t in a.subject)
     # a place or body the question names is the report's own name only when one report's names make it up whole
@@ -417,7 +419,14 @@ def about_reports(question: Question, reports: Iterable) -> Question:
                    and not _written_in_names(question.original, p, spans) and not any(_owns(r, p) for r in reports))
     places += tuple(m for m in _compound_mentions(question.original, spans) if m not in places)
     bodies = tuple(r.id for r in reports if r.id in named)
-    return replace(question, asks=asks, terms=terms, bodies=bodies, names=strip, places=places, context=context)
+    # the names are no words to match a passage or a table row by: "广州市海珠区教育局存在哪些问题" is about 问题, and
+    # its report's title line is no answer
+    text = _strip_names(question.text, strip)
+    text = text if _CJK.search(text) else question.text
+    match_text = _strip_names(question.match_text, strip) if question.match_text else ""
+    match_text = match_text if _CJK.search(match_text) else question.match_text
+    return replace(question, asks=asks, terms=terms, bodies=bodies, names=strip, places=places, context=context,
+                   text=text, match_text=match_text)
 
 
 # what may be left of a body's name as a question writes it: generic characters, and the kind of body said again

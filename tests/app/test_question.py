@@ -439,3 +439,19 @@ def test_a_place_holding_a_function_word_stays_whole() -> None:
     street = _report("street", "成都市武侯区玉林街道办事处", "玉林街道办事处|玉林街道|本单位", 2021)
     q = analyze("成都市武侯区玉林街道办事处街道有几辆公车？", reports=[street, EDU])
     assert q.bodies == ("street",) and q.terms == ("公车",)
+
+
+@pytest.mark.parametrize(("question", "text"), [
+    ("福田区教育局存在哪些问题？", "存在哪些问题？"),  # the body's name is no word to match a passage by
+    ("南海区卫生健康局2024年收入多少？", "2024年收入多少？"),
+])
+def test_the_names_of_the_body_leave_the_text_matched(question: str, text: str) -> None:
+    q = analyze(question, reports=[DPF, EDU, HEALTH])
+    assert q.text == text and q.original == question
+
+
+@pytest.mark.parametrize(("question", "total"), [("九中2020年收入多少？", True), ("区卫健局支出多少？", True),
+                                                 ("区卫健局基本支出多少？", False)])
+def test_a_body_named_with_a_measure_alone_asks_its_whole_figure(question: str, total: bool) -> None:
+    school = _report("school", "珠海市香洲区第九中学", "香洲区第九中学|第九中学|九中|我校", 2020)
+    assert analyze(question, reports=[school, HEALTH]).asks[0].total is total
