@@ -99,6 +99,10 @@ _COMPARED_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,20}?)比([\u4e00-\u9f
 # "基本支出占支出总额的比例": a share of two named figures
 _SHARE_OF_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff“”]{2,20}?)占(?!比)([\u4e00-\u9fff“”]{2,20}?)的?(?:比例|比重|百分比|多少|几)")
 _BASE_PERIOD_ZH = re.compile(r"上年|去年|上一年|前年|同期|上年度|\d{4}年?")
+_TARGET_WORD = re.compile(r"(?:年度)?(?:目标值?|指标值)$")
+# words that say how an asked figure stands (a target, what was reached), never what it is of
+_QUALIFIER_ONLY = re.compile(r"^(?:年度)?(?:目标值?|计划|指标值|实际(?:完成值?)?|完成值|预期|预计)$")
+_COUNTED_IN = re.compile(r"^[\u4e00-\u9fff]?次$")  # 批次, 人次, 场次: what a count is counted in
 _SCOPE_ONLY = frozenset("全年 本年 年度 全部 整体 总体".split())  # words that name no topic, only the scope
 _MEASURE_ONLY = re.compile(r"^(?=.)(?:年初|年中|年终|全年)?(?:预算数?|决算数?|收入|支出|预决算差异|执行数)?$")
 _EACH_ZH = re.compile(r"分别|各(?:是|有|为|多少)")
@@ -301,12 +305,17 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
         asks = [replace(asks[0], total=True)]
     asks = [replace(a, subject=a.subject if english else subject_terms(a.text), years=years,
                     object=_with_report_words(a.object) if a.object and not english else a.object) for a in asks]
+    # "成本节约率目标多少": 目标 is the ask's qualifier (target), not part of what it is of
+    asks = [replace(a, subject=tuple(t2 for t in a.subject for t2 in [_TARGET_WORD.sub("", t)] if t2)
+                    or a.subject) if a.target and not english else a for a in asks]
     for n in range(1, len(asks)):
-        if not asks[n].subject or (asks[n].share and asks[n].text.lstrip().startswith("占")):
-            # "项目支出是多少，占比多少" / "…本级支出了多少，占全部支出的多少": the first ask's subject, as a share
-            # (what the first ask counts is not the second's subject: "多少批次、多少人次")
-            asks[n] = replace(asks[n], subject=tuple(t for t in asks[n - 1].subject if t != asks[n - 1].object)
-                              or asks[n - 1].subject)
+        if not asks[n].subject or (asks[n].share and asks[n].text.lstrip().startswith("占")) or all(
+                _QUALIFIER_ONLY.match(t) for t in asks[n].subject):
+            # "项目支出是多少，占比多少" / "…本级支出了多少，占全部支出的多少": the first ask's subject, as a share;
+            # "买了多少台设备？目标是多少？": the target of the same thing (目标 is its qualifier, not a topic)
+            # (the measure the first ask counts in is not the second's subject: "多少批次、多少人次")
+            asks[n] = replace(asks[n], subject=tuple(t for t in asks[n - 1].subject if not (
+                t == asks[n - 1].object and _COUNTED_IN.match(t))) or asks[n - 1].subject)
     if len(asks) > 1:  # each ask naming only a measure asks the whole ("支出比上年少了多少？降了百分之几？")
         asks = [replace(a, total=a.total or bool(a.subject and all(_MEASURE_ONLY.match(t) for t in a.subject)))
                 for a in asks]

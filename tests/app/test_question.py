@@ -455,3 +455,19 @@ def test_the_names_of_the_body_leave_the_text_matched(question: str, text: str) 
 def test_a_body_named_with_a_measure_alone_asks_its_whole_figure(question: str, total: bool) -> None:
     school = _report("school", "珠海市香洲区第九中学", "香洲区第九中学|第九中学|九中|我校", 2020)
     assert analyze(question, reports=[school, HEALTH]).asks[0].total is total
+
+
+@pytest.mark.parametrize(("question", "subject"), [
+    ("买了多少台设备？目标是多少？", ("买|购置|购买|采购", "设备")),  # 目标 alone: the target of the same thing
+    ("培训了多少人次？计划是多少？", ("培训",)),
+])
+def test_a_second_ask_naming_only_a_qualifier_asks_about_the_first_asks_subject(question: str, subject: tuple) -> None:
+    q = analyze(question)
+    assert q.asks[1].subject == subject and q.asks[1].target
+
+
+@pytest.mark.parametrize(("question", "subject"), [("成本节约率目标多少？", ("成本节约率",)),
+                                                   ("家长满意度目标值是多少？", ("家长满意度",))])
+def test_the_word_target_is_the_asks_qualifier_not_its_subject(question: str, subject: tuple) -> None:
+    ask = analyze(question).asks[0]
+    assert ask.target and ask.subject == subject
