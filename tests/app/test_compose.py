@@ -550,15 +550,6 @@ def test_each_ask_gets_the_figure_that_names_it(each, corpus_knowledge, report: 
     assert draft.text.startswith("；".join(values)), draft.text
 
 
-@pytest.mark.parametrize(("report", "question"), [
-    ("wuhou-yulin-street-2021-final-accounts.txt", "今年买车了吗？"),  # "本年度未购置公务用车"
-    ("chancheng-civil-affairs-2023-three-public-expenses.txt", "民政局今年买车了没有"),
-])
-def test_an_everyday_yes_no_question_finds_the_reports_statement(corpus_knowledge, report: str, question: str) -> None:
-    draft = compose(corpus_knowledge(report), question)
-    assert "未购置" in draft.text or "未購置" in draft.text, draft.text
-
-
 def test_a_second_ask_for_the_target_gets_the_target_of_the_first(corpus_knowledge) -> None:
     draft = compose(corpus_knowledge("xinhui-hospital-2024-equipment-project.docx"), "买了多少台设备？目标是多少？")
     assert draft.text.startswith("28台；≥25台"), draft.text
