@@ -491,6 +491,10 @@ def _aligned_tables(chars: list[dict], page: int) -> list[tuple[_PageTable, set[
             lines.append([w])
     rows = [_segments(sorted(line, key=lambda w: w["x0"])) for line in lines]
     found: list[tuple[_PageTable, set[int]]] = []
+    taken: set[int] = set()
+
+    def seen_above(i: int) -> bool:  # the line above is part of a table found already
+        return i - 1 in taken
     i = 0
     while i < len(rows):
         if len(rows[i]) < 2:
@@ -512,10 +516,12 @@ def _aligned_tables(chars: list[dict], page: int) -> list[tuple[_PageTable, set[
                 break
             j += 1
         trailing = [t for t in skipped[:1] if _wraps_last_row(rows, members, between, t)]
-        table = (_aligned_table([rows[m] for m in members], page, [rows[m] for m in between + trailing])
+        above = [rows[i - 1]] if i and not seen_above(i) and _pitch(rows[i - 1], rows[i]) <= LINE_PITCH else []
+        table = (_aligned_table([rows[m] for m in members], page, [rows[m] for m in between + trailing], above)
                  if len(members) >= MIN_ALIGNED_ROWS else None)
         if table is not None:
             found.append(table)
+            taken.update(range(i, members[-1] + 1))
         i = members[-1] + 1 if table is not None else i + 1
     return found
 
@@ -565,10 +571,12 @@ def _pitch(upper: list[dict], lower: list[dict]) -> float:
 WRAPPED_OVERLAP = 0.8  # share of a wrapped line's segment that must lie inside one column
 
 
-def _aligned_table(rows: list[list[dict]], page: int, wrapped: list[list[dict]] = ()
-                   ) -> tuple[_PageTable, set[int]] | None:
+def _aligned_table(rows: list[list[dict]], page: int, wrapped: list[list[dict]] = (),
+                   above: list[list[dict]] = ()) -> tuple[_PageTable, set[int]] | None:
     """The table of aligned rows; each line of `wrapped` whose segments each fall inside one column joins the cells
-    of the nearest row (its text above or below the row's, by position), else it is left to the text."""
+    of the nearest row (its text above or below the row's, by position), else it is left to the text. A line just
+    `above` the first row that holds only short names over the value columns (指标值 centred over 年度指标值 and
+    实际完成值) is a spanning header row of its own, each name spanning the columns it stands over."""
     spans = sorted((s["x0"], s["x1"]) for row in rows for s in row)
     columns: list[list[float]] = []
     for x0, x1 in spans:
@@ -616,15 +624,18 @@ def _aligned_table(rows: list[list[dict]], page: int, wrapped: list[list[dict]] 
     for k, lines in off_line.items():
         for top, _, text, r in lines:
             pieces[r][k].append((top, text))
+    heading = _spanning_header(above[0], columns, pieces[0]) if above and first_data > 0 else None
+    for k, top, text in heading or ():
+        pieces[0][k].append((top, text))  # 指标值 over 年度指标值｜实际完成值: in the first header row, spanned later
     texts = [["\n".join(t for _, t in sorted(cell)) for cell in row] for row in pieces]
     if not any(any(ch.isdigit() for ch in t) for row in texts for t in row[1:]):
         return None  # columns of words only: more likely a layout than a table of figures
     covered = {(r + n, k) for (r, k), span in spans.items() for n in range(1, span)}
-    cells = tuple(TableCell(r, k, t, spans.get((r, k), 1)) for r, row in enumerate(texts) for k, t in enumerate(row)
-                  if (r, k) not in covered)
+    cells = tuple(TableCell(r, k, t, spans.get((r, k), 1)) for r, row in enumerate(texts)
+                  for k, t in enumerate(row) if (r, k) not in covered)
     table = ReportTable(cells, len(texts), len(columns), source="pdf-aligned", page=page + 1)
-    ids = {id(c) for row in [*rows, *joined] for s in row for c in s["chars"]}
-    top = min(s["top"] for s in rows[0])
+    ids = {id(c) for row in [*rows, *joined, *(above if heading else ())] for s in row for c in s["chars"]}
+    top = min(s["top"] for s in (above[0] if heading else rows[0]))
     bottom = max(s["bottom"] for s in rows[-1])
     borders = tuple([c[0] for c in columns] + [columns[-1][1]])
     return _PageTable(table, top, bottom, borders, ruled=False), ids
@@ -642,6 +653,26 @@ def _column_of(segment: dict, columns: list[list[float]]) -> int | None:
     if len(touching) == 1 and (touching[0] + 1 >= len(columns) or segment["x1"] < columns[touching[0] + 1][0]):
         return touching[0]
     return None
+
+
+_NOT_A_HEADER = re.compile(r"单位|^(?!续)表\s*[\d一二三四五六七八九十]|[。；;，,:：]")
+
+
+def _spanning_header(line: list[dict], columns: list[list[float]], first: list[list[tuple[float, str]]]
+                     ) -> list[tuple[int, float, str]] | None:
+    """A line just above a table's header row that belongs to it: each of its segments a short name standing over
+    columns the header row leaves without a name (a spanning header, 指标值, drawn above the row the others are
+    centred on), never over the first column (where a caption or a sentence starts). Each name with the column it
+    starts over; None when the line is not such a header."""
+    placed: list[tuple[int, float, str]] = []
+    for s in line:
+        over = [k for k, (c0, c1) in enumerate(columns) if min(c1, s["x1"]) - max(c0, s["x0"]) > 0]
+        if not over or 0 in over or len(s["text"]) > 12 or _NOT_A_HEADER.search(s["text"]) or is_figure_cell(s["text"]):
+            return None
+        if any(first[k] for k in over):
+            return None  # the header row names that column itself: the line is not a header over it
+        placed.append((over[0], s["top"], s["text"]))
+    return placed or None
 
 
 def _centred_groups(pieces: list[list[list[tuple[float, str]]]], centres: list[float], k: int, first_data: int,
