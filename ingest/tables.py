@@ -231,7 +231,7 @@ def _spanning_headers(table: Table, grid: list[list[str]], start: int, header_ro
     """A text table knows no merges: a header written once over the columns it names, the cells right of it left
     empty ("预算数｜｜全年执行数" over "年初预算数｜全年预算数｜"), spans them, as the DOCX or the ruled PDF merges it —
     where the header row below names each of those columns. A table read with its spans is left as it is."""
-    if header_rows - start < 2 or any(c.row_span > 1 or c.col_span > 1 for c in table.cells):
+    if header_rows - start < 2 or any(c.row_span > 1 or c.col_span > 1 for c in table.cells if c.row < header_rows):
         return table
     cells = {(c.row, c.col): c for c in table.cells}
     for r in range(start, header_rows - 1):

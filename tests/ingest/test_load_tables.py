@@ -219,6 +219,25 @@ def test_wrapped_cells_of_an_unruled_table_stay_in_their_cells(tmp_path: Path, m
                                             if len(text) >= 4)
 
 
+@pytest.mark.parametrize("name", SPECS)
+@pytest.mark.parametrize("merged", [True, False], ids=["centred-merges", "labels-on-first-rows"])
+def test_group_labels_of_an_unruled_table_cover_their_rows(tmp_path: Path, name: str, merged: bool) -> None:
+    """Without ruling lines a merged 一级/二级指标 prints centred beside its rows (between two rows' lines for an even
+    group), or, unmerged, on its group's first row only: either way each row's path is the DOCX's. A header spanning
+    two columns (指标值) prints above the header row the others are centred on: it is read into it, and spanned."""
+    indicators = SPECS[name].tables[1]
+    table = indicators if merged else TableSpec(indicators.caption, indicators.rows,
+                                                tuple(m for m in indicators.merges if m[0] == 0))  # header merges only
+    spec = ReportSpec(title=SPECS[name].title, body=("一、绩效情况", table, "二、存在问题", "无。"))
+    path = make_pdf_report(spec, tmp_path / f"{name}-groups.pdf", ruled=False)
+    [read] = load_report(path).tables
+    docx = load_report(make_docx_report(spec, tmp_path / f"{name}-groups.docx")).tables[0]
+    assert read.source == "pdf-aligned"
+    assert table_lines(read) == table_lines(docx) and read.header_texts() == docx.header_texts()
+    assert read.caption == docx.caption  # a spanning header above the header row (指标值) is the table's, not text
+    assert _loaded_chars(path) == _pdf_chars(path)
+
+
 def test_prose_pages_keep_pypdf_text_and_a_page_of_prose_is_not_a_table(tmp_path: Path) -> None:
     from tests.ingest.sample_docs import make_pdf
 
