@@ -238,11 +238,14 @@ class FigureIndex:
         0..1 relevance of the retrieved passage holding it (both optional).
         """
         asks = question.asks or (Ask(question.text, subject=question.terms),)
-        # a one-character word asked ("多少张床") stands for the reports' words holding it (床位, 病床)
-        asks = tuple(replace(a, subject=tuple(self._one_char(t) for t in a.subject), object=self._one_char(a.object))
-                     for a in asks)
+        # a thing counted in one character ("多少张床") stands for the reports' words holding it (床位, 病床); other
+        # lone characters are pieces of a split question ("比例" -> 例) and say nothing
+        asks = tuple(replace(a, subject=tuple(self._one_char(t) if t == a.object else t for t in a.subject),
+                             object=self._one_char(a.object)) for a in asks)
         # the question's other words help rank an ask, unless they belong to the other asks of the question
-        whole = self._weighted(tuple(self._one_char(t) for t in question.terms), 0.5) if len(asks) == 1 else {}
+        counted = {a.object for a in question.asks}
+        whole = (self._weighted(tuple(self._one_char(t) if t in counted else t for t in question.terms), 0.5)
+                 if len(asks) == 1 else {})
         context = self._weighted(content_terms(question.context), 0.35) if question.context else {}
         results: list[tuple[FigureMatch, ...]] = []
         for ask in asks:

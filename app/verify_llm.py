@@ -163,7 +163,9 @@ def _clause(sentence: str, t: NumberToken) -> str:
 
 
 def _grams(terms: Iterable[str]) -> set[str]:
-    return {run[i:i + 2] for term in terms for run in _CJK_RUN.findall(term) for i in range(len(run) - 1)}
+    """The word pairs of the terms; a term of one character is itself ("多少张床" -> 床: a thing counted)."""
+    runs = [run for term in terms for run in _CJK_RUN.findall(term)]
+    return {run[i:i + 2] for run in runs for i in range(len(run) - 1)} | {run for run in runs if len(run) == 1}
 
 
 def _shares_words(clause: str, question_grams: set[str], needed: int = 0) -> bool:
@@ -171,7 +173,8 @@ def _shares_words(clause: str, question_grams: set[str], needed: int = 0) -> boo
     if not question_grams:
         return False
     needed = needed or min(len(question_grams), 4, max(2, -(-len(question_grams) // 2)))
-    return len(_grams([clause]) & question_grams) >= needed
+    pairs = _grams([clause])
+    return sum(1 for g in question_grams if (g in pairs if len(g) == 2 else g in clause)) >= needed
 
 
 def _in_measure(sentence: str, s: NumberToken, measure: str) -> bool:

@@ -134,6 +134,16 @@ def test_every_character_of_the_question_words_in_the_clause_ties_a_figure() -> 
     assert passage_check("医院有500张床。", [SCHOOL_AID], terms=("医院", "张床"), tie_all=True) == [("500张", False)]
 
 
+def test_a_thing_counted_in_one_character_ties_a_figure_in_the_measure_asked() -> None:
+    """"医院有多少张床？" with the body bound: the question's only word is 床, the measure 张 (a hospital's beds, a
+    street office's cars: "有几辆车？" and "公务用车保有量为3辆")."""
+    assert passage_check("医院有500张床。", [BEDS], terms=("床",), measure="张", tie_all=True) == [("500张", True)]
+    assert passage_check("医院有500张床。", [SCHOOL_AID], terms=("床",), measure="张", tie_all=True) == [("500张", False)]
+    cars = "截至2021年12月31日，本单位开支财政拨款的公务用车保有量为3辆。"
+    assert passage_check("有3辆车。", [cars], terms=("车",), measure="辆", tie_all=True) == [("3辆", True)]
+    assert passage_check("有3辆车。", [cars], terms=("房",), measure="辆", tie_all=True) == [("3辆", False)]
+
+
 @pytest.mark.parametrize(("answer", "kinds", "expected"), [
     ("惠及学生1475人。", ("people",), [("1475人", True)]),
     ("资助学生386.5万元。", ("people",), [("386.5万元", False)]),  # a head count is not a sum of money
