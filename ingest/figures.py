@@ -277,9 +277,12 @@ def _period_figures(period: str, offset: int, skip: int, section: str, report_id
             item_start = c_start
             if others and "、" in clause:
                 clause, item_start = _enumeration_item(clause, c_start, t.start)
+            aside = c_start > 0 and period[c_start - 1] in "（("
+            beside = _ASIDE.match(period, c_end)
+            if beside is not None and not aside and any(beside.start() < o.start < beside.end() for o in tokens):
+                clause += beside.group()  # the aside qualifies it: "完成预算的72.00%（预算12.00万元）"
             phrase = _phrase(clause, t.start - item_start, t.end - item_start)
             # the context a bare "下降20.28%" or "占3.07%" borrows its subject from: figures of its own sentence
-            aside = c_start > 0 and period[c_start - 1] in "（("
             # an aside ("（预算12.00万元）") is no subject of what follows it
             in_sentence = [f for f in figures if f.start >= offset + s_start and not f.extra.get("aside")]
             if aside:  # and its own subject is the sentence's amount, not the rate it stands beside

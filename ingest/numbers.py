@@ -1,7 +1,9 @@
 """Pure: find the numbers a Chinese (or English) text states, with their units and roles.
 
 Shared by figure extraction at ingest and by number verification at answer time, so both read a number
-the same way: Arabic (1407, 1,407, 686.90, 1.4万) or Chinese numerals with a measure word (四期, 两期).
+the same way: Arabic (1407, 1,407, 686.90, 1.4万) or Chinese numerals with a measure word (四期, 两期). A unit is a
+measure word (万元, 人次, 分钟), one scaled by 万/亿 (3.9万小时, 18.6万平方米), a measure per another (8元/人次, 500人/次)
+or a rate's round base (6.8/10万).
 """
 from __future__ import annotations
 

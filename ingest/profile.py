@@ -13,9 +13,11 @@ line(s) and preface) and gives:
   place prefixes stripped one by one (某省某市某区X → 某区X, 区X, X), the standard abbreviation (first character
   of each word of the name + the short form of its kind: 残疾人联合会 → 残联, 卫生健康局 → 卫健局, 人力资源和社会保障局
   → 人社局, 科学技术协会 → 科协), those with the place level in front (区残联), abbreviations the report defines
-  itself ("（以下简称“X”）") and the issuer code of its own document number (香九中〔2021〕15号), 第九中学 -> 九中,
-  the kind alone for a one-of-a-kind body (医院, 街道办事处), and the generic self-references of its kind of
-  body (本局/我局, 本会, 本院, 本校 ..., and for every body 本单位/我单位/本部门/我部门/该部门/该单位).
+  itself ("（以下简称“X”）") and the issuer code of its own document number (香九中〔2021〕15号), a numbered
+  body's number (第九中学 -> 九中, 第三人民医院 -> 三院/市三院), the kind alone for a one-of-a-kind body (街道办事处;
+  医院 or 中学 only where the report calls itself so: a common word it uses only of others is no name of it), and
+  the self-references of its kind of body (本局/我局, 本会, 本院, 本校 ...) and those of every body
+  (本单位/我单位/本部门/我部门/该部门/该单位: self-names, shared by all reports, so they never single out one).
 """
 from __future__ import annotations
 
@@ -337,7 +339,7 @@ def abbreviations(core: str, kind: str) -> list[str]:
 
 def _used_alone(word: str, text: str) -> bool:
     """Whether the text uses a word as a name standing by itself: at a clause's start, not inside a longer name."""
-    return re.search(rf"(?:^|(?<=[\n。，,；;：:！？!?、“”\"（）()\s]))(?:本|该|全)?{re.escape(word)}", text) is not None
+    return re.search(rf"(?:^|(?<=[\n。，,；;：:！？!?、“”\"（）()\s]))(?:本|该)?{re.escape(word)}", text) is not None
 
 
 def _jieba(text: str) -> list[str]:
