@@ -440,7 +440,7 @@ class FigureIndex:
         p = passage_rank.get(self._ids[i], 0.0)
         coverage, in_name = self._coverage(i, ask.subject) if own else (lexical, lexical)
         score = 0.55 * d + 0.45 * p if not query else 0.35 * lexical + 0.35 * coverage + 0.15 * d + 0.15 * p
-        kind_ok = _kind_agrees(ask, f)
+        kind_ok = _kind_agrees(ask, f) and _measure_agrees(ask, f)
         if not kind_ok:
             score *= 0.35
         if ask.unit and f.unit == ask.unit:
@@ -564,6 +564,14 @@ def _kind_agrees(ask: Ask, f: Figure) -> bool:
     return False
 
 
+def _measure_agrees(ask: Ask, f: Figure) -> bool:
+    """A count asked in its own measure word ("多少所", "几辆") is answered in that word, or in the general 个: "多少所
+    民办中小学" is not answered by "学位21.4万个", nor "几辆车" by "3台"."""
+    if ask.kind != "count" or not ask.unit or ask.unit == "个" or f.kind != "count" or not f.unit:
+        return True
+    return f.unit == "个" or f.unit.startswith(ask.unit) or ask.unit.startswith(f.unit)
+
+
 def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool = False) -> tuple[bool, float]:
     """(does the figure's qualifier answer the ask's, ranking factor): a change for a change, a target for a target
     (or, asked plainly, a target shown with its bound), a share for a share, a rate for a rate."""
@@ -649,6 +657,7 @@ def _unless_ambiguous(matches: list[FigureMatch], unit: str | None = None) -> li
     rivals = [m for m in matches[1:] if m.answers and m.figure.report == best.figure.report
               and m.figure.kind == best.figure.kind
               and not (m.budget and not best.budget)
+              and not (m.figure.qualifier == TARGET and best.figure.qualifier != TARGET)  # asked plainly: the actual
               and not (m.part and m.figure.section == best.figure.section and m.figure.start > best.figure.start)
               and m.figure.value != best.figure.value and m.coverage >= best.coverage - RIVAL_MARGIN
               and m.figure.clause != best.figure.clause

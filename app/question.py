@@ -316,6 +316,8 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
             # (the measure the first ask counts in is not the second's subject: "多少批次、多少人次")
             asks[n] = replace(asks[n], subject=tuple(t for t in asks[n - 1].subject if not (
                 t == asks[n - 1].object and _COUNTED_IN.match(t))) or asks[n - 1].subject)
+            if asks[n].kind is None and not asks[n].share:  # "目标是多少": the same thing, in the same measure
+                asks[n] = replace(asks[n], kind=asks[n - 1].kind, unit=asks[n - 1].unit)
     if len(asks) > 1:  # each ask naming only a measure asks the whole ("支出比上年少了多少？降了百分之几？")
         asks = [replace(a, total=a.total or bool(a.subject and all(_MEASURE_ONLY.match(t) for t in a.subject)))
                 for a in asks]

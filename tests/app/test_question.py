@@ -471,3 +471,12 @@ def test_a_second_ask_naming_only_a_qualifier_asks_about_the_first_asks_subject(
 def test_the_word_target_is_the_asks_qualifier_not_its_subject(question: str, subject: tuple) -> None:
     ask = analyze(question).asks[0]
     assert ask.target and ask.subject == subject
+
+
+@pytest.mark.parametrize(("question", "kind", "unit"), [
+    ("买了多少台设备？目标是多少？", "count", "台"),
+    ("服务了多少人次？计划是多少？", "times", "人次"),
+])
+def test_a_later_ask_naming_only_a_qualifier_keeps_the_first_asks_measure(question: str, kind: str, unit: str) -> None:
+    first, second = analyze(question).asks
+    assert (second.kind, second.unit, second.target) == (kind, unit, True) and second.subject == first.subject
