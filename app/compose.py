@@ -18,6 +18,7 @@ from app.answer import Citation
 from app.lookup import FigureIndex, FigureMatch, LookupResult, bigrams
 from app.question import DERIVED, FIGURE, LIST, REASON, YESNO, Ask, Question, in_report_year, operand_ask
 from app.retrieve import Knowledge, Passage, Sentence, passage_rank_of_figures
+from app.romanize import romanizes
 from app.statements import nil_kind, nil_said
 from ingest.figures import CHANGE, Figure
 
@@ -205,7 +206,11 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
     if unknown_years:
         return abstain(question, knowledge, report_ids, f"the report does not cover {unknown_years[0]}", sure=True)
     text = knowledge.report_text(report_ids)
-    other_places = [p for p in question.places if p not in text and p not in question.names]
+    own_names = [n for r in report_ids if r in knowledge.reports
+                 for n in (knowledge.reports[r].title, knowledge.reports[r].body, *knowledge.reports[r].aliases.split("|"))]
+    # "Guangzhou" in an English question is 广州 of the report's own name, not another city
+    other_places = [p for p in question.places if p not in text and p not in question.names
+                    and not romanizes(p, own_names)]
     if other_places:  # "深圳市…": another city's or district's report would answer it, not this one
         return not_covered(question, knowledge, report_ids, other_places[0])
     if question.language == "en":

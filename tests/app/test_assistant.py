@@ -97,6 +97,8 @@ FIGURE_QUESTIONS = [
     pytest.param("残联一共花了多少钱？", "2700.38", "支出2700.38万元", marks=needs_profile),  # no topic: all spent
     ("What was the general public budget appropriation income last year?", "3116.60",
      "一般公共预算财政拨款收入3116.60万元"),
+    # the city of the report's own body, romanised: not another city's report
+    ("How much did the Guangzhou federation spend in 2023?", "2700.38", "支出2700.38万元"),
     # 270.01万元 stands in the sentence after the one naming 一般公共预算 (split at ；)
     ("就业服务所的一般公共预算拨款有多少？", "270.01", "270.01万元"),
 ]
