@@ -601,8 +601,9 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
     if f.clause.startswith("其中"):
         factor *= 0.97  # a total stated for the same words is the better answer
     if f.kind == "percent" and not is_change:
-        share = bool(_SHARE_WORDS.search(f.clause)) or bool(_SHARE_WORDS.search(f.column))
-        rate = bool(_RATE_WORD.search(f.clause + f.column + f.row))
+        # what ingest read the percentage as (Figure.relation) says it too: 完成预算的X% is a rate, 占X% a share
+        share = bool(_SHARE_WORDS.search(f.clause)) or bool(_SHARE_WORDS.search(f.column)) or f.relation == "share"
+        rate = bool(_RATE_WORD.search(f.clause + f.column + f.row)) or f.relation in ("completion", "execution")
         if ask.share and not share and rate:
             factor, ok = factor * 0.7, False
         if ask.rate and share and not rate:

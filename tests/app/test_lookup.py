@@ -335,3 +335,16 @@ def test_asked_plainly_a_target_beside_the_actual_does_not_make_it_ambiguous(tmp
     result = _one_report_lookup(tmp_path, text, question)
     assert result.answered and str(Decimal(result.best[0].figure.value)) == value, \
         [(m.figure.clause, m.why) for m in result.matches[0]]
+
+
+@pytest.mark.parametrize(("text", "question", "value"), [
+    ("某区卫生健康局2025年度部门整体支出绩效自评报告\n一、“三公”经费\n公务接待费4.12万元,完成预算的84.95%,占“三公”经费的11.55%。\n",
+     "公务接待费占比多少？", "11.55"),
+    ("某区民政局2023年度“三公”经费决算情况说明\n一、公务接待费\n公务接待费支出2.32万元，完成预算的58.00%，占“三公”经费支出的20.10%。\n",
+     "公务接待费占三公经费的比例是多少？", "20.10"),
+])
+def test_a_share_is_not_answered_by_a_completion_rate(tmp_path, text: str, question: str, value: str) -> None:
+    """完成预算的X% is a rate of the budget (Figure.relation "completion"), not the share asked."""
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered and result.best[0].figure.value == value, \
+        [(m.figure.clause, m.why) for m in result.matches[0]]
