@@ -393,12 +393,15 @@ def about_reports(question: Question, reports: Iterable) -> Question:
         return before is not None and (_LEADS.match(before + name) is not None or any(
             before.endswith(n) for n, _ in candidates if n not in _KIND_NAMES))
     candidates = [(n, r) for n, r in candidates if n not in _KIND_NAMES or as_subject(n)]
+    by_kind: dict[str, None] = {}  # reports named only by the kind of their body
     for name, rid in candidates:
         if name in found or name in blanked:  # a name several reports share names each of them
-            named[rid] = None
+            (by_kind if name in _KIND_NAMES else named)[rid] = None
             if name not in found:
                 found.append(name)
                 blanked = blanked.replace(name, " ")
+    if not named:  # "…第九中学学校": the school named is the one, not every school loaded
+        named = by_kind
     context, earlier = question.context, []
     for name, rid in candidates:  # a follow-up goes on about the body the earlier question named
         if name in context:
@@ -434,8 +437,11 @@ def about_reports(question: Question, reports: Iterable) -> Question:
     text = text if _CJK.search(text) else question.text
     match_text = _strip_names(question.match_text, strip) if question.match_text else ""
     match_text = match_text if _CJK.search(match_text) else question.match_text
+    operands = tuple(o2 for o in question.operands for o2 in [_strip_names(o, strip)] if _CJK.search(o2)) \
+        if question.operands else ()
+    operands = operands if len(operands) == len(question.operands) else question.operands  # "南海区教育局会议费" -> 会议费
     return replace(question, asks=asks, terms=terms, bodies=bodies, names=strip, places=places, context=context,
-                   text=text, match_text=match_text)
+                   text=text, match_text=match_text, operands=operands)
 
 
 # what may be left of a body's name as a question writes it: generic characters, and the kind of body said again
@@ -496,7 +502,7 @@ def _without(terms: tuple[str, ...], names: tuple[str, ...]) -> tuple[str, ...]:
     for t in terms:
         for n in names:
             t = t.replace(n, " ")
-        out += [p for p in t.split() if _CJK.search(p) and p not in _BARE_MEASURES and len(p) >= 1]
+        out += [p for p in t.split() if (_CJK.search(p) or _ACRONYM.fullmatch(p)) and p not in _BARE_MEASURES]
     return tuple(out)
 
 

@@ -471,3 +471,20 @@ def test_a_second_ask_naming_only_a_qualifier_asks_about_the_first_asks_subject(
 def test_the_word_target_is_the_asks_qualifier_not_its_subject(question: str, subject: tuple) -> None:
     ask = analyze(question).asks[0]
     assert ask.target and ask.subject == subject
+
+
+@pytest.mark.parametrize(("question", "operands"), [
+    ("福田区教育局会议费和培训费加起来多少？", ("会议费", "培训费")),  # the body's name is no part of an operand
+    ("南海区卫生健康局收入比支出多多少？", ("收入", "支出")),
+])
+def test_the_names_of_the_body_leave_a_derived_questions_operands(question: str, operands: tuple) -> None:
+    assert analyze(question, reports=[DPF, EDU, HEALTH]).operands == operands
+
+
+def test_a_body_named_in_full_is_the_one_not_every_body_of_its_kind() -> None:
+    school = _report("school", "珠海市香洲区第九中学", "香洲区第九中学|第九中学|九中|我校", 2020)
+    other = _report("other", "惠州市惠城区第八中学", "惠城区第八中学|第八中学|八中|我校", 2024)
+    q = analyze("珠海市香洲区第九中学学校有几个教学班？", reports=[school, other])
+    assert q.bodies == ("school",)
+    assert analyze("学校有几个教学班？", reports=[school, other]).bodies == ("school", "other")
+    assert analyze("香洲区第九中学CT花了多少钱？", reports=[school, other]).asks[0].subject == ("CT",)
