@@ -504,10 +504,15 @@ def _computed_share(question: Question, index: FigureIndex) -> Draft | None:
     part_q, whole_q = (replace(question, asks=(replace(operand_ask(question, o), kind=None, unit=None),),
                                terms=operand_ask(question, o).subject, operation=None, context="")
                        for o in question.operands)
-    part, whole = index.lookup(part_q), index.lookup(whole_q)
-    if not (part.answered and whole.answered):
+    part = index.lookup(part_q)
+    if not part.answered:
         return None
-    a, b = part.best[0].figure, whole.best[0].figure
+    a = part.best[0].figure
+    # the whole is an amount of the part's kind ("项目支出占总支出的百分之几": 支出 in 万元, not a score)
+    whole = index.lookup(replace(whole_q, asks=tuple(replace(x, kind=a.kind) for x in whole_q.asks)))
+    if not whole.answered:
+        return None
+    b = whole.best[0].figure
     if a.unit != b.unit or a.kind == "percent" or a.kind == "nil" or b.kind == "nil" or Decimal(b.value) == 0 \
             or a is b:
         return None

@@ -97,7 +97,7 @@ _DIFF_ZH = re.compile(r"相差|差额是|差多少|多多少|少多少|高多少
 # "年终决算比年初预算多了多少": a difference of two named figures
 _COMPARED_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,20}?)比([\u4e00-\u9fff]{2,20}?)(?:多|少|高|低|增加|减少)了?多少")
 # "基本支出占支出总额的比例": a share of two named figures
-_SHARE_OF_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff“”]{2,20}?)占(?!比)([\u4e00-\u9fff“”]{2,20}?)的?(?:比例|比重|百分比|多少|几)")
+_SHARE_OF_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff“”]{2,20}?)占(?!比)([\u4e00-\u9fff“”]{2,20}?)的?(?:比例|比重|百分比|百分之几|多少|几)")
 _BASE_PERIOD_ZH = re.compile(r"上年|去年|上一年|前年|同期|上年度|\d{4}年?")
 _TARGET_WORD = re.compile(r"(?:年度)?(?:目标值?|指标值)$")
 # words that say how an asked figure stands (a target, what was reached), never what it is of

@@ -553,3 +553,13 @@ def test_each_ask_gets_the_figure_that_names_it(each, corpus_knowledge, report: 
 def test_a_second_ask_for_the_target_gets_the_target_of_the_first(corpus_knowledge) -> None:
     draft = compose(corpus_knowledge("xinhui-hospital-2024-equipment-project.docx"), "买了多少台设备？目标是多少？")
     assert draft.text.startswith("28台；≥25台"), draft.text
+
+
+@pytest.mark.parametrize(("report", "question", "value"), [
+    ("xiangzhou-no9-school-2020-evaluation-conclusion.txt", "项目支出占总支出的百分之几？", "17.70%"),  # 672.25 ÷ 3798.63
+    ("health", "公务接待费占三公经费的百分之几？", "19.30%"),  # 1.22 ÷ 6.32: the whole in the part's unit, not a score
+])
+def test_a_share_the_report_does_not_state_is_computed_from_amounts(each, corpus_knowledge, report: str,
+                                                                    question: str, value: str) -> None:
+    draft = compose(each[report] if report in each else corpus_knowledge(report), question)
+    assert draft.text.startswith(value) and not draft.sure, draft.text
