@@ -119,6 +119,7 @@ class FigureMatch:
     why: str = ""  # why it does not answer (for logs and the related list)
     part: bool = False  # a part of a whole stated before it (其中…)
     budget: bool = False  # what was budgeted, asked plainly (what was spent comes first)
+    in_name: float = 0.0  # share of the asked subject held by the figure's own name and the clauses naming it
 
 
 @dataclass(frozen=True)
@@ -476,7 +477,7 @@ class FigureIndex:
         return FigureMatch(self.figures[i], round(score, 4), round(lexical, 4), round(d, 4), kind_ok,
                            round(coverage, 4),
                            round(named, 4), answers=not why, why=why,
-                           part=part, budget=spent < 1.0)
+                           part=part, budget=spent < 1.0, in_name=round(in_name, 4))
 
     def _share_of(self, i: int, question: Question, ask: Ask) -> bool:
         """"X占Y的比例": a stated share answers only when X stands near it and Y is the whole its clause names."""
@@ -616,6 +617,7 @@ def _spent_factor(ask: Ask, f: Figure) -> float:
 
 
 ANSWERING_SHARE = 0.6  # a figure that answers may lead over better-scored ones that do not, down to this share
+NAMES_ALL, NAMES_MORE, NAMING_SHARE = 0.9, 0.2, 0.8  # a figure naming all that was asked leads one naming much less
 
 
 def _answering_first(matches: list[FigureMatch]) -> list[FigureMatch]:
@@ -627,6 +629,14 @@ def _answering_first(matches: list[FigureMatch]) -> list[FigureMatch]:
                       matches[0].figure.sentence and m.figure.report == matches[0].figure.report), None)
         if spent is not None:
             return [spent] + [m for m in matches if m is not spent]
+    if matches and matches[0].answers and matches[0].in_name < NAMES_ALL:
+        # "区残联本级的一般公共预算财政拨款": the figure whose own name holds every asked word (…（本级）2385.57万元)
+        # before one that holds 本级 only in its sentence
+        whole = next((m for m in matches[1:] if m.answers and m.in_name >= NAMES_ALL
+                      and m.in_name - matches[0].in_name >= NAMES_MORE and m.score >= NAMING_SHARE * matches[0].score
+                      and m.figure.kind == matches[0].figure.kind), None)
+        if whole is not None:
+            return [whole] + [m for m in matches if m is not whole]
     if not matches or matches[0].answers:
         return matches
     top = matches[0].score

@@ -563,3 +563,18 @@ def test_a_share_the_report_does_not_state_is_computed_from_amounts(each, corpus
                                                                     question: str, value: str) -> None:
     draft = compose(each[report] if report in each else corpus_knowledge(report), question)
     assert draft.text.startswith(value) and not draft.sure, draft.text
+
+
+def test_the_figure_whose_name_holds_every_asked_word_leads(each, tmp_path) -> None:
+    from ingest.pipeline import prepare_report
+
+    # "一般公共预算财政拨款收支2655.58万元，其中…（本级）2385.57万元": 本级 names the part, not the whole
+    draft = compose(each["dpf"], "区残联本级的一般公共预算财政拨款是多少？占比多少？")
+    assert draft.text.startswith("2385.57万元；89.83%"), draft.text
+    path = tmp_path / "health-2024.txt"
+    path.write_text("2024年度某区卫生健康局部门决算说明\n一、收支情况\n2024年度一般公共预算财政拨款支出3200.50万元，"
+                    "其中区卫生健康局（本级）1200.30万元，占比37.50%；下属医院2000.20万元，占比62.50%。\n",
+                    encoding="utf-8")
+    p = prepare_report(path)
+    draft = compose(Knowledge("t", [p.info], p.chunks, p.figures), "本级的一般公共预算财政拨款支出是多少？")
+    assert draft.text.startswith("1200.30万元"), draft.text
