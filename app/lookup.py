@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from app.question import Ask, Question, content_terms
+from app.question import UNKNOWN_OBJECT, Ask, Question, content_terms
 from app.statements import about_change
 from ingest.figures import CHANGE, TARGET, Figure
 
@@ -498,6 +498,8 @@ class FigureIndex:
         the figure's own clause, not only in the sentence around it (an English object may have alternatives)."""
         if not ask.object or ask.kind == "percent":
             return 1.0
+        if ask.object.startswith(UNKNOWN_OBJECT):
+            return 0.0  # "how many performances": no term of the report is known to name it
         f = self.figures[i]
         best = 0.0
         for alternative in ask.object.split("|"):

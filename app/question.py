@@ -845,12 +845,25 @@ def _ask_en(text: str) -> Ask:
     counted = re.search(r"\bhow many ([a-z' -]+?)(?= (?:were|was|are|is|did|do|does|have|has|had|received|got|won|"
                         r"in|at|for|of|by|with|on)\b|[?.]|$)", text, re.I)
     concepts = translate_concepts(counted.group(1)) if counted else []
+    obj = concepts[-1] if concepts else _unknown_counted(counted.group(1) if counted else "")
     rate = kind == "percent" and not share and bool(re.search(r"\brate\b", text, re.I))
     direction = ("down" if _DOWN_EN.search(text) else "up" if _UP_EN.search(text) else "") if change else ""
-    return Ask(text, kind, unit, change, bool(_TARGET_EN.search(text)), concepts[-1] if concepts else "",
+    return Ask(text, kind, unit, change, bool(_TARGET_EN.search(text)), obj,
                spent=bool(_SPENT_EN.search(text)), total=bool(_TOTAL_EN.search(text)), share=share, rate=rate,
                actual=bool(re.search(r"\bactual(?:ly)?\b|\bachieved\b|\bcompleted\b", text, re.I)),
                direction=direction)
+
+
+UNKNOWN_OBJECT = "?"  # what an English question counts, in words the glossary does not know
+
+
+def _unknown_counted(counted: str) -> str:
+    """What "how many performances" counts when the glossary has no term for it: "?performances", which no figure's
+    name holds (so no figure is taken to count it); "" when it is only a measure (times, people, visits)."""
+    words = [w for w in re.findall(r"[a-z]+", counted.lower()) if w not in _EN_STOPWORDS and len(w) > 2
+             and not any(re.search(p, w, re.I) for p, _, _ in _UNIT_CUES_EN)
+             and w not in ("times", "items", "units", "pieces", "cases", "kinds", "types")]
+    return UNKNOWN_OBJECT + " ".join(words) if words else ""
 
 
 def narrow_to_named(question: Question, report_ids: Iterable[str]) -> tuple[Question, list[str]]:

@@ -578,3 +578,12 @@ def test_the_figure_whose_name_holds_every_asked_word_leads(each, tmp_path) -> N
     p = prepare_report(path)
     draft = compose(Knowledge("t", [p.info], p.chunks, p.figures), "本级的一般公共预算财政拨款支出是多少？")
     assert draft.text.startswith("1200.30万元"), draft.text
+
+
+@pytest.mark.parametrize(("report", "question"), [
+    ("dpf", "How many performances did the art troupe give to the communities?"),
+    ("health", "How many inspectors did the bureau send to the communities?"),
+])
+def test_a_count_of_something_no_report_term_names_gets_no_figure(each, report: str, question: str) -> None:
+    draft = compose(each[report], question)
+    assert draft.abstained, draft.text

@@ -488,3 +488,15 @@ def test_a_body_named_in_full_is_the_one_not_every_body_of_its_kind() -> None:
     assert q.bodies == ("school",)
     assert analyze("学校有几个教学班？", reports=[school, other]).bodies == ("school", "other")
     assert analyze("香洲区第九中学CT花了多少钱？", reports=[school, other]).asks[0].subject == ("CT",)
+
+
+@pytest.mark.parametrize(("question", "unknown"), [
+    ("How many performances were taken to the communities?", True),  # the glossary has no term for performances
+    ("How many inspectors does the district have?", True),
+    ("How many times were meetings held?", False),  # a measure, not a thing counted
+    ("How many gold medals did the team win?", False),  # the glossary knows it
+])
+def test_what_an_english_question_counts_in_unknown_words_is_marked_unknown(question: str, unknown: bool) -> None:
+    from app.question import UNKNOWN_OBJECT
+
+    assert analyze(question).asks[0].object.startswith(UNKNOWN_OBJECT) is unknown
