@@ -174,7 +174,7 @@ _STOP_ZH = re.compile(
     r"现在|目前|当前|眼下|现阶段|如今|几(?:" + _MEASURE[3:-1] + r"|人)?|"
     r"所?占(?:比重|比例|比)|比例|比重|百分比|占(?![用地])|拿到|拿了|拿|"
     r"实际|花了|花掉|花费|用了|用掉|合计|总计|百分之|明年|下一?年度?|"
-    r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|没有(?=[？?]?$)|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?|前年|"
+    r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|没有(?=[？?]?$)|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?(?!结转|结余)|前年|"
     r"这个|那个|那么|呀|吧|这一?块|"
     r"怎么样|咋样|怎么|怎样|如何|为什么|为何|分别|都(?=[有是在为用花包给要能])|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
     + "|".join(sorted(SELF_NAMES, key=len, reverse=True)) + r"|"
@@ -182,7 +182,8 @@ _STOP_ZH = re.compile(
 )
 _YEAR = re.compile(r"(19|20)\d\d(?=\s*年)|\b(?:19|20)\d\d\b")
 # a year named relative to the report's: 去年 (not the base of a comparison: 比上年, 较上年, 同比上年度)
-_RELATIVE_YEAR_ZH = re.compile(r"(?<![比较与])(去年|上一?年度?|前年|今年|本年度?|当年|明年|下一?年度?)")
+# (上年结转, 上年结余: the name of a fund carried over, not the year asked about)
+_RELATIVE_YEAR_ZH = re.compile(r"(?<![比较与])(去年|上一?年度?(?!结转|结余)|前年|今年|本年度?|当年|明年|下一?年度?)")
 _RELATIVE_YEAR_EN = re.compile(r"(?<!than )(?<!with )(?<!from )(?<!to )\b(last|previous|this|current|next|coming) year\b",
                                 re.I)
 _RELATIVE_OFFSET = {"去": -1, "上": -1, "前": -2, "今": 0, "本": 0, "当": 0, "明": 1, "下": 1, "last": -1, "previous": -1,

@@ -500,3 +500,14 @@ def test_what_an_english_question_counts_in_unknown_words_is_marked_unknown(ques
     from app.question import UNKNOWN_OBJECT
 
     assert analyze(question).asks[0].object.startswith(UNKNOWN_OBJECT) is unknown
+
+
+@pytest.mark.parametrize(("question", "relative", "term"), [
+    ("上年结转资金的执行率是多少？", (), "上年结转资金"),  # the name of a fund carried over, not last year
+    ("年初结转和结余中上年结余是多少？", (), "上年结余"),
+    ("上年的收入是多少？", (-1,), "收入"),
+])
+def test_a_fund_carried_over_from_last_year_is_named_not_a_year_asked(question: str, relative: tuple,
+                                                                     term: str) -> None:
+    q = analyze(question)
+    assert q.relative_years == relative and any(term in t for t in q.terms)
