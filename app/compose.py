@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from app.answer import Citation
-from app.lookup import FigureIndex, FigureMatch, LookupResult, bigrams
+from app.lookup import FigureIndex, FigureMatch, LookupResult, unit_follows, bigrams
 from app.question import DERIVED, FIGURE, LIST, REASON, YESNO, Ask, Question, in_report_year, operand_ask
 from app.retrieve import Knowledge, Passage, Sentence, passage_rank_of_figures
 from app.statements import nil_kind, nil_said
@@ -446,7 +446,9 @@ def _display(f: Figure, question: Question) -> str:
         shown = f"{f.text} {f.unit}".strip() if f.unit not in ("%",) else f"{f.text}%"
         return f"{_BOUND_EN[bound]} {shown}" if bound else shown
     prefix = bound if bound in _BOUND_BEFORE else ""
-    return f"{prefix}{f.display}{bound if not prefix else ''}"
+    # "3.9万小时": the unit asked, written after the magnitude the figure took as its unit
+    unit = next((a.unit for a in question.asks if unit_follows(f, a.unit)), "") or ""
+    return f"{prefix}{f.display}{unit}{bound if not prefix else ''}"
 
 
 _BOUND = re.compile(r"^(?:及以上|及以下|以上|以下|以内|左右)")

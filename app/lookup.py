@@ -441,7 +441,7 @@ class FigureIndex:
         kind_ok = _kind_agrees(ask, f)
         if not kind_ok:
             score *= 0.35
-        if ask.unit and f.unit == ask.unit:
+        if ask.unit and (f.unit == ask.unit or unit_follows(f, ask.unit)):
             score += 0.08
         elif ask.unit and kind_ok and f.unit != ask.unit and f.kind != "nil":
             score *= 0.7
@@ -547,8 +547,19 @@ def _in_simplified(f: Figure) -> Figure:
     return replace(f, **changed) if changed else f
 
 
+def unit_follows(f: Figure, unit: str | None) -> bool:
+    """Whether the unit asked stands right after the figure as written, past a bare magnitude the figure took as its
+    unit ("3.9万小时": 3.9 in 万, of 小时)."""
+    if not unit or f.table or f.unit not in ("", "万", "亿", "千"):
+        return False
+    at = f.clause.find(f.text)
+    return at >= 0 and f.clause[at + len(f.text):].lstrip().removeprefix(f.unit).startswith(unit)
+
+
 def _kind_agrees(ask: Ask, f: Figure) -> bool:
     """The figure is the kind of quantity asked for (a nil statement answers any amount)."""
+    if unit_follows(f, ask.unit):
+        return True  # "多少小时": 3.9万小时
     if f.kind == "nil":
         return ask.kind not in ("percent",) or not ask.share
     if ask.kind is None:

@@ -587,3 +587,16 @@ def test_the_figure_whose_name_holds_every_asked_word_leads(each, tmp_path) -> N
 def test_a_count_of_something_no_report_term_names_gets_no_figure(each, report: str, question: str) -> None:
     draft = compose(each[report], question)
     assert draft.abstained, draft.text
+
+
+def test_a_unit_written_after_a_magnitude_is_the_unit_asked(corpus_knowledge, tmp_path) -> None:
+    from ingest.pipeline import prepare_report
+
+    draft = compose(corpus_knowledge("beijingjie-street-2023-project-selfeval.txt"), "上门服务一共多少小时？")
+    assert draft.text.startswith("3.9万小时"), draft.text  # "共计3.9万小时"
+    path = tmp_path / "health-2024.txt"
+    path.write_text("2024年度某区卫生健康局项目绩效自评报告\n一、项目完成情况\n全年家庭医生团队累计提供签约服务2.6万小时，"
+                    "服务签约居民4200人。\n", encoding="utf-8")
+    p = prepare_report(path)
+    draft = compose(Knowledge("t", [p.info], p.chunks, p.figures), "签约服务累计多少小时？")
+    assert draft.text.startswith("2.6万小时"), draft.text
