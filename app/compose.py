@@ -551,7 +551,9 @@ def _implied_previous(question: Question, lookup: LookupResult, index: FigureInd
         return None
     a, d = Decimal(level.value), Decimal(change.value)
     unit = level.unit
-    down = bool(re.search(r"减少|下降|降低|减|少", change.clause))
+    down = _is_down(change)
+    if down is None:
+        return None  # the change's direction is not written where it is stated: no value computed
     previous = a + d if down else a - d
     places = max(-min(a.as_tuple().exponent, 0), -min(d.as_tuple().exponent, 0))
     op = "+" if down else "-"
@@ -559,6 +561,8 @@ def _implied_previous(question: Question, lookup: LookupResult, index: FigureInd
     expression = f"{level.display} {op} {shown} = {previous:.{places}f}{unit}"
     said = (f"“{_own_characters(level, level.clause)}，{_own_characters(change, change.clause)}”"
             if change.clause != level.clause else f"“{_own_characters(level, level.clause)}”")
+    if not re.search(r"减少|下降|降低|增加|增长|上升|提高", level.clause + change.clause):  # distributed: its sentence
+        said = f"“{_own_characters(level)}”"
     if question.language == "en":
         text = (f"{previous:.{places}f} {level.unit} (not stated as such; computed from this year's figure and its "
                 f"change: {expression}; the report states {said}).")
@@ -605,6 +609,26 @@ def _from_to_change(question: Question, lookup: LookupResult, index: FigureIndex
     return None
 
 
+_DOWN_WORD = re.compile(r"减少|下降|降低|压减|缩减|减|少")
+_UP_WORD = re.compile(r"增加|增长|上升|提高|增|多")
+
+
+def _is_down(change: Figure) -> bool | None:
+    """Whether a change figure is a fall (True) or a rise (False), from the words just before it in its sentence
+    ("与上年相比各减少215.36,198.40万元": both falls); None when no such word is there."""
+    at = change.sentence.find(change.clause)
+    if at < 0:
+        return None
+    where = change.clause.find(change.text)
+    before = change.sentence[max(0, at - 24):at + max(0, where)]
+    before = re.split(r"[，；;。：:]", before)[-1] if change.clause.find(change.text) <= 0 else before
+    downs = [m.end() for m in _DOWN_WORD.finditer(before)]
+    ups = [m.end() for m in _UP_WORD.finditer(before)]
+    if not downs and not ups:
+        return None
+    return max(downs, default=-1) > max(ups, default=-1)
+
+
 def _in_brackets(f: Figure) -> bool:
     """Whether a figure stands inside brackets in its sentence ("（预算12.00万元）")."""
     at = f.sentence.find(f.clause)
@@ -615,7 +639,11 @@ def _in_brackets(f: Figure) -> bool:
 
 
 def _change_after(index: FigureIndex, level: Figure) -> Figure | None:
-    """The change stated right after a level figure, of the same unit: "收入A万元，比上年减少D万元"."""
+    """The change stated right after a level figure, of the same unit: "收入A万元，比上年减少D万元" (or, for an item of a
+    distributed statement, the item's own change: "收入、支出各是A,B万元，各减少C,D万元")."""
+    distributed = index.distributed_change(level)
+    if distributed is not None:
+        return distributed
     after = sorted((f for f in index.figures if f.report == level.report and f.sentence == level.sentence
                     and f.start > level.start), key=lambda f: f.start)
     for f in after:

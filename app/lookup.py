@@ -162,6 +162,7 @@ class FigureIndex:
         self._body_names = {r: tuple(sorted(set(n), key=len, reverse=True)) for r, n in (report_names or {}).items()}
         self._subject = [carried_subject(f) for f in self._norm]
         distributed, self._distributed_change, heads = _distributed(self._norm)
+        self._items = distributed  # the item each figure of a distributed statement belongs to ("" if none)
         self._unresolved = [d == UNRESOLVED for d in distributed]
         self._subject = [f"{d} {s}".strip() if d != UNRESOLVED else s for d, s in zip(distributed, self._subject)]
         self._whole = _whole_context(self._norm)
@@ -229,6 +230,16 @@ class FigureIndex:
         cuts = [m.end() for m in _QUOTE_CUT.finditer(f.sentence, 0, max(0, at - 1))]
         start = cuts[-1] if cuts else 0
         return f.sentence[start:at + len(f.clause)].strip()
+
+    def distributed_change(self, f: Figure) -> Figure | None:
+        """The change a distributed statement gives an item's figure: "本年收入、本年支出各是A,B万元，与上年相比各减少
+        C,D万元" -> C for A (the same item, in the stretch that states a change)."""
+        i = next((n for n, g in enumerate(self.figures) if g is f), None)
+        if i is None or not self._items[i] or self._items[i] == UNRESOLVED or self._distributed_change[i]:
+            return None
+        return next((g for n, g in enumerate(self.figures) if n != i and g.report == f.report
+                     and g.sentence == f.sentence and self._items[n] == self._items[i] and self._distributed_change[n]
+                     and g.unit == f.unit and g.start > f.start), None)
 
     def _one_char(self, term: str) -> str:
         """A term of one Chinese character, as the reports' words that hold it ("床" -> "床位|病床"), most used first;
