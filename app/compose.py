@@ -673,6 +673,10 @@ def _list_answer(question: Question, knowledge: Knowledge, report_ids: Sequence[
     for c in knowledge.chunks:
         if c.report in report_ids:
             sections.setdefault((c.report, c.section), []).append(c)
+            # a section is also made of the sections under it ("五、存在的问题 > 一是…", "… > 二是…")
+            parts = c.section.split(" > ") if c.section else []
+            for depth in range(1, len(parts)):
+                sections.setdefault((c.report, " > ".join(parts[:depth])), []).append(c)
     for (report, section), chunks in sections.items():
         leaf = section.split(" > ")[-1] if section else ""
         cov = knowledge.coverage(question.match_text or question.text, bigrams(leaf))
@@ -681,8 +685,13 @@ def _list_answer(question: Question, knowledge: Knowledge, report_ids: Sequence[
     if best_section is None or best_cov < 0.45:
         return None
     report, section = best_section
-    text = "".join(c.text for c in sorted(sections[best_section], key=lambda c: c.start))
-    original = "".join(c.original or c.text for c in sorted(sections[best_section], key=lambda c: c.start))
+    ordered = sorted(sections[best_section], key=lambda c: c.start)
+    # the headings of the sections under it are part of what it says ("> 一是部分项目前期工作不够扎实…")
+    headed = {min((c for c in ordered if c.section == sec), key=lambda c: c.start).id: sec.split(" > ")[-1]
+              for sec in {c.section for c in ordered if c.section != section}}
+    text = "".join(("" if c.text.startswith(headed.get(c.id, "")) else headed.get(c.id, "")) + c.text for c in ordered)
+    original = "".join(("" if c.text.startswith(headed.get(c.id, "")) else headed.get(c.id, "")) + (c.original or c.text)
+                       for c in ordered)
     original = original if len(original) == len(text) else text  # the report's own characters, at the same places
     items = re.findall(r"([一二三四五六七八九十]+是)([^，。；：]+)", text)
     children = sorted({c.section.split(" > ")[-1] for (r, s), cs in sections.items() for c in cs

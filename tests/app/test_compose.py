@@ -611,3 +611,18 @@ def test_last_years_figure_of_a_distributed_statement_takes_its_items_change(eac
                                                                             question: str, value: str) -> None:
     draft = compose(each[report] if report in each else corpus_knowledge(report), question)
     assert draft.text.startswith(value), draft.text
+
+
+def test_a_list_whose_items_are_headings_of_their_own_is_listed_whole(corpus_knowledge, tmp_path) -> None:
+    from ingest.pipeline import prepare_report
+
+    # "五、存在的问题 > 一是部分项目前期工作不够扎实…": the section's items are read as headings under it
+    draft = compose(corpus_knowledge("haizhu-edu-2022-dept-selfeval.pdf"), "存在哪些问题？")
+    assert draft.text.startswith("一是部分项目前期工作不够扎实；二是"), draft.text
+    path = tmp_path / "health-2024.txt"
+    path.write_text("2024年度某区卫生健康局部门整体支出绩效自评报告\n一、基本情况\n本局下属单位3个。\n二、存在的问题\n"
+                    "一是部分项目预算编制不够精细，年中调整较多；\n二是绩效目标设置不够细化，个别指标难以衡量。\n"
+                    "三、改进措施\n加强预算编制。\n", encoding="utf-8")
+    p = prepare_report(path)
+    draft = compose(Knowledge("t", [p.info], p.chunks, p.figures), "存在哪些问题？")
+    assert "一是部分项目预算编制不够精细" in draft.text and "二是绩效目标设置不够细化" in draft.text, draft.text
