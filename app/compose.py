@@ -359,6 +359,10 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
         listed = _list_answer(question, knowledge, report_ids)
         if listed is not None:
             return listed
+    if _WHEN_ISSUED.search(question.text):
+        dated = _issue_date(knowledge, report_ids)
+        if dated is not None:
+            return dated
     if not sentences or sentences[0][1] < TEXT_CONFIDENCE:
         score = sentences[0][1] if sentences else 0.0
         return abstain(question, knowledge, report_ids, f"text confidence {score:.2f}", sure=False)
@@ -380,6 +384,34 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
         if not _GIVES_A_REASON.search(best.text):  # a sentence that gives no reason does not say why
             return abstain(question, knowledge, report_ids, "no reason stated", sure=False)
     return Draft(_fit(_focused(best.text, question)), (_cite(best),), False)
+
+
+# "报告是哪天发的", "这份报告什么时候报送的": the date the document is signed and issued
+_WHEN_ISSUED = re.compile(r"(?:报告|文件|本文).{0,6}(?:哪天|哪一天|什么时候|何时|日期|几号|几月几日)|"
+                          r"(?:哪天|哪一天|什么时候|何时|几号)(?:发|印发|报送|出具|上报|报)|"
+                          r"\bwhen was (?:the|this) report\b|\bdate of (?:the|this) report\b", re.I)
+_DATE_LINE = re.compile(r"^[^，。；,;]{0,30}?((?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号])\s*[。.]?$")
+
+
+def _issue_date(knowledge: Knowledge, report_ids: Sequence[str]) -> Draft | None:
+    """The date a report is issued under: its last line that is a date alone, after the body's name (落款)."""
+    if len(report_ids) != 1:
+        return None
+    found = []  # (sentence, line number, the date)
+    for s in knowledge.sentences:
+        if s.report == report_ids[0]:
+            for n, line in enumerate(s.text.splitlines()):
+                m = _DATE_LINE.match(line.strip())
+                if m:
+                    found.append((s, n, m.group(1)))
+    if not found:
+        return None
+    s, n, date = max(found, key=lambda x: (x[0].start, x[1]))
+    lines = s.quoted.splitlines()
+    signed = lines[n].strip() if len(lines) > n else date
+    if n > 0 and len(lines[n - 1].strip()) <= 20:  # the body's name signed above the date
+        signed = lines[n - 1].strip() + signed
+    return Draft(_fit(f"{date}。报告落款：“{signed}”。"), (_cite(s),), False)
 
 
 def _may_be_text(question: Question) -> bool:

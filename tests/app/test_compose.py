@@ -626,3 +626,17 @@ def test_a_list_whose_items_are_headings_of_their_own_is_listed_whole(corpus_kno
     p = prepare_report(path)
     draft = compose(Knowledge("t", [p.info], p.chunks, p.figures), "存在哪些问题？")
     assert "一是部分项目预算编制不够精细" in draft.text and "二是绩效目标设置不够细化" in draft.text, draft.text
+
+
+def test_the_date_a_report_is_issued_is_its_signed_date_line(corpus_knowledge, tmp_path) -> None:
+    from ingest.pipeline import prepare_report
+
+    draft = compose(corpus_knowledge("xiangzhou-no9-school-2020-evaluation-conclusion.txt"), "报告是哪天发的")
+    assert draft.text.startswith("2021年3月26日"), draft.text
+    path = tmp_path / "health-2024.txt"
+    path.write_text("2024年度某区卫生健康局部门整体支出绩效自评报告\n一、基本情况\n本局下属单位3个，2024年5月起实施新方案。\n"
+                    "二、自评结论\n自评得分92分。\n某区卫生健康局\n2025年4月8日\n", encoding="utf-8")
+    p = prepare_report(path)
+    knowledge = Knowledge("t", [p.info], p.chunks, p.figures)
+    assert compose(knowledge, "这份报告是什么时候报送的？").text.startswith("2025年4月8日")
+    assert not compose(knowledge, "新方案是哪天实施的？").text.startswith("2025年4月8日")  # not the report's date
