@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from app.answer import Citation
-from app.lookup import FigureIndex, FigureMatch, LookupResult, unit_follows, bigrams
+from app.lookup import FigureIndex, FigureMatch, LookupResult, bigrams, simplified, unit_follows
 from app.question import DERIVED, FIGURE, LIST, REASON, YESNO, Ask, Question, in_report_year, operand_ask
 from app.retrieve import Knowledge, Passage, Sentence, passage_rank_of_figures
 from app.statements import nil_kind, nil_said
@@ -366,8 +366,10 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
     if not sentences or sentences[0][1] < TEXT_CONFIDENCE:
         score = sentences[0][1] if sentences else 0.0
         return abstain(question, knowledge, report_ids, f"text confidence {score:.2f}", sure=False)
-    # a heading line ("1.因公出国（境）费。") names a topic, it answers nothing
-    kept = [(s, score) for s, score in sentences if not _HEADING_LINE.match(s.text)] or list(sentences)
+    # a heading line ("1.因公出国（境）费。") names a topic, it answers nothing; nor does the report's title block
+    titles = [simplified(knowledge.reports[r].title) for r in report_ids if r in knowledge.reports]
+    kept = [(s, score) for s, score in sentences if not _HEADING_LINE.match(s.text)
+            and not any(t and t in simplified(s.text) for t in titles)] or list(sentences)
     sentences = kept
     if sentences[0][1] < TEXT_CONFIDENCE:
         return abstain(question, knowledge, report_ids, f"text confidence {sentences[0][1]:.2f}", sure=False)

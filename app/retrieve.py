@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.lookup import FigureIndex, bigrams, simplified
-from app.question import Question, content_terms, report_names
+from app.question import Question, _with_report_words, content_terms, report_names
 from app.statements import nil_figures
 from ingest.chunk import sentence_spans
 from ingest.figures import Figure
@@ -140,11 +140,18 @@ class Knowledge:
         query = self.question_grams(text)
         total = sum(self.idf(g) for g in query)
         wanted = set(report_ids)
+        # a word asked with alternatives (買车 -> 购置公务用车, grade -> 自评结果|等级) is one concept: the best-held
+        # alternative counts, the others do not dilute the share
+        concepts = self._concepts(question)
         scored = []
         for i in self._candidates(query, passages, wanted):
             s = self.sentences[i]
-            cov = self._coverage(query, s.grams | self._section_grams[i], total)
-            own = self._coverage(query, s.grams, total)
+            if concepts:
+                cov = self._concept_coverage(concepts, s.grams | self._section_grams[i])
+                own = self._concept_coverage(concepts, s.grams)
+            else:
+                cov = self._coverage(query, s.grams | self._section_grams[i], total)
+                own = self._coverage(query, s.grams, total)
             rank_bonus = max((boost.get(cid, 0.0) for cid in self._chunks_of_sentence[i]), default=0.0)
             scored.append((s, 0.55 * own + 0.25 * cov + 0.2 * rank_bonus))
         scored.sort(key=lambda x: -x[1])
@@ -153,6 +160,31 @@ class Knowledge:
             rest = (s for s in self.sentences if s.report in wanted and id(s) not in chosen)
             scored.extend((s, 0.0) for s, _ in zip(rest, range(k - len(scored))))
         return scored[:k]
+
+    def _concepts(self, question: Question) -> list[list[frozenset[str]]]:
+        """The question's concepts, each its alternatives' word sets, when some concept has alternatives; else []."""
+        subjects = [t for a in question.asks for t in a.subject] if question.language == "en" else [
+            _with_report_words(t) for t in content_terms(question.text)]
+        subjects += [t for t in (content_terms(question.context) if question.context else ())]
+        if not any("|" in t for t in subjects):
+            return []
+        concepts = []
+        for t in dict.fromkeys(subjects):
+            alternatives = [frozenset(g for g in bigrams(a) if g in self._idf or len(g) != 2) for a in t.split("|")]
+            alternatives = [a for a in alternatives if a]
+            if alternatives:
+                concepts.append(alternatives)
+        return concepts
+
+    def _concept_coverage(self, concepts: list[list[frozenset[str]]], grams: frozenset[str] | set[str]) -> float:
+        total = held = 0.0
+        for alternatives in concepts:
+            weights = [sum(self.idf(g) for g in a) for a in alternatives]
+            shares = [sum(self.idf(g) for g in a if g in grams) / w if w else 0.0 for a, w in zip(alternatives, weights)]
+            weight = max(weights)
+            total += weight
+            held += weight * max(shares)
+        return held / total if total else 0.0
 
     def _candidates(self, query: frozenset[str], passages: Sequence[Passage], wanted: set[str]) -> list[int]:
         """Sentence numbers (report order) that can score above 0: in a passage, or sharing a question word."""

@@ -640,3 +640,13 @@ def test_the_date_a_report_is_issued_is_its_signed_date_line(corpus_knowledge, t
     knowledge = Knowledge("t", [p.info], p.chunks, p.figures)
     assert compose(knowledge, "这份报告是什么时候报送的？").text.startswith("2025年4月8日")
     assert not compose(knowledge, "新方案是哪天实施的？").text.startswith("2025年4月8日")  # not the report's date
+
+
+@pytest.mark.parametrize(("report", "question"), [
+    ("xiangzhou-no9-school-2020-evaluation-conclusion.txt", "What grade did the school give itself?"),
+    ("health", "What grade did the bureau give itself?"),  # grade -> 自评结果|自评结论|等级: one concept
+])
+def test_a_word_with_alternatives_is_one_concept_in_sentence_matching(each, corpus_knowledge, report: str,
+                                                                      question: str) -> None:
+    draft = compose(each[report] if report in each else corpus_knowledge(report), question)
+    assert "等级为" in draft.text and "优" in draft.text, draft.text
