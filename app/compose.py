@@ -363,6 +363,10 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
         dated = _issue_date(knowledge, report_ids)
         if dated is not None:
             return dated
+    if _NAME_ASKED.search(question.original):
+        field = _form_field(question, knowledge, report_ids)
+        if field is not None:
+            return field
     if not sentences or sentences[0][1] < TEXT_CONFIDENCE:
         score = sentences[0][1] if sentences else 0.0
         return abstain(question, knowledge, report_ids, f"text confidence {score:.2f}", sure=False)
@@ -414,6 +418,37 @@ def _issue_date(knowledge: Knowledge, report_ids: Sequence[str]) -> Draft | None
     if n > 0 and len(lines[n - 1].strip()) <= 20:  # the body's name signed above the date
         signed = lines[n - 1].strip() + signed
     return Draft(_fit(f"{date}。报告落款：“{signed}”。"), (_cite(s),), False)
+
+
+# "主管部门是哪个", "实施单位是谁": a name asked, which a report's form line ("主管部门:江门市新会区卫生健康局") gives
+_NAME_ASKED = re.compile(r"是谁|是哪个|是哪家|是哪一个|是哪些单位|叫什么|名称是什么|是什么单位|是什么部门|\bwho\b|\bwhich\b",
+                         re.I)
+_FIELD_LINE = re.compile(r"^\s*([\u4e00-\u9fff]{2,10})\s*[:：]\s*([^:：]{2,60}?)\s*[；;。]?$")
+
+
+def _form_field(question: Question, knowledge: Knowledge, report_ids: Sequence[str]) -> Draft | None:
+    """The value of the report's form line whose key the question names whole: "项目的主管部门是哪个" ->
+    "主管部门:江门市新会区卫生健康局" -> 江门市新会区卫生健康局. A key named only in part answers nothing."""
+    asked = bigrams(question.original)
+    best = None
+    for s in knowledge.sentences:
+        if s.report not in report_ids:
+            continue
+        for line, shown in zip(s.text.splitlines(), s.quoted.splitlines()):
+            m = _FIELD_LINE.match(line)
+            if not m or re.search(r"\d", m.group(2)) and not re.search(r"[\u4e00-\u9fff]{4}", m.group(2)):
+                continue  # "联系电话:0750…" states a number, not a name
+            key = {g for g in bigrams(m.group(1)) if len(g) == 2}
+            if key and key <= asked and (best is None or len(m.group(1)) > len(best[0].group(1))):
+                best = (m, s, shown)
+    if best is None:
+        return None
+    m, s, shown = best
+    own = _FIELD_LINE.match(shown)
+    value = (own or m).group(2)
+    text = f"{value}。报告原文：“{shown.strip()}”。" if question.language == "zh" else \
+        f"{value}. The report states: “{shown.strip()}”."
+    return Draft(_fit(text), (Citation(shown.strip(), s.section, s.report),), False)
 
 
 def _may_be_text(question: Question) -> bool:

@@ -650,3 +650,19 @@ def test_a_word_with_alternatives_is_one_concept_in_sentence_matching(each, corp
                                                                       question: str) -> None:
     draft = compose(each[report] if report in each else corpus_knowledge(report), question)
     assert "等级为" in draft.text and "优" in draft.text, draft.text
+
+
+def test_a_name_asked_is_the_value_of_the_form_line_whose_key_is_named(corpus_knowledge, tmp_path) -> None:
+    from ingest.pipeline import prepare_report
+
+    xinhui = corpus_knowledge("xinhui-hospital-2024-equipment-project.docx")
+    assert compose(xinhui, "项目的主管部门是哪个？").text.startswith("江门市新会区卫生健康局")
+    assert compose(xinhui, "实施单位是谁？").text.startswith("江门市新会区人民医院")
+    path = tmp_path / "health-2024.txt"
+    path.write_text("某区妇幼健康项目支出绩效自评报告\n项目名称:妇幼健康服务项目\n主管部门:某区卫生健康局\n"
+                    "实施单位:某区妇幼保健院\n联系电话:0750-1234567\n一、项目基本情况\n本项目全年服务孕产妇3200人。\n",
+                    encoding="utf-8")
+    p = prepare_report(path)
+    knowledge = Knowledge("t", [p.info], p.chunks, p.figures)
+    assert compose(knowledge, "这个项目的实施单位是哪个？").text.startswith("某区妇幼保健院")
+    assert not compose(knowledge, "项目负责人是谁？").text.startswith(("某区", "0750"))  # no such line: no name
