@@ -370,10 +370,8 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
     if not sentences or sentences[0][1] < TEXT_CONFIDENCE:
         score = sentences[0][1] if sentences else 0.0
         return abstain(question, knowledge, report_ids, f"text confidence {score:.2f}", sure=False)
-    # a heading line ("1.因公出国（境）费。") names a topic, it answers nothing; nor does the report's title block
-    titles = [simplified(knowledge.reports[r].title) for r in report_ids if r in knowledge.reports]
-    kept = [(s, score) for s, score in sentences if not _HEADING_LINE.match(s.text)
-            and not any(t and t in simplified(s.text) for t in titles)] or list(sentences)
+    # a heading line ("1.因公出国（境）费。") names a topic, it answers nothing
+    kept = [(s, score) for s, score in sentences if not _HEADING_LINE.match(s.text)] or list(sentences)
     sentences = kept
     if sentences[0][1] < TEXT_CONFIDENCE:
         return abstain(question, knowledge, report_ids, f"text confidence {sentences[0][1]:.2f}", sure=False)

@@ -21,6 +21,7 @@ from ingest.report import Chunk, ReportInfo
 from vectorstore.lexical import LexicalIndex
 
 RRF_K = 10
+SCATTERED = 0.8  # an asked phrase whose words a sentence holds only apart
 QUESTION_MEMORY = 256  # questions whose words Knowledge remembers (a question asks for them once per section)
 
 
@@ -63,7 +64,7 @@ class Knowledge:
         self.figures = list(figures)
         self._figure_index: dict[tuple[str, ...], FigureIndex] = {}
         self._report_text: dict[tuple[str, ...], str] = {}
-        self.sentences = _sentences(self.chunks)
+        self.sentences = _sentences(self.chunks, {r.id: r.title for r in reports})
         df = Counter(g for s in self.sentences for g in s.grams)
         n = max(1, len(self.sentences))
         self._idf = {g: math.log(1 + n / (1 + c)) for g, c in df.items()}
@@ -148,7 +149,7 @@ class Knowledge:
             s = self.sentences[i]
             if concepts:
                 cov = self._concept_coverage(concepts, s.grams | self._section_grams[i])
-                own = self._concept_coverage(concepts, s.grams)
+                own = self._concept_coverage(concepts, s.grams, s.text)
             else:
                 cov = self._coverage(query, s.grams | self._section_grams[i], total)
                 own = self._coverage(query, s.grams, total)
@@ -170,17 +171,23 @@ class Knowledge:
             return []
         concepts = []
         for t in dict.fromkeys(subjects):
-            alternatives = [frozenset(g for g in bigrams(a) if g in self._idf or len(g) != 2) for a in t.split("|")]
-            alternatives = [a for a in alternatives if a]
+            alternatives = [(simplified(a), frozenset(g for g in bigrams(a) if g in self._idf or not _straddles(a, g)))
+                            for a in t.split("|")]
+            alternatives = [a for a in alternatives if a[1]]
             if alternatives:
                 concepts.append(alternatives)
         return concepts
 
-    def _concept_coverage(self, concepts: list[list[frozenset[str]]], grams: frozenset[str] | set[str]) -> float:
+    def _concept_coverage(self, concepts: list, grams: frozenset[str] | set[str], text: str = "") -> float:
+        """Share of the concepts the grams hold, each by its best-held alternative; an alternative of several words
+        held only apart (自评…结论 for 自评结论) counts a little less than one written as asked."""
         total = held = 0.0
+        text = simplified(text)
         for alternatives in concepts:
-            weights = [sum(self.idf(g) for g in a) for a in alternatives]
-            shares = [sum(self.idf(g) for g in a if g in grams) / w if w else 0.0 for a, w in zip(alternatives, weights)]
+            weights = [sum(self.idf(g) for g in a) for _, a in alternatives]
+            shares = [(sum(self.idf(g) for g in a if g in grams) / w if w else 0.0)
+                      * (1.0 if len(a) < 2 or not text or word in text else SCATTERED)
+                      for (word, a), w in zip(alternatives, weights)]
             weight = max(weights)
             total += weight
             held += weight * max(shares)
@@ -206,7 +213,10 @@ def _straddles(term: str, gram: str) -> bool:
     return bool(found) and all(g.straddles for g in found)
 
 
-def _sentences(chunks: Sequence[Chunk]) -> list[Sentence]:
+def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) -> list[Sentence]:
+    """The sentences of the chunks, each matched by its words but those of its report's title (a title names the
+    report, it answers no question: "…绩效自评结果的报告" says nothing of the result)."""
+    titles = {r: simplified(t) for r, t in (titles or {}).items() if t and len(t) >= 8}
     seen: set[tuple[str, int]] = set()
     out = []
     for c in chunks:
@@ -217,7 +227,9 @@ def _sentences(chunks: Sequence[Chunk]) -> list[Sentence]:
             seen.add(key)
             text = c.text[start - c.start:end - c.start].strip()
             original = c.original[start - c.start:end - c.start].strip() if len(c.original) == len(c.text) else ""
-            out.append(Sentence(text, c.section, c.report, start, frozenset(bigrams(text)),
+            title = titles.get(c.report, "")
+            matched = simplified(text).replace(title, " ") if title else text
+            out.append(Sentence(text, c.section, c.report, start, frozenset(bigrams(matched)),
                                 original if original != text else ""))
     return out
 
