@@ -765,6 +765,9 @@ def _list_answer(question: Question, knowledge: Knowledge, report_ids: Sequence[
                        if r == report and s.startswith(section + " > ") and s.count(" > ") == section.count(" > ") + 1},
                       key=lambda s: min(c.start for (r, sec), cs in sections.items() for c in cs if sec.endswith(s)))
     chunk = min(sections[best_section], key=lambda c: c.start)
+    whole = re.findall(r"([一二三四五六七八九十]+是)([^；。]+)", text)  # each item as the report writes it, to its ；
+    if len(items) >= 2 and len(whole) == len(items) and len("；".join(a + b for a, b in whole)) <= MAX_ANSWER_CHARS - 2:
+        items = whole
     if len(items) >= 2:
         listed = "；".join(f"{a}{b}" for a, b in items)
     elif len(children) >= 2:

@@ -618,7 +618,8 @@ def test_a_list_whose_items_are_headings_of_their_own_is_listed_whole(corpus_kno
 
     # "五、存在的问题 > 一是部分项目前期工作不够扎实…": the section's items are read as headings under it
     draft = compose(corpus_knowledge("haizhu-edu-2022-dept-selfeval.pdf"), "存在哪些问题？")
-    assert draft.text.startswith("一是部分项目前期工作不够扎实；二是"), draft.text
+    assert draft.text.startswith("一是部分项目前期工作不够扎实，校舍维修项目审批和招标用时较长"), draft.text
+    assert "二是新建小区配套幼儿园移交进度" in draft.text and len(draft.text) <= MAX_ANSWER_CHARS
     path = tmp_path / "health-2024.txt"
     path.write_text("2024年度某区卫生健康局部门整体支出绩效自评报告\n一、基本情况\n本局下属单位3个。\n二、存在的问题\n"
                     "一是部分项目预算编制不够精细，年中调整较多；\n二是绩效目标设置不够细化，个别指标难以衡量。\n"
