@@ -611,8 +611,10 @@ def _implied_previous(question: Question, lookup: LookupResult, index: FigureInd
     # this year's figure as stated where its change follows it (a report may state it twice: in a list, then under
     # its own heading with the change)
     best = found.best[0].figure
-    stated = [m.figure for m in found.matches[0] if m.answers and m.figure.value == best.value
-              and m.figure.unit == best.unit]
+    # (the same amount stated again names the same subject, even where it is one item of several: "本年收入、本年支出
+    # 各是3180.52,3102.94万元，与上年相比各减少215.36,198.40万元")
+    stated = [m.figure for m in found.matches[0] if (m.answers or m.why in ("narrower", "ambiguous", "part"))
+              and m.figure.value == best.value and m.figure.unit == best.unit and m.figure.report == best.report]
     level, change = next(((f, c) for f in stated for c in [_change_after(index, f)] if c is not None), (best, None))
     if change is None:
         return None

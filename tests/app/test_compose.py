@@ -606,6 +606,9 @@ def test_a_unit_written_after_a_magnitude_is_the_unit_asked(corpus_knowledge, tm
     # "本年收入、本年支出各是3180.52,3102.94万元,与上年相比各减少215.36,198.40万元": each item its own change, a fall
     ("wuhou-yulin-street-2021-final-accounts.txt", "上年的支出是多少？", "3301.34万元"),
     ("health", "上年的支出总计是多少？", "8711.41万元"),  # "收、支总计各是8650.20,8412.75万元，…各减少321.40,298.66万元"
+    # this year's figure found where it is stated alone ("本年收入合计3,180.52万元"), its change in the distributed one
+    ("wuhou-yulin-street-2021-final-accounts.txt", "上年的收入是多少？", "3395.88万元"),
+    ("health", "上年的收入总计是多少？", "8971.60万元"),
 ])
 def test_last_years_figure_of_a_distributed_statement_takes_its_items_change(each, corpus_knowledge, report: str,
                                                                             question: str, value: str) -> None:
