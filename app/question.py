@@ -431,6 +431,11 @@ def about_reports(question: Question, reports: Iterable) -> Question:
     places = tuple(p for p in question.places if not any(p in n for n in strip)
                    and not _written_in_names(question.original, p, spans) and not any(_owns(r, p) for r in reports))
     places += tuple(m for m in _compound_mentions(question.original, spans) if m not in places)
+    # names written together name the report they all belong to: "南海区教育局区教育局本级…" is 南海区教育局's,
+    # though 区教育局 alone would name every education bureau loaded
+    together = set().union(*(ids for ids in _named_together(spans))) if spans else set()
+    if together and together < set(named):
+        named = {r: None for r in named if r in together}
     bodies = tuple(r.id for r in reports if r.id in named)
     # the names are no words to match a passage or a table row by: "广州市海珠区教育局存在哪些问题" is about 问题, and
     # its report's title line is no answer
@@ -483,6 +488,26 @@ def _written_in_names(text: str, mention: str, spans: list[list]) -> bool:
     covered = {i for s in spans for i in range(s[0], s[1])}
     rest = "".join(ch for i, ch in enumerate(mention, at) if i not in covered)
     return rest != mention and _GENERIC_REST.match(rest) is not None
+
+
+def _name_groups(spans: list[list]) -> list[list[list]]:
+    """The body names found, grouped where they are written next to each other."""
+    groups: list[list[list]] = []
+    for s in spans:
+        if groups and s[0] <= groups[-1][-1][1]:
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    return groups
+
+
+def _named_together(spans: list[list]) -> list[set[str]]:
+    """For each group of names written together, the reports they all name (or, with none common, any of them)."""
+    out = []
+    for g in _name_groups(spans):
+        common = set.intersection(*(s[2] for s in g))
+        out.append(common or set.union(*(s[2] for s in g)))
+    return out
 
 
 def _compound_mentions(text: str, spans: list[list]) -> list[str]:

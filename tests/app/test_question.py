@@ -511,3 +511,12 @@ def test_a_fund_carried_over_from_last_year_is_named_not_a_year_asked(question: 
                                                                      term: str) -> None:
     q = analyze(question)
     assert q.relative_years == relative and any(term in t for t in q.terms)
+
+
+def test_names_written_together_name_the_report_they_all_belong_to() -> None:
+    nanhai = _report("nanhai", "佛山市南海区教育局", "南海区教育局|区教育局|教育局|本局", 2022)
+    q = analyze("南海区教育局区教育局本级支出了多少？", reports=[EDU, HEALTH, nanhai])
+    assert q.bodies == ("nanhai",)  # 区教育局 alone names both education bureaus
+    assert analyze("区教育局本级支出了多少？", reports=[EDU, HEALTH, nanhai]).bodies == ("edu", "nanhai")
+    q = analyze("南海区卫生健康局区卫健局基本支出多少？", reports=[EDU, HEALTH, nanhai])
+    assert q.bodies == ("health",)
