@@ -163,9 +163,10 @@ many much number amount total figure value please tell know get got give say sai
 people persons person yuan ten thousand rmb year years overall whole
 report reports organization organisation unit units bureau agency office department departments body
 """.split())
+# (a school or hospital is the body itself only as "the school": "public school places" are a topic)
 _SELF_NAMES_EN = re.compile(r"\b(?:(?:the|this|your|our|its) (?:sub-?district|street) office|(?:the |this |your |our )?"
                             r"(?:department|bureau|federation|office|agency|unit|body|organi[sz]ation|commission|"
-                            r"committee|centre|center|school|hospital))(?:'s)?\b", re.I)
+                            r"committee)|(?:the|this|your|our|its) (?:centre|center|school|hospital))(?:'s)?\b", re.I)
 
 _FOLLOW_UP_ZH = re.compile(r"^(?:那|那么|其中|另外|还有|再|以及|和|与)|呢[？?]?$|^(?:what|how) about\b", re.I)
 _STOP_ZH = re.compile(

@@ -670,3 +670,13 @@ def test_a_name_asked_is_the_value_of_the_form_line_whose_key_is_named(corpus_kn
     knowledge = Knowledge("t", [p.info], p.chunks, p.figures)
     assert compose(knowledge, "这个项目的实施单位是哪个？").text.startswith("某区妇幼保健院")
     assert not compose(knowledge, "项目负责人是谁？").text.startswith(("某区", "0750"))  # no such line: no name
+
+
+@pytest.mark.parametrize(("report", "question", "value"), [
+    ("nanhai-edu-2022-dept-performance.txt", "How many new public school places were added?", "6,240"),  # 公办学位
+    ("edu", "How many public kindergartens are there?", "68"),  # "公办、民办幼儿园各有68所、45所"
+])
+def test_a_school_named_as_a_topic_is_no_name_of_the_body(each, corpus_knowledge, report: str, question: str,
+                                                         value: str) -> None:
+    draft = compose(each[report] if report in each else corpus_knowledge(report), question)
+    assert draft.text.startswith(value), draft.text
