@@ -574,15 +574,36 @@ def _glossary() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
     return tuple(entries)
 
 
+def _glossary_matches(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
+    """The glossary phrases of an English text, longest first where they overlap ("home care visits" before "care"),
+    then in the glossary's order; (start, end, the reports' terms), in text order."""
+    candidates = []
+    for order, (pattern, chinese) in enumerate(_glossary()):
+        for m in pattern.finditer(text):
+            if m.end() > m.start():
+                candidates.append((-(m.end() - m.start()), order, m.start(), m.end(), chinese))
+    taken: list[tuple[int, int, tuple[str, ...]]] = []
+    for _, _, start, end, chinese in sorted(candidates):
+        if not any(start < e and s < end for s, e, _ in taken):
+            taken.append((start, end, chinese))
+    return sorted(taken)
+
+
+def _blank(text: str, spans) -> str:
+    for start, end, *_ in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
 def glossary_coverage(text: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
     """An English question's glossary hits (the report's terms for each) and the content words left unmatched."""
+    remaining = _SELF_NAMES_EN.sub(lambda m: " " * len(m.group(0)), text)
+    matches = _glossary_matches(remaining)
     hits = []
-    remaining = _SELF_NAMES_EN.sub(" ", text)
-    for pattern, chinese in _glossary():
-        found = [m.group(0).lower() for m in pattern.finditer(remaining)]
-        if any(set(re.findall(r"[a-z]+", f)) - _EN_STOPWORDS for f in found):
+    for start, end, chinese in matches:
+        if set(re.findall(r"[a-z]+", remaining[start:end].lower())) - _EN_STOPWORDS and chinese not in hits:
             hits.append(chinese)
-        remaining = pattern.sub(" ", remaining)
+    remaining = _blank(remaining, matches)
     words = re.findall(r"[A-Za-z]+(?:'[A-Za-z]+)?", remaining)
     unmatched = tuple(w for w in (re.sub(r"'s$", "", w.lower()) for w in words)
                       if len(w) > 1 and w not in _EN_STOPWORDS)
@@ -591,19 +612,15 @@ def glossary_coverage(text: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str
 
 def _glossary_blanked(text: str) -> str:
     """The question with every glossary phrase blanked out: what the glossary does not know."""
-    for pattern, _ in _glossary():
-        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
-    return text
+    return _blank(text, _glossary_matches(text))
 
 
 def translate_terms(text: str) -> list[str]:
     """An English question's key words in the reports' own Chinese terms (data/glossary/en-zh.tsv)."""
-    found: list[tuple[int, str]] = []
     remaining = _SELF_NAMES_EN.sub(lambda m: " " * len(m.group(0)), text)
-    for pattern, chinese in _glossary():
-        for m in pattern.finditer(remaining):
-            found.extend((m.start(), c) for c in chinese)
-        remaining = pattern.sub(lambda m: " " * len(m.group(0)), remaining)
+    matches = _glossary_matches(remaining)
+    found: list[tuple[int, str]] = [(start, c) for start, _, chinese in matches for c in chinese]
+    remaining = _blank(remaining, matches)
     found += [(m.start(), m.group(0)) for m in re.finditer(r"[\u4e00-\u9fff]{2,}", text)]
     found += _acronyms(remaining)
     return [c for _, c in sorted(found, key=lambda x: x[0])]
@@ -619,13 +636,10 @@ def _acronyms(text: str) -> list[tuple[int, str]]:
 def translate_concepts(text: str) -> list[str]:
     """An English question's concepts in the reports' terms, one per glossary phrase, alternatives "|"-joined:
     "residential care" -> "寄宿托养|在托"."""
-    found: list[tuple[int, str]] = []
     remaining = _SELF_NAMES_EN.sub(lambda m: " " * len(m.group(0)), text)
-    for pattern, chinese in _glossary():
-        for m in pattern.finditer(remaining):
-            found.append((m.start(), "|".join(chinese)))
-        remaining = pattern.sub(lambda m: " " * len(m.group(0)), remaining)
-    found += _acronyms(remaining)
+    matches = _glossary_matches(remaining)
+    found: list[tuple[int, str]] = [(start, "|".join(chinese)) for start, _, chinese in matches]
+    found += _acronyms(_blank(remaining, matches))
     return [c for _, c in sorted(found, key=lambda x: x[0])]
 
 

@@ -520,3 +520,15 @@ def test_names_written_together_name_the_report_they_all_belong_to() -> None:
     assert analyze("区教育局本级支出了多少？", reports=[EDU, HEALTH, nanhai]).bodies == ("edu", "nanhai")
     q = analyze("南海区卫生健康局区卫健局基本支出多少？", reports=[EDU, HEALTH, nanhai])
     assert q.bodies == ("health",)
+
+
+@pytest.mark.parametrize(("question", "concept", "not_concept"), [
+    ("How many elderly people received home care visits?", "居家|上门服务|居家养老", "托养"),  # not "care" alone
+    ("How many new public school places were added?", "学位", "学校|中小学"),  # not "school" alone
+])
+def test_the_longest_glossary_phrase_wins_where_phrases_overlap(question: str, concept: str,
+                                                                not_concept: str) -> None:
+    from app.question import translate_concepts
+
+    concepts = translate_concepts(question)
+    assert concept in concepts and not any(not_concept in c for c in concepts), concepts
