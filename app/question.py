@@ -870,12 +870,17 @@ def _share_subject(text: str) -> str:
 
 def _ask_en(text: str) -> Ask:
     kind = unit = None
+    counted = re.search(r"\bhow many ([a-z' -]+?)(?= (?:were|was|are|is|did|do|does|have|has|had|received|got|won|"
+                        r"in|at|for|of|by|with|on)\b|[?.]|$)", text, re.I)
     if _PERCENT_EN.search(text):
         kind = "percent"
     else:
-        for pattern, k, u in _UNIT_CUES_EN:
-            if re.search(pattern, text, re.I):
-                kind, unit = k, (u or None)
+        # what is counted right after "how many" decides first ("how many elderly people received home care visits":
+        # people, not visits), then the rest of the question
+        for scope in ((f"how many {counted.group(1)}",) if counted else ()) + (text,):
+            found = next(((k, u) for pattern, k, u in _UNIT_CUES_EN if re.search(pattern, scope, re.I)), None)
+            if found is not None:
+                kind, unit = found[0], (found[1] or None)
                 break
     if kind is None and _MONEY_EN.search(text) and not re.search(r"\bhow many\b", text, re.I):
         kind = "money"
@@ -883,8 +888,6 @@ def _ask_en(text: str) -> Ask:
         kind = "count"  # "how many institutions": things counted, never an amount of money
     change = bool(_CHANGE_EN.search(text))
     share = kind == "percent" and bool(_SHARE_EN.search(text)) and not change
-    counted = re.search(r"\bhow many ([a-z' -]+?)(?= (?:were|was|are|is|did|do|does|have|has|had|received|got|won|"
-                        r"in|at|for|of|by|with|on)\b|[?.]|$)", text, re.I)
     concepts = translate_concepts(counted.group(1)) if counted else []
     obj = concepts[-1] if concepts else _unknown_counted(counted.group(1) if counted else "")
     rate = kind == "percent" and not share and bool(re.search(r"\brate\b", text, re.I))

@@ -680,3 +680,9 @@ def test_a_school_named_as_a_topic_is_no_name_of_the_body(each, corpus_knowledge
                                                          value: str) -> None:
     draft = compose(each[report] if report in each else corpus_knowledge(report), question)
     assert draft.text.startswith(value), draft.text
+
+
+def test_an_english_count_of_people_is_not_answered_by_a_count_of_visits(corpus_knowledge) -> None:
+    draft = compose(corpus_knowledge("beijingjie-street-2023-project-selfeval.txt"),
+                    "How many elderly people received home care visits?")
+    assert draft.text.startswith("812"), draft.text  # not the 12万人次 target of meals served

@@ -532,3 +532,12 @@ def test_the_longest_glossary_phrase_wins_where_phrases_overlap(question: str, c
 
     concepts = translate_concepts(question)
     assert concept in concepts and not any(not_concept in c for c in concepts), concepts
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("How many elderly people received home care visits?", "people"),  # what "how many" counts decides
+    ("How many patients received follow-up visits?", "people"),
+    ("How many visits by elderly people were made?", "times"),
+])
+def test_what_how_many_counts_decides_the_kind_before_the_rest_of_the_question(question: str, kind: str) -> None:
+    assert analyze(question).asks[0].kind == kind
