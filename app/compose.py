@@ -767,7 +767,8 @@ def _list_answer(question: Question, knowledge: Knowledge, report_ids: Sequence[
                        if r == report and s.startswith(section + " > ") and s.count(" > ") == section.count(" > ") + 1},
                       key=lambda s: min(c.start for (r, sec), cs in sections.items() for c in cs if sec.endswith(s)))
     chunk = min(sections[best_section], key=lambda c: c.start)
-    whole = re.findall(r"([一二三四五六七八九十]+是)([^；。]+)", text)  # each item as the report writes it, to its ；
+    # each item in its own words, to its ； — up to the first clause that states a figure (the item's details)
+    whole = [(a, _words_of_item(b)) for a, b in re.findall(r"([一二三四五六七八九十]+是)([^；。]+)", text)]
     if len(items) >= 2 and len(whole) == len(items) and len("；".join(a + b for a, b in whole)) <= MAX_ANSWER_CHARS - 2:
         items = whole
     if len(items) >= 2:
@@ -786,6 +787,18 @@ def _list_answer(question: Question, knowledge: Knowledge, report_ids: Sequence[
             f"Under “{leaf}” the report states: {body}"
         return Draft(reply, (Citation(body, section, report),), False)
     return Draft(_fit(f"{listed}。"), (Citation(chunk.original or chunk.text, section, report),), False)
+
+
+def _words_of_item(item: str) -> str:
+    """A list item's words: its clauses up to the first that states a figure ("教育文信和社保监管工作，拟投入的资金为
+    350.66万元…" -> "教育文信和社保监管工作")."""
+    clauses = re.split(r"(?<=[，,])", item)
+    kept = []
+    for c in clauses:
+        if re.search(r"\d", c) and kept:
+            break
+        kept.append(c)
+    return "".join(kept).rstrip("，,：:")
 
 
 def _section_body(text: str, section: str) -> str:
