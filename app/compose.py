@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from app.answer import Citation
-from app.lookup import FigureIndex, FigureMatch, LookupResult, bigrams
+from app.lookup import FigureIndex, FigureMatch, LookupResult, bigrams, simplified, unit_follows
 from app.question import DERIVED, FIGURE, LIST, REASON, YESNO, Ask, Question, in_report_year, operand_ask
 from app.retrieve import Knowledge, Passage, Sentence, passage_rank_of_figures
 from app.romanize import romanizes
@@ -362,6 +362,14 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
         listed = _list_answer(question, knowledge, report_ids)
         if listed is not None:
             return listed
+    if _WHEN_ISSUED.search(question.text):
+        dated = _issue_date(knowledge, report_ids)
+        if dated is not None:
+            return dated
+    if _NAME_ASKED.search(question.original):
+        field = _form_field(question, knowledge, report_ids)
+        if field is not None:
+            return field
     if not sentences or sentences[0][1] < TEXT_CONFIDENCE:
         score = sentences[0][1] if sentences else 0.0
         return abstain(question, knowledge, report_ids, f"text confidence {score:.2f}", sure=False)
@@ -383,6 +391,65 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
         if not _GIVES_A_REASON.search(best.text):  # a sentence that gives no reason does not say why
             return abstain(question, knowledge, report_ids, "no reason stated", sure=False)
     return Draft(_fit(_focused(best.text, question)), (_cite(best),), False)
+
+
+# "报告是哪天发的", "这份报告什么时候报送的": the date the document is signed and issued
+_WHEN_ISSUED = re.compile(r"(?:报告|文件|本文).{0,6}(?:哪天|哪一天|什么时候|何时|日期|几号|几月几日)|"
+                          r"(?:哪天|哪一天|什么时候|何时|几号)(?:发|印发|报送|出具|上报|报)|"
+                          r"\bwhen was (?:the|this) report\b|\bdate of (?:the|this) report\b", re.I)
+_DATE_LINE = re.compile(r"^[^，。；,;]{0,30}?((?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号])\s*[。.]?$")
+
+
+def _issue_date(knowledge: Knowledge, report_ids: Sequence[str]) -> Draft | None:
+    """The date a report is issued under: its last line that is a date alone, after the body's name (落款)."""
+    if len(report_ids) != 1:
+        return None
+    found = []  # (sentence, line number, the date)
+    for s in knowledge.sentences:
+        if s.report == report_ids[0]:
+            for n, line in enumerate(s.text.splitlines()):
+                m = _DATE_LINE.match(line.strip())
+                if m:
+                    found.append((s, n, m.group(1)))
+    if not found:
+        return None
+    s, n, date = max(found, key=lambda x: (x[0].start, x[1]))
+    lines = s.quoted.splitlines()
+    signed = lines[n].strip() if len(lines) > n else date
+    if n > 0 and len(lines[n - 1].strip()) <= 20:  # the body's name signed above the date
+        signed = lines[n - 1].strip() + signed
+    return Draft(_fit(f"{date}。报告落款：“{signed}”。"), (_cite(s),), False)
+
+
+# "主管部门是哪个", "实施单位是谁": a name asked, which a report's form line ("主管部门:江门市新会区卫生健康局") gives
+_NAME_ASKED = re.compile(r"是谁|是哪个|是哪家|是哪一个|是哪些单位|叫什么|名称是什么|是什么单位|是什么部门|\bwho\b|\bwhich\b",
+                         re.I)
+_FIELD_LINE = re.compile(r"^\s*([\u4e00-\u9fff]{2,10})\s*[:：]\s*([^:：]{2,60}?)\s*[；;。]?$")
+
+
+def _form_field(question: Question, knowledge: Knowledge, report_ids: Sequence[str]) -> Draft | None:
+    """The value of the report's form line whose key the question names whole: "项目的主管部门是哪个" ->
+    "主管部门:江门市新会区卫生健康局" -> 江门市新会区卫生健康局. A key named only in part answers nothing."""
+    asked = bigrams(question.original)
+    best = None
+    for s in knowledge.sentences:
+        if s.report not in report_ids:
+            continue
+        for line, shown in zip(s.text.splitlines(), s.quoted.splitlines()):
+            m = _FIELD_LINE.match(line)
+            if not m or re.search(r"\d", m.group(2)) and not re.search(r"[\u4e00-\u9fff]{4}", m.group(2)):
+                continue  # "联系电话:0750…" states a number, not a name
+            key = {g for g in bigrams(m.group(1)) if len(g) == 2}
+            if key and key <= asked and (best is None or len(m.group(1)) > len(best[0].group(1))):
+                best = (m, s, shown)
+    if best is None:
+        return None
+    m, s, shown = best
+    own = _FIELD_LINE.match(shown)
+    value = (own or m).group(2)
+    text = f"{value}。报告原文：“{shown.strip()}”。" if question.language == "zh" else \
+        f"{value}. The report states: “{shown.strip()}”."
+    return Draft(_fit(text), (Citation(shown.strip(), s.section, s.report),), False)
 
 
 def _may_be_text(question: Question) -> bool:
@@ -449,7 +516,9 @@ def _display(f: Figure, question: Question) -> str:
         shown = f"{f.text} {f.unit}".strip() if f.unit not in ("%",) else f"{f.text}%"
         return f"{_BOUND_EN[bound]} {shown}" if bound else shown
     prefix = bound if bound in _BOUND_BEFORE else ""
-    return f"{prefix}{f.display}{bound if not prefix else ''}"
+    # "3.9万小时": the unit asked, written after the magnitude the figure took as its unit
+    unit = next((a.unit for a in question.asks if unit_follows(f, a.unit)), "") or ""
+    return f"{prefix}{f.display}{unit}{bound if not prefix else ''}"
 
 
 _BOUND = re.compile(r"^(?:及以上|及以下|以上|以下|以内|左右)")
@@ -507,10 +576,15 @@ def _computed_share(question: Question, index: FigureIndex) -> Draft | None:
     part_q, whole_q = (replace(question, asks=(replace(operand_ask(question, o), kind=None, unit=None),),
                                terms=operand_ask(question, o).subject, operation=None, context="")
                        for o in question.operands)
-    part, whole = index.lookup(part_q), index.lookup(whole_q)
-    if not (part.answered and whole.answered):
+    part = index.lookup(part_q)
+    if not part.answered:
         return None
-    a, b = part.best[0].figure, whole.best[0].figure
+    a = part.best[0].figure
+    # the whole is an amount of the part's kind ("项目支出占总支出的百分之几": 支出 in 万元, not a score)
+    whole = index.lookup(replace(whole_q, asks=tuple(replace(x, kind=a.kind) for x in whole_q.asks)))
+    if not whole.answered:
+        return None
+    b = whole.best[0].figure
     if a.unit != b.unit or a.kind == "percent" or a.kind == "nil" or b.kind == "nil" or Decimal(b.value) == 0 \
             or a is b:
         return None
@@ -540,14 +614,18 @@ def _implied_previous(question: Question, lookup: LookupResult, index: FigureInd
     # this year's figure as stated where its change follows it (a report may state it twice: in a list, then under
     # its own heading with the change)
     best = found.best[0].figure
-    stated = [m.figure for m in found.matches[0] if m.answers and m.figure.value == best.value
-              and m.figure.unit == best.unit]
+    # (the same amount stated again names the same subject, even where it is one item of several: "本年收入、本年支出
+    # 各是3180.52,3102.94万元，与上年相比各减少215.36,198.40万元")
+    stated = [m.figure for m in found.matches[0] if (m.answers or m.why in ("narrower", "ambiguous", "part"))
+              and m.figure.value == best.value and m.figure.unit == best.unit and m.figure.report == best.report]
     level, change = next(((f, c) for f in stated for c in [_change_after(index, f)] if c is not None), (best, None))
     if change is None:
         return None
     a, d = Decimal(level.value), Decimal(change.value)
     unit = level.unit
-    down = bool(re.search(r"减少|下降|降低|减|少", change.clause))
+    down = _is_down(change)
+    if down is None:
+        return None  # the change's direction is not written where it is stated: no value computed
     previous = a + d if down else a - d
     places = max(-min(a.as_tuple().exponent, 0), -min(d.as_tuple().exponent, 0))
     op = "+" if down else "-"
@@ -555,6 +633,8 @@ def _implied_previous(question: Question, lookup: LookupResult, index: FigureInd
     expression = f"{level.display} {op} {shown} = {previous:.{places}f}{unit}"
     said = (f"“{_own_characters(level, level.clause)}，{_own_characters(change, change.clause)}”"
             if change.clause != level.clause else f"“{_own_characters(level, level.clause)}”")
+    if not re.search(r"减少|下降|降低|增加|增长|上升|提高", level.clause + change.clause):  # distributed: its sentence
+        said = f"“{_own_characters(level)}”"
     if question.language == "en":
         text = (f"{previous:.{places}f} {level.unit} (not stated as such; computed from this year's figure and its "
                 f"change: {expression}; the report states {said}).")
@@ -601,6 +681,26 @@ def _from_to_change(question: Question, lookup: LookupResult, index: FigureIndex
     return None
 
 
+_DOWN_WORD = re.compile(r"减少|下降|降低|压减|缩减|减|少")
+_UP_WORD = re.compile(r"增加|增长|上升|提高|增|多")
+
+
+def _is_down(change: Figure) -> bool | None:
+    """Whether a change figure is a fall (True) or a rise (False), from the words just before it in its sentence
+    ("与上年相比各减少215.36,198.40万元": both falls); None when no such word is there."""
+    at = change.sentence.find(change.clause)
+    if at < 0:
+        return None
+    where = change.clause.find(change.text)
+    before = change.sentence[max(0, at - 24):at + max(0, where)]
+    before = re.split(r"[，；;。：:]", before)[-1] if change.clause.find(change.text) <= 0 else before
+    downs = [m.end() for m in _DOWN_WORD.finditer(before)]
+    ups = [m.end() for m in _UP_WORD.finditer(before)]
+    if not downs and not ups:
+        return None
+    return max(downs, default=-1) > max(ups, default=-1)
+
+
 def _in_brackets(f: Figure) -> bool:
     """Whether a figure stands inside brackets in its sentence ("（预算12.00万元）")."""
     at = f.sentence.find(f.clause)
@@ -611,7 +711,11 @@ def _in_brackets(f: Figure) -> bool:
 
 
 def _change_after(index: FigureIndex, level: Figure) -> Figure | None:
-    """The change stated right after a level figure, of the same unit: "收入A万元，比上年减少D万元"."""
+    """The change stated right after a level figure, of the same unit: "收入A万元，比上年减少D万元" (or, for an item of a
+    distributed statement, the item's own change: "收入、支出各是A,B万元，各减少C,D万元")."""
+    distributed = index.distributed_change(level)
+    if distributed is not None:
+        return distributed
     after = sorted((f for f in index.figures if f.report == level.report and f.sentence == level.sentence
                     and f.start > level.start), key=lambda f: f.start)
     for f in after:
@@ -641,6 +745,10 @@ def _list_answer(question: Question, knowledge: Knowledge, report_ids: Sequence[
     for c in knowledge.chunks:
         if c.report in report_ids:
             sections.setdefault((c.report, c.section), []).append(c)
+            # a section is also made of the sections under it ("五、存在的问题 > 一是…", "… > 二是…")
+            parts = c.section.split(" > ") if c.section else []
+            for depth in range(1, len(parts)):
+                sections.setdefault((c.report, " > ".join(parts[:depth])), []).append(c)
     for (report, section), chunks in sections.items():
         leaf = section.split(" > ")[-1] if section else ""
         cov = knowledge.coverage(question.match_text or question.text, bigrams(leaf))
@@ -649,14 +757,23 @@ def _list_answer(question: Question, knowledge: Knowledge, report_ids: Sequence[
     if best_section is None or best_cov < 0.45:
         return None
     report, section = best_section
-    text = "".join(c.text for c in sorted(sections[best_section], key=lambda c: c.start))
-    original = "".join(c.original or c.text for c in sorted(sections[best_section], key=lambda c: c.start))
+    ordered = sorted(sections[best_section], key=lambda c: c.start)
+    # the headings of the sections under it are part of what it says ("> 一是部分项目前期工作不够扎实…")
+    headed = {min((c for c in ordered if c.section == sec), key=lambda c: c.start).id: sec.split(" > ")[-1]
+              for sec in {c.section for c in ordered if c.section != section}}
+    text = "".join(("" if c.text.startswith(headed.get(c.id, "")) else headed.get(c.id, "")) + c.text for c in ordered)
+    original = "".join(("" if c.text.startswith(headed.get(c.id, "")) else headed.get(c.id, "")) + (c.original or c.text)
+                       for c in ordered)
     original = original if len(original) == len(text) else text  # the report's own characters, at the same places
     items = re.findall(r"([一二三四五六七八九十]+是)([^，。；：]+)", text)
     children = sorted({c.section.split(" > ")[-1] for (r, s), cs in sections.items() for c in cs
                        if r == report and s.startswith(section + " > ") and s.count(" > ") == section.count(" > ") + 1},
                       key=lambda s: min(c.start for (r, sec), cs in sections.items() for c in cs if sec.endswith(s)))
     chunk = min(sections[best_section], key=lambda c: c.start)
+    # each item in its own words, to its ； — up to the first clause that states a figure (the item's details)
+    whole = [(a, _words_of_item(b)) for a, b in re.findall(r"([一二三四五六七八九十]+是)([^；。]+)", text)]
+    if len(items) >= 2 and len(whole) == len(items) and len("；".join(a + b for a, b in whole)) <= MAX_ANSWER_CHARS - 2:
+        items = whole
     if len(items) >= 2:
         listed = "；".join(f"{a}{b}" for a, b in items)
     elif len(children) >= 2:
@@ -673,6 +790,18 @@ def _list_answer(question: Question, knowledge: Knowledge, report_ids: Sequence[
             f"Under “{leaf}” the report states: {body}"
         return Draft(reply, (Citation(body, section, report),), False)
     return Draft(_fit(f"{listed}。"), (Citation(chunk.original or chunk.text, section, report),), False)
+
+
+def _words_of_item(item: str) -> str:
+    """A list item's words: its clauses up to the first that states a figure ("教育文信和社保监管工作，拟投入的资金为
+    350.66万元…" -> "教育文信和社保监管工作")."""
+    clauses = re.split(r"(?<=[，,])", item)
+    kept = []
+    for c in clauses:
+        if re.search(r"\d", c) and kept:
+            break
+        kept.append(c)
+    return "".join(kept).rstrip("，,：:")
 
 
 def _section_body(text: str, section: str) -> str:

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from app.question import Ask, Question, content_terms
+from app.question import UNKNOWN_OBJECT, Ask, Question, content_terms
 from app.statements import about_change
 from ingest.figures import CHANGE, TARGET, Figure
 
@@ -119,6 +119,7 @@ class FigureMatch:
     why: str = ""  # why it does not answer (for logs and the related list)
     part: bool = False  # a part of a whole stated before it (其中…)
     budget: bool = False  # what was budgeted, asked plainly (what was spent comes first)
+    in_name: float = 0.0  # share of the asked subject held by the figure's own name and the clauses naming it
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ class FigureIndex:
         self._body_names = {r: tuple(sorted(set(n), key=len, reverse=True)) for r, n in (report_names or {}).items()}
         self._subject = [carried_subject(f) for f in self._norm]
         distributed, self._distributed_change, heads = _distributed(self._norm)
+        self._items = distributed  # the item each figure of a distributed statement belongs to ("" if none)
         self._unresolved = [d == UNRESOLVED for d in distributed]
         self._subject = [f"{d} {s}".strip() if d != UNRESOLVED else s for d, s in zip(distributed, self._subject)]
         self._whole = _whole_context(self._norm)
@@ -228,6 +230,16 @@ class FigureIndex:
         cuts = [m.end() for m in _QUOTE_CUT.finditer(f.sentence, 0, max(0, at - 1))]
         start = cuts[-1] if cuts else 0
         return f.sentence[start:at + len(f.clause)].strip()
+
+    def distributed_change(self, f: Figure) -> Figure | None:
+        """The change a distributed statement gives an item's figure: "本年收入、本年支出各是A,B万元，与上年相比各减少
+        C,D万元" -> C for A (the same item, in the stretch that states a change)."""
+        i = next((n for n, g in enumerate(self.figures) if g is f), None)
+        if i is None or not self._items[i] or self._items[i] == UNRESOLVED or self._distributed_change[i]:
+            return None
+        return next((g for n, g in enumerate(self.figures) if n != i and g.report == f.report
+                     and g.sentence == f.sentence and self._items[n] == self._items[i] and self._distributed_change[n]
+                     and g.unit == f.unit and g.start > f.start), None)
 
     def _one_char(self, term: str) -> str:
         """A term of one Chinese character, as the reports' words that hold it ("床" -> "床位|病床"), most used first;
@@ -443,7 +455,7 @@ class FigureIndex:
         kind_ok = _kind_agrees(ask, f) and _measure_agrees(ask, f)
         if not kind_ok:
             score *= 0.35
-        if ask.unit and f.unit == ask.unit:
+        if ask.unit and (f.unit == ask.unit or unit_follows(f, ask.unit)):
             score += 0.08
         elif ask.unit and kind_ok and f.unit != ask.unit and f.kind != "nil":
             score *= 0.7
@@ -479,7 +491,7 @@ class FigureIndex:
         return FigureMatch(self.figures[i], round(score, 4), round(lexical, 4), round(d, 4), kind_ok,
                            round(coverage, 4),
                            round(named, 4), answers=not why, why=why,
-                           part=part, budget=spent < 1.0)
+                           part=part, budget=spent < 1.0, in_name=round(in_name, 4))
 
     def _share_of(self, i: int, question: Question, ask: Ask) -> bool:
         """"X占Y的比例": a stated share answers only when X stands near it and Y is the whole its clause names."""
@@ -500,6 +512,8 @@ class FigureIndex:
         the figure's own clause, not only in the sentence around it (an English object may have alternatives)."""
         if not ask.object or ask.kind == "percent":
             return 1.0
+        if ask.object.startswith(UNKNOWN_OBJECT):
+            return 0.0  # "how many performances": no term of the report is known to name it
         f = self.figures[i]
         best = 0.0
         for alternative in ask.object.split("|"):
@@ -547,8 +561,19 @@ def _in_simplified(f: Figure) -> Figure:
     return replace(f, **changed) if changed else f
 
 
+def unit_follows(f: Figure, unit: str | None) -> bool:
+    """Whether the unit asked stands right after the figure as written, past a bare magnitude the figure took as its
+    unit ("3.9万小时": 3.9 in 万, of 小时)."""
+    if not unit or f.table or f.unit not in ("", "万", "亿", "千"):
+        return False
+    at = f.clause.find(f.text)
+    return at >= 0 and f.clause[at + len(f.text):].lstrip().removeprefix(f.unit).startswith(unit)
+
+
 def _kind_agrees(ask: Ask, f: Figure) -> bool:
     """The figure is the kind of quantity asked for (a nil statement answers any amount)."""
+    if unit_follows(f, ask.unit):
+        return True  # "多少小时": 3.9万小时
     if f.kind == "nil":
         return ask.kind not in ("percent",) or not ask.share
     if ask.kind is None:
@@ -628,6 +653,7 @@ def _spent_factor(ask: Ask, f: Figure) -> float:
 
 
 ANSWERING_SHARE = 0.6  # a figure that answers may lead over better-scored ones that do not, down to this share
+NAMES_ALL, NAMES_MORE, NAMING_SHARE = 0.9, 0.2, 0.8  # a figure naming all that was asked leads one naming much less
 
 
 def _answering_first(matches: list[FigureMatch]) -> list[FigureMatch]:
@@ -639,6 +665,14 @@ def _answering_first(matches: list[FigureMatch]) -> list[FigureMatch]:
                       matches[0].figure.sentence and m.figure.report == matches[0].figure.report), None)
         if spent is not None:
             return [spent] + [m for m in matches if m is not spent]
+    if matches and matches[0].answers and matches[0].in_name < NAMES_ALL:
+        # "区残联本级的一般公共预算财政拨款": the figure whose own name holds every asked word (…（本级）2385.57万元)
+        # before one that holds 本级 only in its sentence
+        whole = next((m for m in matches[1:] if m.answers and m.in_name >= NAMES_ALL
+                      and m.in_name - matches[0].in_name >= NAMES_MORE and m.score >= NAMING_SHARE * matches[0].score
+                      and m.figure.kind == matches[0].figure.kind), None)
+        if whole is not None:
+            return [whole] + [m for m in matches if m is not whole]
     if not matches or matches[0].answers:
         return matches
     top = matches[0].score

@@ -97,7 +97,7 @@ _DIFF_ZH = re.compile(r"相差|差额是|差多少|多多少|少多少|高多少
 # "年终决算比年初预算多了多少": a difference of two named figures
 _COMPARED_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,20}?)比([\u4e00-\u9fff]{2,20}?)(?:多|少|高|低|增加|减少)了?多少")
 # "基本支出占支出总额的比例": a share of two named figures
-_SHARE_OF_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff“”]{2,20}?)占(?!比)([\u4e00-\u9fff“”]{2,20}?)的?(?:比例|比重|百分比|多少|几)")
+_SHARE_OF_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff“”]{2,20}?)占(?!比)([\u4e00-\u9fff“”]{2,20}?)的?(?:比例|比重|百分比|百分之几|多少|几)")
 _BASE_PERIOD_ZH = re.compile(r"上年|去年|上一年|前年|同期|上年度|\d{4}年?")
 _TARGET_WORD = re.compile(r"(?:年度)?(?:目标值?|指标值)$")
 # words that say how an asked figure stands (a target, what was reached), never what it is of
@@ -163,9 +163,10 @@ many much number amount total figure value please tell know get got give say sai
 people persons person yuan ten thousand rmb year years overall whole
 report reports organization organisation unit units bureau agency office department departments body
 """.split())
+# (a school or hospital is the body itself only as "the school": "public school places" are a topic)
 _SELF_NAMES_EN = re.compile(r"\b(?:(?:the|this|your|our|its) (?:sub-?district|street) office|(?:the |this |your |our )?"
                             r"(?:department|bureau|federation|office|agency|unit|body|organi[sz]ation|commission|"
-                            r"committee|centre|center|school|hospital))(?:'s)?\b", re.I)
+                            r"committee)|(?:the|this|your|our|its) (?:centre|center|school|hospital))(?:'s)?\b", re.I)
 
 _FOLLOW_UP_ZH = re.compile(r"^(?:那|那么|其中|另外|还有|再|以及|和|与)|呢[？?]?$|^(?:what|how) about\b", re.I)
 _STOP_ZH = re.compile(
@@ -174,7 +175,7 @@ _STOP_ZH = re.compile(
     r"现在|目前|当前|眼下|现阶段|如今|几(?:" + _MEASURE[3:-1] + r"|人)?|"
     r"所?占(?:比重|比例|比)|比例|比重|百分比|占(?![用地])|拿到|拿了|拿|"
     r"实际|花了|花掉|花费|用了|用掉|合计|总计|百分之|明年|下一?年度?|"
-    r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|没有(?=[？?]?$)|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?|前年|"
+    r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|没有(?=[？?]?$)|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?(?!结转|结余)|前年|"
     r"这个|那个|那么|呀|吧|这一?块|"
     r"怎么样|咋样|怎么|怎样|如何|为什么|为何|分别|都(?=[有是在为用花包给要能])|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
     + "|".join(sorted(SELF_NAMES, key=len, reverse=True)) + r"|"
@@ -182,7 +183,8 @@ _STOP_ZH = re.compile(
 )
 _YEAR = re.compile(r"(19|20)\d\d(?=\s*年)|\b(?:19|20)\d\d\b")
 # a year named relative to the report's: 去年 (not the base of a comparison: 比上年, 较上年, 同比上年度)
-_RELATIVE_YEAR_ZH = re.compile(r"(?<![比较与])(去年|上一?年度?|前年|今年|本年度?|当年|明年|下一?年度?)")
+# (上年结转, 上年结余: the name of a fund carried over, not the year asked about)
+_RELATIVE_YEAR_ZH = re.compile(r"(?<![比较与])(去年|上一?年度?(?!结转|结余)|前年|今年|本年度?|当年|明年|下一?年度?)")
 _RELATIVE_YEAR_EN = re.compile(r"(?<!than )(?<!with )(?<!from )(?<!to )\b(last|previous|this|current|next|coming) year\b",
                                 re.I)
 _RELATIVE_OFFSET = {"去": -1, "上": -1, "前": -2, "今": 0, "本": 0, "当": 0, "明": 1, "下": 1, "last": -1, "previous": -1,
@@ -395,12 +397,15 @@ def about_reports(question: Question, reports: Iterable) -> Question:
         return before is not None and (_LEADS.match(before + name) is not None or any(
             before.endswith(n) for n, _ in candidates if n not in _KIND_NAMES))
     candidates = [(n, r) for n, r in candidates if n not in _KIND_NAMES or as_subject(n)]
+    by_kind: dict[str, None] = {}  # reports named only by the kind of their body
     for name, rid in candidates:
         if name in found or name in blanked:  # a name several reports share names each of them
-            named[rid] = None
+            (by_kind if name in _KIND_NAMES else named)[rid] = None
             if name not in found:
                 found.append(name)
                 blanked = blanked.replace(name, " ")
+    if not named:  # "…第九中学学校": the school named is the one, not every school loaded
+        named = by_kind
     context, earlier = question.context, []
     for name, rid in candidates:  # a follow-up goes on about the body the earlier question named
         if name in context:
@@ -429,6 +434,11 @@ def about_reports(question: Question, reports: Iterable) -> Question:
     places = tuple(p for p in question.places if not any(p in n for n in strip)
                    and not _written_in_names(question.original, p, spans) and not any(_owns(r, p) for r in reports))
     places += tuple(m for m in _compound_mentions(question.original, spans) if m not in places)
+    # names written together name the report they all belong to: "南海区教育局区教育局本级…" is 南海区教育局's,
+    # though 区教育局 alone would name every education bureau loaded
+    together = set().union(*(ids for ids in _named_together(spans))) if spans else set()
+    if together and together < set(named):
+        named = {r: None for r in named if r in together}
     bodies = tuple(r.id for r in reports if r.id in named)
     # the names are no words to match a passage or a table row by: "广州市海珠区教育局存在哪些问题" is about 问题, and
     # its report's title line is no answer
@@ -436,8 +446,11 @@ def about_reports(question: Question, reports: Iterable) -> Question:
     text = text if _CJK.search(text) else question.text
     match_text = _strip_names(question.match_text, strip) if question.match_text else ""
     match_text = match_text if _CJK.search(match_text) else question.match_text
+    operands = tuple(o2 for o in question.operands for o2 in [_strip_names(o, strip)] if _CJK.search(o2)) \
+        if question.operands else ()
+    operands = operands if len(operands) == len(question.operands) else question.operands  # "南海区教育局会议费" -> 会议费
     return replace(question, asks=asks, terms=terms, bodies=bodies, names=strip, places=places, context=context,
-                   text=text, match_text=match_text)
+                   text=text, match_text=match_text, operands=operands)
 
 
 # what may be left of a body's name as a question writes it: generic characters, and the kind of body said again
@@ -480,6 +493,26 @@ def _written_in_names(text: str, mention: str, spans: list[list]) -> bool:
     return rest != mention and _GENERIC_REST.match(rest) is not None
 
 
+def _name_groups(spans: list[list]) -> list[list[list]]:
+    """The body names found, grouped where they are written next to each other."""
+    groups: list[list[list]] = []
+    for s in spans:
+        if groups and s[0] <= groups[-1][-1][1]:
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    return groups
+
+
+def _named_together(spans: list[list]) -> list[set[str]]:
+    """For each group of names written together, the reports they all name (or, with none common, any of them)."""
+    out = []
+    for g in _name_groups(spans):
+        common = set.intersection(*(s[2] for s in g))
+        out.append(common or set.union(*(s[2] for s in g)))
+    return out
+
+
 def _compound_mentions(text: str, spans: list[list]) -> list[str]:
     """Names of loaded reports' bodies written next to each other as one name that no one report has: "海珠区残联" is
     海珠 (one report's place) + 区残联 (another's alias), a body none of them is about."""
@@ -498,7 +531,7 @@ def _without(terms: tuple[str, ...], names: tuple[str, ...]) -> tuple[str, ...]:
     for t in terms:
         for n in names:
             t = t.replace(n, " ")
-        out += [p for p in t.split() if _CJK.search(p) and p not in _BARE_MEASURES and len(p) >= 1]
+        out += [p for p in t.split() if (_CJK.search(p) or _ACRONYM.fullmatch(p)) and p not in _BARE_MEASURES]
     return tuple(out)
 
 
@@ -543,15 +576,36 @@ def _glossary() -> tuple[tuple[re.Pattern[str], tuple[str, ...]], ...]:
     return tuple(entries)
 
 
+def _glossary_matches(text: str) -> list[tuple[int, int, tuple[str, ...]]]:
+    """The glossary phrases of an English text, longest first where they overlap ("home care visits" before "care"),
+    then in the glossary's order; (start, end, the reports' terms), in text order."""
+    candidates = []
+    for order, (pattern, chinese) in enumerate(_glossary()):
+        for m in pattern.finditer(text):
+            if m.end() > m.start():
+                candidates.append((-(m.end() - m.start()), order, m.start(), m.end(), chinese))
+    taken: list[tuple[int, int, tuple[str, ...]]] = []
+    for _, _, start, end, chinese in sorted(candidates):
+        if not any(start < e and s < end for s, e, _ in taken):
+            taken.append((start, end, chinese))
+    return sorted(taken)
+
+
+def _blank(text: str, spans) -> str:
+    for start, end, *_ in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
 def glossary_coverage(text: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
     """An English question's glossary hits (the report's terms for each) and the content words left unmatched."""
+    remaining = _SELF_NAMES_EN.sub(lambda m: " " * len(m.group(0)), text)
+    matches = _glossary_matches(remaining)
     hits = []
-    remaining = _SELF_NAMES_EN.sub(" ", text)
-    for pattern, chinese in _glossary():
-        found = [m.group(0).lower() for m in pattern.finditer(remaining)]
-        if any(set(re.findall(r"[a-z]+", f)) - _EN_STOPWORDS for f in found):
+    for start, end, chinese in matches:
+        if set(re.findall(r"[a-z]+", remaining[start:end].lower())) - _EN_STOPWORDS and chinese not in hits:
             hits.append(chinese)
-        remaining = pattern.sub(" ", remaining)
+    remaining = _blank(remaining, matches)
     words = re.findall(r"[A-Za-z]+(?:'[A-Za-z]+)?", remaining)
     unmatched = tuple(w for w in (re.sub(r"'s$", "", w.lower()) for w in words)
                       if len(w) > 1 and w not in _EN_STOPWORDS)
@@ -560,19 +614,15 @@ def glossary_coverage(text: str) -> tuple[tuple[tuple[str, ...], ...], tuple[str
 
 def _glossary_blanked(text: str) -> str:
     """The question with every glossary phrase blanked out: what the glossary does not know."""
-    for pattern, _ in _glossary():
-        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
-    return text
+    return _blank(text, _glossary_matches(text))
 
 
 def translate_terms(text: str) -> list[str]:
     """An English question's key words in the reports' own Chinese terms (data/glossary/en-zh.tsv)."""
-    found: list[tuple[int, str]] = []
     remaining = _SELF_NAMES_EN.sub(lambda m: " " * len(m.group(0)), text)
-    for pattern, chinese in _glossary():
-        for m in pattern.finditer(remaining):
-            found.extend((m.start(), c) for c in chinese)
-        remaining = pattern.sub(lambda m: " " * len(m.group(0)), remaining)
+    matches = _glossary_matches(remaining)
+    found: list[tuple[int, str]] = [(start, c) for start, _, chinese in matches for c in chinese]
+    remaining = _blank(remaining, matches)
     found += [(m.start(), m.group(0)) for m in re.finditer(r"[\u4e00-\u9fff]{2,}", text)]
     found += _acronyms(remaining)
     return [c for _, c in sorted(found, key=lambda x: x[0])]
@@ -588,13 +638,10 @@ def _acronyms(text: str) -> list[tuple[int, str]]:
 def translate_concepts(text: str) -> list[str]:
     """An English question's concepts in the reports' terms, one per glossary phrase, alternatives "|"-joined:
     "residential care" -> "寄宿托养|在托"."""
-    found: list[tuple[int, str]] = []
     remaining = _SELF_NAMES_EN.sub(lambda m: " " * len(m.group(0)), text)
-    for pattern, chinese in _glossary():
-        for m in pattern.finditer(remaining):
-            found.append((m.start(), "|".join(chinese)))
-        remaining = pattern.sub(lambda m: " " * len(m.group(0)), remaining)
-    found += _acronyms(remaining)
+    matches = _glossary_matches(remaining)
+    found: list[tuple[int, str]] = [(start, "|".join(chinese)) for start, _, chinese in matches]
+    found += _acronyms(_blank(remaining, matches))
     return [c for _, c in sorted(found, key=lambda x: x[0])]
 
 
@@ -825,12 +872,17 @@ def _share_subject(text: str) -> str:
 
 def _ask_en(text: str) -> Ask:
     kind = unit = None
+    counted = re.search(r"\bhow many ([a-z' -]+?)(?= (?:were|was|are|is|did|do|does|have|has|had|received|got|won|"
+                        r"in|at|for|of|by|with|on)\b|[?.]|$)", text, re.I)
     if _PERCENT_EN.search(text):
         kind = "percent"
     else:
-        for pattern, k, u in _UNIT_CUES_EN:
-            if re.search(pattern, text, re.I):
-                kind, unit = k, (u or None)
+        # what is counted right after "how many" decides first ("how many elderly people received home care visits":
+        # people, not visits), then the rest of the question
+        for scope in ((f"how many {counted.group(1)}",) if counted else ()) + (text,):
+            found = next(((k, u) for pattern, k, u in _UNIT_CUES_EN if re.search(pattern, scope, re.I)), None)
+            if found is not None:
+                kind, unit = found[0], (found[1] or None)
                 break
     if kind is None and _MONEY_EN.search(text) and not re.search(r"\bhow many\b", text, re.I):
         kind = "money"
@@ -838,15 +890,26 @@ def _ask_en(text: str) -> Ask:
         kind = "count"  # "how many institutions": things counted, never an amount of money
     change = bool(_CHANGE_EN.search(text))
     share = kind == "percent" and bool(_SHARE_EN.search(text)) and not change
-    counted = re.search(r"\bhow many ([a-z' -]+?)(?= (?:were|was|are|is|did|do|does|have|has|had|received|got|won|"
-                        r"in|at|for|of|by|with|on)\b|[?.]|$)", text, re.I)
     concepts = translate_concepts(counted.group(1)) if counted else []
+    obj = concepts[-1] if concepts else _unknown_counted(counted.group(1) if counted else "")
     rate = kind == "percent" and not share and bool(re.search(r"\brate\b", text, re.I))
     direction = ("down" if _DOWN_EN.search(text) else "up" if _UP_EN.search(text) else "") if change else ""
-    return Ask(text, kind, unit, change, bool(_TARGET_EN.search(text)), concepts[-1] if concepts else "",
+    return Ask(text, kind, unit, change, bool(_TARGET_EN.search(text)), obj,
                spent=bool(_SPENT_EN.search(text)), total=bool(_TOTAL_EN.search(text)), share=share, rate=rate,
                actual=bool(re.search(r"\bactual(?:ly)?\b|\bachieved\b|\bcompleted\b", text, re.I)),
                direction=direction)
+
+
+UNKNOWN_OBJECT = "?"  # what an English question counts, in words the glossary does not know
+
+
+def _unknown_counted(counted: str) -> str:
+    """What "how many performances" counts when the glossary has no term for it: "?performances", which no figure's
+    name holds (so no figure is taken to count it); "" when it is only a measure (times, people, visits)."""
+    words = [w for w in re.findall(r"[a-z]+", counted.lower()) if w not in _EN_STOPWORDS and len(w) > 2
+             and not any(re.search(p, w, re.I) for p, _, _ in _UNIT_CUES_EN)
+             and w not in ("times", "items", "units", "pieces", "cases", "kinds", "types")]
+    return UNKNOWN_OBJECT + " ".join(words) if words else ""
 
 
 def narrow_to_named(question: Question, report_ids: Iterable[str]) -> tuple[Question, list[str]]:

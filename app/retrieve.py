@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from app.lookup import FigureIndex, bigrams, simplified
-from app.question import Question, content_terms, report_names
+from app.question import Question, _with_report_words, content_terms, report_names
 from app.statements import nil_figures
 from ingest.chunk import sentence_spans
 from ingest.figures import Figure
@@ -21,6 +21,7 @@ from ingest.report import Chunk, ReportInfo
 from vectorstore.lexical import LexicalIndex
 
 RRF_K = 10
+SCATTERED = 0.8  # an asked phrase whose words a sentence holds only apart
 QUESTION_MEMORY = 256  # questions whose words Knowledge remembers (a question asks for them once per section)
 
 
@@ -63,7 +64,7 @@ class Knowledge:
         self.figures = list(figures)
         self._figure_index: dict[tuple[str, ...], FigureIndex] = {}
         self._report_text: dict[tuple[str, ...], str] = {}
-        self.sentences = _sentences(self.chunks)
+        self.sentences = _sentences(self.chunks, {r.id: r.title for r in reports})
         df = Counter(g for s in self.sentences for g in s.grams)
         n = max(1, len(self.sentences))
         self._idf = {g: math.log(1 + n / (1 + c)) for g, c in df.items()}
@@ -140,11 +141,18 @@ class Knowledge:
         query = self.question_grams(text)
         total = sum(self.idf(g) for g in query)
         wanted = set(report_ids)
+        # a word asked with alternatives (買车 -> 购置公务用车, grade -> 自评结果|等级) is one concept: the best-held
+        # alternative counts, the others do not dilute the share
+        concepts = self._concepts(question)
         scored = []
         for i in self._candidates(query, passages, wanted):
             s = self.sentences[i]
-            cov = self._coverage(query, s.grams | self._section_grams[i], total)
-            own = self._coverage(query, s.grams, total)
+            if concepts:
+                cov = self._concept_coverage(concepts, s.grams | self._section_grams[i])
+                own = self._concept_coverage(concepts, s.grams, s.text)
+            else:
+                cov = self._coverage(query, s.grams | self._section_grams[i], total)
+                own = self._coverage(query, s.grams, total)
             rank_bonus = max((boost.get(cid, 0.0) for cid in self._chunks_of_sentence[i]), default=0.0)
             scored.append((s, 0.55 * own + 0.25 * cov + 0.2 * rank_bonus))
         scored.sort(key=lambda x: -x[1])
@@ -153,6 +161,37 @@ class Knowledge:
             rest = (s for s in self.sentences if s.report in wanted and id(s) not in chosen)
             scored.extend((s, 0.0) for s, _ in zip(rest, range(k - len(scored))))
         return scored[:k]
+
+    def _concepts(self, question: Question) -> list[list[frozenset[str]]]:
+        """The question's concepts, each its alternatives' word sets, when some concept has alternatives; else []."""
+        subjects = [t for a in question.asks for t in a.subject] if question.language == "en" else [
+            _with_report_words(t) for t in content_terms(question.text)]
+        subjects += [t for t in (content_terms(question.context) if question.context else ())]
+        if not any("|" in t for t in subjects):
+            return []
+        concepts = []
+        for t in dict.fromkeys(subjects):
+            alternatives = [(simplified(a), frozenset(g for g in bigrams(a) if g in self._idf or not _straddles(a, g)))
+                            for a in t.split("|")]
+            alternatives = [a for a in alternatives if a[1]]
+            if alternatives:
+                concepts.append(alternatives)
+        return concepts
+
+    def _concept_coverage(self, concepts: list, grams: frozenset[str] | set[str], text: str = "") -> float:
+        """Share of the concepts the grams hold, each by its best-held alternative; an alternative of several words
+        held only apart (自评…结论 for 自评结论) counts a little less than one written as asked."""
+        total = held = 0.0
+        text = simplified(text)
+        for alternatives in concepts:
+            weights = [sum(self.idf(g) for g in a) for _, a in alternatives]
+            shares = [(sum(self.idf(g) for g in a if g in grams) / w if w else 0.0)
+                      * (1.0 if len(a) < 2 or not text or word in text else SCATTERED)
+                      for (word, a), w in zip(alternatives, weights)]
+            weight = max(weights)
+            total += weight
+            held += weight * max(shares)
+        return held / total if total else 0.0
 
     def _candidates(self, query: frozenset[str], passages: Sequence[Passage], wanted: set[str]) -> list[int]:
         """Sentence numbers (report order) that can score above 0: in a passage, or sharing a question word."""
@@ -174,7 +213,10 @@ def _straddles(term: str, gram: str) -> bool:
     return bool(found) and all(g.straddles for g in found)
 
 
-def _sentences(chunks: Sequence[Chunk]) -> list[Sentence]:
+def _sentences(chunks: Sequence[Chunk], titles: dict[str, str] | None = None) -> list[Sentence]:
+    """The sentences of the chunks, each matched by its words but those of its report's title (a title names the
+    report, it answers no question: "…绩效自评结果的报告" says nothing of the result)."""
+    titles = {r: simplified(t) for r, t in (titles or {}).items() if t and len(t) >= 8}
     seen: set[tuple[str, int]] = set()
     out = []
     for c in chunks:
@@ -185,7 +227,9 @@ def _sentences(chunks: Sequence[Chunk]) -> list[Sentence]:
             seen.add(key)
             text = c.text[start - c.start:end - c.start].strip()
             original = c.original[start - c.start:end - c.start].strip() if len(c.original) == len(c.text) else ""
-            out.append(Sentence(text, c.section, c.report, start, frozenset(bigrams(text)),
+            title = titles.get(c.report, "")
+            matched = simplified(text).replace(title, " ") if title else text
+            out.append(Sentence(text, c.section, c.report, start, frozenset(bigrams(matched)),
                                 original if original != text else ""))
     return out
 

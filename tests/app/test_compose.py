@@ -553,3 +553,136 @@ def test_each_ask_gets_the_figure_that_names_it(each, corpus_knowledge, report: 
 def test_a_second_ask_for_the_target_gets_the_target_of_the_first(corpus_knowledge) -> None:
     draft = compose(corpus_knowledge("xinhui-hospital-2024-equipment-project.docx"), "买了多少台设备？目标是多少？")
     assert draft.text.startswith("28台；≥25台"), draft.text
+
+
+@pytest.mark.parametrize(("report", "question", "value"), [
+    ("xiangzhou-no9-school-2020-evaluation-conclusion.txt", "项目支出占总支出的百分之几？", "17.70%"),  # 672.25 ÷ 3798.63
+    ("health", "公务接待费占三公经费的百分之几？", "19.30%"),  # 1.22 ÷ 6.32: the whole in the part's unit, not a score
+])
+def test_a_share_the_report_does_not_state_is_computed_from_amounts(each, corpus_knowledge, report: str,
+                                                                    question: str, value: str) -> None:
+    draft = compose(each[report] if report in each else corpus_knowledge(report), question)
+    assert draft.text.startswith(value) and not draft.sure, draft.text
+
+
+def test_the_figure_whose_name_holds_every_asked_word_leads(each, tmp_path) -> None:
+    from ingest.pipeline import prepare_report
+
+    # "一般公共预算财政拨款收支2655.58万元，其中…（本级）2385.57万元": 本级 names the part, not the whole
+    draft = compose(each["dpf"], "区残联本级的一般公共预算财政拨款是多少？占比多少？")
+    assert draft.text.startswith("2385.57万元；89.83%"), draft.text
+    path = tmp_path / "health-2024.txt"
+    path.write_text("2024年度某区卫生健康局部门决算说明\n一、收支情况\n2024年度一般公共预算财政拨款支出3200.50万元，"
+                    "其中区卫生健康局（本级）1200.30万元，占比37.50%；下属医院2000.20万元，占比62.50%。\n",
+                    encoding="utf-8")
+    p = prepare_report(path)
+    draft = compose(Knowledge("t", [p.info], p.chunks, p.figures), "本级的一般公共预算财政拨款支出是多少？")
+    assert draft.text.startswith("1200.30万元"), draft.text
+
+
+@pytest.mark.parametrize(("report", "question"), [
+    ("dpf", "How many performances did the art troupe give to the communities?"),
+    ("health", "How many inspectors did the bureau send to the communities?"),
+])
+def test_a_count_of_something_no_report_term_names_gets_no_figure(each, report: str, question: str) -> None:
+    draft = compose(each[report], question)
+    assert draft.abstained, draft.text
+
+
+def test_a_unit_written_after_a_magnitude_is_the_unit_asked(corpus_knowledge, tmp_path) -> None:
+    from ingest.pipeline import prepare_report
+
+    draft = compose(corpus_knowledge("beijingjie-street-2023-project-selfeval.txt"), "上门服务一共多少小时？")
+    assert draft.text.startswith("3.9万小时"), draft.text  # "共计3.9万小时"
+    path = tmp_path / "health-2024.txt"
+    path.write_text("2024年度某区卫生健康局项目绩效自评报告\n一、项目完成情况\n全年家庭医生团队累计提供签约服务2.6万小时，"
+                    "服务签约居民4200人。\n", encoding="utf-8")
+    p = prepare_report(path)
+    draft = compose(Knowledge("t", [p.info], p.chunks, p.figures), "签约服务累计多少小时？")
+    assert draft.text.startswith("2.6万小时"), draft.text
+
+
+@pytest.mark.parametrize(("report", "question", "value"), [
+    # "本年收入、本年支出各是3180.52,3102.94万元,与上年相比各减少215.36,198.40万元": each item its own change, a fall
+    ("wuhou-yulin-street-2021-final-accounts.txt", "上年的支出是多少？", "3301.34万元"),
+    ("health", "上年的支出总计是多少？", "8711.41万元"),  # "收、支总计各是8650.20,8412.75万元，…各减少321.40,298.66万元"
+    # this year's figure found where it is stated alone ("本年收入合计3,180.52万元"), its change in the distributed one
+    ("wuhou-yulin-street-2021-final-accounts.txt", "上年的收入是多少？", "3395.88万元"),
+    ("health", "上年的收入总计是多少？", "8971.60万元"),
+])
+def test_last_years_figure_of_a_distributed_statement_takes_its_items_change(each, corpus_knowledge, report: str,
+                                                                            question: str, value: str) -> None:
+    draft = compose(each[report] if report in each else corpus_knowledge(report), question)
+    assert draft.text.startswith(value), draft.text
+
+
+def test_a_list_whose_items_are_headings_of_their_own_is_listed_whole(corpus_knowledge, tmp_path) -> None:
+    from ingest.pipeline import prepare_report
+
+    # "五、存在的问题 > 一是部分项目前期工作不够扎实…": the section's items are read as headings under it
+    draft = compose(corpus_knowledge("haizhu-edu-2022-dept-selfeval.pdf"), "存在哪些问题？")
+    assert draft.text.startswith("一是部分项目前期工作不够扎实，校舍维修项目审批和招标用时较长"), draft.text
+    assert "二是新建小区配套幼儿园移交进度" in draft.text and len(draft.text) <= MAX_ANSWER_CHARS
+    path = tmp_path / "health-2024.txt"
+    path.write_text("2024年度某区卫生健康局部门整体支出绩效自评报告\n一、基本情况\n本局下属单位3个。\n二、存在的问题\n"
+                    "一是部分项目预算编制不够精细，年中调整较多；\n二是绩效目标设置不够细化，个别指标难以衡量。\n"
+                    "三、改进措施\n加强预算编制。\n", encoding="utf-8")
+    p = prepare_report(path)
+    draft = compose(Knowledge("t", [p.info], p.chunks, p.figures), "存在哪些问题？")
+    assert "一是部分项目预算编制不够精细" in draft.text and "二是绩效目标设置不够细化" in draft.text, draft.text
+
+
+def test_the_date_a_report_is_issued_is_its_signed_date_line(corpus_knowledge, tmp_path) -> None:
+    from ingest.pipeline import prepare_report
+
+    draft = compose(corpus_knowledge("xiangzhou-no9-school-2020-evaluation-conclusion.txt"), "报告是哪天发的")
+    assert draft.text.startswith("2021年3月26日"), draft.text
+    path = tmp_path / "health-2024.txt"
+    path.write_text("2024年度某区卫生健康局部门整体支出绩效自评报告\n一、基本情况\n本局下属单位3个，2024年5月起实施新方案。\n"
+                    "二、自评结论\n自评得分92分。\n某区卫生健康局\n2025年4月8日\n", encoding="utf-8")
+    p = prepare_report(path)
+    knowledge = Knowledge("t", [p.info], p.chunks, p.figures)
+    assert compose(knowledge, "这份报告是什么时候报送的？").text.startswith("2025年4月8日")
+    assert not compose(knowledge, "新方案是哪天实施的？").text.startswith("2025年4月8日")  # not the report's date
+
+
+@pytest.mark.parametrize(("report", "question"), [
+    ("xiangzhou-no9-school-2020-evaluation-conclusion.txt", "What grade did the school give itself?"),
+    ("health", "What grade did the bureau give itself?"),  # grade -> 自评结果|自评结论|等级: one concept
+])
+def test_a_word_with_alternatives_is_one_concept_in_sentence_matching(each, corpus_knowledge, report: str,
+                                                                      question: str) -> None:
+    draft = compose(each[report] if report in each else corpus_knowledge(report), question)
+    assert "等级为" in draft.text and "优" in draft.text, draft.text
+
+
+def test_a_name_asked_is_the_value_of_the_form_line_whose_key_is_named(corpus_knowledge, tmp_path) -> None:
+    from ingest.pipeline import prepare_report
+
+    xinhui = corpus_knowledge("xinhui-hospital-2024-equipment-project.docx")
+    assert compose(xinhui, "项目的主管部门是哪个？").text.startswith("江门市新会区卫生健康局")
+    assert compose(xinhui, "实施单位是谁？").text.startswith("江门市新会区人民医院")
+    path = tmp_path / "health-2024.txt"
+    path.write_text("某区妇幼健康项目支出绩效自评报告\n项目名称:妇幼健康服务项目\n主管部门:某区卫生健康局\n"
+                    "实施单位:某区妇幼保健院\n联系电话:0750-1234567\n一、项目基本情况\n本项目全年服务孕产妇3200人。\n",
+                    encoding="utf-8")
+    p = prepare_report(path)
+    knowledge = Knowledge("t", [p.info], p.chunks, p.figures)
+    assert compose(knowledge, "这个项目的实施单位是哪个？").text.startswith("某区妇幼保健院")
+    assert not compose(knowledge, "项目负责人是谁？").text.startswith(("某区", "0750"))  # no such line: no name
+
+
+@pytest.mark.parametrize(("report", "question", "value"), [
+    ("nanhai-edu-2022-dept-performance.txt", "How many new public school places were added?", "6,240"),  # 公办学位
+    ("edu", "How many public kindergartens are there?", "68"),  # "公办、民办幼儿园各有68所、45所"
+])
+def test_a_school_named_as_a_topic_is_no_name_of_the_body(each, corpus_knowledge, report: str, question: str,
+                                                         value: str) -> None:
+    draft = compose(each[report] if report in each else corpus_knowledge(report), question)
+    assert draft.text.startswith(value), draft.text
+
+
+def test_an_english_count_of_people_is_not_answered_by_a_count_of_visits(corpus_knowledge) -> None:
+    draft = compose(corpus_knowledge("beijingjie-street-2023-project-selfeval.txt"),
+                    "How many elderly people received home care visits?")
+    assert draft.text.startswith("812"), draft.text  # not the 12万人次 target of meals served

@@ -480,3 +480,73 @@ def test_the_word_target_is_the_asks_qualifier_not_its_subject(question: str, su
 def test_a_later_ask_naming_only_a_qualifier_keeps_the_first_asks_measure(question: str, kind: str, unit: str) -> None:
     first, second = analyze(question).asks
     assert (second.kind, second.unit, second.target) == (kind, unit, True) and second.subject == first.subject
+
+
+@pytest.mark.parametrize(("question", "operands"), [
+    ("福田区教育局会议费和培训费加起来多少？", ("会议费", "培训费")),  # the body's name is no part of an operand
+    ("南海区卫生健康局收入比支出多多少？", ("收入", "支出")),
+])
+def test_the_names_of_the_body_leave_a_derived_questions_operands(question: str, operands: tuple) -> None:
+    assert analyze(question, reports=[DPF, EDU, HEALTH]).operands == operands
+
+
+def test_a_body_named_in_full_is_the_one_not_every_body_of_its_kind() -> None:
+    school = _report("school", "珠海市香洲区第九中学", "香洲区第九中学|第九中学|九中|我校", 2020)
+    other = _report("other", "惠州市惠城区第八中学", "惠城区第八中学|第八中学|八中|我校", 2024)
+    q = analyze("珠海市香洲区第九中学学校有几个教学班？", reports=[school, other])
+    assert q.bodies == ("school",)
+    assert analyze("学校有几个教学班？", reports=[school, other]).bodies == ("school", "other")
+    assert analyze("香洲区第九中学CT花了多少钱？", reports=[school, other]).asks[0].subject == ("CT",)
+
+
+@pytest.mark.parametrize(("question", "unknown"), [
+    ("How many performances were taken to the communities?", True),  # the glossary has no term for performances
+    ("How many inspectors does the district have?", True),
+    ("How many times were meetings held?", False),  # a measure, not a thing counted
+    ("How many gold medals did the team win?", False),  # the glossary knows it
+])
+def test_what_an_english_question_counts_in_unknown_words_is_marked_unknown(question: str, unknown: bool) -> None:
+    from app.question import UNKNOWN_OBJECT
+
+    assert analyze(question).asks[0].object.startswith(UNKNOWN_OBJECT) is unknown
+
+
+@pytest.mark.parametrize(("question", "relative", "term"), [
+    ("上年结转资金的执行率是多少？", (), "上年结转资金"),  # the name of a fund carried over, not last year
+    ("年初结转和结余中上年结余是多少？", (), "上年结余"),
+    ("上年的收入是多少？", (-1,), "收入"),
+])
+def test_a_fund_carried_over_from_last_year_is_named_not_a_year_asked(question: str, relative: tuple,
+                                                                     term: str) -> None:
+    q = analyze(question)
+    assert q.relative_years == relative and any(term in t for t in q.terms)
+
+
+def test_names_written_together_name_the_report_they_all_belong_to() -> None:
+    nanhai = _report("nanhai", "佛山市南海区教育局", "南海区教育局|区教育局|教育局|本局", 2022)
+    q = analyze("南海区教育局区教育局本级支出了多少？", reports=[EDU, HEALTH, nanhai])
+    assert q.bodies == ("nanhai",)  # 区教育局 alone names both education bureaus
+    assert analyze("区教育局本级支出了多少？", reports=[EDU, HEALTH, nanhai]).bodies == ("edu", "nanhai")
+    q = analyze("南海区卫生健康局区卫健局基本支出多少？", reports=[EDU, HEALTH, nanhai])
+    assert q.bodies == ("health",)
+
+
+@pytest.mark.parametrize(("question", "concept", "not_concept"), [
+    ("How many elderly people received home care visits?", "居家|上门服务|居家养老", "托养"),  # not "care" alone
+    ("How many new public school places were added?", "学位", "学校|中小学"),  # not "school" alone
+])
+def test_the_longest_glossary_phrase_wins_where_phrases_overlap(question: str, concept: str,
+                                                                not_concept: str) -> None:
+    from app.question import translate_concepts
+
+    concepts = translate_concepts(question)
+    assert concept in concepts and not any(not_concept in c for c in concepts), concepts
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("How many elderly people received home care visits?", "people"),  # what "how many" counts decides
+    ("How many patients received follow-up visits?", "people"),
+    ("How many visits by elderly people were made?", "times"),
+])
+def test_what_how_many_counts_decides_the_kind_before_the_rest_of_the_question(question: str, kind: str) -> None:
+    assert analyze(question).asks[0].kind == kind
