@@ -20,7 +20,7 @@ from app.compose import Draft
 from app.lookup import bigrams
 from app.question import DERIVED, FIGURE, Question, in_report_year
 from app.retrieve import Knowledge, Passage
-from app.verify_llm import OFF_QUESTION, Focus, missing_figures, verify_llm_answer
+from app.verify_llm import OFF_QUESTION, Focus, first_unsettled, missing_figures, verify_llm_answer
 from ingest.numbers import ROLE_ORDINAL, ROLE_YEAR, find_numbers
 
 MAX_PASSAGE_CHARS = 360  # ~250 tokens of Chinese: what the model reads besides the question
@@ -210,6 +210,22 @@ def check_reply(reply: str, q: Question, shown: Sequence[Citation], focus: Focus
 
 
 _NIL = re.compile(r"无|没有|未|不|\bno\b|\bnone\b|\bnot\b", re.I)  # "本年度无会议费支出": nil is an answer
+
+
+def reply_doomed(partial: str, q: Question, shown: Sequence[Citation], focus: Focus) -> bool:
+    """A reply from the passages, still being written, that `check_reply` can no longer serve whatever follows:
+    within what is always kept of it (the first third of MAX_ANSWER_CHARS) it already says that the report lacks
+    the answer, or it states a complete number that stands in a passage about something else. Writing the rest
+    only costs time. (A number stated nowhere is not enough: a lead may repeat a result its computation shows
+    after it.)"""
+    text = clean_reply(partial, q.original)
+    if not text or q.original.startswith(text):
+        return False  # nothing yet, or the question being repeated
+    kept = text[:MAX_ANSWER_CHARS // 3]
+    if says_not_found(kept) and not says_not_found(q.original):
+        return True
+    start, bad = first_unsettled(text, shown, focus)
+    return bad is not None and bad.reason == OFF_QUESTION and start < len(kept)
 
 
 def check_rephrase(reply: str, q: Question, shown: Sequence[Citation], focus: Focus) -> Checked:

@@ -6,7 +6,7 @@ import pytest
 
 from app.answer import Citation
 from app.llm_answer import (MAX_ANSWER_CHARS, MIN_FOLLOWING, check_reply, clean_reply, following, may_answer,
-                            passage_focus, passages_text, says_not_found, with_report)
+                            passage_focus, passages_text, reply_doomed, says_not_found, with_report)
 from app.question import analyze
 
 HOSPITAL = "hexi-hospital"
@@ -181,3 +181,40 @@ def test_last_years_value_is_not_this_years_figure() -> None:
     knowledge = Knowledge("v", [report], [], [])
     focus = passage_focus(q, knowledge, ["nanhai"])
     assert not check_reply("上一年收入58,236.48万元。", q, shown("nanhai", income), focus).servable
+
+
+# --------------------------------------------------------------------------- a reply stopped while being written
+
+def doomed(question: str, partial: str, report: str, *sentences: str) -> bool:
+    q = analyze(question)
+    return reply_doomed(partial, q, shown(report, *sentences), passage_focus(q))
+
+
+@pytest.mark.parametrize(("question", "partial", "report", "sentences"), [
+    # a complete figure of a passage whose clause counts something else
+    ("医院有多少张床？", "医院有3000张床，另外", HOSPITAL, (BEDS, LEAFLETS)),
+    ("老师培训了多少人次？", "培训教师68.7万人次，其中", EDUCATION, (TRAINING, VISITS)),
+    # the report lacks the answer, said in the first words
+    ("院长是谁？", "报告中没有提到院长的名字，但是", HOSPITAL, (GRADE,)),
+    ("为什么会有大班额？", "根据报告原文，无法确定原因", EDUCATION, (CLASS_SIZE,)),
+])
+def test_a_reply_that_cannot_be_served_is_known_while_it_is_written(question, partial, report, sentences) -> None:
+    assert doomed(question, partial, report, *sentences)
+    # and the whole reply would indeed not be served, whatever follows
+    checked = check(question, partial + "其余略。", report, *sentences)
+    assert not checked.servable
+
+
+@pytest.mark.parametrize(("question", "partial", "report", "sentences"), [
+    ("医院有多少张床？", "医院编制床位500张，", HOSPITAL, (BEDS, LEAFLETS)),  # the asked figure
+    ("老师培训了多少人次？", "培训教师3120人次", EDUCATION, (TRAINING, VISITS)),
+    ("医院有多少张床？", "医院有30", HOSPITAL, (BEDS, LEAFLETS)),  # may still grow into another number
+    ("老师培训了多少人次？", "培训教师68", EDUCATION, (TRAINING, VISITS)),
+    # stated nowhere yet: a lead may repeat a result its computation shows after it
+    ("2023年医院总收入比上年多多少？", "多2523.11万元（42635.18万元 - 40112.07万元 = 2523.11万元）", HOSPITAL,
+     (INCOME_2023, INCOME_2022)),
+    ("医院有多少张床？", "医院有", HOSPITAL, (BEDS,)),
+    ("有没有相关数据？", "有没有相关", EDUCATION, (TRAINING,)),  # the question being repeated
+])
+def test_a_reply_that_may_still_be_served_is_written_to_the_end(question, partial, report, sentences) -> None:
+    assert not doomed(question, partial, report, *sentences)
