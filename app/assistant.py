@@ -424,9 +424,23 @@ class Assistant:
         from app.llm import build_chat_model
 
         try:
-            self._chat_model(self.settings.answer_mode, build_chat_model)
+            model = self._chat_model(self.settings.answer_mode, build_chat_model)
         except LLMUnavailable as exc:
             log.warning("LLM not loaded at start-up (answers fall back to extractive): %s", exc)
+            return
+        self.prime(model)
+
+    def prime(self, model) -> None:
+        """Have a local model read the fixed system prompt now (app.llm.prime): the first question then reads only
+        its own passages. A failure here is only logged: the question pays for it, nothing else."""
+        from app.llm import prime
+        from prompts import load_prompt
+
+        try:
+            if prime(model, load_prompt("answer_system")):
+                log.info("the local model has read the system prompt")
+        except Exception as exc:  # noqa: BLE001 - llama.cpp raises several kinds; the answer path handles its own
+            log.warning("could not prime the local model with the system prompt: %s", exc)
 
     def _chat_model(self, mode: str, build):
         with self._model_lock:

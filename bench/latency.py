@@ -74,14 +74,21 @@ def run_mode(mode: str, questions: list[dict], settings, store, models: dict) ->
     product_mode = EXTRACTIVE if mode == EXTRACTIVE else LLM_LOCAL
     assistant = Assistant(settings, store, chat_models=models, rephrase=mode.endswith("rephrase"))
     assistant.ask("测试", mode=EXTRACTIVE)  # the first question builds the indexes
+    if product_mode == LLM_LOCAL and models:
+        assistant.prime(models[LLM_LOCAL])  # as Assistant.warm_up does at start-up
     times: list[float] = []
     for q in questions:
+        consulted = len(assistant.timings)
         started = time.perf_counter()
         try:
             assistant.ask(q["question"], q.get("history"), q.get("report"), product_mode)
         except AssistantError as exc:
             print(f"  {q['id']}: {exc}", file=sys.stderr)
         times.append(time.perf_counter() - started)
+        if len(assistant.timings) > consulted:  # where this question's time went, for the log
+            t = assistant.timings[-1]
+            print(f"  {q['id']}: {times[-1]:.1f} s (reading {t.first_s:.1f}, writing {t.writing_s:.1f}, "
+                  f"retry {t.retry_s:.1f})", file=sys.stderr, flush=True)
     return times, assistant.events, assistant.timings
 
 

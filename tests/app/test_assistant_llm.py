@@ -24,7 +24,7 @@ from app.compose import ABSTAIN_TEXT_ZH, abstain
 from app.errors import BusyError, LLMUnavailable
 from app.llm import BLOCK_ENV, LLMGate
 from app.llm_answer import FIGURE_REPLY_TOKENS, MAX_ANSWER_CHARS, TEXT_REPLY_TOKENS
-from prompts import NO_ANSWER
+from prompts import NO_ANSWER, load_prompt
 from tests.app.conftest import BUILTIN_ID, VARIANT_ID, RealStore
 from tests.app.openai_stub_server import OpenAIStubServer, closed_port_url
 
@@ -443,11 +443,24 @@ def test_the_configured_llm_is_loaded_before_the_first_question(real_store: Real
         built.append(mode)
         return scripted("现有143名残疾人在托。")
 
+    primed: list[str] = []
     monkeypatch.setattr("app.llm.build_chat_model", build)
+    monkeypatch.setattr("app.llm.prime", lambda model, system: primed.append(system) or True)
     assistant = make_unsure(build_assistant(replace(real_store.settings, answer_mode=LLM_LOCAL)))
     assert built == [LLM_LOCAL]
+    assert primed == [load_prompt("answer_system")]  # the fixed system prompt is read before any question
     answer = assistant.ask(CARE)
     assert answer.mode == LLM_LOCAL and answer.answer == "现有143名残疾人在托。" and built == [LLM_LOCAL]
+
+
+def test_a_failed_priming_is_only_logged(real_store: RealStore, monkeypatch) -> None:
+    def fail(model, system):
+        raise RuntimeError("llama_decode returned -1")
+
+    monkeypatch.setattr("app.llm.build_chat_model", lambda settings, mode=None: scripted("现有143名残疾人在托。"))
+    monkeypatch.setattr("app.llm.prime", fail)
+    assistant = make_unsure(build_assistant(replace(real_store.settings, answer_mode=LLM_LOCAL)))
+    assert assistant.ask(CARE).mode == LLM_LOCAL
 
 
 def test_a_model_that_cannot_load_at_start_up_leaves_extractive_answers(real_store: RealStore, monkeypatch) -> None:
