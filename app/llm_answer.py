@@ -77,6 +77,8 @@ def select_passages(q: Question, draft: Draft, passages: Sequence[Passage], know
     for c in candidates:
         if len(chosen) >= MAX_PASSAGES:
             break
+        if _only_heading(c):
+            continue  # "2．教育信息化建设项目。" under that heading: its label says it already
         if any(_squash(c.text) in _squash(o.text) or _squash(o.text) in _squash(c.text) for o in chosen):
             continue
         if chosen and used + len(c.text) > MAX_PASSAGE_CHARS:
@@ -88,13 +90,23 @@ def select_passages(q: Question, draft: Draft, passages: Sequence[Passage], know
 
 def passages_text(citations: Sequence[Citation], titles: dict[str, str]) -> str:
     """The passages as the prompt lists them: "[1]（section）text", with 《report title》 first when several reports
-    are asked (`titles` maps report id -> title only then)."""
+    are asked (`titles` maps report id -> title only then). A passage from the same report and section as the one
+    before it goes without the label: the model read it once, and every token read costs time on 2 cores."""
     lines = []
+    previous = None
     for i, c in enumerate(citations):
         title = f"《{titles[c.report]}》" if c.report in titles else ""
         section = c.section.split(" > ")[-1]
-        lines.append(f"[{i + 1}]{title}{f'（{section}）' if section else ''}{c.text}")
+        label = f"{title}{f'（{section}）' if section else ''}"
+        lines.append(f"[{i + 1}]{label if label != previous else ''}{c.text}")
+        previous = label
     return "\n".join(lines)
+
+
+def _only_heading(c: Citation) -> bool:
+    """The passage is its own section's heading and nothing more."""
+    text = _squash(c.text).rstrip("。.:：")
+    return bool(text) and text in _squash(c.section.split(" > ")[-1])
 
 
 def passage_focus(q: Question, knowledge: Knowledge | None = None, report_ids: Sequence[str] = (),

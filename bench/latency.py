@@ -18,6 +18,7 @@ p95 <= 8 s with LLM_THREADS=1. Never a test assertion: this script only measures
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -26,6 +27,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench.common import PROJECT_ROOT, RESULTS_DIR, bench_env, percentile, save_table, table
+
+log = logging.getLogger(__name__)
 
 MODES = ("extractive", "llm-local", "llm-local-rephrase")
 SETS = ("shared", "dev")
@@ -78,6 +81,7 @@ def run_mode(mode: str, questions: list[dict], settings, store, models: dict) ->
         assistant.prime(models[LLM_LOCAL])  # as Assistant.warm_up does at start-up
     times: list[float] = []
     for q in questions:
+        log.debug("== %s %s", q["id"], q["question"])
         consulted = len(assistant.timings)
         started = time.perf_counter()
         try:
@@ -116,9 +120,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modes", default=",".join(MODES), help="comma-separated: " + ", ".join(MODES))
     parser.add_argument("--sample", type=int, default=3, help="every N-th corpus dev question (default 3)")
     parser.add_argument("--limit", type=int, help="at most N questions per set")
+    parser.add_argument("--log", help="write each question and the model's replies (debug log of app.assistant) here")
     parser.add_argument("--threads", type=int, default=int(os.environ.get("LLM_THREADS") or 1),
                         help="llama.cpp threads (default LLM_THREADS or 1)")
     args = parser.parse_args(argv)
+    if args.log:
+        handler = logging.FileHandler(args.log, mode="w", encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        for name in ("app.assistant", __name__):
+            logging.getLogger(name).addHandler(handler)
+            logging.getLogger(name).setLevel(logging.DEBUG)
     modes = [m for m in args.modes.split(",") if m]
     unknown = [m for m in modes if m not in MODES]
     if unknown:

@@ -6,7 +6,8 @@ import pytest
 
 from app.answer import Citation
 from app.llm_answer import (MAX_ANSWER_CHARS, MIN_FOLLOWING, check_reply, clean_reply, following, may_answer,
-                            passage_focus, passages_text, reply_doomed, says_not_found, with_report)
+                            passage_focus, passages_text, reply_doomed, says_not_found, select_passages,
+                            with_report)
 from app.question import analyze
 
 HOSPITAL = "hexi-hospital"
@@ -146,6 +147,35 @@ def test_passages_of_several_reports_are_labelled_with_their_report() -> None:
     assert text.splitlines()[0] == f"[1]《{titles[HOSPITAL]}》（一、基本情况）{BEDS}"
     assert text.splitlines()[1].startswith(f"[2]《{titles[EDUCATION]}》")
     assert passages_text(citations, {}).splitlines()[0] == f"[1]（一、基本情况）{BEDS}"
+
+
+def test_a_passage_of_the_same_section_as_the_one_before_goes_without_the_label() -> None:
+    citations = (shown(HOSPITAL, BEDS, STAFF) + [Citation(SELF_SCORE, "四、自评结论", HOSPITAL)]
+                 + shown(EDUCATION, TRAINING, CLASS_SIZE))
+    lines = passages_text(citations, {}).splitlines()
+    assert lines[:3] == [f"[1]（一、基本情况）{BEDS}", f"[2]{STAFF}", f"[3]（四、自评结论）{SELF_SCORE}"]
+    assert lines[3] == f"[4]（一、基本情况）{TRAINING}"  # another section came between
+    assert lines[4] == f"[5]{CLASS_SIZE}"
+    titles = {HOSPITAL: "河西市第三人民医院2023年度部门整体支出绩效自评报告", EDUCATION: "青山区教育局2024年度自评报告"}
+    lines = passages_text(shown(HOSPITAL, BEDS, STAFF) + shown(EDUCATION, TRAINING), titles).splitlines()
+    assert lines[1] == f"[2]{STAFF}" and lines[2].startswith(f"[3]《{titles[EDUCATION]}》（一、基本情况）")
+
+
+@pytest.mark.parametrize(("heading", "report", "sentence"), [
+    ("2．教育信息化建设项目", EDUCATION, "项目全年预算3,280.00万元，实际支出3,102.56万元。"),
+    ("3.机关运行经费", "chancheng-civil-affairs", "2023年度本局机关运行经费支出32.18万元。"),
+])
+def test_a_heading_repeated_as_a_passage_is_not_shown(heading: str, report: str, sentence: str) -> None:
+    from app.compose import Draft
+
+    class NoSentences:
+        def best_sentences(self, *args, **kwargs):
+            return []
+
+    draft = Draft("", (Citation(f"{heading}。", heading, report), Citation(sentence, heading, report)), True, "",
+                  sure=False)
+    chosen = select_passages(analyze("花了多少钱？"), draft, [], NoSentences(), [report])
+    assert [c.text for c in chosen] == [sentence]
 
 
 def test_an_answer_from_one_of_several_reports_leads_with_its_title() -> None:
