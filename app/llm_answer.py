@@ -200,6 +200,8 @@ def check_reply(reply: str, q: Question, shown: Sequence[Citation], focus: Focus
         return Checked(text, problems=("回答是空的。",))
     if says_not_found(text):
         return Checked(text, not_found=True)
+    if _bare(text) == _bare(q.original):  # "民政局今年买车了没有": the question, not an answer
+        return Checked(text, problems=("回答只是重复了问题。请照报告原文回答问题。",))
     numbers = tuple(verify_llm_answer(text, shown, focus))
     problems = [number_problem(n) for n in numbers if not n.verified]
     figures = [n for n, t in zip(numbers, find_numbers(text)) if n.verified and t.role not in (ROLE_ORDINAL, ROLE_YEAR)]
@@ -291,6 +293,11 @@ def _fit(text: str) -> str:
         return text
     ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, MAX_ANSWER_CHARS)]
     return text[:ends[-1]] if ends and ends[-1] >= MAX_ANSWER_CHARS // 3 else text[:MAX_ANSWER_CHARS - 1] + "…"
+
+
+def _bare(text: str) -> str:
+    """The text without spaces and the punctuation that ends it."""
+    return _squash(text).rstrip("？?。.！!")
 
 
 def _squash(text: str) -> str:

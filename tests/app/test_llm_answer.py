@@ -82,6 +82,15 @@ def test_a_reply_that_goes_beyond_the_passages_is_not_served(question, reply, re
     assert any(complaint in p for p in checked.problems), checked.problems
 
 
+@pytest.mark.parametrize(("question", "reply", "report", "sentences"), [
+    ("民政局今年买车了没有？", "民政局今年买车了没有", "chancheng-civil-affairs", ("本年度未购置公务用车。",)),
+    ("医院有没有开展健康宣传？", "医院有没有开展健康宣传。", HOSPITAL, (LEAFLETS,)),
+])
+def test_a_reply_that_only_repeats_the_question_is_not_served(question, reply, report, sentences) -> None:
+    checked = check(question, reply, report, *sentences)
+    assert not checked.servable and not checked.not_found and "重复了问题" in checked.problems[0]
+
+
 def test_an_english_reply_with_a_verified_figure_is_served() -> None:
     checked = check("How many people were registered as unemployed?",
                     "49 disabled people were registered as unemployed.", "liwan", UNEMPLOYED)
