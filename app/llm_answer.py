@@ -23,7 +23,7 @@ from app.retrieve import Knowledge, Passage
 from app.verify_llm import OFF_QUESTION, Focus, first_unsettled, missing_figures, verify_llm_answer
 from ingest.numbers import ROLE_ORDINAL, ROLE_YEAR, find_numbers
 
-MAX_PASSAGE_CHARS = 360  # ~250 tokens of Chinese: what the model reads besides the question
+MAX_PASSAGE_CHARS = 300  # ~210 tokens of Chinese: what the model reads besides the question (~50 tokens/s)
 MAX_PASSAGES = 4
 MAX_ANSWER_CHARS = 300  # a direct reply (the scorer's bound too), not a pasted passage
 FIGURE_REPLY_TOKENS = 80  # a figure and the clause around it
