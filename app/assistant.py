@@ -9,6 +9,11 @@ passages (`app.llm_answer`), every number verified and tied to the question; fai
 honest "not stated" stands. A sure extractive answer, and a value the extractive step computed (unsure, since the
 report does not state it, but shown with its operands), are served as they are: a rephrase by the model added
 seconds and no accuracy on the dev set (`bench/latency.py` measures both; `rephrase=True` brings it back).
+
+Where the model's time goes (bench/latency.py prints it): reading the prompt, writing the reply, and the retry after
+a reply that failed its checks. The fixed system prompt is read once at start-up (`app.llm.prime`; llama.cpp reuses
+the evaluated prefix), a reply that can no longer be served is stopped where that shows, and the retry runs only
+within RETRY_BUDGET_S: by measurement it almost never turned a failed reply into a served one.
 """
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ from ingest.numbers import ROLE_ORDINAL, ROLE_YEAR, find_numbers
 MAX_PASSAGE_CHARS = 300  # ~210 tokens of Chinese: what the model reads besides the question (~50 tokens/s)
 MAX_PASSAGES = 4
 MAX_ANSWER_CHARS = 300  # a direct reply (the scorer's bound too), not a pasted passage
-FIGURE_REPLY_TOKENS = 80  # a figure and the clause around it
+FIGURE_REPLY_TOKENS = 48  # a figure and the clause around it (5-20 tokens on dev; a longer one rambles)
 TEXT_REPLY_TOKENS = 160  # a reason or a short list
 MIN_FOLLOWING = 0.7  # share of a reply's Chinese characters that must come from the passages or the question
 
