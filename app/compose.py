@@ -18,6 +18,7 @@ from app.answer import Citation
 from app.lookup import FigureIndex, FigureMatch, LookupResult, bigrams
 from app.question import DERIVED, FIGURE, LIST, REASON, YESNO, Ask, Question, in_report_year, operand_ask
 from app.retrieve import Knowledge, Passage, Sentence, passage_rank_of_figures
+from app.statements import nil_kind, nil_said
 from ingest.figures import CHANGE, Figure
 
 MAX_ANSWER_CHARS = 280
@@ -96,6 +97,9 @@ def extractive_answer(question: Question, knowledge: Knowledge, report_ids: Sequ
     if stated:
         ids, d = max(stated, key=lambda x: len(x[1].related))
         return replace(d, text=d.text, related=tuple(c for _, d2 in stated for c in d2.related)[:MAX_RELATED])
+    outside = {d.reason.removeprefix(_NOT_COVERED_REASON) for _, d in drafts if d.reason.startswith(_NOT_COVERED_REASON)}
+    if len(outside) == 1 and all(d.reason.startswith(_NOT_COVERED_REASON) for _, d in drafts):
+        return not_covered(question, knowledge, report_ids, outside.pop())  # no report is about what it names
     return abstain(question, knowledge, report_ids, drafts[0][1].reason, sure=all(d.sure for _, d in drafts))
 
 
@@ -167,7 +171,10 @@ def not_covered(question: Question, knowledge: Knowledge, report_ids: Sequence[s
     scope = _scope(question, knowledge, report_ids)
     text = NOT_COVERED_EN if question.language == "en" else NOT_COVERED_ZH
     # no model may answer for a body or place the reports are not about
-    return Draft(text.format(what=what, scope=scope), (), True, f"the reports do not cover {what}", sure=True)
+    return Draft(text.format(what=what, scope=scope), (), True, f"{_NOT_COVERED_REASON}{what}", sure=True)
+
+
+_NOT_COVERED_REASON = "the reports do not cover "
 
 
 def _scope(question: Question, knowledge: Knowledge, report_ids: Sequence[str]) -> str:
@@ -207,12 +214,10 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
             return abstain(question, knowledge, report_ids, outside)
     from app.table_answer import answer_from_tables
 
-    report_years = {knowledge.reports[r].year for r in report_ids if r in knowledge.reports}
-    # tables state the report's own year: a question about another year is not theirs to answer
-    if not question.years or report_years & set(question.years):
-        from_tables = answer_from_tables(question, knowledge.table_figures(report_ids), report_ids)
-        if from_tables is not None:
-            return from_tables
+    # tables state their own year: answer_from_tables says "not stated" to a question about another year
+    from_tables = answer_from_tables(question, knowledge.table_figures(report_ids), report_ids)
+    if from_tables is not None:
+        return from_tables
     if question.intent == DERIVED and lookup is not None:
         return _derived(question, lookup, knowledge, report_ids)
     if question.intent == FIGURE and lookup is not None:
@@ -316,11 +321,12 @@ def _not_stated(question: Question, lookup: LookupResult, partial: list[FigureMa
     text = (NOT_STATED_EN if english else NOT_STATED_ZH).format(what=what)
     found = [m for m in partial if m is not None]
     if found:
-        known = "；".join(f"{_display(m.figure, question)}（“{m.figure.clause}”）" for m in found)
+        known = "；".join(f"{_display(m.figure, question)}（“{_own_characters(m.figure, m.figure.clause)}”）" for m in found)
         text += f" What it does state: {known}." if english else f"报告给出的是：{known}。"
     shown = [m for m in related if all(m.figure is not f.figure for f in found)]
     if shown:
-        listed = "；".join(f"{_display(m.figure, question)}（“{m.figure.clause}”）" for m in shown)
+        listed = "；".join(f"{_display(m.figure, question)}（“{_own_characters(m.figure, m.figure.clause)}”）"
+                           for m in shown)
         text += f" Related figures (not the answer): {listed}." if english else f"相关的数字（并非所问）：{listed}。"
     why = "; ".join(f"{m.figure.display}: {m.why}" for m in related)
     return Draft(_fit(text), (), True, f"not stated ({why})", sure=False,
@@ -408,7 +414,7 @@ def _figures(question: Question, best: Sequence[FigureMatch], index: FigureIndex
     if all(f.kind == "nil" for f in figures):
         return _nil_answer(question, figures)
     lead = "；".join(_display(f, question) for f in figures)
-    quoted = [index.quoted(f) if index is not None else f.clause for f in figures]
+    quoted = [_own_characters(f, index.quoted(f) if index is not None else f.clause) for f in figures]
     quoted = [q for q in quoted if not any(q != other and q in other for other in quoted)]  # one quote holds another
     clauses = "；".join(f"“{c}”" for c in _unique(quoted))
     if question.language == "en":
@@ -420,18 +426,20 @@ def _figures(question: Question, best: Sequence[FigureMatch], index: FigureIndex
 
 def _nil_answer(question: Question, figures: Sequence[Figure]) -> Draft:
     """An item the report states as nil: there was none, in the report's words."""
-    quoted = "；".join(f"“{f.clause}”" for f in figures)
+    quoted = "；".join(f"“{_own_characters(f, f.clause)}”" for f in figures)
+    said = "；".join(dict.fromkeys(nil_said(f, question.language) for f in figures))
     if question.language == "en":
-        text = f"None: the report states {quoted}."
+        text = f"{said[0].upper()}{said[1:]}: the report states {quoted}."
     else:
-        text = f"没有，报告写明：{quoted}。"
-    return Draft(_fit(text), tuple(Citation(f.sentence, f.section, f.report) for f in figures), False)
+        lead = f"没有，{said}" if all(nil_kind(f) == "none" for f in figures) else said
+        text = f"{lead}。报告写明：{quoted}。"
+    return Draft(_fit(text), tuple(Citation(_own_characters(f), f.section, f.report) for f in figures), False)
 
 
 def _display(f: Figure, question: Question) -> str:
     bound = _bound_of(f)  # "92%以上" is a floor the report sets, not what was reached: the answer keeps 以上
     if f.kind == "nil":
-        return "无" if question.language == "zh" else "none"
+        return nil_said(f, question.language)
     if question.language == "en":
         shown = f"{f.text} {f.unit}".strip() if f.unit not in ("%",) else f"{f.text}%"
         return f"{_BOUND_EN[bound]} {shown}" if bound else shown
@@ -524,8 +532,12 @@ def _implied_previous(question: Question, lookup: LookupResult, index: FigureInd
     found = index.lookup(this_year)
     if not found.answered:
         return None
-    level = found.best[0].figure
-    change = _change_after(index, level)
+    # this year's figure as stated where its change follows it (a report may state it twice: in a list, then under
+    # its own heading with the change)
+    best = found.best[0].figure
+    stated = [m.figure for m in found.matches[0] if m.answers and m.figure.value == best.value
+              and m.figure.unit == best.unit]
+    level, change = next(((f, c) for f in stated for c in [_change_after(index, f)] if c is not None), (best, None))
     if change is None:
         return None
     a, d = Decimal(level.value), Decimal(change.value)
@@ -536,7 +548,8 @@ def _implied_previous(question: Question, lookup: LookupResult, index: FigureInd
     op = "+" if down else "-"
     shown = change.display if change.unit == unit else f"{change.text}{unit}"
     expression = f"{level.display} {op} {shown} = {previous:.{places}f}{unit}"
-    said = f"“{level.clause}，{change.clause}”" if change.clause != level.clause else f"“{level.clause}”"
+    said = (f"“{_own_characters(level, level.clause)}，{_own_characters(change, change.clause)}”"
+            if change.clause != level.clause else f"“{_own_characters(level, level.clause)}”")
     if question.language == "en":
         text = (f"{previous:.{places}f} {level.unit} (not stated as such; computed from this year's figure and its "
                 f"change: {expression}; the report states {said}).")
@@ -583,11 +596,22 @@ def _from_to_change(question: Question, lookup: LookupResult, index: FigureIndex
     return None
 
 
+def _in_brackets(f: Figure) -> bool:
+    """Whether a figure stands inside brackets in its sentence ("（预算12.00万元）")."""
+    at = f.sentence.find(f.clause)
+    if at < 0:
+        return False
+    before = f.sentence[:at + max(0, f.clause.find(f.text))]
+    return before.count("（") + before.count("(") > before.count("）") + before.count(")")
+
+
 def _change_after(index: FigureIndex, level: Figure) -> Figure | None:
     """The change stated right after a level figure, of the same unit: "收入A万元，比上年减少D万元"."""
     after = sorted((f for f in index.figures if f.report == level.report and f.sentence == level.sentence
                     and f.start > level.start), key=lambda f: f.start)
     for f in after:
+        if _in_brackets(f):
+            continue  # "完成预算的72.00%（预算12.00万元），比上年减少1.38万元": an aside, not the next amount
         same = f.unit == level.unit or (level.unit == "%" and f.unit == "个百分点")  # a share's change in points
         if f.qualifier == CHANGE and same:
             return f
@@ -621,6 +645,8 @@ def _list_answer(question: Question, knowledge: Knowledge, report_ids: Sequence[
         return None
     report, section = best_section
     text = "".join(c.text for c in sorted(sections[best_section], key=lambda c: c.start))
+    original = "".join(c.original or c.text for c in sorted(sections[best_section], key=lambda c: c.start))
+    original = original if len(original) == len(text) else text  # the report's own characters, at the same places
     items = re.findall(r"([一二三四五六七八九十]+是)([^，。；：]+)", text)
     children = sorted({c.section.split(" > ")[-1] for (r, s), cs in sections.items() for c in cs
                        if r == report and s.startswith(section + " > ") and s.count(" > ") == section.count(" > ") + 1},
@@ -634,12 +660,14 @@ def _list_answer(question: Question, knowledge: Knowledge, report_ids: Sequence[
         body = _section_body(text, section)
         if not body or len(body) > MAX_SHORT_SECTION_CHARS:
             return None
+        at = text.find(body)
+        body = original[at:at + len(body)]
         # "三、存在的主要问题 无。": the section's whole answer is what it says, even "无"
         leaf = section.split(" > ")[-1]
         reply = f"报告“{leaf}”一节写明：{body}" if question.language == "zh" else \
             f"Under “{leaf}” the report states: {body}"
         return Draft(reply, (Citation(body, section, report),), False)
-    return Draft(_fit(f"{listed}。"), (Citation(chunk.text, section, report),), False)
+    return Draft(_fit(f"{listed}。"), (Citation(chunk.original or chunk.text, section, report),), False)
 
 
 def _section_body(text: str, section: str) -> str:
@@ -675,7 +703,7 @@ def _fit(text: str) -> str:
 
 
 def _cite(s: Sentence) -> Citation:
-    return Citation(s.text, s.section, s.report)
+    return Citation(s.quoted, s.section, s.report)
 
 
 def _cite_figure(f: Figure) -> Citation:
@@ -683,7 +711,17 @@ def _cite_figure(f: Figure) -> Citation:
     if f.table:
         extra = f.extra or {}
         table = {"header": list(extra.get("header", [])), "row": list(extra.get("cells", [])), "column": f.column}
-    return Citation(f.sentence, f.section, f.report, (f.text,) if f.kind != "nil" else (), table)
+    return Citation(_own_characters(f), f.section, f.report, (f.text,) if f.kind != "nil" else (), table)
+
+
+def _own_characters(f: Figure, piece: str | None = None) -> str:
+    """A figure's sentence (or a piece of it: its clause) as the report writes it: a report converted from traditional
+    characters is quoted in its own (Figure.extra["original"], character for character the sentence)."""
+    original = (f.extra or {}).get("original") or ""
+    if piece is None:
+        return original if len(original) == len(f.sentence) else f.sentence
+    at = f.sentence.find(piece) if len(original) == len(f.sentence) else -1
+    return original[at:at + len(piece)] if at >= 0 else piece
 
 
 def _unique(items):

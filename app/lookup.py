@@ -25,9 +25,12 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from app.question import Ask, Question, content_terms
+from app.statements import about_change
 from ingest.figures import CHANGE, TARGET, Figure
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![a-z])")  # Latin initials: CT, DR, PPP (not a word: Yulin)
+_MONTH = re.compile(r"(?<!\d)(?:1[0-2]|0?[1-9])月")
 _QUOTES = re.compile(r"[“”‘’「」『』《》〈〉\"']")  # “三公”经费 is read as 三公经费
 # a year named as the base or the subject of a comparison ("同比2022年度", "2023年同比") is not the figure's year
 _COMPARED_YEAR = re.compile(r"(?:同比|相比|对比|比|较|与)\s*(?:19|20)\d\d\s*年度?|(?:19|20)\d\d\s*年度?\s*(?:同比|相比|比|较)")
@@ -54,9 +57,12 @@ _SCOPE_WORDS = re.compile(r"本部门|我部门|本单位|我单位|本年度|(?
 _COMPARISON_WORDS = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|同期)(?:相比)?|同比|减少|增加|下降|上升|增长|降低|提高|"
                                r"完成预算的|完成|达到|主要是|约")
 _MEASURE_WORDS = frozenset("支出 收入 预算 决算 实际 年初 年终 年中 资金 金额".split())
+# words that name no item: a figure named by these alone is named by the heading it stands under
+_NAMELESS = _MEASURE_WORDS | frozenset("年度 本年 全年 当年 万元 亿元 年初预算 支出决算 预算数 决算数".split())
 # a scoring rule's threshold ("预算执行率未达到95%扣3分") is a target, not what was reached
 _CRITERION = re.compile(r"(?:未达到|未达|低于|不足|高于|超过)\s*[\d.]+\s*%?\s*(?:的)?(?:扣|得|计|加)")
 _CLAUSE_SPLIT = re.compile(r"[，,；;：:。！？!?]")
+_QUOTE_CUT = re.compile(r"[，；;：:。！？!?]|,(?!\d)")  # not the comma of 1,012.40
 TIE_MARGIN = 0.01  # scores this close are a tie: the report's first statement wins
 NAME_WEIGHT, CONTEXT_WEIGHT, SENTENCE_WEIGHT, SECTION_WEIGHT, ABBREVIATION_WEIGHT = 1.0, 0.85, 0.6, 0.35, 0.6
 ONE_CHAR_WORDS = 4  # the reports' words a one-character word asked stands for, most used first
@@ -93,6 +99,8 @@ def bigrams(text: str) -> set[str]:
         if len(run) == 1:
             grams.add(run)
         grams.update(run[i:i + 2] for i in range(len(run) - 1))
+    grams.update(_ACRONYM.findall(text))  # "CT", "DR": a report names equipment and programmes by Latin initials
+    grams.update(_MONTH.findall(text))  # "12月": a month is a word, digits and all
     return grams
 
 
@@ -182,6 +190,14 @@ class FigureIndex:
         # a figure named only by a measure ("实际支出28.74万元") is named by the clauses before it too
         self._bare = {(f.report, f.start) for f, own in zip(self.figures, self._own)
                       if not any(w not in _MEASURE_WORDS for w in own)}
+        # such a figure is named by its item's own heading too ("3.公务接待费" over "2023年度支出2.32万元")
+        for i, f in enumerate(self._norm):
+            own = self._own[i] if not about_change(f) else _own_words(replace(f, clause=""), "")  # 持平: its phrase
+            heading = _item_heading(f) if not any(w not in _NAMELESS for w in own) else ""
+            if heading:
+                self._previous[i] = f"{self._previous[i]} {heading}"
+                self._context[i] = bigrams(self._previous[i])
+                self._context_text[i] = simplified(self._previous[i])
         self._own_base = list(self._own)  # before the fallback: a question naming just the measure names it all
         self._own = [own if any(w not in _MEASURE_WORDS for w in own) else
                      tuple(dict.fromkeys(own + _own_words(f, p, self._body_names.get(f.report, ()))))
@@ -209,7 +225,7 @@ class FigureIndex:
         at = f.sentence.find(f.clause)
         if at <= 0:
             return f.clause
-        cuts = [m.end() for m in _CLAUSE_SPLIT.finditer(f.sentence, 0, max(0, at - 1))]
+        cuts = [m.end() for m in _QUOTE_CUT.finditer(f.sentence, 0, max(0, at - 1))]
         start = cuts[-1] if cuts else 0
         return f.sentence[start:at + len(f.clause)].strip()
 
@@ -257,7 +273,7 @@ class FigureIndex:
             scored = [m for m in scored if m.score > 0]
             scored.sort(key=lambda m: (-m.score, m.figure.start))
             ranked = _first_stated_on_ties(_distinct(scored))
-            results.append(tuple(_answering_first(_unless_ambiguous(ranked))[:k]))
+            results.append(tuple(_answering_first(_unless_ambiguous(ranked, ask.unit))[:k]))
         if len(results) > 1:
             results = _prefer_one_sentence(results)
         return LookupResult(tuple(asks), tuple(results))
@@ -424,7 +440,7 @@ class FigureIndex:
         p = passage_rank.get(self._ids[i], 0.0)
         coverage, in_name = self._coverage(i, ask.subject) if own else (lexical, lexical)
         score = 0.55 * d + 0.45 * p if not query else 0.35 * lexical + 0.35 * coverage + 0.15 * d + 0.15 * p
-        kind_ok = _kind_agrees(ask, f)
+        kind_ok = _kind_agrees(ask, f) and _measure_agrees(ask, f)
         if not kind_ok:
             score *= 0.35
         if ask.unit and f.unit == ask.unit:
@@ -433,6 +449,8 @@ class FigureIndex:
             score *= 0.7
         if ask.kind is None and f.kind in ("age", "number", "years"):
             score *= 0.6
+        if ask.kind == "people" and f.kind != "people" and kind_ok:
+            score *= 0.9  # people counted in person-times: a count of people itself comes first
         named = self._named(i, question, ask)
         score *= 0.7 + 0.3 * named
         qualifier_ok, q_factor = _qualifier_agrees(ask, f, self._planned[i], self._distributed_change[i])
@@ -541,14 +559,24 @@ def _kind_agrees(ask: Ask, f: Figure) -> bool:
         return False
     if ask.kind == "count" and f.kind in ("people", "times") and not ask.unit:
         return True  # "how many" in English counts people as well as things
+    if ask.kind == "people" and f.unit == "人次" and not ask.unit:
+        return True  # "多少人参加": the report counts them in person-times (参会人员420人次)
     return False
+
+
+def _measure_agrees(ask: Ask, f: Figure) -> bool:
+    """A count asked in its own measure word ("多少所", "几辆") is answered in that word, or in the general 个: "多少所
+    民办中小学" is not answered by "学位21.4万个", nor "几辆车" by "3台"."""
+    if ask.kind != "count" or not ask.unit or ask.unit == "个" or f.kind != "count" or not f.unit:
+        return True
+    return f.unit == "个" or f.unit.startswith(ask.unit) or ask.unit.startswith(f.unit)
 
 
 def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool = False) -> tuple[bool, float]:
     """(does the figure's qualifier answer the ask's, ranking factor): a change for a change, a target for a target
     (or, asked plainly, a target shown with its bound), a share for a share, a rate for a rate."""
     factor, ok = 1.0, True
-    is_change = f.qualifier == CHANGE or change
+    is_change = f.qualifier == CHANGE or change or about_change(f)  # "与上年持平" says how it changed
     if ask.change != is_change:
         factor, ok = factor * 0.55, False
     if ask.change and is_change and ask.direction:
@@ -619,7 +647,7 @@ def _answering_first(matches: list[FigureMatch]) -> list[FigureMatch]:
     return matches if first is None else [first] + [m for m in matches if m is not first]
 
 
-def _unless_ambiguous(matches: list[FigureMatch]) -> list[FigureMatch]:
+def _unless_ambiguous(matches: list[FigureMatch], unit: str | None = None) -> list[FigureMatch]:
     """The best figure does not answer when the question fits several figures alike and names little of the best
     one's own name: "支出多少" fits 基本支出 and 项目支出 alike; unless one of them is named exactly, the report does
     not state what was asked as such."""
@@ -629,9 +657,11 @@ def _unless_ambiguous(matches: list[FigureMatch]) -> list[FigureMatch]:
     rivals = [m for m in matches[1:] if m.answers and m.figure.report == best.figure.report
               and m.figure.kind == best.figure.kind
               and not (m.budget and not best.budget)
+              and not (m.figure.qualifier == TARGET and best.figure.qualifier != TARGET)  # asked plainly: the actual
               and not (m.part and m.figure.section == best.figure.section and m.figure.start > best.figure.start)
               and m.figure.value != best.figure.value and m.coverage >= best.coverage - RIVAL_MARGIN
-              and m.figure.clause != best.figure.clause]
+              and m.figure.clause != best.figure.clause
+              and not (unit and best.figure.unit == unit and m.figure.unit != unit)]  # 多少人次: not 28批次
     if not rivals:
         return matches
     ambiguous = {id(m) for m in rivals}
@@ -648,7 +678,7 @@ class _Gram:
 @lru_cache(maxsize=2048)
 def _term_grams(term: str) -> tuple[_Gram, ...]:
     """A term's bigrams, each marked when it straddles a word boundary (jieba's segmentation)."""
-    out: list[_Gram] = []
+    out: list[_Gram] = [_Gram(a, False) for a in (*_ACRONYM.findall(term), *_MONTH.findall(term))]
     for run in _CJK_RUN.findall(_QUOTES.sub("", term)):
         if len(run) == 1:
             out.append(_Gram(run, False))
@@ -847,6 +877,23 @@ def _topic_clause(f: Figure) -> str:
     return re.sub(r"\d+(?:\.\d+)?", " ", first)
 
 
+_ITEM_MARKER = re.compile(r"^\s*(?:\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．])\s*")
+_CLASS_MARK = re.compile(r"[（(][类款项][）)]")
+ITEM_HEADING_CHARS = 24  # a heading this short (marker, (类)(款)(项) aside) names one item, not a chapter
+
+
+def _item_heading(f: Figure) -> str:
+    """The heading of the item a prose figure is stated under, when the heading names one item: a numbered heading
+    ("2.公务用车购置及运行维护费", "3.卫生健康支出(类)公共卫生(款)…(项)"), short, stating no figure; else ""."""
+    if f.table or not f.section:
+        return ""
+    leaf = f.section.split(" > ")[-1]
+    if not _ITEM_MARKER.match(leaf) or re.search(r"\d+(?:\.\d+)?\s*(?:万元|元|%|人|个)", leaf):
+        return ""
+    leaf = _CLASS_MARK.sub("", _ITEM_MARKER.sub("", leaf)).strip("。.：: ")
+    return leaf if 2 <= len(leaf) <= ITEM_HEADING_CHARS else ""
+
+
 def _previous_clause(f: Figure) -> str:
     """The clause before the figure's own in its sentence: it often names the subject ("推动康园工疗站…，全年服务学员
     423人"; "二是重点工作，拟投入的资金为350.66万元")."""
@@ -945,6 +992,9 @@ class _WordIndex:
             for ch in set(text):
                 self._chars.setdefault(ch, set()).add(s)
         self._abbreviated: dict[str, list[int]] = {}
+        # an item's heading is part of its figures' context (_item_heading): abbreviations of it count too
+        self._section_texts = list(section_of)
+        self._abbreviated_sections: dict[str, list[int]] = {}
 
     def holding(self, gram: str) -> set[int]:
         """The figures holding `gram` in any matched field (a superset is harmless: scoring is exact)."""
@@ -956,6 +1006,15 @@ class _WordIndex:
         if len(gram) == 2:
             for s in self._abbreviations(gram):
                 found.update(self._figures_of_sentence[s])
+            got = self._abbreviated_sections.get(gram)
+            if got is None:
+                pattern = _gapped(gram)
+                got = [h for h, text in enumerate(self._section_texts) if pattern.search(simplified(text))]
+                if len(self._abbreviated_sections) >= self.ABBREVIATION_MEMORY:
+                    self._abbreviated_sections.clear()
+                self._abbreviated_sections[gram] = got
+            for h in got:
+                found.update(self._figures_of_section[h])
         return found
 
     def _abbreviations(self, gram: str) -> list[int]:
@@ -1040,7 +1099,9 @@ def _prefer_one_sentence(results: list[tuple[FigureMatch, ...]]) -> list[tuple[F
             out.append(matches)
             continue
         top = matches[0].score
-        ranked = sorted(matches, key=lambda m: -(m.score * (1.15 if m.figure.sentence == anchor else 1.0)
-                                                  if m.score >= 0.75 * top else m.score))
+        # (a figure that names what was asked stays ahead of those that do not: _answering_first)
+        ranked = sorted(matches, key=lambda m: (not m.answers if matches[0].answers else False,
+                                                -(m.score * (1.15 if m.figure.sentence == anchor else 1.0)
+                                                  if m.score >= 0.75 * top else m.score)))
         out.append(tuple(ranked))
     return out

@@ -28,6 +28,7 @@ SHARE = "share"  # 占…的比例
 RATE = "rate"  # 执行率, 完成率, 覆盖率, 满意率 …
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![a-z])")  # Latin initials a report uses as words: CT, DR
 _INTERROGATIVE_ZH = re.compile(r"多少|几|百分之|比例|占比|多大|多高|多长|什么|是否|吗|呢|怎样|怎么样|如何")
 # a piece of a question that asks for words, not a figure: "…，结果怎样"
 _TEXT_ASK_ZH = re.compile(r"怎样|怎么样|如何|什么|哪些|是否|有没有|吗")
@@ -83,7 +84,7 @@ _PERCENT_ZH = re.compile(r"比例|比重|占比|百分之|占[^，。？?]{0,10}
                          r"率是|率为|率有|率达")
 _SHARE_ZH = re.compile(r"比例|比重|占比|占[^，。？?]{0,10}(?:多少|几|百分)|百分比")
 _RATE_ZH = re.compile(r"[\u4e00-\u9fff]率")
-_MONEY_ZH = re.compile(r"多少钱|金额|资金|经费|万元|元|预算|决算|收入|支出|拨款|补助|补贴|费|投入|救助|执行数|结余|结转")
+_MONEY_ZH = re.compile(r"多少钱|花了多少|花费|花掉|金额|资金|经费|万元|元|预算|决算|收入|支出|拨款|补助|补贴|费|投入|救助|执行数|结余|结转")
 _CHANGE_ZH = re.compile(r"减少|增加|下降|上升|增长|降低|变化|比上年|同比|较上年|多了|少了|降了|涨了|增幅|降幅|增减|"
                         r"缩短|延长|压缩|差了|相差|差多少|差额|提高|调整了|调增|调减")
 _TARGET_ZH = re.compile(r"目标|计划|拟|预计|打算|指标值")
@@ -98,6 +99,10 @@ _COMPARED_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,20}?)比([\u4e00-\u9f
 # "基本支出占支出总额的比例": a share of two named figures
 _SHARE_OF_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff“”]{2,20}?)占(?!比)([\u4e00-\u9fff“”]{2,20}?)的?(?:比例|比重|百分比|多少|几)")
 _BASE_PERIOD_ZH = re.compile(r"上年|去年|上一年|前年|同期|上年度|\d{4}年?")
+_TARGET_WORD = re.compile(r"(?:年度)?(?:目标值?|指标值)$")
+# words that say how an asked figure stands (a target, what was reached), never what it is of
+_QUALIFIER_ONLY = re.compile(r"^(?:年度)?(?:目标值?|计划|指标值|实际(?:完成值?)?|完成值|预期|预计)$")
+_COUNTED_IN = re.compile(r"^[\u4e00-\u9fff]?次$")  # 批次, 人次, 场次: what a count is counted in
 _SCOPE_ONLY = frozenset("全年 本年 年度 全部 整体 总体".split())  # words that name no topic, only the scope
 _MEASURE_ONLY = re.compile(r"^(?=.)(?:年初|年中|年终|全年)?(?:预算数?|决算数?|收入|支出|预决算差异|执行数)?$")
 _EACH_ZH = re.compile(r"分别|各(?:是|有|为|多少)")
@@ -167,11 +172,11 @@ _STOP_ZH = re.compile(
     r"请问|请|一下|告诉我|帮我|查一下|想知道|(?<![现拥所具没还])有多少钱|是多少钱|多少钱|"
     r"(?:是|(?<![现拥所具没还])有|为)?多少" + _MEASURE + r"?|(?<![现拥所具没还])有(?=几)|"
     r"现在|目前|当前|眼下|现阶段|如今|几(?:" + _MEASURE[3:-1] + r"|人)?|"
-    r"所?占比|比例|比重|百分比|占(?![用地])|拿到|拿了|拿|"
+    r"所?占(?:比重|比例|比)|比例|比重|百分比|占(?![用地])|拿到|拿了|拿|"
     r"实际|花了|花掉|花费|用了|用掉|合计|总计|百分之|明年|下一?年度?|"
     r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|没有(?=[？?]?$)|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?|前年|"
-    r"这个|那个|那么|呀|吧|"
-    r"怎么样|咋样|怎么|怎样|如何|为什么|为何|分别|都|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
+    r"这个|那个|那么|呀|吧|这一?块|"
+    r"怎么样|咋样|怎么|怎样|如何|为什么|为何|分别|都(?=[有是在为用花包给要能])|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
     + "|".join(sorted(SELF_NAMES, key=len, reverse=True)) + r"|"
     r"总(?=收入|支出|金额|经费|资金)"
 )
@@ -265,8 +270,12 @@ def resolve_follow_up(question: str, history: list[dict] | None) -> tuple[str, s
 def analyze(question: str, history: list[dict] | None = None, reports: Iterable = ()) -> Question:
     """Understand a question (and, for a follow-up, the one before it); `reports` (ReportInfo) binds the names of
     the loaded reports' bodies (see `about_reports`)."""
+    from app.lookup import simplified
+
     question = question.strip()
     text, context = resolve_follow_up(question, history)
+    # a question typed in traditional characters (公務接待費) is read in simplified ones, as the reports' words are
+    text, context = simplified(text), simplified(context)
     english = is_english(text)
     intent, operation, operands = _intent(text, english)
     if context and intent in (TEXT, YESNO):
@@ -296,10 +305,19 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
         asks = [replace(asks[0], total=True)]
     asks = [replace(a, subject=a.subject if english else subject_terms(a.text), years=years,
                     object=_with_report_words(a.object) if a.object and not english else a.object) for a in asks]
+    # "成本节约率目标多少": 目标 is the ask's qualifier (target), not part of what it is of
+    asks = [replace(a, subject=tuple(t2 for t in a.subject for t2 in [_TARGET_WORD.sub("", t)] if t2)
+                    or a.subject) if a.target and not english else a for a in asks]
     for n in range(1, len(asks)):
-        if not asks[n].subject or (asks[n].share and asks[n].text.lstrip().startswith("占")):
-            # "项目支出是多少，占比多少" / "…本级支出了多少，占全部支出的多少": the first ask's subject, as a share
-            asks[n] = replace(asks[n], subject=asks[n - 1].subject)
+        if not asks[n].subject or (asks[n].share and asks[n].text.lstrip().startswith("占")) or all(
+                _QUALIFIER_ONLY.match(t) for t in asks[n].subject):
+            # "项目支出是多少，占比多少" / "…本级支出了多少，占全部支出的多少": the first ask's subject, as a share;
+            # "买了多少台设备？目标是多少？": the target of the same thing (目标 is its qualifier, not a topic)
+            # (the measure the first ask counts in is not the second's subject: "多少批次、多少人次")
+            asks[n] = replace(asks[n], subject=tuple(t for t in asks[n - 1].subject if not (
+                t == asks[n - 1].object and _COUNTED_IN.match(t))) or asks[n - 1].subject)
+            if asks[n].kind is None and not asks[n].share:  # "目标是多少": the same thing, in the same measure
+                asks[n] = replace(asks[n], kind=asks[n - 1].kind, unit=asks[n - 1].unit)
     if len(asks) > 1:  # each ask naming only a measure asks the whole ("支出比上年少了多少？降了百分之几？")
         asks = [replace(a, total=a.total or bool(a.subject and all(_MEASURE_ONLY.match(t) for t in a.subject)))
                 for a in asks]
@@ -329,6 +347,10 @@ def in_report_year(question: Question, year: int | None) -> Question:
 
 # the kind of body a name ends in: a question may name the body by that word alone ("街道有几辆公车")
 _BODY_KIND = re.compile(r"(街道办事处|街道办|办事处|街道|学校|中学|小学|幼儿园|医院|卫生院|中心|委员会|联合会)$")
+_KIND_WORD = {"中学": "学校", "小学": "学校", "卫生院": "医院"}  # the everyday word for a body of that kind
+_KIND_NAMES = frozenset(_BODY_KIND.pattern[1:-2].split("|")) | frozenset(_KIND_WORD.values()) | {"街道办", "街道"}
+_LEADS = re.compile(r"^(?:请问|那么?|这个|这家|这所|该|本|我们)?(?:" + "|".join(sorted(_KIND_NAMES, key=len, reverse=True))
+                    + r")$")
 
 
 def report_names(report) -> tuple[str, ...]:
@@ -342,6 +364,7 @@ def report_names(report) -> tuple[str, ...]:
     kind = _BODY_KIND.search(names[0]) if names else None
     if kind:
         names += [kind.group(1)] + (["街道办", "街道"] if kind.group(1).startswith("街道") else [])
+        names += [_KIND_WORD[kind.group(1)]] if kind.group(1) in _KIND_WORD else []
     return tuple(sorted(dict.fromkeys(n for n in names if len(n) >= 2), key=len, reverse=True))
 
 
@@ -365,6 +388,13 @@ def about_reports(question: Question, reports: Iterable) -> Question:
     candidates = sorted({(n, r.id) for r in reports for n in (*report_names(r), *report_places(r))},
                         key=lambda x: (-len(x[0]), x[0]))
     blanked = question.original
+    # the bare kind of a body (学校, 医院, 街道) names it only as what the question is about ("学校有几个教学班"), not
+    # where it qualifies a topic ("区属学校和幼儿园", "全区有多少所学校")
+    def as_subject(name: str) -> bool:  # at the start, or right after the body's own name ("…办事处街道有几辆公车")
+        before = question.original[:question.original.find(name)] if name in question.original else None
+        return before is not None and (_LEADS.match(before + name) is not None or any(
+            before.endswith(n) for n, _ in candidates if n not in _KIND_NAMES))
+    candidates = [(n, r) for n, r in candidates if n not in _KIND_NAMES or as_subject(n)]
     for name, rid in candidates:
         if name in found or name in blanked:  # a name several reports share names each of them
             named[rid] = None
@@ -388,11 +418,79 @@ def about_reports(question: Question, reports: Iterable) -> Question:
     terms = _without(question.terms, strip)
     # "残联一共花了多少钱": with the body's name gone nothing is left but what it spent in all
     asks = tuple(replace(a, subject=("支出",), total=True) if not a.subject and a.spent else a for a in asks)
+    if len(asks) == 1 and asks[0].subject and all(_MEASURE_ONLY.match(t) for t in asks[0].subject):
+        asks = (replace(asks[0], total=True),)  # "九中2020年收入多少": the body's whole income, not a line of it
     if not terms and any(a.subject for a in asks):
         terms = tuple(t for a in asks for t in a.subject)
-    places = tuple(p for p in question.places if not any(p in n or n in p for n in strip))
+    # a place or body the question names is the report's own name only when one report's names make it up whole
+    # ("荔湾区残联"); "新会区中医院" is not 新会区人民医院's, and "海珠区残联" (one report's place written onto another's
+    # name) is neither report's body
+    spans = _name_spans(question.original, candidates)
+    places = tuple(p for p in question.places if not any(p in n for n in strip)
+                   and not _written_in_names(question.original, p, spans) and not any(_owns(r, p) for r in reports))
+    places += tuple(m for m in _compound_mentions(question.original, spans) if m not in places)
     bodies = tuple(r.id for r in reports if r.id in named)
-    return replace(question, asks=asks, terms=terms, bodies=bodies, names=strip, places=places, context=context)
+    # the names are no words to match a passage or a table row by: "广州市海珠区教育局存在哪些问题" is about 问题, and
+    # its report's title line is no answer
+    text = _strip_names(question.text, strip)
+    text = text if _CJK.search(text) else question.text
+    match_text = _strip_names(question.match_text, strip) if question.match_text else ""
+    match_text = match_text if _CJK.search(match_text) else question.match_text
+    return replace(question, asks=asks, terms=terms, bodies=bodies, names=strip, places=places, context=context,
+                   text=text, match_text=match_text)
+
+
+# what may be left of a body's name as a question writes it: generic characters, and the kind of body said again
+# ("第九中学学校": the school)
+_GENERIC_REST = re.compile(r"^(?:[区市县省的之和与及、\s]|学校|医院|单位|部门|机关)*$")
+
+
+def _owns(report, mention: str) -> bool:
+    """Whether a report's body names (and the places in them) make up `mention` whole ("香洲区第九中学": yes for the
+    school's report; "新会区中医院": no for 新会区人民医院's, 中 is left)."""
+    rest = mention
+    for name in sorted({*report_names(report), *report_places(report)}, key=len, reverse=True):
+        rest = rest.replace(name, " ")
+    return rest != mention and _GENERIC_REST.match(rest) is not None
+
+
+def _name_spans(text: str, candidates: list[tuple[str, str]]) -> list[list]:
+    """Where the loaded reports' body names stand in the question: [start, end, {report ids}], longest names first,
+    none inside another."""
+    spans: list[list] = []
+    for name, rid in candidates:
+        for m in re.finditer(re.escape(name), text):
+            same = next((s for s in spans if s[0] == m.start() and s[1] == m.end()), None)
+            if same is not None:
+                same[2].add(rid)
+            elif not any(s[0] <= m.start() and m.end() <= s[1] for s in spans):
+                spans.append([m.start(), m.end(), {rid}])
+    spans = [s for s in spans if not any(o is not s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
+    return sorted(spans, key=lambda s: (s[0], -s[1]))
+
+
+def _written_in_names(text: str, mention: str, spans: list[list]) -> bool:
+    """Whether every character of a place or body the question names (but generic ones: 区, 的) stands in a body
+    name found ("海区教育局" read out of 南海 + 区教育局)."""
+    at = text.find(mention)
+    if at < 0:
+        return False
+    covered = {i for s in spans for i in range(s[0], s[1])}
+    rest = "".join(ch for i, ch in enumerate(mention, at) if i not in covered)
+    return rest != mention and _GENERIC_REST.match(rest) is not None
+
+
+def _compound_mentions(text: str, spans: list[list]) -> list[str]:
+    """Names of loaded reports' bodies written next to each other as one name that no one report has: "海珠区残联" is
+    海珠 (one report's place) + 区残联 (another's alias), a body none of them is about."""
+    groups: list[list[list]] = []
+    for s in spans:
+        if groups and s[0] <= groups[-1][-1][1]:  # adjacent (or overlapping): one name as written
+            groups[-1].append(s)
+        else:
+            groups.append([s])
+    return [text[g[0][0]:max(s[1] for s in g)] for g in groups
+            if len(g) > 1 and not set.intersection(*(s[2] for s in g))]
 
 
 def _without(terms: tuple[str, ...], names: tuple[str, ...]) -> tuple[str, ...]:
@@ -424,7 +522,8 @@ def named_places(text: str) -> tuple[str, ...]:
     if is_english(text):
         for sentence in re.split(r"[.?!;:]", _glossary_blanked(_SELF_NAMES_EN.sub(" ", text))):
             words = re.findall(r"[A-Za-z]+", sentence)[1:]  # a sentence's first word is capitalised anyway
-            places += [w for w in words if w[0].isupper() and w.lower() not in _EN_STOPWORDS and w not in places]
+            places += [w for w in words if w[0].isupper() and not w.isupper() and w.lower() not in _EN_STOPWORDS
+                       and w not in places]  # "CT" is initials, not a place
     return tuple(places)
 
 
@@ -475,7 +574,13 @@ def translate_terms(text: str) -> list[str]:
             found.extend((m.start(), c) for c in chinese)
         remaining = pattern.sub(lambda m: " " * len(m.group(0)), remaining)
     found += [(m.start(), m.group(0)) for m in re.finditer(r"[\u4e00-\u9fff]{2,}", text)]
+    found += _acronyms(remaining)
     return [c for _, c in sorted(found, key=lambda x: x[0])]
+
+
+def _acronyms(text: str) -> list[tuple[int, str]]:
+    """Latin initials of an English question the report may use as they are ("CT examinations" -> CT)."""
+    return [(m.start(), m.group(0)) for m in _ACRONYM.finditer(text) if m.group(0).lower() not in _EN_STOPWORDS]
 
 
 # --------------------------------------------------------------------------- Chinese words
@@ -489,10 +594,11 @@ def translate_concepts(text: str) -> list[str]:
         for m in pattern.finditer(remaining):
             found.append((m.start(), "|".join(chinese)))
         remaining = pattern.sub(lambda m: " " * len(m.group(0)), remaining)
+    found += _acronyms(remaining)
     return [c for _, c in sorted(found, key=lambda x: x[0])]
 
 
-_COMPARISON = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|前年|同期)(?:相比|同期)?|同比|环比|比(?=[\u4e00-\u9fff]{0,2}(?:减少|增加|下降|上升|增长|"
+_COMPARISON = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|前年|同期)(?:相比|同期)?|同比|环比|比(?![例重率值])(?=[\u4e00-\u9fff]{0,2}(?:减少|增加|下降|上升|增长|"
                          r"多|少))|减少|增加|下降|上升|增长|降低|提高|变化|多了|少了|降了|涨了|增幅|降幅|增减|缩减|"
                          r"几个百分点|百分点")
 
@@ -532,7 +638,7 @@ def content_terms(text: str) -> tuple[str, ...]:
     text = _YEAR.sub(" ", text)
     text = re.sub(r"\d+(?:\.\d+)?", " ", text)
     pieces = [p for p in _STOP_ZH.split(text) if p and p not in _BARE_MEASURES]
-    return tuple(p for p in pieces if _CJK.search(p))
+    return tuple(p for p in pieces if _CJK.search(p) or _ACRONYM.search(p))
 
 
 _BARE_MEASURES = frozenset("人 名 位 个 次 元 钱 户 家 枚 本 项 场 条 万元 年".split())  # "有多少人": the measure, not a topic
@@ -671,11 +777,12 @@ def _ask_zh(text: str) -> Ask:
                 unit = re.sub(r"^(?:多少|几)\s*", "", m.group()) or None
             break
     counted = _counted_object(text)
+    measured = unit == "个"  # "有多少个" counts: whatever it counts, never an amount of money ("下属预算单位有多少个")
     if unit == "个":
         kind, unit = _measure_of_ge(text, counted)
     if kind is None and _PERCENT_ZH.search(text):
         kind = "percent"
-    if kind is None and _MONEY_ZH.search(text) and re.search(r"多少|几|是多少|金额", text):
+    if kind is None and not measured and _MONEY_ZH.search(text) and re.search(r"多少|几|是多少|金额", text):
         kind = "money"
     obj = _share_subject(text) if kind == "percent" else counted
     change = bool(_CHANGE_ZH.search(text))

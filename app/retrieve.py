@@ -43,6 +43,12 @@ class Sentence:
     report: str
     start: int
     grams: frozenset[str]
+    original: str = ""  # the sentence in the report's own characters, when it was converted from traditional ones
+
+    @property
+    def quoted(self) -> str:
+        """What a citation quotes: the report's own characters."""
+        return self.original or self.text
 
 
 class Knowledge:
@@ -104,7 +110,10 @@ class Knowledge:
         """The bigrams of a question's content terms (remembered: one question asks for them many times)."""
         grams = self._query_grams.get(text)
         if grams is None:
-            grams = frozenset(g for term in content_terms(text) for g in bigrams(term))
+            # a pair of characters read across two words that no sentence holds ("评等" of 自评等级) is an artefact
+            # of reading in pairs, not a word the report lacks
+            grams = frozenset(g for term in content_terms(text) for g in bigrams(term)
+                              if g in self._idf or not _straddles(term, g))
             if len(self._query_grams) >= QUESTION_MEMORY:
                 self._query_grams.clear()
             self._query_grams[text] = grams
@@ -157,6 +166,14 @@ class Knowledge:
         return sorted(found)
 
 
+def _straddles(term: str, gram: str) -> bool:
+    """Whether every occurrence of the bigram in the term stands across a word boundary (jieba's)."""
+    from app.lookup import _term_grams
+
+    found = [g for g in _term_grams(simplified(term)) if g.text == gram]
+    return bool(found) and all(g.straddles for g in found)
+
+
 def _sentences(chunks: Sequence[Chunk]) -> list[Sentence]:
     seen: set[tuple[str, int]] = set()
     out = []
@@ -167,7 +184,9 @@ def _sentences(chunks: Sequence[Chunk]) -> list[Sentence]:
                 continue
             seen.add(key)
             text = c.text[start - c.start:end - c.start].strip()
-            out.append(Sentence(text, c.section, c.report, start, frozenset(bigrams(text))))
+            original = c.original[start - c.start:end - c.start].strip() if len(c.original) == len(c.text) else ""
+            out.append(Sentence(text, c.section, c.report, start, frozenset(bigrams(text)),
+                                original if original != text else ""))
     return out
 
 

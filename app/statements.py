@@ -83,3 +83,31 @@ def _figure(obj: str, clause: str, sentence: str, section: str, report: str, sta
     return Figure(text=marker, value="0", unit="", kind=NIL, qualifier=NIL, phrase=obj.strip("“”\""),
                   clause=clause, sentence=sentence.strip(), section=section, report=report, start=start,
                   end=start + len(marker), extra={"nil": True})
+
+
+# what a nil figure says, by ingest's extra["nil"]: there was none, it did not change, it cannot be compared
+NONE, UNCHANGED, NOT_COMPARABLE = "none", "unchanged", "not_comparable"
+_SAID_ZH = {UNCHANGED: "与上年持平", NOT_COMPARABLE: "不可比"}
+_SAID_EN = {NONE: "none", UNCHANGED: "unchanged from the year before", NOT_COMPARABLE: "not comparable"}
+
+
+def nil_kind(f: Figure) -> str:
+    """none | unchanged | not_comparable: what a nil figure states (a statement read here says there was none)."""
+    said = (f.extra or {}).get("nil")
+    return said if said in (UNCHANGED, NOT_COMPARABLE) else NONE
+
+
+def about_change(f: Figure) -> bool:
+    """A nil figure that states how the figure moved (与上年持平, 不可比), not that there was none."""
+    return f.kind == NIL and nil_kind(f) != NONE
+
+
+def nil_said(f: Figure, language: str = "zh") -> str:
+    """The answer a nil figure gives, in words: 无此项支出 (无此项收入), 与上年持平, 不可比."""
+    kind = nil_kind(f)
+    if language == "en":
+        return _SAID_EN[kind]
+    if kind == NONE:
+        return "无此项收入" if "收入" in f.phrase + f.clause and "支出" not in f.phrase + f.clause else "无此项支出"
+    return _SAID_ZH[kind]
+

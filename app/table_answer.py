@@ -82,9 +82,12 @@ COLUMN_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                             r"\bexceed", re.I)),
 )
 VALUE_ASKS = (ACTUAL, TARGET, PLAN, POINTS, SCORE, RATE, REASON)
+_SCORE_VERB = re.compile(r"^(?:得|打了?|评了?|扣了?|丢了?|失了?|被扣|少得了?|扣分)|^(?:多少|几)分")  # a score asked of it
+_SCORED_GAP = re.compile(r"(?:的|这项|这一项|指标|这个指标|一项)?\s*")
 _DATE = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*月|\d{1,2}\s*日|[上下]旬|月底|年底")
 _SAME_SIDE = {TARGET: PLAN, PLAN: TARGET}  # a row without the one answers with the other
 
+FULL_MARKS = Decimal(100)  # what a 绩效自评 scores out of (分值 of its 总分)
 ROW_MATCH = 0.75  # share of the question's row words (weighted) a row must hold
 LEAF_MATCH = 0.3  # share of the row's own name (its last label) the question must hold (a question asking no
 # column must also name the row's measure: _names_the_measure)
@@ -95,7 +98,9 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _TABLE_NUMBER = re.compile(r"^(?:续?附?表\s*[\d一二三四五六七八九十]+[-—.．:：]?\d*|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])\s*")
 _BOUND_EN = {">=": "at least", "<=": "at most", ">": "more than", "<": "less than", "~": "about"}
 _AGAINST_ANOTHER_PERIOD = re.compile(r"(?:比|较|同比|相比|与)(?:上年|去年|上一年|前年|同期|上年度|(?:19|20)\d\d\s*年)|"
-                                     r"\b(?:than|compared with|from) (?:last|the previous) year\b", re.I)
+                                     r"\b(?:than|compared (?:with|to)) (?:last|the previous) year\b|"
+                                     r"\b(?:increase|decrease|rise|rose|fall|fell|grow|grew|drop|chang|more|less|up|down)"
+                                     r"\w*\b.*\bfrom (?:last|the previous) year\b", re.I)
 _CHANGE_OVER_TIME = re.compile(r"增长|下降|上升|降低|增幅|降幅|环比|同比|\b(?:grow|grew|growth|rose|fell|decline)", re.I)
 _NIL = re.compile(r"^(?:无|/|／|-|—|——|——|空|暂无|none|n/?a)?$", re.I)
 
@@ -174,13 +179,114 @@ class _Cell:
 
 
 def answer_from_tables(question: Question, cells: Sequence[Figure], report_ids: Sequence[str]) -> Draft | None:
-    """The answer a table states for the question, or None when no table row answers it."""
+    """The answer a table states for the question, or None when no table row answers it.
+
+    A table states one year's figures (its caption's year, else the report's): a question about another year
+    ("2022年的执行率" of a 2024 report, "去年的得分") that the tables would otherwise answer gets a sure "not stated",
+    never this year's cell; a year word that is part of a row's name (上年结转资金, 当年财政拨款) asks no year."""
     wanted = set(report_ids)
-    years = _stated_years(question)
-    rows = [r for r in _rows([f for f in cells if f.report in wanted and f.table])
-            if not years or r.year is None or r.year in years]
+    rows = _rows([f for f in cells if f.report in wanted and f.table])
     if not rows:
         return None
+    field = _form_field(question, [f for f in cells if f.report in wanted and f.table])
+    if field is not None:
+        return field
+    written, offsets = _asked_years(question, rows)
+    if not written and not offsets:
+        return _answer(question, rows)
+    of_year = [r for r in rows if r.year is None or r.year in written or 0 in offsets]
+    if of_year:
+        return _answer(question, of_year)
+    if any(f"{y}年" in text for y in written for r in rows for text in r.cells):
+        return _answer(question, rows)  # "延至2025年举办的培训": a year a cell speaks of, not another year's table
+    found = _answer(question, rows)
+    if found is None or found.abstained:
+        return None
+    return _other_year(question, rows, written, offsets, found)
+
+
+_FIELD_QUESTION_CHARS = set("本该此这那个其的是谁什么哪家位呢吗请问叫啥")  # what asking a field adds to its name
+_FIGURE_ASKED = re.compile(r"多少|几|\bhow (?:many|much)\b", re.I)
+
+
+def _form_field(question: Question, cells: Sequence[Figure]) -> Draft | None:
+    """A form's text field the question names ("实施单位是谁", "主管部门是哪个"): its value, the form row cited. The
+    longest label named wins; a question asking a figure (多少, 几), or naming fields of several reports, is not
+    answered here."""
+    text = question.text
+    for name in sorted(question.names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    if question.language != "zh" or _FIGURE_ASKED.search(text):
+        return None
+    fields: dict[tuple[str, str, int, str], dict] = {}
+    for f in cells:
+        for field in (f.extra or {}).get("form", ()):
+            fields.setdefault((f.report, field["table"], field["row_index"], field["label"]), {**field, "report": f.report})
+    named = [fd for fd in fields.values() if len(fd["label"]) >= 2 and fd["label"] in text]
+    if not named:
+        return None
+    longest = max(len(fd["label"]) for fd in named)
+    named = [fd for fd in named if len(fd["label"]) == longest]
+    if len({fd["report"] for fd in named}) != 1 or len({fd["value"] for fd in named}) != 1:
+        return None
+    fd = named[0]
+    # the question names nothing but the field (and the form's own words): "实施单位的负责人是谁" asks something else
+    known = "".join(f"{x['label']}{x['value']}{x['caption']}" for x in fields.values() if x["report"] == fd["report"])
+    rest = text.replace(fd["label"], "")
+    other = [ch for ch in "".join(_CJK_RUN.findall(rest)) if ch not in known and ch not in _FIELD_QUESTION_CHARS]
+    if len(other) > 1:
+        return None
+    name = _Row(fd["report"], fd["table"], fd["row_index"], "", fd["section"], fd["sentence"], fd["caption"], [], [],
+                [], False, 0).where
+    text = f"{fd['value']}（{name}中的{fd['label']}）。"
+    cells_text = list(fd["cells"])
+    citation = Citation(fd["sentence"], fd["section"], fd["report"], (),
+                        table={"header": [""] * len(cells_text), "row": cells_text, "column": fd["label"]})
+    return Draft(_fit(text), (citation,), False)
+
+
+_RELATIVE_YEAR = re.compile(r"(?<![比较与])(去年|上一?年度?|前年|今年|本年度?|当年|明年|下一?年度?)|"
+                            r"(?<!than )(?<!with )(?<!from )(?<!than the )(?<!with the )(?<!from the )"
+                            r"\b(last|previous|this|current|next) year\b", re.I)
+_YEAR_OFFSET = {"去": -1, "上": -1, "前": -2, "今": 0, "本": 0, "当": 0, "明": 1, "下": 1, "last": -1, "previous": -1,
+                "this": 0, "current": 0, "next": 1}
+
+
+def _asked_years(question: Question, rows: Sequence[_Row]) -> tuple[set[int], set[int]]:
+    """The years the question asks about: those it writes out (2021年, 2021), and those it counts from the report's
+    (去年 -> -1, 今年 -> 0) — unless the word is part of a row's name: "上年结转资金" names a fund, not a year."""
+    text = question.original if question.language == "en" else question.text
+    written = {y for y in question.years if str(y) in text}
+    paths = [r.path for r in rows]
+    offsets: set[int] = set()
+    for m in _RELATIVE_YEAR.finditer(text):
+        word = m.group(0)
+        following = text[m.end():m.end() + 1]
+        if following and any(word + following in p for p in paths):
+            continue
+        offsets.add(_YEAR_OFFSET[(m.group(1)[0] if m.group(1) else m.group(2).lower())])
+    return written, offsets
+
+
+def _other_year(question: Question, rows: Sequence[_Row], written: set[int], offsets: set[int],
+                found: Draft) -> Draft:
+    """A sure "not stated" for a question about a year the tables do not state, this year's cell shown as related."""
+    english = question.language == "en"
+    years = sorted({r.year for r in rows if r.year is not None})
+    asked = sorted(written) or sorted({y + d for y in years for d in offsets})
+    asked_text = "、".join(f"{y}年" for y in asked) if not english else ", ".join(str(y) for y in asked)
+    stated_text = "、".join(f"{y}年" for y in years) if not english else ", ".join(str(y) for y in years)
+    if english:
+        text = (f"The report's tables do not state the figure for {asked_text}: they give {stated_text} figures only "
+                f"(related, not the answer: {found.text})")
+    else:
+        text = f"报告的表格没有给出{asked_text}的数字，表格所列为{stated_text}的情况。相关的数字（并非所问）：{found.text}"
+    return Draft(_fit(text), (), True, f"the tables state {stated_text}, not {asked_text}", sure=True,
+                 related=found.citations)
+
+
+def _answer(question: Question, rows: list[_Row]) -> Draft | None:
+    """The answer the given rows state for the question, or None."""
     asks = _asks(question, rows)
     english = question.language == "en"
     if _AGAINST_ANOTHER_PERIOD.search(asks.text):
@@ -188,6 +294,10 @@ def answer_from_tables(question: Question, cells: Sequence[Figure], report_ids: 
     cued = bool(asks.roles or asks.named or asks.special - {TOTAL})
     matched = _match_rows(asks, rows, LEAF_MATCH)
     naming = question
+    by_measure = False
+    if not matched:
+        matched = _by_measure(question, asks, rows)
+        by_measure = bool(matched)
     if not matched and question.context and not _row_words(asks, rows):
         # "年度指标值呢？", "这项扣了几分？": the row is the one the earlier question named
         naming = _as_question(question.context, question)
@@ -212,9 +322,10 @@ def answer_from_tables(question: Question, cells: Sequence[Figure], report_ids: 
         if total is None or not _names_nothing_else(asks, rows, total):
             return None
         matched = [total]
-    elif not cued and question.intent not in ("figure", DERIVED):
+    elif not cued and not by_measure and question.intent not in ("figure", DERIVED):
         return None  # a row named by a question that asks no figure and no column: a text question for the prose
     row = matched[0]
+    by_measure = by_measure or (bool(_DURATION_ASKED.search(asks.text)) and _states_measure(question, asks, row))
     if DEDUCTION in asks.special:
         return _deduction(row, english)
     if REASON in asks.roles:
@@ -229,13 +340,7 @@ def answer_from_tables(question: Question, cells: Sequence[Figure], report_ids: 
         return None
     if _CHANGE_OVER_TIME.search(asks.text):
         return None  # 增长了多少: a table row of one year does not state a change
-    return _values(row, columns, question, english, explicit=bool(asks.named or asks.roles))
-
-
-def _stated_years(question: Question) -> set[int]:
-    """The years the question writes out (2021年, 2021): 上年 in 上年结转资金 names a fund, not a year to check."""
-    text = question.original if question.language == "en" else question.text
-    return {y for y in question.years if str(y) in text}
+    return _values(row, columns, question, english, explicit=bool(asks.named or asks.roles), measure=by_measure)
 
 
 def _as_question(text: str, like: Question) -> Question:
@@ -256,6 +361,7 @@ class _Asks:
     roles: list[str] = field(default_factory=list)  # in the order the question says them
     named: list[str] = field(default_factory=list)  # header texts the question names, in its order
     special: set[str] = field(default_factory=set)  # DEDUCTION, SHORTFALL, MET, DIFFERENCE, TOTAL
+    scored: list[str] = field(default_factory=list)  # headers named as what was scored ("执行率得了几分")
     rest: str = ""  # the question with every cue and named header taken out: what names the row
     text: str = ""  # the question as matched
     terms: str = ""  # an English question's words in the report's terms
@@ -264,23 +370,37 @@ class _Asks:
 
 def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
     text = question.original if question.language == "en" else question.text
+    for name in sorted(question.names, key=len, reverse=True):  # the body's names say whose table, not which row
+        text = text.replace(name, " " * len(name))
     headers = {_header_core(h): _header_forms(h) for r in rows for k, h in enumerate(r.header)
                if k >= r.label_cols and h}
-    named: list[tuple[int, str]] = []
+    named: list[tuple[int, int, str]] = []
     rest = text
     for core in sorted(headers, key=len, reverse=True):
         span = next((s for s in (_header_span(rest, form) for form in headers[core]) if s), None)
         if span is not None:
-            named.append((span[0], core))
+            named.append((span[0], span[1], core))
             rest = rest[:span[0]] + " " * (span[1] - span[0]) + rest[span[1]:]
     spans: list[tuple[int, int, str]] = []
     for role, pattern in COLUMN_CUES:
         spans.extend((m.start(), m.end(), role) for m in pattern.finditer(rest) if m.group().strip())
     kept = [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
                                         for o in spans)]
+    # a value word written onto a named header is part of its name (预算执行率: 预算 + the header 执行率)
+    kept = [s for s in kept if not (s[2] in VALUE_ASKS and any(s[1] == a for a, _, _ in named))]
     for start, end, _ in kept:
         rest = rest[:start] + " " * (end - start) + rest[end:]
     asks = _Asks(rest=rest, text=text)
+    # "执行率得了几分", "执行率这项扣了几分": a column named just before a score asked as a verb is what was scored (the
+    # indicator 预算执行率), not the column asked: the score of the row that states it is
+    for start, end, role in kept:
+        if role not in (SCORE, DEDUCTION) or not _SCORE_VERB.match(text[start:end]):
+            continue
+        for n, (a, b, core) in enumerate(named):
+            if b <= start and _SCORED_GAP.fullmatch(text[b:start]):
+                asks.scored.append(core)
+                named[n] = (a, b, "")
+    named = [(a, b, core) for a, b, core in named if core]
     for start, _, role in sorted(kept):
         if role == WHEN and ACTUAL not in asks.roles:
             asks.roles.append(ACTUAL)  # 什么时候: the date the row states as done
@@ -289,11 +409,25 @@ def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
                 asks.roles.append(role)
         elif role != STATUS:
             asks.special.add(role)
-    asks.named = [h for _, h in sorted(named)]
+    asks.named = [h for _, _, h in sorted(named)]
     if question.language == "en":
-        asks.rest = " ".join(question.terms)  # the report's terms for the English words
-        asks.terms = asks.rest
-        asks.groups = [tuple(alternatives) for alternatives in question.glossary_hits]
+        # the report's terms for the English words; a phrase whose terms name a column ("full-year budget" ->
+        # 全年预算, a header; "target" -> 目标, a cue) asks that column and names no row
+        groups, column_terms = [], set()
+        for alternatives in question.glossary_hits:
+            header = next((core for alt in alternatives for core in headers if alt in headers[core]), None)
+            if header is not None:
+                if header not in asks.named:
+                    asks.named.append(header)
+                column_terms.update(alternatives)
+            elif any(pattern.fullmatch(alt) for alt in alternatives for role, pattern in COLUMN_CUES
+                     if role in VALUE_ASKS):
+                column_terms.update(alternatives)
+            else:
+                groups.append(tuple(alternatives))
+        asks.rest = " ".join(t for t in question.terms if t not in column_terms)
+        asks.terms = " ".join(question.terms)
+        asks.groups = groups
     return asks
 
 
@@ -331,9 +465,11 @@ def _header_core(header: str) -> str:
 
 
 def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
-    """The words that name a row: what is left of the question, stop words and the tables' header words out."""
-    terms = [t for t in content_terms(asks.rest)] if not re.fullmatch(r"[\x00-\x7f\s]*", asks.rest) or \
-        _CJK_RUN.search(asks.rest) else []
+    """The words that name a row: what is left of the question, stop words, a measure asked (多长时间) and the
+    tables' header words out."""
+    rest = _QUESTION_DATE.sub(" ", _DURATION_ASKED.sub(" ", asks.rest))
+    terms = [t for t in content_terms(rest)] if not re.fullmatch(r"[\x00-\x7f\s]*", rest) or \
+        _CJK_RUN.search(rest) else []
     header_grams = {g for r in rows for k, h in enumerate(r.header) if k >= r.label_cols for g in bigrams(h)}
     out = []
     for t in (t.strip("是的了在有为") for t in terms):
@@ -419,6 +555,51 @@ def _row_score(index: _RowIndex, i: int, row: _Row, words: Sequence[str]) -> tup
     return 0.5 * pair_score + 0.5 * char_score, leaf_share
 
 
+_QUESTION_DATE = re.compile(r"(?:(?:19|20)\d\d\s*年度?)?\d{1,2}\s*月(?:\d{1,2}\s*[日号])?(?:[上中下]旬|底|初|末)?(?:以?前|之前|后)?|"
+                            r"(?:19|20)\d\d\s*年度?(?:[上下]半年|底|初|末)?(?:以?前|之前|后)?")  # a date names no row
+_DURATION_ASKED = re.compile(r"多长(?:时间)?|多久|(?:多少|几)个?(?:小时|钟头|分钟|天|日|月)")
+_DURATION_UNITS = frozenset({"小时", "分钟", "天", "个月", "工作日", "秒"})  # not 日, 月: a date
+MEASURE_MATCH = 0.4  # a row that names the question's words this far, the only one stating the measure asked
+
+
+def _by_measure(question: Question, asks: _Asks, rows: Sequence[_Row]) -> list[_Row]:
+    """No row is named well enough, but the question asks a measure (多长时间 a duration, 多少人 people): among the
+    rows it names in part (城市书房日均开放时长 and 城市书房建成开放时间 for "城市书房每天开放多长时间"), the only one
+    whose actual or target states that measure; none when no row or several do."""
+    if not _measure_asked(question, asks):
+        return []
+    words = _row_words(asks, rows)
+    if not words:
+        return []
+    index = _RowIndex(rows)
+    near = []
+    for i, row in enumerate(rows):
+        score, leaf_share = _row_score(index, i, row, words)
+        if score >= MEASURE_MATCH and leaf_share >= 0.5 and not row.total:
+            near.append(row)
+    stating = [r for r in near if _states_measure(question, asks, r)]
+    return stating if len(stating) == 1 and len({(r.report, r.table) for r in near}) >= 1 else []
+
+
+def _measure_asked(question: Question, asks: _Asks) -> tuple[bool, set[str]]:
+    """What measure the question asks: (a duration?, the kinds its asks name), empty when none."""
+    duration = bool(_DURATION_ASKED.search(asks.text)) and question.language == "zh"
+    kinds = {a.kind for a in question.asks if a.kind and a.kind != "count"}
+    return (duration, kinds) if duration or kinds else ()
+
+
+def _states_measure(question: Question, asks: _Asks, row: _Row) -> bool:
+    """Whether the row's actual or target states the measure the question asks (a duration: 小时, 分钟, 天 …)."""
+    asked = _measure_asked(question, asks)
+    if not asked:
+        return False
+    duration, kinds = asked
+    figures = [f for k in row.columns(ACTUAL) + row.columns(TARGET) for f in row.figures.get(k, [])]
+    if duration:
+        return any(f.unit in _DURATION_UNITS for f in figures)
+    return any(UNIT_KIND.get(f.unit, "number") in kinds for f in figures)
+
+
 def _only_row(asks: _Asks, rows: Sequence[_Row]) -> _Row | None:
     """A column named by its header in a table of one row ("预期目标是什么"): that row."""
     if not asks.named:
@@ -446,13 +627,21 @@ def _group_rows(asks: _Asks, rows: Sequence[_Row]) -> list[_Row]:
 def _total_row(asks: _Asks, rows: Sequence[_Row]) -> _Row | None:
     """A question naming no row asks the table's total (执行率, 总分, 得了多少分): the total row of the table that has
     the asked column; with several such tables, the one whose total carries the most points (the overall score)."""
-    roles = [r for r in asks.roles if r in (RATE, SCORE, POINTS)] or ([SCORE] if DEDUCTION in asks.special else [])
+    named_roles = [r.roles[k] for r in rows for k, h in enumerate(r.header)
+                   if k < len(r.roles) and h and _header_core(h) in asks.named]
+    roles = [r for r in [*asks.roles, *named_roles] if r in (RATE, SCORE, POINTS)] or \
+        ([SCORE] if DEDUCTION in asks.special else [])
+    roles = list(dict.fromkeys(roles))
     if not roles and TOTAL not in asks.special and not asks.named and DIFFERENCE not in asks.special:
         return None
     wanted = roles or [r for r in asks.roles if r != REASON]
     candidates = [r for r in rows if r.total and (not wanted or any(r.columns(role) for role in wanted))]
     if asks.named:
         candidates = [r for r in candidates if any(_header_core(h) in asks.named for h in r.header)]
+        having_all = [r for r in candidates if set(asks.named) <= {_header_core(h) for h in r.header}]
+        candidates = having_all or candidates  # "执行率和得分": the total of the table that has both
+    if asks.scored:  # "执行率得了几分": the total of the table that has the column scored
+        candidates = [r for r in candidates if any(_header_core(h) in asks.scored for h in r.header)]
     if TOTAL in asks.special and not roles:
         candidates = [r for r in candidates if asks.named or r.columns(ACTUAL) or r.columns(SCORE)]
     if not candidates:
@@ -469,6 +658,11 @@ def _total_row(asks: _Asks, rows: Sequence[_Row]) -> _Row | None:
     named = [r for r in candidates if r.leaf and (r.leaf in asks.text or r.leaf in asks.terms)]
     if len(named) == 1:
         return named[0]  # "总分多少": the total row labelled 总分
+    if any(role in (SCORE, POINTS) for role in roles) or DEDUCTION in asks.special:
+        # a self-evaluation scores out of FULL_MARKS: the one total row carrying them all is the overall score
+        full = [r for r in candidates if points(r) == FULL_MARKS]
+        if len(full) == 1 and len({(r.report, r.table) for r in candidates}) > 1:
+            return full[0]
     if any(role in (SCORE, POINTS) for role in roles) or DEDUCTION in asks.special or TOTAL in asks.special:
         return None  # a report's overall score may add several tables' totals: the prose says which it is
     ranked = sorted(candidates, key=points, reverse=True)
@@ -520,6 +714,8 @@ def _asked_columns(asks: _Asks, row: _Row) -> list[int] | None:
              if k >= row.label_cols and header and _header_core(header) == h]
     if named:
         return [k for k in dict.fromkeys(named) if not _NIL.match(row.cells[k].strip())] or None
+    if asks.named and not asks.roles:
+        return None  # a column named that this row's table does not have: not another column's value
     if asks.roles:
         columns = [k for role in asks.roles for k in (row.columns(role) or row.columns(_SAME_SIDE.get(role, "")))]
         return list(dict.fromkeys(columns)) or None
@@ -619,12 +815,15 @@ def _names_the_measure(question: Question, row: _Row) -> bool:
 # --- answers -------------------------------------------------------------------------------------------------------
 
 
-def _values(row: _Row, columns: Sequence[int], question: Question, english: bool, explicit: bool) -> Draft | None:
-    """The asked cells of one row; beside an actual value, the row's target (what it is measured against)."""
+def _values(row: _Row, columns: Sequence[int], question: Question, english: bool, explicit: bool,
+            measure: bool = False) -> Draft | None:
+    """The asked cells of one row; beside an actual value, the row's target (what it is measured against).
+    `measure`: the row was chosen for stating the measure asked (_by_measure), which names it."""
     asked = [c for k in columns for c in _cells(row, k)]
-    if not asked or (not explicit and not all(_kind_fits(question, c) for c in asked if c.figure is not None)):
+    if not asked or (not explicit and not measure and not all(_kind_fits(question, c) for c in asked
+                                                              if c.figure is not None)):
         return None
-    if not explicit and not _names_the_measure(question, row):
+    if not explicit and not measure and not _names_the_measure(question, row):
         return None
     if not explicit and all(c.figure is None and not c.text[:1].isdigit() for c in asked):
         return None  # a text cell answers only a question that asks its column ("0起" is a value as written)

@@ -42,6 +42,7 @@ from ingest.chunk import sentence_spans
 from ingest.document import PlacedTable
 from ingest.numbers import ROLE_FIGURE, UNIT_KIND, UNITS, NumberToken, find_numbers
 from ingest.report import Paragraph
+from ingest.tables import TARGET as TARGET_COLUMN, column_role
 
 # kinds of quantity
 MONEY = "money"
@@ -276,10 +277,18 @@ def _period_figures(period: str, offset: int, skip: int, section: str, report_id
             item_start = c_start
             if others and "、" in clause:
                 clause, item_start = _enumeration_item(clause, c_start, t.start)
+            aside = c_start > 0 and period[c_start - 1] in "（("
+            beside = _ASIDE.match(period, c_end)
+            if beside is not None and not aside and any(beside.start() < o.start < beside.end() for o in tokens):
+                clause += beside.group()  # the aside qualifies it: "完成预算的72.00%（预算12.00万元）"
             phrase = _phrase(clause, t.start - item_start, t.end - item_start)
             # the context a bare "下降20.28%" or "占3.07%" borrows its subject from: figures of its own sentence
-            in_sentence = [f for f in figures if f.start >= offset + s_start]
-            context = "" if not in_sentence else in_sentence[-1].phrase.split("·")[0]
+            # an aside ("（预算12.00万元）") is no subject of what follows it
+            in_sentence = [f for f in figures if f.start >= offset + s_start and not f.extra.get("aside")]
+            if aside:  # and its own subject is the sentence's amount, not the rate it stands beside
+                in_sentence = [f for f in in_sentence if f.relation not in (SHARE, COMPLETION, EXECUTION)]
+            # (a form line's field name is no context: "项目资金分别用于:CT1台,支出468万元" - 支出 is CT's)
+            context = "" if not in_sentence else _without_field(in_sentence[-1].phrase, field_name).split("·")[0]
             if qualifier == CHANGE:
                 # what changed: the nearest figure before it that names a subject (not a share or a rate)
                 context = next((_CHANGE_TAIL.sub("", f.phrase.split("·")[0]) for f in reversed(in_sentence)
@@ -289,6 +298,13 @@ def _period_figures(period: str, offset: int, skip: int, section: str, report_id
                     or (qualifier == CHANGE and _COMPARISON_ONLY.match(phrase))) and context:
                 phrase = f"{context}·{phrase}" if phrase else context
             clause_text = clause.strip()
+        if field_name and not t.nil:
+            # a form line of several fields ("社会效益指标:等候时间;年度指标值:≤3天;实际完成值:1.5天"): a figure is the
+            # value of its own field, for the item the line's text field names
+            item, sub_field = _form_item_and_field(period, s_start, t.start, skip)
+            phrase = "·".join(dict.fromkeys(x for x in (item, sub_field, _without_unit_note(phrase)) if x))
+            if sub_field and column_role([sub_field]) == TARGET_COLUMN and qualifier in (LEVEL, BOUND):
+                qualifier = TARGET  # "年度指标值:100%": the target set, whatever its wording
         if field_name and not phrase.startswith(field_name):
             phrase = f"{field_name}·{phrase}" if phrase else field_name
         if part_from >= 0 and t.start < part_from and not t.nil and unit not in ("%", "‰") and qualifier != CHANGE:
@@ -296,6 +312,8 @@ def _period_figures(period: str, offset: int, skip: int, section: str, report_id
         relation, base = _relation(period, c_start, t, qualifier, unit, phrase,
                                    whole if 0 <= part_from < t.start < part_to else "", field_name)
         extra: dict = {}
+        if t.group is None and not t.nil and c_start > 0 and period[c_start - 1] in "（(":
+            extra["aside"] = True
         if t.group is not None:
             extra["group"] = t.group
         if t.unit_shared:
@@ -311,6 +329,38 @@ def _period_figures(period: str, offset: int, skip: int, section: str, report_id
             relation=relation, base=base, year=_figure_year(period, c_start, t, qualifier, year),
         ))
     return figures
+
+
+_SUB_FIELD = re.compile(r"^\s*(?P<name>[\u4e00-\u9fffA-Za-z、]{2,16}?)\s*(?:[（(][^）)]{1,6}[）)])?\s*[：:]\s*(?P<value>.*)$",
+                        re.DOTALL)
+_UNIT_NOTE = re.compile(rf"[（(](?:{'|'.join(re.escape(u) for u in UNITS)})[）)]$")
+
+
+def _form_item_and_field(period: str, s_start: int, pos: int, skip: int) -> tuple[str, str]:
+    """In a form line split by ；/;, the field a value stands in ("年度指标值") and the item an earlier field of the
+    line names in words only ("门诊检查平均等候时间"); ("", "") for the line's first field (its name is the field)."""
+    segments = [(a, b) for a, b in sentence_spans(period)]
+    if len(segments) < 2:
+        return "", ""
+    sub_field, item = "", ""
+    for k, (a, b) in enumerate(segments):
+        m = _SUB_FIELD.match(period[max(a, skip):b].rstrip("；;。"))
+        if a <= pos < b:
+            if k and m is not None and m.end("name") <= pos - max(a, skip):
+                sub_field = m.group("name")
+            break
+        if m is not None and not re.search(r"\d", m.group("value")) and m.group("value").strip():
+            item = m.group("value").strip()
+    return (item, sub_field) if sub_field else ("", "")
+
+
+def _without_field(phrase: str, field_name: str) -> str:
+    return phrase[len(field_name) + 1:] if field_name and phrase.startswith(field_name + "·") else phrase
+
+
+def _without_unit_note(phrase: str) -> str:
+    """"(套)" after "≥25台": a unit's alternative, not what the figure counts."""
+    return "·".join(q for q in (_UNIT_NOTE.sub("", p) for p in phrase.split("·")) if q)
 
 
 def _tokens(period: str, skip: int) -> list[_Token]:
@@ -339,16 +389,25 @@ def _tokens(period: str, skip: int) -> list[_Token]:
     return sorted(tokens, key=lambda t: t.start)
 
 
+_ASIDE = re.compile(r"[（(][^（()）]{1,30}[）)]")
+
+
 def _clause_spans(sentence: str, tokens: Sequence[_Token | NumberToken]) -> list[tuple[int, int]]:
     """Clauses split at ，,；;：:。！？ — never at a comma inside a number ("3,256.78")."""
     inside = [(t.start, t.end) for t in tokens]
+    breaks = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(sentence)]
+    # an aside in brackets that states a figure ("完成预算的72.00%（预算12.00万元）") is a clause of its own
+    for m in _ASIDE.finditer(sentence):
+        if any(m.start() < a and b <= m.end() - 1 for a, b in inside) and not any(
+                a < m.start() < b or a < m.end() - 1 < b for a, b in inside):
+            breaks += [(m.start(), m.start() + 1), (m.end() - 1, m.end())]
     spans, start = [], 0
-    for m in _CLAUSE_BREAK.finditer(sentence):
-        if any(a < m.start() < b for a, b in inside):
+    for b_start, b_end in sorted(breaks):
+        if any(a < b_start < b for a, b in inside):
             continue
-        if m.start() > start:
-            spans.append((start, m.start()))
-        start = m.end()
+        if b_start > start:
+            spans.append((start, b_start))
+        start = max(start, b_end)
     if start < len(sentence):
         spans.append((start, len(sentence)))
     return spans
@@ -603,7 +662,9 @@ def number_census(paragraphs: Sequence[Paragraph], figures: Sequence[Figure], te
         for m in _DIGITS.finditer(line):
             start, end = p.start + m.start(), p.start + m.end()
             token = next((t for t in tokens if t.start <= m.start() < t.end), None)
-            if any(a <= start < b for a, b in covered):
+            if any(a <= start < b for a, b in covered) or (  # or in a figure's unit: the 10 of "6.8/10万"
+                    token is not None and m.start() > token.start and any(a <= p.start + token.start < b
+                                                                           for a, b in covered)):
                 cls = FIGURE_CLASS
             elif marker is not None and m.start() == marker.start(1):
                 cls = "heading"

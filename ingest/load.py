@@ -464,18 +464,21 @@ def _ruled_table(found, chars: list[dict], used: set[int], page: int) -> tuple[_
 # An unruled table: lines whose words stand in columns, separated by gaps wider than a character.
 MIN_ALIGNED_ROWS = 3
 MIN_ALIGNED_COLUMNS = 3
-MAX_SKIPPED_LINES = 2
+MAX_SKIPPED_LINES = 3
 COLUMN_GAP = 1.0  # a gap of at least this many character heights between two words separates two cells
 LINE_PITCH = 2.6  # rows of one table are at most this many character heights apart
+WRAPPED_PITCH = 1.4  # the lines of one wrapped cell are at most this many character heights apart
 
 
 def _aligned_tables(chars: list[dict], page: int) -> list[tuple[_PageTable, set[int]]]:
     """Tables without ruling lines: runs of lines whose words fall into the same three or more columns.
 
     A run starts at a line of two or more cells; header lines (no figure) may come first, then every row states a
-    figure. Up to MAX_SKIPPED_LINES lines inside a run that are not such rows (a cell's wrapped second line, a
-    label centred beside its rows) stay text, read after the table; a line that is one run of words and looks
-    like a caption, or a wider gap, ends the run.
+    figure. Up to MAX_SKIPPED_LINES lines inside a run (or right after it) that are not such rows — a cell's text
+    wrapped onto lines above and below its row ("教师信息化应" / "用培训人次"), a label centred beside its rows —
+    join the cells they stand in (the nearest row's, in the column they align with); a line that does not fit the
+    columns stays text, read after the table. A line that is one run of words and looks like a caption, or a wider
+    gap, ends the run.
     """
     if not chars:
         return []
@@ -488,12 +491,16 @@ def _aligned_tables(chars: list[dict], page: int) -> list[tuple[_PageTable, set[
             lines.append([w])
     rows = [_segments(sorted(line, key=lambda w: w["x0"])) for line in lines]
     found: list[tuple[_PageTable, set[int]]] = []
+    taken: set[int] = set()
+
+    def seen_above(i: int) -> bool:  # the line above is part of a table found already
+        return i - 1 in taken
     i = 0
     while i < len(rows):
         if len(rows[i]) < 2:
             i += 1
             continue
-        members, skipped = [i], []
+        members, skipped, between = [i], [], []
         seen_figure = _states_figure(rows[i])
         j = i + 1
         while j < len(rows) and _pitch(rows[j - 1], rows[j]) <= LINE_PITCH:
@@ -501,17 +508,35 @@ def _aligned_tables(chars: list[dict], page: int) -> list[tuple[_PageTable, set[
             if len(rows[j]) >= 2 and (figure or not seen_figure):
                 members.append(j)
                 seen_figure = seen_figure or figure
+                between += skipped
                 skipped = []
             elif len(skipped) < MAX_SKIPPED_LINES and not _OTHER_CAPTION.match(" ".join(s["text"] for s in rows[j])):
                 skipped.append(j)
             else:
                 break
             j += 1
-        table = _aligned_table([rows[m] for m in members], page) if len(members) >= MIN_ALIGNED_ROWS else None
+        trailing = [t for t in skipped[:1] if _wraps_last_row(rows, members, between, t)]
+        above = [rows[i - 1]] if i and not seen_above(i) and _pitch(rows[i - 1], rows[i]) <= LINE_PITCH else []
+        table = (_aligned_table([rows[m] for m in members], page, [rows[m] for m in between + trailing], above)
+                 if len(members) >= MIN_ALIGNED_ROWS else None)
         if table is not None:
             found.append(table)
+            taken.update(range(i, members[-1] + 1))
         i = members[-1] + 1 if table is not None else i + 1
     return found
+
+
+def _wraps_last_row(rows: list[list[dict]], members: list[int], between: list[int], line: int) -> bool:
+    """Whether a line right under a run's last row is that row's wrapped cell text, not the prose after the table:
+    the cell is centred on its row (a wrapped line of it stands just above the row too), or the line follows the row
+    as closely as the lines of one cell do and continues a cell the row fills."""
+    last = members[-1]
+    above = [b for b in between if members[-2] < b < last] if len(members) > 1 else []
+    starts = {round(s["x0"]) for s in rows[line]}
+    if any(starts <= {round(s["x0"]) for s in rows[b]} for b in above):
+        return True
+    filled = {round(s["x0"]) for s in rows[last]}
+    return _pitch(rows[last], rows[line]) <= WRAPPED_PITCH and starts <= filled
 
 
 def _states_figure(row: list[dict]) -> bool:
@@ -543,7 +568,15 @@ def _pitch(upper: list[dict], lower: list[dict]) -> float:
     return (lower[0]["top"] - upper[0]["top"]) / height
 
 
-def _aligned_table(rows: list[list[dict]], page: int) -> tuple[_PageTable, set[int]] | None:
+WRAPPED_OVERLAP = 0.8  # share of a wrapped line's segment that must lie inside one column
+
+
+def _aligned_table(rows: list[list[dict]], page: int, wrapped: list[list[dict]] = (),
+                   above: list[list[dict]] = ()) -> tuple[_PageTable, set[int]] | None:
+    """The table of aligned rows; each line of `wrapped` whose segments each fall inside one column joins the cells
+    of the nearest row (its text above or below the row's, by position), else it is left to the text. A line just
+    `above` the first row that holds only short names over the value columns (指标值 centred over 年度指标值 and
+    实际完成值) is a spanning header row of its own, each name spanning the columns it stands over."""
     spans = sorted((s["x0"], s["x1"]) for row in rows for s in row)
     columns: list[list[float]] = []
     for x0, x1 in spans:
@@ -553,20 +586,124 @@ def _aligned_table(rows: list[list[dict]], page: int) -> tuple[_PageTable, set[i
             columns.append([x0, x1])
     if len(columns) < MIN_ALIGNED_COLUMNS or sum(1 for row in rows if len(row) >= MIN_ALIGNED_COLUMNS) < 2:
         return None
-    texts = [[""] * len(columns) for _ in rows]
+    pieces: list[list[list[tuple[float, str]]]] = [[[] for _ in columns] for _ in rows]  # (top, text) per cell
     for r, row in enumerate(rows):
         for s in row:
             k = next(i for i, (c0, c1) in enumerate(columns) if c0 <= s["x0"] <= c1)
-            texts[r][k] = f"{texts[r][k]} {s['text']}".strip()
+            if pieces[r][k]:
+                pieces[r][k][-1] = (pieces[r][k][-1][0], f"{pieces[r][k][-1][1]} {s['text']}")
+            else:
+                pieces[r][k].append((s["top"], s["text"]))
+    centres = [sum((s["top"] + s["bottom"]) / 2 for s in row) / len(row) for row in rows]
+    first_data = next((r for r, row in enumerate(rows) if _states_figure(row)), len(rows))
+    figure_cols = [k for k in range(len(columns)) for r in range(first_data, len(rows))
+                   if pieces[r][k] and is_figure_cell(pieces[r][k][0][1])]
+    group_cols = set(range(max(0, min(figure_cols, default=0) - 1)))  # left of the leaf label column
+    joined: list[list[dict]] = []
+    off_line: dict[int, list[tuple[float, float, str]]] = {}  # group column -> (top, centre, text) between rows
+    for line in wrapped:
+        placed = [_column_of(s, columns) for s in line]
+        if any(k is None for k in placed):
+            continue  # it does not stand in the table's columns: text
+        middle = sum((s["top"] + s["bottom"]) / 2 for s in line) / len(line)
+        r = min(range(len(rows)), key=lambda n: abs(centres[n] - middle))
+        for s, k in zip(line, placed):
+            if k in group_cols and r >= first_data:
+                off_line.setdefault(k, []).append((s["top"], (s["top"] + s["bottom"]) / 2, s["text"], r))
+            else:
+                pieces[r][k].append((s["top"], s["text"]))
+        joined.append(line)
+    spans: dict[tuple[int, int], int] = {}
+    # a group column whose first row has no label prints its labels centred beside their groups (a top-aligned one
+    # always labels its first row): its labels are fitted to groups of rows; elsewhere a line joins its nearest row
+    centred = [k for k in sorted(group_cols) if first_data < len(rows) and not pieces[first_data][k]
+               and (off_line.get(k) or any(pieces[r][k] for r in range(first_data, len(rows))))]
+    if any(off_line.get(k) for k in centred):
+        for k in centred:
+            _centred_groups(pieces, centres, k, first_data, [x[:3] for x in off_line.pop(k, [])], spans)
+    for k, lines in off_line.items():
+        for top, _, text, r in lines:
+            pieces[r][k].append((top, text))
+    heading = _spanning_header(above[0], columns, pieces[0]) if above and first_data > 0 else None
+    for k, top, text in heading or ():
+        pieces[0][k].append((top, text))  # 指标值 over 年度指标值｜实际完成值: in the first header row, spanned later
+    texts = [["\n".join(t for _, t in sorted(cell)) for cell in row] for row in pieces]
     if not any(any(ch.isdigit() for ch in t) for row in texts for t in row[1:]):
         return None  # columns of words only: more likely a layout than a table of figures
-    cells = tuple(TableCell(r, k, t) for r, row in enumerate(texts) for k, t in enumerate(row))
+    covered = {(r + n, k) for (r, k), span in spans.items() for n in range(1, span)}
+    cells = tuple(TableCell(r, k, t, spans.get((r, k), 1)) for r, row in enumerate(texts)
+                  for k, t in enumerate(row) if (r, k) not in covered)
     table = ReportTable(cells, len(texts), len(columns), source="pdf-aligned", page=page + 1)
-    ids = {id(c) for row in rows for s in row for c in s["chars"]}
-    top = min(s["top"] for s in rows[0])
+    ids = {id(c) for row in [*rows, *joined, *(above if heading else ())] for s in row for c in s["chars"]}
+    top = min(s["top"] for s in (above[0] if heading else rows[0]))
     bottom = max(s["bottom"] for s in rows[-1])
     borders = tuple([c[0] for c in columns] + [columns[-1][1]])
     return _PageTable(table, top, bottom, borders, ruled=False), ids
+
+
+def _column_of(segment: dict, columns: list[list[float]]) -> int | None:
+    """The column a segment of a wrapped line stands in: the one holding nearly all of its width, or the only one it
+    overlaps (a wrapped line may be wider than the column's other lines); None for none."""
+    width = max(segment["x1"] - segment["x0"], 0.1)
+    overlaps = [(min(c1, segment["x1"]) - max(c0, segment["x0"]), k) for k, (c0, c1) in enumerate(columns)]
+    for overlap, k in overlaps:
+        if overlap >= WRAPPED_OVERLAP * width:
+            return k
+    touching = [k for overlap, k in overlaps if overlap > 0]
+    if len(touching) == 1 and (touching[0] + 1 >= len(columns) or segment["x1"] < columns[touching[0] + 1][0]):
+        return touching[0]
+    return None
+
+
+_NOT_A_HEADER = re.compile(r"单位|^(?!续)表\s*[\d一二三四五六七八九十]|[。；;，,:：]")
+
+
+def _spanning_header(line: list[dict], columns: list[list[float]], first: list[list[tuple[float, str]]]
+                     ) -> list[tuple[int, float, str]] | None:
+    """A line just above a table's header row that belongs to it: each of its segments a short name standing over
+    columns the header row leaves without a name (a spanning header, 指标值, drawn above the row the others are
+    centred on), never over the first column (where a caption or a sentence starts). Each name with the column it
+    starts over; None when the line is not such a header."""
+    placed: list[tuple[int, float, str]] = []
+    for s in line:
+        over = [k for k, (c0, c1) in enumerate(columns) if min(c1, s["x1"]) - max(c0, s["x0"]) > 0]
+        if not over or 0 in over or len(s["text"]) > 12 or _NOT_A_HEADER.search(s["text"]) or is_figure_cell(s["text"]):
+            return None
+        if any(first[k] for k in over):
+            return None  # the header row names that column itself: the line is not a header over it
+        placed.append((over[0], s["top"], s["text"]))
+    return placed or None
+
+
+def _centred_groups(pieces: list[list[list[tuple[float, str]]]], centres: list[float], k: int, first_data: int,
+                    lines: list[tuple[float, float, str]], spans: dict[tuple[int, int], int]) -> None:
+    """A group label (一级指标) merged over several rows prints centred beside them, often between two rows' lines:
+    the column's labels (those between rows and those on a row's line) are the groups' centres, top-down, and the
+    rows tile into groups — each group the run of rows from where the last one ended whose mean centre is nearest its
+    label. Each label becomes a cell spanning its group; a label's wrapped lines are one label."""
+    labels: list[tuple[float, list[tuple[float, str]]]] = []  # (centre, its lines)
+    items = [(centre, top, text) for top, centre, text in lines]
+    for r in range(first_data, len(pieces)):
+        items += [(centres[r], top, text) for top, text in pieces[r][k]]
+        pieces[r][k] = []
+    height = max(1.0, min((b - a for a, b in zip(sorted(centres), sorted(centres)[1:]) if b > a), default=10.0))
+    for centre, top, text in sorted(items):
+        if labels and centre - labels[-1][1][-1][0] < 0.75 * height and centre - labels[-1][0] < height:
+            labels[-1][1].append((top, text))  # the next line of a wrapped label
+            labels[-1] = (sum((labels[-1][0], centre)) / 2, labels[-1][1])
+        else:
+            labels.append((centre, [(top, text)]))
+    start = first_data
+    for n, (centre, label_lines) in enumerate(labels):
+        if start >= len(pieces):
+            break
+        last = len(pieces) if n == len(labels) - 1 else len(pieces) - (len(labels) - 1 - n)
+        best = min(range(start + 1, max(start + 1, last) + 1),
+                   key=lambda end: abs(sum(centres[start:end]) / (end - start) - centre))
+        pieces[start][k] = sorted(label_lines)
+        if best - start > 1:
+            spans[(start, k)] = best - start
+        start = best
 
 
 # Text between the end of a table on one page and its continuation on the next: page numbers, running headers,

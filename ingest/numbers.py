@@ -1,7 +1,9 @@
 """Pure: find the numbers a Chinese (or English) text states, with their units and roles.
 
 Shared by figure extraction at ingest and by number verification at answer time, so both read a number
-the same way: Arabic (1407, 1,407, 686.90, 1.4万) or Chinese numerals with a measure word (四期, 两期).
+the same way: Arabic (1407, 1,407, 686.90, 1.4万) or Chinese numerals with a measure word (四期, 两期). A unit is a
+measure word (万元, 人次, 分钟), one scaled by 万/亿 (3.9万小时, 18.6万平方米), a measure per another (8元/人次, 500人/次)
+or a rate's round base (6.8/10万).
 """
 from __future__ import annotations
 
@@ -9,16 +11,27 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-# Measure words, longest first so that 人次 wins over 人 and 万元 over 万.
-UNITS: tuple[str, ...] = (
-    "个百分点", "平方公里", "平方米", "万人次", "万元", "亿元", "千元", "万人", "万户", "人次", "户次", "批次", "场次", "家次",
-    "个月", "课时", "学时", "工时", "小时", "公里",
+# Measure words (the alternation below takes the longest first, so that 人次 wins over 人 and 万元 over 万).
+BASE_UNITS: tuple[str, ...] = (
+    "个百分点", "平方公里", "平方千米", "平方米", "立方米", "万元", "亿元", "千元", "人次", "户次", "批次", "场次", "家次",
+    "剂次", "辆次", "架次", "车次", "床日", "人日",
+    "个月", "课时", "学时", "工时", "小时", "分钟", "公里", "千米",
     "元", "%", "％", "‰", "名", "人", "位", "个", "家", "户", "枚", "本", "次", "场", "条", "期", "项", "所",
     "间", "套", "台", "辆", "件", "份", "批", "支", "岁", "分", "天", "倍", "年", "亩", "吨", "张", "册", "篇", "座",
     "起", "例", "宗", "笔", "校次", "班次", "课次", "节", "轮", "处", "班", "门", "棵", "株", "只", "头", "块", "盏",
-    "趟", "讲",
-    "万", "亿",
+    "趟", "讲", "剂",
 )
+# 万/亿 before a measure word scale it: 3.9万小时, 18.6万平方米, 1.2万册, 3125.6万剂次 (never before a year, an age,
+# a score, a ratio, a percentage or money, which have their own forms)
+_NOT_SCALED = ("年", "岁", "分", "倍", "%", "％", "‰", "个百分点", "元", "万元", "亿元", "千元", "期", "起")
+SCALED_UNITS: tuple[str, ...] = tuple(f"{big}{u}" for big in ("万", "亿") for u in BASE_UNITS
+                                      if u not in _NOT_SCALED and f"{big}{u}" not in BASE_UNITS)
+UNITS: tuple[str, ...] = tuple(sorted(dict.fromkeys((*BASE_UNITS, *SCALED_UNITS, "万", "亿")), key=len, reverse=True))
+# what a measure may be "per" ("8元/人次", "1150元/生年", "1800元/平方米", "500人/次"): the part after "/"
+PER_UNITS: tuple[str, ...] = ("人次", "人", "次", "生年", "生", "年", "月", "天", "日", "平方米", "亩", "户", "床日", "床",
+                              "小时", "公里", "吨", "件", "个", "份", "所", "校", "班", "场", "台", "辆", "餐", "份次")
+# a rate per a round number ("孕产妇死亡率6.8/10万", "2.1/千"): the base after "/" is the unit
+RATE_BASES: tuple[str, ...] = ("/100万", "/10万", "/1万", "/百万", "/十万", "/万", "/千")
 # Chinese numerals count things only with one of these after them ("四期", "两期", "一家").
 CN_MEASURES: tuple[str, ...] = (
     "人次", "名", "人", "位", "个", "家", "户", "枚", "本", "次", "场", "条", "期", "项", "所", "间", "套", "台",
@@ -40,10 +53,20 @@ UNIT_KIND: dict[str, str] = {
     "辆": "count", "件": "count", "份": "count", "批": "count", "支": "count",
     "岁": "age", "分": "score", "倍": "ratio", "年": "years", "平方米": "area", "公里": "length",
     "万": "number", "亿": "number",
+    "平方千米": "area", "立方米": "volume", "千米": "length", "分钟": "hours", "剂": "count", "剂次": "times",
+    "辆次": "times", "架次": "times", "车次": "times", "床日": "times", "人日": "times",
+    **{base: "percent" for base in RATE_BASES},
 }
+UNIT_KIND.update({u: UNIT_KIND[u[1:]] for u in SCALED_UNITS if u[1:] in UNIT_KIND and u not in UNIT_KIND})
+# "X/Y": a measure per another ("元/人次" is money, "人/次" counts attendances like 人次)
+UNIT_KIND.update({f"{u}/{per}": ("times" if UNIT_KIND[u] == "people" and per == "次" else UNIT_KIND[u])
+                  for u in BASE_UNITS + SCALED_UNITS if u in UNIT_KIND and u not in ("%", "％", "‰", "个百分点")
+                  for per in PER_UNITS if per != u})
 UNIT_SCALE: dict[str, Decimal] = {"万元": Decimal(10000), "亿元": Decimal(10**8), "千元": Decimal(1000),
                                   "万": Decimal(10000), "亿": Decimal(10**8), "万人": Decimal(10000),
                                   "万人次": Decimal(10000), "万户": Decimal(10000)}
+UNIT_SCALE.update({u: Decimal(10**4 if u.startswith("万") else 10**8) for u in SCALED_UNITS})
+UNIT_SCALE.update({u: UNIT_SCALE[u.split("/")[0]] for u in UNIT_KIND if "/" in u and u.split("/")[0] in UNIT_SCALE})
 
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
               "九": 9}
@@ -141,9 +164,13 @@ def find_numbers(text: str) -> list[NumberToken]:
     tokens: list[NumberToken] = []
     taken: list[tuple[int, int]] = []
     special = _special_spans(text)
+    covered = 0  # the end of the last token: "8元/人次", "6.8/10万" hold no number of their own after "/"
     for m in _ARABIC.finditer(text):
+        if m.start() < covered:
+            continue
         num, unit = m.group("num"), m.group("unit") or ""
         start, end = m.start(), m.end()
+        unit, end = _per_unit(text, unit, end)
         after = text[m.end("num"):]
         inside = next((role for s, e, role in special if s <= start < e), None)
         if inside is not None:
@@ -159,6 +186,7 @@ def find_numbers(text: str) -> list[NumberToken]:
             unit, end = "", m.end("num")
         tokens.append(NumberToken(num, Decimal(num.replace(",", "")), unit, start, end, role))
         taken.append((start, end))
+        covered = end
     for m in _CHINESE.finditer(text):
         if any(s < m.end() and m.start() < e for s, e in taken):
             continue
@@ -170,6 +198,21 @@ def find_numbers(text: str) -> list[NumberToken]:
         tokens.append(NumberToken(num, Decimal(value), unit, m.start(), m.end(), role))
     tokens.sort(key=lambda t: t.start)
     return tokens
+
+
+def _per_unit(text: str, unit: str, end: int) -> tuple[str, int]:
+    """A measure per another after the unit ("元/人次", "人/次"), or a rate's base after a bare number ("/10万")."""
+    if text.startswith("/", end) or text.startswith("／", end):
+        rest = text[end + 1:]
+        if unit:
+            per = next((p for p in PER_UNITS if rest.startswith(p)), "")
+            if per and f"{unit}/{per}" in UNIT_KIND:
+                return f"{unit}/{per}", end + 1 + len(per)
+        else:
+            base = next((b for b in RATE_BASES if rest.startswith(b[1:])), "")
+            if base:
+                return base, end + len(base)
+    return unit, end
 
 
 def _special_spans(text: str) -> list[tuple[int, int, str]]:

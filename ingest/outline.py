@@ -44,7 +44,7 @@ _PART_TITLE_END = re.compile(r"^第[一二三四五六七八九十\d]+(?:部分|
 _INDEX_LINE = re.compile(
     r"^[【\[]?(?:索引号|发布日期|发布时间|成文日期|生成日期|印发日期|发文日期|发布机构|发文机关|发文机构|发文字号|文号|来源|信息来源|"
     r"作者|浏览次数|点击数|点击率|访问量|阅读量|分类|主题分类|体裁分类|组配分类|主题词|公开方式|公开范围|公开时限|有效性|时效性|"
-    r"字号|字体|打印|关闭|分享|当前位置|您当前的位置|您的位置|首页|信息名称|名称|标题|编号)"
+    r"字号|字体|打印|关闭|分享|当前位置|您当前的位置|您的位置|首页|信息名称|名称|标题|编号|签发人|签发|主送|抄送|密级|紧急程度|缓急)"
     r"(?:\s*[：:\]】>＞]|\s|$)")
 _DOCUMENT_NUMBER = re.compile(r"[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,4}\s*号")
 _DATE_LINE = re.compile(r"^(?:(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}"
@@ -143,7 +143,10 @@ def title_lines(lines: Sequence[str]) -> tuple[list[int], list[int]]:
 
     The title is the first run of short title lines (no sentence punctuation, no field "名称："), at most
     MAX_TITLE_CHARS joined, that names a report (报告, 说明, 自评, 情况, 表, 决算 ...); it stands before the first
-    heading and before any body text. Preface lines are recognised before and right after the title.
+    heading and before any body text. Preface lines are recognised before and right after the title: index lines
+    and the value under an index field left empty on its own line ("索引号：" / "1144…/2022-00015"), document
+    numbers, dates, letterheads, salutations, and a sender's name above a document number (a run of short lines
+    that names no report, ended by a preface line, is the sender's header, not the title).
     """
     title: list[int] = []
     preface: list[int] = []
@@ -152,9 +155,11 @@ def title_lines(lines: Sequence[str]) -> tuple[list[int], list[int]]:
         text = line.strip()
         if not text:
             continue
-        if is_preface_line(text):
-            if run:
+        if is_preface_line(text) or _is_index_value(lines, i):
+            if run and _names_a_report(lines, run):
                 break
+            preface.extend(run)  # a sender's name above its document number ("某某区妇女联合会" / "某妇〔2025〕6号")
+            run = []
             preface.append(i)
             continue
         fits = sum(len(lines[j].strip()) for j in run) + len(text) <= MAX_TITLE_CHARS
@@ -162,16 +167,27 @@ def title_lines(lines: Sequence[str]) -> tuple[list[int], list[int]]:
             run.append(i)
             continue
         break  # a heading, body text or a field: the title (if any) has ended
-    if run and _TITLE_WORDS.search("".join(lines[j] for j in run)):
+    if run and _names_a_report(lines, run):
         title = run
-        # preface lines right after the title (文号, 发布日期) are still preface
+        # preface lines right after the title (文号, 发布日期, 称呼) are still preface
         for i in range(run[-1] + 1, min(len(lines), PREFACE_SCAN_LINES)):
             if not lines[i].strip():
                 continue
-            if not is_preface_line(lines[i]):
+            if not (is_preface_line(lines[i]) or _is_index_value(lines, i)):
                 break
             preface.append(i)
-    return title, preface
+    return title, sorted(preface)
+
+
+def _names_a_report(lines: Sequence[str], run: Sequence[int]) -> bool:
+    return bool(_TITLE_WORDS.search("".join(lines[j] for j in run)))
+
+
+def _is_index_value(lines: Sequence[str], i: int) -> bool:
+    """The value of an index field whose name stands alone on the line above ("发布机构：" / "某某区教育局")."""
+    previous = next((lines[j].strip() for j in range(i - 1, -1, -1) if lines[j].strip()), "")
+    return (preface_kind(previous) == "index" and re.search(r"[：:\]】]\s*$", previous) is not None
+            and len(lines[i].strip()) <= MAX_TITLE_LINE_CHARS and not _TITLE_WORDS.search(lines[i]))
 
 
 def outline_paragraphs(text: str, tables: Sequence[PlacedTable] = ()) -> list[Paragraph]:

@@ -13,9 +13,11 @@ line(s) and preface) and gives:
   place prefixes stripped one by one (某省某市某区X → 某区X, 区X, X), the standard abbreviation (first character
   of each word of the name + the short form of its kind: 残疾人联合会 → 残联, 卫生健康局 → 卫健局, 人力资源和社会保障局
   → 人社局, 科学技术协会 → 科协), those with the place level in front (区残联), abbreviations the report defines
-  itself ("（以下简称“X”）") and the issuer code of its own document number (香九中〔2021〕15号), 第九中学 -> 九中,
-  the kind alone for a one-of-a-kind body (医院, 街道办事处), and the generic self-references of its kind of
-  body (本局/我局, 本会, 本院, 本校 ..., and for every body 本单位/我单位/本部门/我部门/该部门/该单位).
+  itself ("（以下简称“X”）") and the issuer code of its own document number (香九中〔2021〕15号), a numbered
+  body's number (第九中学 -> 九中, 第三人民医院 -> 三院/市三院), the kind alone for a one-of-a-kind body (街道办事处;
+  医院 or 中学 only where the report calls itself so: a common word it uses only of others is no name of it), and
+  the self-references of its kind of body (本局/我局, 本会, 本院, 本校 ...) and those of every body
+  (本单位/我单位/本部门/我部门/该部门/该单位: self-names, shared by all reports, so they never single out one).
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from ingest.outline import preface_kind
 from ingest.report import Paragraph
 
 ALIAS_SEPARATOR = "|"
@@ -77,6 +80,8 @@ PLACE_NAMED_KINDS = {"街道办事处": ("街道办", "街道"), "人民政府":
 # kinds whose names are proper names (某某实验中学, 某某人民医院): never abbreviated word by word
 PROPER_NAMED_KINDS = ("中学", "小学", "学校", "学院", "大学", "幼儿园", "医院", "人民医院", "卫生院", "中心", "图书馆",
                       "博物馆", "纪念馆", "文化馆", "馆", "研究院", "研究所", "院", "站", "所", "队")
+# the short form a numbered body of a kind goes by (第九中学 -> 九中, 第三人民医院 -> 三院)
+ORDINAL_SHORT_FORMS = {"中学": "中", "小学": "小", "人民医院": "院", "医院": "院", "幼儿园": "幼"}
 GENERIC_SELF_REFERENCES = ("本单位", "我单位", "本部门", "我部门", "该部门", "该单位")
 _SUFFIXES = tuple(kind for kind, _, _ in BODY_KINDS)
 _PLACE_LEVELS = ("自治区", "自治州", "自治县", "特别行政区", "省", "市", "区", "县", "州", "盟", "旗", "镇", "乡")
@@ -121,16 +126,23 @@ def report_profile(paragraphs: Sequence[Paragraph], fallback_title: str = "") ->
     body = (body_from_title(title) or _body_from_letterhead(preface) or _body_from_signature(body_paragraphs)
             or _body_from_definitions(defined) or _body_from_text(text))
     own = [alias for name, alias in defined if _same_body(name, body)] + _issuer_codes(preface)
-    aliases = body_aliases(body, own) if body else GENERIC_SELF_REFERENCES
+    aliases = body_aliases(body, own, text) if body else GENERIC_SELF_REFERENCES
     return ReportProfile(title or fallback_title, year, body, aliases)
 
 
 def _body_from_letterhead(preface: Sequence[str]) -> str:
-    """"某某区第九中学文件" above a document number: the issuer."""
+    """"某某区第九中学文件" above a document number, or a sender's line that is only its name: the issuer."""
     for line in preface:
         name = line.strip()
         if name.endswith("文件") and _is_body_name(name[:-2]):
             return name[:-2]
+    # "某某区妇女联合会" / "某妇〔2025〕6号": the sender's line above its document number (an index field's value is
+    # not: a portal's 发布机构 may be the finance bureau that publishes every department's report)
+    for line, below in zip(preface, preface[1:]):
+        name = line.strip()
+        if (len(name) <= 30 and _is_body_name(name) and not re.search(r"[，,。；;：:、\s]", name)
+                and preface_kind(below) == "number"):
+            return name
     return ""
 
 
@@ -293,8 +305,8 @@ def _core_and_kind(rest: str) -> tuple[str, str]:
 def abbreviations(core: str, kind: str) -> list[str]:
     """Standard short forms of a name: the first character of each word + the kind's short form.
 
-    Words are jieba's words with 和/与/及 left out (人力资源和社会保障局 -> 人社局, 卫生健康委员会 -> 卫健委), and
-    again with four-character words halved (科学技术协会 -> 科协, 医疗保障局 -> 医保局); with three or more words,
+    Words are jieba's words with 和/与/及 left out (人力资源和社会保障局 -> 人社局, 卫生健康委员会 -> 卫健委, 科学技术协会 ->
+    科协), and, when they spell none, four-character words halved (医疗保障局 -> 医保局); with three or more words,
     the first and last word's characters too (住房和城乡建设局 -> 住建局). A one-word name whose kind has no
     shorter form (教育局) has none.
     """
@@ -303,8 +315,14 @@ def abbreviations(core: str, kind: str) -> list[str]:
     if kind in PLACE_NAMED_KINDS:
         return [core + short for short in PLACE_NAMED_KINDS[kind]]
     if kind in PROPER_NAMED_KINDS:
+        # a numbered school, hospital or kindergarten goes by its number: 第九中学 -> 九中, 第八小学 -> 八小,
+        # 第三人民医院 -> 三院, 第一幼儿园 -> 一幼; a proper name (红岭实验中学, 人民医院) has no shorter form
         ordinal = re.fullmatch(r"第([一二三四五六七八九十\d]{1,3})", core)
-        return [ordinal.group(1) + kind[0]] if ordinal and kind in ("中学", "小学") else []  # 第九中学 -> 九中
+        short = ORDINAL_SHORT_FORMS.get(kind, "")
+        if ordinal and short:
+            return [ordinal.group(1) + short]
+        # a name whose kind repeats the core's last character says it once: 中医医院 -> 中医院
+        return [core + kind[1:]] if len(core) >= 2 and core[-1] == kind[0] else []
     short = next((s for k, s, _ in BODY_KINDS if k == kind), kind)
     words = [w for part in re.split("|".join(_CONNECTORS), core) if part for w in _jieba(part)]
     halved = [half for w in words for half in ((w[:2], w[2:]) if len(w) == 4 else (w,))]
@@ -312,10 +330,16 @@ def abbreviations(core: str, kind: str) -> list[str]:
     for ws in (words, halved):
         if len(ws) < 2 and short == kind:
             continue
-        forms.append("".join(w[0] for w in ws) + short)
+        if ws is words or not forms:  # halved words spell a name only when whole words spell none (科协, not 科技协)
+            forms.append("".join(w[0] for w in ws) + short)
         if len(ws) > 2:
             forms.append(ws[0][0] + ws[-1][0] + short)
     return [f for f in dict.fromkeys(forms) if f != core + kind]
+
+
+def _used_alone(word: str, text: str) -> bool:
+    """Whether the text uses a word as a name standing by itself: at a clause's start, not inside a longer name."""
+    return re.search(rf"(?:^|(?<=[\n。，,；;：:！？!?、“”\"（）()\s]))(?:本|该)?{re.escape(word)}", text) is not None
 
 
 def _jieba(text: str) -> list[str]:
@@ -327,8 +351,12 @@ def _jieba(text: str) -> list[str]:
     return [w for w in jieba.lcut(text, HMM=False) if w.strip()]
 
 
-def body_aliases(body: str, defined: Iterable[str] = ()) -> tuple[str, ...]:
-    """Every other name of `body` a reader would use (see the module docstring), most specific first."""
+def body_aliases(body: str, defined: Iterable[str] = (), text: str | None = None) -> tuple[str, ...]:
+    """Every other name of `body` a reader would use (see the module docstring), most specific first.
+
+    `text`: the report's body text, the evidence for names that are common words too (the kind alone, 医院):
+    those are kept only where the report calls itself so; None keeps them.
+    """
     places, core, kind = split_body_name(body)
     name = core + kind
     short_forms = abbreviations(core, kind)
@@ -345,9 +373,15 @@ def body_aliases(body: str, defined: Iterable[str] = ()) -> tuple[str, ...]:
         out.extend(places[-1] + s for s in short_forms)
     out.append(name)
     out.extend(short_forms)
-    if kind in PROPER_NAMED_KINDS or kind in PLACE_NAMED_KINDS:
-        out.append(kind)  # "医院", "街道办事处": a reader names a one-of-a-kind body by its kind
-        out.extend(PLACE_NAMED_KINDS.get(kind, ())[:1])  # 街道办
+    if kind in PLACE_NAMED_KINDS:
+        out.append(kind)  # "街道办事处", "街道办": a reader names a one-of-a-kind body by its kind
+        out.extend(PLACE_NAMED_KINDS.get(kind, ())[:1])
+    elif kind in PROPER_NAMED_KINDS:
+        # the kind's plain word (第三人民医院 -> 医院, never 人民医院: that is another hospital's name), when the
+        # report calls itself so ("医院编制床位…"); a word it only uses of others ("初级中学") is no name of it
+        plain = min((k for k in PROPER_NAMED_KINDS if kind.endswith(k) and len(k) >= 2), key=len, default="")
+        if plain and (text is None or _used_alone(plain, text)):
+            out.append(plain)
     out.extend(defined)
     out.extend(next((refs for k, _, refs in BODY_KINDS if k == kind), ()))
     out.extend(GENERIC_SELF_REFERENCES)

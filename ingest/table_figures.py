@@ -12,7 +12,9 @@ A cell figure is named like a figure of the prose, from where it stands: `row` i
   merged down from a row above is "" here: it belongs to that row), and every column's role — text cells such as
   偏差原因分析 stay findable through them;
 - "row_index", "col_index", "total" (a 合计/总分 row), "caption", "label_cols", "year" (the year the caption or
-  title row names, else the report's).
+  title row names, else the report's);
+- "form": the text fields of the report's forms (主管部门, 实施单位 … with their values, `form_fields`), which state
+  no figure and so have no Figure of their own: every cell figure of the report carries them.
 """
 from __future__ import annotations
 
@@ -61,7 +63,31 @@ def extract_table_figures(tables: Sequence[PlacedTable], paragraphs: Sequence[Pa
     figures: list[Figure] = []
     for placed in tables:
         figures.extend(_table_figures(placed, rows, report_id, year))
+    fields = form_fields(tables, rows)
+    if fields:  # a form's words state no figure: every cell figure of the report carries them (extra["form"])
+        for f in figures:
+            f.extra["form"] = fields
     return figures
+
+
+def form_fields(tables: Sequence[PlacedTable], rows: dict[tuple[int, int], Paragraph] | None = None) -> list[dict]:
+    """The text fields of the report's forms (项目名称｜X｜主管部门｜Y｜实施单位｜Z): each label with its value when
+    the value states no figure, with the form row as printed (what a citation quotes), its table and section."""
+    fields = []
+    for placed in tables:
+        table = placed.table
+        if not table.form:
+            continue
+        for r in range(table.n_rows):
+            paragraph = (rows or {}).get((placed.index, r))
+            for label, value in form_pairs(table, r):
+                text = value.text.strip()
+                if label is None or not text or any(t.role == ROLE_FIGURE for t in find_numbers(text)):
+                    continue
+                fields.append({"label": label.text.strip(), "value": text, "table": placed.id, "row_index": r,
+                               "sentence": table.row_text(r), "cells": table.row_cells(r),
+                               "caption": table.caption, "section": paragraph.section if paragraph else ""})
+    return fields
 
 
 def _table_figures(placed: PlacedTable, rows: dict[tuple[int, int], Paragraph], report_id: str,

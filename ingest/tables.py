@@ -19,11 +19,12 @@ does, by general cues rather than by the words of one report:
   "项目名称：X，主管部门：Y".
 
 `parse_text_tables` finds the tables of a plain-text report: tab-separated rows, rows separated by "|" or "｜",
-and Markdown pipe tables.
+Markdown pipe tables, and rows aligned in columns with spaces.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -150,6 +151,7 @@ def analyze_table(table: Table, caption: str = "") -> Table:
                        unit=header_unit(caption or table.caption), roles=(), total_rows=(), title_rows=0)
     title_rows = _title_rows(table, grid)
     header_rows = _header_rows(table, grid, title_rows)
+    table = _spanning_headers(table, grid, title_rows, header_rows)
     probe = replace(table, header_rows=header_rows, title_rows=title_rows)
     header_roles = [column_role(probe.column_header(k)) for k in range(table.n_cols)]
     label_cols = _label_cols(table, grid, header_rows, header_roles)
@@ -223,6 +225,30 @@ def _header_rows(table: Table, grid: list[list[str]], start: int) -> int:
             continue
         break
     return end
+
+
+def _spanning_headers(table: Table, grid: list[list[str]], start: int, header_rows: int) -> Table:
+    """A text table knows no merges: a header written once over the columns it names, the cells right of it left
+    empty ("预算数｜｜全年执行数" over "年初预算数｜全年预算数｜"), spans them, as the DOCX or the ruled PDF merges it —
+    where the header row below names each of those columns. A table read with its spans is left as it is."""
+    if header_rows - start < 2 or any(c.row_span > 1 or c.col_span > 1 for c in table.cells if c.row < header_rows):
+        return table
+    cells = {(c.row, c.col): c for c in table.cells}
+    for r in range(start, header_rows - 1):
+        k = 0
+        while k < table.n_cols:
+            if not grid[r][k].strip() or not grid[r + 1][k].strip():
+                k += 1
+                continue
+            end = k + 1
+            while end < table.n_cols and not grid[r][end].strip() and grid[r + 1][end].strip():
+                end += 1
+            if end - k > 1 and (r, k) in cells:
+                cells[(r, k)] = replace(cells[(r, k)], col_span=end - k)
+                for x in range(k + 1, end):
+                    cells.pop((r, x), None)
+            k = end
+    return replace(table, cells=tuple(cells.values()))
 
 
 def _row_is_labelled_data(table: Table, grid: list[list[str]], r: int) -> bool:
@@ -405,6 +431,14 @@ def parse_text_tables(text: str) -> list[Block]:
 
     while i < len(lines):
         separator = _separator(lines[i])
+        if not separator:
+            aligned = _space_aligned_run(lines, i)
+            if aligned is not None:
+                end, table = aligned
+                flush()
+                blocks.append(table_block(table))
+                i = end
+                continue
         j = i
         while separator and j < len(lines) and (_separator(lines[j]) == separator or (
                 separator == "|" and _MD_SEPARATOR.match(lines[j].strip()))):
@@ -434,6 +468,62 @@ def parse_text_tables(text: str) -> list[Block]:
         i = j
     flush()
     return blocks
+
+
+# Tables aligned with spaces (copied from a PDF's layout text or a fixed-width page): cells are runs of text two or
+# more spaces (or an ideographic space) apart, the columns where the cells of all rows overlap, counted in display
+# columns (a Chinese character is two wide). An empty position (a label merged down) is an empty cell.
+_SPACE_CELL = re.compile(r"\S+(?: \S+)*")
+MIN_SPACE_ALIGNED_ROWS = 3
+
+
+def _space_segments(line: str) -> list[tuple[int, int, str]]:
+    """A line's cells as (first display column, end display column, text); one cell for a line of prose."""
+    line = line.replace("\u3000", "  ").rstrip()
+    out = []
+    for m in _SPACE_CELL.finditer(line):
+        start = _display_width(line[:m.start()])
+        out.append((start, start + _display_width(m.group()), m.group()))
+    return out
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _space_aligned_run(lines: list[str], i: int) -> tuple[int, Table] | None:
+    """A table of space-aligned rows starting at line i (where it ends, the table), or None: at least three lines of
+    two or more cells in common columns, most rows below the first stating a figure beside their label."""
+    j = i
+    rows: list[list[tuple[int, int, str]]] = []
+    while j < len(lines) and not _separator(lines[j]):
+        segments = _space_segments(lines[j])
+        if len(segments) < 2:
+            break
+        rows.append(segments)
+        j += 1
+    if len(rows) < MIN_SPACE_ALIGNED_ROWS:
+        return None
+    bands: list[list[int]] = []
+    for start, end in sorted((a, b) for row in rows for a, b, _ in row):
+        if bands and start < bands[-1][1]:
+            bands[-1][1] = max(bands[-1][1], end)
+        else:
+            bands.append([start, end])
+    if len(bands) < 2:
+        return None
+    grid = [[""] * len(bands) for _ in rows]
+    for r, row in enumerate(rows):
+        for start, _, text in row:
+            k = next(n for n, (a, b) in enumerate(bands) if a <= start < b)
+            if grid[r][k]:
+                return None  # two cells of one row in one column: not aligned
+            grid[r][k] = text
+    with_figures = sum(1 for row in grid[1:] if any(is_figure_cell(t) for t in row[1:] if t))
+    if with_figures * 2 < len(grid) - 1:
+        return None
+    cells = tuple(TableCell(r, k, t) for r, row in enumerate(grid) for k, t in enumerate(row))
+    return j, Table(cells, len(grid), len(bands), source="txt-space")
 
 
 def _separator(line: str) -> str:

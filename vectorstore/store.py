@@ -750,5 +750,6 @@ def _record_from(report_id: str, meta: dict[str, Any]) -> _Record:
 def _chunk_from(chunk_id: str, text: str | None, meta: dict[str, Any]) -> Chunk:
     return Chunk(id=chunk_id, report=str(meta.get("report", "")), text=text or "",
                  section=str(meta.get("section", "")), start=int(meta.get("start", 0)),
-                 end=int(meta.get("end", 0)), index=int(meta.get("index", 0)))
+                 end=int(meta.get("end", 0)), index=int(meta.get("index", 0)),
+                 original=str(meta.get("original", "")))
 

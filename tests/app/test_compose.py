@@ -2,6 +2,8 @@
 quotes and cites its clause, or the fixed polite abstention. No store: Knowledge is built from ingest's output."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from app.answer import Citation
@@ -393,9 +395,32 @@ def test_a_report_in_traditional_characters_answers_questions_in_simplified_ones
     path = tmp_path / f"{name}.txt"
     path.write_text(opencc.OpenCC("s2t").convert((OWN_REPORTS_DIR / f"{name}.txt").read_text(encoding="utf-8")),
                     encoding="utf-8")
-    draft = compose(knowledge_of(prepare_report(path)), question)
+    written = path.read_text(encoding="utf-8")
+    knowledge = knowledge_of(prepare_report(path))
+    draft = compose(knowledge, question)
     assert draft.text.startswith(value), draft.text
-    assert value.rstrip("所名人%个") in draft.citations[0].text  # which characters it quotes is ingest's to decide
+    assert value.rstrip("所名人%个") in draft.citations[0].text
+    assert draft.citations[0].text in written  # quoted in the report's own characters, as it writes them
+    quoted = draft.text.split("报告原文：")[1]
+    assert quoted.strip("“”。") in written
+    asked = opencc.OpenCC("s2t").convert(question)  # asked in traditional characters too
+    assert compose(knowledge, asked).text.startswith(value)
+
+
+def test_a_passage_of_a_report_in_traditional_characters_is_quoted_in_them(tmp_path) -> None:
+    import opencc
+    from ingest.pipeline import prepare_report
+    from tests.app.conftest import OWN_REPORTS_DIR
+
+    for name, question in (("edu-2022", "存在哪些主要问题？"), ("edu-2022", "收入为什么增加？"),
+                           ("health-2024", "自评等级是什么？")):
+        path = tmp_path / f"{name}.txt"
+        path.write_text(opencc.OpenCC("s2t").convert((OWN_REPORTS_DIR / f"{name}.txt").read_text(encoding="utf-8")),
+                        encoding="utf-8")
+        draft = compose(knowledge_of(prepare_report(path)), question)
+        assert not draft.abstained and draft.citations, draft.text
+        assert all(c.text in path.read_text(encoding="utf-8") for c in draft.citations)
+        assert any(opencc.OpenCC("t2s").convert(c.text) != c.text for c in draft.citations)
 
 
 def test_several_reports_a_year_asked_narrows_to_the_reports_about_it(edu_prepared, health_prepared,
@@ -410,3 +435,121 @@ def test_several_reports_a_year_asked_narrows_to_the_reports_about_it(edu_prepar
     assert "报告原文" not in draft.text  # the quotes are in the citations
     assert {c.report for c in draft.citations} == {"edu-2022", "health-2024",
                                                    "liwan-dpf-2023-performance-self-evaluation"}
+
+
+@pytest.mark.parametrize(("question", "body"), [
+    ("福田区卫健局基本支出是多少？", "福田区卫健局"),  # the education bureau's place, the health bureau's name
+    ("南海区教育局基本支出是多少？", "南海区教育局"),  # and the other way round
+    ("南海区中医院基本支出是多少？", "南海区中医院"),  # the health bureau's place, a body neither report is about
+])
+def test_a_body_no_loaded_report_is_about_gets_no_figure_though_its_words_name_two_reports(
+        edu_prepared, health_prepared, question: str, body: str) -> None:
+    both = knowledge_of(edu_prepared, health_prepared)
+    for report in (None, "edu-2022", "health-2024"):
+        draft = compose(both, question, report=report)
+        assert draft.abstained and "不涉及" in draft.text, draft.text
+        assert report is not None or body in draft.text
+    assert "5210.35万元" in compose(both, "南海区卫生健康局基本支出是多少？").text  # its own names: answered
+    assert "9876.54万元" in compose(both, "福田区教育局基本支出是多少？").text
+
+
+CORPUS_REPORTS = Path(__file__).resolve().parents[2] / "bench" / "corpus" / "reports"
+
+
+@pytest.fixture(scope="module")
+def corpus_knowledge():
+    """Knowledge of a few dev-split reports of the evaluation corpus (their text only, never their questions)."""
+    from ingest.pipeline import prepare_report
+
+    cache: dict[str, Knowledge] = {}
+
+    def of(name: str) -> Knowledge:
+        if name not in cache:
+            p = prepare_report(CORPUS_REPORTS / name)  # with the profile ingest derives
+            cache[name] = Knowledge("test", [p.info], p.chunks, p.figures)
+        return cache[name]
+    return of
+
+
+@pytest.mark.parametrize(("report", "question", "said"), [
+    ("wuhou-yulin-street-2021-final-accounts.txt", "卫生健康支出比上年增长了多少？", "不可比"),  # 增长--(基数为0,不可比)
+    ("wuhou-yulin-street-2021-final-accounts.txt", "住房公积金支出比上年增加了多少？", "与上年持平"),
+    ("chancheng-civil-affairs-2023-three-public-expenses.txt", "因公出国费比上年增加了多少？", "与上年持平"),
+    ("nanhai-edu-2022-dept-performance.txt", "因公出国（境）费比上年减少了多少？", "与上年持平"),
+])
+def test_a_nil_change_says_what_the_report_says(corpus_knowledge, report: str, question: str, said: str) -> None:
+    draft = compose(corpus_knowledge(report), question)
+    assert not draft.abstained and draft.text.startswith(said), draft.text
+
+
+@pytest.mark.parametrize(("report", "question"), [("edu", "因公出国（境）费用支出是多少？"), ("health", "因公出国（境）费用支出是多少？")])
+def test_a_nil_amount_says_there_was_none(each, report: str, question: str) -> None:
+    draft = compose(each[report], question)
+    assert draft.text.startswith("没有，无此项支出"), draft.text
+    assert "比上年" not in compose(each[report], question.replace("是多少", "比上年减少了多少")).text[:12]
+
+
+@pytest.mark.parametrize(("report", "question", "value"), [
+    # "3.公务接待费" heads "2023年度支出2.32万元，完成预算的58.00%（预算4.00万元）": the heading names the item
+    ("chancheng-civil-affairs-2023-three-public-expenses.txt", "公务接待费的预算是多少？", "4.00万元"),
+    ("chancheng-civil-affairs-2023-three-public-expenses.txt", "公务用车购置及运行维护费的预算是多少？", "8.00万元"),
+    # "5.住房保障支出(类)住房改革支出(款)住房公积金(项):年初预算为57.60万元,支出决算为57.60万元"
+    ("wuhou-yulin-street-2021-final-accounts.txt", "住房公积金的支出决算是多少？", "57.60万元"),
+])
+def test_an_items_heading_names_the_figures_stated_under_it(corpus_knowledge, report: str, question: str,
+                                                             value: str) -> None:
+    draft = compose(corpus_knowledge(report), question)
+    assert draft.text.startswith(value), draft.text
+
+
+@pytest.mark.parametrize(("report", "question", "value"), [
+    # stated in a 其中 list and again under its heading, where its change follows (an aside in brackets between)
+    ("chancheng-civil-affairs-2023-three-public-expenses.txt", "上年公务接待费多少？", "2.74万元"),
+    ("chancheng-civil-affairs-2023-three-public-expenses.txt", "2022年的三公经费是多少？", "10.02万元"),
+    ("wuhou-yulin-street-2021-final-accounts.txt", "上年机关运行经费是多少？", "195.58万元"),
+])
+def test_last_years_figure_is_computed_where_its_change_is_stated(corpus_knowledge, report: str, question: str,
+                                                                   value: str) -> None:
+    draft = compose(corpus_knowledge(report), question)
+    assert draft.text.startswith(value) and not draft.sure, draft.text
+
+
+@pytest.mark.parametrize(("report", "question", "value"), [
+    ("xinhui-hospital-2024-equipment-project.docx", "CT花了多少钱？", "468.00万元"),  # "64排螺旋CT1台,支出468.00万元"
+    ("xinhui-hospital-2024-equipment-project.docx", "DR多少钱？", "198.00万元"),
+    ("xinhui-hospital-2024-equipment-project.docx", "How many CT examinations were done in December?", "4,260"),
+])
+def test_latin_initials_and_months_name_figures(corpus_knowledge, report: str, question: str, value: str) -> None:
+    assert compose(corpus_knowledge(report), question).text.startswith(value)
+
+
+def test_a_month_the_report_does_not_state_a_figure_for_gets_none(corpus_knowledge) -> None:
+    draft = compose(corpus_knowledge("xinhui-hospital-2024-equipment-project.docx"),
+                    "How many CT examinations were done in November?")
+    assert draft.abstained and "4,260" not in draft.text.split("Related")[0]
+
+
+def test_the_kind_of_a_body_that_qualifies_a_topic_is_no_other_report(corpus_knowledge) -> None:
+    nanhai = corpus_knowledge("nanhai-edu-2022-dept-performance.txt")
+    draft = compose(nanhai, "区属学校和幼儿园一共花了多少钱？")
+    assert draft.text.startswith("42,977.88万元"), draft.text
+    school = corpus_knowledge("xiangzhou-no9-school-2020-evaluation-conclusion.txt")
+    assert compose(school, "学校有几个教学班？").text.startswith("48个")
+
+
+@pytest.mark.parametrize(("report", "question", "values"), [
+    ("dpf", "一般公共预算财政拨款收入占总收入的比例是多少？", ("98.57%",)),
+    ("wuhou-yulin-street-2021-final-accounts.txt", "公务接待了多少批次、多少人次？", ("28批次", "316人次")),
+    ("chancheng-civil-affairs-2023-three-public-expenses.txt", "公务接待了多少批次、多少人次？", ("19批次", "186人次")),
+    ("dpf", "教育奖励补助多少钱，奖励了多少学生", ("11万元", "33名")),  # the figure naming what is counted leads
+])
+def test_each_ask_gets_the_figure_that_names_it(each, corpus_knowledge, report: str, question: str,
+                                                values: tuple) -> None:
+    knowledge = each[report] if report in each else corpus_knowledge(report)
+    draft = compose(knowledge, question)
+    assert draft.text.startswith("；".join(values)), draft.text
+
+
+def test_a_second_ask_for_the_target_gets_the_target_of_the_first(corpus_knowledge) -> None:
+    draft = compose(corpus_knowledge("xinhui-hospital-2024-equipment-project.docx"), "买了多少台设备？目标是多少？")
+    assert draft.text.startswith("28台；≥25台"), draft.text

@@ -300,3 +300,38 @@ def test_a_word_of_one_character_is_read_as_the_reports_words_holding_it(tmp_pat
     held = {m.figure.value for m in result.matches[0] if m.coverage > 0}
     assert values <= {str(Decimal(v)) for v in held}, [(m.figure.clause, m.coverage) for m in result.matches[0]]
     assert str(Decimal(result.best[0].figure.value)) in values and result.best[0].kind_ok
+
+
+def _one_report_lookup(tmp_path, text: str, question: str):
+    from app.retrieve import Knowledge
+    from ingest.pipeline import prepare_report
+
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    prepared = prepare_report(path)
+    knowledge = Knowledge("test", [prepared.info], list(prepared.chunks), list(prepared.figures))
+    return knowledge.figure_index([prepared.info.id]).lookup(analyze(question))
+
+
+@pytest.mark.parametrize(("text", "question"), [
+    ("某区教育局2022年度部门整体支出绩效自评报告\n一、基本情况\n全区民办中小学学位21.4万个，公办学位35.2万个。\n",
+     "全区有多少所民办中小学？"),
+    ("某街道办事处2021年度部门决算说明\n一、资产情况\n本单位共有办公设备3台，单价100万元以上设备0台。\n", "本单位有几辆车？"),
+])
+def test_a_count_asked_in_its_measure_word_is_not_answered_in_another(tmp_path, text: str, question: str) -> None:
+    """多少所 is answered in 所 (or the general 个), never by 21.4万个 places; 几辆 never by 3台 of equipment."""
+    result = _one_report_lookup(tmp_path, text, question)
+    assert not result.answered, [(m.figure.clause, m.why) for m in result.best]
+
+
+@pytest.mark.parametrize(("text", "question", "value"), [
+    ("某医院2024年度医疗设备购置项目支出绩效自评报告\n一、绩效目标完成情况\n全年购置医疗设备28台，超额完成“≥25台”的年度指标。\n",
+     "买了多少台设备？", "28"),
+    ("某区教育局2023年度项目支出绩效自评报告\n一、绩效目标完成情况\n年度目标新建教室不少于36间，实际新建教室40间。\n",
+     "新建了多少间教室？", "40"),
+])
+def test_asked_plainly_a_target_beside_the_actual_does_not_make_it_ambiguous(tmp_path, text: str, question: str,
+                                                                              value: str) -> None:
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered and str(Decimal(result.best[0].figure.value)) == value, \
+        [(m.figure.clause, m.why) for m in result.matches[0]]

@@ -329,6 +329,38 @@ def test_a_body_named_narrows_to_its_report_and_another_body_is_not_covered() ->
     assert ids == ["edu"] and q.foreign == ("区卫健局",)  # the chosen report is not about that body
 
 
+@pytest.mark.parametrize(("question", "place"), [
+    ("南海区教育局支出合计多少？", "南海区教育局"),  # one report's place written onto another's name: neither's body
+    ("福田区卫健局基本支出多少？", "福田区卫健局"),
+    ("福田区残联有多少人？", "福田区残联"),
+    ("南海区中医院支出多少？", "南海区中医院"),  # the place is the report's, the body is not (中 is left over)
+    ("佛山市福田区教育局支出多少？", "佛山市福田区教育局"),
+])
+def test_a_body_named_with_another_reports_place_is_no_loaded_report(question: str, place: str) -> None:
+    q = analyze(question, reports=[DPF, EDU, HEALTH])
+    assert place in q.places
+
+
+@pytest.mark.parametrize("question", ["福田区教育局2022年收入是多少？", "深圳市福田区教育局支出多少？",
+                                      "南海区卫生健康局基本支出多少？", "荔湾区残联支出多少？", "区残联一共有多少钱收入？",
+                                      "本局的公用经费是多少？"])
+def test_a_body_named_by_its_own_names_is_no_other_place(question: str) -> None:
+    assert analyze(question, reports=[DPF, EDU, HEALTH]).places == ()
+
+
+def test_the_everyday_word_for_a_school_names_the_school() -> None:
+    school = _report("school", "珠海市香洲区第九中学", "香洲区第九中学|第九中学|九中|我校", 2020)
+    q = analyze("学校有几个教学班？", reports=[school, EDU])
+    assert q.bodies == ("school",) and q.asks[0].subject == ("教学班",)
+    q = analyze("珠海市香洲区第九中学学校有几个教学班？", reports=[school, EDU])
+    assert q.bodies == ("school",) and q.places == ()
+
+
+@pytest.mark.parametrize("question", ["下属预算单位有多少个？", "全区有几个预算单位？"])
+def test_a_count_asked_in_ge_is_never_an_amount_of_money(question: str) -> None:
+    assert analyze(question).asks[0].kind != "money"
+
+
 @pytest.mark.parametrize(("question", "qualifier", "direction"), [
     ("收入比上年减少了多少？", "change", "down"),
     ("培训费比上年增加了多少？", "change", "up"),
@@ -355,3 +387,96 @@ def test_a_later_ask_without_words_borrows_the_earlier_asks_subject() -> None:
 def test_a_share_of_two_named_figures(question: str, operands: tuple) -> None:
     q = analyze(question)
     assert (q.intent, q.operation, q.operands) == (FIGURE, "share", operands)
+
+
+@pytest.mark.parametrize(("question", "subject"), [
+    ("CT花了多少钱？", "CT"),  # equipment named by its Latin initials
+    ("DR多少钱", "DR"),
+    ("How much was spent on the CT scanner?", "CT"),
+])
+def test_latin_initials_are_words_of_the_question_not_places(question: str, subject: str) -> None:
+    q = analyze(question)
+    assert subject in q.asks[0].subject and q.places == ()
+
+
+@pytest.mark.parametrize("question", ["How many CT examinations were done in December?",
+                                      "How much was spent in March 2023?", "What happened on Monday?"])
+def test_a_month_or_weekday_is_no_place(question: str) -> None:
+    assert analyze(question).places == ()
+
+
+@pytest.mark.parametrize(("question", "bodies"), [
+    ("学校有几个教学班？", ("school",)),  # the kind of the body, as what is asked about: the school's report
+    ("全区有多少所学校？", ()),  # a topic of the education bureau's report, not a name
+    ("区属学校和幼儿园一共花了多少钱？", ()),
+    ("医院有多少张床位？", ("hospital",)),
+    ("全区有几家医院？", ()),
+])
+def test_the_bare_kind_of_a_body_names_it_only_as_what_is_asked_about(question: str, bodies: tuple) -> None:
+    school = _report("school", "珠海市香洲区第九中学", "香洲区第九中学|第九中学|九中|我校", 2020)
+    hospital = _report("hospital", "江门市新会区人民医院", "新会区人民医院|人民医院|本院", 2024)
+    q = analyze(question, reports=[school, hospital, EDU])
+    assert q.bodies == bodies and not q.foreign
+
+
+@pytest.mark.parametrize(("question", "subjects"), [
+    ("一般公共预算财政拨款收入占总收入的比例是多少？", ("一般公共预算财政拨款收入", "收入")),  # 比例 is no comparison
+    ("基本支出所占比重是多少？", ("基本支出",)),
+])
+def test_a_share_word_leaves_no_stray_character_in_the_subject(question: str, subjects: tuple) -> None:
+    assert analyze(question).asks[0].subject == subjects
+
+
+@pytest.mark.parametrize(("question", "second"), [
+    ("公务接待了多少批次、多少人次？", ("公务接待",)),  # what the first ask counts is not the second's subject
+    ("开展了多少期培训、培训了多少人？", ("培训",)),
+])
+def test_a_second_ask_borrows_the_subject_not_what_the_first_counts(question: str, second: tuple) -> None:
+    assert analyze(question).asks[1].subject == second
+
+
+def test_a_place_holding_a_function_word_stays_whole() -> None:
+    street = _report("street", "成都市武侯区玉林街道办事处", "玉林街道办事处|玉林街道|本单位", 2021)
+    q = analyze("成都市武侯区玉林街道办事处街道有几辆公车？", reports=[street, EDU])
+    assert q.bodies == ("street",) and q.terms == ("公车",)
+
+
+@pytest.mark.parametrize(("question", "text"), [
+    ("福田区教育局存在哪些问题？", "存在哪些问题？"),  # the body's name is no word to match a passage by
+    ("南海区卫生健康局2024年收入多少？", "2024年收入多少？"),
+])
+def test_the_names_of_the_body_leave_the_text_matched(question: str, text: str) -> None:
+    q = analyze(question, reports=[DPF, EDU, HEALTH])
+    assert q.text == text and q.original == question
+
+
+@pytest.mark.parametrize(("question", "total"), [("九中2020年收入多少？", True), ("区卫健局支出多少？", True),
+                                                 ("区卫健局基本支出多少？", False)])
+def test_a_body_named_with_a_measure_alone_asks_its_whole_figure(question: str, total: bool) -> None:
+    school = _report("school", "珠海市香洲区第九中学", "香洲区第九中学|第九中学|九中|我校", 2020)
+    assert analyze(question, reports=[school, HEALTH]).asks[0].total is total
+
+
+@pytest.mark.parametrize(("question", "subject"), [
+    ("买了多少台设备？目标是多少？", ("买|购置|购买|采购", "设备")),  # 目标 alone: the target of the same thing
+    ("培训了多少人次？计划是多少？", ("培训",)),
+])
+def test_a_second_ask_naming_only_a_qualifier_asks_about_the_first_asks_subject(question: str, subject: tuple) -> None:
+    q = analyze(question)
+    assert q.asks[1].subject == subject and q.asks[1].target
+
+
+@pytest.mark.parametrize(("question", "subject"), [("成本节约率目标多少？", ("成本节约率",)),
+                                                   ("家长满意度目标值是多少？", ("家长满意度",))])
+def test_the_word_target_is_the_asks_qualifier_not_its_subject(question: str, subject: tuple) -> None:
+    ask = analyze(question).asks[0]
+    assert ask.target and ask.subject == subject
+
+
+@pytest.mark.parametrize(("question", "kind", "unit"), [
+    ("买了多少台设备？目标是多少？", "count", "台"),
+    ("服务了多少人次？计划是多少？", "times", "人次"),
+])
+def test_a_later_ask_naming_only_a_qualifier_keeps_the_first_asks_measure(question: str, kind: str, unit: str) -> None:
+    first, second = analyze(question).asks
+    assert (second.kind, second.unit, second.target) == (kind, unit, True) and second.subject == first.subject

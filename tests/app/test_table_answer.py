@@ -12,8 +12,8 @@ from app.question import analyze
 from app.table_answer import COLUMN_CUES, answer_from_tables
 from app.verify import verify_numbers
 from ingest.pipeline import PreparedReport, prepare_report
-from tests.ingest.table_reports import (EDUCATION, HEALTH, HRSS_PROJECT, STREET_PROJECT, make_docx_report,
-                                        make_pdf_report, make_text_report)
+from tests.ingest.table_reports import (EDUCATION, HEALTH, HRSS_PROJECT, STREET_PROJECT, ReportSpec, TableSpec,
+                                        make_docx_report, make_pdf_report, make_text_report)
 
 
 
@@ -99,6 +99,17 @@ ANSWERED = [
     ("street", "总分多少", "97.66", ["97.66分"], ["总分"]),  # the row labelled 总分
     ("hrss", "哪些指标没有完成", "", ["新增就业岗位", "≥1500个", "1432个"], ["新增就业岗位"]),
     ("street", "执行率是多少", "96.64", ["96.64%"], ["年度资金总额"]),
+    # the overall score: of the several tables' totals, the one carrying full marks (分值 100)
+    ("street", "一共得了多少分？", "97.66", ["97.66分"], ["总分"]),
+    ("hrss", "自评得分是多少", "96.74", ["96.74分"], ["总分"]),
+    # a column named before a score asked of it is what was scored: the score of the row stating it
+    ("education", "预算执行率得了几分？", "9.73", ["9.73分"], ["年度资金总额"]),
+    ("health", "执行率得了多少分", "9.6", ["9.6分"], ["年度资金总额"]),
+    ("street", "执行率这项扣了几分", "0.34", ["10分 − 9.66分 = 0.34分"], ["年度资金总额"]),
+    ("hrss", "预算执行率扣了多少分？", "0.26", ["10分 − 9.74分 = 0.26分"], ["年度资金总额"]),
+    # two columns named: the total of the table having both, not the largest total
+    ("education", "执行率和得分分别是多少", "97.33", ["97.33%", "9.73分"], ["年度资金总额"]),
+    ("hrss", "执行率和得分各是多少", "97.37", ["97.37%", "9.74分"], ["年度资金总额"]),
 ]
 
 
@@ -138,21 +149,164 @@ NOT_FROM_TABLES = [
     # which is the report's overall score is for the prose to say
     ("education", "总分多少"),
     ("health", "What was the total score?"),  # the same for the budget table's 9.6 and the indicators' 总分 73
+    ("health", "一共得了多少分"),  # 80 of the indicators + 10 of the budget: no total carries full marks
+    ("education", "自评得分是多少"),
 ]
 
 
 NOT_FROM_TABLES += [
-    ("street", "2022年的执行率是多少？"),  # a 2023 report's table: another year
-    ("hrss", "2023年哪些指标没有完成？"),
     ("street", "有多少服务对象？"),  # the row 服务对象满意度 measures satisfaction, not a number of people
     ("hrss", "补贴对象有多少"),
-    ("hrss", "主管部门是哪个"),  # a form's text is for the prose lookup (it states no figure)
 ]
 
 
 @pytest.mark.parametrize(("report", "question"), NOT_FROM_TABLES, ids=[f"{r}:{q}" for r, q in NOT_FROM_TABLES])
 def test_questions_no_row_answers_are_left_to_the_prose(reports, report, question) -> None:
     assert ask(reports, report, question) is None
+
+
+# a question naming the report's body: the names say whose table it is, not which row (bound by about_reports)
+@pytest.mark.parametrize(("report", "question", "lead"), [
+    ("health", "{body}家庭医生签约人数完成了多少", "11.5"),
+    ("hrss", "{body}新增就业岗位完成了多少？", "1432"),
+    ("street", "{body}的实施单位是谁", ""),
+])
+def test_the_bodys_name_in_a_question_names_no_row(reports, report, question, lead) -> None:
+    from app.question import about_reports
+
+    p = reports[report]
+    assert p.info.body, p.info
+    q = about_reports(analyze(question.format(body=p.info.body)), [p.info])
+    assert q.names, q
+    draft = answer_from_tables(q, [f for f in p.figures if f.table], [p.info.id])
+    assert draft is not None and not draft.abstained, question
+    assert leading_number(draft.text) == lead if lead else draft.text.startswith("某街道办事处"), draft.text
+
+
+# a form's text fields (主管部门｜X｜实施单位｜Y): the value of the field named, the form row cited; a DOCX and a text form
+FORM_FIELDS = [
+    ("street", "实施单位是谁？", "某街道办事处"),
+    ("hrss", "实施单位是谁", "区就业服务中心"),
+    ("street", "本项目的主管部门是哪个", "区民政局"),
+    ("hrss", "主管部门是哪个单位？", "区人力资源和社会保障局"),
+    ("hrss", "项目名称是什么", "就业创业补贴项目"),
+]
+
+
+@pytest.mark.parametrize(("report", "question", "value"), FORM_FIELDS, ids=[f"{r}:{q}" for r, q, _ in FORM_FIELDS])
+def test_a_forms_text_field_is_answered_from_the_form(reports, report, question, value) -> None:
+    draft = ask(reports, report, question)
+    assert draft is not None and not draft.abstained and draft.text.startswith(value), draft
+    [cited] = draft.citations
+    assert value in cited.text and value in cited.table["row"] and cited.table["column"] in question
+
+
+@pytest.mark.parametrize(("report", "question"), [
+    ("street", "实施单位的负责人是谁"),  # names something the form does not state
+    ("hrss", "实施单位有多少人"),  # asks a figure
+    ("education", "实施单位是谁"),  # a report without a form
+])
+def test_questions_beyond_a_forms_fields_are_not_answered_from_it(reports, report, question) -> None:
+    draft = ask(reports, report, question)
+    assert draft is None or "实施单位" not in draft.text
+
+
+# rows named alike, one stating a date, the other a duration: a question asking how long is the duration's, even when
+# its words ("每天", "一天") are not the row's ("日均", "每日"); a DOCX and a text table
+DURATIONS = {
+    "docx": ReportSpec(title="某区政务服务中心2023年度项目支出绩效自评报告", body=("一、绩效指标完成情况", TableSpec(
+        "表1 绩效指标完成情况", (
+            ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"),
+            ("产出指标", "时效指标", "便民服务窗口启用时间", "2022年12月底前", "2023年1月15日", "10", "9"),
+            ("效益指标", "可持续影响指标", "便民服务窗口日均服务时长", "≥8小时", "9.5小时", "10", "10"),
+            ("满意度指标", "服务对象满意度指标", "办事群众满意度", "≥90%", "88%", "10", "8"),
+        )), TableSpec("表2 资金支出明细（单位：万元）", (
+            ("支出项目", "全年预算数", "全年执行数"),
+            ("窗口改造", "12.00", "3.50"),
+            ("自助终端购置", "30.00", "29.80"),
+        ))),
+    ),
+    "tab": ReportSpec(title="某镇人民政府2024年度长者食堂项目支出绩效自评报告", body=("一、绩效指标完成情况", TableSpec(
+        "表1 项目绩效指标", (
+            ("指标", "目标值", "完成值", "分值", "得分"),
+            ("社区长者食堂开业时间", "2024年3月底前", "2024年3月1日", "10", "10"),
+            ("社区长者食堂每日供餐时长", "≥6小时", "7小时", "10", "10"),
+            ("就餐长者满意度", "≥85%", "82%", "10", "9"),
+        )), TableSpec("表2 资金支出明细（单位：万元）", (
+            ("支出项目", "全年预算数", "全年执行数"),
+            ("厨房设备", "8.00", "2.10"),
+            ("食材补贴", "20.00", "19.60"),
+        ))),
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def durations(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PreparedReport]:
+    folder = tmp_path_factory.mktemp("durations")
+    return {"docx": prepare_report(make_docx_report(DURATIONS["docx"], folder / "service-2023.docx")),
+            "tab": prepare_report(make_text_report(DURATIONS["tab"], folder / "canteen-2024.txt", "tab"))}
+
+
+@pytest.mark.parametrize(("report", "question", "answer"), [
+    ("docx", "便民服务窗口每天服务多长时间？", "9.5小时"),
+    ("tab", "社区长者食堂一天供餐多久", "7小时"),
+    ("tab", "社区长者食堂每天供餐几个小时？", "7小时"),
+    ("docx", "便民服务窗口什么时候启用的", "2023年1月15日"),  # when: the date's row
+    ("docx", "政务大厅每天开放多长时间", None),  # names no row of the table
+    # a column named (得分) is asked of the rows of the tables having it, never another table's values
+    ("docx", "哪项得分最低？", "办事群众满意度（得分8分）"),
+    ("tab", "得分最低的是哪项", "就餐长者满意度（得分9分）"),
+])
+def test_how_long_and_lowest_are_asked_of_the_rows_stating_them(durations, report, question, answer) -> None:
+    p = durations[report]
+    draft = answer_from_tables(analyze(question), [f for f in p.figures if f.table], [p.info.id])
+    if answer is None:
+        assert draft is None, draft
+        return
+    assert draft is not None and draft.text.startswith(answer), draft
+
+
+# another year than the tables': a sure "not stated", this year's cell only as related (never the answer)
+OTHER_YEAR = [
+    ("street", "2022年的执行率是多少？", "2022年", "96.64%"),  # a 2023 report's table
+    ("hrss", "2023年哪些指标没有完成？", "2023年", "新增就业岗位"),  # a 2024 report's
+    ("street", "去年的执行率是多少？", "2022年", "96.64%"),  # a year counted from the report's
+    ("hrss", "上一年度新增就业岗位完成了多少", "2023年", "1432个"),
+    ("health", "What was last year's budget execution rate?", "2021", "96.01%"),
+    ("education", "2022年教师培训人次实际完成了多少？", "2022年", "2600人次"),
+]
+
+
+@pytest.mark.parametrize(("report", "question", "asked", "related"), OTHER_YEAR, ids=[f"{r}:{q}" for r, q, *_ in OTHER_YEAR])
+def test_a_question_about_another_year_is_surely_not_stated(reports, report, question, asked, related) -> None:
+    draft = ask(reports, report, question)
+    assert draft is not None and draft.abstained and draft.sure, draft
+    assert not draft.citations and draft.related, draft
+    assert asked in draft.text and related in draft.text.split("并非所问", 1)[-1].split("not the answer", 1)[-1]
+
+
+# a year word inside a row's name asks no year; this year, asked as such, is answered
+THIS_YEAR = [
+    ("street", "当年财政拨款的执行率是多少？", "97.03"),
+    ("street", "今年的执行率是多少", "96.64"),
+    ("hrss", "2024年新增就业岗位完成了多少", "1432"),
+    ("health", "What was this year's budget execution rate?", "96.01"),
+    ("street", "How much of the full-year budget was carried over from the previous year?", "30.00"),
+    ("durations", "2022年12月底前应启用的便民服务窗口，实际什么时候启用的？", "2023"),  # a year a cell speaks of
+]
+
+
+@pytest.mark.parametrize(("report", "question", "lead"), THIS_YEAR, ids=[f"{r}:{q}" for r, q, _ in THIS_YEAR])
+def test_this_years_question_and_year_words_of_row_names_are_answered(reports, durations, report, question,
+                                                                       lead) -> None:
+    if report == "durations":
+        p = durations["docx"]
+        draft = answer_from_tables(analyze(question), [f for f in p.figures if f.table], [p.info.id])
+    else:
+        draft = ask(reports, report, question)
+    assert draft is not None and not draft.abstained, question
+    assert leading_number(draft.text) == lead, draft.text
 
 
 # follow-ups: the row is the earlier question's, the column this one's
@@ -214,7 +368,22 @@ def assistant(tmp_path_factory: pytest.TempPathFactory):
         summary = ingest_file(path, store, None, settings.chunk_size, settings.chunk_overlap)
         assert (summary.report.tables, summary.report.cells) == (2, 40 if "education" in path.name else 35)
         ids.append(summary.report.id)
+    ids.append(ingest_file(make_docx_report(STREET_PROJECT, folder / "street-2023.docx"), store, None,
+                           settings.chunk_size, settings.chunk_overlap).report.id)
     return Assistant(settings, store), ids
+
+
+def test_the_assistant_answers_a_forms_field_and_says_another_year_is_not_stated(assistant) -> None:
+    """End to end through the store: the form's fields ride on the cell figures; a question about another year than
+    the tables' is a sure "not stated" (an LLM mode would not answer it either), a year word of a row's name is not."""
+    bot, ids = assistant
+    answer = bot.ask("实施单位是谁？", report=ids[2])
+    assert not answer.abstained and answer.answer.startswith("某街道办事处"), answer.answer
+    assert "实施单位" in answer.citations[0].text
+    other = bot.ask("2022年的执行率是多少？", report=ids[2])
+    assert other.abstained and "2022年" in other.answer, other.answer
+    own = bot.ask("上年结转资金的执行率是多少？", report=ids[2])
+    assert not own.abstained and leading_number(own.answer) == "91.57", own.answer
 
 
 @pytest.mark.parametrize(("which", "question", "lead", "row"), [

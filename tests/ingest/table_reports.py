@@ -14,6 +14,8 @@ writes tab, "|", "｜" or Markdown rows (a merged cell is written once, the rows
 """
 from __future__ import annotations
 
+import unicodedata
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -225,7 +227,11 @@ def docx_table(document, spec: TableSpec):
 # --- text ----------------------------------------------------------------------------------------------------------
 
 def text_table(spec: TableSpec, style: str) -> str:
-    """The table as text rows: "tab", "pipe" ("|"), "full" ("｜") or "markdown" (a --- row under the header)."""
+    """The table as text rows: "tab", "pipe" ("|"), "full" ("｜"), "markdown" (a --- row under the header) or
+    "space" (columns aligned with spaces, a Chinese character two wide, numbers right-aligned as a layout
+    export prints them)."""
+    if style == "space":
+        return _space_table(spec)
     sep = {"tab": "\t", "pipe": " | ", "full": "｜", "markdown": " | "}[style]
     lines = []
     for i, row in enumerate(spec.rows):
@@ -235,6 +241,25 @@ def text_table(spec: TableSpec, style: str) -> str:
         lines.append(line)
         if style == "markdown" and i == 0:
             lines.append("|" + "|".join(" --- " for _ in row) + "|")
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _space_table(spec: TableSpec) -> str:
+    width = max(len(r) for r in spec.rows)
+    rows = [list(r) + [""] * (width - len(r)) for r in spec.rows]
+    widths = [max(_width(row[k]) for row in rows) for k in range(width)]
+    lines = []
+    for row in rows:
+        cells = []
+        for k, text in enumerate(row):
+            pad = " " * (widths[k] - _width(text))
+            numeric = bool(text) and (text[0].isdigit() or text[0] in "≥≤＞＜")
+            cells.append(pad + text if numeric else text + pad)
+        lines.append("   ".join(cells).rstrip())
     return "\n".join(lines)
 
 

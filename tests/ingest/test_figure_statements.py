@@ -237,3 +237,26 @@ def test_metadata_round_trip_keeps_the_new_fields() -> None:
         back = Figure.from_metadata(meta)
         assert back == f and back.extra == f.extra and (back.relation, back.base, back.year) == (f.relation, f.base,
                                                                                                    f.year)
+
+
+@pytest.mark.parametrize(
+    ("text", "aside", "aside_phrase", "change", "change_subject"),
+    [
+        # a civil-affairs bureau's "三公" explanation: the budget in brackets beside the completion rate
+        ("2023年度本局“三公”经费财政拨款支出决算为8.64万元，完成预算的72.00%（预算12.00万元），比上年减少1.38万元，下降13.77%。",
+         "12.00万元", "预算", "1.38万元", "支出决算"),
+        # a hospital's project: the full-year budget in brackets beside the execution rate, another wording
+        ("项目实际支出1,247.86万元，预算执行率94.53%（全年预算数1,320万元），较上年增加86.20万元。",
+         "1,320万元", "预算数", "86.20万元", "项目实际支出"),
+    ],
+)
+def test_a_figure_in_brackets_is_an_aside_with_its_own_clause(text: str, aside: str, aside_phrase: str, change: str,
+                                                              change_subject: str) -> None:
+    figures = figures_in(text)
+    a = one(figures, aside)
+    assert a.clause.strip("（()）") == a.clause and a.clause.endswith(aside)  # its own words, no other figure's
+    assert aside_phrase in a.phrase and "%" not in a.phrase
+    rate = next(f for f in figures if f.unit == "%" and f.qualifier != "change")
+    assert rate.clause.endswith(a.clause + "）") and rate.clause != a.clause  # the aside qualifies the rate
+    c = one(figures, change)
+    assert change_subject in c.phrase and aside_phrase not in c.phrase.replace(change_subject, "")

@@ -171,3 +171,43 @@ def test_the_bundled_report_keeps_its_outline() -> None:
     assert p.info.sections == 32 and p.info.title == "2023年度广州市荔湾区残疾人联合会部门整体支出绩效自评报告"
     assert paragraph_holding(p, "现有143名残疾人在托").section.endswith("三是聚焦精准高效，做好残疾人康复服务")
     assert load_report(BUNDLED).text  # the file itself is untouched
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a hospital project's form: each indicator a line, its fields split by ";"
+        ("项目名称:医疗设备购置项目\n数量指标:购置医疗设备数量;年度指标值:≥25台(套);实际完成值:28台(套)\n"
+         "质量指标:设备验收合格率;年度指标值:100%;实际完成值:100%\n"
+         "社会效益指标:门诊检查平均等候时间;年度指标值:≤3天;实际完成值:1.5天",
+         {("25", "数量指标·购置医疗设备数量·年度指标值", "target"), ("28", "数量指标·购置医疗设备数量·实际完成值", "level"),
+          ("100", "质量指标·设备验收合格率·年度指标值", "target"), ("100", "质量指标·设备验收合格率·实际完成值", "level"),
+          ("3", "社会效益指标·门诊检查平均等候时间·年度指标值", "target"),
+          ("1.5", "社会效益指标·门诊检查平均等候时间·实际完成值", "level")}),
+        # a street office's project form, full-width punctuation
+        ("项目名称：长者饭堂服务项目\n产出指标：服务长者人数；年度指标值：850人；实际完成值：812人\n"
+         "效益指标：长者满意度；目标值：90%；实际完成值：96.5%",
+         {("850", "产出指标·服务长者人数·年度指标值", "target"), ("812", "产出指标·服务长者人数·实际完成值", "level"),
+          ("90", "效益指标·长者满意度·目标值", "target"), ("96.5", "效益指标·长者满意度·实际完成值", "level")}),
+    ],
+)
+def test_a_form_line_of_several_fields_names_each_figure_by_its_item_and_field(
+        text: str, expected: set[tuple[str, str, str]]) -> None:
+    figures = extract_figures(outline_paragraphs(clean_report_text(text).text), "t")
+    assert {(f.text, f.phrase, f.qualifier) for f in figures} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # items listed by ";", each with its count and its spending: the spending is the item's
+        ("项目资金分别用于:64排螺旋CT1台,支出468.00万元;彩色多普勒超声诊断仪3台,支出276.60万元。",
+         {("468.00", "64排螺旋CT"), ("276.60", "彩色多普勒超声诊断仪")}),
+        ("资金使用情况:助餐补贴发放11860人次,金额186.35万元;上门服务812人,金额95.20万元。",
+         {("186.35", "助餐补贴发放"), ("95.20", "上门服务")}),
+    ],
+)
+def test_a_measure_word_in_a_listed_item_belongs_to_that_item(text: str, expected: set[tuple[str, str]]) -> None:
+    figures = {f.text: f for f in extract_figures(outline_paragraphs(clean_report_text(text).text), "t")}
+    for number, item in expected:
+        assert item in figures[number].phrase.split("·"), figures[number].phrase

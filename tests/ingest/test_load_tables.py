@@ -19,7 +19,7 @@ from tests.ingest.table_reports import (EDUCATION, HEALTH, HRSS_PROJECT, STREET_
                                         docx_table, make_docx_report, make_pdf_report, make_text_report)
 
 SPECS = {"education": EDUCATION, "health": HEALTH}
-FORMATS = ("pdf", "docx", "tab", "pipe", "full", "markdown")
+FORMATS = ("pdf", "docx", "tab", "pipe", "full", "markdown", "space")
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Pat
     for name, spec in SPECS.items():
         out[(name, "pdf")] = make_pdf_report(spec, folder / f"{name}.pdf")
         out[(name, "docx")] = make_docx_report(spec, folder / f"{name}.docx")
-        for style in ("tab", "pipe", "full", "markdown"):
+        for style in ("tab", "pipe", "full", "markdown", "space"):
             out[(name, style)] = make_text_report(spec, folder / f"{name}-{style}.txt", style)
     return out
 
@@ -45,6 +45,16 @@ def test_every_format_reads_the_same_tables(files, name: str, fmt: str) -> None:
     """The DOCX is the reference: its merges are explicit. A PDF's merges come from its cell borders, a text
     table's from the empty cells under a group label."""
     assert _table_lines_of(files[(name, fmt)]) == _table_lines_of(files[(name, "docx")])
+
+
+@pytest.mark.parametrize("name", SPECS)
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_format_reads_the_same_header_paths(files, name: str, fmt: str) -> None:
+    """A text table writes a spanning header once, the cells right of it empty (预算数 over 年初预算数 and 全年预算数,
+    指标值 over 年度指标值 and 实际完成值): it spans them, as the DOCX merges it."""
+    read = [t.header_texts() for t in load_report(files[(name, fmt)]).tables]
+    assert read == [t.header_texts() for t in load_report(files[(name, "docx")]).tables]
+    assert any(" > " in h for headers in read for h in headers[1:] if h.split(" > ")[-1] != headers[0])
 
 
 @pytest.mark.parametrize(("name", "expected"), [
@@ -164,6 +174,68 @@ def test_a_table_without_ruling_lines_is_read_from_its_columns(tmp_path: Path, n
     assert _loaded_chars(path) == _pdf_chars(path)
     prose = "\n".join(b.text for b in load_report(path).blocks if b.table is None)
     assert "本年度各项指标完成情况见下表。" in prose and table.rows[1][1] not in prose
+
+
+# Unruled tables whose long cells wrap over lines above and below their row (the cell is centred on it), or under
+# the last row: each wrapped line joins its cell, none is left in the prose. Two shapes: an indicator table (a
+# label column wraps) and a spending breakdown (the item column wraps on the last row, a reason column too).
+WRAPPED = {
+    "indicators": TableSpec("表1 绩效指标完成情况", (
+        ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"),
+        ("产出指标", "数量指标", "教师信息化应用培训人次", "≥3000人次", "2600人次", "10", "8"),
+        ("产出指标", "数量指标", "新增公办学位数", "≥2000个", "2150个", "10", "10"),
+        ("产出指标", "质量指标", "义务教育阶段学生巩固率", "≥99%", "99.6%", "10", "10"),
+        ("效益指标", "社会效益指标", "家庭经济困难学生资助覆盖率", "100%", "100%", "20", "20"),
+        ("总分", "", "", "", "", "50", "48"),
+    )),
+    "spending": TableSpec("表2 分项资金执行情况（单位：万元）", (
+        ("支出项目", "全年预算数", "全年执行数", "执行率", "说明"),
+        ("送医下乡巡回义诊", "163.20", "156.40", "95.83%", "按计划完成"),
+        ("基层医务人员能力提升培训", "128.30", "110.85", "86.40%", "部分培训延期至次年举办"),
+        ("社区卫生服务站设备购置及运营维护", "426.00", "420.16", "98.63%", "已完成"),
+    )),
+}
+
+
+@pytest.mark.parametrize("name", WRAPPED)
+def test_wrapped_cells_of_an_unruled_table_stay_in_their_cells(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               name: str) -> None:
+    import tests.ingest.table_reports as reports
+
+    monkeypatch.setattr(reports, "MAX_COLUMN_WIDTH", 66.0)  # long labels wrap over two or three lines
+    table = WRAPPED[name]
+    spec = ReportSpec(title="某区2023年度部门整体支出绩效自评报告",
+                      body=("一、绩效情况", "本年度完成情况见下表。", table, "二、存在问题", "无。"))
+    path = make_pdf_report(spec, tmp_path / f"{name}-wrapped.pdf", ruled=False)
+    with pdfplumber.open(path) as pdf:  # the test is about wrapping: the long labels really are split over lines
+        assert not any(row[0] in line for line in pdf.pages[0].extract_text().split("\n")
+                       for row in table.rows if len(row[0]) > 8)
+    [read] = load_report(path).tables
+    assert read.source == "pdf-aligned" and read.n_rows == len(table.rows)
+    assert read.grid() == [list(row) for row in table.rows]
+    assert _loaded_chars(path) == _pdf_chars(path)  # nothing lost, nothing read twice
+    prose = "\n".join(b.text for b in load_report(path).blocks if b.table is None)
+    assert "二、存在问题" in prose and not any(text[:4] in prose for row in table.rows[1:] for text in row
+                                            if len(text) >= 4)
+
+
+@pytest.mark.parametrize("name", SPECS)
+@pytest.mark.parametrize("merged", [True, False], ids=["centred-merges", "labels-on-first-rows"])
+def test_group_labels_of_an_unruled_table_cover_their_rows(tmp_path: Path, name: str, merged: bool) -> None:
+    """Without ruling lines a merged 一级/二级指标 prints centred beside its rows (between two rows' lines for an even
+    group), or, unmerged, on its group's first row only: either way each row's path is the DOCX's. A header spanning
+    two columns (指标值) prints above the header row the others are centred on: it is read into it, and spanned."""
+    indicators = SPECS[name].tables[1]
+    table = indicators if merged else TableSpec(indicators.caption, indicators.rows,
+                                                tuple(m for m in indicators.merges if m[0] == 0))  # header merges only
+    spec = ReportSpec(title=SPECS[name].title, body=("一、绩效情况", table, "二、存在问题", "无。"))
+    path = make_pdf_report(spec, tmp_path / f"{name}-groups.pdf", ruled=False)
+    [read] = load_report(path).tables
+    docx = load_report(make_docx_report(spec, tmp_path / f"{name}-groups.docx")).tables[0]
+    assert read.source == "pdf-aligned"
+    assert table_lines(read) == table_lines(docx) and read.header_texts() == docx.header_texts()
+    assert read.caption == docx.caption  # a spanning header above the header row (指标值) is the table's, not text
+    assert _loaded_chars(path) == _pdf_chars(path)
 
 
 def test_prose_pages_keep_pypdf_text_and_a_page_of_prose_is_not_a_table(tmp_path: Path) -> None:

@@ -217,3 +217,132 @@ def test_a_qualifier_line_under_the_title_belongs_to_it(text: str, title: str) -
 )
 def test_a_body_named_before_its_project(title: str, body: str) -> None:
     assert body_from_title(title) == body
+
+
+# --- a letter's header: a sender line and a document number above the title ----------------------------------------
+
+
+def _letter_docx(path: Path, lines: list[str]) -> Path:
+    """A DOCX as an office system exports a letter: centred header lines, empty paragraphs between, then the text."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    document = Document()
+    for line in lines:
+        paragraph = document.add_paragraph(line)
+        if line and not line.endswith(("。", "：")):
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("lines", "title", "body", "not_in_title"),
+    [
+        # a federation's letter: sender line, 文号, title, salutation
+        (["某某市某某区妇女联合会", "", "某妇〔2025〕6号", "", "关于2024年度部门整体支出绩效自评情况的报告", "某某区财政局：",
+          "根据区财政局的通知要求，现将本会2024年度部门整体支出绩效自评情况报告如下。", "一、部门基本情况",
+          "2024年度本会收入合计356.80万元，支出合计341.25万元。"],
+         "关于2024年度部门整体支出绩效自评情况的报告", "某某市某某区妇女联合会", ("妇女联合会", "〔", "财政局")),
+        # a street office's letter: sender line, 文号 in square brackets, a signer line, a two-line title
+        (["某某区某某街道办事处", "某街办[2021]3号", "签发人：李某", "关于报送2020年度部门整体支出", "绩效自评报告的函",
+          "区财政局：", "现将我街道2020年度部门整体支出绩效自评报告报送如下。", "一、基本情况",
+          "2020年度本街道支出合计2,105.60万元。"],
+         "关于报送2020年度部门整体支出绩效自评报告的函", "某某区某某街道办事处", ("街道办事处", "[", "签发人")),
+    ],
+)
+def test_a_letters_title_is_its_title_line_not_its_sender_nor_the_file_name(
+        tmp_path, lines: list[str], title: str, body: str, not_in_title: tuple[str, ...]) -> None:
+    from ingest.pipeline import prepare_report
+
+    prepared = prepare_report(_letter_docx(tmp_path / "letter-file-name.docx", lines))
+    assert prepared.info.title == title
+    assert not any(word in prepared.info.title for word in not_in_title)
+    assert prepared.info.body == body
+    assert prepared.info.coverage == 1.0 and prepared.info.unclassified == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # web-page index fields, each value on the line under its name
+        ("索引号：\n11440606MB2C91234X/2022-00015\n发布机构：\n某某区教育局\n发布日期：\n2022-05-01\n来源：某某区教育局\n"
+         "某某区教育局2021年度部门整体支出绩效自评报告\n一、基本情况\n本局内设机构8个。",
+         "某某区教育局2021年度部门整体支出绩效自评报告"),
+        ("发布机构：某某区民政局\n发布日期：2023-03-01\n某某区民政局2022年度“三公”经费决算说明\n一、总体情况\n"
+         "2022年度“三公”经费支出8.64万元。", "某某区民政局2022年度“三公”经费决算说明"),
+        # a letterhead and a salutation
+        ("某某市某某区卫生健康局文件\n某卫〔2023〕12号\n某某市财政局：\n某某区卫生健康局2022年度部门决算说明\n一、基本情况\n"
+         "本局支出合计1,230.50万元。", "某某区卫生健康局2022年度部门决算说明"),
+    ],
+)
+def test_preface_lines_never_become_the_title(text: str, title: str) -> None:
+    assert profile_of_text(text).title == title
+
+
+# --- short forms of schools and hospitals, and no alias that is another body's or a common word -------------------
+
+APP_REPORTS = ROOT / "tests" / "app" / "reports"
+
+
+@pytest.mark.parametrize(
+    ("source", "body", "some_aliases", "never"),
+    [
+        # a hospital's self-evaluation (tests/app/reports): numbered, calls itself 医院 in its text
+        (APP_REPORTS / "hexi-hospital-2023-self-evaluation.txt", "河西市第三人民医院",
+         {"第三人民医院", "市第三人民医院", "三院", "市三院", "医院", "本院"}, {"人民医院", "第三", "市三"}),
+        # a district hospital's one-paragraph conclusion (tests/ingest/reports)
+        (REPORTS / "hospital-conclusion-2022.txt", "珠海市香洲区人民医院", {"香洲区人民医院", "区人民医院", "本院"},
+         {"人民", "区人民"}),
+        # a school that calls itself only 本校 / 初级中学: 中学 is no name of it
+        (REPORTS / "school-2024.txt", "深圳市福田区红岭实验中学", {"红岭实验中学", "本校"}, {"中学", "实验中学", "红岭"}),
+        # a federation: the standard short form only, not one spelt from halved words
+        (REPORTS / "federation-2020.txt", "广东省科学技术协会", {"科协", "省科协"}, {"科技协", "省科技协"}),
+    ],
+    ids=lambda v: v.name if isinstance(v, Path) else None,
+)
+def test_a_bodys_short_forms(source: Path, body: str, some_aliases: set[str], never: set[str]) -> None:
+    profile = profile_of(source)
+    assert profile.body == body
+    assert some_aliases <= set(profile.aliases), profile.aliases
+    assert not never & set(profile.aliases), profile.aliases
+
+
+@pytest.mark.parametrize(
+    ("body", "some_aliases", "never"),
+    [
+        ("某某区第九中学", {"九中", "区九中", "某某区九中", "第九中学"}, {"第九", "九"}),
+        ("某某市某某区第八小学", {"八小", "区八小", "第八小学"}, {"第八"}),
+        ("某某市第一人民医院", {"一院", "市一院", "第一人民医院"}, {"人民医院"}),
+        ("某某县中医医院", {"中医院", "县中医院", "中医医院"}, {"中医"}),
+        ("某某市第二幼儿园", {"二幼", "市二幼", "第二幼儿园"}, {"第二"}),
+    ],
+)
+def test_numbered_schools_and_hospitals_go_by_their_number(body: str, some_aliases: set[str], never: set[str]) -> None:
+    aliases = set(body_aliases(body))
+    assert some_aliases <= aliases and not never & aliases, aliases
+
+
+def test_the_kind_alone_is_a_name_only_where_the_report_calls_itself_so() -> None:
+    itself = "。医院编制床位520张，医院全年门诊量31.2万人次。"
+    others = "。全市公立医院编制床位520张，辖区医院门诊量31.2万人次。"  # 医院 of others, inside longer names
+    assert "医院" in body_aliases("某某市第三人民医院", text=itself)
+    assert "医院" not in body_aliases("某某市第三人民医院", text=others)
+
+
+def test_two_bodies_share_no_name_but_the_generic_self_names() -> None:
+    """本部门, 本单位 … are every body's self-names, never a name that singles out one body; any other shared alias
+    would bind a question to the wrong report."""
+    sources = [BUNDLED, *sorted(REPORTS.glob("*.txt")), *sorted(APP_REPORTS.glob("*.txt"))]
+    profiles = [profile_of(p) for p in sources]
+    from ingest.profile import BODY_KINDS, GENERIC_SELF_REFERENCES
+
+    self_names = set(GENERIC_SELF_REFERENCES) | {r for _, _, refs in BODY_KINDS for r in refs}
+    for i, a in enumerate(profiles):
+        for b in profiles[i + 1:]:
+            if a.body == b.body or not a.body or not b.body:
+                continue
+            shared = set(a.aliases) & set(b.aliases)
+            kinds_alike = split_body_name(a.body)[1:] == split_body_name(b.body)[1:]  # two 教育局: both 教育局
+            assert shared <= self_names or kinds_alike, (a.body, b.body, shared - self_names)
+    assert all(set(GENERIC_SELF_REFERENCES) <= set(p.aliases) for p in profiles if p.body)

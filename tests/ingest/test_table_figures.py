@@ -147,3 +147,20 @@ def test_the_ingest_cli_prints_a_reader_warning_on_its_own_line(
     assert "0 tables" in out
     [warning] = [line for line in err.split("\n") if line.startswith("warning:")]
     assert warning.startswith("warning: civil-affairs-2023: a table of 4 rows at line 4 could not be read")
+
+
+@pytest.mark.parametrize(("style", "fields"), [
+    ("docx", {"项目名称": "长者饭堂服务项目", "主管部门": "区民政局", "实施单位": "某街道办事处"}),
+    ("full", {"项目名称": "就业创业补贴项目", "主管部门": "区人力资源和社会保障局", "实施单位": "区就业服务中心"}),
+])
+def test_a_forms_text_fields_ride_on_the_reports_cell_figures(tmp_path: Path, style: str, fields: dict) -> None:
+    """A form's words state no figure: every cell figure of the report carries them, each with its form row."""
+    from tests.ingest.table_reports import HRSS_PROJECT, STREET_PROJECT
+
+    path = (make_docx_report(STREET_PROJECT, tmp_path / "street.docx") if style == "docx"
+            else make_text_report(HRSS_PROJECT, tmp_path / "hrss.txt", style))
+    cells = [f for f in prepare_report(path).figures if f.table]
+    assert cells and all(f.extra.get("form") == cells[0].extra["form"] for f in cells)
+    read = {x["label"]: x["value"] for x in cells[0].extra["form"]}
+    assert read == fields
+    assert all(x["value"] in x["sentence"] and x["label"] in x["sentence"] for x in cells[0].extra["form"])

@@ -36,13 +36,12 @@ def test_header_unit(text: str, unit: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "figure"), [
-    ("≥2000个", True), ("2150个", True), ("100%", True), ("≤30分钟", False), ("约50人", True), ("不低于95%", True),
+    ("≥2000个", True), ("2150个", True), ("100%", True), ("≤30分钟", True), ("约50人", True), ("不低于95%", True),
     ("90%以上", True), ("8876.55", True), ("11.5万人", True), ("项目1", False), ("65岁以上老年人健康体检人次", False),
     ("2023年", False), ("受疫情影响减少200人次", False), ("-", False), ("", False), ("达标", False),
 ])
 def test_a_cell_states_a_figure_when_its_numbers_are_all_it_says(text: str, figure: bool) -> None:
-    # "≤30分钟": 分 is read as the number's unit and 钟 is left over, a word: the cell is not a bare figure to the
-    # structure reader (its number is still a cell figure, see test_table_figures)
+    # "≤30分钟": 分钟 is a unit of ingest.numbers (it was read as 分 + a word 钟 before), so the cell is a bare figure
     assert is_figure_cell(text) is figure
 
 
@@ -216,6 +215,32 @@ def test_text_tables(text: str, source: str, rows: list[list[str]]) -> None:
     table = blocks[1].table
     assert table.source == source
     assert table.grid() == rows
+
+
+@pytest.mark.parametrize(("text", "rows"), [
+    # a spending table: numbers right-aligned under their headers, an ideographic space between two cells
+    ("支出项目              全年预算数    执行率\n送医下乡巡回义诊          163.20    95.83%\n"
+     "基层培训\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000128.30    86.40%",
+     [["支出项目", "全年预算数", "执行率"], ["送医下乡巡回义诊", "163.20", "95.83%"], ["基层培训", "128.30", "86.40%"]]),
+    # an indicator table: the group labels written once, the rows under them empty there
+    ("一级指标    三级指标        年度指标值    得分\n产出指标    巡回义诊场次    ≥120场        10\n"
+     "            培训人次        ≥600人次      8",
+     [["一级指标", "三级指标", "年度指标值", "得分"], ["产出指标", "巡回义诊场次", "≥120场", "10"],
+      ["", "培训人次", "≥600人次", "8"]]),
+])
+def test_space_aligned_text_tables(text: str, rows: list[list[str]]) -> None:
+    blocks = parse_text_tables(f"表1 情况表\n{text}\n以上。")
+    assert [b.kind for b in blocks] == ["text", "table", "text"]
+    assert blocks[1].table.source == "txt-space" and blocks[1].table.grid() == rows
+
+
+@pytest.mark.parametrize("text", [
+    "广州市某区卫生健康局    2024年2月28日\n联系人：张三    电话：020-12345678\n地址：某路1号    邮编：510000",  # no figures
+    "本局  2023年度共有在编人员45人。\n全年  完成各项任务。",  # two lines only
+    "执行率    96.35%\n得分    9.64\n其他说明见下文，共计三项，均已完成整改，详见附件。",  # a line of prose breaks the run
+])
+def test_space_separated_lines_that_are_no_table_stay_text(text: str) -> None:
+    assert [b.kind for b in parse_text_tables(text)] == ["text"]
 
 
 def test_prose_with_a_pipe_or_a_tab_is_not_a_table() -> None:
