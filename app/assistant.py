@@ -9,6 +9,11 @@ passages (`app.llm_answer`), every number verified and tied to the question; fai
 honest "not stated" stands. A sure extractive answer, and a value the extractive step computed (unsure, since the
 report does not state it, but shown with its operands), are served as they are: a rephrase by the model added
 seconds and no accuracy on the dev set (`bench/latency.py` measures both; `rephrase=True` brings it back).
+
+Where the model's time goes (bench/latency.py prints it): reading the prompt, writing the reply, and the retry after
+a reply that failed its checks. The fixed system prompt is read once at start-up (`app.llm.prime`; llama.cpp reuses
+the evaluated prefix), a reply that can no longer be served is stopped where that shows, and the retry runs only
+within RETRY_BUDGET_S: by measurement it almost never turned a failed reply into a served one.
 """
 from __future__ import annotations
 
@@ -23,7 +28,8 @@ from app.answer import EXTRACTIVE, Answer, Citation
 from app.compose import Draft, extractive_answer
 from app.errors import BusyError, KnowledgeBaseUnavailable, LLMUnavailable, QuestionError, ReportNotFoundError
 from app.llm_answer import (MIN_FOLLOWING, Checked, check_rephrase, check_reply, following, may_answer,
-                            passage_focus, passages_text, reply_tokens, select_passages, with_report)
+                            passage_focus, passages_text, reply_doomed, reply_tokens, select_passages,
+                            with_report)
 from app.question import DERIVED, FIGURE, Question, about_reports, analyze, narrow_to_named
 from app.retrieve import Knowledge, Passage, Retriever, normalize_similarity
 from app.settings import Settings
@@ -37,10 +43,35 @@ log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 500
 FALLBACK_NOTICE = "语言模型暂不可用，以下为报告原文摘录的回答。"
 UNVERIFIED_NOTICE = "语言模型的回答含有无法核验的数字，已改用报告原文摘录的回答。"
-MIN_RETRY_SHARE = 0.2  # with less of the LLM time budget left, an unverified reply falls back at once
+# Seconds of the model's time per question within which a failed reply is retried (p95 target 8 s end to end): the
+# retry starts only while the first reply took at most half of it, and is given up when it runs out.
+RETRY_BUDGET_S = 6.0
 LLM_PASSAGES = 1  # passages beside the evidence a rephrasing LLM is given (prompt reading is most of its time)
 UPDATING_MESSAGE = "知识库正在更新，请稍后再试"
 SWAP_RETRIES = 3  # a question answered again this many times while reports keep being replaced gets a 503
+
+
+@dataclass
+class LLMTiming:
+    """Where one consultation of the model spent its time (seconds; 0 where a step did not happen)."""
+
+    first_s: float = 0.0  # until the first piece of the reply: mostly reading the prompt
+    reply_s: float = 0.0  # the whole first reply (reading + writing)
+    retry_s: float = 0.0  # the retry after a reply that failed its checks
+
+    @property
+    def writing_s(self) -> float:
+        return max(self.reply_s - self.first_s, 0.0)
+
+
+def retry_time_left(first_reply_s: float, retry_budget_s: float, timeout_s: float) -> float:
+    """Seconds a retry may take after a first reply of first_reply_s; 0 = no retry. A retry reads only the problems
+    (the prompt before them is still in the model's cache) and writes at most as much as the first reply may, so it
+    is started only while the first reply took at most half of the budget, and gets what is left of it (never
+    more than what is left of the call's timeout)."""
+    if first_reply_s > retry_budget_s / 2:
+        return 0.0
+    return max(min(retry_budget_s, timeout_s) - first_reply_s, 0.0)
 
 
 def check_question(question: object) -> str:
@@ -69,8 +100,10 @@ class Evidence:
 class Assistant:
     """Answers questions about the ingested reports."""
 
-    def __init__(self, settings: Settings, store, chat_models: dict | None = None, gate=None, rephrase: bool = False):
+    def __init__(self, settings: Settings, store, chat_models: dict | None = None, gate=None, rephrase: bool = False,
+                 retry_budget_s: float = RETRY_BUDGET_S):
         self.settings = settings
+        self.retry_budget_s = retry_budget_s
         self.rephrase = rephrase  # LLM modes: also have the model rephrase sure extractive answers
         self.store = store
         self.retriever = Retriever(store)
@@ -78,6 +111,8 @@ class Assistant:
         self.gate = gate
         # llm_asked, llm_answered, llm_retry, llm_not_found, llm_fallback_unverified, llm_unavailable, llm_timeout
         self.events: Counter[str] = Counter()
+        # one entry per model consultation: where its time went (bench/latency.py sums them up)
+        self.timings: list[LLMTiming] = []
         self._model_lock = threading.Lock()
 
     # -- the public interface -------------------------------------------------------------------------
@@ -246,7 +281,8 @@ class Assistant:
 
         try:
             checked = yield from self._consult(mode, messages, lambda text: check_reply(text, q, shown, focus), retry,
-                                               reply_tokens(q), showable)
+                                               reply_tokens(q), showable,
+                                               lambda partial: reply_doomed(partial, q, shown, focus))
         except BusyError:
             raise
         except LLMUnavailable as exc:
@@ -301,10 +337,17 @@ class Assistant:
                      numbers=list(checked.numbers), mode=mode, report=report_ids[0] if len(report_ids) == 1 else "")
 
     def _consult(self, mode: str, messages: list, check: Callable[[str], Checked], retry: Callable[[Checked], str],
-                 max_tokens: int, showable: Callable[[str], str]) -> Generator[str, None, Checked]:
-        """Stream the model's reply (as far as `showable` allows), check it, and retry once naming each problem, all
-        within one LLM_TIMEOUT_S budget; returns the last check. LLMUnavailable on failure or timeout."""
-        from app.llm import LLMGate, build_chat_model, invoke_with_timeout, stream_with_timeout
+                 max_tokens: int, showable: Callable[[str], str],
+                 doomed: Callable[[str], bool] | None = None) -> Generator[str, None, Checked]:
+        """Stream the model's reply (as far as `showable` allows), check it, and retry once naming each problem;
+        returns the last check. LLMUnavailable on failure or timeout of the first reply (LLM_TIMEOUT_S).
+
+        A reply that `doomed` finds can no longer be served (it says the report lacks the answer, or holds a
+        number that fails its check) is stopped there: writing the rest only costs time. The retry is started only
+        while the first reply took at most half of `retry_budget_s` (it reads only the problems, the rest of the
+        prompt is still in the model's cache) and is given up at that budget: the honest answer then stands.
+        """
+        from app.llm import LLMGate, LLMTimeout, build_chat_model
 
         model = self._chat_model(mode, build_chat_model)
         if self.gate is None:
@@ -312,23 +355,62 @@ class Assistant:
         budget = self.settings.llm_timeout_s
         with self.gate.slot():
             self.events["llm_asked"] += 1
-            deadline = time.monotonic() + budget  # one budget for the reply and its retry
+            started = time.monotonic()
+            timing = LLMTiming()
+            self.timings.append(timing)
             text, shown = "", ""
-            for piece in stream_with_timeout(model, messages, budget, max_tokens=max_tokens):
+            for piece in self._reply(model, messages, budget, max_tokens, doomed):
+                if not timing.first_s and piece:
+                    timing.first_s = time.monotonic() - started  # ~ reading the prompt
                 text += piece
                 safe = showable(text)
                 if len(safe) > len(shown) and safe.startswith(shown):
                     shown = safe
                     yield shown
+            timing.reply_s = time.monotonic() - started
             checked = check(text)
             log.debug("llm reply %r -> %s", text, checked.problems or ("not found" if checked.not_found else "ok"))
-            if checked.problems and deadline - time.monotonic() >= MIN_RETRY_SHARE * budget:
-                self.events["llm_retry"] += 1
-                again = messages + [("ai", text), ("human", retry(checked))]
-                text = invoke_with_timeout(model, again, deadline - time.monotonic(), max_tokens=max_tokens)
-                checked = check(text)
-                log.debug("llm retry %r -> %s", text, checked.problems or ("not found" if checked.not_found else "ok"))
-        return checked
+            if not checked.problems:
+                return checked
+            left = retry_time_left(timing.reply_s, self.retry_budget_s, budget)
+            if left <= 0:
+                self.events["llm_retry_skipped"] += 1
+                return checked
+            self.events["llm_retry"] += 1
+            again = messages + [("ai", text), ("human", retry(checked))]
+            retried = time.monotonic()
+            try:
+                text = "".join(self._reply(model, again, left, max_tokens, doomed))
+            except LLMTimeout:
+                self.events["llm_retry_timeout"] += 1
+                log.info("llm retry gave up after %.1f s: the first reply's check stands", left)
+                return checked
+            finally:
+                timing.retry_s = time.monotonic() - retried
+            retried_check = check(text)
+            log.debug("llm retry %r -> %s", text,
+                      retried_check.problems or ("not found" if retried_check.not_found else "ok"))
+            if retried_check.servable:
+                self.events["llm_retry_served"] += 1
+        return retried_check
+
+    @staticmethod
+    def _reply(model, messages: list, timeout_s: float, max_tokens: int,
+               doomed: Callable[[str], bool] | None) -> Iterator[str]:
+        """The reply's pieces (within timeout_s), stopped as soon as `doomed` says it can no longer be served."""
+        from app.llm import stream_with_timeout
+
+        pieces = stream_with_timeout(model, messages, timeout_s, max_tokens=max_tokens)
+        text = ""
+        try:
+            for piece in pieces:
+                text += piece
+                yield piece
+                if doomed is not None and doomed(text):
+                    log.debug("llm reply stopped, it cannot be served: %r", text)
+                    return
+        finally:
+            pieces.close()  # stops llama.cpp between tokens
 
     def _model_unavailable(self, q: Question, draft: Draft, report_ids: list[str], exc: LLMUnavailable) -> Answer:
         from app.llm import LLMTimeout
@@ -347,9 +429,23 @@ class Assistant:
         from app.llm import build_chat_model
 
         try:
-            self._chat_model(self.settings.answer_mode, build_chat_model)
+            model = self._chat_model(self.settings.answer_mode, build_chat_model)
         except LLMUnavailable as exc:
             log.warning("LLM not loaded at start-up (answers fall back to extractive): %s", exc)
+            return
+        self.prime(model)
+
+    def prime(self, model) -> None:
+        """Have a local model read the fixed system prompt now (app.llm.prime): the first question then reads only
+        its own passages. A failure here is only logged: the question pays for it, nothing else."""
+        from app.llm import prime
+        from prompts import load_prompt
+
+        try:
+            if prime(model, load_prompt("answer_system")):
+                log.info("the local model has read the system prompt")
+        except Exception as exc:  # noqa: BLE001 - llama.cpp raises several kinds; the answer path handles its own
+            log.warning("could not prime the local model with the system prompt: %s", exc)
 
     def _chat_model(self, mode: str, build):
         with self._model_lock:

@@ -351,6 +351,27 @@ class LLMGate:
                 self._admitted -= 1
 
 
+# --------------------------------------------------------------------------- the fixed prompt prefix
+
+
+def prime(chat_model: Any, system: str) -> bool:
+    """Have a local model read the fixed system prompt now, so that no question waits for it; True if it did.
+
+    llama.cpp keeps what it has evaluated and, on the next prompt, reads only what follows the longest prefix the
+    two share (llama-cpp-python's `Llama.generate`): with the system prompt first and unchanged, every question
+    after the first reads only its own passages. This makes the first question one of those. A remote model (or
+    a fake) keeps its own cache: nothing to do.
+    """
+    if not _is_local(chat_model):
+        return False
+    with _model_lock(chat_model):
+        # the same call (and chat template) as LangChain's ChatLlamaCpp: the tokens match the questions' prefix
+        chat_model.client.create_chat_completion(
+            messages=[{"role": "system", "content": system}, {"role": "user", "content": ""}], max_tokens=1,
+            temperature=0)
+    return True
+
+
 # --------------------------------------------------------------------------- calls with a deadline
 
 # One llama.cpp context must never run two generations at once. A call abandoned at its deadline keeps its

@@ -20,13 +20,13 @@ from app.compose import Draft
 from app.lookup import bigrams
 from app.question import DERIVED, FIGURE, Question, in_report_year
 from app.retrieve import Knowledge, Passage
-from app.verify_llm import OFF_QUESTION, Focus, missing_figures, verify_llm_answer
+from app.verify_llm import OFF_QUESTION, Focus, first_unsettled, missing_figures, verify_llm_answer
 from ingest.numbers import ROLE_ORDINAL, ROLE_YEAR, find_numbers
 
-MAX_PASSAGE_CHARS = 360  # ~250 tokens of Chinese: what the model reads besides the question
+MAX_PASSAGE_CHARS = 300  # ~210 tokens of Chinese: what the model reads besides the question (~50 tokens/s)
 MAX_PASSAGES = 4
 MAX_ANSWER_CHARS = 300  # a direct reply (the scorer's bound too), not a pasted passage
-FIGURE_REPLY_TOKENS = 80  # a figure and the clause around it
+FIGURE_REPLY_TOKENS = 48  # a figure and the clause around it (5-20 tokens on dev; a longer one rambles)
 TEXT_REPLY_TOKENS = 160  # a reason or a short list
 MIN_FOLLOWING = 0.7  # share of a reply's Chinese characters that must come from the passages or the question
 
@@ -77,6 +77,8 @@ def select_passages(q: Question, draft: Draft, passages: Sequence[Passage], know
     for c in candidates:
         if len(chosen) >= MAX_PASSAGES:
             break
+        if _only_heading(c):
+            continue  # "2．教育信息化建设项目。" under that heading: its label says it already
         if any(_squash(c.text) in _squash(o.text) or _squash(o.text) in _squash(c.text) for o in chosen):
             continue
         if chosen and used + len(c.text) > MAX_PASSAGE_CHARS:
@@ -88,13 +90,23 @@ def select_passages(q: Question, draft: Draft, passages: Sequence[Passage], know
 
 def passages_text(citations: Sequence[Citation], titles: dict[str, str]) -> str:
     """The passages as the prompt lists them: "[1]（section）text", with 《report title》 first when several reports
-    are asked (`titles` maps report id -> title only then)."""
+    are asked (`titles` maps report id -> title only then). A passage from the same report and section as the one
+    before it goes without the label: the model read it once, and every token read costs time on 2 cores."""
     lines = []
+    previous = None
     for i, c in enumerate(citations):
         title = f"《{titles[c.report]}》" if c.report in titles else ""
         section = c.section.split(" > ")[-1]
-        lines.append(f"[{i + 1}]{title}{f'（{section}）' if section else ''}{c.text}")
+        label = f"{title}{f'（{section}）' if section else ''}"
+        lines.append(f"[{i + 1}]{label if label != previous else ''}{c.text}")
+        previous = label
     return "\n".join(lines)
+
+
+def _only_heading(c: Citation) -> bool:
+    """The passage is its own section's heading and nothing more."""
+    text = _squash(c.text).rstrip("。.:：")
+    return bool(text) and text in _squash(c.section.split(" > ")[-1])
 
 
 def passage_focus(q: Question, knowledge: Knowledge | None = None, report_ids: Sequence[str] = (),
@@ -188,6 +200,8 @@ def check_reply(reply: str, q: Question, shown: Sequence[Citation], focus: Focus
         return Checked(text, problems=("回答是空的。",))
     if says_not_found(text):
         return Checked(text, not_found=True)
+    if _bare(text) == _bare(q.original):  # "民政局今年买车了没有": the question, not an answer
+        return Checked(text, problems=("回答只是重复了问题。请照报告原文回答问题。",))
     numbers = tuple(verify_llm_answer(text, shown, focus))
     problems = [number_problem(n) for n in numbers if not n.verified]
     figures = [n for n, t in zip(numbers, find_numbers(text)) if n.verified and t.role not in (ROLE_ORDINAL, ROLE_YEAR)]
@@ -210,6 +224,22 @@ def check_reply(reply: str, q: Question, shown: Sequence[Citation], focus: Focus
 
 
 _NIL = re.compile(r"无|没有|未|不|\bno\b|\bnone\b|\bnot\b", re.I)  # "本年度无会议费支出": nil is an answer
+
+
+def reply_doomed(partial: str, q: Question, shown: Sequence[Citation], focus: Focus) -> bool:
+    """A reply from the passages, still being written, that `check_reply` can no longer serve whatever follows:
+    within what is always kept of it (the first third of MAX_ANSWER_CHARS) it already says that the report lacks
+    the answer, or it states a complete number that stands in a passage about something else. Writing the rest
+    only costs time. (A number stated nowhere is not enough: a lead may repeat a result its computation shows
+    after it.)"""
+    text = clean_reply(partial, q.original)
+    if not text or q.original.startswith(text):
+        return False  # nothing yet, or the question being repeated
+    kept = text[:MAX_ANSWER_CHARS // 3]
+    if says_not_found(kept) and not says_not_found(q.original):
+        return True
+    start, bad = first_unsettled(text, shown, focus)
+    return bad is not None and bad.reason == OFF_QUESTION and start < len(kept)
 
 
 def check_rephrase(reply: str, q: Question, shown: Sequence[Citation], focus: Focus) -> Checked:
@@ -263,6 +293,11 @@ def _fit(text: str) -> str:
         return text
     ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, MAX_ANSWER_CHARS)]
     return text[:ends[-1]] if ends and ends[-1] >= MAX_ANSWER_CHARS // 3 else text[:MAX_ANSWER_CHARS - 1] + "…"
+
+
+def _bare(text: str) -> str:
+    """The text without spaces and the punctuation that ends it."""
+    return _squash(text).rstrip("？?。.！!")
 
 
 def _squash(text: str) -> str:

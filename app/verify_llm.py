@@ -20,6 +20,7 @@ _CLAUSE_END = re.compile(r"[，,；;。：:！？!?\n]")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 OFF_QUESTION = "not what the question asks: stated in a clause about something else"
 _PENDING_TAIL = 3  # characters after a number within which it may still be growing
+_CONTINUED = re.compile(r"[,，.]?")  # what joins a number to the rest of it being written (a thousands group)
 
 
 @dataclass(frozen=True)
@@ -189,10 +190,22 @@ def shown_prefix(partial: str, citations: Iterable[Citation], focus: Focus) -> s
 
     A number at the very end may still grow ("14" -> "143", "万" -> "万元"), so it waits for the next piece.
     """
+    return partial[:first_unsettled(partial, citations, focus)[0]]
+
+
+def first_unsettled(partial: str, citations: Iterable[Citation], focus: Focus) -> tuple[int, NumberCheck | None]:
+    """Where a reply still being written stops being safe to show, and why: the start of its first complete number
+    that is not verified and tied (with that number's check), else the start of a number at its very end that may
+    still grow (None), else its length (None)."""
     tokens = find_numbers(partial)
     cut = len(partial)
     if tokens and len(partial.rstrip()) - tokens[-1].end < _PENDING_TAIL:
         cut = tokens[-1].start
+        # and the numbers it may be the rest of: "3,8" may be growing into 3,862.45
+        for before in reversed(tokens[:-1]):
+            if not _CONTINUED.fullmatch(partial[before.end:cut]):
+                break
+            cut = before.start
     checks = verify_llm_answer(partial[:cut], citations, focus)
-    first_bad = next((t.start for t, c in zip(find_numbers(partial[:cut]), checks) if not c.verified), cut)
-    return partial[:first_bad]
+    bad = next(((t.start, c) for t, c in zip(find_numbers(partial[:cut]), checks) if not c.verified), None)
+    return bad if bad is not None else (cut, None)

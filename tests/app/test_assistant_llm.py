@@ -19,12 +19,12 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel, G
 from langchain_core.messages import AIMessage
 
 from app.answer import EXTRACTIVE, LLM_LOCAL, LLM_REMOTE, Answer
-from app.assistant import FALLBACK_NOTICE, UNVERIFIED_NOTICE, Assistant, build_assistant
+from app.assistant import FALLBACK_NOTICE, UNVERIFIED_NOTICE, Assistant, build_assistant, retry_time_left
 from app.compose import ABSTAIN_TEXT_ZH, abstain
 from app.errors import BusyError, LLMUnavailable
 from app.llm import BLOCK_ENV, LLMGate
 from app.llm_answer import FIGURE_REPLY_TOKENS, MAX_ANSWER_CHARS, TEXT_REPLY_TOKENS
-from prompts import NO_ANSWER
+from prompts import NO_ANSWER, load_prompt
 from tests.app.conftest import BUILTIN_ID, VARIANT_ID, RealStore
 from tests.app.openai_stub_server import OpenAIStubServer, closed_port_url
 
@@ -174,6 +174,75 @@ def test_an_unverified_number_is_retried_then_replaced_by_the_not_stated_answer(
     assert all("500" not in i and "501" not in i for i in items[:-1])
     assert "500" not in final.answer and "501" not in final.answer
     assert assistant.events["llm_retry"] == 1 and assistant.events["llm_fallback_unverified"] == 1
+
+
+# --------------------------------------------------------------------------- the time the model may take
+
+class StallingRetryModel(ScriptedChatModel):
+    """Replies at once, but writes its retry one piece every 0.3 s (a model slowed by a busy machine)."""
+
+    def _stream(self, messages, stop=None, run_manager=None, **kwargs):
+        slow = len(self.calls) >= 1
+        for chunk in super()._stream(messages, stop=stop, run_manager=run_manager, **kwargs):
+            if slow:
+                time.sleep(0.3)
+            yield chunk
+
+
+@pytest.mark.parametrize(("first_reply_s", "budget_s", "timeout_s", "left"), [
+    (1.0, 6.0, 60.0, 5.0),  # a quick first reply: the retry gets the rest of the budget
+    (3.0, 6.0, 60.0, 3.0),
+    (3.5, 6.0, 60.0, 0.0),  # more than half the budget gone: no retry
+    (1.0, 6.0, 4.0, 3.0),  # never past the call's own timeout
+    (0.1, 0.0, 60.0, 0.0),  # no budget, no retry
+])
+def test_a_retry_gets_what_is_left_of_the_budget(first_reply_s, budget_s, timeout_s, left) -> None:
+    assert retry_time_left(first_reply_s, budget_s, timeout_s) == pytest.approx(left)
+
+
+def test_a_failed_reply_after_the_budget_is_not_retried_and_the_honest_answer_stands(llm_assistant) -> None:
+    model = scripted("现有500名残疾人在托。", "现有143名残疾人在托。")
+    assistant = llm_assistant(model, unsure=True)
+    assistant.retry_budget_s = 0.0
+    answer = assistant.ask(CARE)
+    assert len(model.calls) == 1
+    assert answer.abstained and answer.answer.startswith(ABSTAIN_ZH) and answer.notice == ""
+    assert "500" not in answer.answer
+    assert assistant.events["llm_retry_skipped"] == 1 and assistant.events["llm_retry"] == 0
+    assert assistant.events["llm_fallback_unverified"] == 1
+
+
+def test_a_retry_that_outlasts_the_budget_is_given_up_and_the_honest_answer_stands(llm_assistant) -> None:
+    model = StallingRetryModel(messages=iter([AIMessage("现有500名残疾人在托。"),
+                                              AIMessage("现 有 1 4 3 名 残 疾 人 在 托 。")]), calls=[], options=[])
+    assistant = llm_assistant(model, unsure=True, llm_timeout_s=30.0)
+    assistant.retry_budget_s = 1.0
+    answer = assistant.ask(CARE)
+    assert len(model.calls) == 2
+    assert answer.abstained and answer.answer.startswith(ABSTAIN_ZH)
+    assert answer.notice == ""  # not "the model is unavailable": it was, the budget ran out
+    assert assistant.events["llm_retry_timeout"] == 1 and assistant.events["llm_timeout"] == 0
+    assert 0 < assistant.timings[-1].retry_s
+
+
+def test_a_reply_that_cannot_be_served_is_stopped_where_that_shows(llm_assistant) -> None:
+    """423 is 康园工疗站's trainees, not those in care: once written, the rest of the reply cannot save it."""
+    model = scripted("在托人数为 423人， 另有 寄宿 托养 资助 为 有需要的 困难 重度 残疾人 提供 服务。",
+                     "现有143名残疾人在托。")
+    assistant = llm_assistant(model, unsure=True)
+    answer = assistant.ask(CARE)
+    first_reply = model.calls[1][-2].content  # the reply as the retry quotes it back to the model
+    assert "423人" in first_reply and "服务" not in first_reply
+    assert "“423人”不是问题所问的数字" in model.calls[1][-1].content
+    assert answer.mode == LLM_LOCAL and answer.answer == "现有143名残疾人在托。"
+    assert assistant.events["llm_retry_served"] == 1
+
+
+def test_where_the_models_time_went_is_recorded(llm_assistant) -> None:
+    assistant = llm_assistant(scripted("现有500名残疾人在托。", "现有143名残疾人在托。"), unsure=True)
+    assistant.ask(CARE)
+    [timing] = assistant.timings
+    assert 0 < timing.first_s <= timing.reply_s and timing.retry_s > 0 and timing.writing_s >= 0
 
 
 def test_a_retry_that_fixes_the_number_is_served(llm_assistant) -> None:
@@ -374,11 +443,24 @@ def test_the_configured_llm_is_loaded_before_the_first_question(real_store: Real
         built.append(mode)
         return scripted("现有143名残疾人在托。")
 
+    primed: list[str] = []
     monkeypatch.setattr("app.llm.build_chat_model", build)
+    monkeypatch.setattr("app.llm.prime", lambda model, system: primed.append(system) or True)
     assistant = make_unsure(build_assistant(replace(real_store.settings, answer_mode=LLM_LOCAL)))
     assert built == [LLM_LOCAL]
+    assert primed == [load_prompt("answer_system")]  # the fixed system prompt is read before any question
     answer = assistant.ask(CARE)
     assert answer.mode == LLM_LOCAL and answer.answer == "现有143名残疾人在托。" and built == [LLM_LOCAL]
+
+
+def test_a_failed_priming_is_only_logged(real_store: RealStore, monkeypatch) -> None:
+    def fail(model, system):
+        raise RuntimeError("llama_decode returned -1")
+
+    monkeypatch.setattr("app.llm.build_chat_model", lambda settings, mode=None: scripted("现有143名残疾人在托。"))
+    monkeypatch.setattr("app.llm.prime", fail)
+    assistant = make_unsure(build_assistant(replace(real_store.settings, answer_mode=LLM_LOCAL)))
+    assert assistant.ask(CARE).mode == LLM_LOCAL
 
 
 def test_a_model_that_cannot_load_at_start_up_leaves_extractive_answers(real_store: RealStore, monkeypatch) -> None:

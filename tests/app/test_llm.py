@@ -514,3 +514,24 @@ def test_the_real_local_model_is_loaded_without_amx_kernels_on_an_amx_cpu(local_
     from app.llm import cpu_has_amx
 
     assert local_model.client.model_params.use_extra_bufts is (not cpu_has_amx())
+
+
+def test_priming_a_model_that_is_not_local_does_nothing() -> None:
+    model = GenericFakeChatModel(messages=iter([AIMessage("不该被调用")]))
+    assert llm.prime(model, load_prompt("answer_system")) is False
+
+
+@pytest.mark.llm
+def test_a_primed_local_model_shares_the_system_prompt_with_the_next_question(local_model: Any) -> None:
+    """llama.cpp reads only what follows the prefix it evaluated last: after priming, a question's prompt starts
+    with the tokens the model has already read, the whole system prompt at least."""
+    from llama_cpp import Llama
+
+    system = load_prompt("answer_system")
+    assert llm.prime(local_model, system)
+    primed = list(local_model.client._input_ids)
+    reply = invoke_with_timeout(local_model, _messages("现有多少名残疾人在托？"), timeout_s=120)
+    asked = list(local_model.client._input_ids)
+    system_tokens = len(local_model.client.tokenize(system.encode("utf-8"), add_bos=False))
+    assert Llama.longest_token_prefix(primed, asked) >= system_tokens
+    assert "143" in reply

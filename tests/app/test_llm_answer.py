@@ -6,7 +6,8 @@ import pytest
 
 from app.answer import Citation
 from app.llm_answer import (MAX_ANSWER_CHARS, MIN_FOLLOWING, check_reply, clean_reply, following, may_answer,
-                            passage_focus, passages_text, says_not_found, with_report)
+                            passage_focus, passages_text, reply_doomed, says_not_found, select_passages,
+                            with_report)
 from app.question import analyze
 
 HOSPITAL = "hexi-hospital"
@@ -81,6 +82,15 @@ def test_a_reply_that_goes_beyond_the_passages_is_not_served(question, reply, re
     assert any(complaint in p for p in checked.problems), checked.problems
 
 
+@pytest.mark.parametrize(("question", "reply", "report", "sentences"), [
+    ("民政局今年买车了没有？", "民政局今年买车了没有", "chancheng-civil-affairs", ("本年度未购置公务用车。",)),
+    ("医院有没有开展健康宣传？", "医院有没有开展健康宣传。", HOSPITAL, (LEAFLETS,)),
+])
+def test_a_reply_that_only_repeats_the_question_is_not_served(question, reply, report, sentences) -> None:
+    checked = check(question, reply, report, *sentences)
+    assert not checked.servable and not checked.not_found and "重复了问题" in checked.problems[0]
+
+
 def test_an_english_reply_with_a_verified_figure_is_served() -> None:
     checked = check("How many people were registered as unemployed?",
                     "49 disabled people were registered as unemployed.", "liwan", UNEMPLOYED)
@@ -148,6 +158,35 @@ def test_passages_of_several_reports_are_labelled_with_their_report() -> None:
     assert passages_text(citations, {}).splitlines()[0] == f"[1]（一、基本情况）{BEDS}"
 
 
+def test_a_passage_of_the_same_section_as_the_one_before_goes_without_the_label() -> None:
+    citations = (shown(HOSPITAL, BEDS, STAFF) + [Citation(SELF_SCORE, "四、自评结论", HOSPITAL)]
+                 + shown(EDUCATION, TRAINING, CLASS_SIZE))
+    lines = passages_text(citations, {}).splitlines()
+    assert lines[:3] == [f"[1]（一、基本情况）{BEDS}", f"[2]{STAFF}", f"[3]（四、自评结论）{SELF_SCORE}"]
+    assert lines[3] == f"[4]（一、基本情况）{TRAINING}"  # another section came between
+    assert lines[4] == f"[5]{CLASS_SIZE}"
+    titles = {HOSPITAL: "河西市第三人民医院2023年度部门整体支出绩效自评报告", EDUCATION: "青山区教育局2024年度自评报告"}
+    lines = passages_text(shown(HOSPITAL, BEDS, STAFF) + shown(EDUCATION, TRAINING), titles).splitlines()
+    assert lines[1] == f"[2]{STAFF}" and lines[2].startswith(f"[3]《{titles[EDUCATION]}》（一、基本情况）")
+
+
+@pytest.mark.parametrize(("heading", "report", "sentence"), [
+    ("2．教育信息化建设项目", EDUCATION, "项目全年预算3,280.00万元，实际支出3,102.56万元。"),
+    ("3.机关运行经费", "chancheng-civil-affairs", "2023年度本局机关运行经费支出32.18万元。"),
+])
+def test_a_heading_repeated_as_a_passage_is_not_shown(heading: str, report: str, sentence: str) -> None:
+    from app.compose import Draft
+
+    class NoSentences:
+        def best_sentences(self, *args, **kwargs):
+            return []
+
+    draft = Draft("", (Citation(f"{heading}。", heading, report), Citation(sentence, heading, report)), True, "",
+                  sure=False)
+    chosen = select_passages(analyze("花了多少钱？"), draft, [], NoSentences(), [report])
+    assert [c.text for c in chosen] == [sentence]
+
+
 def test_an_answer_from_one_of_several_reports_leads_with_its_title() -> None:
     titles = {HOSPITAL: "河西市第三人民医院自评报告", EDUCATION: "青山区教育局自评报告"}
     assert with_report("医院编制床位500张。", shown(HOSPITAL, BEDS), titles, False) == \
@@ -181,3 +220,40 @@ def test_last_years_value_is_not_this_years_figure() -> None:
     knowledge = Knowledge("v", [report], [], [])
     focus = passage_focus(q, knowledge, ["nanhai"])
     assert not check_reply("上一年收入58,236.48万元。", q, shown("nanhai", income), focus).servable
+
+
+# --------------------------------------------------------------------------- a reply stopped while being written
+
+def doomed(question: str, partial: str, report: str, *sentences: str) -> bool:
+    q = analyze(question)
+    return reply_doomed(partial, q, shown(report, *sentences), passage_focus(q))
+
+
+@pytest.mark.parametrize(("question", "partial", "report", "sentences"), [
+    # a complete figure of a passage whose clause counts something else
+    ("医院有多少张床？", "医院有3000张床，另外", HOSPITAL, (BEDS, LEAFLETS)),
+    ("老师培训了多少人次？", "培训教师68.7万人次，其中", EDUCATION, (TRAINING, VISITS)),
+    # the report lacks the answer, said in the first words
+    ("院长是谁？", "报告中没有提到院长的名字，但是", HOSPITAL, (GRADE,)),
+    ("为什么会有大班额？", "根据报告原文，无法确定原因", EDUCATION, (CLASS_SIZE,)),
+])
+def test_a_reply_that_cannot_be_served_is_known_while_it_is_written(question, partial, report, sentences) -> None:
+    assert doomed(question, partial, report, *sentences)
+    # and the whole reply would indeed not be served, whatever follows
+    checked = check(question, partial + "其余略。", report, *sentences)
+    assert not checked.servable
+
+
+@pytest.mark.parametrize(("question", "partial", "report", "sentences"), [
+    ("医院有多少张床？", "医院编制床位500张，", HOSPITAL, (BEDS, LEAFLETS)),  # the asked figure
+    ("老师培训了多少人次？", "培训教师3120人次", EDUCATION, (TRAINING, VISITS)),
+    ("医院有多少张床？", "医院有30", HOSPITAL, (BEDS, LEAFLETS)),  # may still grow into another number
+    ("老师培训了多少人次？", "培训教师68", EDUCATION, (TRAINING, VISITS)),
+    # stated nowhere yet: a lead may repeat a result its computation shows after it
+    ("2023年医院总收入比上年多多少？", "多2523.11万元（42635.18万元 - 40112.07万元 = 2523.11万元）", HOSPITAL,
+     (INCOME_2023, INCOME_2022)),
+    ("医院有多少张床？", "医院有", HOSPITAL, (BEDS,)),
+    ("有没有相关数据？", "有没有相关", EDUCATION, (TRAINING,)),  # the question being repeated
+])
+def test_a_reply_that_may_still_be_served_is_written_to_the_end(question, partial, report, sentences) -> None:
+    assert not doomed(question, partial, report, *sentences)

@@ -97,6 +97,8 @@ def test_a_text_answer_need_not_state_a_figure() -> None:
         ("在托人数为423人，其中", "在托人数为"),  # never past a figure that is not verified
         ("现有143名，另有500名在", "现有143名，另有"),
         ("报告提到了寄宿托养", "报告提到了寄宿托养"),
+        ("在托人数为1,4", "在托人数为"),  # a thousands group being written: "1," is not a number of its own
+        ("在托人数为1,43", "在托人数为"),
     ],
 )
 def test_a_reply_being_written_is_shown_only_up_to_its_first_unverified_figure(partial: str, shown: str) -> None:
@@ -205,3 +207,16 @@ def test_a_figure_the_lookup_found_to_be_a_part_is_never_tied_by_words() -> None
     vetoed = replace(focus, vetoed=((sentence, "1907.51"),))
     assert [n.verified for n in verify_llm_answer("支出1907.51万元。", citations, vetoed)] == [False]
     assert [n.verified for n in verify_llm_answer("支出2700.38万元。", citations, vetoed)] == [True]
+
+
+@pytest.mark.parametrize(("partial", "sentence", "pending"), [
+    ("第九中学2021年的收入是3,8", "2021年度本单位收入3,862.45万元。", "3,8"),
+    ("全年收入58,2", "2022年度，本部门收入58,236.48万元。", "58,2"),
+])
+def test_a_number_still_being_written_with_a_thousands_separator_is_not_judged_by_its_first_group(
+        partial: str, sentence: str, pending: str) -> None:
+    from app.verify_llm import first_unsettled
+
+    focus = Focus((), ("收入",), "收入多少？", tie_all=True)
+    start, bad = first_unsettled(partial, cite(sentence), focus)
+    assert bad is None and partial[start:] == pending
