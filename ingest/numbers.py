@@ -194,6 +194,8 @@ def find_numbers(text: str) -> list[NumberToken]:
         value = parse_chinese_numeral(num)
         if value is None or _chinese_is_not_a_count(text, m):
             continue
+        if set(num) <= set("万亿"):  # "（万人次）", "（万人）": a magnitude of the measure, written without a number
+            continue
         role = ROLE_ORDINAL if text[max(0, m.start() - 1):m.start()] in ("第", "届") else ROLE_FIGURE
         tokens.append(NumberToken(num, Decimal(value), unit, m.start(), m.end(), role))
     tokens.sort(key=lambda t: t.start)

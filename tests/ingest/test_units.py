@@ -155,3 +155,15 @@ def test_the_dev_reports_lists_come_out_figure_by_figure() -> None:
         texts = [f.text for f in prepare_report(path).figures]
         for a, b in pairs:
             assert a in texts and b in texts and texts.index(b) == texts.index(a) + 1, (path.name, texts)
+
+
+@pytest.mark.parametrize(("text", "numbers"), [
+    ("岗位技能培训：培训人次（万人次）3.86，补贴金额（万元）2316.00", ["3.86", "2316.00"]),  # a form's fields
+    ("参保人数（万人）12.5，其中城乡居民（万人）8.1", ["12.5", "8.1"]),
+    ("全年两万人次参加培训", ["两万"]),  # a magnitude with a digit is a number
+])
+def test_a_magnitude_written_without_a_number_is_part_of_the_measure(text: str, numbers: list[str]) -> None:
+    """"（万人次）" in a field's name says the values are in 万人次; its 万 is no number (no unclassified 万)."""
+    from ingest.numbers import find_numbers
+
+    assert [n.text for n in find_numbers(text)] == numbers
