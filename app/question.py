@@ -388,7 +388,7 @@ def about_reports(question: Question, reports: Iterable) -> Question:
     found: list[str] = []
     named: dict[str, None] = {}
     candidates = sorted({(n, r.id) for r in reports for n in (*report_names(r), *report_places(r))},
-                        key=lambda x: (-len(x[0]), x[0]))
+                        key=lambda x: (-len(x[0]), x[0], x[1]))
     blanked = question.original
     # the bare kind of a body (学校, 医院, 街道) names it only as what the question is about ("学校有几个教学班"), not
     # where it qualifies a topic ("区属学校和幼儿园", "全区有多少所学校")
@@ -406,11 +406,13 @@ def about_reports(question: Question, reports: Iterable) -> Question:
                 blanked = blanked.replace(name, " ")
     if not named:  # "…第九中学学校": the school named is the one, not every school loaded
         named = by_kind
-    context, earlier = question.context, []
+    context, earlier, in_context = question.context, [], []
     for name, rid in candidates:  # a follow-up goes on about the body the earlier question named
-        if name in context:
+        if name in context or name in in_context:  # a name several reports share names each of them
             earlier.append(rid)
-            context = context.replace(name, " ")
+            if name not in in_context:
+                in_context.append(name)
+                context = context.replace(name, " ")
             if name not in found:
                 found.append(name)
     if not named:

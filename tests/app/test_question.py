@@ -550,3 +550,19 @@ def test_the_longest_glossary_phrase_wins_where_phrases_overlap(question: str, c
 ])
 def test_what_how_many_counts_decides_the_kind_before_the_rest_of_the_question(question: str, kind: str) -> None:
     assert analyze(question).asks[0].kind == kind
+
+
+@pytest.mark.parametrize("order", [0, 1, 2])
+def test_a_follow_up_about_a_body_several_reports_share_names_each_of_them(order: int) -> None:
+    """Two years of one body (and another department's report) loaded: "就业服务所呢？" after "区残联…" goes on about
+    both years' reports, whatever order the reports come in (a name found once used to name only the first)."""
+    y2023 = _report("dpf-2023", "广州市荔湾区残疾人联合会", "荔湾区残联|区残联|残联|本会", 2023)
+    y2025 = _report("dpf-2025", "广州市荔湾区残疾人联合会", "荔湾区残联|区残联|残联|本会", 2025)
+    edu2022 = _report("edu-2022", "深圳市福田区教育局", "福田区教育局|区教育局|教育局|本局", 2022)
+    edu2024 = _report("edu-2024", "深圳市福田区教育局", "福田区教育局|区教育局|教育局|本局", 2024)
+    reports = [[y2023, y2025, EDU], [y2025, EDU, y2023], [EDU, y2023, y2025]][order]
+    history = [{"role": "user", "content": "区残联本级的一般公共预算财政拨款是多少？"},
+               {"role": "assistant", "content": "2385.57万元。"}]
+    assert set(analyze("就业服务所呢？", history, reports=reports).bodies) == {"dpf-2023", "dpf-2025"}
+    school = [{"role": "user", "content": "区教育局的培训费是多少？"}, {"role": "assistant", "content": "20.08万元。"}]
+    assert set(analyze("会议费呢？", school, reports=[edu2024, DPF, edu2022]).bodies) == {"edu-2022", "edu-2024"}
