@@ -355,6 +355,31 @@ _LEADS = re.compile(r"^(?:请问|那么?|这个|这家|这所|该|本|我们)?(?
                     + r")$")
 
 
+_ADMIN_END = "省市区县州旗镇乡道"  # a place's last character: the department's name may start after any of them
+
+
+def _abbreviates_body(short: str, body: str) -> bool:
+    """"市场监管局" / "区市场监管局" abbreviates "…区市场监督管理局", "人社局" "…人力资源和社会保障局": the short form's
+    characters stand in order in the department's name (the body's name after a place), with its first character
+    and its kind (the last one)."""
+    if not body or len(short) < 3 or short in body:
+        return False
+    departments = [body[i:] for i in range(1, len(body) - 2) if body[i - 1] in _ADMIN_END]
+    forms = {short, short[1:]} if short[0] in "省市区县" else {short}
+    return any(_in_order(form, d) for form in forms for d in departments if len(form) >= 3 and form != d
+               and form[0] == d[0] and form[-1] == d[-1])
+
+
+def _in_order(short: str, name: str) -> bool:
+    at = 0
+    for ch in short:
+        at = name.find(ch, at)
+        if at < 0:
+            return False
+        at += 1
+    return True
+
+
 def report_names(report) -> tuple[str, ...]:
     """Every name of a report's body from its stored profile: the full name, then its aliases, longest first; and the
     kind of body its name ends in (街道办事处 -> 街道办, 街道; 人民医院 -> 医院); in simplified characters too."""
@@ -387,8 +412,11 @@ def about_reports(question: Question, reports: Iterable) -> Question:
     reports = list(reports)
     found: list[str] = []
     named: dict[str, None] = {}
-    candidates = sorted({(n, r.id) for r in reports for n in (*report_names(r), *report_places(r))},
-                        key=lambda x: (-len(x[0]), x[0], x[1]))
+    names = {(n, r.id) for r in reports for n in (*report_names(r), *report_places(r))}
+    # a body written short in the question's own way (市场监管局 for 市场监督管理局): its characters, in order, in one
+    # report's department name, from its first to its kind
+    names |= {(p, r.id) for p in question.places for r in reports if _abbreviates_body(p, getattr(r, "body", ""))}
+    candidates = sorted(names, key=lambda x: (-len(x[0]), x[0], x[1]))
     blanked = question.original
     # the bare kind of a body (学校, 医院, 街道) names it only as what the question is about ("学校有几个教学班"), not
     # where it qualifies a topic ("区属学校和幼儿园", "全区有多少所学校")
@@ -551,7 +579,10 @@ def named_places(text: str) -> tuple[str, ...]:
     for pattern in (_PLACE_ZH, _BODY_ZH):
         for m in pattern.finditer(text):
             name = m.group(1)
-            if not _GENERIC_PLACE.search(name[:-1]) and name not in places and name not in SELF_NAMES \
+            # 社区, 全区 are no places; a body's last character before its kind only in a two-character one (各局),
+            # not in 区人社局
+            generic = _GENERIC_PLACE.search(name[:-1]) and (pattern is _PLACE_ZH or len(name) <= 2)
+            if not generic and name not in places and name not in SELF_NAMES \
                     and not any(name in s for s in SELF_NAMES) and not _BODY_GENERIC.match(name):
                 places.append(name)
     if is_english(text):

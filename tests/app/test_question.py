@@ -566,3 +566,18 @@ def test_a_follow_up_about_a_body_several_reports_share_names_each_of_them(order
     assert set(analyze("就业服务所呢？", history, reports=reports).bodies) == {"dpf-2023", "dpf-2025"}
     school = [{"role": "user", "content": "区教育局的培训费是多少？"}, {"role": "assistant", "content": "20.08万元。"}]
     assert set(analyze("会议费呢？", school, reports=[edu2024, DPF, edu2022]).bodies) == {"edu-2022", "edu-2024"}
+
+
+@pytest.mark.parametrize(("question", "bound"), [
+    ("区市场监管局2023年支出多少？", "samr"),  # 市场监督管理局 written short
+    ("市监局的收入是多少？", "samr"),
+    ("区人社局2023年支出多少？", "hrss"),  # 人力资源和社会保障局
+    ("民政局的收入是多少？", None),  # no loaded report's body
+])
+def test_a_body_written_short_in_the_questions_own_way_names_its_report(question: str, bound: str | None) -> None:
+    samr = _report("samr", "广州市荔湾区市场监督管理局", "荔湾区市场监督管理局|区市场监督管理局|本局")
+    hrss = _report("hrss", "清远市清城区人力资源和社会保障局", "清城区人力资源和社会保障局|区人力资源和社会保障局|本局")
+    q = analyze(question, reports=[samr, hrss, DPF])
+    assert q.bodies == ((bound,) if bound else ()), (q.bodies, q.places)
+    if bound:
+        assert not any("监管" in t or "人社" in t for a in q.asks for t in a.subject), q.asks
