@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from app.question import UNKNOWN_OBJECT, Ask, Question, content_terms
+from app.question import UNKNOWN_OBJECT, Ask, Question, content_terms, in_order
 from app.statements import about_change
 from ingest.figures import CHANGE, TARGET, Figure
 
@@ -785,19 +785,9 @@ def _abbreviates(asked: str, word: str) -> bool:
         for n in (3, 2):
             for i in range(len(run) - n + 1):
                 piece = run[i:i + n]
-                if piece[0] == word[0] and piece[-1] == word[-1] and len(word) > n and _in_order(piece, word):
+                if piece[0] == word[0] and piece[-1] == word[-1] and len(word) > n and in_order(piece, word):
                     return True
     return False
-
-
-def _in_order(piece: str, word: str) -> bool:
-    at = 0
-    for ch in piece:
-        at = word.find(ch, at)
-        if at < 0:
-            return False
-        at += 1
-    return True
 
 
 @lru_cache(maxsize=4096)

@@ -366,11 +366,12 @@ def _abbreviates_body(short: str, body: str) -> bool:
         return False
     departments = [body[i:] for i in range(1, len(body) - 2) if body[i - 1] in _ADMIN_END]
     forms = {short, short[1:]} if short[0] in "省市区县" else {short}
-    return any(_in_order(form, d) for form in forms for d in departments if len(form) >= 3 and form != d
+    return any(in_order(form, d) for form in forms for d in departments if len(form) >= 3 and form != d
                and form[0] == d[0] and form[-1] == d[-1])
 
 
-def _in_order(short: str, name: str) -> bool:
+def in_order(short: str, name: str) -> bool:
+    """Every character of `short` stands in `name`, in order ("市场监管局" in "市场监督管理局")."""
     at = 0
     for ch in short:
         at = name.find(ch, at)

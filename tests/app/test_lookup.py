@@ -289,14 +289,7 @@ ONE_CHARACTER = [
 def test_a_word_of_one_character_is_read_as_the_reports_words_holding_it(tmp_path, text: str, question: str,
                                                                           values: set[str]) -> None:
     """床 is 床位 in the report, 车 is 公务用车: one character alone is no bigram, so without this nothing matched."""
-    from app.retrieve import Knowledge
-    from ingest.pipeline import prepare_report
-
-    path = tmp_path / "report.txt"
-    path.write_text(text, encoding="utf-8")
-    prepared = prepare_report(path)
-    knowledge = Knowledge("test", [prepared.info], list(prepared.chunks), list(prepared.figures))
-    result = knowledge.figure_index([prepared.info.id]).lookup(analyze(question))
+    result = _one_report_lookup(tmp_path, text, question)
     held = {m.figure.value for m in result.matches[0] if m.coverage > 0}
     assert values <= {str(Decimal(v)) for v in held}, [(m.figure.clause, m.coverage) for m in result.matches[0]]
     assert str(Decimal(result.best[0].figure.value)) in values and result.best[0].kind_ok
