@@ -35,7 +35,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.access import SESSION_COOKIE, SESSION_SECONDS, AdminAccess, AdminRouteGuard, login_page
 from app.answer import Answer
-from app.audit import SEVERITIES
+from ingest.audit import SEVERITIES
 from app.errors import AssistantError, KnowledgeBaseUnavailable
 from app.library import MAX_UPLOAD_BYTES, FileTooLarge, LibraryError, ReportLibrary
 from app.settings import ANSWER_MODES, PROJECT_ROOT, Settings

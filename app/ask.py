@@ -47,6 +47,26 @@ def answer_batch(assistant, in_path: Path, out_path: Path, mode: str | None) -> 
     return failures
 
 
+def ingest_bundled_if_empty(assistant, settings) -> list[str]:
+    """An empty store first gets the bundled report(s), as `make run` does, so a first question on a fresh
+    checkout is answered from the report rather than with "no reports"; returns the summary lines (stderr)."""
+    if assistant.store.reports():
+        return []
+    from app.library import ingest_lock
+    from ingest.__main__ import builtin_reports
+    from ingest.pipeline import ingest_file
+
+    lines = []
+    with ingest_lock(settings):
+        if assistant.store.reports():  # another process ingested while we waited
+            return []
+        for path in builtin_reports():
+            summary = ingest_file(path, assistant.store, None, settings.chunk_size, settings.chunk_overlap)
+            lines.append(f"知识库为空，已先导入内置报告：{summary.line()}")
+            print(lines[-1], file=sys.stderr)
+    return lines
+
+
 def cli(argv: list[str] | None = None) -> int:
     """Run the ask CLI; returns the exit status."""
     parser = argparse.ArgumentParser(prog="python -m app.ask", description="Ask the report assistant.")
@@ -67,6 +87,7 @@ def cli(argv: list[str] | None = None) -> int:
 
         settings = load_settings(**({"answer_mode": args.mode} if args.mode else {}))
         assistant = build_assistant(settings)
+        ingest_bundled_if_empty(assistant, settings)
         if args.batch:
             if not args.batch.is_file():
                 print(f"error: {args.batch}: no such file", file=sys.stderr)

@@ -157,8 +157,8 @@ class Assistant:
         started = time.perf_counter()
         text = check_question(question)
         mode = mode or self.settings.answer_mode
-        # a question about the report's own arithmetic is answered from its figures audit (app/audit.py, by adm)
-        from app.audit import audit_answer, audit_of
+        # a question about the report's own arithmetic is answered from its figures audit (app/audit_answer.py)
+        from app.audit_answer import audit_answer, audit_of
 
         knowledge = self._knowledge()
         audited = audit_answer(text, self._report_ids(knowledge, report),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.audit import Finding, audit_figures, severity_counts
+from ingest.audit import Finding, audit_figures, severity_counts
 from app.settings import Settings
 from ingest.load import (MAX_REPORT_BYTES, SUPPORTED_SUFFIXES, CorruptFile, EmptyReport, EncryptedFile, NoTextLayer,
                          NotAReport, ReportLoadError, ReportTooLarge, UndecodableText, UnsupportedFormat)

@@ -26,7 +26,7 @@ import gradio as gr
 import pandas as pd
 
 from app.answer import Answer, Citation
-from app.audit import (CSV_COLUMNS as AUDIT_COLUMNS, INCONSISTENT, NOTE, OK, SEVERITY_LABELS, Finding, findings_csv,
+from ingest.audit import (CSV_COLUMNS as AUDIT_COLUMNS, INCONSISTENT, NOTE, OK, SEVERITY_LABELS, Finding, findings_csv,
                        findings_rows, severity_counts)
 from app.charts import (CHART_COLUMNS, CHART_SOURCE_COLUMNS, FIGURE_COLUMNS, budget_chart_rows, budget_lines,
                         budget_source_rows, figures_csv, figures_rows)

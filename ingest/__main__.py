@@ -168,7 +168,8 @@ def _print_figures(store, report_id: str, csv_path: Path | None) -> int:
 
 def _print_audit(store, report_id: str, csv_path: Path | None, as_json: bool) -> int:
     """The audit kept with the report: one line per finding, inconsistencies first (or CSV / JSON)."""
-    from app.audit import SEVERITY_LABELS, audit_of, findings_csv, severity_counts
+    from app.audit_answer import audit_of
+    from ingest.audit import SEVERITY_LABELS, findings_csv, severity_counts
 
     findings = audit_of(store, report_id)
     if as_json:

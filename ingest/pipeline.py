@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from app.audit import Finding, audit_figures, repeated_passages
+from ingest.audit import Finding, audit_figures, repeated_passages
 from ingest.chunk import chunk_paragraphs, coverage, uncovered_spans
 from ingest.clean import CleanedText, clean_document
 from ingest.figures import (FIGURE_CLASS, UNCLASSIFIED, Figure, census_counts, extract_figures,
@@ -34,7 +34,7 @@ class PreparedReport:
     paragraphs: list[Paragraph]
     chunks: list[Chunk]
     figures: list[Figure]
-    audit: tuple[Finding, ...] = ()  # the figures audit (app/audit.py), kept with the report
+    audit: tuple[Finding, ...] = ()  # the figures audit (ingest/audit.py), kept with the report
     warnings: tuple[str, ...] = ()  # what the reader could not do (a table kept as text ...), one line each
 
 

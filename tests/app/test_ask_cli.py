@@ -175,3 +175,24 @@ def test_a_failing_question_in_a_batch_is_recorded_and_counted(real_assistant, t
     assert records[0]["answer"].startswith("31.33万元") and records[3]["answer"].startswith("4枚")
     for r in records[1:3]:
         assert r["error"] and "\n" not in r["error"] and r["answer"] == "" and r["abstained"] is True
+
+
+def test_an_empty_store_gets_the_bundled_report_first(tmp_path: Path) -> None:
+    """A fresh checkout with no `make ingest` yet: the first question ingests the bundled report, says so on
+    stderr, and is answered from it (stdout stays the JSON record); the next run finds it stored."""
+    env = {k: v for k, v in os.environ.items() if k not in _SETTING_VARS}
+    env.update(CHROMA_PATH=str(tmp_path / "chroma"), DATA_DIR=str(tmp_path), ANONYMIZED_TELEMETRY="False",
+               HF_HUB_OFFLINE="1", PYTHONIOENCODING="utf-8")
+
+    def ask() -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "app.ask", CARE, "--json"], cwd=PROJECT_ROOT, env=env,
+                              capture_output=True, text=True, timeout=300)
+
+    first = ask()
+    assert first.returncode == 0, first.stderr
+    assert "知识库为空" in first.stderr and BUILTIN_ID in first.stderr
+    record = json.loads(first.stdout)
+    assert record["answer"].startswith("143") and record["abstained"] is False
+    again = ask()
+    assert again.returncode == 0, again.stderr
+    assert "知识库为空" not in again.stderr and json.loads(again.stdout)["answer"].startswith("143")

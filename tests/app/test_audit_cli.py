@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import ingest.__main__ as ingest_cli
-from app.audit import severity_counts
+from ingest.audit import severity_counts
 from ingest.pipeline import prepare_report
 from tests.ingest.test_cli import REPORT, REPORT_ID, env, run  # noqa: F401 - the CLI's fixture and helper
 

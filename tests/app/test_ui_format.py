@@ -125,7 +125,7 @@ def test_the_figures_table_lists_cells_with_their_row_and_column():
 
 
 def test_the_ingest_summary_names_what_was_read_and_what_the_audit_found():
-    from app.audit import Finding
+    from ingest.audit import Finding
 
     findings = [Finding("share", "inconsistent", "占比对不上"), Finding("parts", "ok", "相符")]
     text = ingest_summary({"id": "r1", "title": "某报告", "year": 2024, "sections": 5, "chunks": 9, "tables": 2,
