@@ -55,6 +55,12 @@ LAYOUTS: dict[str, Layout] = {
     "qingcheng-hrss-2023-employment-subsidy-project": Layout("plain"),
     "yinzhou-finance-2020-final-accounts": Layout(
         "pdftotext", width=33, lines_per_page=30, header="宁波市鄞州区财政局2020年度部门决算", page_format="- {n} -"),
+    "zhenjiang-cast-2022-dept-performance": Layout(
+        "pdftotext", width=30, lines_per_page=25, header="浈江区科学技术协会2022年度部门整体支出绩效自评报告",
+        page_format="第 {n} 页"),
+    "chikan-cunjin-street-2023-final-accounts": Layout("web"),
+    "maoming-tcm-hospital-2021-specialty-project": Layout("docx"),
+    "meijiang-emergency-2024-three-public-expenses": Layout("plain", traditional=True),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
