@@ -55,6 +55,10 @@ LAYOUTS: dict[str, Layout] = {
     "qingcheng-hrss-2023-employment-subsidy-project": Layout("plain"),
     "yinzhou-finance-2020-final-accounts": Layout(
         "pdftotext", width=33, lines_per_page=30, header="宁波市鄞州区财政局2020年度部门决算", page_format="- {n} -"),
+    "duanzhou-veterans-2022-dept-performance": Layout(
+        "pdftotext", width=27, lines_per_page=22, header="端州区退役军人事务局2022年度部门整体支出绩效自评报告"),
+    "huguang-town-2020-final-accounts": Layout("web"),
+    "dianbai-hospital-2021-three-public-expenses": Layout("docx"),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
