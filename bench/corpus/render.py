@@ -61,6 +61,10 @@ LAYOUTS: dict[str, Layout] = {
     "chikan-cunjin-street-2023-final-accounts": Layout("web"),
     "maoming-tcm-hospital-2021-specialty-project": Layout("docx"),
     "meijiang-emergency-2024-three-public-expenses": Layout("plain", traditional=True),
+    "duanzhou-veterans-2022-dept-performance": Layout(
+        "pdftotext", width=27, lines_per_page=22, header="端州区退役军人事务局2022年度部门整体支出绩效自评报告"),
+    "huguang-town-2020-final-accounts": Layout("web"),
+    "dianbai-hospital-2021-three-public-expenses": Layout("docx"),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
