@@ -16,13 +16,15 @@ from decimal import Decimal
 
 from app.answer import Citation
 from app.lookup import FigureIndex, FigureMatch, LookupResult, bigrams, simplified, unit_follows
-from app.question import DERIVED, FIGURE, LIST, REASON, YESNO, Ask, Question, in_report_year, operand_ask
+from app.question import (DERIVED, FIGURE, LIST, REASON, YESNO, Ask, Question, in_report_year, operand_ask,
+                          written_short)
 from app.retrieve import Knowledge, Passage, Sentence, passage_rank_of_figures
 from app.romanize import romanizes
 from app.statements import nil_kind, nil_said
 from ingest.figures import CHANGE, Figure
 
 MAX_ANSWER_CHARS = 280
+_CJK_NAME = re.compile(r"[\u4e00-\u9fff]+")  # a body named in Chinese (an English place is matched by romanizes)
 FIGURE_CONFIDENCE = 0.2  # below it a figure is not even related
 RELATED_CONFIDENCE = 0.2  # nearest figures worth naming beside a "not stated" reply
 TEXT_CONFIDENCE = 0.42
@@ -210,7 +212,7 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
                  for n in (knowledge.reports[r].title, knowledge.reports[r].body, *knowledge.reports[r].aliases.split("|"))]
     # "Guangzhou" in an English question is 广州 of the report's own name, not another city
     other_places = [p for p in question.places if p not in text and p not in question.names
-                    and not romanizes(p, own_names)]
+                    and not romanizes(p, own_names) and not (_CJK_NAME.fullmatch(p) and written_short(p, text))]
     if other_places:  # "深圳市…": another city's or district's report would answer it, not this one
         return not_covered(question, knowledge, report_ids, other_places[0])
     if question.language == "en":
@@ -230,6 +232,9 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
     if question.intent == YESNO and lookup is not None and lookup.best and lookup.best[0].answers \
             and lookup.best[0].figure.kind == "nil":
         return _nil_answer(question, [lookup.best[0].figure])  # "有没有会议费支出？": the report says there was none
+    if question.intent == YESNO and lookup is not None and lookup.best and lookup.best[0].answers \
+            and _stated_zero(lookup.best[0].figure):
+        return _zero_answer(question, lookup.best[0].figure)  # "有没有因公出国？": "因公出国（境）费支出决算0万元"
     return _text_answer(question, knowledge, sentences, report_ids)
 
 
@@ -494,6 +499,24 @@ def _figures(question: Question, best: Sequence[FigureMatch], index: FigureIndex
     else:
         text = f"{lead}。报告原文：{clauses}。"
     return Draft(_fit(text), tuple(_cite_figure(f) for f in figures), False)
+
+
+def _stated_zero(f: Figure) -> bool:
+    """A prose amount the report states as 0 ("…支出决算0万元")."""
+    try:
+        return not f.table and f.kind == "money" and Decimal(f.value) == 0
+    except (ArithmeticError, ValueError, TypeError):
+        return False
+
+
+def _zero_answer(question: Question, f: Figure) -> Draft:
+    """Asked whether there was any: the report states the amount as 0, so there was none, in its words."""
+    quoted = _own_characters(f, f.clause)
+    if question.language == "en":
+        text = f"No: the report states “{quoted}” ({_display(f, question)})."
+    else:
+        text = f"没有，{_display(f, question)}。报告原文：“{quoted}”。"
+    return Draft(_fit(text), (_cite_figure(f),), False)
 
 
 def _nil_answer(question: Question, figures: Sequence[Figure]) -> Draft:

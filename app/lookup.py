@@ -61,7 +61,7 @@ _MEASURE_WORDS = frozenset("支出 收入 预算 决算 实际 年初 年终 年
 _NAMELESS = _MEASURE_WORDS | frozenset("年度 本年 全年 当年 万元 亿元 年初预算 支出决算 预算数 决算数".split())
 # a scoring rule's threshold ("预算执行率未达到95%扣3分") is a target, not what was reached
 _CRITERION = re.compile(r"(?:未达到|未达|低于|不足|高于|超过)\s*[\d.]+\s*%?\s*(?:的)?(?:扣|得|计|加)")
-_CLAUSE_SPLIT = re.compile(r"[，,；;：:。！？!?]")
+_CLAUSE_SPLIT = re.compile(r"[，；;：:。！？!?]|,(?!\d{3})")  # not the comma of 1,200.00
 _QUOTE_CUT = re.compile(r"[，；;：:。！？!?]|,(?!\d)")  # not the comma of 1,012.40
 TIE_MARGIN = 0.01  # scores this close are a tie: the report's first statement wins
 NAME_WEIGHT, CONTEXT_WEIGHT, SENTENCE_WEIGHT, SECTION_WEIGHT, ABBREVIATION_WEIGHT = 1.0, 0.85, 0.6, 0.35, 0.6
@@ -166,9 +166,23 @@ class FigureIndex:
         self._unresolved = [d == UNRESOLVED for d in distributed]
         self._subject = [f"{d} {s}".strip() if d != UNRESOLVED else s for d, s in zip(distributed, self._subject)]
         self._whole = _whole_context(self._norm)
-        self._previous = [_previous_clause(f) for f in self._norm]
+        # a sibling clause ("孕产妇死亡率为0，婴儿死亡率1.86‰": the same head, another figure) names its own figure only
+        siblings = _sibling_clauses(self._norm)
+        self._previous = [_previous_clause(f, sib) for f, sib in zip(self._norm, siblings)]
+        self._item_clause = [bigrams(p) for p in self._previous]  # the clause before: a part's item, if it names one
         # the clause a sentence opens with names its topic ("为…提供寄宿托养资助，…，现有143名残疾人在托")
-        self._previous = [f"{p} {_topic_clause(f)}" for p, f in zip(self._previous, self._norm)]
+        self._previous = [f"{p} {_topic_clause(f, sib)}" for p, f, sib in zip(self._previous, self._norm, siblings)]
+        self._heads = {(f.report, f.start): _clause_head(f) for f in self.figures if not f.table}
+        sentence_grams = [bigrams(f.sentence) for f in self._norm]  # what the word index finds figures by
+        # what scores a figure: its sentence without its siblings' clauses (their words name those figures)
+        self._sentence_text = [_without(f.sentence, sib) for f, sib in zip(self._norm, siblings)]
+        self._sentence = [bigrams(t) if sib else g for t, g, sib in zip(self._sentence_text, sentence_grams, siblings)]
+        for i, (h, d) in enumerate(zip(heads, distributed)):
+            others = "|".join(h.split("|")[1:])
+            if others and d and d != UNRESOLVED:  # "本年收入、本年支出各是A,B": the other items name the other figures
+                self._previous[i] = _without_words(self._previous[i], others)
+                self._sentence_text[i] = _without_words(self._sentence_text[i], others)
+                self._sentence[i] = bigrams(self._sentence_text[i])
         self._name_text = [simplified(_name_text(f, s, h, d))
                            for f, s, h, d in zip(self._norm, self._subject, heads, distributed)]
         self._name = [bigrams(t) for t in self._name_text]
@@ -180,7 +194,6 @@ class FigureIndex:
         self._planned = [not f.table and (bool(_PLANNED.search(f.sentence[:max(0, f.sentence.find(f.clause))]))
                                           or _planned_section(f.section))
                          for f in self._norm]
-        self._sentence = [bigrams(f.sentence) for f in self._norm]
         self._section = [bigrams(f.section) for f in self._norm]
         sentences = {f.sentence for f in self._norm}
         df = Counter(g for s in sentences for g in bigrams(s))
@@ -214,7 +227,7 @@ class FigureIndex:
             self._by_unit.setdefault(f.unit, []).append(i)
         self._words = _WordIndex(self._norm, [a | b | c for a, b, c in zip(self._name, self._context,
                                                                                self._whole_grams)],
-                                 self._sentence, self._section)
+                                 sentence_grams, self._section)
 
     def idf(self, gram: str) -> float:
         return self._idf.get(gram, self._default_idf)
@@ -282,7 +295,7 @@ class FigureIndex:
             lexical = self._lexical_scores(query)
             scored = [self._score(i, question, ask, query, own, dense or {}, passage_rank or {}, lexical.get(i))
                       for i in self._candidates(ask, lexical, dense or {}, passage_rank or {})]
-            scored = [m for m in scored if m.score > 0]
+            scored = _named_less_than_a_sibling([m for m in scored if m.score > 0], self._heads)
             scored.sort(key=lambda m: (-m.score, m.figure.start))
             ranked = _first_stated_on_ties(_distinct(scored))
             results.append(tuple(_answering_first(_unless_ambiguous(ranked, ask.unit))[:k]))
@@ -317,7 +330,7 @@ class FigureIndex:
         """Whether the figure's sentence names `text` (most of its words, by weight)."""
         grams = {g for g in bigrams(text) if len(g) == 2}
         total = sum(self.idf(g) for g in grams)
-        return bool(total) and sum(self.idf(g) for g in grams if g in self._sentence[i]) >= share * total
+        return bool(total) and sum(self.idf(g) for g in grams if g in bigrams(self._norm[i].sentence)) >= share * total
 
     def _weighted(self, terms: Iterable[str], weight: float) -> dict[str, float]:
         """The bigrams of the question's words, each with its weight; a bigram that straddles two words and that
@@ -350,7 +363,7 @@ class FigureIndex:
             return SENTENCE_WEIGHT
         if g in self._section[i]:
             return SECTION_WEIGHT
-        if len(g) == 2 and _gapped(g).search(self._norm[i].sentence):
+        if len(g) == 2 and _gapped(g).search(self._sentence_text[i]):
             return SENTENCE_WEIGHT * 0.8
         return 0.0
 
@@ -473,25 +486,38 @@ class FigureIndex:
         year_ok, y_factor = self._year_agrees(ask, question, i)
         score *= y_factor
         part = bool(self._whole[i]) or f.clause.startswith("其中")  # a part of a whole stated before it
-        if ask.total and part:
+        total = ask.total and not ask.share  # "占总收入的比例": the whole is what the share is of, not what is asked
+        if total and part:
             score *= 0.75
+        elif part and not total and not self._names_context(i, question, ask):
+            score *= PART_UNNAMED  # "执行率多少": a part's rate (其中：中央资金…，执行率100%) only after the whole's
         if ask.total and _TOTAL_WORD.search(f.clause + f.row):
             score *= 1.15  # "收入合计": the whole, named as such
             named = max(named, OWN_NAMED)
         held = self._object_held(i, ask)
+        opposed = _opposed_measure(ask, self._name_text[i])
         why = ("kind" if not kind_ok else "qualifier" if not qualifier_ok else "year" if not year_ok
+               else "measure" if opposed
                else "unresolved" if self._unresolved[i]
                else "subject" if coverage < ANSWER_COVERAGE
                or (in_name < NAME_COVERAGE and not (ask.object and held >= OBJECT_HELD))
                else "object" if held < OBJECT_HELD
                else "narrower" if named < NARROWER and ask.total
                else "share" if not self._share_of(i, question, ask)
-               else "part" if ask.total and part and named < 1.0
+               else "part" if total and part and named < 1.0
                else "")
         return FigureMatch(self.figures[i], round(score, 4), round(lexical, 4), round(d, 4), kind_ok,
                            round(coverage, 4),
                            round(named, 4), answers=not why, why=why,
                            part=part, budget=spent < 1.0, in_name=round(in_name, 4))
+
+    def _names_context(self, i: int, question: Question, ask: Ask) -> bool:
+        """Whether the question names any of the words of the figure's context beyond its own name (中央财政资金 of
+        "…中央财政资金支出1,200.00万元，执行率100%")."""
+        asked = bigrams(" ".join((*ask.subject, ask.text, question.match_text or question.text, question.context)))
+        grams = [g for g in self._item_clause[i] - self._name[i] if len(g) == 2 and g not in _MEASURE_GRAMS]
+        total = sum(self.idf(g) for g in grams)
+        return not total or sum(self.idf(g) for g in grams if g in asked) >= 0.3 * total
 
     def _share_of(self, i: int, question: Question, ask: Ask) -> bool:
         """"X占Y的比例": a stated share answers only when X stands near it and Y is the whole its clause names."""
@@ -580,6 +606,8 @@ def _kind_agrees(ask: Ask, f: Figure) -> bool:
         return f.kind not in ("age", "years")
     if ask.kind == f.kind:
         return True
+    if ask.kind == "percent" and not f.unit and f.kind == "number" and _stated_as_rate(f):
+        return True  # "孕产妇死亡率为0": a rate of nil is written without its %
     if ask.kind == "people" and f.kind == "count" and f.unit in ("户", "个"):
         return False
     if ask.kind == "count" and f.kind in ("people", "times") and not ask.unit:
@@ -587,6 +615,12 @@ def _kind_agrees(ask: Ask, f: Figure) -> bool:
     if ask.kind == "people" and f.unit == "人次" and not ask.unit:
         return True  # "多少人参加": the report counts them in person-times (参会人员420人次)
     return False
+
+
+def _stated_as_rate(f: Figure) -> bool:
+    """A bare number a clause names as a rate right before it ("死亡率为0", "发生率0")."""
+    at = f.clause.find(f.text)
+    return not f.table and at > 0 and re.search(r"[\u4e00-\u9fff]率\s*(?:为|是|达到?|仅|约)?\s*$", f.clause[:at]) is not None
 
 
 def _measure_agrees(ask: Ask, f: Figure) -> bool:
@@ -652,6 +686,43 @@ def _spent_factor(ask: Ask, f: Figure) -> float:
     return 1.0
 
 
+PART_UNNAMED = 0.8  # a part whose own item the question does not name ranks below the whole it belongs to
+_MEASURE_GRAMS = frozenset(g for w in _MEASURE_WORDS for g in (w,) if len(w) == 2)
+# measures that exclude each other: asked for 收入, a figure named 支出 (and not 收入) is another figure
+_OPPOSED = (("收入", "支出"), ("支出", "收入"))
+
+
+SIBLING_MARGIN = 0.1  # a sibling naming this much more of what was asked is the one the report states it for
+
+
+def _named_less_than_a_sibling(matches: list[FigureMatch], heads: Mapping[tuple[str, int], str]) -> list[FigureMatch]:
+    """"城市低保对象月人均补助850元，农村低保对象月人均补助620元": asked about 城市…, both clauses hold most of the words,
+    but the sibling (same sentence, same head) that names more of them is the one the report states it for; the
+    other does not answer."""
+    best: dict[tuple[str, str, str], float] = {}
+    for m in matches:
+        head = heads.get((m.figure.report, m.figure.start), "")
+        if m.answers and head:
+            key = (m.figure.report, m.figure.sentence, head)
+            best[key] = max(best.get(key, 0.0), m.in_name)
+    out = []
+    for m in matches:
+        head = heads.get((m.figure.report, m.figure.start), "")
+        top = best.get((m.figure.report, m.figure.sentence, head), 0.0) if head else 0.0
+        out.append(replace(m, answers=False, why="sibling") if m.answers and top - m.in_name >= SIBLING_MARGIN else m)
+    return out
+
+
+def _opposed_measure(ask: Ask, name: str) -> bool:
+    """The ask's subject ends in one measure ("一般公共预算收入") and the figure's name holds only its opposite
+    ("…财政拨款支出5,052.60万元"): whatever else they share, the figure is not what was asked."""
+    last = ask.subject[-1].split("|")[0] if ask.subject else ""
+    for asked, other in _OPPOSED:
+        if last.endswith(asked) and other not in last and other in name and asked not in name:
+            return True
+    return False
+
+
 ANSWERING_SHARE = 0.6  # a figure that answers may lead over better-scored ones that do not, down to this share
 NAMES_ALL, NAMES_MORE, NAMING_SHARE = 0.9, 0.2, 0.8  # a figure naming all that was asked leads one naming much less
 
@@ -694,6 +765,7 @@ def _unless_ambiguous(matches: list[FigureMatch], unit: str | None = None) -> li
               and not (m.budget and not best.budget)
               and not (m.figure.qualifier == TARGET and best.figure.qualifier != TARGET)  # asked plainly: the actual
               and not (m.part and m.figure.section == best.figure.section and m.figure.start > best.figure.start)
+              and not (m.part and not best.part and m.score < best.score)  # a part is narrower than the whole
               and m.figure.value != best.figure.value and m.coverage >= best.coverage - RIVAL_MARGIN
               and m.figure.clause != best.figure.clause
               and not (unit and best.figure.unit == unit and m.figure.unit != unit)]  # 多少人次: not 28批次
@@ -840,7 +912,9 @@ def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool], list[str
             continue
         start = _clause_start(sentence, markers[0])
         head = _LEADING_SCOPE.sub("", sentence[start:markers[0]])
-        raw = [x for x in re.split(r"[、和与及]", head) if x] if re.search(r"[、和与及]", head) else []
+        # each item without the scope the sentence opens with ("本年收入、本年支出": 收入, 支出 alike)
+        raw = [_LEADING_SCOPE.sub("", x) or x for x in re.split(r"[、和与及]", head) if x] \
+            if re.search(r"[、和与及]", head) else []
         items = _expand_items(raw)
         if len(items) < 2:
             continue
@@ -892,12 +966,12 @@ def _clause_end(sentence: str, start: int) -> int:
     return m.start() if m else len(sentence)
 
 
-def _topic_clause(f: Figure) -> str:
-    """The first clause of the figure's sentence, when it is not the figure's own clause and states no figure."""
+def _topic_clause(f: Figure, siblings: tuple[str, ...] = ()) -> str:
+    """The first clause of the figure's sentence, when it is not the figure's own clause nor a sibling's."""
     if f.table:
         return ""
     first = _CLAUSE_SPLIT.split(f.sentence, 1)[0]
-    if not first or f.clause.startswith(first) or first in f.clause:
+    if not first or f.clause.startswith(first) or first in f.clause or any(first in c for c in siblings):
         return ""
     return re.sub(r"\d+(?:\.\d+)?", " ", first)
 
@@ -919,7 +993,7 @@ def _item_heading(f: Figure) -> str:
     return leaf if 2 <= len(leaf) <= ITEM_HEADING_CHARS else ""
 
 
-def _previous_clause(f: Figure) -> str:
+def _previous_clause(f: Figure, siblings: tuple[str, ...] = ()) -> str:
     """The clause before the figure's own in its sentence: it often names the subject ("推动康园工疗站…，全年服务学员
     423人"; "二是重点工作，拟投入的资金为350.66万元")."""
     if f.table:
@@ -928,7 +1002,55 @@ def _previous_clause(f: Figure) -> str:
     if pos <= 0:
         return ""
     clauses = [c for c in _CLAUSE_SPLIT.split(f.sentence[:pos]) if c.strip()]
-    return re.sub(r"\d+(?:\.\d+)?", " ", clauses[-1]) if clauses else ""
+    if not clauses or any(clauses[-1].strip() in c for c in siblings):
+        return ""
+    return re.sub(r"\d+(?:\.\d+)?", " ", clauses[-1])
+
+
+_HEAD_TAIL = re.compile(r"[为是达约共计有：:\s]+$")
+
+
+def _clause_head(f: Figure) -> str:
+    """What a prose figure's clause names it by, at its end: the last two characters before the number ("婴儿死亡率1.86‰"
+    -> "亡率"); "" when the clause names nothing before its number."""
+    at = f.clause.find(f.text)
+    runs = _CJK_RUN.findall(_HEAD_TAIL.sub("", f.clause[:at])) if at > 0 else []
+    return runs[-1][-2:] if runs and len(runs[-1]) >= 2 else ""
+
+
+def _sibling_clauses(figures: list[Figure]) -> list[tuple[str, ...]]:
+    """For each prose figure, the clauses of its sentence that state another figure by the same head: "孕产妇死亡率为0，
+    婴儿死亡率1.86‰", "学前教育29人，义务教育248人". A sibling's words name the sibling, never this figure."""
+    by_sentence: dict[tuple[str, str], list[int]] = {}
+    for i, f in enumerate(figures):
+        if not f.table:
+            by_sentence.setdefault((f.report, f.sentence), []).append(i)
+    out: list[tuple[str, ...]] = [()] * len(figures)
+    for members in by_sentence.values():
+        if len(members) < 2:
+            continue
+        heads = {i: _clause_head(figures[i]) for i in members}
+        for i in members:
+            if heads[i]:
+                out[i] = tuple(dict.fromkeys(figures[j].clause for j in members if heads[j] == heads[i]
+                                             and figures[j].clause != figures[i].clause
+                                             and figures[j].clause not in figures[i].clause
+                                             and figures[i].clause not in figures[j].clause))
+    return out
+
+
+def _without_words(text: str, head: str) -> str:
+    """The text without the items of a distributed statement ("本年收入、本年支出|本年支出"), longest first."""
+    for words in sorted(head.split("|"), key=len, reverse=True):
+        if len(words) >= 2:
+            text = text.replace(words, " ")
+    return text
+
+
+def _without(sentence: str, clauses: tuple[str, ...]) -> str:
+    for c in clauses:
+        sentence = sentence.replace(c, "，")
+    return sentence
 
 
 def _whole_context(figures: list[Figure]) -> list[str]:
@@ -948,7 +1070,12 @@ def _whole_context(figures: list[Figure]) -> list[str]:
         if previous is None or previous.report != f.report or previous.section != f.section:
             opened = head = ""
         at = f.sentence.find("其中")
-        if at > 0:
+        if at == 0 and previous is not None and previous.sentence != f.sentence and opened == "" and \
+                not re.search(r"其中", previous.sentence):
+            # "…预算执行率93.05%。其中：中央财政资金支出…，执行率100%；省级…": the sentence before is the whole
+            opened = re.sub(r"\d+(?:\.\d+)?", " ", previous.sentence)
+            out[i] = opened
+        elif at > 0:
             pos = f.sentence.find(f.clause)
             if pos >= at:
                 if previous is None or previous.sentence != f.sentence or not opened:
@@ -958,7 +1085,9 @@ def _whole_context(figures: list[Figure]) -> list[str]:
             elif f.kind != "percent":  # the whole's own amount, not its share
                 head = _head(f.phrase)
         elif previous is not None and previous.sentence != f.sentence:
-            ended_open = previous.sentence.rstrip().endswith(("；", ";")) and "其中" in previous.sentence
+            # a list "其中：A…；B…；C…" goes on while its items end in ；
+            ended_open = previous.sentence.rstrip().endswith(("；", ";")) and (
+                "其中" in previous.sentence or bool(out[previous_index]))
             opened = opened if ended_open and not (head and _head(f.phrase) == head) else ""
             out[i] = opened
         elif previous is not None and previous.sentence == f.sentence:

@@ -41,7 +41,7 @@ _COUNT_MEASURES: dict[str, tuple[str, ...]] = {
     "期": ("间", "末", "初", "限"), "次": ("数",), "场": ("地", "所", "馆"), "条": ("件", "例"), "项": ("目",),
     "所": ("属", "得", "有", "在"), "辆": (), "台": ("账",), "套": ("餐",), "间": ("接",), "件": ("数",),
     "份": ("额",), "批": ("复", "准", "次"), "支": ("出", "付", "持", "撑", "援"), "张": (), "座": ("谈",),
-    "册": (), "篇": (), "例": (), "宗": ("旨",), "棵": (), "株": (), "盏": (),
+    "册": (), "篇": (), "例": (), "宗": ("旨",), "棵": (), "株": (), "盏": (), "种": ("植", "子"),
 }
 
 
@@ -68,7 +68,7 @@ _UNIT_CUES_ZH: tuple[tuple[str, str, str], ...] = (
     (r"(?:多少|几)\s*" + _measure_alternation("条"), "count", "条"),
     (r"(?:多少|几)\s*" + _measure_alternation("项"), "count", "项"),
     (r"(?:多少|几)\s*" + _measure_alternation("所"), "count", "所"),
-    (r"(?:多少|几)\s*" + _measure_alternation("辆台套间件份批支张座册篇例宗棵株盏"), "count", ""),
+    (r"(?:多少|几)\s*" + _measure_alternation("辆台套间件份批支张座册篇例宗棵株盏种"), "count", ""),
     (r"(?:多少|几)\s*人次|人次", "times", "人次"),
     (r"(?:多少|几)\s*" + _measure_alternation("次"), "times", "次"),
     (r"(?:多少|几)\s*工时|工时", "hours", "工时"),
@@ -80,8 +80,11 @@ _UNIT_CUES_ZH: tuple[tuple[str, str, str], ...] = (
     (r"(?:多少|几)\s*(?:平方米|平米)|面积", "area", "平方米"),
     (r"(?:多少|几)\s*岁|年龄", "age", "岁"),
 )
+# a degree asked as a figure ("满意度多少", "知晓度是多少"); not 年度, 季度, 程度, 力度, 额度 (an amount)
+_DEGREE = r"(?<![年季程力温额])(?<=[\u4e00-\u9fff])度(?:是|为|有|达到?)?(?:多少|几)"
 _PERCENT_ZH = re.compile(r"比例|比重|占比|百分之|占[^，。？?]{0,10}(?:多少|几)|百分比|百分点|%|率.{0,6}(?:多少|几|如何|怎么样)|"
-                         r"率是|率为|率有|率达")
+                         r"率是|率为|率有|率达|[\u4e00-\u9fff]率(?:呢|吗)?[？?]?$|" + _DEGREE + r"|"
+                         r"(?:完成|达到|是|为)[^，。？?]{1,12}的(?:多少|几)(?![\u4e00-\u9fff])")
 _SHARE_ZH = re.compile(r"比例|比重|占比|占[^，。？?]{0,10}(?:多少|几|百分)|百分比")
 _RATE_ZH = re.compile(r"[\u4e00-\u9fff]率")
 _MONEY_ZH = re.compile(r"多少钱|花了多少|花费|花掉|金额|资金|经费|万元|元|预算|决算|收入|支出|拨款|补助|补贴|费|投入|救助|执行数|结余|结转")
@@ -176,7 +179,7 @@ _STOP_ZH = re.compile(
     r"所?占(?:比重|比例|比)|比例|比重|百分比|占(?![用地])|拿到|拿了|拿|"
     r"实际|花了|花掉|花费|用了|用掉|合计|总计|百分之|明年|下一?年度?|"
     r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|没有(?=[？?]?$)|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?(?!结转|结余)|前年|"
-    r"这个|那个|那么|呀|吧|这一?块|"
+    r"这个|那个|那么|呀|吧|这一?块|后来|之后|"
     r"怎么样|咋样|怎么|怎样|如何|为什么|为何|分别|都(?=[有是在为用花包给要能])|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
     + "|".join(sorted(SELF_NAMES, key=len, reverse=True)) + r"|"
     r"总(?=收入|支出|金额|经费|资金)"
@@ -368,6 +371,15 @@ def _abbreviates_body(short: str, body: str) -> bool:
     forms = {short, short[1:]} if short[0] in "省市区县" else {short}
     return any(in_order(form, d) for form in forms for d in departments if len(form) >= 3 and form != d
                and form[0] == d[0] and form[-1] == d[-1])
+
+
+def written_short(name: str, text: str) -> bool:
+    """Whether `text` writes out a body or place the question names short: "疾控中心" stands for 疾病预防控制中心 (its
+    characters in order, a few characters apart at most, first and last kept)."""
+    if len(name) < 3:
+        return False
+    gaps = "[\u4e00-\u9fff]{0,4}"
+    return re.search(gaps.join(map(re.escape, name)), text) is not None
 
 
 def in_order(short: str, name: str) -> bool:
@@ -583,6 +595,9 @@ def named_places(text: str) -> tuple[str, ...]:
             # 社区, 全区 are no places; a body's last character before its kind only in a two-character one (各局),
             # not in 区人社局
             generic = _GENERIC_PLACE.search(name[:-1]) and (pattern is _PLACE_ZH or len(name) <= 2)
+            # "信访和市长热线": 市长 is an office, and a place name holds no conjunction
+            generic = generic or (pattern is _PLACE_ZH and (re.search(r"[和与及或的]", name) is not None
+                                                            or text[m.end(1):m.end(1) + 1] == "长"))
             if not generic and name not in places and name not in SELF_NAMES \
                     and not any(name in s for s in SELF_NAMES) and not _BODY_GENERIC.match(name):
                 places.append(name)
@@ -762,11 +777,16 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
         return REASON, None, ()
     if _LIST_ZH.search(text) and not re.search(r"多少|几[个名位人户家枚本期次场条项]", text):
         return LIST, None, ()
-    if re.search(r"多少|几|百分之|比例|占比|多大|多高|多长|(?:率|度|得分|评分)(?:怎么样|如何|怎样|咋样)", text):
+    if re.search(r"多少|几|百分之|比例|占比|多大|多高|多长|(?:率|度|得分|评分)(?:怎么样|如何|怎样|咋样)", text) or \
+            _MEASURE_NOUN_END.search(text):
         return FIGURE, None, ()
     if _YESNO_ZH.search(text):
         return YESNO, None, ()
     return TEXT, None, ()
+
+
+# a question that is only the name of a figure, ending in its measure noun: "…项目的执行率", "培训后的就业率呢"
+_MEASURE_NOUN_END = re.compile(r"[\u4e00-\u9fff](?:率|金额|人数|总额|得分)(?:呢)?[？?]?$")
 
 
 def operand_ask(question: Question, operand: str) -> Ask:
@@ -820,6 +840,10 @@ def _asks(text: str, english: bool, context: str) -> list[Ask]:
     previous = ""
     for piece in asking:
         ask = _ask_zh(piece)
+        if ask.kind is None and result and result[-1].kind == "money" and result[-1].change and \
+                _CHANGE_ZH.search(piece) and not content_terms(_COMPARISON.sub("，", piece)):
+            # "少了多少？降了多少？": the same change asked twice is its amount, then its rate
+            ask = replace(ask, kind="percent")
         if _TEXT_ASK_ZH.search(piece) and not _FIGURE_ASK_ZH.search(piece):
             ask = replace(ask, words=True, kind=None, unit=None)
         # "收入比上年减少了多少，下降了百分之几": the second ask is the rate of the same change

@@ -686,3 +686,41 @@ def test_an_english_count_of_people_is_not_answered_by_a_count_of_visits(corpus_
     draft = compose(corpus_knowledge("beijingjie-street-2023-project-selfeval.txt"),
                     "How many elderly people received home care visits?")
     assert draft.text.startswith("812"), draft.text  # not the 12万人次 target of meals served
+
+
+# --------------------------------------------------------------------------- wave 5: what failed on unseen reports
+
+def _small_report(tmp_path, name: str, text: str) -> Knowledge:
+    from ingest.pipeline import prepare_report
+
+    path = tmp_path / f"{name}.txt"
+    path.write_text(text, encoding="utf-8")
+    prepared = prepare_report(path)  # its profile (body, aliases) as ingest derives it
+    return Knowledge("test", [prepared.info], list(prepared.chunks), list(prepared.figures))
+
+
+@pytest.mark.parametrize(("name", "text", "question", "quoted"), [
+    ("finance-2020", "某区财政局2020年度部门决算\n一、“三公”经费\n其中：因公出国（境）费支出决算0万元，本年度未安排因公出国（境）团组；"
+     "公务接待费支出决算2.54万元。\n", "有没有因公出国？", "因公出国（境）费支出决算0万元"),
+    ("street-2021", "某街道办事处2021年度部门决算说明\n一、会议费\n2021年度会议费支出0万元，公务用车运行维护费支出3.20万元。\n",
+     "今年有没有会议费支出？", "会议费支出0万元"),
+])
+def test_asked_whether_there_was_any_an_amount_stated_as_zero_says_none(tmp_path, name: str, text: str,
+                                                                          question: str, quoted: str) -> None:
+    draft = compose(_small_report(tmp_path, name, text), question)
+    assert not draft.abstained and draft.text.startswith("没有")
+    assert quoted in draft.text and quoted in draft.citations[0].text
+    assert_verified(draft, question)
+
+
+@pytest.mark.parametrize(("name", "text", "question", "history", "value"), [
+    ("health-2025", "某区卫生健康局2025年度部门整体支出绩效自评报告\n一、支出结构\n本部门支出46,102.75万元,其中:区妇幼保健院"
+     "15,880.25万元,占34.45%;区疾病预防控制中心8,215.40万元,占17.82%。\n", "疾控中心呢", "区妇幼保健院支出多少？", "8,215.40"),
+    ("edu-2022", "某区教育局2022年度部门整体支出绩效自评报告\n一、支出结构\n本部门支出3,280.00万元，其中：区教师发展中心"
+     "420.00万元，区青少年活动中心180.50万元。\n", "青少活动中心支出多少？", "", "180.50"),
+])
+def test_a_unit_of_the_report_named_short_is_covered(tmp_path, name: str, text: str, question: str, history: str,
+                                                      value: str) -> None:
+    turns = [{"role": "user", "content": history}, {"role": "assistant", "content": "…"}] if history else None
+    draft = compose(_small_report(tmp_path, name, text), question, turns)
+    assert not draft.abstained and value in draft.text, draft.text

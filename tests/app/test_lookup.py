@@ -341,3 +341,73 @@ def test_a_share_is_not_answered_by_a_completion_rate(tmp_path, text: str, quest
     result = _one_report_lookup(tmp_path, text, question)
     assert result.answered and result.best[0].figure.value == value, \
         [(m.figure.clause, m.why) for m in result.matches[0]]
+
+
+# --------------------------------------------------------------------------- wave 5: what failed on unseen reports
+
+@pytest.mark.parametrize(("text", "question", "value", "sibling"), [
+    ("某区卫生健康局2025年度部门整体支出绩效自评报告\n一、主要成效\n全年孕产妇死亡率为0,婴儿死亡率1.86‰,5岁以下儿童死亡率2.74‰。\n",
+     "孕产妇死亡率是多少", "0", "1.86"),
+    ("某区民政局2023年度部门整体支出绩效自评报告\n一、社会救助\n城市低保对象月人均补助850元，农村低保对象月人均补助620元。\n",
+     "城市低保对象月人均补助多少钱？", "850", "620"),
+])
+def test_a_sibling_clause_names_its_own_figure_not_the_next(tmp_path, text: str, question: str, value: str,
+                                                              sibling: str) -> None:
+    """"A率为0,B率1.86‰": the words of A's clause name A's figure; B's figure (same head, its own clause) never answers
+    for A because A's words stand beside it."""
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered and str(Decimal(result.best[0].figure.value)) == value, \
+        [(m.figure.clause, m.why) for m in result.matches[0]]
+    assert not any(m.answers for m in result.matches[0] if m.figure.value == sibling)
+
+
+@pytest.mark.parametrize(("text", "question"), [
+    ("某区财政局2020年度部门决算\n一、财政拨款支出\n2020年度一般公共预算财政拨款支出5,052.60万元，占本年支出合计的98.48%。\n",
+     "一般公共预算收入是多少？"),
+    ("某街道办事处2021年度部门决算说明\n一、支出决算情况\n本年支出合计1,980.50万元，比上年增加35.20万元。\n", "本年收入合计是多少？"),
+])
+def test_an_income_is_never_answered_by_a_spending(tmp_path, text: str, question: str) -> None:
+    result = _one_report_lookup(tmp_path, text, question)
+    assert not result.answered, [(m.figure.clause, m.why) for m in result.best]
+
+
+@pytest.mark.parametrize(("text", "question", "value"), [
+    ("某区人力资源和社会保障局2023年度就业补贴项目支出绩效自评报告\n一、资金使用情况\n2023年度项目实际支出2,186.72万元，"
+     "预算执行率93.05%。其中：中央财政资金支出1,200.00万元，执行率100%；省级财政资金支出612.40万元，执行率94.22%。\n",
+     "执行率多少？", "93.05"),
+    ("某区人力资源和社会保障局2023年度就业补贴项目支出绩效自评报告\n一、资金使用情况\n2023年度项目实际支出2,186.72万元，"
+     "预算执行率93.05%。其中：中央财政资金支出1,200.00万元，执行率100%；省级财政资金支出612.40万元，执行率94.22%。\n",
+     "中央财政资金的执行率是多少？", "100"),
+    ("某区教育局2022年度信息化项目支出绩效自评报告\n一、预算执行\n全年项目支出3,102.56万元，项目执行率94.59%。"
+     "其中：市级资金支出1,000.00万元，执行率100%；区级资金支出2,102.56万元，执行率92.18%。\n", "执行率是多少？", "94.59"),
+])
+def test_asked_plainly_the_whole_answers_before_its_parts(tmp_path, text: str, question: str, value: str) -> None:
+    """"其中：A…，执行率100%" after the whole's rate: a part answers only when the question names it."""
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered and str(Decimal(result.best[0].figure.value)) == str(Decimal(value)), \
+        [(m.figure.clause, m.why, m.score) for m in result.matches[0]]
+
+
+@pytest.mark.parametrize(("text", "question", "value"), [
+    ("某区财政局2020年度部门决算\n一、收支情况\n本年收入、本年支出各是5204.16，5130.82万元，与上年相比各减少286.40，311.26万元，"
+     "各下降5.22%、5.72%。\n", "本年收入比上年少了多少？", "286.40"),
+    ("某区文化广电旅游体育局2024年度部门决算\n一、收支情况\n本年收入、本年支出分别为980.00万元、950.00万元，比上年分别增加"
+     "30.00万元、25.00万元。\n", "本年支出比上年增加了多少？", "25.00"),
+])
+def test_a_distributed_items_figure_is_not_named_by_the_other_items(tmp_path, text: str, question: str,
+                                                                       value: str) -> None:
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered and result.best[0].figure.value == value, \
+        [(m.figure.clause, m.why, m.coverage) for m in result.matches[0]]
+
+
+@pytest.mark.parametrize(("text", "question", "value"), [
+    ("某区卫生健康局2025年度部门整体支出绩效自评报告\n一、主要成效\n全年孕产妇死亡率为0,婴儿死亡率1.86‰。\n", "孕产妇死亡率多少？", "0"),
+    ("某区第八中学2024年度部门整体支出绩效自评报告\n一、主要成效\n全年校园安全事故发生率为0，学生体质健康达标率96.2%。\n",
+     "校园安全事故发生率是多少", "0"),
+])
+def test_a_rate_of_nil_written_without_its_percent_answers_a_rate(tmp_path, text: str, question: str,
+                                                                   value: str) -> None:
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered and str(Decimal(result.best[0].figure.value)) == value, \
+        [(m.figure.clause, m.why) for m in result.matches[0]]
