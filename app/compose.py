@@ -16,8 +16,8 @@ from decimal import Decimal
 
 from app.answer import Citation
 from app.lookup import FigureIndex, FigureMatch, LookupResult, bigrams, simplified, unit_follows
-from app.question import (DERIVED, FIGURE, LIST, REASON, YESNO, Ask, Question, in_report_year, operand_ask,
-                          written_short)
+from app.question import (DERIVED, FIGURE, LIST, REASON, REMAINING, YESNO, Ask, Question, content_terms,
+                          in_report_year, operand_ask, written_short)
 from app.retrieve import Knowledge, Passage, Sentence, passage_rank_of_figures
 from app.romanize import romanizes
 from app.statements import nil_kind, nil_said
@@ -146,10 +146,13 @@ def operand_lookup(index: FigureIndex, q: Question, dense: Mapping[str, float],
     """A sum/difference/share: the best figure for each operand, all of the kind the question asks for, and the
     result itself when the report states it."""
     matches, asks = [], []
-    for operand in q.operands:
+    for n, operand in enumerate(q.operands):
         ask = operand_ask(q, operand)
         if q.operation == "share":
             ask = replace(ask, kind=None, unit=None)
+        if q.operation == REMAINING:  # what was allotted, then what of it was spent
+            ask = replace(ask, subject=content_terms(q.operands[0]), kind="money", unit=None, total=False,
+                          change=False, budgeted=n == 0, spent=n == 1)
         sub = replace(q, asks=(ask,), context="", terms=ask.subject)
         result = index.lookup(sub, dense, ranks)
         asks.append(ask)
@@ -582,7 +585,7 @@ def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, rep
         return abstain(question, knowledge, report_ids, "operands not found", sure=False)
     values = [Decimal(f.value) for f in operands]
     places = max(-min(v.as_tuple().exponent, 0) for v in values)
-    if question.operation == "difference":
+    if question.operation in ("difference", REMAINING):
         result = values[0] - values[1]
         expression = f"{operands[0].display} - {operands[1].display} = {result:.{places}f}{operands[0].unit}"
     else:

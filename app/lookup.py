@@ -43,7 +43,8 @@ _BUDGET_SIDE = re.compile(r"预算|拟投入|计划|目标|指标值")
 # 预算 in the name of a kind of fund or a process is no budgeted amount ("一般公共预算财政拨款", "预算执行率")
 _FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算|部门预算|预算单位|预算管理|预算执行|预决算")
 _SPENT_SIDE = re.compile(r"决算|支出|实际|花费|使用|执行数|完成")
-_STATED = {"difference": re.compile(r"差异|差额|相差|差距|之差"), "sum": re.compile(r"合计|总计|共计|总额|合共")}
+_STATED = {"difference": re.compile(r"差异|差额|相差|差距|之差"), "sum": re.compile(r"合计|总计|共计|总额|合共"),
+           "remaining": re.compile(r"结余|剩余|未使用|未支出|尚未支付")}
 _PLANNED = re.compile(r"拟|计划|预计|目标|力争")
 _PLANNED_COLUMN = re.compile(r"拟|计划|预计|目标|指标值|预算数|年初预算|全年预算")  # a table column of plans
 _TOTAL_WORD = re.compile(r"合计|总计|共计|总额|总体|整体|总收入|总支出")
@@ -58,7 +59,7 @@ _COMPARISON_WORDS = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|同�
                                r"完成预算的|完成|达到|主要是|约")
 _MEASURE_WORDS = frozenset("支出 收入 预算 决算 实际 年初 年终 年中 资金 金额".split())
 # words that name no item: a figure named by these alone is named by the heading it stands under
-_NAMELESS = _MEASURE_WORDS | frozenset("年度 本年 全年 当年 万元 亿元 年初预算 支出决算 预算数 决算数".split())
+_NAMELESS = _MEASURE_WORDS | frozenset("年度 本年 全年 当年 万元 亿元 年初预算 支出决算 预算数 决算数 项目 全年预算 项目预算".split())
 # a scoring rule's threshold ("预算执行率未达到95%扣3分") is a target, not what was reached
 _CRITERION = re.compile(r"(?:未达到|未达|低于|不足|高于|超过)\s*[\d.]+\s*%?\s*(?:的)?(?:扣|得|计|加)")
 _CLAUSE_SPLIT = re.compile(r"[，；;：:。！？!?]|,(?!\d{3})")  # not the comma of 1,200.00
@@ -314,12 +315,15 @@ class FigureIndex:
         if word is None or len(question.operands) < 2:
             return None
         base = question.asks[0] if question.asks else Ask(question.text)
-        ask = replace(base, object="", subject=question.terms, change=False)
-        query = self._weighted(question.terms, 1.0)
+        # what is left is asked of its fund ("省级资金还剩多少没花": 省级资金), in whatever words it is asked
+        terms = content_terms(question.operands[0]) if question.operation == "remaining" else question.terms
+        ask = replace(base, object="", subject=terms, change=False, kind="money" if question.operation == "remaining"
+                      else base.kind)
+        query = self._weighted(terms, 1.0)
         best = None
+        named = question.operands[:1] if question.operation == "remaining" else question.operands  # left of what
         for i, f in enumerate(self._norm):
-            if not word.search(f.phrase.split("·")[-1]) or not all(
-                    self._names(i, operand) for operand in question.operands):
+            if not word.search(f.phrase.split("·")[-1]) or not all(self._names(i, operand) for operand in named):
                 continue
             m = self._score(i, question, ask, query, query, dense or {}, passage_rank or {})
             if best is None or (m.score, -f.start) > (best.score, -best.figure.start):
@@ -483,6 +487,7 @@ class FigureIndex:
         spent = _spent_factor(ask, f)
         score *= spent
         qualifier_ok = qualifier_ok and (spent >= 1.0 or not ask.spent)  # asked what was spent: a budget does not say it
+        qualifier_ok = qualifier_ok and not (ask.budgeted and spent < 1.0)  # asked the budget: a spending does not
         year_ok, y_factor = self._year_agrees(ask, question, i)
         score *= y_factor
         part = bool(self._whole[i]) or f.clause.startswith("其中")  # a part of a whole stated before it
@@ -504,7 +509,7 @@ class FigureIndex:
                else "object" if held < OBJECT_HELD
                else "narrower" if named < NARROWER and ask.total
                else "share" if not self._share_of(i, question, ask)
-               else "part" if total and part and named < 1.0
+               else "part" if total and part and named < PART_NAMED
                else "")
         return FigureMatch(self.figures[i], round(score, 4), round(lexical, 4), round(d, 4), kind_ok,
                            round(coverage, 4),
@@ -549,7 +554,8 @@ class FigureIndex:
                 return 1.0
             if f.unit and (alternative in f.unit or f.unit in alternative):  # 批次 for 28批
                 return 1.0
-            held = sum(self.idf(g) for g in grams if g in self._name[i] or g in bigrams(f.unit)
+            # a part of a 其中 list counts what its whole counts ("惠及370名残疾学生，其中…义务教育248人": students)
+            held = sum(self.idf(g) for g in grams if g in self._name[i] or g in bigrams(f.unit) or g in self._whole_grams[i]
                        or (len(g) == 2 and _gapped(g).search(self._name_text[i]) is not None))
             best = max(best, held / total)
         return best
@@ -674,6 +680,8 @@ def _spent_factor(ask: Ask, f: Figure) -> float:
     """'实际花了多少': what was spent (决算, 支出) rather than what was budgeted; the clause tells which side. Asked
     plainly ("三公经费是多少"), what was spent comes before what was budgeted, unless the ask names the budget."""
     side = _FUND_NAMES.sub(" ", f.clause + f.column)
+    if ask.budgeted:  # what was allotted: a budget or the fund itself, never what was spent of it
+        return 1.15 if _BUDGET_SIDE.search(side) else 0.5 if _SPENT_SIDE.search(side) else 1.0
     if not ask.spent:
         if f.kind == "money" and not _BUDGET_SIDE.search(ask.text) and _BUDGET_SIDE.search(side) \
                 and not _SPENT_SIDE.search(_BUDGET_SIDE.split(side)[-1]):
@@ -686,6 +694,7 @@ def _spent_factor(ask: Ask, f: Figure) -> float:
     return 1.0
 
 
+PART_NAMED = 0.7  # asked "一共…" of a part the question names this well ("区属学校和幼儿园一共…"), the part answers
 PART_UNNAMED = 0.8  # a part whose own item the question does not name ranks below the whole it belongs to
 _MEASURE_GRAMS = frozenset(g for w in _MEASURE_WORDS for g in (w,) if len(w) == 2)
 # measures that exclude each other: asked for 收入, a figure named 支出 (and not 收入) is another figure
@@ -1026,16 +1035,18 @@ def _sibling_clauses(figures: list[Figure]) -> list[tuple[str, ...]]:
         if not f.table:
             by_sentence.setdefault((f.report, f.sentence), []).append(i)
     out: list[tuple[str, ...]] = [()] * len(figures)
-    for members in by_sentence.values():
+    for (_, sentence), members in by_sentence.items():
         if len(members) < 2:
             continue
         heads = {i: _clause_head(figures[i]) for i in members}
+        at = {i: sentence.find(figures[i].clause) for i in members}
+        parts_from = sentence.find("其中")
         for i in members:
-            if heads[i]:
-                out[i] = tuple(dict.fromkeys(figures[j].clause for j in members if heads[j] == heads[i]
-                                             and figures[j].clause != figures[i].clause
-                                             and figures[j].clause not in figures[i].clause
-                                             and figures[i].clause not in figures[j].clause))
+            own = figures[i].clause
+            # the whole before 其中 is not named by its parts' words ("惠及370名残疾学生，其中…义务教育248人")
+            parts = [figures[j].clause for j in members if parts_from >= 0 and 0 <= at[i] < parts_from < at[j]]
+            same = [figures[j].clause for j in members if heads[i] and heads[j] == heads[i]]
+            out[i] = tuple(dict.fromkeys(c for c in parts + same if c != own and c not in own and own not in c))
     return out
 
 

@@ -95,6 +95,9 @@ _ACTUAL_ZH = re.compile(r"实际|完成了|完成多少|完成值|实现了|做�
 _LIST_ZH = re.compile(r"有哪些|[^多]{1,4}哪些|哪几|包括哪些|包括什么|都有什么|有什么|列举|主要.{0,8}(?:是|有)什么|几方面|哪些方面")
 _REASON_ZH = re.compile(r"原因|为什么|为何|为啥|怎么会|什么导致|因为什么|咋没|怎么没")
 _YESNO_ZH = re.compile(r"吗[？?]?$|有没有|是否|是不是|有无|没有[？?]?$")
+# what is left of a budget: 还剩多少没花, 还有多少钱没花出去, 没用完的
+_UNSPENT_ZH = re.compile(r"还剩下?|剩下|剩余|没花出去|没花完|没有花完|没花|未花|没用完|没有用完|未使用|没用掉")
+REMAINING = "remaining"  # a derived question's operation: allotted less spent
 _SUM_ZH = re.compile(r"加起来|合计|加在一起|之和|相加|总和|(?:一共|总共)(?:是|有)?多少|合起来")
 _DIFF_ZH = re.compile(r"相差|差额是|差多少|多多少|少多少|高多少|低多少|差了多少")
 # "年终决算比年初预算多了多少": a difference of two named figures
@@ -213,6 +216,7 @@ class Ask:
     direction: str = ""  # a change asked as a fall ("down") or a rise ("up"), else ""
     years: tuple[int, ...] = ()  # the years this ask is about (absolute)
     words: bool = False  # it asks for words, not a figure ("…，结果怎样")
+    budgeted: bool = False  # what was budgeted or allotted, not what was spent (the first operand of what is left)
 
     @property
     def qualifier(self) -> str:
@@ -759,6 +763,10 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
         if _YESNO_EN.search(text):
             return YESNO, None, ()
         return TEXT, None, ()
+    if _UNSPENT_ZH.search(text) and re.search(r"多少|几", text):
+        # "省级资金还剩多少没花？": what was allotted less what was spent (or what the report states as left)
+        subject = "".join(content_terms(re.sub(r"还有|还|出去", " ", _UNSPENT_ZH.sub(" ", text)))) or "资金"
+        return DERIVED, REMAINING, (subject, subject + "支出")  # naming nothing: the body's own funds
     compared = _COMPARED_ZH.search(text)
     if compared and not _BASE_PERIOD_ZH.search(compared.group(2)):  # "比上年减少了多少" is a stated change
         return DERIVED, "difference", (compared.group(1), compared.group(2))

@@ -724,3 +724,31 @@ def test_a_unit_of_the_report_named_short_is_covered(tmp_path, name: str, text: 
     turns = [{"role": "user", "content": history}, {"role": "assistant", "content": "…"}] if history else None
     draft = compose(_small_report(tmp_path, name, text), question, turns)
     assert not draft.abstained and value in draft.text, draft.text
+
+
+@pytest.mark.parametrize(("name", "text", "question", "result", "operands"), [
+    ("hrss-2023", "某区人力资源和社会保障局2023年度就业补贴项目支出绩效自评报告\n一、项目资金\n2023年度项目资金总额2,350.00万元，"
+     "其中中央财政资金1,200.00万元，省级财政资金650.00万元。\n二、资金使用\n省级财政资金支出612.40万元，执行率94.22%。\n",
+     "省级资金还剩多少没花？", "37.60万元", ("650.00万元", "612.40万元")),
+    ("edu-2022", "某区教育局2022年度部门整体支出绩效自评报告\n一、重点项目\n（一）教育信息化项目\n项目全年预算3,280.00万元，"
+     "实际支出3,102.56万元，执行率94.59%。\n", "信息化项目还有多少钱没花出去？", "177.44万元", ("3,280.00万元", "3,102.56万元")),
+])
+def test_what_is_left_unspent_is_the_allotment_less_the_spending_computed(tmp_path, name: str, text: str,
+                                                                           question: str, result: str,
+                                                                           operands: tuple) -> None:
+    draft = compose(_small_report(tmp_path, name, text), question)
+    assert not draft.abstained and draft.text.startswith(result), draft.text
+    assert all(o in draft.text for o in operands)  # computed, its operands shown
+    assert_verified(draft, question)
+
+
+@pytest.mark.parametrize(("name", "text", "question", "value"), [
+    ("street-2021", "某街道办事处2021年度部门决算说明\n一、结余情况\n2021年度项目支出预算120.00万元，实际支出100.00万元，"
+     "年末结余20.00万元。\n", "项目还剩多少钱没花？", "20.00万元"),
+    ("health-2025", "某区卫生健康局2025年度部门整体支出绩效自评报告\n一、预算执行\n全年预算数46,980.00万元，实际支出46,102.75万元，"
+     "剩余资金877.25万元。\n", "还剩下多少钱没用完？", "877.25万元"),
+])
+def test_what_is_left_as_the_report_states_it_comes_before_a_computation(tmp_path, name: str, text: str,
+                                                                          question: str, value: str) -> None:
+    draft = compose(_small_report(tmp_path, name, text), question)
+    assert not draft.abstained and draft.text.startswith(value), draft.text

@@ -655,3 +655,13 @@ def test_words_of_time_order_are_no_topic_and_everyday_words_take_the_reports(qu
 def test_a_change_asked_twice_asks_its_amount_then_its_rate(question: str) -> None:
     asks = analyze(question).asks
     assert [(a.kind, a.change) for a in asks] == [("money", True), ("percent", True)]
+
+
+@pytest.mark.parametrize(("question", "subject"), [
+    ("省级资金还剩多少没花？", "省级资金"),
+    ("信息化项目还有多少钱没花出去？", "信息化项目"),
+    ("还剩下多少钱没用完？", "资金"),  # naming nothing: the body's own funds
+])
+def test_what_is_left_unspent_is_asked_as_the_allotment_less_the_spending(question: str, subject: str) -> None:
+    q = analyze(question)
+    assert (q.intent, q.operation, q.operands) == (DERIVED, "remaining", (subject, subject + "支出"))
