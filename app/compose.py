@@ -387,6 +387,16 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
     if sentences[0][1] < TEXT_CONFIDENCE:
         return abstain(question, knowledge, report_ids, f"text confidence {sentences[0][1]:.2f}", sure=False)
     best = sentences[0][0]
+    if question.intent == YESNO and _COMPLETION_ASKED.search(question.text):
+        # "…的指标完成了吗": the sentence that says whether it was reached, led by the answer
+        said = next((s for s, score in sentences[:5] if score >= COMPLETION_CONFIDENCE and _DONE.search(s.text)
+                     and _names_subject(s.text, question)), None)
+        if said is not None:
+            lead = "未完成" if _NOT_DONE.search(said.text) else "已完成"
+            if question.language == "en":
+                lead = "No" if lead == "未完成" else "Yes"
+            return Draft(_fit(f"{lead}。{_focused(said.text, question)}" if question.language == "zh"
+                              else f"{lead}: {_focused(said.text, question)}"), (_cite(said),), False)
     if _WHO.search(question.text) and not _NAMES_A_PERSON.search(best.text):
         # "理事长是谁？" wants a name: a sentence about 理事长 that names no one does not answer it
         return abstain(question, knowledge, report_ids, "no person named", sure=False)
@@ -400,6 +410,23 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
             return abstain(question, knowledge, report_ids, "no reason stated", sure=False)
     return Draft(_fit(_focused(best.text, question)), (_cite(best),), False)
 
+
+def _names_subject(text: str, question: Question, share: float = 0.7) -> bool:
+    """Whether a sentence names most of what the question is about (its content words' bigrams; 指标/目标 aside)."""
+    from app.lookup import bigrams
+
+    asked = bigrams(re.sub(r"指标|目标|任务|完成|达到|达标|实现", " ", " ".join(question.terms)))
+    asked = {g for g in asked if len(g) == 2}
+    return bool(asked) and len(asked & bigrams(text)) >= share * len(asked)
+
+
+# "…完成了吗", "是否达到": whether a target was reached, which a sentence states as 完成/未完成
+_COMPLETION_ASKED = re.compile(r"(?:完成|达到|达标|实现)了?(?:吗|没有|没)|是否(?:完成|达到|达标|实现)|"
+                               r"\b(?:was|were|did)\b.*\b(?:met|achieved|reached|completed)\b", re.I)
+_NOT_DONE = re.compile(r"未(?:能)?(?:完成|达到|达标|实现)|没有(?:完成|达到|达标)|未达")
+# a target said to be reached or not: 完成“≥6,000人”的年度指标, 未达到目标, 达标 (not 实现就业, which is an achievement)
+_DONE = re.compile(r"(?:未|没有)?(?:超额)?(?:完成|达到)[^，。；]{0,16}(?:指标|目标|要求|任务)|未完成|未达到|未达标|达标")
+COMPLETION_CONFIDENCE = 0.35  # a sentence saying whether it was reached, among the best few, this relevant
 
 # "报告是哪天发的", "这份报告什么时候报送的": the date the document is signed and issued
 _WHEN_ISSUED = re.compile(r"(?:报告|文件|本文).{0,6}(?:哪天|哪一天|什么时候|何时|日期|几号|几月几日)|"

@@ -51,7 +51,7 @@ _TOTAL_WORD = re.compile(r"合计|总计|共计|总额|总体|整体|总收入|�
 _WEIGHT_COLUMN = re.compile(r"分值|权重|满分")
 _SHARE_WORDS = re.compile(r"占|比例|比重|百分比")
 _RATE_WORD = re.compile(r"[\u4e00-\u9fff]率")
-_DOWN = re.compile(r"减少|下降|降低|减|少|缩减")
+_DOWN = re.compile(r"减少|下降|降低|减|少|缩减|缩短|压缩|降")
 # words that name the reporting body or period as a whole, not a part of it: 本部门收入 is the whole income
 _SCOPE_WORDS = re.compile(r"本部门|我部门|本单位|我单位|本年度|(?:19|20)\d\d年度?|今年|本年|截至|截止|其中|共计|合计")
 # the words of a change, which say how a figure moved, not what it is of
@@ -62,6 +62,9 @@ _MEASURE_WORDS = frozenset("支出 收入 预算 决算 实际 年初 年终 年
 _NAMELESS = _MEASURE_WORDS | frozenset("年度 本年 全年 当年 万元 亿元 年初预算 支出决算 预算数 决算数 项目 全年预算 项目预算".split())
 # a scoring rule's threshold ("预算执行率未达到95%扣3分") is a target, not what was reached
 _CRITERION = re.compile(r"(?:未达到|未达|低于|不足|高于|超过)\s*[\d.]+\s*%?\s*(?:的)?(?:扣|得|计|加)")
+_STATED_CHANGE = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|同期)(?:相比)?[^，。；\d]{0,3}(?:减少|增加|下降|上升|增长|降低|提高|缩短|"
+                            r"延长|压缩|减|增)|同比(?:减少|增加|下降|上升|增长|降低|提高|缩短|延长)")
+_TIME_WORD = re.compile(r"年初|年中|年终|年末|年底|全年|上半年|下半年|前三季度|季度|当年|本年|今年|去年|上年|目前|现在")
 _CLAUSE_SPLIT = re.compile(r"[，；;：:。！？!?]|,(?!\d{3})")  # not the comma of 1,200.00
 _QUOTE_CUT = re.compile(r"[，；;：:。！？!?]|,(?!\d)")  # not the comma of 1,012.40
 TIE_MARGIN = 0.01  # scores this close are a tie: the report's first statement wins
@@ -297,6 +300,7 @@ class FigureIndex:
             scored = [self._score(i, question, ask, query, own, dense or {}, passage_rank or {}, lexical.get(i))
                       for i in self._candidates(ask, lexical, dense or {}, passage_rank or {})]
             scored = _named_less_than_a_sibling([m for m in scored if m.score > 0], self._heads)
+            scored = self._rivals_name_what_it_lacks(ask, scored)
             scored.sort(key=lambda m: (-m.score, m.figure.start))
             ranked = _first_stated_on_ties(_distinct(scored))
             results.append(tuple(_answering_first(_unless_ambiguous(ranked, ask.unit))[:k]))
@@ -404,6 +408,8 @@ class FigureIndex:
                 got = sum(w * f for w, f, _ in fields) / weight
                 named = sum(w * f for w, f, near in fields if near) / weight
                 rarity = max(self.idf(g) for g in grams)
+                # the term's most telling word (its rarest bigram) held nowhere about the figure: the figure is not
+                # about it, however much of the rest it holds ("学校自有资金的执行率" is not 预算执行率93.79%)
                 if best is None or got > best[1]:
                     best = (rarity, got, named)
             if best is not None:
@@ -411,6 +417,45 @@ class FigureIndex:
                 held += best[0] * best[1]
                 in_name += best[0] * best[2]
         return (held / total, in_name / total) if total else (0.0, 0.0)
+
+    def _lacked_words(self, i: int, subject: tuple[str, ...]) -> list[frozenset[str]]:
+        """The words of the asked subject (自有 of 自有资金) that stand nowhere about the figure — not in its name,
+        context, sentence or heading — each as its bigrams; for a term with alternatives, those of its best one."""
+        lacked: list[frozenset[str]] = []
+        for term in subject:
+            options = []
+            for alternative in term.split("|"):
+                words = [w for w in _jieba().lcut(alternative) if len(w) >= 2 and _CJK_RUN.fullmatch(w)]
+                # a long word is read in its two-character pieces (自有资金: 自有, 资金)
+                words = [piece for w in words for piece in ([w[k:k + 2] for k in range(0, len(w) - 1, 2)]
+                                                            if len(w) >= 4 and len(w) % 2 == 0 else [w])]
+                held = any(self._field(i, g) for w in words for g in _word_grams(w))
+                missing = [_word_grams(w) for w in words
+                           if w not in _NAMELESS and not _TIME_WORD.fullmatch(w)
+                           and _word_grams(w) and all(self.knows(g) for g in _word_grams(w))
+                           and not any(self._field(i, g) for g in _word_grams(w))]
+                # only a term the figure holds in part: its other words name the figure, this one is not about it
+                options.append(missing if held else [])
+            lacked += min(options, key=len) if options else []
+        return lacked
+
+    def _rivals_name_what_it_lacks(self, ask: Ask, matches: list[FigureMatch]) -> list[FigureMatch]:
+        """A figure that answers but lacks a word of what was asked, which another figure of the same kind holds in its
+        own name or the clause before it ("学校自有资金的执行率": 预算执行率93.79% lacks 自有, the row 学校自有资金 has it), is not the answer:
+        the report states the asked figure elsewhere, or not at all."""
+        at = {(f.report, f.start): n for n, f in enumerate(self.figures)}
+        out = []
+        for m in matches:
+            i = at.get((m.figure.report, m.figure.start))
+            if m.answers and i is not None:
+                lacked = self._lacked_words(i, ask.subject)
+                holder = next((o for o in matches if o is not m and o.kind_ok and lacked
+                               and o.coverage >= m.coverage - HOLDER_MARGIN and any(all(
+                    self._near(at[(o.figure.report, o.figure.start)], g) for g in grams) for grams in lacked)), None)
+                if holder is not None:
+                    m = replace(m, answers=False, why="elsewhere")
+            out.append(m)
+        return out
 
     def _named(self, i: int, question: Question, ask: Ask) -> float:
         """Share of the figure's own name (its words, idf-weighted) that the question names (of its measure alone,
@@ -641,7 +686,8 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
     """(does the figure's qualifier answer the ask's, ranking factor): a change for a change, a target for a target
     (or, asked plainly, a target shown with its bound), a share for a share, a rate for a rate."""
     factor, ok = 1.0, True
-    is_change = f.qualifier == CHANGE or change or about_change(f)  # "与上年持平" says how it changed
+    # "与上年持平" says how it changed; "较上年缩短0.4天" states a change whatever ingest read it as
+    is_change = f.qualifier == CHANGE or change or about_change(f) or (not f.table and bool(_STATED_CHANGE.search(f.clause)))
     if ask.change != is_change:
         factor, ok = factor * 0.55, False
     if ask.change and is_change and ask.direction:
@@ -701,6 +747,7 @@ _MEASURE_GRAMS = frozenset(g for w in _MEASURE_WORDS for g in (w,) if len(w) == 
 _OPPOSED = (("收入", "支出"), ("支出", "收入"))
 
 
+HOLDER_MARGIN = 0.15  # a figure holding what another lacks counts as the report's naming of it when nearly as covered
 SIBLING_MARGIN = 0.1  # a sibling naming this much more of what was asked is the one the report states it for
 
 

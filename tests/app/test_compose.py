@@ -752,3 +752,15 @@ def test_what_is_left_as_the_report_states_it_comes_before_a_computation(tmp_pat
                                                                           question: str, value: str) -> None:
     draft = compose(_small_report(tmp_path, name, text), question)
     assert not draft.abstained and draft.text.startswith(value), draft.text
+
+
+@pytest.mark.parametrize(("name", "text", "question", "lead"), [
+    ("hrss-2023", "某区人力资源和社会保障局2023年度就业补贴项目支出绩效自评报告\n一、绩效目标完成情况\n全年城镇新增就业6,512人，"
+     "完成“≥6,000人”的年度指标。失业人员再就业1,326人，未完成“≥1,500人”的年度指标。\n", "失业人员再就业的指标完成了吗", "未完成"),
+    ("edu-2022", "某区教育局2022年度部门整体支出绩效自评报告\n一、绩效目标完成情况\n全区学前教育毛入园率达到98.6%，达到“≥98%”的"
+     "年度目标。\n", "学前教育毛入园率的目标达到了吗？", "已完成"),
+])
+def test_asked_whether_a_target_was_reached_the_sentence_saying_so_leads_with_the_answer(tmp_path, name: str, text: str,
+                                                                                        question: str, lead: str) -> None:
+    draft = compose(_small_report(tmp_path, name, text), question)
+    assert not draft.abstained and draft.text.startswith(lead), draft.text

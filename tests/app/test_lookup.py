@@ -411,3 +411,30 @@ def test_a_rate_of_nil_written_without_its_percent_answers_a_rate(tmp_path, text
     result = _one_report_lookup(tmp_path, text, question)
     assert result.answered and str(Decimal(result.best[0].figure.value)) == value, \
         [(m.figure.clause, m.why) for m in result.matches[0]]
+
+
+@pytest.mark.parametrize(("text", "question", "value", "not_answer"), [
+    ("某区第八中学2024年度项目支出绩效自评报告\n一、资金执行情况\n学校项目资金全年实际支出251.36万元，预算执行率93.79%。\n"
+     "二、资金来源\n学校自有资金28.00万元，全年执行数21.48万元，执行率76.71%。\n", "学校自有资金的执行率是多少？", "76.71", "93.79"),
+    ("某区卫生健康局2025年度部门整体支出绩效自评报告\n一、资金执行情况\n公共卫生资金全年实际支出5,120.00万元，预算执行率96.2%。\n"
+     "二、资金来源\n公共卫生专项资金2,000.00万元，执行率88.5%。\n", "公共卫生专项资金的执行率", "88.5", "96.2"),
+])
+def test_a_figure_lacking_a_word_another_figure_is_named_by_does_not_answer(tmp_path, text: str, question: str,
+                                                                           value: str, not_answer: str) -> None:
+    """预算执行率93.79% holds 资金 of 学校自有资金 but not 自有, which names another figure: it is not the answer."""
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered and result.best[0].figure.value == value, \
+        [(m.figure.clause, m.why) for m in result.matches[0]]
+    assert not any(m.answers for m in result.matches[0] if m.figure.value == not_answer)
+
+
+@pytest.mark.parametrize(("text", "question", "value"), [
+    ("某市人民医院2023年度单位整体支出绩效自评报告\n一、医疗服务\n住院患者死亡率0.62%，平均住院日7.9天，较上年缩短0.4天。\n",
+     "平均住院日比上年缩短了多少？", "0.4"),
+    ("某区政务服务中心2022年度部门整体支出绩效自评报告\n一、办事效率\n企业开办平均用时1.5个工作日，较上年压缩0.5天。\n",
+     "企业开办用时比上年压缩了多少？", "0.5"),
+])
+def test_a_change_stated_as_shortened_is_a_change_down(tmp_path, text: str, question: str, value: str) -> None:
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered and result.best[0].figure.value == value, \
+        [(m.figure.clause, m.why) for m in result.matches[0]]

@@ -665,3 +665,21 @@ def test_a_change_asked_twice_asks_its_amount_then_its_rate(question: str) -> No
 def test_what_is_left_unspent_is_asked_as_the_allotment_less_the_spending(question: str, subject: str) -> None:
     q = analyze(question)
     assert (q.intent, q.operation, q.operands) == (DERIVED, "remaining", (subject, subject + "支出"))
+
+
+@pytest.mark.parametrize(("earlier", "follow_up", "kind"), [
+    ("What was the execution rate of the provincial funds?", "And the central funds?", "percent"),
+    ("How many people received home care visits?", "And the meal subsidies?", "people"),
+])
+def test_an_english_follow_up_asking_no_measure_asks_the_earlier_one(earlier: str, follow_up: str, kind: str) -> None:
+    q = analyze(follow_up, [{"role": "user", "content": earlier}, {"role": "assistant", "content": "…"}])
+    assert q.context == earlier and q.asks[0].kind == kind
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("How many new elderly care beds were added?", "count"),  # beds for the elderly, not elderly people
+    ("How many elderly service centres were built?", "count"),
+    ("How many elderly people received home care visits?", "people"),
+])
+def test_what_how_many_counts_is_the_last_word_of_its_phrase(question: str, kind: str) -> None:
+    assert analyze(question).asks[0].kind == kind
