@@ -374,6 +374,10 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
         dated = _issue_date(knowledge, report_ids)
         if dated is not None:
             return dated
+    if _ADDRESSEE_ASKED.search(question.original):
+        addressed = _addressee(question, knowledge, report_ids)
+        if addressed is not None:
+            return addressed
     if _NAME_ASKED.search(question.original):
         field = _form_field(question, knowledge, report_ids)
         if field is not None:
@@ -409,6 +413,32 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
         if not _GIVES_A_REASON.search(best.text):  # a sentence that gives no reason does not say why
             return abstain(question, knowledge, report_ids, "no reason stated", sure=False)
     return Draft(_fit(_focused(best.text, question)), (_cite(best),), False)
+
+
+# "这个报告是报给哪个单位的": the body a report is addressed to, named in its salutation line ("金平区财政局:")
+_ADDRESSEE_ASKED = re.compile(r"报给|报送给|呈报给|报送的?(?:是)?哪|提交给|递交给|上报给|写给|\baddressed to\b|\bsubmitted to\b",
+                              re.I)
+_SALUTATION = re.compile(r"^\s*([\u4e00-\u9fff]{2,24}?(?:局|委|厅|办|政府|委员会|中心|部|处|办公室|人大|政协))\s*[:：]\s*")
+ADDRESSEE_CHARS = 400  # the salutation stands at the head of the report, before its body
+
+
+def _addressee(question: Question, knowledge: Knowledge, report_ids: Sequence[str]) -> Draft | None:
+    """The salutation line at a report's head names whom it is addressed to; quoted as the report writes it."""
+    for rid in report_ids:
+        chunks = sorted((c for c in knowledge.chunks if c.report == rid), key=lambda c: c.index)[:2]
+        seen = 0
+        for c in chunks:
+            for line in c.text.splitlines():
+                seen += len(line)
+                m = _SALUTATION.match(line)
+                if m:
+                    body = m.group(1)
+                    text = (f"The report is addressed to {body}." if question.language == "en"
+                            else f"报送给{body}。报告原文：“{line.strip()[:60]}”。")
+                    return Draft(_fit(text), (Citation(line.strip(), c.section, c.report),), False)
+                if seen > ADDRESSEE_CHARS:
+                    break
+    return None
 
 
 def _names_subject(text: str, question: Question, share: float = 0.7) -> bool:

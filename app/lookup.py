@@ -239,7 +239,8 @@ class FigureIndex:
     def quoted(self, f: Figure) -> str:
         """The words to quote for a figure: its clause, with the clause before it when its own clause names only a
         measure ("支出178.76万元" -> "多参数监护仪等其他设备20台(套),支出178.76万元")."""
-        if f.table or (f.report, f.start) not in self._bare:
+        clause_only = _own_words(replace(f, phrase=""), "")  # the clause's own words, no subject carried into it
+        if f.table or ((f.report, f.start) not in self._bare and any(w not in _MEASURE_WORDS for w in clause_only)):
             return f.clause
         at = f.sentence.find(f.clause)
         if at <= 0:
@@ -781,6 +782,7 @@ def _opposed_measure(ask: Ask, name: str) -> bool:
 
 ANSWERING_SHARE = 0.6  # a figure that answers may lead over better-scored ones that do not, down to this share
 NAMES_ALL, NAMES_MORE, NAMING_SHARE = 0.9, 0.2, 0.8  # a figure naming all that was asked leads one naming much less
+NAMES_MOST = 0.5  # (one naming most of it, in its own name and the clause before, leads one naming much less too)
 
 
 def _answering_first(matches: list[FigureMatch]) -> list[FigureMatch]:
@@ -795,7 +797,7 @@ def _answering_first(matches: list[FigureMatch]) -> list[FigureMatch]:
     if matches and matches[0].answers and matches[0].in_name < NAMES_ALL:
         # "区残联本级的一般公共预算财政拨款": the figure whose own name holds every asked word (…（本级）2385.57万元)
         # before one that holds 本级 only in its sentence
-        whole = next((m for m in matches[1:] if m.answers and m.in_name >= NAMES_ALL
+        whole = next((m for m in matches[1:] if m.answers and m.in_name >= NAMES_MOST
                       and m.in_name - matches[0].in_name >= NAMES_MORE and m.score >= NAMING_SHARE * matches[0].score
                       and m.figure.kind == matches[0].figure.kind), None)
         if whole is not None:

@@ -764,3 +764,28 @@ def test_asked_whether_a_target_was_reached_the_sentence_saying_so_leads_with_th
                                                                                         question: str, lead: str) -> None:
     draft = compose(_small_report(tmp_path, name, text), question)
     assert not draft.abstained and draft.text.startswith(lead), draft.text
+
+
+@pytest.mark.parametrize(("name", "text", "question", "quoted"), [
+    ("hospital-2024", "某区人民医院医疗设备购置项目支出绩效自评报告（2024年度）\n一、资金使用\n项目资金分别用于:64排螺旋CT1台,支出468.00万元;"
+     "多参数监护仪等其他设备20台(套),支出178.76万元。\n", "其他设备花了多少钱？", "其他设备20台(套),支出178.76万元"),
+    ("street-2023", "某街道办事处2023年度居家养老服务项目支出绩效自评报告\n一、资金使用\n为辖区独居老人配备智能手环800个,支出16.00万元。\n",
+     "智能手环花了多少钱？", "配备智能手环800个,支出16.00万元"),
+])
+def test_a_figure_whose_clause_names_only_a_measure_is_quoted_with_the_clause_naming_it(tmp_path, name: str, text: str,
+                                                                                       question: str, quoted: str) -> None:
+    draft = compose(_small_report(tmp_path, name, text), question)
+    assert not draft.abstained and quoted in draft.text, draft.text
+    assert_verified(draft, question)
+
+
+@pytest.mark.parametrize(("name", "text", "question", "addressee"), [
+    ("womens-2024", "关于2024年度部门整体支出绩效自评情况的报告\n某区财政局：\n按照《关于做好2024年度部门整体支出绩效自评工作的通知》要求，"
+     "我会对2024年度部门整体支出开展了绩效自评。\n一、部门基本情况\n全年支出386.50万元。\n", "这个报告是报给哪个单位的？", "某区财政局"),
+    ("school-2020", "关于报送2020年度部门整体支出绩效自评结果的报告\n某区教育局:\n根据工作安排，我校开展了2020年度绩效自评，"
+     "自评得分92分。\n", "报告是报送给谁的", "某区教育局"),
+])
+def test_whom_a_report_is_addressed_to_is_its_salutation_line(tmp_path, name: str, text: str, question: str,
+                                                              addressee: str) -> None:
+    draft = compose(_small_report(tmp_path, name, text), question)
+    assert not draft.abstained and addressee in draft.text and addressee in draft.citations[0].text, draft.text
