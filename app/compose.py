@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from app.answer import Citation
 from app.lookup import FigureIndex, FigureMatch, LookupResult, bigrams, simplified, unit_follows
-from app.question import (DERIVED, FIGURE, LIST, REASON, REMAINING, YESNO, Ask, Question, content_terms,
+from app.question import (DERIVED, FIGURE, LIST, REASON, REMAINING, SHORTFALL, YESNO, Ask, Question, content_terms,
                           in_report_year, operand_ask, written_short)
 from app.retrieve import Knowledge, Passage, Sentence, passage_rank_of_figures
 from app.romanize import romanizes
@@ -150,6 +150,9 @@ def operand_lookup(index: FigureIndex, q: Question, dense: Mapping[str, float],
         ask = operand_ask(q, operand)
         if q.operation == "share":
             ask = replace(ask, kind=None, unit=None)
+        if q.operation == SHORTFALL:  # the target, then what was reached
+            ask = replace(ask, subject=content_terms(q.operands[0]), total=False, change=False, target=n == 0,
+                          actual=n == 1)
         if q.operation == REMAINING:  # what was allotted, then what of it was spent
             ask = replace(ask, subject=content_terms(q.operands[0]), kind="money", unit=None, total=False,
                           change=False, budgeted=n == 0, spent=n == 1)
@@ -642,7 +645,7 @@ def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, rep
         return abstain(question, knowledge, report_ids, "operands not found", sure=False)
     values = [Decimal(f.value) for f in operands]
     places = max(-min(v.as_tuple().exponent, 0) for v in values)
-    if question.operation in ("difference", REMAINING):
+    if question.operation in ("difference", REMAINING, SHORTFALL):
         result = values[0] - values[1]
         expression = f"{operands[0].display} - {operands[1].display} = {result:.{places}f}{operands[0].unit}"
     else:
@@ -776,7 +779,8 @@ def _is_down(change: Figure) -> bool | None:
         return None
     where = change.clause.find(change.text)
     before = change.sentence[max(0, at - 24):at + max(0, where)]
-    before = re.split(r"[，；;。：:]", before)[-1] if change.clause.find(change.text) <= 0 else before
+    # (a comma between the figures of one distributed statement, "各减少286.40，311.26万元", cuts no clause)
+    before = re.split(r"[；;。：:]|[，,](?![\d.,，\s]*$)", before)[-1] if change.clause.find(change.text) <= 0 else before
     downs = [m.end() for m in _DOWN_WORD.finditer(before)]
     ups = [m.end() for m in _UP_WORD.finditer(before)]
     if not downs and not ups:

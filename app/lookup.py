@@ -173,7 +173,8 @@ class FigureIndex:
         # a sibling clause ("孕产妇死亡率为0，婴儿死亡率1.86‰": the same head, another figure) names its own figure only
         siblings = _sibling_clauses(self._norm)
         self._previous = [_previous_clause(f, sib) for f, sib in zip(self._norm, siblings)]
-        self._item_clause = [bigrams(p) for p in self._previous]  # the clause before: a part's item, if it names one
+        # the clause right before, unless a sibling's: a part's item, if it names one (a list's lead-in is its whole)
+        self._item_clause = [bigrams(_previous_clause(f, sib, past_siblings=False)) for f, sib in zip(self._norm, siblings)]
         # the clause a sentence opens with names its topic ("为…提供寄宿托养资助，…，现有143名残疾人在托")
         self._previous = [f"{p} {_topic_clause(f, sib)}" for p, f, sib in zip(self._previous, self._norm, siblings)]
         self._heads = {(f.report, f.start): _clause_head(f) for f in self.figures if not f.table}
@@ -708,8 +709,9 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
             factor *= 0.8
     elif ask.target and not ask.actual:
         factor, ok = factor * 0.7, False  # asked the target: what was reached does not say it
-    if f.table and f.kind == "score" and _WEIGHT_COLUMN.search(f.column) and not _WEIGHT_COLUMN.search(ask.text):
-        factor, ok = factor * 0.6, False  # "得了几分": the score, not the weight of the row
+    named_as = f.column if f.table else f.clause[:max(0, f.clause.find(f.text))]
+    if f.kind == "score" and _WEIGHT_COLUMN.search(named_as) and not _WEIGHT_COLUMN.search(ask.text):
+        factor, ok = factor * 0.6, False  # "得了几分": the score, not the weight of the row ("满分30分")
     if f.clause.startswith("其中"):
         factor *= 0.97  # a total stated for the same words is the better answer
     if f.kind == "percent" and not is_change:
@@ -1051,7 +1053,7 @@ def _item_heading(f: Figure) -> str:
     return leaf if 2 <= len(leaf) <= ITEM_HEADING_CHARS else ""
 
 
-def _previous_clause(f: Figure, siblings: tuple[str, ...] = ()) -> str:
+def _previous_clause(f: Figure, siblings: tuple[str, ...] = (), past_siblings: bool = True) -> str:
     """The clause before the figure's own in its sentence: it often names the subject ("推动康园工疗站…，全年服务学员
     423人"; "二是重点工作，拟投入的资金为350.66万元")."""
     if f.table:
@@ -1060,9 +1062,12 @@ def _previous_clause(f: Figure, siblings: tuple[str, ...] = ()) -> str:
     if pos <= 0:
         return ""
     clauses = [c for c in _CLAUSE_SPLIT.split(f.sentence[:pos]) if c.strip()]
-    if not clauses or any(clauses[-1].strip() in c for c in siblings):
-        return ""
-    return re.sub(r"\d+(?:\.\d+)?", " ", clauses[-1])
+    # past the siblings before it, to the clause that opens the list ("惠及370名残疾学生，其中学前教育29人，义务教育248人")
+    while clauses and any(clauses[-1].strip() in c for c in siblings):
+        if not past_siblings:
+            return ""
+        clauses.pop()
+    return re.sub(r"\d+(?:\.\d+)?", " ", clauses[-1]) if clauses else ""
 
 
 _HEAD_TAIL = re.compile(r"[为是达约共计有：:\s]+$")

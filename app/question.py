@@ -98,6 +98,10 @@ _YESNO_ZH = re.compile(r"吗[？?]?$|有没有|是否|是不是|有无|没有[�
 # what is left of a budget: 还剩多少没花, 还有多少钱没花出去, 没用完的
 _UNSPENT_ZH = re.compile(r"还剩下?|剩下|剩余|没花出去|没花完|没有花完|没花|未花|没用完|没有用完|未使用|没用掉")
 REMAINING = "remaining"  # a derived question's operation: allotted less spent
+# how far what was reached falls short of its target: 离目标还差多少, 距目标差多少, 比目标少多少
+_SHORTFALL_ZH = re.compile(r"(?:离|距离?)(?:年度)?(?:目标|指标|计划)值?还?差|比(?:年度)?(?:目标|指标|计划)值?少了?|"
+                           r"还差多少(?:才能?|就)?(?:完成|达标|达到)")
+SHORTFALL = "shortfall"  # a derived question's operation: target less reached
 _SUM_ZH = re.compile(r"加起来|合计|加在一起|之和|相加|总和|(?:一共|总共)(?:是|有)?多少|合起来")
 _DIFF_ZH = re.compile(r"相差|差额是|差多少|多多少|少多少|高多少|低多少|差了多少")
 # "年终决算比年初预算多了多少": a difference of two named figures
@@ -766,6 +770,11 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
         if _YESNO_EN.search(text):
             return YESNO, None, ()
         return TEXT, None, ()
+    if _SHORTFALL_ZH.search(text) and re.search(r"多少|几", text):
+        # "再就业离目标还差多少人？": the target less what was reached
+        subject = "".join(content_terms(_SHORTFALL_ZH.sub(" ", text)))
+        if subject:
+            return DERIVED, SHORTFALL, (subject, subject)
     if _UNSPENT_ZH.search(text) and re.search(r"多少|几", text):
         # "省级资金还剩多少没花？": what was allotted less what was spent (or what the report states as left)
         subject = "".join(content_terms(re.sub(r"还有|还|出去", " ", _UNSPENT_ZH.sub(" ", text)))) or "资金"
@@ -867,12 +876,24 @@ def _asks(text: str, english: bool, context: str) -> list[Ask]:
     return result
 
 
+# two items a report's words write as one ("收、支总计", a question's 收支): each is asked for itself
+_PAIRED_ITEMS = {"收支": ("收入", "支出"), "预决算": ("预算", "决算")}
+
+
 def _split_each(text: str, ask: Ask) -> list[Ask]:
     """'金牌、银牌、铜牌分别是多少枚' -> one ask per item."""
     m = _EACH_ZH.search(text)
     if not m:
         return [ask]
     head = text[:m.start()]
+    pair = next((p for p in _PAIRED_ITEMS if p in head), None)
+    if pair is not None and "、" not in head:
+        # "收支总计各是多少": 收入总计 and 支出总计, the two items the pair abbreviates
+        before, after = head.split(pair, 1)
+        items = [before + item + after for item in _PAIRED_ITEMS[pair]]
+        rest = text[m.end():]
+        return [replace(ask, text=item + rest, object=re.sub(r"^(?:本年度?|今年|全年|年度)", "", item) or item)
+                for item in items]
     if "、" in head:
         items = [p for p in head.split("、") if p.strip()]
     else:

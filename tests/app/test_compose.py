@@ -789,3 +789,28 @@ def test_whom_a_report_is_addressed_to_is_its_salutation_line(tmp_path, name: st
                                                               addressee: str) -> None:
     draft = compose(_small_report(tmp_path, name, text), question)
     assert not draft.abstained and addressee in draft.text and addressee in draft.citations[0].text, draft.text
+
+
+@pytest.mark.parametrize(("name", "text", "question", "values"), [
+    ("finance-2020", "某区财政局2020年度部门决算\n一、收支总体情况\n2020年度收、支总计各是5862.37，5862.37万元。\n", "收支总计各是多少",
+     ["5862.37", "5862.37"]),
+    ("street-2021", "某街道办事处2021年度部门决算说明\n一、收支总体情况\n2021年度本年收入、本年支出各是1,980.50，1,950.20万元。\n",
+     "本年收支分别是多少？", ["1,980.50", "1,950.20"]),
+])
+def test_each_item_of_a_pair_asked_as_one_word_gets_its_own_figure(tmp_path, name: str, text: str, question: str,
+                                                                  values: list[str]) -> None:
+    draft = compose(_small_report(tmp_path, name, text), question)
+    assert not draft.abstained and draft.text.count(values[1]) >= 1 and values[0] in draft.text, draft.text
+
+
+@pytest.mark.parametrize(("name", "text", "question", "result"), [
+    ("hrss-2023", "某区人力资源和社会保障局2023年度就业补贴项目支出绩效自评报告\n一、年度绩效目标\n帮助失业人员再就业1,500人以上。\n"
+     "二、绩效目标完成情况\n失业人员再就业1,326人，未完成年度指标。\n", "再就业离目标还差多少人？", "174人"),
+    ("civil-2020", "某市民政局2020年度部门整体支出绩效自评报告\n一、年度绩效目标\n全年新增养老床位800张。\n二、绩效目标完成情况\n"
+     "全年新增养老床位650张，受疫情影响未完成年度目标。\n", "新增养老床位距离目标还差多少张？", "150张"),
+])
+def test_how_far_short_of_its_target_is_the_target_less_what_was_reached(tmp_path, name: str, text: str, question: str,
+                                                                        result: str) -> None:
+    draft = compose(_small_report(tmp_path, name, text), question)
+    assert not draft.abstained and draft.text.startswith(result), draft.text
+    assert_verified(draft, question)

@@ -438,3 +438,30 @@ def test_a_change_stated_as_shortened_is_a_change_down(tmp_path, text: str, ques
     result = _one_report_lookup(tmp_path, text, question)
     assert result.answered and result.best[0].figure.value == value, \
         [(m.figure.clause, m.why) for m in result.matches[0]]
+
+
+@pytest.mark.parametrize(("text", "question", "value"), [
+    ("某区残疾人联合会2023年度部门整体支出绩效自评报告\n一、教育扶助\n2023年教育扶助生活补助经费共计53.89万元，惠及370名残疾学生，"
+     "其中学前教育29人，普通义务教育248人，普通高中教育46人，普通高等教育24人；困难义务教育18人，困难高中教育2人，困难高等教育3人。\n",
+     "How many disabled students in compulsory education received the living allowance?", "248"),
+    ("某区民政局2023年度部门整体支出绩效自评报告\n一、社会救助\n2023年城乡低保资金共计1,280.00万元，保障低保对象3,200人，"
+     "其中城市低保对象1,100人，农村低保对象2,100人；特困农村对象450人，特困城市对象80人。\n", "农村低保对象有多少人领取低保资金？", "2100"),
+])
+def test_every_item_of_a_list_keeps_the_clause_that_opens_it(tmp_path, text: str, question: str, value: str) -> None:
+    """"惠及370名残疾学生，其中学前教育29人，普通义务教育248人": 248 is named by the lead-in as much as 29 is (not only the
+    first item), so the item asked answers, not the whole nor an item of another list."""
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered and str(Decimal(result.best[0].figure.value)) == value, \
+        [(m.figure.clause, m.why, m.in_name) for m in result.matches[0]]
+
+
+@pytest.mark.parametrize(("text", "question", "value"), [
+    ("某区教育局2022年度部门整体支出绩效自评报告\n一、自评结论\n自评总分94.5分，其中，预算编制得分18.5分（满分20分），预算执行得分28分"
+     "（满分30分），履职效能得分38分（满分40分）。\n", "预算执行得了几分？", "28"),
+    ("某区卫生健康局2025年度部门整体支出绩效自评报告\n一、自评结论\n产出指标得分45分（满分50分），效益指标得分27.5分（满分30分）。\n",
+     "效益指标得分多少？", "27.5"),
+])
+def test_a_score_asked_is_not_answered_by_the_full_marks_beside_it(tmp_path, text: str, question: str, value: str) -> None:
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered and result.best[0].figure.value == value, \
+        [(m.figure.clause, m.why) for m in result.matches[0]]

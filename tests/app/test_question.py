@@ -683,3 +683,21 @@ def test_an_english_follow_up_asking_no_measure_asks_the_earlier_one(earlier: st
 ])
 def test_what_how_many_counts_is_the_last_word_of_its_phrase(question: str, kind: str) -> None:
     assert analyze(question).asks[0].kind == kind
+
+
+@pytest.mark.parametrize(("question", "items"), [
+    ("收支总计各是多少", ["收入总计", "支出总计"]),  # 收支 abbreviates two items, each asked for itself
+    ("本年收支分别是多少？", ["收入", "支出"]),  # (本年 is the scope, not what is counted)
+    ("预决算分别是多少？", ["预算", "决算"]),
+])
+def test_a_pair_written_as_one_word_is_asked_item_by_item(question: str, items: list[str]) -> None:
+    assert [a.object for a in analyze(question).asks] == items
+
+
+@pytest.mark.parametrize(("question", "subject"), [
+    ("再就业离目标还差多少人？", "再就业"),
+    ("新增养老床位距离目标还差多少张？", "新增养老床位"),
+])
+def test_how_far_short_of_the_target_is_asked_as_target_less_reached(question: str, subject: str) -> None:
+    q = analyze(question)
+    assert (q.intent, q.operation, q.operands) == (DERIVED, "shortfall", (subject, subject))
