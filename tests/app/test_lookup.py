@@ -465,3 +465,27 @@ def test_a_score_asked_is_not_answered_by_the_full_marks_beside_it(tmp_path, tex
     result = _one_report_lookup(tmp_path, text, question)
     assert result.answered and result.best[0].figure.value == value, \
         [(m.figure.clause, m.why) for m in result.matches[0]]
+
+
+@pytest.mark.parametrize(("text", "weak", "strong"), [
+    ("某区残疾人联合会2023年度部门整体支出绩效自评报告\n一、教育扶助\n惠及370名残疾学生，其中普通义务教育248人。\n"
+     "二、困难救助\n困难义务教育18人。\n", "18", "248"),
+    ("某区民政局2023年度部门整体支出绩效自评报告\n一、社会救助\n保障低保对象3,200人，其中农村低保对象2,100人。\n二、特困供养\n"
+     "特困农村对象450人。\n", "450", "2100"),
+])
+def test_a_figure_naming_most_of_the_question_leads_one_naming_much_less(tmp_path, text: str, weak: str,
+                                                                          strong: str) -> None:
+    """Both answer and score alike (dense similarity may favour either); the one whose own name and the clause before
+    it hold much more of what was asked leads."""
+    from app.lookup import FigureMatch, _answering_first
+    from ingest.pipeline import prepare_report
+
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    figures = {str(Decimal(f.value)): f for f in prepare_report(path).figures}
+    first = FigureMatch(figures[weak], 0.676, 0.5, 0.7, True, coverage=0.84, named=0.54, answers=True, in_name=0.30)
+    second = FigureMatch(figures[strong], 0.628, 0.5, 0.5, True, coverage=0.84, named=0.47, answers=True, in_name=0.84)
+    assert _answering_first([first, second])[0] is second
+    # a figure naming only a little more does not move ahead
+    close = FigureMatch(figures[strong], 0.628, 0.5, 0.5, True, coverage=0.84, named=0.47, answers=True, in_name=0.40)
+    assert _answering_first([first, close])[0] is first
