@@ -180,6 +180,9 @@ _SELF_NAMES_EN = re.compile(r"\b(?:(?:the|this|your|our|its) (?:sub-?district|st
                             r"(?:department|bureau|federation|office|agency|unit|body|organi[sz]ation|commission|"
                             r"committee)|(?:the|this|your|our|its) (?:centre|center|school|hospital))(?:'s)?\b", re.I)
 
+_SELF_LEVEL_EN = re.compile(r"\b(?:department|bureau|federation|office|agency|unit|body|commission|committee|centre|center|"
+                            r"school|hospital)(?:'s)?\s+(?:itself|alone|on its own|at its own level)\b|"
+                            r"\b(?:its|the) own level\b", re.I)
 _FOLLOW_UP_ZH = re.compile(r"^(?:那|那么|其中|另外|还有|再|以及|和|与)|呢[？?]?$|^(?:what|how) about\b|^and\b(?! (?:how|what|which|why|who)\b)",
                            re.I)
 _STOP_ZH = re.compile(
@@ -701,6 +704,8 @@ def translate_concepts(text: str) -> list[str]:
     remaining = _SELF_NAMES_EN.sub(lambda m: " " * len(m.group(0)), text)
     matches = _glossary_matches(remaining)
     found: list[tuple[int, str]] = [(start, "|".join(chinese)) for start, _, chinese in matches]
+    # "the district health bureau itself": the body's own level (本级), not its subordinate units
+    found += [(m.start(), "本级") for m in _SELF_LEVEL_EN.finditer(text)]
     found += _acronyms(_blank(remaining, matches))
     return [c for _, c in sorted(found, key=lambda x: x[0])]
 

@@ -489,3 +489,17 @@ def test_a_figure_naming_most_of_the_question_leads_one_naming_much_less(tmp_pat
     # a figure naming only a little more does not move ahead
     close = FigureMatch(figures[strong], 0.628, 0.5, 0.5, True, coverage=0.84, named=0.47, answers=True, in_name=0.40)
     assert _answering_first([first, close])[0] is first
+
+
+@pytest.mark.parametrize(("text", "question", "value"), [
+    ("某区卫生健康局2025年度部门整体支出绩效自评报告\n一、支出结构\n卫生健康支出43,560.15万元,占94.48%;\n本部门支出46,102.75万元,"
+     "其中:区卫生健康局本级12,530.60万元,占27.18%;区妇幼保健院15,880.25万元,占34.45%。\n",
+     "What share of spending went to the district health bureau itself?", "27.18"),
+    ("某区教育局2022年度部门整体支出绩效自评报告\n一、支出结构\n教育支出55,306.80万元，占95.51%；本部门支出57,910.00万元，其中：区教育局本级"
+     "6,120.50万元，占10.57%；区属中小学及幼儿园42,977.88万元，占74.22%。\n", "What share of spending was the education bureau's alone?",
+     "10.57"),
+])
+def test_the_bodys_own_level_is_answered_by_its_own_level_figure(tmp_path, text: str, question: str, value: str) -> None:
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered and result.best[0].figure.value == value, \
+        [(m.figure.clause, m.why) for m in result.matches[0]]

@@ -701,3 +701,13 @@ def test_a_pair_written_as_one_word_is_asked_item_by_item(question: str, items: 
 def test_how_far_short_of_the_target_is_asked_as_target_less_reached(question: str, subject: str) -> None:
     q = analyze(question)
     assert (q.intent, q.operation, q.operands) == (DERIVED, "shortfall", (subject, subject))
+
+
+@pytest.mark.parametrize(("question", "concept"), [
+    ("What share of spending went to the district health bureau itself?", "本级"),
+    ("How much did the education bureau spend at its own level?", "本级"),
+    ("What grade did the school give itself?", None),  # giving itself a grade names no level
+])
+def test_the_body_itself_is_its_own_level(question: str, concept: str | None) -> None:
+    subject = analyze(question).asks[0].subject
+    assert (concept in subject) if concept else ("本级" not in subject)
