@@ -814,3 +814,14 @@ def test_how_far_short_of_its_target_is_the_target_less_what_was_reached(tmp_pat
     draft = compose(_small_report(tmp_path, name, text), question)
     assert not draft.abstained and draft.text.startswith(result), draft.text
     assert_verified(draft, question)
+
+
+@pytest.mark.parametrize(("name", "text", "question"), [
+    ("finance-2020", "某区财政局2020年度部门决算\n一、支出决算\n信息化建设支出年初预算为0万元，支出决算为486.20万元，完成年初预算的--"
+     "（年初预算为0，不可比），主要原因是年中追加预算。\n", "信息化建设支出完成年初预算的百分之几？"),
+    ("health-2021", "某区卫生健康局2021年度部门整体支出绩效自评报告\n一、项目支出\n新冠疫苗接种项目支出决算120.00万元，预算执行率--"
+     "（年初未安排预算，不可比）。\n", "新冠疫苗接种项目的预算执行率是多少？"),
+])
+def test_a_rate_the_report_says_cannot_be_computed_is_answered_so(tmp_path, name: str, text: str, question: str) -> None:
+    draft = compose(_small_report(tmp_path, name, text), question)
+    assert not draft.abstained and "不可比" in draft.text, draft.text
