@@ -396,6 +396,26 @@ def written_short(name: str, text: str) -> bool:
     return re.search(gaps.join(map(re.escape, name)), text) is not None
 
 
+_PLACE_KIND_EN = re.compile(r"\b([A-Z][a-z]{3,})\s+((?i:sub-?districts?|street|district|county|town(?:ship)?))\b")
+
+
+def _own_place_kind_dropped(question: Question, reports: list) -> Question:
+    """"How much did Yulin sub-district spend…" on 玉林街道's report: the body named by its own place and kind; the
+    kind word (sub-district → 街道) is its name, not a topic of the question."""
+    if question.language != "en":
+        return question
+    from app.romanize import romanizes
+
+    names = [n for r in reports for n in report_names(r)]
+    kinds = {c for m in _PLACE_KIND_EN.finditer(question.original) if romanizes(m.group(1), names)
+             for concept in translate_concepts(m.group(2)) for c in concept.split("|")}
+    if not kinds:
+        return question
+    drop = lambda terms: tuple(t for t in terms if not set(t.split("|")) <= kinds)
+    return replace(question, terms=drop(question.terms) or question.terms,
+                   asks=tuple(replace(a, subject=drop(a.subject) or a.subject) for a in question.asks))
+
+
 def in_order(short: str, name: str) -> bool:
     """Every character of `short` stands in `name`, in order ("市场监管局" in "市场监督管理局")."""
     at = 0
@@ -437,6 +457,7 @@ def about_reports(question: Question, reports: Iterable) -> Question:
     abbreviations, places of the name), which places or bodies it names that none of them is about; the names found
     are no topic words, so they leave the terms and every ask's subject."""
     reports = list(reports)
+    question = _own_place_kind_dropped(question, reports)
     found: list[str] = []
     named: dict[str, None] = {}
     names = {(n, r.id) for r in reports for n in (*report_names(r), *report_places(r))}
