@@ -548,8 +548,12 @@ class FigureIndex:
             named = max(named, OWN_NAMED)
         held = self._object_held(i, ask)
         opposed = _opposed_measure(ask, self._name_text[i])
+        # "全区一般公共预算收入": a figure of the whole area, which a figure of the body's own accounts does not state
+        area = _WHOLE_AREA.search(ask.text) is not None and not f.table and not _AREA_WORDS.search(
+            f"{f.sentence} {f.section} {self._context_text[i]}")
         why = ("kind" if not kind_ok else "qualifier" if not qualifier_ok else "year" if not year_ok
                else "measure" if opposed
+               else "area" if area
                else "unresolved" if self._unresolved[i]
                else "subject" if coverage < ANSWER_COVERAGE
                or (in_name < NAME_COVERAGE and not (ask.object and held >= OBJECT_HELD))
@@ -750,6 +754,8 @@ _MEASURE_GRAMS = frozenset(g for w in _MEASURE_WORDS for g in (w,) if len(w) == 
 _OPPOSED = (("收入", "支出"), ("支出", "收入"))
 
 
+_WHOLE_AREA = re.compile(r"全(?:区|市|县|省|镇|街道)(?!委|政府)")  # the whole area a body serves, asked as such
+_AREA_WORDS = re.compile(r"全(?:区|市|县|省|镇|街道)|[我本该](?:区|市|县|省|镇)|辖区|全域|区域内|城乡")
 HOLDER_MARGIN = 0.15  # a figure holding what another lacks counts as the report's naming of it when nearly as covered
 SIBLING_MARGIN = 0.1  # a sibling naming this much more of what was asked is the one the report states it for
 

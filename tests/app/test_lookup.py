@@ -503,3 +503,18 @@ def test_the_bodys_own_level_is_answered_by_its_own_level_figure(tmp_path, text:
     result = _one_report_lookup(tmp_path, text, question)
     assert result.answered and result.best[0].figure.value == value, \
         [(m.figure.clause, m.why) for m in result.matches[0]]
+
+
+@pytest.mark.parametrize(("text", "question", "answers"), [
+    ("某区财政局2020年度部门决算\n一、绩效评价\n2020年度本部门对6个项目开展了绩效自评，涉及一般公共预算拨款1,652.40万元。\n",
+     "全区一般公共预算收入是多少？", False),  # the body's own funds say nothing of the whole district's revenue
+    ("某区民政局2023年度部门决算说明\n一、收入决算\n本局2023年度一般公共预算财政拨款收入3,200.00万元。\n",
+     "全区一般公共预算财政拨款收入是多少？", False),
+    ("某区教育局2022年度部门整体支出绩效自评报告\n一、基本情况\n全区共有幼儿园286所，其中公办幼儿园112所。\n", "全区有多少所幼儿园？", True),
+    ("某区卫生健康局2025年度部门整体支出绩效自评报告\n一、主要成效\n辖区常住人口家庭医生签约服务覆盖率42.6%。\n", "全区家庭医生签约率多少？",
+     True),
+])
+def test_a_figure_of_the_whole_area_is_answered_only_by_a_sentence_about_the_area(tmp_path, text: str, question: str,
+                                                                                  answers: bool) -> None:
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered is answers, [(m.figure.clause, m.why) for m in result.best]
