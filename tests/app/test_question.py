@@ -168,6 +168,9 @@ def test_language(question: str, english: bool) -> None:
     ("How many gold medals did they win at the championships?", "count", {"金牌", "锦标赛"}),
     ("How many full-time teachers are there?", "people", {"专任教师"}),
     ("How many family doctors were contracted?", "people", {"家庭医生", "签约"}),
+    ("How much was spent on government procurement?", "money", {"政府采购"}),  # not any 购置
+    ("What was the execution rate of the provincial funds?", "percent", {"省级财政资金"}),
+    ("How much did health inspectors collect in fines and confiscations?", "money", {"罚没", "卫生监督"}),
 ])
 def test_english_questions_are_matched_in_the_reports_words(question: str, kind: str, report_words: set[str]) -> None:
     q = analyze(question)
