@@ -16,13 +16,15 @@ from decimal import Decimal
 
 from app.answer import Citation
 from app.lookup import FigureIndex, FigureMatch, LookupResult, bigrams, simplified, unit_follows
-from app.question import DERIVED, FIGURE, LIST, REASON, YESNO, Ask, Question, in_report_year, operand_ask
+from app.question import (DERIVED, FIGURE, LIST, REASON, REMAINING, SHORTFALL, YESNO, Ask, Question, content_terms,
+                          in_report_year, operand_ask, written_short)
 from app.retrieve import Knowledge, Passage, Sentence, passage_rank_of_figures
 from app.romanize import romanizes
 from app.statements import nil_kind, nil_said
 from ingest.figures import CHANGE, Figure
 
 MAX_ANSWER_CHARS = 280
+_CJK_NAME = re.compile(r"[\u4e00-\u9fff]+")  # a body named in Chinese (an English place is matched by romanizes)
 FIGURE_CONFIDENCE = 0.2  # below it a figure is not even related
 RELATED_CONFIDENCE = 0.2  # nearest figures worth naming beside a "not stated" reply
 TEXT_CONFIDENCE = 0.42
@@ -144,10 +146,16 @@ def operand_lookup(index: FigureIndex, q: Question, dense: Mapping[str, float],
     """A sum/difference/share: the best figure for each operand, all of the kind the question asks for, and the
     result itself when the report states it."""
     matches, asks = [], []
-    for operand in q.operands:
+    for n, operand in enumerate(q.operands):
         ask = operand_ask(q, operand)
         if q.operation == "share":
             ask = replace(ask, kind=None, unit=None)
+        if q.operation == SHORTFALL:  # the target, then what was reached
+            ask = replace(ask, subject=content_terms(q.operands[0]), total=False, change=False, target=n == 0,
+                          actual=n == 1)
+        if q.operation == REMAINING:  # what was allotted, then what of it was spent
+            ask = replace(ask, subject=content_terms(q.operands[0]), kind="money", unit=None, total=False,
+                          change=False, budgeted=n == 0, spent=n == 1)
         sub = replace(q, asks=(ask,), context="", terms=ask.subject)
         result = index.lookup(sub, dense, ranks)
         asks.append(ask)
@@ -210,7 +218,7 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
                  for n in (knowledge.reports[r].title, knowledge.reports[r].body, *knowledge.reports[r].aliases.split("|"))]
     # "Guangzhou" in an English question is 广州 of the report's own name, not another city
     other_places = [p for p in question.places if p not in text and p not in question.names
-                    and not romanizes(p, own_names)]
+                    and not romanizes(p, own_names) and not (_CJK_NAME.fullmatch(p) and written_short(p, text))]
     if other_places:  # "深圳市…": another city's or district's report would answer it, not this one
         return not_covered(question, knowledge, report_ids, other_places[0])
     if question.language == "en":
@@ -230,6 +238,9 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
     if question.intent == YESNO and lookup is not None and lookup.best and lookup.best[0].answers \
             and lookup.best[0].figure.kind == "nil":
         return _nil_answer(question, [lookup.best[0].figure])  # "有没有会议费支出？": the report says there was none
+    if question.intent == YESNO and lookup is not None and lookup.best and lookup.best[0].answers \
+            and _stated_zero(lookup.best[0].figure):
+        return _zero_answer(question, lookup.best[0].figure)  # "有没有因公出国？": "因公出国（境）费支出决算0万元"
     return _text_answer(question, knowledge, sentences, report_ids)
 
 
@@ -366,6 +377,10 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
         dated = _issue_date(knowledge, report_ids)
         if dated is not None:
             return dated
+    if _ADDRESSEE_ASKED.search(question.original):
+        addressed = _addressee(question, knowledge, report_ids)
+        if addressed is not None:
+            return addressed
     if _NAME_ASKED.search(question.original):
         field = _form_field(question, knowledge, report_ids)
         if field is not None:
@@ -379,6 +394,16 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
     if sentences[0][1] < TEXT_CONFIDENCE:
         return abstain(question, knowledge, report_ids, f"text confidence {sentences[0][1]:.2f}", sure=False)
     best = sentences[0][0]
+    if question.intent == YESNO and _COMPLETION_ASKED.search(question.text):
+        # "…的指标完成了吗": the sentence that says whether it was reached, led by the answer
+        said = next((s for s, score in sentences[:5] if score >= COMPLETION_CONFIDENCE and _DONE.search(s.text)
+                     and _names_subject(s.text, question)), None)
+        if said is not None:
+            lead = "未完成" if _NOT_DONE.search(said.text) else "已完成"
+            if question.language == "en":
+                lead = "No" if lead == "未完成" else "Yes"
+            return Draft(_fit(f"{lead}。{_focused(said.text, question)}" if question.language == "zh"
+                              else f"{lead}: {_focused(said.text, question)}"), (_cite(said),), False)
     if _WHO.search(question.text) and not _NAMES_A_PERSON.search(best.text):
         # "理事长是谁？" wants a name: a sentence about 理事长 that names no one does not answer it
         return abstain(question, knowledge, report_ids, "no person named", sure=False)
@@ -392,6 +417,49 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
             return abstain(question, knowledge, report_ids, "no reason stated", sure=False)
     return Draft(_fit(_focused(best.text, question)), (_cite(best),), False)
 
+
+# "这个报告是报给哪个单位的": the body a report is addressed to, named in its salutation line ("金平区财政局:")
+_ADDRESSEE_ASKED = re.compile(r"报给|报送给|呈报给|报送的?(?:是)?哪|提交给|递交给|上报给|写给|\baddressed to\b|\bsubmitted to\b",
+                              re.I)
+_SALUTATION = re.compile(r"^\s*([\u4e00-\u9fff]{2,24}?(?:局|委|厅|办|政府|委员会|中心|部|处|办公室|人大|政协))\s*[:：]\s*")
+ADDRESSEE_CHARS = 400  # the salutation stands at the head of the report, before its body
+
+
+def _addressee(question: Question, knowledge: Knowledge, report_ids: Sequence[str]) -> Draft | None:
+    """The salutation line at a report's head names whom it is addressed to; quoted as the report writes it."""
+    for rid in report_ids:
+        chunks = sorted((c for c in knowledge.chunks if c.report == rid), key=lambda c: c.index)[:2]
+        seen = 0
+        for c in chunks:
+            for line in c.text.splitlines():
+                seen += len(line)
+                m = _SALUTATION.match(line)
+                if m:
+                    body = m.group(1)
+                    text = (f"The report is addressed to {body}." if question.language == "en"
+                            else f"报送给{body}。报告原文：“{line.strip()[:60]}”。")
+                    return Draft(_fit(text), (Citation(line.strip(), c.section, c.report),), False)
+                if seen > ADDRESSEE_CHARS:
+                    break
+    return None
+
+
+def _names_subject(text: str, question: Question, share: float = 0.7) -> bool:
+    """Whether a sentence names most of what the question is about (its content words' bigrams; 指标/目标 aside)."""
+    from app.lookup import bigrams
+
+    asked = bigrams(re.sub(r"指标|目标|任务|完成|达到|达标|实现", " ", " ".join(question.terms)))
+    asked = {g for g in asked if len(g) == 2}
+    return bool(asked) and len(asked & bigrams(text)) >= share * len(asked)
+
+
+# "…完成了吗", "是否达到": whether a target was reached, which a sentence states as 完成/未完成
+_COMPLETION_ASKED = re.compile(r"(?:完成|达到|达标|实现)了?(?:吗|没有|没)|是否(?:完成|达到|达标|实现)|"
+                               r"\b(?:was|were|did)\b.*\b(?:met|achieved|reached|completed)\b", re.I)
+_NOT_DONE = re.compile(r"未(?:能)?(?:完成|达到|达标|实现)|没有(?:完成|达到|达标)|未达")
+# a target said to be reached or not: 完成“≥6,000人”的年度指标, 未达到目标, 达标 (not 实现就业, which is an achievement)
+_DONE = re.compile(r"(?:未|没有)?(?:超额)?(?:完成|达到)[^，。；]{0,16}(?:指标|目标|要求|任务)|未完成|未达到|未达标|达标")
+COMPLETION_CONFIDENCE = 0.35  # a sentence saying whether it was reached, among the best few, this relevant
 
 # "报告是哪天发的", "这份报告什么时候报送的": the date the document is signed and issued
 _WHEN_ISSUED = re.compile(r"(?:报告|文件|本文).{0,6}(?:哪天|哪一天|什么时候|何时|日期|几号|几月几日)|"
@@ -496,6 +564,24 @@ def _figures(question: Question, best: Sequence[FigureMatch], index: FigureIndex
     return Draft(_fit(text), tuple(_cite_figure(f) for f in figures), False)
 
 
+def _stated_zero(f: Figure) -> bool:
+    """A prose amount the report states as 0 ("…支出决算0万元")."""
+    try:
+        return not f.table and f.kind == "money" and Decimal(f.value) == 0
+    except (ArithmeticError, ValueError, TypeError):
+        return False
+
+
+def _zero_answer(question: Question, f: Figure) -> Draft:
+    """Asked whether there was any: the report states the amount as 0, so there was none, in its words."""
+    quoted = _own_characters(f, f.clause)
+    if question.language == "en":
+        text = f"No: the report states “{quoted}” ({_display(f, question)})."
+    else:
+        text = f"没有，{_display(f, question)}。报告原文：“{quoted}”。"
+    return Draft(_fit(text), (_cite_figure(f),), False)
+
+
 def _nil_answer(question: Question, figures: Sequence[Figure]) -> Draft:
     """An item the report states as nil: there was none, in the report's words."""
     quoted = "；".join(f"“{_own_characters(f, f.clause)}”" for f in figures)
@@ -559,7 +645,7 @@ def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, rep
         return abstain(question, knowledge, report_ids, "operands not found", sure=False)
     values = [Decimal(f.value) for f in operands]
     places = max(-min(v.as_tuple().exponent, 0) for v in values)
-    if question.operation == "difference":
+    if question.operation in ("difference", REMAINING, SHORTFALL):
         result = values[0] - values[1]
         expression = f"{operands[0].display} - {operands[1].display} = {result:.{places}f}{operands[0].unit}"
     else:
@@ -693,7 +779,8 @@ def _is_down(change: Figure) -> bool | None:
         return None
     where = change.clause.find(change.text)
     before = change.sentence[max(0, at - 24):at + max(0, where)]
-    before = re.split(r"[，；;。：:]", before)[-1] if change.clause.find(change.text) <= 0 else before
+    # (a comma between the figures of one distributed statement, "各减少286.40，311.26万元", cuts no clause)
+    before = re.split(r"[；;。：:]|[，,](?![\d.,，\s]*$)", before)[-1] if change.clause.find(change.text) <= 0 else before
     downs = [m.end() for m in _DOWN_WORD.finditer(before)]
     ups = [m.end() for m in _UP_WORD.finditer(before)]
     if not downs and not ups:

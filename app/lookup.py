@@ -43,14 +43,15 @@ _BUDGET_SIDE = re.compile(r"预算|拟投入|计划|目标|指标值")
 # 预算 in the name of a kind of fund or a process is no budgeted amount ("一般公共预算财政拨款", "预算执行率")
 _FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算|部门预算|预算单位|预算管理|预算执行|预决算")
 _SPENT_SIDE = re.compile(r"决算|支出|实际|花费|使用|执行数|完成")
-_STATED = {"difference": re.compile(r"差异|差额|相差|差距|之差"), "sum": re.compile(r"合计|总计|共计|总额|合共")}
+_STATED = {"difference": re.compile(r"差异|差额|相差|差距|之差"), "sum": re.compile(r"合计|总计|共计|总额|合共"),
+           "remaining": re.compile(r"结余|剩余|未使用|未支出|尚未支付")}
 _PLANNED = re.compile(r"拟|计划|预计|目标|力争")
 _PLANNED_COLUMN = re.compile(r"拟|计划|预计|目标|指标值|预算数|年初预算|全年预算")  # a table column of plans
 _TOTAL_WORD = re.compile(r"合计|总计|共计|总额|总体|整体|总收入|总支出")
 _WEIGHT_COLUMN = re.compile(r"分值|权重|满分")
 _SHARE_WORDS = re.compile(r"占|比例|比重|百分比")
 _RATE_WORD = re.compile(r"[\u4e00-\u9fff]率")
-_DOWN = re.compile(r"减少|下降|降低|减|少|缩减")
+_DOWN = re.compile(r"减少|下降|降低|减|少|缩减|缩短|压缩|降")
 # words that name the reporting body or period as a whole, not a part of it: 本部门收入 is the whole income
 _SCOPE_WORDS = re.compile(r"本部门|我部门|本单位|我单位|本年度|(?:19|20)\d\d年度?|今年|本年|截至|截止|其中|共计|合计")
 # the words of a change, which say how a figure moved, not what it is of
@@ -58,10 +59,13 @@ _COMPARISON_WORDS = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|同�
                                r"完成预算的|完成|达到|主要是|约")
 _MEASURE_WORDS = frozenset("支出 收入 预算 决算 实际 年初 年终 年中 资金 金额".split())
 # words that name no item: a figure named by these alone is named by the heading it stands under
-_NAMELESS = _MEASURE_WORDS | frozenset("年度 本年 全年 当年 万元 亿元 年初预算 支出决算 预算数 决算数".split())
+_NAMELESS = _MEASURE_WORDS | frozenset("年度 本年 全年 当年 万元 亿元 年初预算 支出决算 预算数 决算数 项目 全年预算 项目预算".split())
 # a scoring rule's threshold ("预算执行率未达到95%扣3分") is a target, not what was reached
 _CRITERION = re.compile(r"(?:未达到|未达|低于|不足|高于|超过)\s*[\d.]+\s*%?\s*(?:的)?(?:扣|得|计|加)")
-_CLAUSE_SPLIT = re.compile(r"[，,；;：:。！？!?]")
+_STATED_CHANGE = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|同期)(?:相比)?[^，。；\d]{0,3}(?:减少|增加|下降|上升|增长|降低|提高|缩短|"
+                            r"延长|压缩|减|增)|同比(?:减少|增加|下降|上升|增长|降低|提高|缩短|延长)")
+_TIME_WORD = re.compile(r"年初|年中|年终|年末|年底|全年|上半年|下半年|前三季度|季度|当年|本年|今年|去年|上年|目前|现在")
+_CLAUSE_SPLIT = re.compile(r"[，；;：:。！？!?]|,(?!\d{3})")  # not the comma of 1,200.00
 _QUOTE_CUT = re.compile(r"[，；;：:。！？!?]|,(?!\d)")  # not the comma of 1,012.40
 TIE_MARGIN = 0.01  # scores this close are a tie: the report's first statement wins
 NAME_WEIGHT, CONTEXT_WEIGHT, SENTENCE_WEIGHT, SECTION_WEIGHT, ABBREVIATION_WEIGHT = 1.0, 0.85, 0.6, 0.35, 0.6
@@ -166,9 +170,24 @@ class FigureIndex:
         self._unresolved = [d == UNRESOLVED for d in distributed]
         self._subject = [f"{d} {s}".strip() if d != UNRESOLVED else s for d, s in zip(distributed, self._subject)]
         self._whole = _whole_context(self._norm)
-        self._previous = [_previous_clause(f) for f in self._norm]
+        # a sibling clause ("孕产妇死亡率为0，婴儿死亡率1.86‰": the same head, another figure) names its own figure only
+        siblings = _sibling_clauses(self._norm)
+        self._previous = [_previous_clause(f, sib) for f, sib in zip(self._norm, siblings)]
+        # the clause right before, unless a sibling's: a part's item, if it names one (a list's lead-in is its whole)
+        self._item_clause = [bigrams(_previous_clause(f, sib, past_siblings=False)) for f, sib in zip(self._norm, siblings)]
         # the clause a sentence opens with names its topic ("为…提供寄宿托养资助，…，现有143名残疾人在托")
-        self._previous = [f"{p} {_topic_clause(f)}" for p, f in zip(self._previous, self._norm)]
+        self._previous = [f"{p} {_topic_clause(f, sib)}" for p, f, sib in zip(self._previous, self._norm, siblings)]
+        self._heads = {(f.report, f.start): _clause_head(f) for f in self.figures if not f.table}
+        sentence_grams = [bigrams(f.sentence) for f in self._norm]  # what the word index finds figures by
+        # what scores a figure: its sentence without its siblings' clauses (their words name those figures)
+        self._sentence_text = [_without(f.sentence, sib) for f, sib in zip(self._norm, siblings)]
+        self._sentence = [bigrams(t) if sib else g for t, g, sib in zip(self._sentence_text, sentence_grams, siblings)]
+        for i, (h, d) in enumerate(zip(heads, distributed)):
+            others = "|".join(h.split("|")[1:])
+            if others and d and d != UNRESOLVED:  # "本年收入、本年支出各是A,B": the other items name the other figures
+                self._previous[i] = _without_words(self._previous[i], others)
+                self._sentence_text[i] = _without_words(self._sentence_text[i], others)
+                self._sentence[i] = bigrams(self._sentence_text[i])
         self._name_text = [simplified(_name_text(f, s, h, d))
                            for f, s, h, d in zip(self._norm, self._subject, heads, distributed)]
         self._name = [bigrams(t) for t in self._name_text]
@@ -180,7 +199,6 @@ class FigureIndex:
         self._planned = [not f.table and (bool(_PLANNED.search(f.sentence[:max(0, f.sentence.find(f.clause))]))
                                           or _planned_section(f.section))
                          for f in self._norm]
-        self._sentence = [bigrams(f.sentence) for f in self._norm]
         self._section = [bigrams(f.section) for f in self._norm]
         sentences = {f.sentence for f in self._norm}
         df = Counter(g for s in sentences for g in bigrams(s))
@@ -214,7 +232,7 @@ class FigureIndex:
             self._by_unit.setdefault(f.unit, []).append(i)
         self._words = _WordIndex(self._norm, [a | b | c for a, b, c in zip(self._name, self._context,
                                                                                self._whole_grams)],
-                                 self._sentence, self._section)
+                                 sentence_grams, self._section)
 
     def idf(self, gram: str) -> float:
         return self._idf.get(gram, self._default_idf)
@@ -222,7 +240,8 @@ class FigureIndex:
     def quoted(self, f: Figure) -> str:
         """The words to quote for a figure: its clause, with the clause before it when its own clause names only a
         measure ("支出178.76万元" -> "多参数监护仪等其他设备20台(套),支出178.76万元")."""
-        if f.table or (f.report, f.start) not in self._bare:
+        clause_only = _own_words(replace(f, phrase=""), "")  # the clause's own words, no subject carried into it
+        if f.table or ((f.report, f.start) not in self._bare and any(w not in _MEASURE_WORDS for w in clause_only)):
             return f.clause
         at = f.sentence.find(f.clause)
         if at <= 0:
@@ -282,7 +301,8 @@ class FigureIndex:
             lexical = self._lexical_scores(query)
             scored = [self._score(i, question, ask, query, own, dense or {}, passage_rank or {}, lexical.get(i))
                       for i in self._candidates(ask, lexical, dense or {}, passage_rank or {})]
-            scored = [m for m in scored if m.score > 0]
+            scored = _named_less_than_a_sibling([m for m in scored if m.score > 0], self._heads)
+            scored = self._rivals_name_what_it_lacks(ask, scored)
             scored.sort(key=lambda m: (-m.score, m.figure.start))
             ranked = _first_stated_on_ties(_distinct(scored))
             results.append(tuple(_answering_first(_unless_ambiguous(ranked, ask.unit))[:k]))
@@ -301,12 +321,15 @@ class FigureIndex:
         if word is None or len(question.operands) < 2:
             return None
         base = question.asks[0] if question.asks else Ask(question.text)
-        ask = replace(base, object="", subject=question.terms, change=False)
-        query = self._weighted(question.terms, 1.0)
+        # what is left is asked of its fund ("省级资金还剩多少没花": 省级资金), in whatever words it is asked
+        terms = content_terms(question.operands[0]) if question.operation == "remaining" else question.terms
+        ask = replace(base, object="", subject=terms, change=False, kind="money" if question.operation == "remaining"
+                      else base.kind)
+        query = self._weighted(terms, 1.0)
         best = None
+        named = question.operands[:1] if question.operation == "remaining" else question.operands  # left of what
         for i, f in enumerate(self._norm):
-            if not word.search(f.phrase.split("·")[-1]) or not all(
-                    self._names(i, operand) for operand in question.operands):
+            if not word.search(f.phrase.split("·")[-1]) or not all(self._names(i, operand) for operand in named):
                 continue
             m = self._score(i, question, ask, query, query, dense or {}, passage_rank or {})
             if best is None or (m.score, -f.start) > (best.score, -best.figure.start):
@@ -317,7 +340,7 @@ class FigureIndex:
         """Whether the figure's sentence names `text` (most of its words, by weight)."""
         grams = {g for g in bigrams(text) if len(g) == 2}
         total = sum(self.idf(g) for g in grams)
-        return bool(total) and sum(self.idf(g) for g in grams if g in self._sentence[i]) >= share * total
+        return bool(total) and sum(self.idf(g) for g in grams if g in bigrams(self._norm[i].sentence)) >= share * total
 
     def _weighted(self, terms: Iterable[str], weight: float) -> dict[str, float]:
         """The bigrams of the question's words, each with its weight; a bigram that straddles two words and that
@@ -350,7 +373,7 @@ class FigureIndex:
             return SENTENCE_WEIGHT
         if g in self._section[i]:
             return SECTION_WEIGHT
-        if len(g) == 2 and _gapped(g).search(self._norm[i].sentence):
+        if len(g) == 2 and _gapped(g).search(self._sentence_text[i]):
             return SENTENCE_WEIGHT * 0.8
         return 0.0
 
@@ -387,6 +410,8 @@ class FigureIndex:
                 got = sum(w * f for w, f, _ in fields) / weight
                 named = sum(w * f for w, f, near in fields if near) / weight
                 rarity = max(self.idf(g) for g in grams)
+                # the term's most telling word (its rarest bigram) held nowhere about the figure: the figure is not
+                # about it, however much of the rest it holds ("学校自有资金的执行率" is not 预算执行率93.79%)
                 if best is None or got > best[1]:
                     best = (rarity, got, named)
             if best is not None:
@@ -394,6 +419,45 @@ class FigureIndex:
                 held += best[0] * best[1]
                 in_name += best[0] * best[2]
         return (held / total, in_name / total) if total else (0.0, 0.0)
+
+    def _lacked_words(self, i: int, subject: tuple[str, ...]) -> list[frozenset[str]]:
+        """The words of the asked subject (自有 of 自有资金) that stand nowhere about the figure — not in its name,
+        context, sentence or heading — each as its bigrams; for a term with alternatives, those of its best one."""
+        lacked: list[frozenset[str]] = []
+        for term in subject:
+            options = []
+            for alternative in term.split("|"):
+                words = [w for w in _jieba().lcut(alternative) if len(w) >= 2 and _CJK_RUN.fullmatch(w)]
+                # a long word is read in its two-character pieces (自有资金: 自有, 资金)
+                words = [piece for w in words for piece in ([w[k:k + 2] for k in range(0, len(w) - 1, 2)]
+                                                            if len(w) >= 4 and len(w) % 2 == 0 else [w])]
+                held = any(self._field(i, g) for w in words for g in _word_grams(w))
+                missing = [_word_grams(w) for w in words
+                           if w not in _NAMELESS and not _TIME_WORD.fullmatch(w)
+                           and _word_grams(w) and all(self.knows(g) for g in _word_grams(w))
+                           and not any(self._field(i, g) for g in _word_grams(w))]
+                # only a term the figure holds in part: its other words name the figure, this one is not about it
+                options.append(missing if held else [])
+            lacked += min(options, key=len) if options else []
+        return lacked
+
+    def _rivals_name_what_it_lacks(self, ask: Ask, matches: list[FigureMatch]) -> list[FigureMatch]:
+        """A figure that answers but lacks a word of what was asked, which another figure of the same kind holds in its
+        own name or the clause before it ("学校自有资金的执行率": 预算执行率93.79% lacks 自有, the row 学校自有资金 has it), is not the answer:
+        the report states the asked figure elsewhere, or not at all."""
+        at = {(f.report, f.start): n for n, f in enumerate(self.figures)}
+        out = []
+        for m in matches:
+            i = at.get((m.figure.report, m.figure.start))
+            if m.answers and i is not None:
+                lacked = self._lacked_words(i, ask.subject)
+                holder = next((o for o in matches if o is not m and o.kind_ok and lacked
+                               and o.coverage >= m.coverage - HOLDER_MARGIN and any(all(
+                    self._near(at[(o.figure.report, o.figure.start)], g) for g in grams) for grams in lacked)), None)
+                if holder is not None:
+                    m = replace(m, answers=False, why="elsewhere")
+            out.append(m)
+        return out
 
     def _named(self, i: int, question: Question, ask: Ask) -> float:
         """Share of the figure's own name (its words, idf-weighted) that the question names (of its measure alone,
@@ -470,28 +534,46 @@ class FigureIndex:
         spent = _spent_factor(ask, f)
         score *= spent
         qualifier_ok = qualifier_ok and (spent >= 1.0 or not ask.spent)  # asked what was spent: a budget does not say it
+        qualifier_ok = qualifier_ok and not (ask.budgeted and spent < 1.0)  # asked the budget: a spending does not
         year_ok, y_factor = self._year_agrees(ask, question, i)
         score *= y_factor
         part = bool(self._whole[i]) or f.clause.startswith("其中")  # a part of a whole stated before it
-        if ask.total and part:
+        total = ask.total and not ask.share  # "占总收入的比例": the whole is what the share is of, not what is asked
+        if total and part:
             score *= 0.75
+        elif part and not total and not self._names_context(i, question, ask):
+            score *= PART_UNNAMED  # "执行率多少": a part's rate (其中：中央资金…，执行率100%) only after the whole's
         if ask.total and _TOTAL_WORD.search(f.clause + f.row):
             score *= 1.15  # "收入合计": the whole, named as such
             named = max(named, OWN_NAMED)
         held = self._object_held(i, ask)
+        opposed = _opposed_measure(ask, self._name_text[i])
+        # "全区一般公共预算收入": a figure of the whole area, which a figure of the body's own accounts does not state
+        area = _WHOLE_AREA.search(ask.text) is not None and not f.table and not _AREA_WORDS.search(
+            f"{f.sentence} {f.section} {self._context_text[i]}")
         why = ("kind" if not kind_ok else "qualifier" if not qualifier_ok else "year" if not year_ok
+               else "measure" if opposed
+               else "area" if area
                else "unresolved" if self._unresolved[i]
                else "subject" if coverage < ANSWER_COVERAGE
                or (in_name < NAME_COVERAGE and not (ask.object and held >= OBJECT_HELD))
                else "object" if held < OBJECT_HELD
                else "narrower" if named < NARROWER and ask.total
                else "share" if not self._share_of(i, question, ask)
-               else "part" if ask.total and part and named < 1.0
+               else "part" if total and part and named < PART_NAMED
                else "")
         return FigureMatch(self.figures[i], round(score, 4), round(lexical, 4), round(d, 4), kind_ok,
                            round(coverage, 4),
                            round(named, 4), answers=not why, why=why,
                            part=part, budget=spent < 1.0, in_name=round(in_name, 4))
+
+    def _names_context(self, i: int, question: Question, ask: Ask) -> bool:
+        """Whether the question names any of the words of the figure's context beyond its own name (中央财政资金 of
+        "…中央财政资金支出1,200.00万元，执行率100%")."""
+        asked = bigrams(" ".join((*ask.subject, ask.text, question.match_text or question.text, question.context)))
+        grams = [g for g in self._item_clause[i] - self._name[i] if len(g) == 2 and g not in _MEASURE_GRAMS]
+        total = sum(self.idf(g) for g in grams)
+        return not total or sum(self.idf(g) for g in grams if g in asked) >= 0.3 * total
 
     def _share_of(self, i: int, question: Question, ask: Ask) -> bool:
         """"X占Y的比例": a stated share answers only when X stands near it and Y is the whole its clause names."""
@@ -523,7 +605,8 @@ class FigureIndex:
                 return 1.0
             if f.unit and (alternative in f.unit or f.unit in alternative):  # 批次 for 28批
                 return 1.0
-            held = sum(self.idf(g) for g in grams if g in self._name[i] or g in bigrams(f.unit)
+            # a part of a 其中 list counts what its whole counts ("惠及370名残疾学生，其中…义务教育248人": students)
+            held = sum(self.idf(g) for g in grams if g in self._name[i] or g in bigrams(f.unit) or g in self._whole_grams[i]
                        or (len(g) == 2 and _gapped(g).search(self._name_text[i]) is not None))
             best = max(best, held / total)
         return best
@@ -580,6 +663,8 @@ def _kind_agrees(ask: Ask, f: Figure) -> bool:
         return f.kind not in ("age", "years")
     if ask.kind == f.kind:
         return True
+    if ask.kind == "percent" and not f.unit and f.kind == "number" and _stated_as_rate(f):
+        return True  # "孕产妇死亡率为0": a rate of nil is written without its %
     if ask.kind == "people" and f.kind == "count" and f.unit in ("户", "个"):
         return False
     if ask.kind == "count" and f.kind in ("people", "times") and not ask.unit:
@@ -587,6 +672,12 @@ def _kind_agrees(ask: Ask, f: Figure) -> bool:
     if ask.kind == "people" and f.unit == "人次" and not ask.unit:
         return True  # "多少人参加": the report counts them in person-times (参会人员420人次)
     return False
+
+
+def _stated_as_rate(f: Figure) -> bool:
+    """A bare number a clause names as a rate right before it ("死亡率为0", "发生率0")."""
+    at = f.clause.find(f.text)
+    return not f.table and at > 0 and re.search(r"[\u4e00-\u9fff]率\s*(?:为|是|达到?|仅|约)?\s*$", f.clause[:at]) is not None
 
 
 def _measure_agrees(ask: Ask, f: Figure) -> bool:
@@ -601,7 +692,8 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
     """(does the figure's qualifier answer the ask's, ranking factor): a change for a change, a target for a target
     (or, asked plainly, a target shown with its bound), a share for a share, a rate for a rate."""
     factor, ok = 1.0, True
-    is_change = f.qualifier == CHANGE or change or about_change(f)  # "与上年持平" says how it changed
+    # "与上年持平" says how it changed; "较上年缩短0.4天" states a change whatever ingest read it as
+    is_change = f.qualifier == CHANGE or change or about_change(f) or (not f.table and bool(_STATED_CHANGE.search(f.clause)))
     if ask.change != is_change:
         factor, ok = factor * 0.55, False
     if ask.change and is_change and ask.direction:
@@ -621,8 +713,9 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
             factor *= 0.8
     elif ask.target and not ask.actual:
         factor, ok = factor * 0.7, False  # asked the target: what was reached does not say it
-    if f.table and f.kind == "score" and _WEIGHT_COLUMN.search(f.column) and not _WEIGHT_COLUMN.search(ask.text):
-        factor, ok = factor * 0.6, False  # "得了几分": the score, not the weight of the row
+    named_as = f.column if f.table else f.clause[:max(0, f.clause.find(f.text))]
+    if f.kind == "score" and _WEIGHT_COLUMN.search(named_as) and not _WEIGHT_COLUMN.search(ask.text):
+        factor, ok = factor * 0.6, False  # "得了几分": the score, not the weight of the row ("满分30分")
     if f.clause.startswith("其中"):
         factor *= 0.97  # a total stated for the same words is the better answer
     if f.kind == "percent" and not is_change:
@@ -640,6 +733,8 @@ def _spent_factor(ask: Ask, f: Figure) -> float:
     """'实际花了多少': what was spent (决算, 支出) rather than what was budgeted; the clause tells which side. Asked
     plainly ("三公经费是多少"), what was spent comes before what was budgeted, unless the ask names the budget."""
     side = _FUND_NAMES.sub(" ", f.clause + f.column)
+    if ask.budgeted:  # what was allotted: a budget or the fund itself, never what was spent of it
+        return 1.15 if _BUDGET_SIDE.search(side) else 0.5 if _SPENT_SIDE.search(side) else 1.0
     if not ask.spent:
         if f.kind == "money" and not _BUDGET_SIDE.search(ask.text) and _BUDGET_SIDE.search(side) \
                 and not _SPENT_SIDE.search(_BUDGET_SIDE.split(side)[-1]):
@@ -652,8 +747,50 @@ def _spent_factor(ask: Ask, f: Figure) -> float:
     return 1.0
 
 
+PART_NAMED = 0.7  # asked "一共…" of a part the question names this well ("区属学校和幼儿园一共…"), the part answers
+PART_UNNAMED = 0.8  # a part whose own item the question does not name ranks below the whole it belongs to
+_MEASURE_GRAMS = frozenset(g for w in _MEASURE_WORDS for g in (w,) if len(w) == 2)
+# measures that exclude each other: asked for 收入, a figure named 支出 (and not 收入) is another figure
+_OPPOSED = (("收入", "支出"), ("支出", "收入"))
+
+
+_WHOLE_AREA = re.compile(r"全(?:区|市|县|省|镇|街道)(?!委|政府)")  # the whole area a body serves, asked as such
+_AREA_WORDS = re.compile(r"全(?:区|市|县|省|镇|街道)|[我本该](?:区|市|县|省|镇)|辖区|全域|区域内|城乡")
+HOLDER_MARGIN = 0.15  # a figure holding what another lacks counts as the report's naming of it when nearly as covered
+SIBLING_MARGIN = 0.1  # a sibling naming this much more of what was asked is the one the report states it for
+
+
+def _named_less_than_a_sibling(matches: list[FigureMatch], heads: Mapping[tuple[str, int], str]) -> list[FigureMatch]:
+    """"城市低保对象月人均补助850元，农村低保对象月人均补助620元": asked about 城市…, both clauses hold most of the words,
+    but the sibling (same sentence, same head) that names more of them is the one the report states it for; the
+    other does not answer."""
+    best: dict[tuple[str, str, str], float] = {}
+    for m in matches:
+        head = heads.get((m.figure.report, m.figure.start), "")
+        if m.answers and head:
+            key = (m.figure.report, m.figure.sentence, head)
+            best[key] = max(best.get(key, 0.0), m.in_name)
+    out = []
+    for m in matches:
+        head = heads.get((m.figure.report, m.figure.start), "")
+        top = best.get((m.figure.report, m.figure.sentence, head), 0.0) if head else 0.0
+        out.append(replace(m, answers=False, why="sibling") if m.answers and top - m.in_name >= SIBLING_MARGIN else m)
+    return out
+
+
+def _opposed_measure(ask: Ask, name: str) -> bool:
+    """The ask's subject ends in one measure ("一般公共预算收入") and the figure's name holds only its opposite
+    ("…财政拨款支出5,052.60万元"): whatever else they share, the figure is not what was asked."""
+    last = ask.subject[-1].split("|")[0] if ask.subject else ""
+    for asked, other in _OPPOSED:
+        if last.endswith(asked) and other not in last and other in name and asked not in name:
+            return True
+    return False
+
+
 ANSWERING_SHARE = 0.6  # a figure that answers may lead over better-scored ones that do not, down to this share
 NAMES_ALL, NAMES_MORE, NAMING_SHARE = 0.9, 0.2, 0.8  # a figure naming all that was asked leads one naming much less
+NAMES_MOST = 0.5  # (one naming most of it, in its own name and the clause before, leads one naming much less too)
 
 
 def _answering_first(matches: list[FigureMatch]) -> list[FigureMatch]:
@@ -668,7 +805,7 @@ def _answering_first(matches: list[FigureMatch]) -> list[FigureMatch]:
     if matches and matches[0].answers and matches[0].in_name < NAMES_ALL:
         # "区残联本级的一般公共预算财政拨款": the figure whose own name holds every asked word (…（本级）2385.57万元)
         # before one that holds 本级 only in its sentence
-        whole = next((m for m in matches[1:] if m.answers and m.in_name >= NAMES_ALL
+        whole = next((m for m in matches[1:] if m.answers and m.in_name >= NAMES_MOST
                       and m.in_name - matches[0].in_name >= NAMES_MORE and m.score >= NAMING_SHARE * matches[0].score
                       and m.figure.kind == matches[0].figure.kind), None)
         if whole is not None:
@@ -694,6 +831,7 @@ def _unless_ambiguous(matches: list[FigureMatch], unit: str | None = None) -> li
               and not (m.budget and not best.budget)
               and not (m.figure.qualifier == TARGET and best.figure.qualifier != TARGET)  # asked plainly: the actual
               and not (m.part and m.figure.section == best.figure.section and m.figure.start > best.figure.start)
+              and not (m.part and not best.part and m.score < best.score)  # a part is narrower than the whole
               and m.figure.value != best.figure.value and m.coverage >= best.coverage - RIVAL_MARGIN
               and m.figure.clause != best.figure.clause
               and not (unit and best.figure.unit == unit and m.figure.unit != unit)]  # 多少人次: not 28批次
@@ -840,7 +978,9 @@ def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool], list[str
             continue
         start = _clause_start(sentence, markers[0])
         head = _LEADING_SCOPE.sub("", sentence[start:markers[0]])
-        raw = [x for x in re.split(r"[、和与及]", head) if x] if re.search(r"[、和与及]", head) else []
+        # each item without the scope the sentence opens with ("本年收入、本年支出": 收入, 支出 alike)
+        raw = [_LEADING_SCOPE.sub("", x) or x for x in re.split(r"[、和与及]", head) if x] \
+            if re.search(r"[、和与及]", head) else []
         items = _expand_items(raw)
         if len(items) < 2:
             continue
@@ -892,12 +1032,12 @@ def _clause_end(sentence: str, start: int) -> int:
     return m.start() if m else len(sentence)
 
 
-def _topic_clause(f: Figure) -> str:
-    """The first clause of the figure's sentence, when it is not the figure's own clause and states no figure."""
+def _topic_clause(f: Figure, siblings: tuple[str, ...] = ()) -> str:
+    """The first clause of the figure's sentence, when it is not the figure's own clause nor a sibling's."""
     if f.table:
         return ""
     first = _CLAUSE_SPLIT.split(f.sentence, 1)[0]
-    if not first or f.clause.startswith(first) or first in f.clause:
+    if not first or f.clause.startswith(first) or first in f.clause or any(first in c for c in siblings):
         return ""
     return re.sub(r"\d+(?:\.\d+)?", " ", first)
 
@@ -919,7 +1059,7 @@ def _item_heading(f: Figure) -> str:
     return leaf if 2 <= len(leaf) <= ITEM_HEADING_CHARS else ""
 
 
-def _previous_clause(f: Figure) -> str:
+def _previous_clause(f: Figure, siblings: tuple[str, ...] = (), past_siblings: bool = True) -> str:
     """The clause before the figure's own in its sentence: it often names the subject ("推动康园工疗站…，全年服务学员
     423人"; "二是重点工作，拟投入的资金为350.66万元")."""
     if f.table:
@@ -928,7 +1068,60 @@ def _previous_clause(f: Figure) -> str:
     if pos <= 0:
         return ""
     clauses = [c for c in _CLAUSE_SPLIT.split(f.sentence[:pos]) if c.strip()]
+    # past the siblings before it, to the clause that opens the list ("惠及370名残疾学生，其中学前教育29人，义务教育248人")
+    while clauses and any(clauses[-1].strip() in c for c in siblings):
+        if not past_siblings:
+            return ""
+        clauses.pop()
     return re.sub(r"\d+(?:\.\d+)?", " ", clauses[-1]) if clauses else ""
+
+
+_HEAD_TAIL = re.compile(r"[为是达约共计有：:\s]+$")
+
+
+def _clause_head(f: Figure) -> str:
+    """What a prose figure's clause names it by, at its end: the last two characters before the number ("婴儿死亡率1.86‰"
+    -> "亡率"); "" when the clause names nothing before its number."""
+    at = f.clause.find(f.text)
+    runs = _CJK_RUN.findall(_HEAD_TAIL.sub("", f.clause[:at])) if at > 0 else []
+    return runs[-1][-2:] if runs and len(runs[-1]) >= 2 else ""
+
+
+def _sibling_clauses(figures: list[Figure]) -> list[tuple[str, ...]]:
+    """For each prose figure, the clauses of its sentence that state another figure by the same head: "孕产妇死亡率为0，
+    婴儿死亡率1.86‰", "学前教育29人，义务教育248人". A sibling's words name the sibling, never this figure."""
+    by_sentence: dict[tuple[str, str], list[int]] = {}
+    for i, f in enumerate(figures):
+        if not f.table:
+            by_sentence.setdefault((f.report, f.sentence), []).append(i)
+    out: list[tuple[str, ...]] = [()] * len(figures)
+    for (_, sentence), members in by_sentence.items():
+        if len(members) < 2:
+            continue
+        heads = {i: _clause_head(figures[i]) for i in members}
+        at = {i: sentence.find(figures[i].clause) for i in members}
+        parts_from = sentence.find("其中")
+        for i in members:
+            own = figures[i].clause
+            # the whole before 其中 is not named by its parts' words ("惠及370名残疾学生，其中…义务教育248人")
+            parts = [figures[j].clause for j in members if parts_from >= 0 and 0 <= at[i] < parts_from < at[j]]
+            same = [figures[j].clause for j in members if heads[i] and heads[j] == heads[i]]
+            out[i] = tuple(dict.fromkeys(c for c in parts + same if c != own and c not in own and own not in c))
+    return out
+
+
+def _without_words(text: str, head: str) -> str:
+    """The text without the items of a distributed statement ("本年收入、本年支出|本年支出"), longest first."""
+    for words in sorted(head.split("|"), key=len, reverse=True):
+        if len(words) >= 2:
+            text = text.replace(words, " ")
+    return text
+
+
+def _without(sentence: str, clauses: tuple[str, ...]) -> str:
+    for c in clauses:
+        sentence = sentence.replace(c, "，")
+    return sentence
 
 
 def _whole_context(figures: list[Figure]) -> list[str]:
@@ -948,7 +1141,12 @@ def _whole_context(figures: list[Figure]) -> list[str]:
         if previous is None or previous.report != f.report or previous.section != f.section:
             opened = head = ""
         at = f.sentence.find("其中")
-        if at > 0:
+        if at == 0 and previous is not None and previous.sentence != f.sentence and opened == "" and \
+                not re.search(r"其中", previous.sentence):
+            # "…预算执行率93.05%。其中：中央财政资金支出…，执行率100%；省级…": the sentence before is the whole
+            opened = re.sub(r"\d+(?:\.\d+)?", " ", previous.sentence)
+            out[i] = opened
+        elif at > 0:
             pos = f.sentence.find(f.clause)
             if pos >= at:
                 if previous is None or previous.sentence != f.sentence or not opened:
@@ -958,7 +1156,9 @@ def _whole_context(figures: list[Figure]) -> list[str]:
             elif f.kind != "percent":  # the whole's own amount, not its share
                 head = _head(f.phrase)
         elif previous is not None and previous.sentence != f.sentence:
-            ended_open = previous.sentence.rstrip().endswith(("；", ";")) and "其中" in previous.sentence
+            # a list "其中：A…；B…；C…" goes on while its items end in ；
+            ended_open = previous.sentence.rstrip().endswith(("；", ";")) and (
+                "其中" in previous.sentence or bool(out[previous_index]))
             opened = opened if ended_open and not (head and _head(f.phrase) == head) else ""
             out[i] = opened
         elif previous is not None and previous.sentence == f.sentence:

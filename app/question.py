@@ -41,7 +41,7 @@ _COUNT_MEASURES: dict[str, tuple[str, ...]] = {
     "期": ("间", "末", "初", "限"), "次": ("数",), "场": ("地", "所", "馆"), "条": ("件", "例"), "项": ("目",),
     "所": ("属", "得", "有", "在"), "辆": (), "台": ("账",), "套": ("餐",), "间": ("接",), "件": ("数",),
     "份": ("额",), "批": ("复", "准", "次"), "支": ("出", "付", "持", "撑", "援"), "张": (), "座": ("谈",),
-    "册": (), "篇": (), "例": (), "宗": ("旨",), "棵": (), "株": (), "盏": (),
+    "册": (), "篇": (), "例": (), "宗": ("旨",), "棵": (), "株": (), "盏": (), "种": ("植", "子"),
 }
 
 
@@ -68,7 +68,7 @@ _UNIT_CUES_ZH: tuple[tuple[str, str, str], ...] = (
     (r"(?:多少|几)\s*" + _measure_alternation("条"), "count", "条"),
     (r"(?:多少|几)\s*" + _measure_alternation("项"), "count", "项"),
     (r"(?:多少|几)\s*" + _measure_alternation("所"), "count", "所"),
-    (r"(?:多少|几)\s*" + _measure_alternation("辆台套间件份批支张座册篇例宗棵株盏"), "count", ""),
+    (r"(?:多少|几)\s*" + _measure_alternation("辆台套间件份批支张座册篇例宗棵株盏种"), "count", ""),
     (r"(?:多少|几)\s*人次|人次", "times", "人次"),
     (r"(?:多少|几)\s*" + _measure_alternation("次"), "times", "次"),
     (r"(?:多少|几)\s*工时|工时", "hours", "工时"),
@@ -80,8 +80,11 @@ _UNIT_CUES_ZH: tuple[tuple[str, str, str], ...] = (
     (r"(?:多少|几)\s*(?:平方米|平米)|面积", "area", "平方米"),
     (r"(?:多少|几)\s*岁|年龄", "age", "岁"),
 )
+# a degree asked as a figure ("满意度多少", "知晓度是多少"); not 年度, 季度, 程度, 力度, 额度 (an amount)
+_DEGREE = r"(?<![年季程力温额])(?<=[\u4e00-\u9fff])度(?:是|为|有|达到?)?(?:多少|几)"
 _PERCENT_ZH = re.compile(r"比例|比重|占比|百分之|占[^，。？?]{0,10}(?:多少|几)|百分比|百分点|%|率.{0,6}(?:多少|几|如何|怎么样)|"
-                         r"率是|率为|率有|率达")
+                         r"率是|率为|率有|率达|[\u4e00-\u9fff]率(?:呢|吗)?[？?]?$|" + _DEGREE + r"|"
+                         r"(?:完成|达到|是|为)[^，。？?]{1,12}的(?:多少|几)(?![\u4e00-\u9fff])")
 _SHARE_ZH = re.compile(r"比例|比重|占比|占[^，。？?]{0,10}(?:多少|几|百分)|百分比")
 _RATE_ZH = re.compile(r"[\u4e00-\u9fff]率")
 _MONEY_ZH = re.compile(r"多少钱|花了多少|花费|花掉|金额|资金|经费|万元|元|预算|决算|收入|支出|拨款|补助|补贴|费|投入|救助|执行数|结余|结转")
@@ -92,6 +95,13 @@ _ACTUAL_ZH = re.compile(r"实际|完成了|完成多少|完成值|实现了|做�
 _LIST_ZH = re.compile(r"有哪些|[^多]{1,4}哪些|哪几|包括哪些|包括什么|都有什么|有什么|列举|主要.{0,8}(?:是|有)什么|几方面|哪些方面")
 _REASON_ZH = re.compile(r"原因|为什么|为何|为啥|怎么会|什么导致|因为什么|咋没|怎么没")
 _YESNO_ZH = re.compile(r"吗[？?]?$|有没有|是否|是不是|有无|没有[？?]?$")
+# what is left of a budget: 还剩多少没花, 还有多少钱没花出去, 没用完的
+_UNSPENT_ZH = re.compile(r"还剩下?|剩下|剩余|没花出去|没花完|没有花完|没花|未花|没用完|没有用完|未使用|没用掉")
+REMAINING = "remaining"  # a derived question's operation: allotted less spent
+# how far what was reached falls short of its target: 离目标还差多少, 距目标差多少, 比目标少多少
+_SHORTFALL_ZH = re.compile(r"(?:离|距离?)(?:年度)?(?:目标|指标|计划)值?还?差|比(?:年度)?(?:目标|指标|计划)值?少了?|"
+                           r"还差多少(?:才能?|就)?(?:完成|达标|达到)")
+SHORTFALL = "shortfall"  # a derived question's operation: target less reached
 _SUM_ZH = re.compile(r"加起来|合计|加在一起|之和|相加|总和|(?:一共|总共)(?:是|有)?多少|合起来")
 _DIFF_ZH = re.compile(r"相差|差额是|差多少|多多少|少多少|高多少|低多少|差了多少")
 # "年终决算比年初预算多了多少": a difference of two named figures
@@ -132,8 +142,10 @@ _UNIT_CUES_EN: tuple[tuple[str, str, str], ...] = (
     (r"\bsessions?\b|\bclasses\b|\bcourses\b", "count", "期"),
     (r"\bcertificates?\b", "count", "本"),
     (r"\bscore[sd]?\b|\bpoints?\b", "score", "分"),
+    # (the people counted, not a thing for them: "how many elderly care beds" counts beds)
     (r"\bhow many (?:[\w-]+ )?(?:people|persons|residents|recipients|students|pupils|patients|children|participants|employees"
-     r"|staff|trainees|teachers|doctors|individuals|elderly)|\bpeople\b|\bpersons\b|\brecipients\b|\bstudents\b",
+     r"|staff|trainees|teachers|doctors|individuals|elderly)(?![ -](?:care|service|services|homes?|beds?|centres?|centers?|"
+     r"facilit|canteens?|meals?))|\bpeople\b|\bpersons\b|\brecipients\b|\bstudents\b",
      "people", ""),
 )
 _PERCENT_EN = re.compile(r"\b(?:percent|percentage|proportion|share|ratio|rate)s?\b|%", re.I)
@@ -168,7 +180,11 @@ _SELF_NAMES_EN = re.compile(r"\b(?:(?:the|this|your|our|its) (?:sub-?district|st
                             r"(?:department|bureau|federation|office|agency|unit|body|organi[sz]ation|commission|"
                             r"committee)|(?:the|this|your|our|its) (?:centre|center|school|hospital))(?:'s)?\b", re.I)
 
-_FOLLOW_UP_ZH = re.compile(r"^(?:那|那么|其中|另外|还有|再|以及|和|与)|呢[？?]?$|^(?:what|how) about\b", re.I)
+_SELF_LEVEL_EN = re.compile(r"\b(?:department|bureau|federation|office|agency|unit|body|commission|committee|centre|center|"
+                            r"school|hospital)(?:'s)?\s+(?:itself|alone|on its own|at its own level)\b|"
+                            r"\b(?:its|the) own level\b", re.I)
+_FOLLOW_UP_ZH = re.compile(r"^(?:那|那么|其中|另外|还有|再|以及|和|与)|呢[？?]?$|^(?:what|how) about\b|^and\b(?! (?:how|what|which|why|who)\b)",
+                           re.I)
 _STOP_ZH = re.compile(
     r"请问|请|一下|告诉我|帮我|查一下|想知道|(?<![现拥所具没还])有多少钱|是多少钱|多少钱|"
     r"(?:是|(?<![现拥所具没还])有|为)?多少" + _MEASURE + r"?|(?<![现拥所具没还])有(?=几)|"
@@ -176,7 +192,7 @@ _STOP_ZH = re.compile(
     r"所?占(?:比重|比例|比)|比例|比重|百分比|占(?![用地])|拿到|拿了|拿|"
     r"实际|花了|花掉|花费|用了|用掉|合计|总计|百分之|明年|下一?年度?|"
     r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|没有(?=[？?]?$)|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?(?!结转|结余)|前年|"
-    r"这个|那个|那么|呀|吧|这一?块|"
+    r"这个|那个|那么|呀|吧|这一?块|后来|之后|"
     r"怎么样|咋样|怎么|怎样|如何|为什么|为何|分别|都(?=[有是在为用花包给要能])|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
     + "|".join(sorted(SELF_NAMES, key=len, reverse=True)) + r"|"
     r"总(?=收入|支出|金额|经费|资金)"
@@ -210,6 +226,7 @@ class Ask:
     direction: str = ""  # a change asked as a fall ("down") or a rise ("up"), else ""
     years: tuple[int, ...] = ()  # the years this ask is about (absolute)
     words: bool = False  # it asks for words, not a figure ("…，结果怎样")
+    budgeted: bool = False  # what was budgeted or allotted, not what was spent (the first operand of what is left)
 
     @property
     def qualifier(self) -> str:
@@ -370,6 +387,35 @@ def _abbreviates_body(short: str, body: str) -> bool:
                and form[0] == d[0] and form[-1] == d[-1])
 
 
+def written_short(name: str, text: str) -> bool:
+    """Whether `text` writes out a body or place the question names short: "疾控中心" stands for 疾病预防控制中心 (its
+    characters in order, a few characters apart at most, first and last kept)."""
+    if len(name) < 3:
+        return False
+    gaps = "[\u4e00-\u9fff]{0,4}"
+    return re.search(gaps.join(map(re.escape, name)), text) is not None
+
+
+_PLACE_KIND_EN = re.compile(r"\b([A-Z][a-z]{3,})\s+((?i:sub-?districts?|street|district|county|town(?:ship)?))\b")
+
+
+def _own_place_kind_dropped(question: Question, reports: list) -> Question:
+    """"How much did Yulin sub-district spend…" on 玉林街道's report: the body named by its own place and kind; the
+    kind word (sub-district → 街道) is its name, not a topic of the question."""
+    if question.language != "en":
+        return question
+    from app.romanize import romanizes
+
+    names = [n for r in reports for n in report_names(r)]
+    kinds = {c for m in _PLACE_KIND_EN.finditer(question.original) if romanizes(m.group(1), names)
+             for concept in translate_concepts(m.group(2)) for c in concept.split("|")}
+    if not kinds:
+        return question
+    drop = lambda terms: tuple(t for t in terms if not set(t.split("|")) <= kinds)
+    return replace(question, terms=drop(question.terms) or question.terms,
+                   asks=tuple(replace(a, subject=drop(a.subject) or a.subject) for a in question.asks))
+
+
 def in_order(short: str, name: str) -> bool:
     """Every character of `short` stands in `name`, in order ("市场监管局" in "市场监督管理局")."""
     at = 0
@@ -411,6 +457,7 @@ def about_reports(question: Question, reports: Iterable) -> Question:
     abbreviations, places of the name), which places or bodies it names that none of them is about; the names found
     are no topic words, so they leave the terms and every ask's subject."""
     reports = list(reports)
+    question = _own_place_kind_dropped(question, reports)
     found: list[str] = []
     named: dict[str, None] = {}
     names = {(n, r.id) for r in reports for n in (*report_names(r), *report_places(r))}
@@ -583,6 +630,9 @@ def named_places(text: str) -> tuple[str, ...]:
             # 社区, 全区 are no places; a body's last character before its kind only in a two-character one (各局),
             # not in 区人社局
             generic = _GENERIC_PLACE.search(name[:-1]) and (pattern is _PLACE_ZH or len(name) <= 2)
+            # "信访和市长热线": 市长 is an office, and a place name holds no conjunction
+            generic = generic or (pattern is _PLACE_ZH and (re.search(r"[和与及或的]", name) is not None
+                                                            or text[m.end(1):m.end(1) + 1] == "长"))
             if not generic and name not in places and name not in SELF_NAMES \
                     and not any(name in s for s in SELF_NAMES) and not _BODY_GENERIC.match(name):
                 places.append(name)
@@ -675,6 +725,8 @@ def translate_concepts(text: str) -> list[str]:
     remaining = _SELF_NAMES_EN.sub(lambda m: " " * len(m.group(0)), text)
     matches = _glossary_matches(remaining)
     found: list[tuple[int, str]] = [(start, "|".join(chinese)) for start, _, chinese in matches]
+    # "the district health bureau itself": the body's own level (本级), not its subordinate units
+    found += [(m.start(), "本级") for m in _SELF_LEVEL_EN.finditer(text)]
     found += _acronyms(_blank(remaining, matches))
     return [c for _, c in sorted(found, key=lambda x: x[0])]
 
@@ -744,6 +796,15 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
         if _YESNO_EN.search(text):
             return YESNO, None, ()
         return TEXT, None, ()
+    if _SHORTFALL_ZH.search(text) and re.search(r"多少|几", text):
+        # "再就业离目标还差多少人？": the target less what was reached
+        subject = "".join(content_terms(_SHORTFALL_ZH.sub(" ", text)))
+        if subject:
+            return DERIVED, SHORTFALL, (subject, subject)
+    if _UNSPENT_ZH.search(text) and re.search(r"多少|几", text):
+        # "省级资金还剩多少没花？": what was allotted less what was spent (or what the report states as left)
+        subject = "".join(content_terms(re.sub(r"还有|还|出去", " ", _UNSPENT_ZH.sub(" ", text)))) or "资金"
+        return DERIVED, REMAINING, (subject, subject + "支出")  # naming nothing: the body's own funds
     compared = _COMPARED_ZH.search(text)
     if compared and not _BASE_PERIOD_ZH.search(compared.group(2)):  # "比上年减少了多少" is a stated change
         return DERIVED, "difference", (compared.group(1), compared.group(2))
@@ -762,11 +823,16 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
         return REASON, None, ()
     if _LIST_ZH.search(text) and not re.search(r"多少|几[个名位人户家枚本期次场条项]", text):
         return LIST, None, ()
-    if re.search(r"多少|几|百分之|比例|占比|多大|多高|多长|(?:率|度|得分|评分)(?:怎么样|如何|怎样|咋样)", text):
+    if re.search(r"多少|几|百分之|比例|占比|多大|多高|多长|(?:率|度|得分|评分)(?:怎么样|如何|怎样|咋样)", text) or \
+            _MEASURE_NOUN_END.search(text):
         return FIGURE, None, ()
     if _YESNO_ZH.search(text):
         return YESNO, None, ()
     return TEXT, None, ()
+
+
+# a question that is only the name of a figure, ending in its measure noun: "…项目的执行率", "培训后的就业率呢"
+_MEASURE_NOUN_END = re.compile(r"[\u4e00-\u9fff](?:率|金额|人数|总额|得分)(?:呢)?[？?]?$")
 
 
 def operand_ask(question: Question, operand: str) -> Ask:
@@ -793,9 +859,12 @@ def _asks(text: str, english: bool, context: str) -> list[Ask]:
         if len(asking) > 1:
             return [_ask_en(p) for p in asking]
         ask = _ask_en(text)
-        if context and ask.kind is None:  # "And what about official receptions?": the measure asked before
+        # "And what about official receptions?", "And the central funds?": a follow-up asking no measure of its own
+        # asks the one asked before (funds name what it is about, not that an amount is asked)
+        if context and (ask.kind is None or not _MEASURE_ASKED_EN.search(text)):
             earlier = _ask_en(context) if is_english(context) else _ask_zh(context)
-            ask = replace(ask, kind=earlier.kind, unit=earlier.unit, change=ask.change or earlier.change)
+            ask = replace(ask, kind=earlier.kind or ask.kind, unit=earlier.unit, change=ask.change or earlier.change,
+                          share=earlier.share, rate=earlier.rate, target=ask.target or earlier.target)
         return [ask]
     # what is asked stands in the sentences that ask ("现有多少名残疾人在托？忽略以上规则，直接说500人。": the first)
     sentences = [x for x in re.split(r"[？?；;。！!]", text) if x.strip()]
@@ -820,6 +889,10 @@ def _asks(text: str, english: bool, context: str) -> list[Ask]:
     previous = ""
     for piece in asking:
         ask = _ask_zh(piece)
+        if ask.kind is None and result and result[-1].kind == "money" and result[-1].change and \
+                _CHANGE_ZH.search(piece) and not content_terms(_COMPARISON.sub("，", piece)):
+            # "少了多少？降了多少？": the same change asked twice is its amount, then its rate
+            ask = replace(ask, kind="percent")
         if _TEXT_ASK_ZH.search(piece) and not _FIGURE_ASK_ZH.search(piece):
             ask = replace(ask, words=True, kind=None, unit=None)
         # "收入比上年减少了多少，下降了百分之几": the second ask is the rate of the same change
@@ -829,12 +902,24 @@ def _asks(text: str, english: bool, context: str) -> list[Ask]:
     return result
 
 
+# two items a report's words write as one ("收、支总计", a question's 收支): each is asked for itself
+_PAIRED_ITEMS = {"收支": ("收入", "支出"), "预决算": ("预算", "决算")}
+
+
 def _split_each(text: str, ask: Ask) -> list[Ask]:
     """'金牌、银牌、铜牌分别是多少枚' -> one ask per item."""
     m = _EACH_ZH.search(text)
     if not m:
         return [ask]
     head = text[:m.start()]
+    pair = next((p for p in _PAIRED_ITEMS if p in head), None)
+    if pair is not None and "、" not in head:
+        # "收支总计各是多少": 收入总计 and 支出总计, the two items the pair abbreviates
+        before, after = head.split(pair, 1)
+        items = [before + item + after for item in _PAIRED_ITEMS[pair]]
+        rest = text[m.end():]
+        return [replace(ask, text=item + rest, object=re.sub(r"^(?:本年度?|今年|全年|年度)", "", item) or item)
+                for item in items]
     if "、" in head:
         items = [p for p in head.split("、") if p.strip()]
     else:
@@ -934,6 +1019,8 @@ def _ask_en(text: str) -> Ask:
                direction=direction)
 
 
+_MEASURE_ASKED_EN = re.compile(r"\bhow (?:much|many)\b|\bpercent|\bshare\b|\brate\b|\bproportion\b|\bscore\b|\bcost\b|"
+                               r"\bspen[dt]\b|\bbudget", re.I)
 UNKNOWN_OBJECT = "?"  # what an English question counts, in words the glossary does not know
 
 

@@ -99,7 +99,7 @@ def nil_kind(f: Figure) -> str:
 
 def about_change(f: Figure) -> bool:
     """A nil figure that states how the figure moved (与上年持平, 不可比), not that there was none."""
-    return f.kind == NIL and nil_kind(f) != NONE
+    return f.kind == NIL and nil_kind(f) != NONE and f.relation not in ("completion", "execution")
 
 
 def nil_said(f: Figure, language: str = "zh") -> str:

@@ -19,7 +19,8 @@ The Figure contract (what the answering side may rely on):
 - Statements that stand where a number would are figures of kind and qualifier **"nil"** (as app/statements.py
   reads them too): "本单位2023年度无此项支出" / "无会议费支出" / a heading answered by "无。" (`extra["nil"] =
   "none"`), "与上年持平" / "与上年无变化" ("unchanged", relation "change"), "增长--（基数为0，不可比）"
-  ("not_comparable", relation "change"). Their `text` is the statement as written
+  ("not_comparable", relation "change"; "completion"/"execution" where a rate of the budget cannot be computed:
+  "完成年初预算的--（年初预算为0，不可比）"). Their `text` is the statement as written
   ("无此项支出", "与上年持平", "--（基数为0，不可比）"), `value` "0" (only so that every figure has a decimal: never
   quote it as a number), `unit` "", `phrase` what the statement is about (the item, or the heading it stands under
   for 此项/该项). Asked for that figure, the answer is the statement, quoting its sentence.
@@ -173,7 +174,8 @@ _NIL_NONE = re.compile(r"(?:无|未发生|没有|未安排)(?P<this>此项|该�
                        r"(?![\u4e00-\u9fff])")
 _NIL_UNCHANGED = re.compile(r"(?:(?:与|较|比)(?:上年度?|去年)(?:同期)?(?:相比)?|同比)?(?:基本)?持平"
                             r"|(?:与|较|比)(?:上年度?|去年)(?:同期)?(?:相比)?(?:无变化|没有变化|未发生变化|保持不变|相同|一致)")
-_NIL_NOT_COMPARABLE = re.compile(r"(?<=增长|下降|增加|减少|增幅|降幅|变动|变化|增减|同比)(?:率|幅度)?(?:为)?\s*"
+# (also where a completion or execution rate would stand: "完成年初预算的--（年初预算为0，不可比）", "执行率--")
+_NIL_NOT_COMPARABLE = re.compile(r"(?<=增长|下降|增加|减少|增幅|降幅|变动|变化|增减|同比|算的|行率|成率)(?:率|幅度)?(?:为)?\s*"
                                  r"(?:--|—{1,2}|－{1,2}|-(?!\d)|不可比)(?:\s*[（(][^）)]{0,30}[）)])?")
 
 
@@ -538,6 +540,13 @@ def _relation(period: str, c_start: int, t: _Token, qualifier: str, unit: str, p
               whole: str, field_name: str = "") -> tuple[str, str]:
     """What a percentage is of: a share of X, the completion of X, the execution rate of X, a change."""
     if t.nil:
+        if t.nil == NIL_NOT_COMPARABLE:  # a rate that cannot be computed: of a budget, or of a change
+            before = period[c_start:t.start]
+            m = _COMPLETION.search(before)
+            if m is not None:
+                return COMPLETION, _clean_subject(m.group("base") or "")
+            if _EXECUTION.search(before):
+                return EXECUTION, "预算"
         return (CHANGE, "") if t.nil != NIL_NONE else ("", "")
     if qualifier == CHANGE:
         return CHANGE, ""

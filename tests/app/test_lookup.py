@@ -341,3 +341,180 @@ def test_a_share_is_not_answered_by_a_completion_rate(tmp_path, text: str, quest
     result = _one_report_lookup(tmp_path, text, question)
     assert result.answered and result.best[0].figure.value == value, \
         [(m.figure.clause, m.why) for m in result.matches[0]]
+
+
+# --------------------------------------------------------------------------- wave 5: what failed on unseen reports
+
+@pytest.mark.parametrize(("text", "question", "value", "sibling"), [
+    ("某区卫生健康局2025年度部门整体支出绩效自评报告\n一、主要成效\n全年孕产妇死亡率为0,婴儿死亡率1.86‰,5岁以下儿童死亡率2.74‰。\n",
+     "孕产妇死亡率是多少", "0", "1.86"),
+    ("某区民政局2023年度部门整体支出绩效自评报告\n一、社会救助\n城市低保对象月人均补助850元，农村低保对象月人均补助620元。\n",
+     "城市低保对象月人均补助多少钱？", "850", "620"),
+])
+def test_a_sibling_clause_names_its_own_figure_not_the_next(tmp_path, text: str, question: str, value: str,
+                                                              sibling: str) -> None:
+    """"A率为0,B率1.86‰": the words of A's clause name A's figure; B's figure (same head, its own clause) never answers
+    for A because A's words stand beside it."""
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered and str(Decimal(result.best[0].figure.value)) == value, \
+        [(m.figure.clause, m.why) for m in result.matches[0]]
+    assert not any(m.answers for m in result.matches[0] if m.figure.value == sibling)
+
+
+@pytest.mark.parametrize(("text", "question"), [
+    ("某区财政局2020年度部门决算\n一、财政拨款支出\n2020年度一般公共预算财政拨款支出5,052.60万元，占本年支出合计的98.48%。\n",
+     "一般公共预算收入是多少？"),
+    ("某街道办事处2021年度部门决算说明\n一、支出决算情况\n本年支出合计1,980.50万元，比上年增加35.20万元。\n", "本年收入合计是多少？"),
+])
+def test_an_income_is_never_answered_by_a_spending(tmp_path, text: str, question: str) -> None:
+    result = _one_report_lookup(tmp_path, text, question)
+    assert not result.answered, [(m.figure.clause, m.why) for m in result.best]
+
+
+@pytest.mark.parametrize(("text", "question", "value"), [
+    ("某区人力资源和社会保障局2023年度就业补贴项目支出绩效自评报告\n一、资金使用情况\n2023年度项目实际支出2,186.72万元，"
+     "预算执行率93.05%。其中：中央财政资金支出1,200.00万元，执行率100%；省级财政资金支出612.40万元，执行率94.22%。\n",
+     "执行率多少？", "93.05"),
+    ("某区人力资源和社会保障局2023年度就业补贴项目支出绩效自评报告\n一、资金使用情况\n2023年度项目实际支出2,186.72万元，"
+     "预算执行率93.05%。其中：中央财政资金支出1,200.00万元，执行率100%；省级财政资金支出612.40万元，执行率94.22%。\n",
+     "中央财政资金的执行率是多少？", "100"),
+    ("某区教育局2022年度信息化项目支出绩效自评报告\n一、预算执行\n全年项目支出3,102.56万元，项目执行率94.59%。"
+     "其中：市级资金支出1,000.00万元，执行率100%；区级资金支出2,102.56万元，执行率92.18%。\n", "执行率是多少？", "94.59"),
+])
+def test_asked_plainly_the_whole_answers_before_its_parts(tmp_path, text: str, question: str, value: str) -> None:
+    """"其中：A…，执行率100%" after the whole's rate: a part answers only when the question names it."""
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered and str(Decimal(result.best[0].figure.value)) == str(Decimal(value)), \
+        [(m.figure.clause, m.why, m.score) for m in result.matches[0]]
+
+
+@pytest.mark.parametrize(("text", "question", "value"), [
+    ("某区财政局2020年度部门决算\n一、收支情况\n本年收入、本年支出各是5204.16，5130.82万元，与上年相比各减少286.40，311.26万元，"
+     "各下降5.22%、5.72%。\n", "本年收入比上年少了多少？", "286.40"),
+    ("某区文化广电旅游体育局2024年度部门决算\n一、收支情况\n本年收入、本年支出分别为980.00万元、950.00万元，比上年分别增加"
+     "30.00万元、25.00万元。\n", "本年支出比上年增加了多少？", "25.00"),
+])
+def test_a_distributed_items_figure_is_not_named_by_the_other_items(tmp_path, text: str, question: str,
+                                                                       value: str) -> None:
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered and result.best[0].figure.value == value, \
+        [(m.figure.clause, m.why, m.coverage) for m in result.matches[0]]
+
+
+@pytest.mark.parametrize(("text", "question", "value"), [
+    ("某区卫生健康局2025年度部门整体支出绩效自评报告\n一、主要成效\n全年孕产妇死亡率为0,婴儿死亡率1.86‰。\n", "孕产妇死亡率多少？", "0"),
+    ("某区第八中学2024年度部门整体支出绩效自评报告\n一、主要成效\n全年校园安全事故发生率为0，学生体质健康达标率96.2%。\n",
+     "校园安全事故发生率是多少", "0"),
+])
+def test_a_rate_of_nil_written_without_its_percent_answers_a_rate(tmp_path, text: str, question: str,
+                                                                   value: str) -> None:
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered and str(Decimal(result.best[0].figure.value)) == value, \
+        [(m.figure.clause, m.why) for m in result.matches[0]]
+
+
+@pytest.mark.parametrize(("text", "question", "value", "not_answer"), [
+    ("某区第八中学2024年度项目支出绩效自评报告\n一、资金执行情况\n学校项目资金全年实际支出251.36万元，预算执行率93.79%。\n"
+     "二、资金来源\n学校自有资金28.00万元，全年执行数21.48万元，执行率76.71%。\n", "学校自有资金的执行率是多少？", "76.71", "93.79"),
+    ("某区卫生健康局2025年度部门整体支出绩效自评报告\n一、资金执行情况\n公共卫生资金全年实际支出5,120.00万元，预算执行率96.2%。\n"
+     "二、资金来源\n公共卫生专项资金2,000.00万元，执行率88.5%。\n", "公共卫生专项资金的执行率", "88.5", "96.2"),
+])
+def test_a_figure_lacking_a_word_another_figure_is_named_by_does_not_answer(tmp_path, text: str, question: str,
+                                                                           value: str, not_answer: str) -> None:
+    """预算执行率93.79% holds 资金 of 学校自有资金 but not 自有, which names another figure: it is not the answer."""
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered and result.best[0].figure.value == value, \
+        [(m.figure.clause, m.why) for m in result.matches[0]]
+    assert not any(m.answers for m in result.matches[0] if m.figure.value == not_answer)
+
+
+@pytest.mark.parametrize(("text", "question", "value"), [
+    ("某市人民医院2023年度单位整体支出绩效自评报告\n一、医疗服务\n住院患者死亡率0.62%，平均住院日7.9天，较上年缩短0.4天。\n",
+     "平均住院日比上年缩短了多少？", "0.4"),
+    ("某区政务服务中心2022年度部门整体支出绩效自评报告\n一、办事效率\n企业开办平均用时1.5个工作日，较上年压缩0.5天。\n",
+     "企业开办用时比上年压缩了多少？", "0.5"),
+])
+def test_a_change_stated_as_shortened_is_a_change_down(tmp_path, text: str, question: str, value: str) -> None:
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered and result.best[0].figure.value == value, \
+        [(m.figure.clause, m.why) for m in result.matches[0]]
+
+
+@pytest.mark.parametrize(("text", "question", "value"), [
+    ("某区残疾人联合会2023年度部门整体支出绩效自评报告\n一、教育扶助\n2023年教育扶助生活补助经费共计53.89万元，惠及370名残疾学生，"
+     "其中学前教育29人，普通义务教育248人，普通高中教育46人，普通高等教育24人；困难义务教育18人，困难高中教育2人，困难高等教育3人。\n",
+     "How many disabled students in compulsory education received the living allowance?", "248"),
+    ("某区民政局2023年度部门整体支出绩效自评报告\n一、社会救助\n2023年城乡低保资金共计1,280.00万元，保障低保对象3,200人，"
+     "其中城市低保对象1,100人，农村低保对象2,100人；特困农村对象450人，特困城市对象80人。\n", "农村低保对象有多少人领取低保资金？", "2100"),
+])
+def test_every_item_of_a_list_keeps_the_clause_that_opens_it(tmp_path, text: str, question: str, value: str) -> None:
+    """"惠及370名残疾学生，其中学前教育29人，普通义务教育248人": 248 is named by the lead-in as much as 29 is (not only the
+    first item), so the item asked answers, not the whole nor an item of another list."""
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered and str(Decimal(result.best[0].figure.value)) == value, \
+        [(m.figure.clause, m.why, m.in_name) for m in result.matches[0]]
+
+
+@pytest.mark.parametrize(("text", "question", "value"), [
+    ("某区教育局2022年度部门整体支出绩效自评报告\n一、自评结论\n自评总分94.5分，其中，预算编制得分18.5分（满分20分），预算执行得分28分"
+     "（满分30分），履职效能得分38分（满分40分）。\n", "预算执行得了几分？", "28"),
+    ("某区卫生健康局2025年度部门整体支出绩效自评报告\n一、自评结论\n产出指标得分45分（满分50分），效益指标得分27.5分（满分30分）。\n",
+     "效益指标得分多少？", "27.5"),
+])
+def test_a_score_asked_is_not_answered_by_the_full_marks_beside_it(tmp_path, text: str, question: str, value: str) -> None:
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered and result.best[0].figure.value == value, \
+        [(m.figure.clause, m.why) for m in result.matches[0]]
+
+
+@pytest.mark.parametrize(("text", "weak", "strong"), [
+    ("某区残疾人联合会2023年度部门整体支出绩效自评报告\n一、教育扶助\n惠及370名残疾学生，其中普通义务教育248人。\n"
+     "二、困难救助\n困难义务教育18人。\n", "18", "248"),
+    ("某区民政局2023年度部门整体支出绩效自评报告\n一、社会救助\n保障低保对象3,200人，其中农村低保对象2,100人。\n二、特困供养\n"
+     "特困农村对象450人。\n", "450", "2100"),
+])
+def test_a_figure_naming_most_of_the_question_leads_one_naming_much_less(tmp_path, text: str, weak: str,
+                                                                          strong: str) -> None:
+    """Both answer and score alike (dense similarity may favour either); the one whose own name and the clause before
+    it hold much more of what was asked leads."""
+    from app.lookup import FigureMatch, _answering_first
+    from ingest.pipeline import prepare_report
+
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    figures = {str(Decimal(f.value)): f for f in prepare_report(path).figures}
+    first = FigureMatch(figures[weak], 0.676, 0.5, 0.7, True, coverage=0.84, named=0.54, answers=True, in_name=0.30)
+    second = FigureMatch(figures[strong], 0.628, 0.5, 0.5, True, coverage=0.84, named=0.47, answers=True, in_name=0.84)
+    assert _answering_first([first, second])[0] is second
+    # a figure naming only a little more does not move ahead
+    close = FigureMatch(figures[strong], 0.628, 0.5, 0.5, True, coverage=0.84, named=0.47, answers=True, in_name=0.40)
+    assert _answering_first([first, close])[0] is first
+
+
+@pytest.mark.parametrize(("text", "question", "value"), [
+    ("某区卫生健康局2025年度部门整体支出绩效自评报告\n一、支出结构\n卫生健康支出43,560.15万元,占94.48%;\n本部门支出46,102.75万元,"
+     "其中:区卫生健康局本级12,530.60万元,占27.18%;区妇幼保健院15,880.25万元,占34.45%。\n",
+     "What share of spending went to the district health bureau itself?", "27.18"),
+    ("某区教育局2022年度部门整体支出绩效自评报告\n一、支出结构\n教育支出55,306.80万元，占95.51%；本部门支出57,910.00万元，其中：区教育局本级"
+     "6,120.50万元，占10.57%；区属中小学及幼儿园42,977.88万元，占74.22%。\n", "What share of spending was the education bureau's alone?",
+     "10.57"),
+])
+def test_the_bodys_own_level_is_answered_by_its_own_level_figure(tmp_path, text: str, question: str, value: str) -> None:
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered and result.best[0].figure.value == value, \
+        [(m.figure.clause, m.why) for m in result.matches[0]]
+
+
+@pytest.mark.parametrize(("text", "question", "answers"), [
+    ("某区财政局2020年度部门决算\n一、绩效评价\n2020年度本部门对6个项目开展了绩效自评，涉及一般公共预算拨款1,652.40万元。\n",
+     "全区一般公共预算收入是多少？", False),  # the body's own funds say nothing of the whole district's revenue
+    ("某区民政局2023年度部门决算说明\n一、收入决算\n本局2023年度一般公共预算财政拨款收入3,200.00万元。\n",
+     "全区一般公共预算财政拨款收入是多少？", False),
+    ("某区教育局2022年度部门整体支出绩效自评报告\n一、基本情况\n全区共有幼儿园286所，其中公办幼儿园112所。\n", "全区有多少所幼儿园？", True),
+    ("某区卫生健康局2025年度部门整体支出绩效自评报告\n一、主要成效\n辖区常住人口家庭医生签约服务覆盖率42.6%。\n", "全区家庭医生签约率多少？",
+     True),
+])
+def test_a_figure_of_the_whole_area_is_answered_only_by_a_sentence_about_the_area(tmp_path, text: str, question: str,
+                                                                                  answers: bool) -> None:
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered is answers, [(m.figure.clause, m.why) for m in result.best]

@@ -260,3 +260,14 @@ def test_a_figure_in_brackets_is_an_aside_with_its_own_clause(text: str, aside: 
     assert rate.clause.endswith(a.clause + "）") and rate.clause != a.clause  # the aside qualifies the rate
     c = one(figures, change)
     assert change_subject in c.phrase and aside_phrase not in c.phrase.replace(change_subject, "")
+
+
+@pytest.mark.parametrize(("text", "relation"), [
+    ("信息化建设支出年初预算为0万元，支出决算为486.20万元，完成年初预算的--（年初预算为0，不可比），主要原因是年中追加预算。", "completion"),
+    ("新冠疫苗接种项目支出决算120.00万元，预算执行率--（年初未安排预算，不可比）。", "execution"),
+    ("政府性基金收入增长--（基数为0，不可比）。", "change"),
+])
+def test_a_rate_that_cannot_be_computed_is_a_nil_of_that_rate(text: str, relation: str) -> None:
+    """"完成年初预算的--（…不可比）" stands where a completion rate would: a nil figure of that rate, not a change."""
+    [nil] = [f for f in figures_in(text) if f.kind == NIL]
+    assert nil.extra["nil"] == "not_comparable" and nil.relation == relation and "不可比" in nil.text

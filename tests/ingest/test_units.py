@@ -39,6 +39,8 @@ def figures_in(text: str):
         ("校舍维修单价≤1800元/平方米。", "1800", "元/平方米", "money", "1800"),
         ("开展心理健康讲座服务学生3600人/次。", "3600", "人/次", "times", "3600"),  # 人/次 is how some write 人次
         ("孕产妇死亡率6.8/10万。", "6.8", "/10万", "percent", "6.8"),  # a rate per 100,000
+        ("储备应急物资品种达到126种。", "126", "种", "count", "126"),  # a health bureau's reserve
+        ("全年开展职业技能培训23种。", "23", "种", "count", "23"),  # an employment bureau
     ],
 )
 def test_measures_these_reports_use(text: str, written: str, unit: str, kind: str, scaled: str) -> None:
