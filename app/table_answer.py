@@ -302,6 +302,17 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
         # "年度指标值呢？", "这项扣了几分？": the row is the one the earlier question named
         naming = _as_question(question.context, question)
         matched = _match_rows(_asks(naming, rows), rows, LEAF_MATCH)
+    elif not matched and question.context:
+        # "企业呢？" after "受训学员满意度多少？": the row like the earlier one (its table, its measure) that the new
+        # words name — 参训企业满意度
+        earlier = _as_question(question.context, question)
+        before = _match_rows(_asks(earlier, rows), rows, LEAF_MATCH)
+        if len(before) == 1:
+            matched = _like_row(before[0], _row_words(asks, rows), rows)
+            by_measure = bool(matched)  # the measure is the earlier row's, which the earlier question named
+            if matched and not cued:
+                asks = replace(_asks(earlier, rows), rest=asks.rest, text=asks.text)
+                cued = bool(asks.roles or asks.named or asks.special - {TOTAL})
     if len(matched) > 1:
         # rows named alike ("居家养老上门服务购买" and "…服务人数"): the one stating the kind asked ("多少人"), or a
         # date when the question asks when
@@ -338,9 +349,47 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
     columns = _asked_columns(asks, row)
     if columns is None:
         return None
-    if _CHANGE_OVER_TIME.search(asks.text):
-        return None  # 增长了多少: a table row of one year does not state a change
+    unnamed = _without_row_and_columns(asks.text, row, columns)
+    if _CHANGE_OVER_TIME.search(unnamed):
+        return None  # 增长了多少: a table row of one year does not state a change (住院次均费用增幅 names a row)
+    if _SHARE_ASKED.search(unnamed) and not any(row.roles[k] == RATE or any(f.unit == "%" for f in row.figures.get(k, []))
+                                                 for k in columns):
+        return None  # "占全部培训人次的比例": a share, which a count of 培训人次 is not
     return _values(row, columns, question, english, explicit=bool(asks.named or asks.roles), measure=by_measure)
+
+
+_SHARE_ASKED = re.compile(r"比例|比重|占比|所占|百分之|百分比|\bshare\b|\bproportion\b|\bpercentage\b|\bper ?cent\b", re.I)
+
+
+def _without_row_and_columns(text: str, row: _Row, columns: Sequence[int]) -> str:
+    """The question without the row's labels and the asked columns' names: what it asks beyond naming them."""
+    for label in sorted([*row.path.split(" > "), *(row.column_name(k) for k in columns)], key=len, reverse=True):
+        if len(label) >= 2:
+            text = text.replace(label, " ")
+    return text
+
+
+def _like_row(before: _Row, words: Sequence[str], rows: Sequence[_Row]) -> list[_Row]:
+    """The one row of the earlier row's table whose name holds the new words and shares most of the rest of the
+    earlier row's name (its measure: 满意度); none when no row or several fit as well."""
+    chars = {ch for w in words for run in _CJK_RUN.findall(w) for ch in run}
+    if not chars:
+        return []
+    own = set(bigrams(before.leaf)) - {g for w in words for g in bigrams(w)}
+    fits = []
+    for row in rows:
+        if row is before or row.total or (row.report, row.table) != (before.report, before.table):
+            continue
+        if not chars <= set(row.leaf):
+            continue
+        shared = len(own & set(bigrams(row.leaf)))
+        if shared:
+            fits.append((shared, row))
+    if not fits:
+        return []
+    best = max(n for n, _ in fits)
+    chosen = [row for n, row in fits if n == best]
+    return chosen if len(chosen) == 1 else []
 
 
 def _as_question(text: str, like: Question) -> Question:
@@ -366,6 +415,7 @@ class _Asks:
     text: str = ""  # the question as matched
     terms: str = ""  # an English question's words in the report's terms
     groups: list[tuple[str, ...]] = field(default_factory=list)  # English: each phrase's alternative terms
+    kinds: set[str] = field(default_factory=set)  # the measures the question asks (money, people, times ...)
 
 
 def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
@@ -381,16 +431,22 @@ def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
         if span is not None:
             named.append((span[0], span[1], core))
             rest = rest[:span[0]] + " " * (span[1] - span[0]) + rest[span[1]:]
+    for start, end, core in _siblings_named(rest, named, rows):
+        named.append((start, end, core))
+        rest = rest[:start] + " " * (end - start) + rest[end:]
     spans: list[tuple[int, int, str]] = []
     for role, pattern in COLUMN_CUES:
         spans.extend((m.start(), m.end(), role) for m in pattern.finditer(rest) if m.group().strip())
     kept = [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
                                         for o in spans)]
+    # a value word inside a table's name the question says ("预算执行这块得了几分": 预算 of “预算执行情况”) asks no column
+    titles = _table_name_spans(rest, rows)
+    kept = [s for s in kept if not (s[2] in VALUE_ASKS and any(a <= s[0] and s[1] <= b for a, b in titles))]
     # a value word written onto a named header is part of its name (预算执行率: 预算 + the header 执行率)
     kept = [s for s in kept if not (s[2] in VALUE_ASKS and any(s[1] == a for a, _, _ in named))]
     for start, end, _ in kept:
         rest = rest[:start] + " " * (end - start) + rest[end:]
-    asks = _Asks(rest=rest, text=text)
+    asks = _Asks(rest=rest, text=text, kinds={a.kind for a in question.asks if a.kind and a.kind != "count"})
     # "执行率得了几分", "执行率这项扣了几分": a column named just before a score asked as a verb is what was scored (the
     # indicator 预算执行率), not the column asked: the score of the row that states it is
     for start, end, role in kept:
@@ -429,6 +485,48 @@ def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
         asks.terms = " ".join(question.terms)
         asks.groups = groups
     return asks
+
+
+def _siblings_named(text: str, named: Sequence[tuple[int, int, str]], rows: Sequence[_Row]
+                    ) -> list[tuple[int, int, str]]:
+    """Headers named by what sets them apart from a header the question names in full: of 年初预算数 and 全年预算数
+    (one table, one ending), "全年预算比年初增加了多少" names 全年预算数 and, by 年初, 年初预算数. Only beside a named
+    sibling: 年初 alone names no column."""
+    cores = {core for _, _, core in named}
+    out: list[tuple[int, int, str]] = []
+    seen: set[str] = set()
+    for row in rows:
+        headers = list(dict.fromkeys(_header_core(h) for k, h in enumerate(row.header) if k >= row.label_cols and h))
+        for core in headers:
+            if core not in cores:
+                continue
+            for other in headers:
+                if other in cores or other in seen or other == core:
+                    continue
+                n = 0
+                while n < min(len(core), len(other)) and core[-1 - n] == other[-1 - n]:
+                    n += 1
+                own = other[:len(other) - n]
+                if n < 2 or len(own) < 2 or len(own) > 4:
+                    continue
+                at = text.find(own)
+                if at >= 0 and not any(a <= at < b for a, b, _ in [*named, *out]):
+                    out.append((at, at + len(own), other))
+                    seen.add(other)
+    return out
+
+
+def _table_name_spans(text: str, rows: Sequence[_Row]) -> list[tuple[int, int]]:
+    """Where the question says four or more characters running of a table's name (its caption without number or
+    year): 预算执行 of “预算执行情况”."""
+    spans = []
+    for name in {r.name for r in rows if r.name}:
+        for run in _CJK_RUN.findall(name):
+            for i in range(len(run) - 3):
+                at = text.find(run[i:i + 4])
+                if at >= 0:
+                    spans.append((at, at + 4))
+    return spans
 
 
 def _header_forms(header: str) -> list[str]:
@@ -471,6 +569,8 @@ def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
     terms = [t for t in content_terms(rest)] if not re.fullmatch(r"[\x00-\x7f\s]*", rest) or \
         _CJK_RUN.search(rest) else []
     header_grams = {g for r in rows for k, h in enumerate(r.header) if k >= r.label_cols for g in bigrams(h)}
+    all_header_grams = {g for r in rows for h in r.header for g in bigrams(h)}
+    path_grams = {g for r in rows for g in bigrams(r.path)}
     out = []
     for t in (t.strip("是的了在有为") for t in terms):
         if len(t) < 2:
@@ -478,6 +578,11 @@ def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
         grams = {g for g in bigrams(t) if len(g) == 2}
         if grams and grams <= header_grams:
             continue  # "完成值", "指标值": a column word left over, not the row's name
+        # "养老服务任务": a header's word (任务名称) written onto the row's name, naming no row, is not part of it
+        while len(t) > 3 and t[-2:] in all_header_grams and t[-2:] not in path_grams:
+            t = t[:-2]
+        while len(t) > 3 and t[:2] in all_header_grams and t[:2] not in path_grams:
+            t = t[2:]
         out.append(t)
     return out
 
@@ -525,12 +630,16 @@ def _match_rows(asks: _Asks, rows: Sequence[_Row], leaf_match: float) -> list[_R
         chosen = [max(group, key=lambda w: _row_score(index, i, row, [w])[0]) for group in groups]
         score, leaf_share = _row_score(index, i, row, chosen)
         if score >= ROW_MATCH and leaf_share >= leaf_match:
-            scored.append((score + 0.05 * leaf_share, row))
+            scored.append((score + 0.05 * leaf_share, row, leaf_share))
     if not scored:
         return []
     scored.sort(key=lambda x: -x[0])
     best = scored[0][0]
-    tied = [row for score, row in scored if best - score < ROW_MARGIN]
+    close = [(row, share) for score, row, share in scored if best - score < ROW_MARGIN]
+    whole = [row for row, share in close if share >= 0.999]
+    if len(whole) == 1 and all(share < 0.6 for row, share in close if row is not whole[0]):
+        return whole  # "养老服务任务…": the row named 养老服务 in full, not 社区居家养老服务中心建成数 holding the words
+    tied = [row for row, _ in close]
     distinct = {(r.report, r.table, r.index) for r in tied}
     return tied if len(distinct) > 1 else tied[:1]
 
@@ -557,7 +666,8 @@ def _row_score(index: _RowIndex, i: int, row: _Row, words: Sequence[str]) -> tup
 
 _QUESTION_DATE = re.compile(r"(?:(?:19|20)\d\d\s*年度?)?\d{1,2}\s*月(?:\d{1,2}\s*[日号])?(?:[上中下]旬|底|初|末)?(?:以?前|之前|后)?|"
                             r"(?:19|20)\d\d\s*年度?(?:[上下]半年|底|初|末)?(?:以?前|之前|后)?")  # a date names no row
-_DURATION_ASKED = re.compile(r"多长(?:时间)?|多久|(?:多少|几)个?(?:小时|钟头|分钟|天|日|月)")
+_DURATION_ASKED = re.compile(r"多长(?:时间)?|多久|(?:多少|几)个?(?:工作日|小时|钟头|分钟|天|日|月)")
+_DURATION_CELL = re.compile(r"\d\s*个?(?:工作日|小时|分钟|天|个月)")  # "3个工作日": 个 counts days
 _DURATION_UNITS = frozenset({"小时", "分钟", "天", "个月", "工作日", "秒"})  # not 日, 月: a date
 MEASURE_MATCH = 0.4  # a row that names the question's words this far, the only one stating the measure asked
 
@@ -594,9 +704,10 @@ def _states_measure(question: Question, asks: _Asks, row: _Row) -> bool:
     if not asked:
         return False
     duration, kinds = asked
-    figures = [f for k in row.columns(ACTUAL) + row.columns(TARGET) for f in row.figures.get(k, [])]
+    columns = row.columns(ACTUAL) + row.columns(TARGET)
+    figures = [f for k in columns for f in row.figures.get(k, [])]
     if duration:
-        return any(f.unit in _DURATION_UNITS for f in figures)
+        return any(f.unit in _DURATION_UNITS for f in figures) or any(_DURATION_CELL.search(row.cells[k]) for k in columns)
     return any(UNIT_KIND.get(f.unit, "number") in kinds for f in figures)
 
 
@@ -658,6 +769,9 @@ def _total_row(asks: _Asks, rows: Sequence[_Row]) -> _Row | None:
     named = [r for r in candidates if r.leaf and (r.leaf in asks.text or r.leaf in asks.terms)]
     if len(named) == 1:
         return named[0]  # "总分多少": the total row labelled 总分
+    titled = [r for r in candidates if _names_table(asks.text, r)]
+    if len({(r.report, r.table) for r in titled}) == 1:
+        return titled[0]  # "预算执行这块得了几分": the total of the table its caption calls 预算执行情况
     if any(role in (SCORE, POINTS) for role in roles) or DEDUCTION in asks.special:
         # a self-evaluation scores out of FULL_MARKS: the one total row carrying them all is the overall score
         full = [r for r in candidates if points(r) == FULL_MARKS]
@@ -669,6 +783,14 @@ def _total_row(asks: _Asks, rows: Sequence[_Row]) -> _Row | None:
     if points(ranked[0]) > points(ranked[1]):
         return ranked[0]
     return None
+
+
+def _names_table(text: str, row: _Row) -> bool:
+    """Whether the question names the row's table by four characters running of its name (预算执行 of
+    “预算执行情况”), beyond what every such table is called (绩效, 情况, 指标 alone say nothing)."""
+    name = row.name
+    runs = [run for run in _CJK_RUN.findall(name)]
+    return any(run[i:i + 4] in text for run in runs for i in range(len(run) - 3))
 
 
 def _names_nothing_else(asks: _Asks, rows: Sequence[_Row], total: _Row) -> bool:
@@ -720,6 +842,10 @@ def _asked_columns(asks: _Asks, row: _Row) -> list[int] | None:
         columns = [k for role in asks.roles for k in (row.columns(role) or row.columns(_SAME_SIDE.get(role, "")))]
         return list(dict.fromkeys(columns)) or None
     columns = row.columns(ACTUAL) or row.columns(VALUE)
+    if len(columns) > 1 and asks.kinds:
+        # 培训人次 and 补贴金额 beside 创业培训: "有多少人次" asks the column stating people-times
+        fitting = [k for k in columns if any(UNIT_KIND.get(f.unit, "number") in asks.kinds for f in row.figures.get(k, []))]
+        columns = fitting or columns
     return columns or None
 
 
@@ -763,7 +889,7 @@ def _shown(cell: _Cell, english: bool = False) -> str:
     f = cell.figure
     if f is None:
         return cell.text
-    tokens = [t for t in find_numbers(cell.text) if t.role == ROLE_FIGURE]
+    tokens = [t for t in find_numbers(cell.text) if t.role == ROLE_FIGURE or t.text == f.text]
     written = cell.text if len(tokens) == 1 and tokens[0].text == f.text else f"{f.extra.get('bound', '')}{f.text}{f.unit}"
     if len(tokens) == 1 and not tokens[0].unit and f.unit and written.rstrip().endswith(f.text):
         written = f"{written}{f.unit}"
@@ -907,13 +1033,10 @@ def _difference(row: _Row, columns: Sequence[int], english: bool) -> Draft | Non
 
 def _met(row: _Row, english: bool) -> Draft | None:
     """完成了吗: the row's actual against its target."""
-    pair = _target_actual(row)
-    if pair is None:
+    pair, short = _compared(row)
+    if pair is None or short is None:
         return None
     target, actual = pair
-    short = _falls_short(row, target, actual)
-    if short is None:
-        return None
     if english:
         verdict = "No, it fell short of the target" if short else "Yes, the target was met"
         text = f"{verdict}: {actual.name} {_shown(actual, True)}, {target.name} {_shown(target, True)} (row “{row.path}”)."
@@ -931,11 +1054,8 @@ def _shortfall(rows: Sequence[_Row], english: bool, with_reasons: bool) -> Draft
     for row in rows:
         if row.total:
             continue
-        pair = _target_actual(row)
-        if pair is None:
-            continue
-        verdict = _falls_short(row, *pair)
-        if verdict is None:
+        pair, verdict = _compared(row)
+        if pair is None or verdict is None:
             continue
         compared += 1
         if verdict:
@@ -945,9 +1065,9 @@ def _shortfall(rows: Sequence[_Row], english: bool, with_reasons: bool) -> Draft
     if not short:
         text = ("Every indicator in the tables reached its target." if english
                 else "表格中各项指标的实际完成值均达到了指标值。")
-        checked = [r for r in rows if not r.total and _target_actual(r) is not None]
-        return Draft(text, tuple(_cite(r, [c.col for c in _target_actual(r)]) for r in checked[:MAX_LISTED_ROWS]),
-                     False)
+        checked = [(r, _compared(r)[0]) for r in rows if not r.total]
+        checked = [(r, pair) for r, pair in checked if pair is not None]
+        return Draft(text, tuple(_cite(r, [c.col for c in pair]) for r, pair in checked[:MAX_LISTED_ROWS]), False)
     short = short[:MAX_LISTED_ROWS]
     items = []
     for row, target, actual in short:
@@ -1019,6 +1139,44 @@ def _target_actual(row: _Row) -> tuple[_Cell, _Cell] | None:
     if target is None or actual is None or target.figure is None or actual.figure is None:
         return None
     return target, actual
+
+
+def _compared(row: _Row) -> tuple[tuple[_Cell, _Cell] | None, bool | None]:
+    """The row's target and actual, and whether the actual falls short: by their figures, else by their dates (a
+    deadline "2024年8月31日前" against the day it was done, "2024年9月20日")."""
+    pair = _target_actual(row)
+    if pair is not None:
+        return pair, _falls_short(row, *pair)
+    targets, actuals = row.columns(TARGET), row.columns(ACTUAL)
+    if not targets or not actuals:
+        return None, None
+    target = _Cell(row, targets[-1], row.cells[targets[-1]].strip(), None)
+    actual = _Cell(row, actuals[0], row.cells[actuals[0]].strip(), None)
+    deadline, done = _date_of(target.text, deadline=True), _date_of(actual.text)
+    if deadline is None or done is None:
+        return None, None
+    (day, op), (when, _) = deadline, done
+    late = when > day if op == "<=" else when < day if op == ">=" else when != day
+    return (target, actual), late
+
+
+_CELL_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号])?\s*(底|末|初)?\s*"
+                        r"(前|以前|之前|内|以内|完成|后|以后|之后)?")
+
+
+def _date_of(text: str, deadline: bool = False) -> tuple[tuple[int, int, int], str] | None:
+    """The one date a cell states, as (year, month, day) with how a deadline bounds it: "<=" for 前/以前/内 (and a
+    bare date set as a target), ">=" for 后/以后; a month without a day is its last day for a deadline."""
+    found = list(_CELL_DATE.finditer(text))
+    if len(found) != 1:
+        return None
+    m = found[0]
+    year, month = int(m.group(1)), int(m.group(2))
+    if not 1 <= month <= 12:
+        return None
+    day = int(m.group(3)) if m.group(3) else (1 if m.group(4) == "初" or not deadline else 31)
+    op = ">=" if m.group(5) in ("后", "以后", "之后") else "<="
+    return (year, month, day), op
 
 
 def _falls_short(row: _Row, target: _Cell, actual: _Cell) -> bool | None:

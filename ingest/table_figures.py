@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ingest.document import ROW_LABEL_SEPARATOR, PlacedTable, Table, TableCell, form_pairs, row_line
 from ingest.figures import LEVEL, NUMBER, TARGET as TARGET_QUALIFIER, Figure
-from ingest.numbers import ROLE_FIGURE, UNIT_KIND, NumberToken, find_numbers
+from ingest.numbers import ROLE_FIGURE, ROLE_IDENTIFIER, UNIT_KIND, NumberToken, find_numbers
 from ingest.report import Paragraph
 from ingest.tables import INDEX, LABEL, PLAN, POINTS, RATE, SCORE, TARGET, UNIT, header_unit
 
@@ -41,6 +42,9 @@ _BOUND_AFTER: tuple[tuple[str, str], ...] = (
 # A bare number in a score column counts points, in a rate column percent, whatever unit the caption gives the table.
 _ROLE_UNIT = {POINTS: "分", SCORE: "分", RATE: "%"}
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+# a value cell that is one number with a unit in Latin letters ("≤40DDDs", "42.6DDDs"): find_numbers reads an integer
+# before letters as a code (5G); in a value column it is a measure
+_MEASURE_CELL = re.compile(r"[≥≤＞＜><=≧≦～~]?\s*\d+(?:\.\d+)?\s*[A-Za-z]{1,8}(?:/[A-Za-z]{1,8})?")
 
 
 def cell_bound(text: str, token: NumberToken) -> tuple[str, str]:
@@ -109,6 +113,8 @@ def _table_figures(placed: PlacedTable, rows: dict[tuple[int, int], Paragraph], 
             k = cell.col
             at = starts.get(cell.col, -1)
             for t in find_numbers(cell.text):
+                if t.role == ROLE_IDENTIFIER and _MEASURE_CELL.fullmatch(cell.text.strip()):
+                    t = replace(t, role=ROLE_FIGURE)  # "≤40DDDs" in a value column: a measure, not a code
                 if t.role != ROLE_FIGURE:
                     continue
                 unit = t.unit or unit_of_row or header_unit(column) or _ROLE_UNIT.get(roles[k], table.unit)
