@@ -92,6 +92,7 @@ ROW_MATCH = 0.75  # share of the question's row words (weighted) a row must hold
 LEAF_MATCH = 0.3  # share of the row's own name (its last label) the question must hold (a question asking no
 # column must also name the row's measure: _names_the_measure)
 ROW_MARGIN = 0.08  # the best row must beat a different row by this much
+WHOLE_ROW_MATCH = 0.5  # a why/met question naming one row whole: the share of its words the row must hold
 MAX_LISTED_ROWS = 12
 MAX_ANSWER_CHARS = 280
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -441,7 +442,7 @@ def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
                                         for o in spans)]
     # a value word inside a table's name the question says ("预算执行这块得了几分": 预算 of “预算执行情况”) asks no column
     titles = _table_name_spans(rest, rows)
-    kept = [s for s in kept if not (s[2] in VALUE_ASKS and any(a <= s[0] and s[1] <= b for a, b in titles))]
+    kept = [s for s in kept if not (s[2] in VALUE_ASKS and any(a == s[0] and s[1] < b for a, b in titles))]
     # a value word written onto a named header is part of its name (预算执行率: 预算 + the header 执行率)
     kept = [s for s in kept if not (s[2] in VALUE_ASKS and any(s[1] == a for a, _, _ in named))]
     for start, end, _ in kept:
@@ -517,8 +518,9 @@ def _siblings_named(text: str, named: Sequence[tuple[int, int, str]], rows: Sequ
 
 
 def _table_name_spans(text: str, rows: Sequence[_Row]) -> list[tuple[int, int]]:
-    """Where the question says four or more characters running of a table's name (its caption without number or
-    year): 预算执行 of “预算执行情况”."""
+    """Where the question says four characters running of a table's name (its caption without number or year):
+    预算执行 of “预算执行情况”. A cue that heads such a span (预算 of 预算执行) names the table, not a column; one
+    that ends it (预算 of "项目支出预算", 支出预算 of “单位整体支出预算执行情况”) still asks its column."""
     spans = []
     for name in {r.name for r in rows if r.name}:
         for run in _CJK_RUN.findall(name):
@@ -571,10 +573,16 @@ def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
     header_grams = {g for r in rows for k, h in enumerate(r.header) if k >= r.label_cols for g in bigrams(h)}
     all_header_grams = {g for r in rows for h in r.header for g in bigrams(h)}
     path_grams = {g for r in rows for g in bigrams(r.path)}
+    # a word every table's name holds names the tables, not a row ("the project's total score": 项目 of
+    # “项目资金执行情况” and “项目绩效目标完成情况”), unless it is a row's whole name
+    names = {(r.report, r.table): f"{r.name}{r.section}" for r in rows}
+    leaves = {r.leaf for r in rows}
     out = []
     for t in (t.strip("是的了在有为") for t in terms):
         if len(t) < 2:
             continue  # "是", "的": one character names no row
+        if len(names) > 1 and all(t in name for name in names.values()) and t not in leaves:
+            continue
         grams = {g for g in bigrams(t) if len(g) == 2}
         if grams and grams <= header_grams:
             continue  # "完成值", "指标值": a column word left over, not the row's name
@@ -631,6 +639,12 @@ def _match_rows(asks: _Asks, rows: Sequence[_Row], leaf_match: float) -> list[_R
         score, leaf_share = _row_score(index, i, row, chosen)
         if score >= ROW_MATCH and leaf_share >= leaf_match:
             scored.append((score + 0.05 * leaf_share, row, leaf_share))
+    if not scored and (REASON in asks.roles or MET in asks.special):
+        # "项目完工时间为什么推迟了": the row named whole, the other words say what went wrong with it
+        whole = [(row, score) for i, row in enumerate(rows)
+                 for score, share in [_row_score(index, i, row, [w for g in groups for w in g])]
+                 if share >= 0.999 and len(row.leaf) >= 4 and score >= WHOLE_ROW_MATCH]
+        return [whole[0][0]] if len(whole) == 1 else []
     if not scored:
         return []
     scored.sort(key=lambda x: -x[0])
@@ -1022,6 +1036,11 @@ def _difference(row: _Row, columns: Sequence[int], english: bool) -> Draft | Non
     big, small = (a, b) if va >= vb else (b, a)
     expression = f"{big.figure.text}{unit} − {small.figure.text}{unit} = {d:.{places}f}{unit}"
     more = va >= vb
+    if va == vb:  # 预算调整了多少 with 全年预算数 = 年初预算数: no change, said in words beside the figures
+        both = _shown(a)
+        text = (f"No difference: {a.name} and {b.name} are the same ({both}), row “{row.path}”." if english
+                else f"没有差额：{a.name}与{b.name}相同，均为{both}，数额不变（依据{row.where}中“{row.leaf}”一行）。")
+        return Draft(_fit(text), (_cite(row, [columns[0], columns[1]]),), False)
     if english:
         text = (f"{d:.{places}f}{unit} ({a.name} is {'more' if more else 'less'} than {b.name}: {expression}), "
                 f"row “{row.path}”.")

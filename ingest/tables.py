@@ -309,16 +309,21 @@ def _label_cols(table: Table, grid: list[list[str]], header_rows: int, header_ro
                 break
         elif role == LABEL and texts and sum(1 for t in texts if is_figure_cell(t)) > len(texts) / 2:
             break
-        if k and _describes_named_rows(grid, data, k):
+        if k and _describes_named_rows(grid, data, k, header_rows):
             break
         k += 1
     return k
 
 
-def _describes_named_rows(grid: list[list[str]], data: range, k: int) -> bool:
+def _describes_named_rows(grid: list[list[str]], data: range, k: int, header_rows: int) -> bool:
     """Column k describes rows the column before it already names one by one (任务名称｜主要内容: 养老服务｜养老床位建设、
     居家养老服务补贴…): most of its cells are enumerations or sentences, not names. A group column (一级指标, merged
-    down its rows) names no row by itself, so an indicator table's 三级指标 is never taken for a description."""
+    down its rows) names no row by itself, and levels of one hierarchy are headed alike (二级指标｜三级指标): an
+    indicator table's 三级指标 is never taken for a description."""
+    above = ["".join(grid[r][k - 1] for r in range(header_rows)), "".join(grid[r][k] for r in range(header_rows))]
+    pairs = [{a[i:i + 2] for i in range(len(a) - 1)} for a in above]
+    if pairs[0] & pairs[1]:
+        return False
     names = [grid[r][k - 1].strip() for r in data if grid[r][k - 1].strip()]
     texts = [grid[r][k].strip() for r in data if grid[r][k].strip()]
     if len(names) < 2 or len(set(names)) < len(names) or not texts:
