@@ -568,6 +568,11 @@ def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
     """The words that name a row: what is left of the question, stop words, a measure asked (多长时间) and the
     tables' header words out."""
     rest = _QUESTION_DATE.sub(" ", _DURATION_ASKED.sub(" ", asks.rest))
+    # the table's name said ("资金执行这块" of “预算资金执行情况”) names no row, unless a row's name stands there
+    leaves = [(m.start(), m.end()) for r in rows if len(r.leaf) >= 2 for m in re.finditer(re.escape(r.leaf), rest)]
+    for a, b in _table_name_spans(rest, rows):
+        if not any(x < b and a < y for x, y in leaves):
+            rest = rest[:a] + " " * (b - a) + rest[b:]
     terms = [t for t in content_terms(rest)] if not re.fullmatch(r"[\x00-\x7f\s]*", rest) or \
         _CJK_RUN.search(rest) else []
     header_grams = {g for r in rows for k, h in enumerate(r.header) if k >= r.label_cols for g in bigrams(h)}
@@ -854,6 +859,10 @@ def _asked_columns(asks: _Asks, row: _Row) -> list[int] | None:
         return None  # a column named that this row's table does not have: not another column's value
     if asks.roles:
         columns = [k for role in asks.roles for k in (row.columns(role) or row.columns(_SAME_SIDE.get(role, "")))]
+        if not columns and asks.kinds:
+            # "临时救助花了多少钱" of 救助人次｜救助金额 (columns no header word names): the one stating money
+            columns = [k for k in row.columns(VALUE)
+                       if any(UNIT_KIND.get(f.unit, "number") in asks.kinds for f in row.figures.get(k, []))]
         return list(dict.fromkeys(columns)) or None
     columns = row.columns(ACTUAL) or row.columns(VALUE)
     if len(columns) > 1 and asks.kinds:
@@ -949,6 +958,7 @@ def _names_the_measure(question: Question, row: _Row) -> bool:
     if not head or head[-1] in "数量":
         return True
     text = question.text if question.language == "zh" else " ".join(question.terms)
+    text += question.context  # "社区居民呢？" after "服务对象满意度多少？": the measure the conversation asks
     return head[-2:] in text or (len(head) < 2 and head in text)
 
 

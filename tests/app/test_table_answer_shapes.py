@@ -1,0 +1,209 @@
+"""Answers from table shapes the first readers were not tuned on, over two departments' reports (a 民政局 DOCX, a
+文广旅局 ruled PDF): a budget table printing its measures as rows, a task table with a description column and a text
+完成情况, a breakdown with a count and a money column, deadlines and measures in Latin letters, rows whose own name
+says 增幅, follow-ups naming a sibling row. Each mechanism is asked of both reports, in their own wordings."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app.question import analyze
+from app.table_answer import answer_from_tables
+from app.verify import verify_numbers
+from ingest.pipeline import PreparedReport, prepare_report
+from tests.ingest.table_reports import ReportSpec, TableSpec, make_docx_report, make_pdf_report
+
+CIVIL = ReportSpec(
+    title="某市民政局2020年度部门整体支出绩效自评报告",
+    body=(
+        "一、预算执行情况",
+        TableSpec("表1 2020年度预算执行情况", (
+            ("项目", "年度资金总额", "基本支出", "项目支出"),
+            ("年初预算数（万元）", "58,436.20", "6,842.10", "51,594.10"),
+            ("全年预算数（万元）", "63,218.75", "6,915.40", "56,303.35"),
+            ("全年执行数（万元）", "61,954.03", "6,903.27", "55,050.76"),
+            ("执行率", "98.00%", "99.82%", "97.78%"),
+            ("分值", "10", "—", "—"),
+            ("得分", "9.80", "—", "—"),
+        )),
+        TableSpec("表2 2020年度主要任务预算执行情况", (
+            ("任务名称", "主要内容", "全年预算数（万元）", "全年执行数（万元）", "完成情况"),
+            ("社会救助", "城乡低保、特困人员供养、临时救助", "32,460.40", "32,108.66", "已完成"),
+            ("养老服务", "养老床位建设、居家养老服务补贴、高龄津贴", "15,286.50", "14,572.28", "部分完成"),
+            ("儿童福利", "孤儿和事实无人抚养儿童基本生活保障", "2,318.00", "2,296.45", "已完成"),
+        )),
+        TableSpec("表3 2020年度社会救助情况", (
+            ("救助类型", "救助人次（万人次）", "救助金额（万元）"),
+            ("城乡低保", "3.86", "18,720.40"),
+            ("临时救助", "0.52", "1,284.63"),
+            ("合计", "4.38", "20,005.03"),
+        )),
+        "二、绩效目标完成情况",
+        TableSpec("表4 2020年度部门整体支出绩效指标完成情况", (
+            ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析"),
+            ("产出指标", "数量指标", "新增养老床位数", "≥800张", "650张", "10", "7", "受疫情影响，两个养老机构建设项目停工"),
+            ("产出指标", "质量指标", "养老机构室内噪声", "≤55dB", "58dB", "10", "8", "部分机构临街，隔音改造未完成"),
+            ("产出指标", "时效指标", "临时救助审批办结时限", "≤5个工作日", "3个工作日", "10", "10", ""),
+            ("产出指标", "时效指标", "低保年审完成时间", "2020年6月30日前", "2020年6月25日", "10", "10", ""),
+            ("产出指标", "成本指标", "低保标准增幅", "≥5%", "6.2%", "10", "10", ""),
+            ("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥90%", "95.2%", "10", "10", ""),
+            ("满意度指标", "服务对象满意度指标", "社区居民满意度", "≥85%", "88.4%", "10", "10", ""),
+            ("总分", "", "", "", "", "70", "65", ""),
+        ), merges=((8, 0, 8, 4),)),
+    ),
+)
+
+CULTURE = ReportSpec(
+    title="某区文化广电旅游体育局2023年度部门整体支出绩效自评报告",
+    body=(
+        "一、预算资金执行情况",
+        TableSpec("表1 预算资金执行情况", (
+            ("资金类别", "合计", "财政拨款", "其他资金"),
+            ("年初预算（万元）", "1,250.00", "1,100.00", "150.00"),
+            ("全年预算（万元）", "1,320.50", "1,170.50", "150.00"),
+            ("全年执行数（万元）", "1,268.10", "1,130.40", "137.70"),
+            ("预算执行率（%）", "96.03", "96.57", "91.80"),
+            ("得分", "9.60", "—", "—"),
+        )),
+        TableSpec("表2 重点项目实施情况", (
+            ("项目名称", "实施内容", "预算数（万元）", "执行数（万元）", "完成情况"),
+            ("送戏下乡", "组织专业院团下乡演出，每镇不少于4场", "86.00", "84.20", "已完成"),
+            ("场馆改造", "文化馆、图书馆公共区域改造，更新照明和座椅", "420.00", "401.35", "基本完成"),
+        )),
+        TableSpec("表3 群众文化活动情况", (
+            ("活动类型", "参与人次（万人次）", "补贴金额（万元）"),
+            ("文艺演出", "12.60", "96.40"),
+            ("全民阅读", "8.35", "42.10"),
+            ("合计", "20.95", "138.50"),
+        )),
+        "二、绩效目标完成情况",
+        TableSpec("表4 绩效指标完成情况", (
+            ("一级指标", "二级指标", "三级指标", "目标值", "完成值", "分值", "得分", "偏差原因"),
+            ("产出指标", "数量指标", "送戏下乡演出场次", "≥40场", "44场", "15", "15", ""),
+            ("产出指标", "质量指标", "公共区域无线网络带宽", "≥200Mbps", "180Mbps", "15", "12", "线路改造延期"),
+            ("产出指标", "时效指标", "场馆改造完工时间", "2023年10月底前", "2023年11月15日", "15", "12", "雨季施工受阻"),
+            ("效益指标", "社会效益指标", "图书借阅量增幅", "≥10%", "12.5%", "15", "15", ""),
+            ("满意度指标", "服务对象满意度指标", "读者满意度", "≥90%", "93.5%", "10", "10", ""),
+            ("满意度指标", "服务对象满意度指标", "志愿者满意度", "≥85%", "90.2%", "10", "10", ""),
+            ("总分", "", "", "", "", "80", "74", ""),
+        ), merges=((7, 0, 7, 4),)),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PreparedReport]:
+    folder = tmp_path_factory.mktemp("table-shapes")
+    return {"civil": prepare_report(make_docx_report(CIVIL, folder / "civil-2020.docx")),
+            "culture": prepare_report(make_pdf_report(CULTURE, folder / "culture-2023.pdf"))}
+
+
+def ask(reports: dict[str, PreparedReport], report: str, question: str, history: list[dict] | None = None):
+    p = reports[report]
+    return answer_from_tables(analyze(question, history, reports=(p.info,)), [f for f in p.figures if f.table],
+                              [p.info.id])
+
+
+def leading_number(text: str) -> str:
+    m = re.search(r"\d[\d,]*(?:\.\d+)?", text)
+    return m.group(0).replace(",", "") if m else ""
+
+
+# (report, question, the figure the answer leads with, words it must hold, the row it cites)
+ANSWERED = [
+    # a budget table printing its measures as rows, read turned: the total's rate, a budget adjustment, a score
+    ("civil", "执行率多少？", "98.00", ["98.00%"], "年度资金总额"),
+    ("culture", "预算执行率是多少", "96.03", ["96.03"], "合计"),
+    ("civil", "预算调整了多少？", "4782.55", ["63,218.75万元 − 58,436.20万元"], "年度资金总额"),
+    ("culture", "全年预算比年初增加了多少", "70.50", ["1,320.50万元 − 1,250.00万元"], "合计"),  # 年初 names 年初预算
+    ("civil", "全年预算比年初增加了多少？", "4782.55", ["63,218.75万元 − 58,436.20万元"], "年度资金总额"),
+    ("civil", "基本支出执行率多少", "99.82", ["99.82%"], "基本支出"),
+    ("culture", "其他资金的执行率", "91.80", ["91.80"], "其他资金"),
+    # the table the question names by its caption answers the score (not the indicators' 总分)
+    ("civil", "预算执行这块得了几分？", "9.80", ["9.80分"], "年度资金总额"),
+    ("culture", "资金执行这块得了多少分", "9.60", ["9.60分"], "合计"),
+    # a description column beside the name: the name alone names the row; a text 完成情况 answers how it went
+    ("civil", "养老服务这项任务预算多少？", "15286.50", ["15,286.50万元"], "养老服务"),
+    ("culture", "场馆改造这个项目预算多少", "420.00", ["420.00万元"], "场馆改造"),
+    ("civil", "养老服务任务完成得怎么样？", "", ["部分完成"], "养老服务"),
+    ("culture", "场馆改造项目完成得怎么样", "", ["基本完成"], "场馆改造"),
+    # a count column and a money column: the one stating the measure asked (万人次 from the header)
+    ("civil", "临时救助有多少人次？", "0.52", ["0.52万人次"], "临时救助"),
+    ("culture", "文艺演出有多少人次参与", "12.60", ["12.60万人次"], "文艺演出"),
+    ("civil", "临时救助花了多少钱", "1284.63", ["1,284.63万元"], "临时救助"),
+    # how many working days: 个 of "3个工作日" counts days
+    ("civil", "临时救助审批实际多少个工作日办结？", "3", ["3个工作日"], "临时救助审批办结时限"),
+    # a row whose own name says 增幅 is asked its score, not a change over time
+    ("civil", "低保标准增幅得了几分？", "10", ["10分"], "低保标准增幅"),
+    ("culture", "图书借阅量增幅得了几分", "15", ["15分"], "图书借阅量增幅"),
+    # why: the row named whole, the other words say what went wrong
+    ("civil", "养老机构室内噪声为什么超标了？", "", ["隔音改造未完成"], "养老机构室内噪声"),
+    ("culture", "场馆改造完工时间为什么推迟了", "", ["雨季施工受阻"], "场馆改造完工时间"),
+]
+
+
+@pytest.mark.parametrize(("report", "question", "lead", "holds", "row"), ANSWERED,
+                         ids=[f"{r}:{q}" for r, q, *_ in ANSWERED])
+def test_answers_from_tables_of_other_shapes(reports, report, question, lead, holds, row) -> None:
+    draft = ask(reports, report, question)
+    assert draft is not None and not draft.abstained and draft.sure, question
+    if lead:
+        assert leading_number(draft.text) == lead, draft.text
+    for words in holds:
+        assert words in draft.text, draft.text
+    [cited] = draft.citations
+    assert row in cited.table["row"], cited.table
+    assert all(n.verified for n in verify_numbers(draft.text, draft.citations, question)), draft.text
+
+
+@pytest.mark.parametrize(("report", "question"), [
+    # a share asked: a count of the breakdown is not it (the prose, or an honest "not stated", answers)
+    ("civil", "临时救助占全部救助人次的比例是多少？"),
+    ("culture", "文艺演出占全部参与人次的比重是多少"),
+])
+def test_a_share_is_never_answered_with_a_count(reports, report, question) -> None:
+    assert ask(reports, report, question) is None
+
+
+@pytest.mark.parametrize(("report", "short", "met"), [
+    # a deadline missed is short of its target; one met is not; a measure in Latin letters (dB, Mbps) compares
+    ("civil", ["新增养老床位数", "养老机构室内噪声"], ["低保年审完成时间", "临时救助审批办结时限"]),
+    ("culture", ["公共区域无线网络带宽", "场馆改造完工时间"], ["送戏下乡演出场次", "图书借阅量增幅"]),
+])
+def test_unmet_indicators_compare_deadlines_and_measures_in_letters(reports, report, short, met) -> None:
+    draft = ask(reports, report, "哪几项没完成？")
+    assert draft is not None and not draft.abstained, draft
+    for leaf in short:
+        assert leaf in draft.text, draft.text
+    for leaf in met:
+        assert leaf not in draft.text, draft.text
+    assert len(draft.citations) == len(short)
+
+
+@pytest.mark.parametrize(("report", "question", "verdict"), [
+    ("civil", "低保年审完成时间达标了吗", "已完成"),
+    ("culture", "场馆改造完工时间达标了吗", "未完成"),
+])
+def test_a_deadline_is_met_or_missed_by_its_date(reports, report, question, verdict) -> None:
+    draft = ask(reports, report, question)
+    assert draft is not None and draft.text.startswith(verdict), draft
+
+
+@pytest.mark.parametrize(("report", "earlier", "answer", "question", "lead"), [
+    ("civil", "服务对象满意度多少？", "服务对象满意度为95.2%。", "社区居民呢？", "88.4"),
+    ("culture", "读者满意度是多少", "读者满意度为93.5%。", "志愿者呢", "90.2"),
+])
+def test_a_follow_up_naming_a_sibling_row_asks_the_same_of_it(reports, report, earlier, answer, question,
+                                                               lead) -> None:
+    history = [{"role": "user", "content": earlier}, {"role": "assistant", "content": answer}]
+    draft = ask(reports, report, question, history)
+    assert draft is not None and not draft.abstained and leading_number(draft.text) == lead, draft
+
+
+@pytest.mark.parametrize(("report", "question"), [
+    ("civil", "What was the total score?"),  # the indicators' 总分 and the budget's 得分: neither carries 100
+    ("culture", "养老服务这项任务预算多少？"),  # another report's row
+])
+def test_questions_these_tables_do_not_answer_are_left_to_the_prose(reports, report, question) -> None:
+    assert ask(reports, report, question) is None
