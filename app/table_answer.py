@@ -299,6 +299,13 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
     if not matched:
         matched = _by_measure(question, asks, rows)
         by_measure = bool(matched)
+    if not matched and asks.scored:
+        # "预算执行率这项得了多少分": a row named so (预算执行 > 预算执行率) is the one scored, before the total of the
+        # table having the column 执行率
+        named_rows = [r for r in rows if len(r.leaf) >= 3 and r.leaf in asks.text and not r.total
+                      and any(core in r.leaf for core in asks.scored) and r.columns(SCORE)]
+        if len(named_rows) == 1:
+            matched = named_rows
     if not matched and question.context and not _row_words(asks, rows):
         # "年度指标值呢？", "这项扣了几分？": the row is the one the earlier question named
         naming = _as_question(question.context, question)
@@ -926,7 +933,9 @@ def _shown(cell: _Cell, english: bool = False) -> str:
 def _cite(row: _Row, columns: Sequence[int]) -> Citation:
     highlights = tuple(f.text for k in columns for f in row.figures.get(k, []))
     column = " / ".join(row.header[k] for k in columns if k < len(row.header))
-    return Citation(row.sentence, row.section, row.report, highlights,
+    # the row as the report prints it: a table read turned prints the cell's column as its row
+    printed = "；".join(dict.fromkeys(f.sentence for k in columns for f in row.figures.get(k, [])[:1])) or row.sentence
+    return Citation(printed, row.section, row.report, highlights,
                     table={"header": row.header, "row": row.cells, "column": column})
 
 
@@ -940,7 +949,13 @@ def _kind_fits(question: Question, cell: _Cell) -> bool:
     if cell.figure is None:
         return not kinds
     kind = UNIT_KIND.get(cell.figure.unit, "number")
+    if question.language == "en" and kinds <= _COUNTS and kind in _COUNTS and not _PERSONS_EN.search(question.original):
+        return True  # "how many new elderly care beds": how many counts what it names (张), not people
     return not kinds or kind in kinds or kind == "number"
+
+
+_COUNTS = frozenset({"people", "count", "times"})
+_PERSONS_EN = re.compile(r"\b(?:people|persons?|individuals|residents|how many (?:of them|were served))\b", re.I)
 
 
 def _states_kind_asked(question: Question, row: _Row) -> bool:

@@ -207,3 +207,26 @@ def test_a_follow_up_naming_a_sibling_row_asks_the_same_of_it(reports, report, e
 ])
 def test_questions_these_tables_do_not_answer_are_left_to_the_prose(reports, report, question) -> None:
     assert ask(reports, report, question) is None
+
+
+@pytest.mark.parametrize(("report", "question", "printed"), [
+    # a table read turned is cited by the row the report prints: the measure's row, the cell in it
+    ("civil", "执行率多少？", "执行率 98.00% 99.82% 97.78%"),
+    ("culture", "预算执行率是多少", "预算执行率（%） 96.03 96.57 91.80"),
+])
+def test_a_turned_tables_cell_is_cited_by_its_printed_row(reports, report, question, printed) -> None:
+    draft = ask(reports, report, question)
+    assert draft is not None and [c.text for c in draft.citations] == [printed], draft
+
+
+@pytest.mark.parametrize(("report", "question", "lead", "leaf"), [
+    # "how many" counts what it names: 张 of beds, 场 of performances (the analysis may read "elderly" as people)
+    ("civil", "How many new elderly care beds were added?", "650", "新增养老床位数"),
+    ("culture", "How many people took part in literary and art performances?", "", ""),  # people asked: 万人次 fits
+])
+def test_how_many_in_english_counts_what_it_names(reports, report, question, lead, leaf) -> None:
+    draft = ask(reports, report, question)
+    if not lead:
+        assert draft is None or "12.60" in draft.text, draft
+        return
+    assert draft is not None and leading_number(draft.text) == lead and leaf in draft.citations[0].text, draft
