@@ -575,10 +575,11 @@ def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
     """The words that name a row: what is left of the question, stop words, a measure asked (多长时间) and the
     tables' header words out."""
     rest = _QUESTION_DATE.sub(" ", _DURATION_ASKED.sub(" ", asks.rest))
-    # the table's name said ("资金执行这块" of “预算资金执行情况”) names no row, unless a row's name stands there
-    leaves = [(m.start(), m.end()) for r in rows if len(r.leaf) >= 2 for m in re.finditer(re.escape(r.leaf), rest)]
+    # the table's name said ("资金执行这块" of “预算资金执行情况”) names no row, unless rows are named so too
+    # (职业技能 of “补贴性职业技能培训情况” and of the row 补贴性职业技能培训人次)
+    paths = " ".join(r.path for r in rows)
     for a, b in _table_name_spans(rest, rows):
-        if not any(x < b and a < y for x, y in leaves):
+        if rest[a:b] not in paths:
             rest = rest[:a] + " " * (b - a) + rest[b:]
     terms = [t for t in content_terms(rest)] if not re.fullmatch(r"[\x00-\x7f\s]*", rest) or \
         _CJK_RUN.search(rest) else []
@@ -587,7 +588,7 @@ def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
     path_grams = {g for r in rows for g in bigrams(r.path)}
     # a word every table's name holds names the tables, not a row ("the project's total score": 项目 of
     # “项目资金执行情况” and “项目绩效目标完成情况”), unless it is a row's whole name
-    names = {(r.report, r.table): f"{r.name}{r.section}" for r in rows}
+    names = {(r.report, r.table): r.name for r in rows}
     leaves = {r.leaf for r in rows}
     out = []
     for t in (t.strip("是的了在有为") for t in terms):
