@@ -609,20 +609,12 @@ def _aligned_table(rows: list[list[dict]], page: int, wrapped: list[list[dict]] 
     group_cols = set(range(max(0, min(figure_cols, default=0) - 1)))  # left of the leaf label column
     joined: list[list[dict]] = []
     off_line: dict[int, list[tuple[float, float, str]]] = {}  # group column -> (top, centre, text) between rows
-    placed_lines: dict[int, list[tuple[float, int]]] = {}  # column -> (top, row) of each line of text placed in it
-    for r, row in enumerate(rows):
-        for s in row:
-            placed_lines.setdefault(_column_at(s, columns), []).append((s["top"], r))
-    for line in sorted(wrapped, key=lambda line: line[0]["top"]):
-        placed = [_column_of(s, columns) for s in line]
-        if any(k is None for k in placed):
-            continue  # it does not stand in the table's columns: text
-        middle = sum((s["top"] + s["bottom"]) / 2 for s in line) / len(line)
-        nearest = min(range(len(rows)), key=lambda n: abs(centres[n] - middle))
+    fitted = [(line, [_column_of(s, columns) for s in line]) for line in sorted(wrapped, key=lambda line: line[0]["top"])]
+    fitted = [(line, placed) for line, placed in fitted if all(k is not None for k in placed)]  # else: text
+    owner = _cells_of_lines(rows, fitted, columns, centres)
+    for line, placed in fitted:
         for s, k in zip(line, placed):
-            r = _continued_cell(s, placed_lines.get(k, []), rows, nearest, k, pieces) if nearest >= first_data \
-                else nearest
-            placed_lines.setdefault(k, []).append((s["top"], r))
+            r = owner[id(s)]
             if k in group_cols and r >= first_data:
                 off_line.setdefault(k, []).append((s["top"], (s["top"] + s["bottom"]) / 2, s["text"], r))
             else:
@@ -671,26 +663,52 @@ def _column_at(segment: dict, columns: list[list[float]]) -> int:
     return min(range(len(columns)), key=lambda i: min(abs(columns[i][0] - segment["x0"]), abs(columns[i][1] - segment["x0"])))
 
 
-def _continued_cell(segment: dict, lines: list[tuple[float, int]], rows: list[list[dict]], nearest: int, k: int,
-                    pieces: list[list[list[tuple[float, str]]]]) -> int:
-    """The row a wrapped line's segment belongs to: the row whose text in that column ends just above it (a cell's
-    next line, "2025年春季学期举办" under "冲突，部分场次延期至"), when the nearest row states nothing of its own in
-    that column on its line; else the nearest row."""
-    above = [(top, r) for top, r in lines if top < segment["top"] - 0.5]
-    if not above:
-        return nearest
-    top, r = max(above)
-    height = segment["bottom"] - segment["top"] or 10.0
-    if r == nearest or (segment["top"] - top) / height > WRAPPED_PITCH:
-        return nearest
-    if any(_column_index_of(s, pieces, nearest, k) for s in rows[nearest]):
-        return nearest  # the nearest row has its own text in this column: the line is the next line of that
-    return r
+def _cells_of_lines(rows: list[list[dict]], fitted: list[tuple[list[dict], list[int]]], columns: list[list[float]],
+                    centres: list[float]) -> dict[int, int]:
+    """The row each wrapped line's segment belongs to (by id). In each column the lines of one cell follow each other
+    at a line's pitch: such a run of lines is one cell, and the row whose own line stands in it owns it — the run's
+    first line when the table puts its cells at the top of their rows, its middle when it centres them, its last
+    when it puts them at the bottom. Where two rows' lines stand in one run (cells closer than the pitch), it is cut
+    at the widest gap between them; a run holding no row's line (a two-line cell centred on the row's line) goes to
+    the row whose centre is nearest its middle."""
+    owner: dict[int, int] = {}
+    items: dict[int, list[tuple[float, float, int | None, dict | None]]] = {}
+    for r, row in enumerate(rows):
+        for s in row:
+            items.setdefault(_column_at(s, columns), []).append((s["top"], s["bottom"], r, None))
+    for line, placed in fitted:
+        for s, k in zip(line, placed):
+            items.setdefault(k, []).append((s["top"], s["bottom"], None, s))
+    for column in items.values():
+        column.sort(key=lambda item: item[0])
+        runs: list[list[tuple[float, float, int | None, dict | None]]] = []
+        for item in column:
+            if runs:
+                top, bottom = runs[-1][-1][0], runs[-1][-1][1]
+                if (item[0] - top) / ((bottom - top) or 10.0) <= WRAPPED_PITCH:
+                    runs[-1].append(item)
+                    continue
+            runs.append([item])
+        for run in runs:
+            for part in _one_row_each(run):
+                own = [r for _, _, r, _ in part if r is not None]
+                middle = (part[0][0] + part[-1][1]) / 2
+                r = own[0] if own else min(range(len(rows)), key=lambda n: abs(centres[n] - middle))
+                for _, _, _, s in part:
+                    if s is not None:
+                        owner[id(s)] = r
+    return owner
 
 
-def _column_index_of(s: dict, pieces: list[list[list[tuple[float, str]]]], r: int, k: int) -> bool:
-    """Whether segment s of row r's own line stands in column k (its text is among the row's pieces there)."""
-    return any(top == s["top"] and text.startswith(s["text"]) for top, text in pieces[r][k])
+def _one_row_each(run: list[tuple[float, float, int | None, dict | None]]
+                  ) -> list[list[tuple[float, float, int | None, dict | None]]]:
+    """A run of lines cut so that each part holds at most one row's own line: between two rows' lines, at the
+    widest gap."""
+    at_rows = [n for n, item in enumerate(run) if item[2] is not None]
+    cuts = []
+    for a, b in zip(at_rows, at_rows[1:]):
+        cuts.append(max(range(a + 1, b + 1), key=lambda n: run[n][0] - run[n - 1][0]))
+    return [run[i:j] for i, j in zip([0] + cuts, cuts + [len(run)])]
 
 
 def _one_header_row(rows: list[list[dict]]) -> list[list[dict]]:

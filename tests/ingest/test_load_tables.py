@@ -410,3 +410,40 @@ def test_an_unruled_table_with_top_aligned_wrapped_cells_keeps_every_row(tmp_pat
     assert read.source == "pdf-aligned"
     assert read.grid() == [list(row) for row in table.rows]  # one header row, every reason whole, the total kept
     assert _loaded_chars(path) == _pdf_chars(path)
+
+
+CONSECUTIVE_REASONS = {
+    "education": TableSpec("表1 绩效指标完成情况", (
+        ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因"),
+        ("产出指标", "数量指标", "培训人次", "≥300人次", "262人次", "10", "8", "培训安排与教学工作冲突，部分场次延期"),
+        ("产出指标", "数量指标", "新增学位", "≥200个", "180个", "10", "9", "两所学校改扩建工程延期交付使用"),
+        ("产出指标", "质量指标", "合格率", "100%", "96%", "10", "9", "部分设备到货检测不合格已退换"),
+        ("效益指标", "社会效益指标", "覆盖率", "100%", "100%", "10", "10", ""),
+        ("总分", "", "", "", "", "40", "36", ""),
+    )),
+    "health": TableSpec("表2 绩效目标完成情况", (
+        ("一级指标", "二级指标", "指标名称", "目标值", "完成值", "分值", "得分", "扣分原因"),
+        ("产出指标", "数量指标", "签约人数", "≥12万人", "11.5万人", "15", "12", "签约服务推进较慢，家庭医生团队不足"),
+        ("产出指标", "时效指标", "候诊时长", "≤30分钟", "35分钟", "15", "11", "就诊高峰时段医护人员不足"),
+        ("满意度指标", "服务对象满意度指标", "满意度", "≥90%", "88%", "20", "18", "部分患者对预约流程不满意"),
+        ("总分", "", "", "", "", "50", "41", ""),
+    )),
+}
+
+
+@pytest.mark.parametrize("valign", ["MIDDLE", "TOP", "BOTTOM"])
+@pytest.mark.parametrize("name", CONSECUTIVE_REASONS)
+def test_wrapped_reasons_of_consecutive_rows_stay_with_their_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  name: str, valign: str) -> None:
+    """Reasons wrapped over two lines in rows one after another: a cell's lines are the run of lines one pitch apart
+    in its column, owned by the row whose line stands in it, whether the rows put their cells at the top, the middle
+    or the bottom."""
+    import tests.ingest.table_reports as reports
+
+    monkeypatch.setattr(reports, "MAX_COLUMN_WIDTH", 66.0)
+    table = CONSECUTIVE_REASONS[name]
+    spec = ReportSpec(title="某区2023年度部门整体支出绩效自评报告", body=("一、绩效情况", table, "二、存在问题", "无。"))
+    path = make_pdf_report(spec, tmp_path / f"{name}-{valign}.pdf", ruled=False, body_valign=valign)
+    [read] = load_report(path).tables
+    assert read.grid() == [list(row) for row in table.rows]
+    assert _loaded_chars(path) == _pdf_chars(path)
