@@ -81,6 +81,7 @@ def form_fields(tables: Sequence[PlacedTable], rows: dict[tuple[int, int], Parag
     for placed in tables:
         table = placed.table
         if not table.form:
+            fields.extend(_text_rows(placed, rows))
             continue
         for r in range(table.n_rows):
             paragraph = (rows or {}).get((placed.index, r))
@@ -92,6 +93,34 @@ def form_fields(tables: Sequence[PlacedTable], rows: dict[tuple[int, int], Parag
                                "sentence": table.row_text(r), "cells": table.row_cells(r),
                                "caption": table.caption, "section": paragraph.section if paragraph else ""})
     return fields
+
+
+MAX_FIELD_LABEL_CHARS = 12
+
+
+def _text_rows(placed: PlacedTable, rows: dict[tuple[int, int], Paragraph] | None) -> list[dict]:
+    """A row of a table of figures that is one label and one text ("自评等级｜优" merged across the value columns,
+    "评价结论｜良好"): a text field like a form's, which states no figure and so has no Figure of its own."""
+    table = placed.table
+    out = []
+    for r in range(table.header_rows, table.n_rows):
+        cells: list[TableCell] = []
+        for k in range(table.n_cols):
+            cell = table.cell_at(r, k)
+            if cell is not None and cell.text.strip() and cell not in cells:
+                cells.append(cell)
+        texts = list(dict.fromkeys(c.text.strip() for c in cells))
+        if len(texts) != 2 or cells[0].col != 0 or cells[0].text.strip() == cells[-1].text.strip():
+            continue
+        label, value = texts
+        if (len(label) > MAX_FIELD_LABEL_CHARS or re.search(r"\d|[。；;，,]", label)
+                or any(t.role == ROLE_FIGURE for t in find_numbers(value))):
+            continue
+        paragraph = (rows or {}).get((placed.index, r))
+        out.append({"label": label, "value": value, "table": placed.id, "row_index": r,
+                    "sentence": table.row_text(r), "cells": table.row_cells(r), "caption": table.caption,
+                    "section": paragraph.section if paragraph else ""})
+    return out
 
 
 def _table_figures(placed: PlacedTable, rows: dict[tuple[int, int], Paragraph], report_id: str,

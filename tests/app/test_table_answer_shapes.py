@@ -50,7 +50,8 @@ CIVIL = ReportSpec(
             ("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥90%", "95.2%", "10", "10", ""),
             ("满意度指标", "服务对象满意度指标", "社区居民满意度", "≥85%", "88.4%", "10", "10", ""),
             ("总分", "", "", "", "", "70", "65", ""),
-        ), merges=((8, 0, 8, 4),)),
+            ("自评等级", "良", "", "", "", "", "", ""),
+        ), merges=((8, 0, 8, 4), (9, 1, 9, 7))),
     ),
 )
 
@@ -88,7 +89,8 @@ CULTURE = ReportSpec(
             ("满意度指标", "服务对象满意度指标", "读者满意度", "≥90%", "93.5%", "10", "10", ""),
             ("满意度指标", "服务对象满意度指标", "志愿者满意度", "≥85%", "90.2%", "10", "10", ""),
             ("总分", "", "", "", "", "85", "79", ""),
-        ), merges=((8, 0, 8, 4),)),
+            ("评价结论", "良好", "", "", "", "", "", ""),
+        ), merges=((8, 0, 8, 4), (9, 1, 9, 7))),
     ),
 )
 
@@ -234,3 +236,20 @@ def test_how_many_in_english_counts_what_it_names(reports, report, question, lea
         assert draft is None or "12.60" in draft.text, draft
         return
     assert draft is not None and leading_number(draft.text) == lead and leaf in draft.citations[0].text, draft
+
+
+@pytest.mark.parametrize(("report", "question", "value"), [
+    # a row of a table of figures that is a label and one text merged across (自评等级｜良): a text field
+    ("civil", "自评等级是什么？", "良"),
+    ("culture", "评价结论是什么", "良好"),
+])
+def test_a_label_and_text_row_answers_as_a_field(reports, report, question, value) -> None:
+    draft = ask(reports, report, question)
+    assert draft is not None and not draft.abstained and draft.text.startswith(value + "（"), draft
+    [cited] = draft.citations
+    assert value in cited.text
+
+
+def test_a_reason_question_is_not_taken_by_a_text_field(reports) -> None:
+    draft = ask(reports, "civil", "新增养老床位数的偏差原因是什么")
+    assert draft is not None and "停工" in draft.text, draft
