@@ -68,6 +68,7 @@ COLUMN_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (PLAN, re.compile(r"预算数?|\bbudget(?:ed)?\b|\bplanned\b", re.I)),
     (WHEN, re.compile(r"什么时候|何时|哪一?天|几月几[日号]|\bwhen\b", re.I)),
     (ACTUAL, re.compile(r"完成了?(?:多少|几)|实际|完成值|完成情况|完成得|达到了?(?:多少|几)|实现了?(?:多少|几)|执行数|执行了|决算|"
+                        r"结果|"
                         r"花了|支出了|用了|\bactual(?:ly)?\b|\bachieved\b|\bcompleted\b|\bspent\b|\bdelivered\b|"
                         r"\bexecuted\b", re.I)),
     (HIGHEST, re.compile(r"最高|最多|最大|最好|\bhighest\b|\bmost\b|\blargest\b|\bbest\b", re.I)),
@@ -1079,6 +1080,8 @@ def _difference(row: _Row, columns: Sequence[int], english: bool) -> Draft | Non
 def _met(row: _Row, english: bool) -> Draft | None:
     """完成了吗: the row's actual against its target."""
     pair, short = _compared(row)
+    if pair is None and not row.columns(TARGET):
+        return _stated_status(row, english)
     if pair is None or short is None:
         return None
     target, actual = pair
@@ -1090,6 +1093,18 @@ def _met(row: _Row, english: bool) -> Draft | None:
         text = (f"{verdict}：“{row.leaf}”{actual.name}{_shown(actual)}，{target.name}{_shown(target)}"
                 f"（{row.where}）。")
     return Draft(_fit(text), (_cite(row, [target.col, actual.col]),), False)
+
+
+def _stated_status(row: _Row, english: bool) -> Draft | None:
+    """完成了吗 of a row that sets no target but says how it went in words (完成情况｜已完成, 部分完成): those words."""
+    said = [k for k in row.columns(ACTUAL) if not row.figures.get(k) and not is_figure_cell(row.cells[k])]
+    if len(said) != 1:
+        return None
+    k = said[0]
+    status = row.cells[k].strip()
+    text = (f"{status} ({row.column_name(k)}, row “{row.path}”, {row.where})." if english
+            else f"{status}（{row.where}中“{row.leaf}”一行的{row.column_name(k)}）。")
+    return Draft(_fit(text), (_cite(row, [k]),), False)
 
 
 def _shortfall(rows: Sequence[_Row], english: bool, with_reasons: bool) -> Draft | None:
