@@ -326,6 +326,10 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
         # rows named alike ("居家养老上门服务购买" and "…服务人数"): the one stating the kind asked ("多少人"), or a
         # date when the question asks when
         matched = [r for r in matched if _states_kind_asked(naming, r)] or matched
+        if asks.named:  # "送戏下基层演出的执行率": of the rows so named, the one whose table has the column named
+            matched = [r for r in matched if _asked_columns(replace(asks, roles=[]), r)] or matched
+        if len(matched) > 1:  # "场馆改造项目…": the row of the table whose label header says 项目 (项目名称)
+            matched = _by_label_header(asks, matched, rows) or matched
         if WHEN in asks.special:
             matched = [r for r in matched if any(_DATE.search(r.cells[k]) for k in r.columns(ACTUAL))] or matched
     if len(matched) > 1:
@@ -376,6 +380,17 @@ def _without_row_and_columns(text: str, row: _Row, columns: Sequence[int]) -> st
         if len(label) >= 2:
             text = text.replace(label, " ")
     return text
+
+
+def _by_label_header(asks: _Asks, matched: Sequence[_Row], rows: Sequence[_Row]) -> list[_Row]:
+    """Of rows named alike in several tables, those of the one table whose label headers hold a word the question
+    says that names no row (项目 of 项目名称, 指标 of 三级指标); none when no table or several do."""
+    paths = " ".join(r.path for r in rows)
+    grams = {g for g in bigrams(asks.rest) if len(g) == 2 and g not in paths}
+    if not grams:
+        return []
+    having = [r for r in matched if grams & {g for h in r.header[:r.label_cols] for g in bigrams(h)}]
+    return having if len({(r.report, r.table) for r in having}) == 1 else []
 
 
 def _like_row(before: _Row, words: Sequence[str], rows: Sequence[_Row]) -> list[_Row]:
@@ -448,6 +463,12 @@ def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
         spans.extend((m.start(), m.end(), role) for m in pattern.finditer(rest) if m.group().strip())
     kept = [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
                                         for o in spans)]
+    # a value word inside a row's name the question says ("人均预期寿命达到多少岁": 预期 of the row 人均预期寿命) asks no
+    # column: the row's name is the row's
+    named_rows = [(m.start(), m.end()) for leaf in {r.leaf for r in rows if len(r.leaf) >= 4}
+                  for m in re.finditer(re.escape(leaf), text)]
+    kept = [s for s in kept if not (s[2] in VALUE_ASKS and any(a <= s[0] and s[1] <= b and (a, b) != (s[0], s[1])
+                                                                for a, b in named_rows))]
     # a value word inside a table's name the question says ("预算执行这块得了几分": 预算 of “预算执行情况”) asks no column
     titles = _table_name_spans(rest, rows)
     kept = [s for s in kept if not (s[2] in VALUE_ASKS and any(a == s[0] and s[1] < b for a, b in titles))]
