@@ -889,8 +889,9 @@ def _asked_columns(asks: _Asks, row: _Row) -> list[int] | None:
         return None  # a column named that this row's table does not have: not another column's value
     if asks.roles:
         columns = [k for role in asks.roles for k in (row.columns(role) or row.columns(_SAME_SIDE.get(role, "")))]
-        if not columns and asks.kinds:
-            # "临时救助花了多少钱" of 救助人次｜救助金额 (columns no header word names): the one stating money
+        if not columns and asks.kinds and set(asks.roles) == {ACTUAL}:
+            # "临时救助花了多少钱" of 救助人次｜救助金额 (columns no header word names): the one stating money; never
+            # for a budget asked (an amount of a 使用明细 is what was spent, not what was budgeted)
             columns = [k for k in row.columns(VALUE)
                        if any(UNIT_KIND.get(f.unit, "number") in asks.kinds for f in row.figures.get(k, []))]
         return list(dict.fromkeys(columns)) or None

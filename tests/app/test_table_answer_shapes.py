@@ -285,3 +285,12 @@ def test_how_a_row_went_is_said_in_its_own_words(reports, report, question, said
 def test_a_rows_own_words_and_the_column_named_choose_the_cell(reports, report, question, lead) -> None:
     draft = ask(reports, report, question)
     assert draft is not None and not draft.abstained and leading_number(draft.text) == lead, draft
+
+
+@pytest.mark.parametrize(("report", "question"), [
+    # an amount no header word names (救助金额, 补贴金额) is what was spent: it answers no budget asked
+    ("civil", "临时救助的预算是多少"),
+    ("culture", "全民阅读预算多少钱"),
+])
+def test_an_unnamed_amount_answers_no_budget(reports, report, question) -> None:
+    assert ask(reports, report, question) is None
