@@ -978,6 +978,7 @@ def _kind_fits(question: Question, cell: _Cell) -> bool:
     return not kinds or kind in kinds or kind == "number"
 
 
+_MEASURE_WORD = re.compile(r"(?:多少|几)个?([\u4e00-\u9fff])")
 _COUNTS = frozenset({"people", "count", "times"})
 _PERSONS_EN = re.compile(r"\b(?:people|persons?|individuals|residents|how many (?:of them|were served))\b", re.I)
 
@@ -998,7 +999,10 @@ def _names_the_measure(question: Question, row: _Row) -> bool:
         return True
     text = question.text if question.language == "zh" else " ".join(question.terms)
     text += question.context  # "社区居民呢？" after "服务对象满意度多少？": the measure the conversation asks
-    return head[-2:] in text or (len(head) < 2 and head in text)
+    if head[-2:] in text or (len(head) < 2 and head in text):
+        return True
+    # "演出了多少场" asks 演出场次 by its measure word (场 of 场次, 人 of 人次)
+    return any(head[-2:].startswith(m.group(1)) for m in _MEASURE_WORD.finditer(text)) and len(head) >= 2
 
 
 # --- answers -------------------------------------------------------------------------------------------------------

@@ -50,11 +50,12 @@ CIVIL = ReportSpec(
             ("产出指标", "质量指标", "养老机构消防验收", "通过", "通过", "0", "0", ""),
             ("产出指标", "数量指标", "养老服务补贴发放人数", "≥1200人", "1350人", "0", "0", ""),
             ("产出指标", "时效指标", "救助资金计划拨付率", "≥95%", "98%", "0", "0", ""),
+            ("产出指标", "数量指标", "社区养老服务活动场次", "≥100场", "120场", "0", "0", ""),
             ("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥90%", "95.2%", "10", "10", ""),
             ("满意度指标", "服务对象满意度指标", "社区居民满意度", "≥85%", "88.4%", "10", "10", ""),
             ("总分", "", "", "", "", "70", "65", ""),
             ("自评等级", "良", "", "", "", "", "", ""),
-        ), merges=((11, 0, 11, 4), (12, 1, 12, 7))),
+        ), merges=((12, 0, 12, 4), (13, 1, 13, 7))),
     ),
 )
 
@@ -294,3 +295,13 @@ def test_a_rows_own_words_and_the_column_named_choose_the_cell(reports, report, 
 ])
 def test_an_unnamed_amount_answers_no_budget(reports, report, question) -> None:
     assert ask(reports, report, question) is None
+
+
+@pytest.mark.parametrize(("report", "question", "lead"), [
+    # "办了多少场" asks the row measured in 场次 by its measure word, not the task row of the same name (万元)
+    ("civil", "社区养老服务活动办了多少场？", "120"),
+    ("culture", "送戏下乡演出了多少场", "44"),
+])
+def test_a_measure_word_names_the_rows_measure(reports, report, question, lead) -> None:
+    draft = ask(reports, report, question)
+    assert draft is not None and not draft.abstained and leading_number(draft.text) == lead, draft
