@@ -349,6 +349,8 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
     elif not cued and not by_measure and question.intent not in ("figure", DERIVED):
         return None  # a row named by a question that asks no figure and no column: a text question for the prose
     row = matched[0]
+    if not _says_rows_qualifiers(question, asks, row):
+        return None  # "智慧教室改造花了多少钱" is not asked by 智慧教室改造单间成本, "重点专科有几个" not by 新增…数
     by_measure = by_measure or (bool(_DURATION_ASKED.search(asks.text)) and _states_measure(question, asks, row))
     if DEDUCTION in asks.special:
         return _deduction(row, english)
@@ -368,7 +370,8 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
     if _SHARE_ASKED.search(unnamed) and not any(row.roles[k] == RATE or any(f.unit == "%" for f in row.figures.get(k, []))
                                                  for k in columns):
         return None  # "占全部培训人次的比例": a share, which a count of 培训人次 is not
-    return _values(row, columns, question, english, explicit=bool(asks.named or asks.roles), measure=by_measure)
+    return _values(row, columns, question, english, explicit=bool(asks.named or asks.roles), measure=by_measure,
+                   named=bool(asks.named))
 
 
 _SHARE_ASKED = re.compile(r"比例|比重|占比|所占|百分之|百分比|\bshare\b|\bproportion\b|\bpercentage\b|\bper ?cent\b", re.I)
@@ -391,6 +394,22 @@ def _by_label_header(asks: _Asks, matched: Sequence[_Row], rows: Sequence[_Row])
         return []
     having = [r for r in matched if grams & {g for h in r.header[:r.label_cols] for g in bigrams(h)}]
     return having if len({(r.report, r.table) for r in having}) == 1 else []
+
+
+# Words of a row's name that make it a different measure than its other words name: a per-unit figure (单间成本,
+# 人均补贴, 每千人口…) and an increment (新增学位数). A question answered by such a row says so too.
+_ROW_QUALIFIERS = (
+    (re.compile(r"人均|生均|户均|次均|年均|日均|平均|单间|单位(?:造价|成本|面积)|单价|单台|单套|每[^\s，。]"),
+     re.compile(r"均|每|单|一[台间个套人次场户所张件天日年月]|\b(?:per|average|each|every|unit)\b", re.I)),
+    (re.compile(r"^(?:新增|新建|新开|新设|增加)"),
+     re.compile(r"新|增|添|\b(?:new|added|additional|more)\b", re.I)),
+)
+
+
+def _says_rows_qualifiers(question: Question, asks: _Asks, row: _Row) -> bool:
+    """Whether the question says what qualifies the row's measure, when its name has such a word (ROW_QUALIFIERS)."""
+    said = f"{question.text} {question.original} {' '.join(question.terms)} {question.context}"
+    return all(not in_row.search(row.leaf) or in_question.search(said) for in_row, in_question in _ROW_QUALIFIERS)
 
 
 def _like_row(before: _Row, words: Sequence[str], rows: Sequence[_Row]) -> list[_Row]:
@@ -1009,7 +1028,7 @@ def _names_the_measure(question: Question, row: _Row) -> bool:
 
 
 def _values(row: _Row, columns: Sequence[int], question: Question, english: bool, explicit: bool,
-            measure: bool = False) -> Draft | None:
+            measure: bool = False, named: bool = False) -> Draft | None:
     """The asked cells of one row; beside an actual value, the row's target (what it is measured against).
     `measure`: the row was chosen for stating the measure asked (_by_measure), which names it."""
     asked = [c for k in columns for c in _cells(row, k)]
@@ -1018,6 +1037,9 @@ def _values(row: _Row, columns: Sequence[int], question: Question, english: bool
         return None
     if not explicit and not measure and not _names_the_measure(question, row):
         return None
+    if explicit and not named and any(c.figure is not None and not _kind_fits(question, c) for c in asked) \
+            and not any(c.figure is not None and _kind_fits(question, c) for c in asked):
+        return None  # "…花了多少钱" asks money: a count of 场 in the actual column is not it
     if not explicit and all(c.figure is None and not c.text[:1].isdigit() for c in asked):
         return None  # a text cell answers only a question that asks its column ("0起" is a value as written)
     if all(c.figure is None and not c.text[:1].isdigit() for c in asked):

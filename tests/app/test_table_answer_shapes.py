@@ -51,11 +51,12 @@ CIVIL = ReportSpec(
             ("产出指标", "数量指标", "养老服务补贴发放人数", "≥1200人", "1350人", "0", "0", ""),
             ("产出指标", "时效指标", "救助资金计划拨付率", "≥95%", "98%", "0", "0", ""),
             ("产出指标", "数量指标", "社区养老服务活动场次", "≥100场", "120场", "0", "0", ""),
+            ("产出指标", "成本指标", "特困人员人均供养金额", "≥1.5万元", "1.62万元", "0", "0", ""),
             ("满意度指标", "服务对象满意度指标", "服务对象满意度", "≥90%", "95.2%", "10", "10", ""),
             ("满意度指标", "服务对象满意度指标", "社区居民满意度", "≥85%", "88.4%", "10", "10", ""),
             ("总分", "", "", "", "", "70", "65", ""),
             ("自评等级", "良", "", "", "", "", "", ""),
-        ), merges=((12, 0, 12, 4), (13, 1, 13, 7))),
+        ), merges=((13, 0, 13, 4), (14, 1, 14, 7))),
     ),
 )
 
@@ -93,11 +94,13 @@ CULTURE = ReportSpec(
             ("效益指标", "可持续影响指标", "文物安全检查", "合格", "合格", "0", "0", ""),
             ("产出指标", "数量指标", "场馆改造面积", "≥3000平方米", "3200平方米", "0", "0", ""),
             ("产出指标", "数量指标", "场馆实际开放天数", "≥300天", "312天", "0", "0", ""),
+            ("产出指标", "成本指标", "送戏下乡单场演出成本", "≤2.2万元", "1.91万元", "0", "0", ""),
+            ("产出指标", "数量指标", "新增城市书房数量", "≥3个", "4个", "0", "0", ""),
             ("满意度指标", "服务对象满意度指标", "读者满意度", "≥90%", "93.5%", "10", "10", ""),
             ("满意度指标", "服务对象满意度指标", "志愿者满意度", "≥85%", "90.2%", "10", "10", ""),
             ("总分", "", "", "", "", "85", "79", ""),
             ("评价结论", "良好", "", "", "", "", "", ""),
-        ), merges=((11, 0, 11, 4), (12, 1, 12, 7))),
+        ), merges=((13, 0, 13, 4), (14, 1, 14, 7))),
     ),
 )
 
@@ -305,3 +308,20 @@ def test_an_unnamed_amount_answers_no_budget(reports, report, question) -> None:
 def test_a_measure_word_names_the_rows_measure(reports, report, question, lead) -> None:
     draft = ask(reports, report, question)
     assert draft is not None and not draft.abstained and leading_number(draft.text) == lead, draft
+
+
+@pytest.mark.parametrize(("report", "question", "lead"), [
+    # a per-unit row (人均, 单场) or an increment (新增) answers only a question saying so; others are not its to answer
+    ("civil", "特困人员供养花了多少钱", None),
+    ("civil", "特困人员人均供养金额是多少", "1.62"),
+    ("culture", "送戏下乡演出花了多少钱", None),  # the task row states its 执行数, the indicator a per-show cost
+    ("culture", "送戏下乡单场演出成本多少", "1.91"),
+    ("culture", "城市书房有几个", None),
+    ("culture", "新增了几个城市书房", "4"),
+])
+def test_a_per_unit_or_new_row_answers_only_a_question_saying_so(reports, report, question, lead) -> None:
+    draft = ask(reports, report, question)
+    if lead is None:
+        assert draft is None, draft  # left to the prose, or to an honest "not stated"
+        return
+    assert draft is not None and leading_number(draft.text) == lead, draft
