@@ -1037,8 +1037,8 @@ def _values(row: _Row, columns: Sequence[int], question: Question, english: bool
         return None
     if not explicit and not measure and not _names_the_measure(question, row):
         return None
-    if explicit and not named and any(c.figure is not None and not _kind_fits(question, c) for c in asked) \
-            and not any(c.figure is not None and _kind_fits(question, c) for c in asked):
+    valued = [c for c in asked if c.figure is not None and row.roles[c.col] in (ACTUAL, TARGET, PLAN)]
+    if explicit and not named and valued and not any(_kind_fits(question, c) for c in valued):
         return None  # "…花了多少钱" asks money: a count of 场 in the actual column is not it
     if not explicit and all(c.figure is None and not c.text[:1].isdigit() for c in asked):
         return None  # a text cell answers only a question that asks its column ("0起" is a value as written)

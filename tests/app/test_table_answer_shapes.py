@@ -325,3 +325,13 @@ def test_a_per_unit_or_new_row_answers_only_a_question_saying_so(reports, report
         assert draft is None, draft  # left to the prose, or to an honest "not stated"
         return
     assert draft is not None and leading_number(draft.text) == lead, draft
+
+
+@pytest.mark.parametrize(("report", "question", "lead"), [
+    # a score asked of a row named with a measure (人次, 场次): the score, whatever measure the name says
+    ("civil", "社区养老服务活动场次这项得了几分？", "0"),
+    ("culture", "群众文化活动参与人次得了多少分", "5"),
+])
+def test_a_score_is_asked_of_a_row_named_with_a_measure(reports, report, question, lead) -> None:
+    draft = ask(reports, report, question)
+    assert draft is not None and leading_number(draft.text) == lead, draft
