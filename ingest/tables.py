@@ -490,6 +490,13 @@ def parse_text_tables(text: str) -> list[Block]:
             prose.clear()
 
     while i < len(lines):
+        fielded = _field_rows_run(lines, i)
+        if fielded is not None:
+            end, table = fielded
+            flush()
+            blocks.append(table_block(table))
+            i = end
+            continue
         separator = _separator(lines[i])
         if not separator:
             aligned = _space_aligned_run(lines, i)
@@ -528,6 +535,49 @@ def parse_text_tables(text: str) -> list[Block]:
         i = j
     flush()
     return blocks
+
+
+# Rows written as labelled fields, one row a line ("指标：城镇新增就业人数；年度指标值：≥6,000人；实际完成值：6,842人；
+# 得分：10分"): the field names are the columns, in the order the lines first give them.
+_FIELD_SEPARATOR = re.compile(r"[；;]")
+_FIELD = re.compile(r"^\s*([^：:；;，,。\d]{1,12})\s*[：:]\s*(.*?)\s*$")
+MIN_FIELDS = 3
+
+
+def _fields(line: str) -> list[tuple[str, str]] | None:
+    """A line's labelled fields, or None when it is not a line of three or more of them."""
+    parts = [p for p in _FIELD_SEPARATOR.split(line.strip().rstrip("。.")) if p.strip()]
+    if len(parts) < MIN_FIELDS:
+        return None
+    fields = []
+    for part in parts:
+        m = _FIELD.match(part)
+        if m is None:
+            return None
+        fields.append((m.group(1).strip(), m.group(2)))
+    return fields if len({k for k, _ in fields}) == len(fields) else None
+
+
+def _field_rows_run(lines: list[str], i: int) -> tuple[int, Table] | None:
+    """A run of two or more lines of labelled fields that start with the same field name (the row's label) and state
+    a figure: one table, a column per field name, a row per line."""
+    first = _fields(lines[i])
+    if first is None:
+        return None
+    rows = [first]
+    j = i + 1
+    while j < len(lines):
+        fields = _fields(lines[j])
+        if fields is None or fields[0][0] != first[0][0]:
+            break
+        rows.append(fields)
+        j += 1
+    if len(rows) < MIN_TABLE_ROWS or not any(is_figure_cell(v) for row in rows for _, v in row[1:]):
+        return None
+    names = list(dict.fromkeys(k for row in rows for k, _ in row))
+    grid = [names] + [[dict(row).get(k, "") for k in names] for row in rows]
+    cells = tuple(TableCell(r, k, t) for r, line in enumerate(grid) for k, t in enumerate(line))
+    return j, Table(cells, len(grid), len(names), source="txt-fields")
 
 
 # Tables aligned with spaces (copied from a PDF's layout text or a fixed-width page): cells are runs of text two or

@@ -335,3 +335,41 @@ def test_a_per_unit_or_new_row_answers_only_a_question_saying_so(reports, report
 def test_a_score_is_asked_of_a_row_named_with_a_measure(reports, report, question, lead) -> None:
     draft = ask(reports, report, question)
     assert draft is not None and leading_number(draft.text) == lead, draft
+
+
+FIELD_REPORTS = {
+    "hrss": "某区人力资源和社会保障局2023年度就业补贴项目支出绩效自评报告\n项目名称：就业创业补贴资金\n"
+            "预算执行率：93.05%\n"
+            "指标：城镇新增就业人数；年度指标值：≥6,000人；实际完成值：6,842人；得分：10分\n"
+            "指标：失业人员再就业人数；年度指标值：≥1,500人；实际完成值：1,326人；得分：8分；偏差原因：企业用工需求减少\n"
+            "指标：服务对象满意度；年度指标值：≥90%；实际完成值：93.5%；得分：10分\n"
+            "自评得分：91.5分\n一、项目概况\n本项目用于落实就业创业扶持政策。\n",
+    "health": "某县卫生健康局2024年度基本公共卫生服务项目支出绩效自评报告\n"
+              "绩效指标名称：家庭医生签约率; 目标值：≥40%; 完成值：42.3%; 分值：10; 自评得分：10。\n"
+              "绩效指标名称：健康档案建档率; 目标值：≥90%; 完成值：88%; 分值：10; 自评得分：8。\n"
+              "一、项目概况\n本项目覆盖全县常住人口。\n",
+}
+
+
+@pytest.fixture(scope="module")
+def field_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PreparedReport]:
+    folder = tmp_path_factory.mktemp("field-rows")
+    out = {}
+    for name, text in FIELD_REPORTS.items():
+        path = folder / f"{name}.txt"
+        path.write_text(text, encoding="utf-8")
+        out[name] = prepare_report(path)
+    return out
+
+
+@pytest.mark.parametrize(("report", "question", "starts"), [
+    ("hrss", "服务对象满意度完成了多少？", "93.5%"),
+    ("hrss", "失业人员再就业人数完成了吗", "未完成"),
+    ("hrss", "失业人员再就业人数为什么没完成", "企业用工需求减少"),
+    ("health", "健康档案建档率达标了吗", "未完成"),
+    ("health", "家庭医生签约率得了几分", "10分"),
+])
+def test_rows_of_labelled_fields_answer_like_a_table(field_reports, report, question, starts) -> None:
+    p = field_reports[report]
+    draft = answer_from_tables(analyze(question, [], reports=(p.info,)), [f for f in p.figures if f.table], [p.info.id])
+    assert draft is not None and draft.text.startswith(starts), draft

@@ -368,3 +368,37 @@ def test_an_indicator_tables_row_names_stay_labels() -> None:
             ["产出指标", "数量指标", "全年送戏下乡演出场次，每镇不少于4场", "≥40场", "44场"],
             ["产出指标", "质量指标", "演出质量抽查合格率，含观众评价、专家评审", "≥95%", "98%"]]
     assert analyze_table(table_from_rows(rows, header_rows=0, label_cols=0)).label_cols == 3
+
+
+# rows written as labelled fields, one row a line: a 人社局 project form and a 卫健局 one (other field names, "；" or ";")
+FIELD_ROWS = [
+    ("指标：城镇新增就业人数；年度指标值：≥6,000人；实际完成值：6,842人；得分：10分\n"
+     "指标：失业人员再就业人数；年度指标值：≥1,500人；实际完成值：1,326人；得分：8分；偏差原因：用工需求减少\n"
+     "指标：服务对象满意度；年度指标值：≥90%；实际完成值：93.5%；得分：10分",
+     ["指标", "年度指标值", "实际完成值", "得分", "偏差原因"], [TARGET, ACTUAL, SCORE, REASON],
+     ["失业人员再就业人数", "≥1,500人", "1,326人", "8分", "用工需求减少"]),
+    ("绩效指标名称：家庭医生签约率; 目标值：≥40%; 完成值：42.3%; 分值：10; 自评得分：10。\n"
+     "绩效指标名称：健康档案建档率; 目标值：≥90%; 完成值：88%; 分值：10; 自评得分：8。",
+     ["绩效指标名称", "目标值", "完成值", "分值", "自评得分"], [TARGET, ACTUAL, POINTS, SCORE],
+     ["健康档案建档率", "≥90%", "88%", "10", "8"]),
+]
+
+
+@pytest.mark.parametrize(("text", "header", "roles", "row"), FIELD_ROWS, ids=["hrss", "health"])
+def test_rows_of_labelled_fields_are_a_table(text, header, roles, row) -> None:
+    blocks = parse_text_tables("一、绩效目标完成情况\n" + text + "\n二、存在的问题\n无。")
+    [table] = [b.table for b in blocks if b.table is not None]
+    table = analyze_table(table)
+    assert table.source == "txt-fields" and table.grid()[0] == header
+    assert list(table.roles[1:]) == roles and table.label_cols == 1
+    assert table.grid()[2] == row
+    assert [b.text for b in blocks if b.table is None] == ["一、绩效目标完成情况", "二、存在的问题\n无。"]
+
+
+@pytest.mark.parametrize("text", [
+    "项目名称：就业补贴；主管部门：区人社局；实施单位：区就业中心",  # one line of fields: a form line, not a table
+    "一是加强宣传；二是优化流程；三是强化监督。\n一是完善制度；二是加强培训；三是压实责任。",  # enumerations
+    "时间：3月；地点：会议室；内容：部署工作\n时间：6月；地点：礼堂；内容：中期检查",  # fields stating no figure
+])
+def test_lines_that_are_no_field_table_stay_text(text) -> None:
+    assert all(b.table is None for b in parse_text_tables(text))
