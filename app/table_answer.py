@@ -515,6 +515,18 @@ def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
         elif role != STATUS:
             asks.special.add(role)
     asks.named = [h for _, _, h in sorted(named)]
+    # "城镇新增就业多少人？目标是多少？": a clause asking a figure with no column word asks the actual, beside the
+    # column the other clause names
+    if asks.roles and not asks.named and not asks.special - {TOTAL}:
+        at = 0
+        for clause in re.split(r"[？?；;。]", text):
+            start, at = at, at + len(clause) + 1
+            if _FIGURE_ASKED.search(clause) and not any(start <= a < at for a, _, role in kept if role != STATUS):
+                where = 0 if all(a >= at for a, _, _ in kept) else len(asks.roles)
+                if ACTUAL in asks.roles and where == 0:
+                    asks.roles.remove(ACTUAL)  # "…多少？要求达到多少？": 达到 of the target clause, the actual asked first
+                if ACTUAL not in asks.roles:
+                    asks.roles.insert(where, ACTUAL)
     if question.language == "en":
         # the report's terms for the English words; a phrase whose terms name a column ("full-year budget" ->
         # 全年预算, a header; "target" -> 目标, a cue) asks that column and names no row

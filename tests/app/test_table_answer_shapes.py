@@ -373,3 +373,13 @@ def test_rows_of_labelled_fields_answer_like_a_table(field_reports, report, ques
     p = field_reports[report]
     draft = answer_from_tables(analyze(question, [], reports=(p.info,)), [f for f in p.figures if f.table], [p.info.id])
     assert draft is not None and draft.text.startswith(starts), draft
+
+
+@pytest.mark.parametrize(("report", "question", "holds"), [
+    # two clauses: one asks a figure with no column word (the actual), the other names the target
+    ("civil", "新增养老床位数多少？目标是多少？", ["650张", "≥800张"]),
+    ("culture", "读者满意度多少？要求达到多少？", ["93.5%", "≥90%"]),
+])
+def test_a_second_clause_naming_the_target_keeps_the_first_clauses_actual(reports, report, question, holds) -> None:
+    draft = ask(reports, report, question)
+    assert draft is not None and draft.text.startswith(holds[0]) and all(h in draft.text for h in holds), draft
