@@ -68,6 +68,7 @@ COLUMN_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (PLAN, re.compile(r"预算数?|\bbudget(?:ed)?\b|\bplanned\b", re.I)),
     (WHEN, re.compile(r"什么时候|何时|哪一?天|几月几[日号]|\bwhen\b", re.I)),
     (ACTUAL, re.compile(r"完成了?(?:多少|几)|实际|完成值|完成情况|完成得|达到了?(?:多少|几)|实现了?(?:多少|几)|执行数|执行了|决算|"
+                        r"结果|"
                         r"花了|支出了|用了|\bactual(?:ly)?\b|\bachieved\b|\bcompleted\b|\bspent\b|\bdelivered\b|"
                         r"\bexecuted\b", re.I)),
     (HIGHEST, re.compile(r"最高|最多|最大|最好|\bhighest\b|\bmost\b|\blargest\b|\bbest\b", re.I)),
@@ -92,6 +93,7 @@ ROW_MATCH = 0.75  # share of the question's row words (weighted) a row must hold
 LEAF_MATCH = 0.3  # share of the row's own name (its last label) the question must hold (a question asking no
 # column must also name the row's measure: _names_the_measure)
 ROW_MARGIN = 0.08  # the best row must beat a different row by this much
+WHOLE_ROW_MATCH = 0.5  # a why/met question naming one row whole: the share of its words the row must hold
 MAX_LISTED_ROWS = 12
 MAX_ANSWER_CHARS = 280
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -298,14 +300,36 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
     if not matched:
         matched = _by_measure(question, asks, rows)
         by_measure = bool(matched)
+    if not matched and asks.scored:
+        # "预算执行率这项得了多少分": a row named so (预算执行 > 预算执行率) is the one scored, before the total of the
+        # table having the column 执行率
+        named_rows = [r for r in rows if len(r.leaf) >= 3 and r.leaf in asks.text and not r.total
+                      and any(core in r.leaf for core in asks.scored) and r.columns(SCORE)]
+        if len(named_rows) == 1:
+            matched = named_rows
     if not matched and question.context and not _row_words(asks, rows):
         # "年度指标值呢？", "这项扣了几分？": the row is the one the earlier question named
         naming = _as_question(question.context, question)
         matched = _match_rows(_asks(naming, rows), rows, LEAF_MATCH)
+    elif not matched and question.context:
+        # "企业呢？" after "受训学员满意度多少？": the row like the earlier one (its table, its measure) that the new
+        # words name — 参训企业满意度
+        earlier = _as_question(question.context, question)
+        before = _match_rows(_asks(earlier, rows), rows, LEAF_MATCH)
+        if len(before) == 1:
+            matched = _like_row(before[0], _row_words(asks, rows), rows)
+            by_measure = bool(matched)  # the measure is the earlier row's, which the earlier question named
+            if matched and not cued:
+                asks = replace(_asks(earlier, rows), rest=asks.rest, text=asks.text)
+                cued = bool(asks.roles or asks.named or asks.special - {TOTAL})
     if len(matched) > 1:
         # rows named alike ("居家养老上门服务购买" and "…服务人数"): the one stating the kind asked ("多少人"), or a
         # date when the question asks when
         matched = [r for r in matched if _states_kind_asked(naming, r)] or matched
+        if asks.named:  # "送戏下基层演出的执行率": of the rows so named, the one whose table has the column named
+            matched = [r for r in matched if _asked_columns(replace(asks, roles=[]), r)] or matched
+        if len(matched) > 1:  # "场馆改造项目…": the row of the table whose label header says 项目 (项目名称)
+            matched = _by_label_header(asks, matched, rows) or matched
         if WHEN in asks.special:
             matched = [r for r in matched if any(_DATE.search(r.cells[k]) for k in r.columns(ACTUAL))] or matched
     if len(matched) > 1:
@@ -325,6 +349,8 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
     elif not cued and not by_measure and question.intent not in ("figure", DERIVED):
         return None  # a row named by a question that asks no figure and no column: a text question for the prose
     row = matched[0]
+    if not _says_rows_qualifiers(question, asks, row):
+        return None  # "智慧教室改造花了多少钱" is not asked by 智慧教室改造单间成本, "重点专科有几个" not by 新增…数
     by_measure = by_measure or (bool(_DURATION_ASKED.search(asks.text)) and _states_measure(question, asks, row))
     if DEDUCTION in asks.special:
         return _deduction(row, english)
@@ -338,9 +364,75 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
     columns = _asked_columns(asks, row)
     if columns is None:
         return None
-    if _CHANGE_OVER_TIME.search(asks.text):
-        return None  # 增长了多少: a table row of one year does not state a change
-    return _values(row, columns, question, english, explicit=bool(asks.named or asks.roles), measure=by_measure)
+    unnamed = _without_row_and_columns(asks.text, row, columns)
+    if _CHANGE_OVER_TIME.search(unnamed):
+        return None  # 增长了多少: a table row of one year does not state a change (住院次均费用增幅 names a row)
+    if _SHARE_ASKED.search(unnamed) and not any(row.roles[k] == RATE or any(f.unit == "%" for f in row.figures.get(k, []))
+                                                 for k in columns):
+        return None  # "占全部培训人次的比例": a share, which a count of 培训人次 is not
+    return _values(row, columns, question, english, explicit=bool(asks.named or asks.roles), measure=by_measure,
+                   named=bool(asks.named))
+
+
+_SHARE_ASKED = re.compile(r"比例|比重|占比|所占|百分之|百分比|\bshare\b|\bproportion\b|\bpercentage\b|\bper ?cent\b", re.I)
+
+
+def _without_row_and_columns(text: str, row: _Row, columns: Sequence[int]) -> str:
+    """The question without the row's labels and the asked columns' names: what it asks beyond naming them."""
+    for label in sorted([*row.path.split(" > "), *(row.column_name(k) for k in columns)], key=len, reverse=True):
+        if len(label) >= 2:
+            text = text.replace(label, " ")
+    return text
+
+
+def _by_label_header(asks: _Asks, matched: Sequence[_Row], rows: Sequence[_Row]) -> list[_Row]:
+    """Of rows named alike in several tables, those of the one table whose label headers hold a word the question
+    says that names no row (项目 of 项目名称, 指标 of 三级指标); none when no table or several do."""
+    paths = " ".join(r.path for r in rows)
+    grams = {g for g in bigrams(asks.rest) if len(g) == 2 and g not in paths}
+    if not grams:
+        return []
+    having = [r for r in matched if grams & {g for h in r.header[:r.label_cols] for g in bigrams(h)}]
+    return having if len({(r.report, r.table) for r in having}) == 1 else []
+
+
+# Words of a row's name that make it a different measure than its other words name: a per-unit figure (单间成本,
+# 人均补贴, 每千人口…) and an increment (新增学位数). A question answered by such a row says so too.
+_ROW_QUALIFIERS = (
+    (re.compile(r"人均|生均|户均|次均|年均|日均|平均|单间|单位(?:造价|成本|面积)|单价|单台|单套|每[^\s，。]"),
+     re.compile(r"均|每|单|一[台间个套人次场户所张件天日年月]|\b(?:per|average|each|every|unit)\b", re.I)),
+    (re.compile(r"^(?:新增|新建|新开|新设|增加)"),
+     re.compile(r"新|增|添|\b(?:new|added|additional|more)\b", re.I)),
+)
+
+
+def _says_rows_qualifiers(question: Question, asks: _Asks, row: _Row) -> bool:
+    """Whether the question says what qualifies the row's measure, when its name has such a word (ROW_QUALIFIERS)."""
+    said = f"{question.text} {question.original} {' '.join(question.terms)} {question.context}"
+    return all(not in_row.search(row.leaf) or in_question.search(said) for in_row, in_question in _ROW_QUALIFIERS)
+
+
+def _like_row(before: _Row, words: Sequence[str], rows: Sequence[_Row]) -> list[_Row]:
+    """The one row of the earlier row's table whose name holds the new words and shares most of the rest of the
+    earlier row's name (its measure: 满意度); none when no row or several fit as well."""
+    chars = {ch for w in words for run in _CJK_RUN.findall(w) for ch in run}
+    if not chars:
+        return []
+    own = set(bigrams(before.leaf)) - {g for w in words for g in bigrams(w)}
+    fits = []
+    for row in rows:
+        if row is before or row.total or (row.report, row.table) != (before.report, before.table):
+            continue
+        if not chars <= set(row.leaf):
+            continue
+        shared = len(own & set(bigrams(row.leaf)))
+        if shared:
+            fits.append((shared, row))
+    if not fits:
+        return []
+    best = max(n for n, _ in fits)
+    chosen = [row for n, row in fits if n == best]
+    return chosen if len(chosen) == 1 else []
 
 
 def _as_question(text: str, like: Question) -> Question:
@@ -366,6 +458,7 @@ class _Asks:
     text: str = ""  # the question as matched
     terms: str = ""  # an English question's words in the report's terms
     groups: list[tuple[str, ...]] = field(default_factory=list)  # English: each phrase's alternative terms
+    kinds: set[str] = field(default_factory=set)  # the measures the question asks (money, people, times ...)
 
 
 def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
@@ -381,16 +474,28 @@ def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
         if span is not None:
             named.append((span[0], span[1], core))
             rest = rest[:span[0]] + " " * (span[1] - span[0]) + rest[span[1]:]
+    for start, end, core in _siblings_named(rest, named, rows):
+        named.append((start, end, core))
+        rest = rest[:start] + " " * (end - start) + rest[end:]
     spans: list[tuple[int, int, str]] = []
     for role, pattern in COLUMN_CUES:
         spans.extend((m.start(), m.end(), role) for m in pattern.finditer(rest) if m.group().strip())
     kept = [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and (o[1] - o[0]) > (s[1] - s[0])
                                         for o in spans)]
+    # a value word inside a row's name the question says ("人均预期寿命达到多少岁": 预期 of the row 人均预期寿命) asks no
+    # column: the row's name is the row's
+    named_rows = [(m.start(), m.end()) for leaf in {r.leaf for r in rows if len(r.leaf) >= 4}
+                  for m in re.finditer(re.escape(leaf), text)]
+    kept = [s for s in kept if not (s[2] in VALUE_ASKS and any(a <= s[0] and s[1] <= b and (a, b) != (s[0], s[1])
+                                                                for a, b in named_rows))]
+    # a value word inside a table's name the question says ("预算执行这块得了几分": 预算 of “预算执行情况”) asks no column
+    titles = _table_name_spans(rest, rows)
+    kept = [s for s in kept if not (s[2] in VALUE_ASKS and any(a == s[0] and s[1] < b for a, b in titles))]
     # a value word written onto a named header is part of its name (预算执行率: 预算 + the header 执行率)
     kept = [s for s in kept if not (s[2] in VALUE_ASKS and any(s[1] == a for a, _, _ in named))]
     for start, end, _ in kept:
         rest = rest[:start] + " " * (end - start) + rest[end:]
-    asks = _Asks(rest=rest, text=text)
+    asks = _Asks(rest=rest, text=text, kinds={a.kind for a in question.asks if a.kind and a.kind != "count"})
     # "执行率得了几分", "执行率这项扣了几分": a column named just before a score asked as a verb is what was scored (the
     # indicator 预算执行率), not the column asked: the score of the row that states it is
     for start, end, role in kept:
@@ -410,6 +515,18 @@ def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
         elif role != STATUS:
             asks.special.add(role)
     asks.named = [h for _, _, h in sorted(named)]
+    # "城镇新增就业多少人？目标是多少？": a clause asking a figure with no column word asks the actual, beside the
+    # column the other clause names
+    if asks.roles and not asks.named and not asks.special - {TOTAL}:
+        at = 0
+        for clause in re.split(r"[？?；;。]", text):
+            start, at = at, at + len(clause) + 1
+            if _FIGURE_ASKED.search(clause) and not any(start <= a < at for a, _, role in kept if role != STATUS):
+                where = 0 if all(a >= at for a, _, _ in kept) else len(asks.roles)
+                if ACTUAL in asks.roles and where == 0:
+                    asks.roles.remove(ACTUAL)  # "…多少？要求达到多少？": 达到 of the target clause, the actual asked first
+                if ACTUAL not in asks.roles:
+                    asks.roles.insert(where, ACTUAL)
     if question.language == "en":
         # the report's terms for the English words; a phrase whose terms name a column ("full-year budget" ->
         # 全年预算, a header; "target" -> 目标, a cue) asks that column and names no row
@@ -429,6 +546,49 @@ def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
         asks.terms = " ".join(question.terms)
         asks.groups = groups
     return asks
+
+
+def _siblings_named(text: str, named: Sequence[tuple[int, int, str]], rows: Sequence[_Row]
+                    ) -> list[tuple[int, int, str]]:
+    """Headers named by what sets them apart from a header the question names in full: of 年初预算数 and 全年预算数
+    (one table, one ending), "全年预算比年初增加了多少" names 全年预算数 and, by 年初, 年初预算数. Only beside a named
+    sibling: 年初 alone names no column."""
+    cores = {core for _, _, core in named}
+    out: list[tuple[int, int, str]] = []
+    seen: set[str] = set()
+    for row in rows:
+        headers = list(dict.fromkeys(_header_core(h) for k, h in enumerate(row.header) if k >= row.label_cols and h))
+        for core in headers:
+            if core not in cores:
+                continue
+            for other in headers:
+                if other in cores or other in seen or other == core:
+                    continue
+                n = 0
+                while n < min(len(core), len(other)) and core[-1 - n] == other[-1 - n]:
+                    n += 1
+                own = other[:len(other) - n]
+                if n < 2 or len(own) < 2 or len(own) > 4:
+                    continue
+                at = text.find(own)
+                if at >= 0 and not any(a <= at < b for a, b, _ in [*named, *out]):
+                    out.append((at, at + len(own), other))
+                    seen.add(other)
+    return out
+
+
+def _table_name_spans(text: str, rows: Sequence[_Row]) -> list[tuple[int, int]]:
+    """Where the question says four characters running of a table's name (its caption without number or year):
+    预算执行 of “预算执行情况”. A cue that heads such a span (预算 of 预算执行) names the table, not a column; one
+    that ends it (预算 of "项目支出预算", 支出预算 of “单位整体支出预算执行情况”) still asks its column."""
+    spans = []
+    for name in {r.name for r in rows if r.name}:
+        for run in _CJK_RUN.findall(name):
+            for i in range(len(run) - 3):
+                at = text.find(run[i:i + 4])
+                if at >= 0:
+                    spans.append((at, at + 4))
+    return spans
 
 
 def _header_forms(header: str) -> list[str]:
@@ -468,16 +628,35 @@ def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
     """The words that name a row: what is left of the question, stop words, a measure asked (多长时间) and the
     tables' header words out."""
     rest = _QUESTION_DATE.sub(" ", _DURATION_ASKED.sub(" ", asks.rest))
+    # the table's name said ("资金执行这块" of “预算资金执行情况”) names no row, unless rows are named so too
+    # (职业技能 of “补贴性职业技能培训情况” and of the row 补贴性职业技能培训人次)
+    paths = " ".join(r.path for r in rows)
+    for a, b in _table_name_spans(rest, rows):
+        if rest[a:b] not in paths:
+            rest = rest[:a] + " " * (b - a) + rest[b:]
     terms = [t for t in content_terms(rest)] if not re.fullmatch(r"[\x00-\x7f\s]*", rest) or \
         _CJK_RUN.search(rest) else []
     header_grams = {g for r in rows for k, h in enumerate(r.header) if k >= r.label_cols for g in bigrams(h)}
+    all_header_grams = {g for r in rows for h in r.header for g in bigrams(h)}
+    path_grams = {g for r in rows for g in bigrams(r.path)}
+    # a word every table's name holds names the tables, not a row ("the project's total score": 项目 of
+    # “项目资金执行情况” and “项目绩效目标完成情况”), unless it is a row's whole name
+    names = {(r.report, r.table): r.name for r in rows}
+    leaves = {r.leaf for r in rows}
     out = []
     for t in (t.strip("是的了在有为") for t in terms):
         if len(t) < 2:
             continue  # "是", "的": one character names no row
+        if len(names) > 1 and all(t in name for name in names.values()) and t not in leaves:
+            continue
         grams = {g for g in bigrams(t) if len(g) == 2}
         if grams and grams <= header_grams:
             continue  # "完成值", "指标值": a column word left over, not the row's name
+        # "养老服务任务": a header's word (任务名称) written onto the row's name, naming no row, is not part of it
+        while len(t) > 3 and t[-2:] in all_header_grams and t[-2:] not in path_grams:
+            t = t[:-2]
+        while len(t) > 3 and t[:2] in all_header_grams and t[:2] not in path_grams:
+            t = t[2:]
         out.append(t)
     return out
 
@@ -525,12 +704,22 @@ def _match_rows(asks: _Asks, rows: Sequence[_Row], leaf_match: float) -> list[_R
         chosen = [max(group, key=lambda w: _row_score(index, i, row, [w])[0]) for group in groups]
         score, leaf_share = _row_score(index, i, row, chosen)
         if score >= ROW_MATCH and leaf_share >= leaf_match:
-            scored.append((score + 0.05 * leaf_share, row))
+            scored.append((score + 0.05 * leaf_share, row, leaf_share))
+    if not scored and (REASON in asks.roles or MET in asks.special):
+        # "项目完工时间为什么推迟了": the row named whole, the other words say what went wrong with it
+        whole = [(row, score) for i, row in enumerate(rows)
+                 for score, share in [_row_score(index, i, row, [w for g in groups for w in g])]
+                 if share >= 0.999 and len(row.leaf) >= 4 and score >= WHOLE_ROW_MATCH]
+        return [whole[0][0]] if len(whole) == 1 else []
     if not scored:
         return []
     scored.sort(key=lambda x: -x[0])
     best = scored[0][0]
-    tied = [row for score, row in scored if best - score < ROW_MARGIN]
+    close = [(row, share) for score, row, share in scored if best - score < ROW_MARGIN]
+    whole = [row for row, share in close if share >= 0.999]
+    if len(whole) == 1 and all(share < 0.6 for row, share in close if row is not whole[0]):
+        return whole  # "养老服务任务…": the row named 养老服务 in full, not 社区居家养老服务中心建成数 holding the words
+    tied = [row for row, _ in close]
     distinct = {(r.report, r.table, r.index) for r in tied}
     return tied if len(distinct) > 1 else tied[:1]
 
@@ -557,7 +746,8 @@ def _row_score(index: _RowIndex, i: int, row: _Row, words: Sequence[str]) -> tup
 
 _QUESTION_DATE = re.compile(r"(?:(?:19|20)\d\d\s*年度?)?\d{1,2}\s*月(?:\d{1,2}\s*[日号])?(?:[上中下]旬|底|初|末)?(?:以?前|之前|后)?|"
                             r"(?:19|20)\d\d\s*年度?(?:[上下]半年|底|初|末)?(?:以?前|之前|后)?")  # a date names no row
-_DURATION_ASKED = re.compile(r"多长(?:时间)?|多久|(?:多少|几)个?(?:小时|钟头|分钟|天|日|月)")
+_DURATION_ASKED = re.compile(r"多长(?:时间)?|多久|(?:多少|几)个?(?:工作日|小时|钟头|分钟|天|日|月)")
+_DURATION_CELL = re.compile(r"\d\s*个?(?:工作日|小时|分钟|天|个月)")  # "3个工作日": 个 counts days
 _DURATION_UNITS = frozenset({"小时", "分钟", "天", "个月", "工作日", "秒"})  # not 日, 月: a date
 MEASURE_MATCH = 0.4  # a row that names the question's words this far, the only one stating the measure asked
 
@@ -594,9 +784,10 @@ def _states_measure(question: Question, asks: _Asks, row: _Row) -> bool:
     if not asked:
         return False
     duration, kinds = asked
-    figures = [f for k in row.columns(ACTUAL) + row.columns(TARGET) for f in row.figures.get(k, [])]
+    columns = row.columns(ACTUAL) + row.columns(TARGET)
+    figures = [f for k in columns for f in row.figures.get(k, [])]
     if duration:
-        return any(f.unit in _DURATION_UNITS for f in figures)
+        return any(f.unit in _DURATION_UNITS for f in figures) or any(_DURATION_CELL.search(row.cells[k]) for k in columns)
     return any(UNIT_KIND.get(f.unit, "number") in kinds for f in figures)
 
 
@@ -658,6 +849,9 @@ def _total_row(asks: _Asks, rows: Sequence[_Row]) -> _Row | None:
     named = [r for r in candidates if r.leaf and (r.leaf in asks.text or r.leaf in asks.terms)]
     if len(named) == 1:
         return named[0]  # "总分多少": the total row labelled 总分
+    titled = [r for r in candidates if _names_table(asks.text, r)]
+    if len({(r.report, r.table) for r in titled}) == 1:
+        return titled[0]  # "预算执行这块得了几分": the total of the table its caption calls 预算执行情况
     if any(role in (SCORE, POINTS) for role in roles) or DEDUCTION in asks.special:
         # a self-evaluation scores out of FULL_MARKS: the one total row carrying them all is the overall score
         full = [r for r in candidates if points(r) == FULL_MARKS]
@@ -669,6 +863,14 @@ def _total_row(asks: _Asks, rows: Sequence[_Row]) -> _Row | None:
     if points(ranked[0]) > points(ranked[1]):
         return ranked[0]
     return None
+
+
+def _names_table(text: str, row: _Row) -> bool:
+    """Whether the question names the row's table by four characters running of its name (预算执行 of
+    “预算执行情况”), beyond what every such table is called (绩效, 情况, 指标 alone say nothing)."""
+    name = row.name
+    runs = [run for run in _CJK_RUN.findall(name)]
+    return any(run[i:i + 4] in text for run in runs for i in range(len(run) - 3))
 
 
 def _names_nothing_else(asks: _Asks, rows: Sequence[_Row], total: _Row) -> bool:
@@ -718,8 +920,17 @@ def _asked_columns(asks: _Asks, row: _Row) -> list[int] | None:
         return None  # a column named that this row's table does not have: not another column's value
     if asks.roles:
         columns = [k for role in asks.roles for k in (row.columns(role) or row.columns(_SAME_SIDE.get(role, "")))]
+        if not columns and asks.kinds and set(asks.roles) == {ACTUAL}:
+            # "临时救助花了多少钱" of 救助人次｜救助金额 (columns no header word names): the one stating money; never
+            # for a budget asked (an amount of a 使用明细 is what was spent, not what was budgeted)
+            columns = [k for k in row.columns(VALUE)
+                       if any(UNIT_KIND.get(f.unit, "number") in asks.kinds for f in row.figures.get(k, []))]
         return list(dict.fromkeys(columns)) or None
     columns = row.columns(ACTUAL) or row.columns(VALUE)
+    if len(columns) > 1 and asks.kinds:
+        # 培训人次 and 补贴金额 beside 创业培训: "有多少人次" asks the column stating people-times
+        fitting = [k for k in columns if any(UNIT_KIND.get(f.unit, "number") in asks.kinds for f in row.figures.get(k, []))]
+        columns = fitting or columns
     return columns or None
 
 
@@ -763,7 +974,7 @@ def _shown(cell: _Cell, english: bool = False) -> str:
     f = cell.figure
     if f is None:
         return cell.text
-    tokens = [t for t in find_numbers(cell.text) if t.role == ROLE_FIGURE]
+    tokens = [t for t in find_numbers(cell.text) if t.role == ROLE_FIGURE or t.text == f.text]
     written = cell.text if len(tokens) == 1 and tokens[0].text == f.text else f"{f.extra.get('bound', '')}{f.text}{f.unit}"
     if len(tokens) == 1 and not tokens[0].unit and f.unit and written.rstrip().endswith(f.text):
         written = f"{written}{f.unit}"
@@ -777,7 +988,9 @@ def _shown(cell: _Cell, english: bool = False) -> str:
 def _cite(row: _Row, columns: Sequence[int]) -> Citation:
     highlights = tuple(f.text for k in columns for f in row.figures.get(k, []))
     column = " / ".join(row.header[k] for k in columns if k < len(row.header))
-    return Citation(row.sentence, row.section, row.report, highlights,
+    # the row as the report prints it: a table read turned prints the cell's column as its row
+    printed = "；".join(dict.fromkeys(f.sentence for k in columns for f in row.figures.get(k, [])[:1])) or row.sentence
+    return Citation(printed, row.section, row.report, highlights,
                     table={"header": row.header, "row": row.cells, "column": column})
 
 
@@ -791,7 +1004,14 @@ def _kind_fits(question: Question, cell: _Cell) -> bool:
     if cell.figure is None:
         return not kinds
     kind = UNIT_KIND.get(cell.figure.unit, "number")
+    if question.language == "en" and kinds <= _COUNTS and kind in _COUNTS and not _PERSONS_EN.search(question.original):
+        return True  # "how many new elderly care beds": how many counts what it names (张), not people
     return not kinds or kind in kinds or kind == "number"
+
+
+_MEASURE_WORD = re.compile(r"(?:多少|几)个?([\u4e00-\u9fff])")
+_COUNTS = frozenset({"people", "count", "times"})
+_PERSONS_EN = re.compile(r"\b(?:people|persons?|individuals|residents|how many (?:of them|were served))\b", re.I)
 
 
 def _states_kind_asked(question: Question, row: _Row) -> bool:
@@ -809,14 +1029,18 @@ def _names_the_measure(question: Question, row: _Row) -> bool:
     if not head or head[-1] in "数量":
         return True
     text = question.text if question.language == "zh" else " ".join(question.terms)
-    return head[-2:] in text or (len(head) < 2 and head in text)
+    text += question.context  # "社区居民呢？" after "服务对象满意度多少？": the measure the conversation asks
+    if head[-2:] in text or (len(head) < 2 and head in text):
+        return True
+    # "演出了多少场" asks 演出场次 by its measure word (场 of 场次, 人 of 人次)
+    return any(head[-2:].startswith(m.group(1)) for m in _MEASURE_WORD.finditer(text)) and len(head) >= 2
 
 
 # --- answers -------------------------------------------------------------------------------------------------------
 
 
 def _values(row: _Row, columns: Sequence[int], question: Question, english: bool, explicit: bool,
-            measure: bool = False) -> Draft | None:
+            measure: bool = False, named: bool = False) -> Draft | None:
     """The asked cells of one row; beside an actual value, the row's target (what it is measured against).
     `measure`: the row was chosen for stating the measure asked (_by_measure), which names it."""
     asked = [c for k in columns for c in _cells(row, k)]
@@ -825,6 +1049,9 @@ def _values(row: _Row, columns: Sequence[int], question: Question, english: bool
         return None
     if not explicit and not measure and not _names_the_measure(question, row):
         return None
+    valued = [c for c in asked if c.figure is not None and row.roles[c.col] in (ACTUAL, TARGET, PLAN)]
+    if explicit and not named and valued and not any(_kind_fits(question, c) for c in valued):
+        return None  # "…花了多少钱" asks money: a count of 场 in the actual column is not it
     if not explicit and all(c.figure is None and not c.text[:1].isdigit() for c in asked):
         return None  # a text cell answers only a question that asks its column ("0起" is a value as written)
     if all(c.figure is None and not c.text[:1].isdigit() for c in asked):
@@ -896,6 +1123,11 @@ def _difference(row: _Row, columns: Sequence[int], english: bool) -> Draft | Non
     big, small = (a, b) if va >= vb else (b, a)
     expression = f"{big.figure.text}{unit} − {small.figure.text}{unit} = {d:.{places}f}{unit}"
     more = va >= vb
+    if va == vb:  # 预算调整了多少 with 全年预算数 = 年初预算数: no change, said in words beside the figures
+        both = _shown(a)
+        text = (f"No difference: {a.name} and {b.name} are the same ({both}), row “{row.path}”." if english
+                else f"没有差额：{a.name}与{b.name}相同，均为{both}，数额不变（依据{row.where}中“{row.leaf}”一行）。")
+        return Draft(_fit(text), (_cite(row, [columns[0], columns[1]]),), False)
     if english:
         text = (f"{d:.{places}f}{unit} ({a.name} is {'more' if more else 'less'} than {b.name}: {expression}), "
                 f"row “{row.path}”.")
@@ -907,13 +1139,12 @@ def _difference(row: _Row, columns: Sequence[int], english: bool) -> Draft | Non
 
 def _met(row: _Row, english: bool) -> Draft | None:
     """完成了吗: the row's actual against its target."""
-    pair = _target_actual(row)
-    if pair is None:
+    pair, short = _compared(row)
+    if pair is None and not row.columns(TARGET):
+        return _stated_status(row, english)
+    if pair is None or short is None:
         return None
     target, actual = pair
-    short = _falls_short(row, target, actual)
-    if short is None:
-        return None
     if english:
         verdict = "No, it fell short of the target" if short else "Yes, the target was met"
         text = f"{verdict}: {actual.name} {_shown(actual, True)}, {target.name} {_shown(target, True)} (row “{row.path}”)."
@@ -924,6 +1155,18 @@ def _met(row: _Row, english: bool) -> Draft | None:
     return Draft(_fit(text), (_cite(row, [target.col, actual.col]),), False)
 
 
+def _stated_status(row: _Row, english: bool) -> Draft | None:
+    """完成了吗 of a row that sets no target but says how it went in words (完成情况｜已完成, 部分完成): those words."""
+    said = [k for k in row.columns(ACTUAL) if not row.figures.get(k) and not is_figure_cell(row.cells[k])]
+    if len(said) != 1:
+        return None
+    k = said[0]
+    status = row.cells[k].strip()
+    text = (f"{status} ({row.column_name(k)}, row “{row.path}”, {row.where})." if english
+            else f"{status}（{row.where}中“{row.leaf}”一行的{row.column_name(k)}）。")
+    return Draft(_fit(text), (_cite(row, [k]),), False)
+
+
 def _shortfall(rows: Sequence[_Row], english: bool, with_reasons: bool) -> Draft | None:
     """哪些指标没有完成: every row whose actual falls short of its target, each cited; rows that cannot be compared
     are left out, and when none can be, the answer is not the table's to give."""
@@ -931,11 +1174,8 @@ def _shortfall(rows: Sequence[_Row], english: bool, with_reasons: bool) -> Draft
     for row in rows:
         if row.total:
             continue
-        pair = _target_actual(row)
-        if pair is None:
-            continue
-        verdict = _falls_short(row, *pair)
-        if verdict is None:
+        pair, verdict = _compared(row)
+        if pair is None or verdict is None:
             continue
         compared += 1
         if verdict:
@@ -945,9 +1185,9 @@ def _shortfall(rows: Sequence[_Row], english: bool, with_reasons: bool) -> Draft
     if not short:
         text = ("Every indicator in the tables reached its target." if english
                 else "表格中各项指标的实际完成值均达到了指标值。")
-        checked = [r for r in rows if not r.total and _target_actual(r) is not None]
-        return Draft(text, tuple(_cite(r, [c.col for c in _target_actual(r)]) for r in checked[:MAX_LISTED_ROWS]),
-                     False)
+        checked = [(r, _compared(r)[0]) for r in rows if not r.total]
+        checked = [(r, pair) for r, pair in checked if pair is not None]
+        return Draft(text, tuple(_cite(r, [c.col for c in pair]) for r, pair in checked[:MAX_LISTED_ROWS]), False)
     short = short[:MAX_LISTED_ROWS]
     items = []
     for row, target, actual in short:
@@ -1019,6 +1259,44 @@ def _target_actual(row: _Row) -> tuple[_Cell, _Cell] | None:
     if target is None or actual is None or target.figure is None or actual.figure is None:
         return None
     return target, actual
+
+
+def _compared(row: _Row) -> tuple[tuple[_Cell, _Cell] | None, bool | None]:
+    """The row's target and actual, and whether the actual falls short: by their figures, else by their dates (a
+    deadline "2024年8月31日前" against the day it was done, "2024年9月20日")."""
+    pair = _target_actual(row)
+    if pair is not None:
+        return pair, _falls_short(row, *pair)
+    targets, actuals = row.columns(TARGET), row.columns(ACTUAL)
+    if not targets or not actuals:
+        return None, None
+    target = _Cell(row, targets[-1], row.cells[targets[-1]].strip(), None)
+    actual = _Cell(row, actuals[0], row.cells[actuals[0]].strip(), None)
+    deadline, done = _date_of(target.text, deadline=True), _date_of(actual.text)
+    if deadline is None or done is None:
+        return None, None
+    (day, op), (when, _) = deadline, done
+    late = when > day if op == "<=" else when < day if op == ">=" else when != day
+    return (target, actual), late
+
+
+_CELL_DATE = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*[日号])?\s*(底|末|初)?\s*"
+                        r"(前|以前|之前|内|以内|完成|后|以后|之后)?")
+
+
+def _date_of(text: str, deadline: bool = False) -> tuple[tuple[int, int, int], str] | None:
+    """The one date a cell states, as (year, month, day) with how a deadline bounds it: "<=" for 前/以前/内 (and a
+    bare date set as a target), ">=" for 后/以后; a month without a day is its last day for a deadline."""
+    found = list(_CELL_DATE.finditer(text))
+    if len(found) != 1:
+        return None
+    m = found[0]
+    year, month = int(m.group(1)), int(m.group(2))
+    if not 1 <= month <= 12:
+        return None
+    day = int(m.group(3)) if m.group(3) else (1 if m.group(4) == "初" or not deadline else 31)
+    op = ">=" if m.group(5) in ("后", "以后", "之后") else "<="
+    return (year, month, day), op
 
 
 def _falls_short(row: _Row, target: _Cell, actual: _Cell) -> bool | None:

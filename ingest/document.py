@@ -52,6 +52,7 @@ class Table:
     unit: str = ""  # the unit the caption or a title row gives every cell ("单位：万元"), "" when none
     title_rows: int = 0  # leading header rows that are one cell across the table (its title, "单位：万元")
     form: bool = False  # a form: each row is label/value pairs (项目名称｜X｜主管部门｜Y), no column headers
+    transposed: bool = False  # read with rows and columns swapped: the report printed the measures as rows
 
     def grid(self) -> list[list[str]]:
         """The text at every (row, column); a merged cell's text in every position it covers."""

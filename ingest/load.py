@@ -465,6 +465,7 @@ def _ruled_table(found, chars: list[dict], used: set[int], page: int) -> tuple[_
 MIN_ALIGNED_ROWS = 3
 MIN_ALIGNED_COLUMNS = 3
 MAX_SKIPPED_LINES = 3
+MAX_WRAPPED_LINES = 8  # lines between two rows, however closely they follow each other
 COLUMN_GAP = 1.0  # a gap of at least this many character heights between two words separates two cells
 LINE_PITCH = 2.6  # rows of one table are at most this many character heights apart
 WRAPPED_PITCH = 1.4  # the lines of one wrapped cell are at most this many character heights apart
@@ -505,12 +506,15 @@ def _aligned_tables(chars: list[dict], page: int) -> list[tuple[_PageTable, set[
         j = i + 1
         while j < len(rows) and _pitch(rows[j - 1], rows[j]) <= LINE_PITCH:
             figure = _states_figure(rows[j])
+            # the lines of one wrapped cell (a reason of four lines) follow each other closely: they count as one
+            loose = sum(1 for n, x in enumerate(skipped) if n == 0 or _pitch(rows[skipped[n - 1]], rows[x]) > WRAPPED_PITCH)
             if len(rows[j]) >= 2 and (figure or not seen_figure):
                 members.append(j)
                 seen_figure = seen_figure or figure
                 between += skipped
                 skipped = []
-            elif len(skipped) < MAX_SKIPPED_LINES and not _OTHER_CAPTION.match(" ".join(s["text"] for s in rows[j])):
+            elif (loose < MAX_SKIPPED_LINES and len(skipped) < MAX_WRAPPED_LINES
+                  and not _OTHER_CAPTION.match(" ".join(s["text"] for s in rows[j]))):
                 skipped.append(j)
             else:
                 break
@@ -577,7 +581,11 @@ def _aligned_table(rows: list[list[dict]], page: int, wrapped: list[list[dict]] 
     of the nearest row (its text above or below the row's, by position), else it is left to the text. A line just
     `above` the first row that holds only short names over the value columns (指标值 centred over 年度指标值 and
     实际完成值) is a spanning header row of its own, each name spanning the columns it stands over."""
-    spans = sorted((s["x0"], s["x1"]) for row in rows for s in row)
+    rows = _one_header_row(rows)
+    # the columns are where the cells of the fuller rows stand: a short row's label written across two label columns
+    # (总分 under 二级指标 and 三级指标) would join them
+    widest = max(len(row) for row in rows)
+    spans = sorted((s["x0"], s["x1"]) for row in rows if len(row) >= FULL_ROW_SHARE * widest for s in row)
     columns: list[list[float]] = []
     for x0, x1 in spans:
         if columns and x0 <= columns[-1][1] + 1:
@@ -589,7 +597,7 @@ def _aligned_table(rows: list[list[dict]], page: int, wrapped: list[list[dict]] 
     pieces: list[list[list[tuple[float, str]]]] = [[[] for _ in columns] for _ in rows]  # (top, text) per cell
     for r, row in enumerate(rows):
         for s in row:
-            k = next(i for i, (c0, c1) in enumerate(columns) if c0 <= s["x0"] <= c1)
+            k = _column_at(s, columns)
             if pieces[r][k]:
                 pieces[r][k][-1] = (pieces[r][k][-1][0], f"{pieces[r][k][-1][1]} {s['text']}")
             else:
@@ -601,13 +609,12 @@ def _aligned_table(rows: list[list[dict]], page: int, wrapped: list[list[dict]] 
     group_cols = set(range(max(0, min(figure_cols, default=0) - 1)))  # left of the leaf label column
     joined: list[list[dict]] = []
     off_line: dict[int, list[tuple[float, float, str]]] = {}  # group column -> (top, centre, text) between rows
-    for line in wrapped:
-        placed = [_column_of(s, columns) for s in line]
-        if any(k is None for k in placed):
-            continue  # it does not stand in the table's columns: text
-        middle = sum((s["top"] + s["bottom"]) / 2 for s in line) / len(line)
-        r = min(range(len(rows)), key=lambda n: abs(centres[n] - middle))
+    fitted = [(line, [_column_of(s, columns) for s in line]) for line in sorted(wrapped, key=lambda line: line[0]["top"])]
+    fitted = [(line, placed) for line, placed in fitted if all(k is not None for k in placed)]  # else: text
+    owner = _cells_of_lines(rows, fitted, columns, centres)
+    for line, placed in fitted:
         for s, k in zip(line, placed):
+            r = owner[id(s)]
             if k in group_cols and r >= first_data:
                 off_line.setdefault(k, []).append((s["top"], (s["top"] + s["bottom"]) / 2, s["text"], r))
             else:
@@ -639,6 +646,92 @@ def _aligned_table(rows: list[list[dict]], page: int, wrapped: list[list[dict]] 
     bottom = max(s["bottom"] for s in rows[-1])
     borders = tuple([c[0] for c in columns] + [columns[-1][1]])
     return _PageTable(table, top, bottom, borders, ruled=False), ids
+
+
+FULL_ROW_SHARE = 0.6  # rows with at least this share of the fullest row's cells set the columns
+
+
+def _column_at(segment: dict, columns: list[list[float]]) -> int:
+    """The column a row's segment starts in; between two columns, the one it overlaps most, else the nearest."""
+    for i, (c0, c1) in enumerate(columns):
+        if c0 <= segment["x0"] <= c1:
+            return i
+    overlaps = [min(c1, segment["x1"]) - max(c0, segment["x0"]) for c0, c1 in columns]
+    best = max(range(len(columns)), key=lambda i: overlaps[i])
+    if overlaps[best] > 0:
+        return best
+    return min(range(len(columns)), key=lambda i: min(abs(columns[i][0] - segment["x0"]), abs(columns[i][1] - segment["x0"])))
+
+
+def _cells_of_lines(rows: list[list[dict]], fitted: list[tuple[list[dict], list[int]]], columns: list[list[float]],
+                    centres: list[float]) -> dict[int, int]:
+    """The row each wrapped line's segment belongs to (by id). In each column the lines of one cell follow each other
+    at a line's pitch: such a run of lines is one cell, and the row whose own line stands in it owns it — the run's
+    first line when the table puts its cells at the top of their rows, its middle when it centres them, its last
+    when it puts them at the bottom. Where two rows' lines stand in one run (cells closer than the pitch), it is cut
+    at the widest gap between them; a run holding no row's line (a two-line cell centred on the row's line) goes to
+    the row whose centre is nearest its middle."""
+    owner: dict[int, int] = {}
+    items: dict[int, list[tuple[float, float, int | None, dict | None]]] = {}
+    for r, row in enumerate(rows):
+        for s in row:
+            items.setdefault(_column_at(s, columns), []).append((s["top"], s["bottom"], r, None))
+    for line, placed in fitted:
+        for s, k in zip(line, placed):
+            items.setdefault(k, []).append((s["top"], s["bottom"], None, s))
+    for column in items.values():
+        column.sort(key=lambda item: item[0])
+        runs: list[list[tuple[float, float, int | None, dict | None]]] = []
+        for item in column:
+            if runs:
+                top, bottom = runs[-1][-1][0], runs[-1][-1][1]
+                if (item[0] - top) / ((bottom - top) or 10.0) <= WRAPPED_PITCH:
+                    runs[-1].append(item)
+                    continue
+            runs.append([item])
+        for run in runs:
+            for part in _one_row_each(run):
+                own = [r for _, _, r, _ in part if r is not None]
+                middle = (part[0][0] + part[-1][1]) / 2
+                r = own[0] if own else min(range(len(rows)), key=lambda n: abs(centres[n] - middle))
+                for _, _, _, s in part:
+                    if s is not None:
+                        owner[id(s)] = r
+    return owner
+
+
+def _one_row_each(run: list[tuple[float, float, int | None, dict | None]]
+                  ) -> list[list[tuple[float, float, int | None, dict | None]]]:
+    """A run of lines cut so that each part holds at most one row's own line: between two rows' lines, at the
+    widest gap."""
+    at_rows = [n for n, item in enumerate(run) if item[2] is not None]
+    cuts = []
+    for a, b in zip(at_rows, at_rows[1:]):
+        cuts.append(max(range(a + 1, b + 1), key=lambda n: run[n][0] - run[n - 1][0]))
+    return [run[i:j] for i, j in zip([0] + cuts, cuts + [len(run)])]
+
+
+def _one_header_row(rows: list[list[dict]]) -> list[list[dict]]:
+    """Header lines that overlap each other and hold one header's wrapped text on two of them ("年初预算数（万" above
+    and "元）" below the line the one-line headers are centred on: "资金来源 … 分值 执行率") are one row. Lines whose
+    headers stand in different columns (a second level, 年度指标值 / 实际完成值 under 指标值, beside the headers
+    centred over both levels) stay rows of their own."""
+    runs: list[list[list[dict]]] = []
+    for row in rows:
+        if runs and not _states_figure(runs[-1][-1]) and not _states_figure(row) and _pitch([max(
+                runs[-1][-1], key=lambda s: s["top"])], row) < 1.0:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    out: list[list[dict]] = []
+    for run in runs:
+        wrapped = any(a["x0"] < b["x1"] and b["x0"] < a["x1"] for n, line in enumerate(run) for other in run[n + 1:]
+                      for a in line for b in other)
+        if len(run) > 1 and wrapped:
+            out.append(sorted((s for line in run for s in line), key=lambda s: (s["top"], s["x0"])))
+        else:
+            out.extend(run)
+    return out
 
 
 def _column_of(segment: dict, columns: list[list[float]]) -> int | None:

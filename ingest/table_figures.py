@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from ingest.document import ROW_LABEL_SEPARATOR, PlacedTable, Table, TableCell, form_pairs, row_line
 from ingest.figures import LEVEL, NUMBER, TARGET as TARGET_QUALIFIER, Figure
-from ingest.numbers import ROLE_FIGURE, UNIT_KIND, NumberToken, find_numbers
+from ingest.numbers import ROLE_FIGURE, ROLE_IDENTIFIER, UNIT_KIND, NumberToken, find_numbers
 from ingest.report import Paragraph
 from ingest.tables import INDEX, LABEL, PLAN, POINTS, RATE, SCORE, TARGET, UNIT, header_unit
 
@@ -41,6 +42,9 @@ _BOUND_AFTER: tuple[tuple[str, str], ...] = (
 # A bare number in a score column counts points, in a rate column percent, whatever unit the caption gives the table.
 _ROLE_UNIT = {POINTS: "分", SCORE: "分", RATE: "%"}
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+# a value cell that is one number with a unit in Latin letters ("≤40DDDs", "42.6DDDs"): find_numbers reads an integer
+# before letters as a code (5G); in a value column it is a measure
+_MEASURE_CELL = re.compile(r"[≥≤＞＜><=≧≦～~]?\s*\d+(?:\.\d+)?\s*[A-Za-z]{1,8}(?:/[A-Za-z]{1,8})?")
 
 
 def cell_bound(text: str, token: NumberToken) -> tuple[str, str]:
@@ -77,6 +81,7 @@ def form_fields(tables: Sequence[PlacedTable], rows: dict[tuple[int, int], Parag
     for placed in tables:
         table = placed.table
         if not table.form:
+            fields.extend(_text_rows(placed, rows))
             continue
         for r in range(table.n_rows):
             paragraph = (rows or {}).get((placed.index, r))
@@ -88,6 +93,34 @@ def form_fields(tables: Sequence[PlacedTable], rows: dict[tuple[int, int], Parag
                                "sentence": table.row_text(r), "cells": table.row_cells(r),
                                "caption": table.caption, "section": paragraph.section if paragraph else ""})
     return fields
+
+
+MAX_FIELD_LABEL_CHARS = 12
+
+
+def _text_rows(placed: PlacedTable, rows: dict[tuple[int, int], Paragraph] | None) -> list[dict]:
+    """A row of a table of figures that is one label and one text ("自评等级｜优" merged across the value columns,
+    "评价结论｜良好"): a text field like a form's, which states no figure and so has no Figure of its own."""
+    table = placed.table
+    out = []
+    for r in range(table.header_rows, table.n_rows):
+        cells: list[TableCell] = []
+        for k in range(table.n_cols):
+            cell = table.cell_at(r, k)
+            if cell is not None and cell.text.strip() and cell not in cells:
+                cells.append(cell)
+        texts = list(dict.fromkeys(c.text.strip() for c in cells))
+        if len(texts) != 2 or cells[0].col != 0 or cells[0].text.strip() == cells[-1].text.strip():
+            continue
+        label, value = texts
+        if (len(label) > MAX_FIELD_LABEL_CHARS or re.search(r"\d|[。；;，,]", label)
+                or any(t.role == ROLE_FIGURE for t in find_numbers(value))):
+            continue
+        paragraph = (rows or {}).get((placed.index, r))
+        out.append({"label": label, "value": value, "table": placed.id, "row_index": r,
+                    "sentence": table.row_text(r), "cells": table.row_cells(r), "caption": table.caption,
+                    "section": paragraph.section if paragraph else ""})
+    return out
 
 
 def _table_figures(placed: PlacedTable, rows: dict[tuple[int, int], Paragraph], report_id: str,
@@ -109,6 +142,8 @@ def _table_figures(placed: PlacedTable, rows: dict[tuple[int, int], Paragraph], 
             k = cell.col
             at = starts.get(cell.col, -1)
             for t in find_numbers(cell.text):
+                if t.role == ROLE_IDENTIFIER and _MEASURE_CELL.fullmatch(cell.text.strip()):
+                    t = replace(t, role=ROLE_FIGURE)  # "≤40DDDs" in a value column: a measure, not a code
                 if t.role != ROLE_FIGURE:
                     continue
                 unit = t.unit or unit_of_row or header_unit(column) or _ROLE_UNIT.get(roles[k], table.unit)
@@ -118,7 +153,7 @@ def _table_figures(placed: PlacedTable, rows: dict[tuple[int, int], Paragraph], 
                 figures.append(Figure(
                     text=t.text, value=str(t.value), unit=unit, kind=UNIT_KIND.get(unit, NUMBER),
                     qualifier=TARGET_QUALIFIER if roles[k] in (TARGET, PLAN) else LEVEL, phrase=leaf,
-                    clause=f"{path} {column}：{cell.text}".strip(), sentence=table.row_text(r),
+                    clause=f"{path} {column}：{cell.text}".strip(), sentence=_printed_row(table, r, k),
                     section=paragraph.section if paragraph is not None else "", report=report_id,
                     start=start, end=start + len(t.text),
                     extra={"header": header, "cells": cells, "roles": roles, "row_index": r, "col_index": k,
@@ -127,6 +162,16 @@ def _table_figures(placed: PlacedTable, rows: dict[tuple[int, int], Paragraph], 
                     table=placed.id, row=path, column=column,
                 ))
     return figures
+
+
+def _printed_row(table: Table, r: int, k: int) -> str:
+    """The row the report prints the cell in, as a citation quotes it: the table's row; for a table read turned
+    (its measures printed as rows, `Table.transposed`) the printed row is the cell's column ("执行率 98.00% 99.82%
+    97.78%")."""
+    if not table.transposed:
+        return table.row_text(r)
+    grid = table.grid()
+    return " ".join(t for t in dict.fromkeys(grid[x][k] for x in range(table.n_rows)) if t.strip())
 
 
 def _value_cells(table: Table, r: int, roles: list[str]) -> list[tuple[TableCell, str, str]]:

@@ -31,7 +31,7 @@ from dataclasses import replace
 
 from ingest.clean import normalize_characters
 from ingest.document import TABLE, TEXT, Block, Table, TableCell, table_block, text_block
-from ingest.numbers import ROLE_FIGURE, find_numbers
+from ingest.numbers import ROLE_FIGURE, UNIT_KIND, find_numbers
 
 # --- the vocabulary of column headers ------------------------------------------------------------------------------
 
@@ -112,10 +112,21 @@ def column_role(header: Sequence[str]) -> str:
     return ""
 
 
+_ANY_UNIT_NOTE = re.compile(r"单位\s*[:：]\s*([^\s\d（）()，,;；]{1,8})")
+_ANY_UNIT_IN_PARENS = re.compile(r"[（(]\s*(?:单位\s*[:：]\s*)?([^（）()\d\s]{1,8})\s*[)）]")
+
+
 def header_unit(text: str) -> str:
-    """The unit a header or caption gives its cells: "年初预算数（万元）", "单位：万元" -> 万元 ("" for none)."""
+    """The unit a header or caption gives its cells: "年初预算数（万元）", "单位：万元" -> 万元, "培训人次（万人次）" ->
+    万人次 (any unit ingest/numbers knows; "" for none)."""
     m = _UNIT_NOTE.search(text) or _UNIT_IN_PARENS.search(text)
-    return (m.group(1).replace("％", "%")) if m else ""
+    found = m.group(1).replace("％", "%") if m else ""
+    for pattern in (_ANY_UNIT_NOTE, _ANY_UNIT_IN_PARENS):
+        for other in pattern.finditer(text):
+            unit = other.group(1).replace("％", "%")
+            if len(unit) > len(found) and unit in UNIT_KIND and (not found or unit.endswith(found) or found in unit):
+                found = unit  # 万人次, not the 人次 or 万人 inside it
+    return found
 
 
 def is_figure_cell(text: str) -> bool:
@@ -145,6 +156,7 @@ def analyze_table(table: Table, caption: str = "") -> Table:
     table = _tidied(table)
     if table.n_rows == 0 or table.n_cols == 0:
         return replace(table, header_rows=0, label_cols=0, caption=caption or table.caption)
+    table = _measures_as_columns(table)
     grid = table.grid()
     if _is_form(table, grid):
         return replace(table, header_rows=0, label_cols=0, form=True, caption=caption or table.caption,
@@ -164,6 +176,33 @@ def analyze_table(table: Table, caption: str = "") -> Table:
     unit = (header_unit(caption) or next((header_unit(t) for t in titles if header_unit(t)), "")
             or next((header_unit(h) for k in range(label_cols) for h in table.column_header(k) if header_unit(h)), ""))
     return replace(table, label_cols=label_cols, roles=roles, total_rows=totals, caption=caption, unit=unit)
+
+
+MIN_TRANSPOSED_MEASURES = 3
+
+
+def _measures_as_columns(table: Table) -> Table:
+    """A table printed with its measures as rows (项目｜年度资金总额｜基本支出｜项目支出 over 年初预算数 / 全年预算数 /
+    执行率 / 得分 rows) read turned, so that its columns are the measures, as in every other such table: the first
+    row names no value column while most labels of the first column are the genre's column names (COLUMN_ROLES), and
+    the cells beside them state figures. Any other table is left as it is."""
+    if table.transposed or table.n_rows < MIN_TRANSPOSED_MEASURES + 1 or table.n_cols < 2:
+        return table
+    grid = table.grid()
+    if any(column_role([t]) in VALUE_ROLES for t in grid[0][1:] if t.strip()) or not any(t.strip() for t in grid[0][1:]):
+        return table
+    labels = [grid[r][0] for r in range(1, table.n_rows)]
+    measures = [t for t in labels if column_role([t]) in VALUE_ROLES - {VALUE, NOTE, UNIT}]
+    if len(measures) < max(MIN_TRANSPOSED_MEASURES, 0.6 * len(labels)):
+        return table
+    body = [t for r in range(1, table.n_rows) for t in grid[r][1:] if t.strip()]
+    if not body or sum(1 for t in body if is_figure_cell(t) or _NIL_CELL.match(t)) < 0.8 * len(body):
+        return table
+    cells = tuple(TableCell(c.col, c.row, c.text, c.col_span, c.row_span) for c in table.cells)
+    return replace(table, cells=cells, n_rows=table.n_cols, n_cols=table.n_rows, transposed=True)
+
+
+_NIL_CELL = re.compile(r"^(?:—+|-+|/|／|无)$")
 
 
 def _tidied(table: Table) -> Table:
@@ -270,8 +309,27 @@ def _label_cols(table: Table, grid: list[list[str]], header_rows: int, header_ro
                 break
         elif role == LABEL and texts and sum(1 for t in texts if is_figure_cell(t)) > len(texts) / 2:
             break
+        if k and _describes_named_rows(grid, data, k, header_rows):
+            break
         k += 1
     return k
+
+
+def _describes_named_rows(grid: list[list[str]], data: range, k: int, header_rows: int) -> bool:
+    """Column k describes rows the column before it already names one by one (任务名称｜主要内容: 养老服务｜养老床位建设、
+    居家养老服务补贴…): most of its cells are enumerations or sentences, not names. A group column (一级指标, merged
+    down its rows) names no row by itself, and levels of one hierarchy are headed alike (二级指标｜三级指标): an
+    indicator table's 三级指标 is never taken for a description."""
+    above = ["".join(grid[r][k - 1] for r in range(header_rows)), "".join(grid[r][k] for r in range(header_rows))]
+    pairs = [{a[i:i + 2] for i in range(len(a) - 1)} for a in above]
+    if pairs[0] & pairs[1]:
+        return False
+    names = [grid[r][k - 1].strip() for r in data if grid[r][k - 1].strip()]
+    texts = [grid[r][k].strip() for r in data if grid[r][k].strip()]
+    if len(names) < 2 or len(set(names)) < len(names) or not texts:
+        return False
+    described = sum(1 for t in texts if re.search(r"[、，,；;。]", t) or len(t) > MAX_HEADER_CHARS)
+    return described * 2 > len(texts)
 
 
 def _carry_group_labels(table: Table, label_cols: int) -> Table:
@@ -308,6 +366,8 @@ def _role(table: Table, grid: list[list[str]], k: int, header_role: str, label_c
         return INDEX if header_role == INDEX else LABEL
     if header_role and header_role not in (LABEL, INDEX):
         return header_role
+    if header_role == LABEL and not any(is_figure_cell(grid[r][k]) for r in range(table.header_rows, table.n_rows)):
+        return NOTE  # a column of words beside the labels (主要内容): what the row is about, not a value
     return VALUE
 
 
@@ -430,6 +490,13 @@ def parse_text_tables(text: str) -> list[Block]:
             prose.clear()
 
     while i < len(lines):
+        fielded = _field_rows_run(lines, i)
+        if fielded is not None:
+            end, table = fielded
+            flush()
+            blocks.append(table_block(table))
+            i = end
+            continue
         separator = _separator(lines[i])
         if not separator:
             aligned = _space_aligned_run(lines, i)
@@ -468,6 +535,49 @@ def parse_text_tables(text: str) -> list[Block]:
         i = j
     flush()
     return blocks
+
+
+# Rows written as labelled fields, one row a line ("指标：城镇新增就业人数；年度指标值：≥6,000人；实际完成值：6,842人；
+# 得分：10分"): the field names are the columns, in the order the lines first give them.
+_FIELD_SEPARATOR = re.compile(r"[；;]")
+_FIELD = re.compile(r"^\s*([^：:；;，,。\d]{1,12})\s*[：:]\s*(.*?)\s*$")
+MIN_FIELDS = 3
+
+
+def _fields(line: str) -> list[tuple[str, str]] | None:
+    """A line's labelled fields, or None when it is not a line of three or more of them."""
+    parts = [p for p in _FIELD_SEPARATOR.split(line.strip().rstrip("。.")) if p.strip()]
+    if len(parts) < MIN_FIELDS:
+        return None
+    fields = []
+    for part in parts:
+        m = _FIELD.match(part)
+        if m is None:
+            return None
+        fields.append((m.group(1).strip(), m.group(2)))
+    return fields if len({k for k, _ in fields}) == len(fields) else None
+
+
+def _field_rows_run(lines: list[str], i: int) -> tuple[int, Table] | None:
+    """A run of two or more lines of labelled fields that start with the same field name (the row's label) and state
+    a figure: one table, a column per field name, a row per line."""
+    first = _fields(lines[i])
+    if first is None:
+        return None
+    rows = [first]
+    j = i + 1
+    while j < len(lines):
+        fields = _fields(lines[j])
+        if fields is None or fields[0][0] != first[0][0]:
+            break
+        rows.append(fields)
+        j += 1
+    if len(rows) < MIN_TABLE_ROWS or not any(is_figure_cell(v) for row in rows for _, v in row[1:]):
+        return None
+    names = list(dict.fromkeys(k for row in rows for k, _ in row))
+    grid = [names] + [[dict(row).get(k, "") for k in names] for row in rows]
+    cells = tuple(TableCell(r, k, t) for r, line in enumerate(grid) for k, t in enumerate(line))
+    return j, Table(cells, len(grid), len(names), source="txt-fields")
 
 
 # Tables aligned with spaces (copied from a PDF's layout text or a fixed-width page): cells are runs of text two or

@@ -416,3 +416,37 @@ def test_table_rows_are_retrieved_as_passages(assistant) -> None:
     bot, ids = assistant
     chunks = bot.store.chunks(ids[1])
     assert any("家庭医生签约人数：目标值≥12万人，完成值11.5万人" in c.text for c in chunks)
+
+
+# a row named as the column scored ("预算执行率这项得了多少分" with an indicator row 预算执行率) is the one scored,
+# not the total of the budget table having 执行率; in a 医院's and a 街道's indicator tables
+SCORED_ROW = {
+    "hospital": ReportSpec(title="某市医院2023年度单位整体支出绩效自评报告", body=(
+        "一、预算执行情况",
+        TableSpec("表1 预算执行情况（单位：万元）", (
+            ("项目", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"),
+            ("年度资金总额", "1865.20", "1928.40", "1889.02", "10", "97.96%", "9.80"))),
+        "二、绩效指标完成情况",
+        TableSpec("表2 绩效指标完成情况", (
+            ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"),
+            ("预算执行", "预算执行", "预算执行率", "100%", "97.96%", "10", "9.5"),
+            ("产出指标", "数量指标", "门急诊人次", "≥180万人次", "186.42万人次", "10", "10"))))),
+    "street": ReportSpec(title="某街道办事处2023年度部门整体支出绩效自评报告", body=(
+        TableSpec("表1 预算执行情况（单位：万元）", (
+            ("项目", "全年预算数", "全年执行数", "分值", "执行率", "得分"),
+            ("年度资金总额", "820.00", "788.10", "10", "96.11%", "9.61"))),
+        TableSpec("表2 绩效指标完成情况", (
+            ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"),
+            ("预算执行", "资金管理", "财政资金执行率", "≥95%", "96.11%", "5", "4.8"),
+            ("产出指标", "数量指标", "长者助餐人次", "≥5万人次", "5.6万人次", "10", "10"))))),
+}
+
+
+@pytest.mark.parametrize(("name", "question", "lead"), [
+    ("hospital", "预算执行率这项得了多少分？", "9.5"),
+    ("street", "财政资金执行率得了几分", "4.8"),
+])
+def test_a_row_named_as_the_column_scored_is_the_one_scored(tmp_path: Path, name, question, lead) -> None:
+    p = prepare_report(make_docx_report(SCORED_ROW[name], tmp_path / f"{name}.docx"))
+    draft = answer_from_tables(analyze(question), [f for f in p.figures if f.table], [p.info.id])
+    assert draft is not None and leading_number(draft.text) == lead, draft

@@ -140,13 +140,15 @@ MAX_COLUMN_WIDTH = 96.0  # points; a longer text wraps inside its cell
 CELL_PADDING = 12.0  # reportlab's default 6 points on each side
 
 
-def pdf_table(spec: TableSpec, ruled: bool = True, font_size: float = 8) -> Table:
+def pdf_table(spec: TableSpec, ruled: bool = True, font_size: float = 8, body_valign: str = "MIDDLE") -> Table:
     """A reportlab table of the spec: GRID ruling (or none), a SPAN per merge, header rows repeated over pages.
 
     Column widths are set so every text fits its cell (a text wider than MAX_COLUMN_WIDTH wraps inside it), as in
     a real report: a text running over its cell border would stand in two cells for any reader.
     """
     style = [("FONT", (0, 0), (-1, -1), FONT, font_size), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]
+    if body_valign != "MIDDLE":  # the header centred, the rows' cells at their top (a layout many reports use)
+        style.append(("VALIGN", (0, 1), (-1, -1), body_valign))
     if ruled:
         style.append(("GRID", (0, 0), (-1, -1), 0.5, colors.black))
     style += [("SPAN", (c0, r0), (c1, r1)) for r0, c0, r1, c1 in spec.merges]
@@ -170,8 +172,8 @@ def _wrapped(text: str, font_size: float) -> Paragraph:
                                           wordWrap="CJK"))
 
 
-def make_pdf_report(spec: ReportSpec, path: Path, ruled: bool = True, spacer_before: dict[int, float] | None = None
-                    ) -> Path:
+def make_pdf_report(spec: ReportSpec, path: Path, ruled: bool = True, spacer_before: dict[int, float] | None = None,
+                    body_valign: str = "MIDDLE") -> Path:
     """The report as a PDF: paragraphs in STSong-Light, tables ruled (or not); `spacer_before` pushes the n-th table
     down by some points (to make it run over a page break)."""
     _register_font()
@@ -183,7 +185,7 @@ def make_pdf_report(spec: ReportSpec, path: Path, ruled: bool = True, spacer_bef
             if spacer_before and n in spacer_before:
                 story.append(Spacer(1, spacer_before[n]))
             story.append(Paragraph(item.caption, style))
-            story.append(pdf_table(item, ruled=ruled))
+            story.append(pdf_table(item, ruled=ruled, body_valign=body_valign))
             n += 1
         elif item == "\f":
             story.append(PageBreak())

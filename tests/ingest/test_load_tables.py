@@ -365,3 +365,85 @@ def test_a_form_table_is_read_as_its_sections(project_files, name: str, fmt: str
 @pytest.mark.parametrize("fmt", ["pdf", "full"])
 def test_every_format_reads_a_form_alike(project_files, name: str, fmt: str) -> None:
     assert _table_lines_of(project_files[(name, fmt)]) == _table_lines_of(project_files[(name, "docx")])
+
+
+# unruled tables whose headers wrap around the one-line headers centred between their lines, whose rows' cells stand
+# at their top with a long reason wrapped over several lines, and whose total row follows the last reason: a
+# 学校's project table and a 卫生院's budget-and-indicator table
+TOP_ALIGNED = {
+    "school": TableSpec("表2 项目绩效指标完成情况", (
+        ("一级指标", "二级指标", "三级指标", "年度指标值（个）", "实际完成值（个）", "分值", "得分", "偏差原因分析及改进措施"),
+        ("产出指标", "数量指标", "智慧教室改造间数", "36", "36", "10", "10", ""),
+        ("产出指标", "数量指标", "教师信息化应用培训人次", "300", "262", "10", "8",
+         "培训安排与期末教学工作冲突，部分场次延期至下学期举办，今后将统筹安排培训时间"),
+        ("产出指标", "质量指标", "设备验收合格率", "100", "100", "10", "10", ""),
+        ("满意度指标", "服务对象满意度指标", "学生满意度", "90", "88", "10", "9",
+         "部分班级智慧课堂应用频次不高，学生体验不足，将通过公开课和教研活动推广应用"),
+        ("总分", "", "", "", "", "50", "47", ""),
+    )),
+    "clinic": TableSpec("表1 预算执行及绩效情况", (
+        ("资金及指标", "年初预算数（万元）", "全年预算数（万元）", "全年执行数（万元）", "分值", "执行率", "得分"),
+        ("年度资金总额", "268.00", "280.50", "251.36", "10", "89.61%", "8.96"),
+        ("基本公共卫生服务", "120.00", "126.40", "118.22", "", "93.53%",
+         ""),
+        ("家庭医生签约服务", "48.00", "52.10", "37.14", "", "71.29%", ""),
+        ("合计", "436.00", "459.00", "406.72", "10", "88.61%", "8.86"),
+    )),
+}
+
+
+@pytest.mark.parametrize("name", TOP_ALIGNED)
+def test_an_unruled_table_with_top_aligned_wrapped_cells_keeps_every_row(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch,
+                                                                          name: str) -> None:
+    import tests.ingest.table_reports as reports
+
+    monkeypatch.setattr(reports, "MAX_COLUMN_WIDTH", 66.0)  # long headers and reasons wrap
+    table = TOP_ALIGNED[name]
+    spec = ReportSpec(title="某单位2024年度项目支出绩效自评报告",
+                      body=("一、绩效情况", "本年度完成情况见下表。", table, "二、存在问题", "培训安排统筹不够。"))
+    path = make_pdf_report(spec, tmp_path / f"{name}-top.pdf", ruled=False, body_valign="TOP")
+    with pdfplumber.open(path) as pdf:  # the headers really wrap over lines
+        assert not any("年初预算数（万元）" in line or "年度指标值（个）" in line
+                       for line in pdf.pages[0].extract_text().split("\n"))
+    [read] = load_report(path).tables
+    assert read.source == "pdf-aligned"
+    assert read.grid() == [list(row) for row in table.rows]  # one header row, every reason whole, the total kept
+    assert _loaded_chars(path) == _pdf_chars(path)
+
+
+CONSECUTIVE_REASONS = {
+    "education": TableSpec("表1 绩效指标完成情况", (
+        ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因"),
+        ("产出指标", "数量指标", "培训人次", "≥300人次", "262人次", "10", "8", "培训安排与教学工作冲突，部分场次延期"),
+        ("产出指标", "数量指标", "新增学位", "≥200个", "180个", "10", "9", "两所学校改扩建工程延期交付使用"),
+        ("产出指标", "质量指标", "合格率", "100%", "96%", "10", "9", "部分设备到货检测不合格已退换"),
+        ("效益指标", "社会效益指标", "覆盖率", "100%", "100%", "10", "10", ""),
+        ("总分", "", "", "", "", "40", "36", ""),
+    )),
+    "health": TableSpec("表2 绩效目标完成情况", (
+        ("一级指标", "二级指标", "指标名称", "目标值", "完成值", "分值", "得分", "扣分原因"),
+        ("产出指标", "数量指标", "签约人数", "≥12万人", "11.5万人", "15", "12", "签约服务推进较慢，家庭医生团队不足"),
+        ("产出指标", "时效指标", "候诊时长", "≤30分钟", "35分钟", "15", "11", "就诊高峰时段医护人员不足"),
+        ("满意度指标", "服务对象满意度指标", "满意度", "≥90%", "88%", "20", "18", "部分患者对预约流程不满意"),
+        ("总分", "", "", "", "", "50", "41", ""),
+    )),
+}
+
+
+@pytest.mark.parametrize("valign", ["MIDDLE", "TOP", "BOTTOM"])
+@pytest.mark.parametrize("name", CONSECUTIVE_REASONS)
+def test_wrapped_reasons_of_consecutive_rows_stay_with_their_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  name: str, valign: str) -> None:
+    """Reasons wrapped over two lines in rows one after another: a cell's lines are the run of lines one pitch apart
+    in its column, owned by the row whose line stands in it, whether the rows put their cells at the top, the middle
+    or the bottom."""
+    import tests.ingest.table_reports as reports
+
+    monkeypatch.setattr(reports, "MAX_COLUMN_WIDTH", 66.0)
+    table = CONSECUTIVE_REASONS[name]
+    spec = ReportSpec(title="某区2023年度部门整体支出绩效自评报告", body=("一、绩效情况", table, "二、存在问题", "无。"))
+    path = make_pdf_report(spec, tmp_path / f"{name}-{valign}.pdf", ruled=False, body_valign=valign)
+    [read] = load_report(path).tables
+    assert read.grid() == [list(row) for row in table.rows]
+    assert _loaded_chars(path) == _pdf_chars(path)

@@ -297,3 +297,108 @@ def test_a_form_is_written_as_label_value_pairs() -> None:
 def test_a_table_of_figures_is_not_a_form() -> None:
     table = analyze_table(table_from_rows([["项目", "金额"], ["办公费", "12.5"], ["差旅费", "3.2"]]))
     assert not table.form and table.header_rows == 1
+
+
+# --- shapes met on reports the readers were not tuned on ----------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "unit"), [
+    ("培训人次（万人次）", "万人次"),  # a 人社局 breakdown: not the 人次 or 万人 inside it
+    ("参与人次（万人次）", "万人次"),  # a 文广旅局 one
+    ("（单位：万人次）", "万人次"),
+    ("改造面积（平方米）", "平方米"),
+    ("全年预算数（万", ""),  # a header cut by a wrap names no unit
+])
+def test_header_unit_is_any_unit_the_numbers_know(text: str, unit: str) -> None:
+    assert header_unit(text) == unit
+
+
+# a budget table printed with its measures as rows: a 民政局's (years of funds as columns) and a 文广旅局's
+TRANSPOSED = [
+    ([["项目", "年度资金总额", "基本支出", "项目支出"],
+      ["年初预算数（万元）", "58,436.20", "6,842.10", "51,594.10"],
+      ["全年预算数（万元）", "63,218.75", "6,915.40", "56,303.35"],
+      ["全年执行数（万元）", "61,954.03", "6,903.27", "55,050.76"],
+      ["执行率", "98.00%", "99.82%", "97.78%"],
+      ["分值", "10", "—", "—"],
+      ["得分", "9.80", "—", "—"]], ["年度资金总额", "基本支出", "项目支出"], [PLAN, PLAN, ACTUAL, RATE, POINTS, SCORE]),
+    ([["资金类别", "合计", "财政拨款", "其他资金"],
+      ["年初预算", "1,250.00", "1,100.00", "150.00"],
+      ["全年预算", "1,320.50", "1,170.50", "150.00"],
+      ["全年执行数", "1,268.10", "1,130.40", "137.70"],
+      ["预算执行率（%）", "96.03", "96.57", "91.80"]], ["合计", "财政拨款", "其他资金"], [PLAN, PLAN, ACTUAL, RATE]),
+]
+
+
+@pytest.mark.parametrize(("rows", "labels", "roles"), TRANSPOSED, ids=["civil-affairs", "culture"])
+def test_a_table_printing_its_measures_as_rows_is_read_turned(rows, labels, roles) -> None:
+    table = analyze_table(table_from_rows(rows, header_rows=0, label_cols=0))
+    assert table.transposed
+    assert [table.row_label(r)[-1] for r in range(table.header_rows, table.n_rows)] == labels
+    assert list(table.roles[1:]) == roles and table.roles[0] == LABEL
+    assert table.total_rows == (1,)  # 年度资金总额 / 合计
+    assert table.grid()[1][1] == rows[1][1]  # the first fund's 年初预算数
+
+
+@pytest.mark.parametrize("rows", [
+    [["项目", "2022年", "2023年"], ["服务人次", "1200", "1350"], ["覆盖社区", "12", "15"], ["满意度", "92%", "95%"]],
+    [["指标", "年度指标值", "实际完成值"], ["全年预算数", "≥100", "120"], ["执行率", "≥90%", "96%"],
+     ["得分", "10", "9"]],  # its header names value columns: as printed
+])
+def test_a_table_whose_header_names_its_columns_is_not_turned(rows) -> None:
+    assert not analyze_table(table_from_rows(rows, header_rows=0, label_cols=0)).transposed
+
+
+@pytest.mark.parametrize("rows", [
+    [["任务名称", "主要内容", "全年预算数（万元）", "全年执行数（万元）", "完成情况"],
+     ["社会救助", "城乡低保、特困人员供养、临时救助", "32,460.40", "32,108.66", "已完成"],
+     ["养老服务", "养老床位建设、居家养老服务补贴、高龄津贴", "15,286.50", "14,572.28", "部分完成"],
+     ["儿童福利", "孤儿和事实无人抚养儿童基本生活保障", "2,318.00", "2,296.45", "已完成"]],
+    [["项目名称", "实施内容", "预算数", "执行数"],
+     ["送戏下乡", "组织专业院团下乡演出，每镇不少于4场", "86.00", "84.20"],
+     ["场馆改造", "文化馆、图书馆公共区域改造，更新照明和座椅", "420.00", "401.35"]],
+])
+def test_a_column_describing_rows_already_named_is_no_label(rows) -> None:
+    table = analyze_table(table_from_rows(rows, header_rows=0, label_cols=0))
+    assert table.label_cols == 1 and table.roles[1] == NOTE
+    assert table.row_label(1) == [rows[1][0]]
+
+
+def test_an_indicator_tables_row_names_stay_labels() -> None:
+    rows = [["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值"],
+            ["产出指标", "数量指标", "全年送戏下乡演出场次，每镇不少于4场", "≥40场", "44场"],
+            ["产出指标", "质量指标", "演出质量抽查合格率，含观众评价、专家评审", "≥95%", "98%"]]
+    assert analyze_table(table_from_rows(rows, header_rows=0, label_cols=0)).label_cols == 3
+
+
+# rows written as labelled fields, one row a line: a 人社局 project form and a 卫健局 one (other field names, "；" or ";")
+FIELD_ROWS = [
+    ("指标：城镇新增就业人数；年度指标值：≥6,000人；实际完成值：6,842人；得分：10分\n"
+     "指标：失业人员再就业人数；年度指标值：≥1,500人；实际完成值：1,326人；得分：8分；偏差原因：用工需求减少\n"
+     "指标：服务对象满意度；年度指标值：≥90%；实际完成值：93.5%；得分：10分",
+     ["指标", "年度指标值", "实际完成值", "得分", "偏差原因"], [TARGET, ACTUAL, SCORE, REASON],
+     ["失业人员再就业人数", "≥1,500人", "1,326人", "8分", "用工需求减少"]),
+    ("绩效指标名称：家庭医生签约率; 目标值：≥40%; 完成值：42.3%; 分值：10; 自评得分：10。\n"
+     "绩效指标名称：健康档案建档率; 目标值：≥90%; 完成值：88%; 分值：10; 自评得分：8。",
+     ["绩效指标名称", "目标值", "完成值", "分值", "自评得分"], [TARGET, ACTUAL, POINTS, SCORE],
+     ["健康档案建档率", "≥90%", "88%", "10", "8"]),
+]
+
+
+@pytest.mark.parametrize(("text", "header", "roles", "row"), FIELD_ROWS, ids=["hrss", "health"])
+def test_rows_of_labelled_fields_are_a_table(text, header, roles, row) -> None:
+    blocks = parse_text_tables("一、绩效目标完成情况\n" + text + "\n二、存在的问题\n无。")
+    [table] = [b.table for b in blocks if b.table is not None]
+    table = analyze_table(table)
+    assert table.source == "txt-fields" and table.grid()[0] == header
+    assert list(table.roles[1:]) == roles and table.label_cols == 1
+    assert table.grid()[2] == row
+    assert [b.text for b in blocks if b.table is None] == ["一、绩效目标完成情况", "二、存在的问题\n无。"]
+
+
+@pytest.mark.parametrize("text", [
+    "项目名称：就业补贴；主管部门：区人社局；实施单位：区就业中心",  # one line of fields: a form line, not a table
+    "一是加强宣传；二是优化流程；三是强化监督。\n一是完善制度；二是加强培训；三是压实责任。",  # enumerations
+    "时间：3月；地点：会议室；内容：部署工作\n时间：6月；地点：礼堂；内容：中期检查",  # fields stating no figure
+])
+def test_lines_that_are_no_field_table_stay_text(text) -> None:
+    assert all(b.table is None for b in parse_text_tables(text))
