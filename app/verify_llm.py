@@ -41,6 +41,9 @@ class Focus:
     # (sentence, number as written): figures the lookup found to be of another year, kind, qualifier, or a part or
     # a narrower item than asked; a model's word-level tie never overrules that
     vetoed: tuple[tuple[str, str], ...] = ()
+    # the things a sum or a difference combines ("基本支出和项目支出一共多少" -> 基本支出, 项目支出): a figure named by
+    # one of them is tied, though its clause holds few of the whole question's words
+    operands: tuple[str, ...] = ()
 
 
 def chosen_figures(focus: Focus) -> list[tuple[str, NumberToken]]:
@@ -95,23 +98,104 @@ def _known_result(t: NumberToken, check: NumberCheck, computed: Sequence[str]) -
 
 def _tied(t: NumberToken, citations: Sequence[Citation], evidence: set[str], question_grams: set[str],
           question_chars: set[str], focus: Focus) -> bool:
-    """Some occurrence of t's value stands in an evidence sentence, or in a clause that names what was asked: it
-    shares the question's words, states the measure asked (a sum of money, a share ...) and no other year."""
+    """Some occurrence of t's value stands in an evidence sentence, or in a context that names what was asked: its
+    clause (with the row label and column header of a table row) holds most of the question's words, states the
+    measure asked (a sum of money, a share ...) and no other year."""
+    asked = _asked_chars(focus.terms) if question_grams else set()  # with figures chosen, words tie nothing
     for c in citations:
         for s in find_numbers(c.text):
             if not _same_value(t, s):
                 continue
             if c.text in evidence:
                 return True
-            if _vetoed(c.text, s, focus.vetoed):
+            if _vetoed(c.text, s, focus.vetoed) or _other_measure(s, focus.measure):
                 continue
-            clause = _clause(c.text, s)
-            if ((_shares_words(clause, question_grams) or _holds_chars(clause, question_chars)
-                 or (_in_measure(c.text, s, focus.measure) and _shares_words(clause, question_grams, 1)))
+            context = _context(c, s, focus.question or "".join(focus.terms))
+            named = _names_asked(context, c.text, s, question_grams, question_chars, asked, focus.measure)
+            if not named and question_grams and focus.operands:
+                named = any(_names_asked(context, c.text, s, _grams([o]), _question_chars([o]), _asked_chars([o]),
+                                         focus.measure) for o in focus.operands)
+            if (named
                     and (s.role != ROLE_FIGURE or _measures(s, focus.kinds))
-                    and _in_years(clause, c.text, dict(focus.report_years).get(c.report), focus.years)):
+                    and _in_years(context, c.text, dict(focus.report_years).get(c.report), focus.years)):
                 return True
     return False
+
+
+MIN_COVERAGE = 0.7  # share of the question's characters a figure's context must hold ("年底结转" in "年末结转": 3 of 4)
+
+
+def _names_asked(context: str, sentence: str, s: NumberToken, question_grams: set[str], question_chars: set[str],
+                 asked: set[str], measure: str) -> bool:
+    """The figure's context names what was asked: every character of the question's words, or most of them (a
+    word of the report for one of the question's: 年末 for 年底), and never only a word it shares by chance
+    ("实验室改造" is not "智慧教室改造": the thing named is missing; "在编人员" is not "失业的残疾人员")."""
+    if _holds_chars(context, question_chars):
+        return True
+    coverage = len(asked & set(context)) / len(asked) if asked else 0.0
+    if len(asked) >= 4:
+        return coverage >= MIN_COVERAGE
+    # a word or two: a shared word pair, or the measure word asked and the thing counted ("有几辆车" -> 3辆 … 车)
+    return (_shares_words(context, question_grams)
+            or (_in_measure(sentence, s, measure) and _shares_words(context, question_grams, 1)))
+
+
+def _asked_chars(terms: Iterable[str]) -> set[str]:
+    """The Chinese characters of the question's words (of an alternative "a|b", the first)."""
+    return {ch for term in terms for run in _CJK_RUN.findall(term.split("|")[0]) for ch in run}
+
+
+_MONEY_MEASURES = frozenset("钱元块")
+
+
+def _other_measure(s: NumberToken, measure: str) -> bool:
+    """The question asks in a measure word (几天, 多少张) and the figure is a sum of money or a share: never its answer
+    ("平均住院日7.8天，床位使用率为86.4%" for "住几天")."""
+    if not measure or s.role != ROLE_FIGURE:
+        return False
+    return (s.kind == "percent" and measure not in "%率成") or (s.kind == "money" and measure not in _MONEY_MEASURES)
+
+
+_LABEL = re.compile(r"^([^：:\d。；;]{2,60})[：:]")
+
+
+def _named_column(header: str, question: str) -> bool:
+    """The question names this column: every character of its header's last part stands in the question."""
+    last = "".join(_CJK_RUN.findall(header.split(">")[-1]))
+    return len(last) >= 2 and set(last) <= set(question)
+
+
+def _context(c: Citation, s: NumberToken, question: str = "") -> str:
+    """What names the figure s of citation c: its clause; in a table row, also the row's labels and the header of
+    its column ("产出指标 成本指标 住院次均费用增幅 ≤5% 5.8% 3 2" -> 2 is 得分 of 住院次均费用增幅); in a line "label：
+    key value，key value", also the label."""
+    clause = _clause(c.text, s)
+    table = c.table or {}
+    row, header = list(table.get("row") or ()), list(table.get("header") or ())
+    if row:
+        labels = [cell for cell in row if not re.search(r"\d", cell)]
+        column = _column_of(c.text, s, row)
+        head = header[column] if column is not None and column < len(header) else ""
+        # a column the question names ("…得了几分" names 得分, not 分值): the figure must stand in it
+        named = [h for h in header if _named_column(h, question)]
+        if named and head not in named:
+            return ""
+        return " ".join([*labels, head, clause])
+    label = _LABEL.match(c.text)
+    return f"{label.group(1)} {clause}" if label and label.end() <= s.start else clause
+
+
+def _column_of(text: str, s: NumberToken, row: Sequence[str]) -> int | None:
+    """The index of the row's cell in which s stands (the row printed as its cells joined by spaces)."""
+    position = 0
+    for i, cell in enumerate(row):
+        found = text.find(cell, position) if cell else -1
+        if found < 0:
+            return None
+        if found <= s.start < found + len(cell):
+            return i
+        position = found + len(cell)
+    return None
 
 
 # a sum of money or a share answers only a question asking one; a count, a number of people or times is neither
