@@ -131,7 +131,8 @@ def passage_focus(q: Question, knowledge: Knowledge | None = None, report_ids: S
             vetoed = _vetoed_by_lookup(q, knowledge, report_ids, passages, dense or {})
     return Focus((), q.terms, q.original, figure_question=False, kinds=kinds, years=q.years, tie_all=True,
                  measure=measure.group(1) if measure else "", report_years=report_years, vetoed=vetoed,
-                 operands=q.operands if q.intent == DERIVED else ())
+                 operands=q.operands if q.intent == DERIVED else (),
+                 asks=tuple(a.subject for a in q.asks if a.subject) if q.intent in (FIGURE, DERIVED) else ())
 
 
 # why the lookup finds a figure not to be the answer, where words alone cannot say otherwise (not "subject" or

@@ -44,6 +44,7 @@ class Focus:
     # the things a sum or a difference combines ("基本支出和项目支出一共多少" -> 基本支出, 项目支出): a figure named by
     # one of them is tied, though its clause holds few of the whole question's words
     operands: tuple[str, ...] = ()
+    asks: tuple[tuple[str, ...], ...] = ()  # each ask's words naming what it asks (alternatives "a|b")
 
 
 def chosen_figures(focus: Focus) -> list[tuple[str, NumberToken]]:
@@ -101,7 +102,6 @@ def _tied(t: NumberToken, citations: Sequence[Citation], evidence: set[str], que
     """Some occurrence of t's value stands in an evidence sentence, or in a context that names what was asked: its
     clause (with the row label and column header of a table row) holds most of the question's words, states the
     measure asked (a sum of money, a share ...) and no other year."""
-    asked = _asked_chars(focus.terms) if question_grams else set()  # with figures chosen, words tie nothing
     for c in citations:
         for s in find_numbers(c.text):
             if not _same_value(t, s):
@@ -111,10 +111,11 @@ def _tied(t: NumberToken, citations: Sequence[Citation], evidence: set[str], que
             if _vetoed(c.text, s, focus.vetoed) or _other_measure(s, focus.measure):
                 continue
             context = _context(c, s, focus.question or "".join(focus.terms))
-            named = _names_asked(context, c.text, s, question_grams, question_chars, asked, focus.measure)
-            if not named and question_grams and focus.operands:
-                named = any(_names_asked(context, c.text, s, _grams([o]), _question_chars([o]), _asked_chars([o]),
-                                         focus.measure) for o in focus.operands)
+            named = bool(question_grams) and _names_asked(context, c.text, s, question_grams, question_chars,
+                                                          focus.terms, focus.measure)
+            if not named and question_grams:  # one ask's words, or one operand of a sum
+                named = any(_names_asked(context, c.text, s, _grams(words), _question_chars(words), words,
+                                         focus.measure) for words in (*focus.asks, *((o,) for o in focus.operands)))
             if (named
                     and (s.role != ROLE_FIGURE or _measures(s, focus.kinds))
                     and _in_years(context, c.text, dict(focus.report_years).get(c.report), focus.years)):
@@ -126,23 +127,46 @@ MIN_COVERAGE = 0.7  # share of the question's characters a figure's context must
 
 
 def _names_asked(context: str, sentence: str, s: NumberToken, question_grams: set[str], question_chars: set[str],
-                 asked: set[str], measure: str) -> bool:
-    """The figure's context names what was asked: every character of the question's words, or most of them (a
-    word of the report for one of the question's: 年末 for 年底), and never only a word it shares by chance
-    ("实验室改造" is not "智慧教室改造": the thing named is missing; "在编人员" is not "失业的残疾人员")."""
+                 terms: Sequence[str], measure: str) -> bool:
+    """The figure's context names what was asked: every character of the question's words, or most of them in
+    word pairs of the question (a word of the report for one of the question's, 年末 for 年底, one character apart),
+    never a word pair it shares by chance ("实验室改造" is not "智慧教室改造": the thing named is missing; "在编人员"
+    is not "失业的残疾人员")."""
     if _holds_chars(context, question_chars):
         return True
-    coverage = len(asked & set(context)) / len(asked) if asked else 0.0
-    if len(asked) >= 4:
-        return coverage >= MIN_COVERAGE
+    total = sum(len(_best_alternative(t, context)) for t in terms)
+    if total >= 4:
+        return _covered(terms, context) / total >= MIN_COVERAGE
     # a word or two: a shared word pair, or the measure word asked and the thing counted ("有几辆车" -> 3辆 … 车)
     return (_shares_words(context, question_grams)
             or (_in_measure(sentence, s, measure) and _shares_words(context, question_grams, 1)))
 
 
-def _asked_chars(terms: Iterable[str]) -> set[str]:
-    """The Chinese characters of the question's words (of an alternative "a|b", the first)."""
-    return {ch for term in terms for run in _CJK_RUN.findall(term.split("|")[0]) for ch in run}
+def _best_alternative(term: str, context: str) -> str:
+    """Of a term's alternatives ("病人平均住|患者平均住"), the Chinese characters of the one the context covers most."""
+    options = ["".join(_CJK_RUN.findall(a)) for a in term.split("|")]
+    return max(options, key=lambda o: _covered_chars(o, context) - len(o) / 100, default="")
+
+
+def _covered(terms: Sequence[str], context: str) -> int:
+    return sum(_covered_chars(_best_alternative(t, context), context) for t in terms)
+
+
+def _covered_chars(word: str, context: str) -> int:
+    """How many characters of word the context holds as the word has them: in one of its word pairs (a single
+    character: anywhere), or all of them when the context has the word with one character replaced (年底 / 年末)."""
+    if len(word) <= 1:
+        return len(word) if word and word in context else 0
+    if len(word) >= 4 and _one_apart(word, context):
+        return len(word)
+    pairs = _grams([context])
+    return sum(1 for i in range(len(word)) if (i and word[i - 1:i + 1] in pairs) or word[i:i + 2] in pairs)
+
+
+def _one_apart(word: str, context: str) -> bool:
+    """The context holds word with at most one character replaced."""
+    n = len(word)
+    return any(sum(a != b for a, b in zip(word, context[i:i + n])) <= 1 for i in range(len(context) - n + 1))
 
 
 _MONEY_MEASURES = frozenset("钱元块")

@@ -180,8 +180,10 @@ def test_a_figure_in_the_measure_word_asked_needs_only_one_shared_word() -> None
     """"病人平均住几天院？": the report says 患者 and 住院日, but its clause holds most of the question's characters;
     asked in days, a share of the same clause is not the answer."""
     stay = "全年门急诊服务患者68.7万人次，出院患者2.31万人次，平均住院日7.8天，床位使用率为86.4%。"
-    focus = {"terms": ("病人平均住", "天院"), "tie_all": True}  # as app.question finds them
+    # as app.question finds them, with the glossary's word of the reports (患者 for 病人) in the ask's words
+    focus = {"terms": ("病人平均住", "天院"), "asks": (("病人平均住|患者平均住", "天院"),), "tie_all": True}
     assert passage_check("平均住院7.8天。", [stay], **focus) == [("7.8天", True)]
+    assert passage_check("平均住院7.8天。", [stay], **{**focus, "asks": ()}) == [("7.8天", False)]
     assert passage_check("平均住院7.8天。", [stay], **focus, measure="天") == [("7.8天", True)]
     assert passage_check("平均住院86.4%。", [stay], **focus, measure="天") == [("86.4%", False)]
     # the education bureau's report: "几所" and a clause sharing one word
