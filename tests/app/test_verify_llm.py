@@ -278,3 +278,46 @@ def test_the_label_of_a_key_value_line_names_its_figures() -> None:
     assert [n.verified for n in verify_llm_answer("186.35万元。", cite(meals), focus)] == [True]
     assert [n.verified for n in verify_llm_answer("186.35万元。", cite(meals), replace(focus, terms=("培训补贴",)))] \
         == [False]
+
+
+def test_a_number_is_named_by_the_question_only_as_a_number_of_its_own() -> None:
+    """"…2022年的三公经费是多少？": the 0 of 2022 does not make "支出决算0万元" (a 2021 report's) an answer."""
+    sentence = "2021年度“三公”经费财政拨款支出决算中，因公出国（境）费支出决算0万元，占0%；"
+    focus = Focus(terms=("三公经费",), question="街道2022年的三公经费是多少？", years=(2022,), kinds=("money",),
+                  tie_all=True)
+    assert [n.verified for n in verify_llm_answer("2022年的三公经费是0万元。", cite(sentence), focus)] == [True, False]
+    care = Focus(terms=("在托",), question="60岁以下在托的有多少人？", tie_all=True)
+    assert [n.verified for n in verify_llm_answer("60岁以下的有117人。", cite("在托60岁以下117人。"), care)] \
+        == [True, True]
+
+
+@pytest.mark.parametrize(("answer", "sentence", "terms", "tied"), [
+    # a hospital's ICU is not its beds in general; a report naming its CT scanner
+    ("ICU床位有1926张。", "医院编制床位1926张，实际开放床位2014张。", ("ICU床位",), False),
+    ("ICU床位有24张。", "医院编制床位1926张，其中ICU床位24张。", ("ICU床位",), True),
+    ("CT买了2台。", "购置CT设备2台，彩超3台。", ("CT",), True),
+    ("CT买了3台。", "购置MRI设备1台，彩超3台。", ("CT",), False),
+])
+def test_a_latin_name_asked_must_stand_in_the_figures_context(answer, sentence, terms, tied) -> None:
+    assert [v for _, v in passage_check(answer, [sentence], terms=terms, tie_all=True)] == [tied]
+
+
+@pytest.mark.parametrize(("answer", "question", "tied"), [
+    ("实际办结3个工作日。", "临时救助审批实际多少个工作日办结？", True),
+    ("实际办结5个工作日。", "临时救助审批实际多少个工作日办结？", False),  # 5 is the target
+    ("要求5个工作日。", "临时救助审批要求几个工作日办结？", True),
+    ("要求3个工作日。", "临时救助审批要求几个工作日办结？", False),  # 3 is what was reached
+])
+def test_a_target_does_not_answer_what_was_reached_nor_the_reverse(answer, question, tied) -> None:
+    """A civil affairs bureau's indicator line, and a women's federation's table row with the same two columns."""
+    line = "产出指标>时效指标>临时救助审批办结时限：年度指标值≤5个工作日，实际完成值3个工作日，分值5，得分5。"
+    focus = Focus(terms=("临时救助审批", "工作日办结"), question=question, measure="个", tie_all=True)
+    assert [n.verified for n in verify_llm_answer(answer, cite(line), focus)] == [tied]
+    header = ["三级指标", "年度指标值", "实际完成值"]
+    row = ["家政培训人次", "600人次", "648人次"]
+    cell = Citation(" ".join(row), "", "federation", (), {"header": header, "row": row, "column": "实际完成值"})
+    asked = Focus(terms=("家政培训",), question="家政培训实际完成多少人次？", tie_all=True)
+    assert [n.verified for n in verify_llm_answer("培训648人次。", [cell], asked)] == [True]
+    assert [n.verified for n in verify_llm_answer("培训600人次。", [cell], asked)] == [False]
+    assert [n.verified for n in verify_llm_answer("目标600人次。", [cell], replace(asked, question="家政培训目标多少人次？"))] \
+        == [True]
