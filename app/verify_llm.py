@@ -102,6 +102,7 @@ def _tied(t: NumberToken, citations: Sequence[Citation], evidence: set[str], que
     """Some occurrence of t's value stands in an evidence sentence, or in a context that names what was asked: its
     clause (with the row label and column header of a table row) holds most of the question's words, states the
     measure asked (a sum of money, a share ...) and no other year."""
+    asked = focus.question or "".join(focus.terms)
     for c in citations:
         for s in find_numbers(c.text):
             if not _same_value(t, s):
@@ -109,9 +110,9 @@ def _tied(t: NumberToken, citations: Sequence[Citation], evidence: set[str], que
             if c.text in evidence:
                 return True
             if (_vetoed(c.text, s, focus.vetoed) or _other_measure(s, focus.measure)
-                    or _other_side(c, s, focus.question) or _off_key(c, s, focus.question, focus.measure)):
+                    or _other_side(c, s, asked) or _off_key(c, s, asked, focus.measure)):
                 continue
-            context = _context(c, s, focus.question or "".join(focus.terms))
+            context = _context(c, s, asked)
             named = by_words and _names_asked(context, c.text, s, question_grams, question_chars,
                                                           focus.terms, focus.measure)
             if not named and by_words:  # one ask's words, or one operand of a sum
@@ -242,14 +243,17 @@ def _key(c: Citation, s: NumberToken) -> str:
     return c.text[start:s.start]
 
 
-_NOT_A_UNIT = frozenset("钱")  # 多少钱 asks money, in whatever unit
+_NOT_A_UNIT = frozenset("钱")
+_SCORE_KEY = re.compile(r"分值|得分|评分|扣分")  # 多少钱 asks money, in whatever unit
 
 
 def _off_key(c: Citation, s: NumberToken, question: str, measure: str) -> bool:
     """In an indicator line, the figure is the value of another key than the one the question names ("得了几分":
     得分 2, not 分值 3), or a bare number whose key is not in the measure asked ("几个工作日": not 分值5)."""
     key = _key(c, s)
-    if c.table is None:
+    if _SCORE_KEY.search(key) and "分" not in question:
+        return True  # "企业满意度 ≥90% 91.5% 7 7": the row's 分值 and 得分 answer only a question for a score
+    if c.table is None and _LABEL.match(c.text):  # an indicator line "label：key value，key value"
         keys = {_key(c, o) for o in find_numbers(c.text)}
         named = [k for k in keys if _named_column(k, question)]
         if named and key not in named:

@@ -321,3 +321,20 @@ def test_a_target_does_not_answer_what_was_reached_nor_the_reverse(answer, quest
     assert [n.verified for n in verify_llm_answer("培训600人次。", [cell], asked)] == [False]
     assert [n.verified for n in verify_llm_answer("目标600人次。", [cell], replace(asked, question="家政培训目标多少人次？"))] \
         == [True]
+
+
+def test_a_rows_score_answers_only_a_question_for_a_score() -> None:
+    """A human resources bureau's satisfaction row and a hospital's indicator line: 7 and 5 are scores, not the
+    satisfaction or the days asked."""
+    header = ["三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+    row = ["企业满意度", "≥90%", "91.5%", "7", "7"]
+    cell = Citation(" ".join(row), "", "hrss", (), {"header": header, "row": row, "column": "实际完成值"})
+    focus = Focus(terms=("企业满意度",), question="企业满意度多少？", tie_all=True)
+    assert [n.verified for n in verify_llm_answer("企业满意度为7。", [cell], focus)] == [False]
+    assert [n.verified for n in verify_llm_answer("企业满意度为91.5%。", [cell], focus)] == [True]
+    scored = replace(focus, question="企业满意度得了几分？", terms=("企业满意度", "得"))
+    assert [n.verified for n in verify_llm_answer("企业满意度得7分。", [cell], scored)] == [True]
+    line = "产出指标>时效指标>平均住院日：年度指标值≤8.5天，实际完成值7.9天，分值3，得分3。"
+    stay = Focus(terms=("平均住院日",), question="平均住院日是多少？", tie_all=True)
+    assert [n.verified for n in verify_llm_answer("平均住院日3。", cite(line), stay)] == [False]
+    assert [n.verified for n in verify_llm_answer("平均住院日7.9天。", cite(line), stay)] == [True]
