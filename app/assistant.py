@@ -28,7 +28,7 @@ from app.answer import EXTRACTIVE, Answer, Citation
 from app.compose import Draft, extractive_answer
 from app.errors import BusyError, KnowledgeBaseUnavailable, LLMUnavailable, QuestionError, ReportNotFoundError
 from app.llm_answer import (MIN_FOLLOWING, Checked, check_rephrase, check_reply, following, may_answer,
-                            passage_focus, passages_text, reply_doomed, reply_tokens, select_passages,
+                            passage_focus, passages_text, reply_doomed, reply_done, reply_tokens, select_passages,
                             with_report)
 from app.question import DERIVED, FIGURE, Question, about_reports, analyze, narrow_to_named
 from app.retrieve import Knowledge, Passage, Retriever, normalize_similarity
@@ -282,7 +282,8 @@ class Assistant:
         try:
             checked = yield from self._consult(mode, messages, lambda text: check_reply(text, q, shown, focus), retry,
                                                reply_tokens(q), showable,
-                                               lambda partial: reply_doomed(partial, q, shown, focus))
+                                               lambda partial: reply_done(partial, q)
+                                               or reply_doomed(partial, q, shown, focus))
         except BusyError:
             raise
         except LLMUnavailable as exc:
@@ -407,7 +408,7 @@ class Assistant:
                 text += piece
                 yield piece
                 if doomed is not None and doomed(text):
-                    log.debug("llm reply stopped, it cannot be served: %r", text)
+                    log.debug("llm reply stopped (complete, or it cannot be served): %r", text)
                     return
         finally:
             pieces.close()  # stops llama.cpp between tokens

@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.answer import Citation, NumberCheck
-from app.compose import Draft
+from app.compose import _NAMES_A_PERSON, Draft
 from app.lookup import bigrams
 from app.question import DERIVED, FIGURE, Question, in_report_year
 from app.retrieve import Knowledge, Passage
@@ -130,7 +130,9 @@ def passage_focus(q: Question, knowledge: Knowledge | None = None, report_ids: S
         if q.intent == FIGURE:
             vetoed = _vetoed_by_lookup(q, knowledge, report_ids, passages, dense or {})
     return Focus((), q.terms, q.original, figure_question=False, kinds=kinds, years=q.years, tie_all=True,
-                 measure=measure.group(1) if measure else "", report_years=report_years, vetoed=vetoed)
+                 measure=measure.group(1) if measure else "", report_years=report_years, vetoed=vetoed,
+                 operands=q.operands if q.intent == DERIVED else (),
+                 asks=tuple(a.subject for a in q.asks if a.subject) if q.intent in (FIGURE, DERIVED) else ())
 
 
 # why the lookup finds a figure not to be the answer, where words alone cannot say otherwise (not "subject" or
@@ -218,12 +220,18 @@ def check_reply(reply: str, q: Question, shown: Sequence[Citation], focus: Focus
         # an English reply's words cannot be checked against the Chinese passages: only a verified figure can be
         problems.append("Give the figure the report states for this, copied exactly, or say: "
                         "The report does not state this.")
+    cited = _rests_on(text, numbers, shown)
+    if not problems and _PERSON_ASKED.search(q.text) and not any(_NAMES_A_PERSON.search(c.text) for c in cited):
+        # "项目负责人叫什么名字？" wants a person: "医院设备科" from "由医院设备科负责组织实施" is no one's name
+        problems.append("问题问的是人名，报告原文没有写到时，只回答：报告中没有找到相关信息。")
     if problems:
         return Checked(text, numbers, problems=tuple(dict.fromkeys(problems)))
-    return Checked(text, numbers, tuple(_rests_on(text, numbers, shown)))
+    return Checked(text, numbers, tuple(cited))
 
 
 _NIL = re.compile(r"无|没有|未|不|\bno\b|\bnone\b|\bnot\b", re.I)  # "本年度无会议费支出": nil is an answer
+# a question for a person ("院长是谁", "项目负责人叫什么名字"), not for a thing's name ("新建的小学叫什么")
+_PERSON_ASKED = re.compile(r"是谁|谁是|姓名|姓什么|\bwho\b|(?:人|长|员|主任|书记)(?:叫什么|的名字)", re.I)
 
 
 def reply_doomed(partial: str, q: Question, shown: Sequence[Citation], focus: Focus) -> bool:
@@ -240,6 +248,21 @@ def reply_doomed(partial: str, q: Question, shown: Sequence[Citation], focus: Fo
         return True
     start, bad = first_unsettled(text, shown, focus)
     return bad is not None and bad.reason == OFF_QUESTION and start < len(kept)
+
+
+# where a reply's sentence ends ("。", "!", a full stop that is no decimal point: "877.25万元." ends, "877." may grow)
+_REPLY_END = re.compile(r"[。！？!?\n]|(?<!\d)\.")
+
+
+def reply_done(partial: str, q: Question) -> bool:
+    """A figure reply, still being written, that is complete: a sentence with a figure for every ask of the
+    question. What a small model writes after that (a second answer, a comment) only costs time, and can only
+    fail its checks."""
+    if q.intent != FIGURE or any(a.change for a in q.asks):
+        return False  # a derived reply, or a change, may give its result first and its computation after it
+    text = clean_reply(partial, q.original)
+    ends = [m.start() for m in _REPLY_END.finditer(text)]
+    return len(ends) >= max(1, len(q.asks)) and bool(re.search(r"\d", text[:ends[-1]]))
 
 
 def check_rephrase(reply: str, q: Question, shown: Sequence[Citation], focus: Focus) -> Checked:

@@ -41,6 +41,10 @@ class Focus:
     # (sentence, number as written): figures the lookup found to be of another year, kind, qualifier, or a part or
     # a narrower item than asked; a model's word-level tie never overrules that
     vetoed: tuple[tuple[str, str], ...] = ()
+    # the things a sum or a difference combines ("基本支出和项目支出一共多少" -> 基本支出, 项目支出): a figure named by
+    # one of them is tied, though its clause holds few of the whole question's words
+    operands: tuple[str, ...] = ()
+    asks: tuple[tuple[str, ...], ...] = ()  # each ask's words naming what it asks (alternatives "a|b")
 
 
 def chosen_figures(focus: Focus) -> list[tuple[str, NumberToken]]:
@@ -74,10 +78,10 @@ def verify_llm_answer(answer: str, citations: Iterable[Citation], focus: Focus) 
     for t, c in zip(tokens, checks):
         tied_role = t.role == ROLE_FIGURE or (focus.tie_all and t.role != ROLE_ORDINAL)
         if (not c.verified or not tied_role or c.source.startswith("computed:")
-                or t.text in focus.question
+                or _named_by_question(t, focus.question)
                 or any(_same_value(t, s) for _, s in chosen)
                 or _tied(t, citations, evidence if (states_all_chosen or not chosen) else set(), question_grams,
-                         _question_chars(focus.terms) if not chosen else set(), focus)):
+                         _question_chars(focus.terms) if not chosen else set(), focus, by_words=not chosen)):
             out.append(c)
         else:
             out.append(replace(c, verified=False, figure="", source="", reason=OFF_QUESTION))
@@ -94,24 +98,193 @@ def _known_result(t: NumberToken, check: NumberCheck, computed: Sequence[str]) -
 
 
 def _tied(t: NumberToken, citations: Sequence[Citation], evidence: set[str], question_grams: set[str],
-          question_chars: set[str], focus: Focus) -> bool:
-    """Some occurrence of t's value stands in an evidence sentence, or in a clause that names what was asked: it
-    shares the question's words, states the measure asked (a sum of money, a share ...) and no other year."""
+          question_chars: set[str], focus: Focus, by_words: bool = True) -> bool:
+    """Some occurrence of t's value stands in an evidence sentence, or in a context that names what was asked: its
+    clause (with the row label and column header of a table row) holds most of the question's words, states the
+    measure asked (a sum of money, a share ...) and no other year."""
+    asked = focus.question or "".join(focus.terms)
     for c in citations:
         for s in find_numbers(c.text):
             if not _same_value(t, s):
                 continue
             if c.text in evidence:
                 return True
-            if _vetoed(c.text, s, focus.vetoed):
+            if (_vetoed(c.text, s, focus.vetoed) or _other_measure(s, focus.measure)
+                    or _other_side(c, s, asked) or _off_key(c, s, asked, focus.measure)):
                 continue
-            clause = _clause(c.text, s)
-            if ((_shares_words(clause, question_grams) or _holds_chars(clause, question_chars)
-                 or (_in_measure(c.text, s, focus.measure) and _shares_words(clause, question_grams, 1)))
+            context = _context(c, s, asked)
+            named = by_words and _names_asked(context, c.text, s, question_grams, question_chars,
+                                                          focus.terms, focus.measure)
+            if not named and by_words:  # one ask's words, or one operand of a sum
+                named = any(_names_asked(context, c.text, s, _grams(words), _question_chars(words), words,
+                                         focus.measure) for words in (*focus.asks, *((o,) for o in focus.operands)))
+            if (named
                     and (s.role != ROLE_FIGURE or _measures(s, focus.kinds))
-                    and _in_years(clause, c.text, dict(focus.report_years).get(c.report), focus.years)):
+                    and _in_years(context, c.text, dict(focus.report_years).get(c.report), focus.years)):
                 return True
     return False
+
+
+MIN_COVERAGE = 0.7  # share of the question's characters a figure's context must hold ("年底结转" in "年末结转": 3 of 4)
+
+
+def _named_by_question(t: NumberToken, question: str) -> bool:
+    """The question itself states this number ("60岁以下…" -> 60岁), as a number of its own: the 0 of "2022年" is none."""
+    return any(q.role == t.role and _same_value(t, q) for q in find_numbers(question))
+
+
+_LATIN = re.compile(r"[A-Za-z]{2,}")
+
+
+def _names_asked(context: str, sentence: str, s: NumberToken | None, question_grams: set[str],
+                 question_chars: set[str], terms: Sequence[str], measure: str) -> bool:
+    """The figure's context names what was asked: every character of the question's words, or most of them in
+    word pairs of the question (a word of the report for one of the question's, 年末 for 年底, one character apart),
+    never a word pair it shares by chance ("实验室改造" is not "智慧教室改造": the thing named is missing; "在编人员"
+    is not "失业的残疾人员")."""
+    latin = {w.lower() for t in terms for w in _LATIN.findall(t.split("|")[0])}
+    if latin and not latin <= {w.lower() for w in _LATIN.findall(context)}:
+        return False  # "ICU床位" is not "编制床位": a latin name asked must stand in the context
+    if latin and not question_chars and not any(_CJK_RUN.search(t) for t in terms):
+        return True  # "CT" asked, "购置CT设备2台"
+    if _holds_chars(context, question_chars):
+        return True
+    total = sum(len(_best_alternative(t, context)) for t in terms)
+    if total >= 4:
+        return _covered(terms, context) / total >= MIN_COVERAGE
+    # a word or two: a shared word pair, or the measure word asked and the thing counted ("有几辆车" -> 3辆 … 车)
+    return (_shares_words(context, question_grams)
+            or (s is not None and _in_measure(sentence, s, measure) and _shares_words(context, question_grams, 1)))
+
+
+def _best_alternative(term: str, context: str) -> str:
+    """Of a term's alternatives ("病人平均住|患者平均住"), the Chinese characters of the one the context covers most."""
+    options = ["".join(_CJK_RUN.findall(a)) for a in term.split("|")]
+    return max(options, key=lambda o: _covered_chars(o, context) - len(o) / 100, default="")
+
+
+def _covered(terms: Sequence[str], context: str) -> int:
+    return sum(_covered_chars(_best_alternative(t, context), context) for t in terms)
+
+
+def _covered_chars(word: str, context: str) -> int:
+    """How many characters of word the context holds as the word has them: in one of its word pairs (a single
+    character: anywhere), or all of them when the context has the word with one character replaced (年底 / 年末)."""
+    if len(word) <= 1:
+        return len(word) if word and word in context else 0
+    if len(word) >= 4 and _one_apart(word, context):
+        return len(word)
+    pairs = _grams([context])
+    return sum(1 for i in range(len(word)) if (i and word[i - 1:i + 1] in pairs) or word[i:i + 2] in pairs)
+
+
+def _one_apart(word: str, context: str) -> bool:
+    """The context holds word with at most one character replaced."""
+    n = len(word)
+    return any(sum(a != b for a, b in zip(word, context[i:i + n])) <= 1 for i in range(len(context) - n + 1))
+
+
+_MONEY_MEASURES = frozenset("钱元块")
+
+
+def _other_measure(s: NumberToken, measure: str) -> bool:
+    """The question asks in a measure word (几天, 多少张) and the figure is a sum of money or a share: never its answer
+    ("平均住院日7.8天，床位使用率为86.4%" for "住几天")."""
+    if not measure or s.role != ROLE_FIGURE:
+        return False
+    return (s.kind == "percent" and measure not in "%率成") or (s.kind == "money" and measure not in _MONEY_MEASURES)
+
+
+_LABEL = re.compile(r"^([^：:\d。；;]{2,60})[：:]")
+
+
+def _named_column(header: str, question: str) -> bool:
+    """The question names this column (or key): every character of its header's last part stands in the question."""
+    last = "".join(_CJK_RUN.findall(header.split(">")[-1].split("：")[-1]))
+    return len(last) >= 2 and set(last) <= set(question)
+
+
+def _context(c: Citation, s: NumberToken, question: str = "") -> str:
+    """What names the figure s of citation c: its clause; in a table row, also the row's labels and the header of
+    its column ("产出指标 成本指标 住院次均费用增幅 ≤5% 5.8% 3 2" -> 2 is 得分 of 住院次均费用增幅); in a line "label：
+    key value，key value", also the label."""
+    clause = _clause(c.text, s)
+    table = c.table or {}
+    row, header = list(table.get("row") or ()), list(table.get("header") or ())
+    if row:
+        labels = [cell for cell in row if not re.search(r"\d", cell)]
+        column = _column_of(c.text, s, row)
+        head = header[column] if column is not None and column < len(header) else ""
+        # a column the question names ("…得了几分" names 得分, not 分值): the figure must stand in it
+        named = [h for h in header if _named_column(h, question)]
+        if named and head not in named:
+            return ""
+        return " ".join([*labels, head, clause])
+    label = _LABEL.match(c.text)
+    return f"{label.group(1)} {clause}" if label and label.end() <= s.start else clause
+
+
+# the key of a target, and of what was reached, in an indicator line or table ("年度指标值≤5个工作日，实际完成值3个工作日")
+_TARGET_KEY = re.compile(r"目标|指标值|计划|预期")
+_ACTUAL_KEY = re.compile(r"实际|完成值|实现")
+_ASKS_ACTUAL = re.compile(r"实际|完成了|做到|达到了")
+_ASKS_TARGET = re.compile(r"目标|要求|计划|指标值|预期")
+
+
+def _key(c: Citation, s: NumberToken) -> str:
+    """What a figure is the value of: its column's header in a table row, else the words right before it in its
+    clause ("实际完成值3个工作日" -> 实际完成值, "分值5" -> 分值)."""
+    table = c.table or {}
+    row, header = list(table.get("row") or ()), list(table.get("header") or ())
+    if row:
+        column = _column_of(c.text, s, row)
+        return header[column] if column is not None and column < len(header) else ""
+    start = max((m.end() for m in _CLAUSE_END.finditer(c.text, 0, s.start)), default=0)
+    return c.text[start:s.start]
+
+
+_NOT_A_UNIT = frozenset("钱")
+_SCORE_KEY = re.compile(r"分值|得分|评分|扣分")  # 多少钱 asks money, in whatever unit
+
+
+def _off_key(c: Citation, s: NumberToken, question: str, measure: str) -> bool:
+    """In an indicator line, the figure is the value of another key than the one the question names ("得了几分":
+    得分 2, not 分值 3), or a bare number whose key is not in the measure asked ("几个工作日": not 分值5)."""
+    key = _key(c, s)
+    if _SCORE_KEY.search(key) and "分" not in question:
+        return True  # "企业满意度 ≥90% 91.5% 7 7": the row's 分值 and 得分 answer only a question for a score
+    if c.table is None and _LABEL.match(c.text):  # an indicator line "label：key value，key value"
+        keys = {_key(c, o) for o in find_numbers(c.text)}
+        named = [k for k in keys if _named_column(k, question)]
+        if named and key not in named:
+            return True
+    return bool(measure and measure not in _NOT_A_UNIT and not s.unit and s.role == ROLE_FIGURE
+                and not c.text.startswith(measure, s.end) and measure not in key)
+
+
+def _other_side(c: Citation, s: NumberToken, question: str) -> bool:
+    """The figure is a target where the question asks what was reached, or the reverse: its key (the words right
+    before it in its clause, or its column) says which."""
+    key = _key(c, s)
+    target, actual = bool(_TARGET_KEY.search(key)), bool(_ACTUAL_KEY.search(key))
+    if _ASKS_ACTUAL.search(question) and not _ASKS_TARGET.search(question):
+        return target and not actual
+    if _ASKS_TARGET.search(question) and not _ASKS_ACTUAL.search(question):
+        return actual and not target
+    return False
+
+
+def _column_of(text: str, s: NumberToken, row: Sequence[str]) -> int | None:
+    """The index of the row's cell in which s stands (the row printed as its cells joined by spaces)."""
+    position = 0
+    for i, cell in enumerate(row):
+        found = text.find(cell, position) if cell else -1
+        if found < 0:
+            return None
+        if found <= s.start < found + len(cell):
+            return i
+        position = found + len(cell)
+    return None
 
 
 # a sum of money or a share answers only a question asking one; a count, a number of people or times is neither

@@ -238,6 +238,14 @@ def test_a_reply_that_cannot_be_served_is_stopped_where_that_shows(llm_assistant
     assert assistant.events["llm_retry_served"] == 1
 
 
+def test_a_complete_figure_reply_is_stopped_after_its_sentence(llm_assistant) -> None:
+    """What a small model writes after its answer (here a neighbour figure) is not waited for, and not served."""
+    assistant = llm_assistant(scripted("现有143名残疾人在托。 其中 精神类51名、 智力及重度残疾人92名。"), unsure=True)
+    answer = assistant.ask(CARE)
+    assert answer.mode == LLM_LOCAL and answer.answer == "现有143名残疾人在托。"
+    assert_all_verified(answer)
+
+
 def test_where_the_models_time_went_is_recorded(llm_assistant) -> None:
     assistant = llm_assistant(scripted("现有500名残疾人在托。", "现有143名残疾人在托。"), unsure=True)
     assistant.ask(CARE)

@@ -6,7 +6,7 @@ import pytest
 
 from app.answer import Citation
 from app.llm_answer import (MAX_ANSWER_CHARS, MIN_FOLLOWING, check_reply, clean_reply, following, may_answer,
-                            passage_focus, passages_text, reply_doomed, says_not_found, select_passages,
+                            passage_focus, passages_text, reply_doomed, reply_done, says_not_found, select_passages,
                             with_report)
 from app.question import analyze
 
@@ -257,3 +257,36 @@ def test_a_reply_that_cannot_be_served_is_known_while_it_is_written(question, pa
 ])
 def test_a_reply_that_may_still_be_served_is_written_to_the_end(question, partial, report, sentences) -> None:
     assert not doomed(question, partial, report, *sentences)
+
+
+@pytest.mark.parametrize(("question", "partial", "done"), [
+    # a hospital's and an education bureau's figure, in one sentence: complete
+    ("医院有多少张床？", "医院编制床位500张。", True),
+    ("老师培训了多少人次？", "培训教师3120人次。另外", True),
+    ("How many beds does the hospital have?", "The hospital has 500 beds.", True),
+    # not yet: no sentence end, a decimal point being written, no figure, or an ask still unanswered
+    ("医院有多少张床？", "医院编制床位500张，", False),
+    ("What was the hospital's income?", "The income was 42635.", False),
+    ("医院有多少张床？", "医院床位很多。", False),
+    ("医院有多少张床？有多少职工？", "医院编制床位500张。", False),
+    ("医院有多少张床？有多少职工？", "医院编制床位500张。年末在职职工812人。", True),
+    # a reason, or a computation that may follow its result, is written to its end
+    ("为什么会有大班额？", "主要原因是城区人口增长较快。", False),
+    ("2023年医院总收入比上年多多少？", "多2523.11万元。", False),
+])
+def test_a_figure_reply_is_complete_after_its_sentence(question: str, partial: str, done: bool) -> None:
+    assert reply_done(partial, analyze(question)) is done
+
+
+@pytest.mark.parametrize(("question", "reply", "report", "sentence", "served"), [
+    # a hospital's project report: a department doing the work is no person's name
+    ("项目负责人叫什么名字？", "项目负责人叫医院设备科。", "xinhui-hospital",
+     "2024年区财政安排医疗设备购置项目资金，由医院设备科负责组织实施。", False),
+    ("项目负责人叫什么名字？", "项目负责人是李明。", "xinhui-hospital", "项目由李明同志担任负责人。", True),
+    # an education bureau's report: 局长 asked, the passage names no one
+    ("局长是谁？", "局长是区教育局。", EDUCATION, "区教育局是区政府工作部门，负责全区教育工作。", False),
+    # a thing's name is not a person's
+    ("新建的小学叫什么？", "新建的小学叫青山实验小学。", EDUCATION, "2024年新建青山实验小学一所。", True),
+])
+def test_a_question_for_a_person_needs_a_passage_that_names_one(question, reply, report, sentence, served) -> None:
+    assert check(question, reply, report, sentence).servable is served

@@ -177,10 +177,13 @@ def test_with_tie_all_a_year_or_a_bare_number_must_be_tied_too() -> None:
 
 
 def test_a_figure_in_the_measure_word_asked_needs_only_one_shared_word() -> None:
-    """"病人平均住几天院？": the report says 患者 and 住院日, but the figure is in days and the clause says 平均."""
+    """"病人平均住几天院？": the report says 患者 and 住院日, but its clause holds most of the question's characters;
+    asked in days, a share of the same clause is not the answer."""
     stay = "全年门急诊服务患者68.7万人次，出院患者2.31万人次，平均住院日7.8天，床位使用率为86.4%。"
-    focus = {"terms": ("病人平均住", "天院"), "tie_all": True}  # as app.question finds them
-    assert passage_check("平均住院7.8天。", [stay], **focus) == [("7.8天", False)]
+    # as app.question finds them, with the glossary's word of the reports (患者 for 病人) in the ask's words
+    focus = {"terms": ("病人平均住", "天院"), "asks": (("病人平均住|患者平均住", "天院"),), "tie_all": True}
+    assert passage_check("平均住院7.8天。", [stay], **focus) == [("7.8天", True)]
+    assert passage_check("平均住院7.8天。", [stay], **{**focus, "asks": ()}) == [("7.8天", False)]
     assert passage_check("平均住院7.8天。", [stay], **focus, measure="天") == [("7.8天", True)]
     assert passage_check("平均住院86.4%。", [stay], **focus, measure="天") == [("86.4%", False)]
     # the education bureau's report: "几所" and a clause sharing one word
@@ -220,3 +223,118 @@ def test_a_number_still_being_written_with_a_thousands_separator_is_not_judged_b
     focus = Focus((), ("收入",), "收入多少？", tie_all=True)
     start, bad = first_unsettled(partial, cite(sentence), focus)
     assert bad is None and partial[start:] == pending
+
+
+# --- the figure's context must name the thing asked, not only share a word with the question ---------------------
+
+LAB_SCHOOL = "项目完成智慧教室改造36间、智能平板采购40台，新增无线网络覆盖点位196个。"
+UNEMPLOYED = "登记失业的残疾人员49名，推荐就业9人。"
+CARRY_OVER = "年末结转877.25万元,主要是部分社区卫生服务中心改造项目尚未结算。"
+SCHOOL_CARRY = "年末结余结转资金126.30万元，主要为校舍维修项目尚未完工。"
+
+
+@pytest.mark.parametrize(("answer", "sentence", "terms", "measure", "kinds", "tied"), [
+    # a school's report: 实验室 is asked, the clause counts 智慧教室 (it shares only 改造)
+    ("实验室改造了36间。", LAB_SCHOOL, ("实验室改造",), "间", ("count",), False),
+    ("智慧教室改造了36间。", LAB_SCHOOL, ("智慧教室改造",), "间", ("count",), True),
+    # a federation's report: 在编人员 is asked, the clause counts unemployed 残疾人员 (it shares only 人员)
+    ("在编人员49名。", UNEMPLOYED, ("在编人员",), "名", ("people",), False),
+    ("登记失业的残疾人员49名。", UNEMPLOYED, ("登记失业", "残疾人员"), "名", ("people",), True),
+    # a health bureau's and a school's report: the report's word for one of the question's (年末 for 年底)
+    ("年底结转了877.25万元。", CARRY_OVER, ("年底结转",), "钱", ("money",), True),
+    ("年底结转了126.30万元。", SCHOOL_CARRY, ("年底结余结转",), "钱", ("money",), True),
+    ("年底结转了126.30万元。", SCHOOL_CARRY, ("项目支出",), "钱", ("money",), False),
+])
+def test_a_figure_is_tied_only_where_its_clause_names_the_thing_asked(answer, sentence, terms, measure, kinds,
+                                                                     tied) -> None:
+    focus = {"terms": terms, "measure": measure, "kinds": kinds, "tie_all": True}
+    assert [v for _, v in passage_check(answer, [sentence], **focus)] == [tied]
+
+
+def test_a_table_rows_labels_and_column_name_the_figure() -> None:
+    """A cell's figure is named by its row's labels and its column's header (a hospital's and a civil affairs
+    bureau's indicator tables): 得分 2 of 住院次均费用增幅, not its 分值 3 nor another row's score. A column the
+    question names (得分) is the one the figure must stand in."""
+    header = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+    row = ["产出指标", "成本指标", "住院次均费用增幅", "≤5%", "5.8%", "3", "2"]
+    cite_row = Citation(" ".join(row), "", "hospital", (), {"header": header, "row": row, "column": "得分"})
+    focus = Focus(terms=("住院次均费用增幅", "得分"), measure="分", kinds=("score",), tie_all=True)
+    assert [n.verified for n in verify_llm_answer("住院次均费用增幅得分2分。", [cite_row], focus)] == [True]
+    assert [n.verified for n in verify_llm_answer("住院次均费用增幅得分3分。", [cite_row], focus)] == [False]
+    other = ["产出指标", "时效指标", "临时救助审批办结时限", "≤5个工作日", "3个工作日", "5", "4"]
+    cite_other = Citation(" ".join(other), "", "civil", (), {"header": header, "row": other, "column": "得分"})
+    focus = Focus(terms=("临时救助审批办结时限", "得分"), measure="分", kinds=("score",), tie_all=True)
+    assert [n.verified for n in verify_llm_answer("得分4分。", [cite_other], focus)] == [True]
+    assert [n.verified for n in verify_llm_answer("得分2分。", [cite_row, cite_other], focus)] == [False]
+
+
+def test_the_label_of_a_key_value_line_names_its_figures() -> None:
+    """"指标：年度指标值…，实际完成值…，得分…" lines (two reports' wording): the label before the colon names them."""
+    line = "产出指标>时效指标>临时救助审批办结时限：年度指标值≤5个工作日，实际完成值3个工作日，分值5，得分5。"
+    focus = Focus(terms=("临时救助审批", "办结时限"), tie_all=True)
+    assert [n.verified for n in verify_llm_answer("实际完成值3个工作日。", cite(line), focus)] == [True]
+    meals = "长者助餐补贴 金额（万元）：186.35，受益人次：52,310。"
+    focus = Focus(terms=("长者助餐补贴",), tie_all=True)
+    assert [n.verified for n in verify_llm_answer("186.35万元。", cite(meals), focus)] == [True]
+    assert [n.verified for n in verify_llm_answer("186.35万元。", cite(meals), replace(focus, terms=("培训补贴",)))] \
+        == [False]
+
+
+def test_a_number_is_named_by_the_question_only_as_a_number_of_its_own() -> None:
+    """"…2022年的三公经费是多少？": the 0 of 2022 does not make "支出决算0万元" (a 2021 report's) an answer."""
+    sentence = "2021年度“三公”经费财政拨款支出决算中，因公出国（境）费支出决算0万元，占0%；"
+    focus = Focus(terms=("三公经费",), question="街道2022年的三公经费是多少？", years=(2022,), kinds=("money",),
+                  tie_all=True)
+    assert [n.verified for n in verify_llm_answer("2022年的三公经费是0万元。", cite(sentence), focus)] == [True, False]
+    care = Focus(terms=("在托",), question="60岁以下在托的有多少人？", tie_all=True)
+    assert [n.verified for n in verify_llm_answer("60岁以下的有117人。", cite("在托60岁以下117人。"), care)] \
+        == [True, True]
+
+
+@pytest.mark.parametrize(("answer", "sentence", "terms", "tied"), [
+    # a hospital's ICU is not its beds in general; a report naming its CT scanner
+    ("ICU床位有1926张。", "医院编制床位1926张，实际开放床位2014张。", ("ICU床位",), False),
+    ("ICU床位有24张。", "医院编制床位1926张，其中ICU床位24张。", ("ICU床位",), True),
+    ("CT买了2台。", "购置CT设备2台，彩超3台。", ("CT",), True),
+    ("CT买了3台。", "购置MRI设备1台，彩超3台。", ("CT",), False),
+])
+def test_a_latin_name_asked_must_stand_in_the_figures_context(answer, sentence, terms, tied) -> None:
+    assert [v for _, v in passage_check(answer, [sentence], terms=terms, tie_all=True)] == [tied]
+
+
+@pytest.mark.parametrize(("answer", "question", "tied"), [
+    ("实际办结3个工作日。", "临时救助审批实际多少个工作日办结？", True),
+    ("实际办结5个工作日。", "临时救助审批实际多少个工作日办结？", False),  # 5 is the target
+    ("要求5个工作日。", "临时救助审批要求几个工作日办结？", True),
+    ("要求3个工作日。", "临时救助审批要求几个工作日办结？", False),  # 3 is what was reached
+])
+def test_a_target_does_not_answer_what_was_reached_nor_the_reverse(answer, question, tied) -> None:
+    """A civil affairs bureau's indicator line, and a women's federation's table row with the same two columns."""
+    line = "产出指标>时效指标>临时救助审批办结时限：年度指标值≤5个工作日，实际完成值3个工作日，分值5，得分5。"
+    focus = Focus(terms=("临时救助审批", "工作日办结"), question=question, measure="个", tie_all=True)
+    assert [n.verified for n in verify_llm_answer(answer, cite(line), focus)] == [tied]
+    header = ["三级指标", "年度指标值", "实际完成值"]
+    row = ["家政培训人次", "600人次", "648人次"]
+    cell = Citation(" ".join(row), "", "federation", (), {"header": header, "row": row, "column": "实际完成值"})
+    asked = Focus(terms=("家政培训",), question="家政培训实际完成多少人次？", tie_all=True)
+    assert [n.verified for n in verify_llm_answer("培训648人次。", [cell], asked)] == [True]
+    assert [n.verified for n in verify_llm_answer("培训600人次。", [cell], asked)] == [False]
+    assert [n.verified for n in verify_llm_answer("目标600人次。", [cell], replace(asked, question="家政培训目标多少人次？"))] \
+        == [True]
+
+
+def test_a_rows_score_answers_only_a_question_for_a_score() -> None:
+    """A human resources bureau's satisfaction row and a hospital's indicator line: 7 and 5 are scores, not the
+    satisfaction or the days asked."""
+    header = ["三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+    row = ["企业满意度", "≥90%", "91.5%", "7", "7"]
+    cell = Citation(" ".join(row), "", "hrss", (), {"header": header, "row": row, "column": "实际完成值"})
+    focus = Focus(terms=("企业满意度",), question="企业满意度多少？", tie_all=True)
+    assert [n.verified for n in verify_llm_answer("企业满意度为7。", [cell], focus)] == [False]
+    assert [n.verified for n in verify_llm_answer("企业满意度为91.5%。", [cell], focus)] == [True]
+    scored = replace(focus, question="企业满意度得了几分？", terms=("企业满意度", "得"))
+    assert [n.verified for n in verify_llm_answer("企业满意度得7分。", [cell], scored)] == [True]
+    line = "产出指标>时效指标>平均住院日：年度指标值≤8.5天，实际完成值7.9天，分值3，得分3。"
+    stay = Focus(terms=("平均住院日",), question="平均住院日是多少？", tie_all=True)
+    assert [n.verified for n in verify_llm_answer("平均住院日3。", cite(line), stay)] == [False]
+    assert [n.verified for n in verify_llm_answer("平均住院日7.9天。", cite(line), stay)] == [True]
