@@ -32,7 +32,7 @@ from app.lookup import bigrams
 from app.question import DERIVED, Question, content_terms
 from ingest.figures import Figure
 from ingest.numbers import ROLE_FIGURE, UNIT_KIND, UNIT_SCALE, find_numbers
-from ingest.tables import ACTUAL, PLAN, POINTS, RATE, REASON, SCORE, TARGET, VALUE, is_figure_cell
+from ingest.tables import ACTUAL, NOTE, PLAN, POINTS, RATE, REASON, SCORE, TARGET, VALUE, is_figure_cell
 
 # what a question asks of a table besides one column's value
 DEDUCTION = "deduction"  # points − score
@@ -51,7 +51,8 @@ WHEN = "when"  # a date: the row's actual, when it is one
 # (扣了几分 holds 几分), the longer one wins.
 COLUMN_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (DEDUCTION, re.compile(r"扣了?(?:多少|几)分?|扣分|失分|丢了?(?:多少|几)分|少得了?(?:多少|几)分|被扣|"
-                           r"\bdeduct\w*|\bpoints? (?:were |was )?(?:lost|deducted)|\blost\b[^?]*\bpoints?", re.I)),
+                           r"\bdeduct\w*|\bpoints? (?:were |was )?(?:lost|deducted)|\blos[te]\b[^?]*\bpoints?|"
+                           r"\bpoints?\b[^?]*\blose\b", re.I)),
     (SHORTFALL, re.compile(r"(?:哪些|哪几|哪个|哪项|(?<!为)什么)[^，。？?]{0,12}(?:没有?|未|不)(?:完成|达到|达标|实现|满分)|"
                            r"(?:没有?|未|不)(?:完成|达到|达标|实现)[^，。？?]{0,4}(?:的|有哪些|是哪些|哪些)|"
                            r"\bwhich\b[^?]*\b(?:not|n't|fail\w*|short|miss\w*|below)\b|\bfell short\b", re.I)),
@@ -74,7 +75,7 @@ COLUMN_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (HIGHEST, re.compile(r"最高|最多|最大|最好|\bhighest\b|\bmost\b|\blargest\b|\bbest\b", re.I)),
     (LOWEST, re.compile(r"最低|最少|最小|最差|\blowest\b|\bleast\b|\bsmallest\b|\bworst\b", re.I)),
     (WHICH, re.compile(r"哪[项个些几条一]|什么指标|\bwhich\b", re.I)),
-    (STATUS, re.compile(r"(?:没有?|未|不|已经?|均|都)?(?:完成|达到|达标|实现|落实)(?:了|得|情况)?|"
+    (STATUS, re.compile(r"(?:没有?|未|不|已经?|均|都)?(?:完成|达到|达标|实现|落实)(?:了|得|情况)?(?![率数])|"
                         r"(?:这|该|此|那)一?[项个条]|(?:打|做|搞|办)了|(?:没|未|不)(?:办|做|搞)?够|"
                         r"\bthis (?:item|indicator|one)\b", re.I)),
     (TOTAL, re.compile(r"总分|合计|总计|总共|一共|总体|整体|全部|总额|\btotal\b|\boverall\b", re.I)),
@@ -84,7 +85,7 @@ COLUMN_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 VALUE_ASKS = (ACTUAL, TARGET, PLAN, POINTS, SCORE, RATE, REASON)
 _SCORE_VERB = re.compile(r"^(?:得|打了?|评了?|扣了?|丢了?|失了?|被扣|少得了?|扣分)|^(?:多少|几)分")  # a score asked of it
-_SCORED_GAP = re.compile(r"(?:的|这项|这一项|指标|这个指标|一项)?\s*")
+_SCORED_GAP = re.compile(r"(?:的|的?[这那该此]一?[项个]|一项|(?:的|这个|那个)?指标)?\s*")
 _DATE = re.compile(r"(?:19|20)\d\d\s*年|\d{1,2}\s*月|\d{1,2}\s*日|[上下]旬|月底|年底")
 _SAME_SIDE = {TARGET: PLAN, PLAN: TARGET}  # a row without the one answers with the other
 
@@ -300,6 +301,12 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
     if not matched:
         matched = _by_measure(question, asks, rows)
         by_measure = bool(matched)
+    if not matched:
+        matched = _by_name_ending(asks, rows)
+    if not matched and WHEN in asks.special:
+        dated = _by_dated_remark(asks, rows)
+        if dated is not None:
+            return _reason(dated, english)
     if not matched and asks.scored:
         # "预算执行率这项得了多少分": a row named so (预算执行 > 预算执行率) is the one scored, before the total of the
         # table having the column 执行率
@@ -332,6 +339,8 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
             matched = _by_label_header(asks, matched, rows) or matched
         if WHEN in asks.special:
             matched = [r for r in matched if any(_DATE.search(r.cells[k]) for k in r.columns(ACTUAL))] or matched
+        if len(matched) > 1:
+            matched = _picked_by_the_ask(asks, matched)
     if len(matched) > 1:
         return None  # several rows fit the question equally: the prose lookup (or an honest "not stated") decides
     if SHORTFALL in asks.special and not matched:
@@ -354,6 +363,16 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
     by_measure = by_measure or (bool(_DURATION_ASKED.search(asks.text)) and _states_measure(question, asks, row))
     if DEDUCTION in asks.special:
         return _deduction(row, english)
+    if REASON in asks.roles and (asks.named or set(asks.roles) - {REASON}) and not asks.special - {TOTAL} \
+            and _asks_a_figure_apart(asks.text):
+        # "执行率多少？为什么低？": the value asked, then the row's reason
+        values = _asked_columns(replace(asks, roles=[r for r in asks.roles if r != REASON]), row)
+        value = _values(row, values, question, english, explicit=True, named=bool(asks.named)) if values else None
+        reason = _reason(row, english)
+        if value is not None and reason is not None:
+            return Draft(_fit(f"{value.text}{' ' if english else ''}{reason.text}"),
+                         (*value.citations, *reason.citations), False)
+        return value or reason
     if REASON in asks.roles:
         return _reason(row, english)
     if MET in asks.special or SHORTFALL in asks.special:
@@ -383,6 +402,74 @@ def _without_row_and_columns(text: str, row: _Row, columns: Sequence[int]) -> st
         if len(label) >= 2:
             text = text.replace(label, " ")
     return text
+
+
+_REASON_CUE = dict(COLUMN_CUES)[REASON]
+
+
+def _asks_a_figure_apart(text: str) -> bool:
+    """Whether a clause of the question asks a figure (多少, 几) without asking why: "执行率多少？为什么低？" asks both;
+    "为什么没达到目标" asks only why."""
+    return any(_FIGURE_ASKED.search(c) and not _REASON_CUE.search(c) for c in re.split(r"[？?；;。，,]", text))
+
+
+def _picked_by_the_ask(asks: _Asks, matched: Sequence[_Row]) -> list[_Row]:
+    """Rows named alike ("法律援助" of …案件办理数, …质量评查合格率, …办结时限): the only one that the ask itself
+    picks — the only one whose name ends with a word of the question (水质达标率), stating the measure word asked (办了多少件: a cell in 件), having lost points when a deduction is asked
+    (分值 > 得分), giving a reason when why is asked (else the only one falling short of its target). All of them
+    (no answer) when none or several do."""
+    ending = _by_name_ending(asks, matched)
+    if ending:
+        return ending
+    words = {m.group(1) for m in _MEASURE_WORD.finditer(asks.text)} - {"分"}
+    if words:
+        fit = [r for r in matched if any(f.unit[:1] in words for k in r.columns(ACTUAL) + r.columns(TARGET)
+                                         for f in r.figures.get(k, []) if f.unit)]
+        if len(fit) == 1:
+            return fit
+    if DEDUCTION in asks.special:
+        fit = [r for r in matched if (pair := _points_score(r)) is not None and pair[0].value > pair[1].value]
+        if len(fit) == 1:
+            return fit
+    if REASON in asks.roles:
+        fit = [r for r in matched if any(r.cells[k].strip() for k in r.columns(REASON) or r.columns(NOTE))]
+        if len(fit) == 1:
+            return fit
+        short = [r for r in (fit or matched) if _compared(r)[1] is True]
+        if len(short) == 1:
+            return short
+    return list(matched)
+
+
+def _by_dated_remark(asks: _Asks, rows: Sequence[_Row]) -> _Row | None:
+    """"门诊改造什么时候能完成": no row is named, but the question's words stand in one row's reason (or remark) cell
+    that gives a date (…将于2026年6月底前完成改造): that row, whose cell says when."""
+    pairs = {g for w in _row_words(asks, rows) for run in _CJK_RUN.findall(w) for g in (run[j:j + 2]
+                                                                                        for j in range(len(run) - 1))}
+    if len(pairs) < 2:
+        return None
+    found = []
+    for row in rows:
+        for k in row.columns(REASON) or row.columns(NOTE):
+            text = row.cells[k]  # the cell speaks of it; the row's name may say the rest (养老服务站 of …建设达标率)
+            if _DATE.search(text) and any(g in text for g in pairs) and \
+                    sum(g in text or g in row.path for g in pairs) >= 0.75 * len(pairs):
+                found.append(row)
+                break
+    return found[0] if len(found) == 1 else None
+
+
+def _by_name_ending(asks: _Asks, rows: Sequence[_Row]) -> list[_Row]:
+    """No row named well enough, but a word of the question (three characters or more) is how exactly one row's
+    name ends — its measure (接种率 of 适龄儿童免疫规划疫苗接种率, 化解率 of 矛盾纠纷就地化解率): that row."""
+    for word in sorted(_row_words(asks, rows), key=len, reverse=True):
+        for run in _CJK_RUN.findall(word):
+            if len(run) < 3:
+                continue
+            ending = [r for r in rows if not r.total and len(r.leaf) > len(run) and r.leaf.endswith(run)]
+            if len(ending) == 1:
+                return ending
+    return []
 
 
 def _by_label_header(asks: _Asks, matched: Sequence[_Row], rows: Sequence[_Row]) -> list[_Row]:
@@ -519,7 +606,7 @@ def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
     # column the other clause names
     if asks.roles and not asks.named and not asks.special - {TOTAL}:
         at = 0
-        for clause in re.split(r"[？?；;。]", text):
+        for clause in re.split(r"[？?；;。，,]", text):
             start, at = at, at + len(clause) + 1
             if _FIGURE_ASKED.search(clause) and not any(start <= a < at for a, _, role in kept if role != STATUS):
                 where = 0 if all(a >= at for a, _, _ in kept) else len(asks.roles)
@@ -747,6 +834,7 @@ def _row_score(index: _RowIndex, i: int, row: _Row, words: Sequence[str]) -> tup
 _QUESTION_DATE = re.compile(r"(?:(?:19|20)\d\d\s*年度?)?\d{1,2}\s*月(?:\d{1,2}\s*[日号])?(?:[上中下]旬|底|初|末)?(?:以?前|之前|后)?|"
                             r"(?:19|20)\d\d\s*年度?(?:[上下]半年|底|初|末)?(?:以?前|之前|后)?")  # a date names no row
 _DURATION_ASKED = re.compile(r"多长(?:时间)?|多久|(?:多少|几)个?(?:工作日|小时|钟头|分钟|天|日|月)")
+_DURATION_ASKED_WITHIN = re.compile(r"(?:在|于)?(?:多长(?:时间)?|多久|(?:多少|几)个?(?:工作日|小时|钟头|分钟|天|日|月))(?:以?内|之内)?")
 _DURATION_CELL = re.compile(r"\d\s*个?(?:工作日|小时|分钟|天|个月)")  # "3个工作日": 个 counts days
 _DURATION_UNITS = frozenset({"小时", "分钟", "天", "个月", "工作日", "秒"})  # not 日, 月: a date
 MEASURE_MATCH = 0.4  # a row that names the question's words this far, the only one stating the measure asked
@@ -758,14 +846,17 @@ def _by_measure(question: Question, asks: _Asks, rows: Sequence[_Row]) -> list[_
     whose actual or target states that measure; none when no row or several do."""
     if not _measure_asked(question, asks):
         return []
-    words = _row_words(asks, rows)
+    # the words asking the measure name no row ("流调多长时间内启动": 多长时间内 asks a duration)
+    words = [w for w in (re.sub(r"^(?:以?内|之内)", "", _DURATION_ASKED_WITHIN.sub(" ", w).strip())
+                         for w in _row_words(asks, rows)) if w]
     if not words:
         return []
     index = _RowIndex(rows)
     near = []
     for i, row in enumerate(rows):
         score, leaf_share = _row_score(index, i, row, words)
-        if score >= MEASURE_MATCH and leaf_share >= 0.5 and not row.total:
+        if score >= MEASURE_MATCH and (leaf_share >= 0.5 or (score >= 0.6 and leaf_share >= LEAF_MATCH)) \
+                and not row.total:
             near.append(row)
     stating = [r for r in near if _states_measure(question, asks, r)]
     return stating if len(stating) == 1 and len({(r.report, r.table) for r in near}) >= 1 else []
@@ -812,6 +903,10 @@ def _group_rows(asks: _Asks, rows: Sequence[_Row]) -> list[_Row]:
         above = set("".join(row.path.split(" > ")[:-1]))
         if above and len(chars & above) >= 0.75 * len(chars):
             found.append(row)
+    if not found:  # "分项资金里哪项…": the rows of the one table whose caption holds the words (项目资金分项执行情况)
+        titled = {(r.report, r.table) for r in rows if len(chars & set(r.caption)) >= 0.75 * len(chars)}
+        if len(titled) == 1:
+            found = [r for r in rows if (r.report, r.table) in titled]
     return found
 
 
@@ -873,9 +968,17 @@ def _names_table(text: str, row: _Row) -> bool:
     return any(run[i:i + 4] in text for run in runs for i in range(len(run) - 3))
 
 
+# an English question naming an indicator: "the … resolution rate", "satisfaction", "the number of …" (never the
+# budget's own execution rate, which a total row states)
+_EN_INDICATOR = re.compile(r"\b(?!(?:budget|execution|completion|implementation|spending|fund|funds|overall|total)\b)"
+                           r"[a-z][a-z-]+ (?:rate|ratio)\b|\bsatisfaction\b|\bnumber of\b", re.I)
+
+
 def _names_nothing_else(asks: _Asks, rows: Sequence[_Row], total: _Row) -> bool:
     """Whether a question answered by a table's total names nothing the table does not: "自评总分是多少" may be the
     total's, "残疾人康复服务人数完成了多少" names a row this report does not have."""
+    if _EN_INDICATOR.search(asks.text) and not _EN_INDICATOR.search(total.leaf):
+        return False  # "…lose on the dispute resolution rate": an indicator named, which no English term found
     chars = {ch for w in _row_words(asks, rows) for run in _CJK_RUN.findall(w) for ch in run}
     if len(chars) <= 2:
         return True
@@ -1080,8 +1183,9 @@ def _values(row: _Row, columns: Sequence[int], question: Question, english: bool
 
 
 def _reason(row: _Row, english: bool) -> Draft | None:
-    """偏差原因分析 of the row: the report's own words."""
-    columns = row.columns(REASON)
+    """偏差原因分析 of the row: the report's own words; a row with no reason column, its 备注 (what the table says
+    beside the row, named as such)."""
+    columns = row.columns(REASON) or row.columns(NOTE)
     texts = [row.cells[k].strip() for k in columns]
     if not texts:
         return None
