@@ -60,6 +60,7 @@ COLUMN_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                      r"^(?:was|were|is|are|did|has|have)\b[^?]*\b(?:met|achieved|reached|completed)\b", re.I)),
     (REASON, re.compile(r"为什么|为何|为啥|原因|怎么没|咋没|怎么回事|偏差|\bwhy\b|\breasons?\b|\bexplain", re.I)),
     (RATE, re.compile(r"(?:预算|资金)?(?:执行率|完成率|达成率|实现率|到位率)|"
+                      r"(?:钱|资金|经费|预算)(?:都|全部?)?(?:用完|花完|执行完)了?(?:吗|没有?)?|"
                       r"\b(?:budget |fund )?(?:execution|completion|implementation|spending) rate\b", re.I)),
     (SCORE, re.compile(r"得了?(?:多少|几)分|得分|自评分|打了?(?:多少|几)分|评了?(?:多少|几)分|(?:多少|几)分|总分|"
                        r"\bscored?\b|\bscores\b", re.I)),
@@ -362,7 +363,7 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
         return None  # "智慧教室改造花了多少钱" is not asked by 智慧教室改造单间成本, "重点专科有几个" not by 新增…数
     by_measure = by_measure or (bool(_DURATION_ASKED.search(asks.text)) and _states_measure(question, asks, row))
     if DEDUCTION in asks.special:
-        return _deduction(row, english)
+        return _deduction(row, english, with_score=SCORE in asks.roles)
     if REASON in asks.roles and (asks.named or set(asks.roles) - {REASON}) and not asks.special - {TOTAL} \
             and _asks_a_figure_apart(asks.text):
         # "执行率多少？为什么低？": the value asked, then the row's reason
@@ -592,6 +593,15 @@ def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
             if b <= start and _SCORED_GAP.fullmatch(text[b:start]):
                 asks.scored.append(core)
                 named[n] = (a, b, "")
+    # "预算执行率得分多少": the header 得分 named just after another header is that header's score asked
+    score_headers = {_header_core(h) for r in rows for k, h in enumerate(r.header)
+                     if k < len(r.roles) and r.roles[k] == SCORE and h}
+    ordered = sorted(named)
+    for (a, b, core), (a2, _, core2) in zip(ordered, ordered[1:]):
+        if core and core2 in score_headers and core not in score_headers and _SCORE_VERB.match(text[a2:]) \
+                and _SCORED_GAP.fullmatch(text[b:a2]):
+            asks.scored.append(core)
+            named[named.index((a, b, core))] = (a, b, "")
     named = [(a, b, core) for a, b, core in named if core]
     for start, _, role in sorted(kept):
         if role == WHEN and ACTUAL not in asks.roles:
@@ -1018,6 +1028,10 @@ def _asked_columns(asks: _Asks, row: _Row) -> list[int] | None:
     named = [k for h in asks.named for k, header in enumerate(row.header)
              if k >= row.label_cols and header and _header_core(header) == h]
     if named:
+        # "全年预算多少，实际花了多少": a role cued beside the named header, which no named column has, is asked too
+        named_roles = {row.roles[k] for k in named if k < len(row.roles)}
+        named += [k for role in asks.roles if role in (ACTUAL, TARGET, SCORE, RATE) and role not in named_roles
+                  for k in row.columns(role)[:1]]
         return [k for k in dict.fromkeys(named) if not _NIL.match(row.cells[k].strip())] or None
     if asks.named and not asks.roles:
         return None  # a column named that this row's table does not have: not another column's value
@@ -1196,8 +1210,9 @@ def _reason(row: _Row, english: bool) -> Draft | None:
     return Draft(_fit(text), (_cite(row, columns),), False)
 
 
-def _deduction(row: _Row, english: bool) -> Draft | None:
-    """扣了几分: 分值 − 得分 of the row, both operands shown."""
+def _deduction(row: _Row, english: bool, with_score: bool = False) -> Draft | None:
+    """扣了几分: 分值 − 得分 of the row, both operands shown; led by the score when it is asked too ("扣分了吗？得了几
+    分？")."""
     pair = _points_score(row)
     if pair is None:
         return None
@@ -1211,6 +1226,8 @@ def _deduction(row: _Row, english: bool) -> Draft | None:
         text = f"{shown} points were deducted ({p.name} − {s.name}: {expression}), row “{row.path}”."
     else:
         text = f"扣了{shown}{unit}（{p.name}减{s.name}：{expression}），依据{row.where}中“{row.leaf}”一行。"
+    if with_score:
+        text = (f"{s.figure.text}{unit} ({s.name}); " if english else f"{s.name}{s.figure.text}{unit}，") + text
     return Draft(_fit(text), (_cite(row, [p.col, s.col]),), False)
 
 

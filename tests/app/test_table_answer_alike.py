@@ -115,6 +115,18 @@ ANSWERED = [
     # two clauses split by a comma: both asked
     ("civil", "社区养老服务站建设达标率多少，得了几分？", ["90%", "18分"], [], "社区养老服务站建设达标率"),
     ("water", "农村供水工程维修达标率多少，得了几分？", ["88%", "16分"], [], "农村供水工程维修达标率"),
+    # a header, then the score header: that header's score, not its value
+    ("civil", "预算执行率得分多少？", ["9.5分"], ["95.00%"], "年度资金总额"),
+    ("water", "执行率得分是多少？", ["9.4分"], ["94.00%"], "年度资金总额"),
+    # was the money used up: the execution rate
+    ("civil", "钱用完了吗？执行率多少？", ["95.00%"], [], "年度资金总额"),
+    ("water", "资金花完了吗？", ["94.00%"], [], "年度资金总额"),
+    # a header named and another column cued: both
+    ("civil", "全年预算多少，实际花了多少？", ["全年预算数1100.00万元", "全年执行数1045.00万元"], [], "年度资金总额"),
+    ("water", "年初预算多少，实际执行了多少？", ["年初预算数2000.00万元", "全年执行数2068.00万元"], [], "年度资金总额"),
+    # a deduction and the score asked together: the score leads, the deduction computed
+    ("civil", "救助对象满意度扣分了吗？得了几分？", ["得分10分", "10分 − 10分 = 0分"], [], "救助对象满意度"),
+    ("water", "沿河群众满意度扣分了吗？得了几分？", ["得分10分", "10分 − 10分 = 0分"], [], "沿河群众满意度"),
 ]
 
 
