@@ -1145,6 +1145,9 @@ def _names_the_measure(question: Question, row: _Row) -> bool:
     head = runs[-1] if runs else ""
     if not head or head[-1] in "数量":
         return True
+    if question.language == "en" and {a.kind for a in question.asks if a.kind} & _COUNTS and any(
+            UNIT_KIND.get(f.unit, "number") in _COUNTS for k in row.columns(ACTUAL) for f in row.figures.get(k, [])):
+        return True  # "how many … events were held": a count asked, and the row counts (场次, 件, 个)
     text = question.text if question.language == "zh" else " ".join(question.terms)
     text += question.context  # "社区居民呢？" after "服务对象满意度多少？": the measure the conversation asks
     if head[-2:] in text or (len(head) < 2 and head in text):

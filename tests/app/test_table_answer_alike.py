@@ -51,8 +51,9 @@ CIVIL = _spec(
      ("", "可持续影响指标", "社区养老服务站建设达标率", "≥95%", "90%", "20", "18",
       "3个站点场地改造未完工；将于2025年3月底前完成"),
      ("满意度指标", "服务对象满意度指标", "救助对象满意度", "≥90%", "93%", "10", "10", ""),
+     ("", "", "护理员培训班举办场次", "≥20场", "24场", "5", "5", ""),
      ("总分", "", "", "", "", "100", "95.5", "")),
-    ((1, 0, 4, 0), (3, 1, 4, 1), (5, 0, 6, 0), (8, 0, 8, 4)))
+    ((1, 0, 4, 0), (3, 1, 4, 1), (5, 0, 6, 0), (7, 0, 8, 0), (7, 1, 8, 1), (9, 0, 9, 4)))
 
 WATER = _spec(
     "某区水务局2023年度部门整体支出绩效自评报告", "2023年度本局预算资金执行情况见下表。",
@@ -68,8 +69,9 @@ WATER = _spec(
      ("", "可持续影响指标", "农村供水工程维修达标率", "≥95%", "88%", "20", "16",
       "2处供水站管网更换未完工；将于2025年10月底前完成"),
      ("满意度指标", "服务对象满意度指标", "沿河群众满意度", "≥90%", "94%", "10", "10", ""),
+     ("", "", "节水督导检查活动场次", "≥12场", "15场", "5", "5", ""),
      ("总分", "", "", "", "", "100", "92.4", "")),
-    ((1, 0, 4, 0), (3, 1, 4, 1), (5, 0, 6, 0), (8, 0, 8, 4)))
+    ((1, 0, 4, 0), (3, 1, 4, 1), (5, 0, 6, 0), (7, 0, 8, 0), (7, 1, 8, 1), (9, 0, 9, 4)))
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +142,15 @@ def test_the_ask_picks_the_row_and_every_ask_is_answered(reports, report, questi
         assert words not in draft.text, draft.text
     assert any(row in c.text for c in draft.citations), draft.citations
     assert all(n.verified for n in verify_numbers(draft.text, draft.citations, question)), draft.text
+
+
+@pytest.mark.parametrize("report,question,holds", [
+    ("civil", "How many training sessions were held?", "24场"),
+    ("water", "How many inspection events were held?", "15场"),
+])
+def test_an_english_count_is_answered_by_the_row_counting(reports, report, question, holds) -> None:
+    draft = ask(reports, report, question)
+    assert draft is not None and not draft.abstained and draft.text.startswith(holds), draft and draft.text
 
 
 @pytest.mark.parametrize("report,question,total", [
