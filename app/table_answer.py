@@ -296,6 +296,9 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
     if _AGAINST_ANOTHER_PERIOD.search(asks.text):
         return None  # 比上年增加了多少: a change over time, which a table of one year does not state
     cued = bool(asks.roles or asks.named or asks.special - {TOTAL})
+    summed = _sum_of_rows(asks, rows, english)
+    if summed is not None:
+        return summed
     matched = _match_rows(asks, rows, LEAF_MATCH)
     naming = question
     by_measure = False
@@ -412,6 +415,49 @@ def _asks_a_figure_apart(text: str) -> bool:
     """Whether a clause of the question asks a figure (多少, 几) without asking why: "执行率多少？为什么低？" asks both;
     "为什么没达到目标" asks only why."""
     return any(_FIGURE_ASKED.search(c) and not _REASON_CUE.search(c) for c in re.split(r"[？?；;。，,]", text))
+
+
+_ROWS_JOINED = re.compile(r"以及|加上|和|与|及|跟|同|、|\band\b")
+_HOW_MANY_ITEMS = re.compile(r"(?:这|那)?[两二三四五六几]项|(?:这|那)?[两二三四五六几]个")
+
+
+def _sum_of_rows(asks: _Asks, rows: Sequence[_Row], english: bool) -> Draft | None:
+    """"冷链接种补助和监测流调两项一共花了多少": rows named one by one (和, 与, 、) with 一共/合计 asked: the sum of
+    the asked column over them, each operand shown and its row cited; None unless each part names one row, all of
+    one table, each with one value in a column of the same name."""
+    if TOTAL not in asks.special or english:
+        return None
+    parts = [p for p in (_HOW_MANY_ITEMS.sub(" ", part) for part in _ROWS_JOINED.split(asks.rest))
+             if _CJK_RUN.search(p)]
+    if len(parts) < 2:
+        return None
+    chosen: list[_Row] = []
+    for part in parts:
+        found = [r for r in _match_rows(replace(asks, rest=part), rows, LEAF_MATCH) if not r.total]
+        if len(found) != 1 or found[0] in chosen:
+            return None
+        chosen.append(found[0])
+    if len({(r.report, r.table) for r in chosen}) != 1:
+        return None
+    cells = []
+    for row in chosen:
+        columns = _asked_columns(replace(asks, special=set()), row)
+        if not columns or len(columns) != 1:
+            return None
+        cell = _first(row, columns[0])
+        if cell is None or cell.value is None or cell.op:
+            return None
+        cells.append(cell)
+    if len({c.name for c in cells}) != 1 or len({c.figure.unit for c in cells}) != 1:
+        return None
+    total = sum((c.value for c in cells), Decimal(0))
+    places = max(_places(c.value) for c in cells)
+    unit = cells[0].figure.unit
+    shown = f"{total:.{places}f}{unit}"
+    each = "，".join(f"{c.row.leaf}{c.figure.text}{unit}" for c in cells)
+    expression = " + ".join(f"{c.figure.text}{unit}" for c in cells)
+    text = f"{shown}（{cells[0].name}：{each}；合计{expression} = {shown}），依据{chosen[0].where}。"
+    return Draft(_fit(text), tuple(_cite(c.row, [c.col]) for c in cells), False)
 
 
 def _picked_by_the_ask(asks: _Asks, matched: Sequence[_Row]) -> list[_Row]:
