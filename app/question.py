@@ -183,7 +183,9 @@ _SELF_NAMES_EN = re.compile(r"\b(?:(?:the|this|your|our|its) (?:sub-?district|st
 _SELF_LEVEL_EN = re.compile(r"\b(?:department|bureau|federation|office|agency|unit|body|commission|committee|centre|center|"
                             r"school|hospital)(?:'s)?\s+(?:itself|alone|on its own|at its own level)\b|"
                             r"\b(?:its|the) own level\b", re.I)
-_FOLLOW_UP_ZH = re.compile(r"^(?:那|那么|其中|另外|还有|再|以及|和|与)|呢[？?]?$|^(?:what|how) about\b|^and\b(?! (?:how|what|which|why|who)\b)",
+_FOLLOW_UP_ZH = re.compile(r"^(?:那|那么|其中|另外|还有|再|以及|和|与)|呢[？?]?$|^(?:what|how) about\b|^and\b(?! (?:how|what|which|why|who)\b)|"
+                           # "为啥没完成？" naming nothing: why the thing asked before fell short
+                           r"^(?:为啥|为什么|为何|咋|怎么)(?:会|就)?(?:没有?|未|不)(?:完成|达标|达到|实现)(?:目标)?[了呢吗啊]*[？?]?$",
                            re.I)
 _STOP_ZH = re.compile(
     r"请问|请|一下|告诉我|帮我|查一下|想知道|(?<![现拥所具没还])有多少钱|是多少钱|多少钱|"

@@ -148,6 +148,17 @@ def test_the_ask_picks_the_row_and_every_ask_is_answered(reports, report, questi
     assert all(n.verified for n in verify_numbers(draft.text, draft.citations, question)), draft.text
 
 
+@pytest.mark.parametrize("report,earlier,question,holds", [
+    ("civil", "临时救助审核办理数完成了多少？", "为啥没完成？", "镇街直接办理"),
+    ("water", "河道巡查发现问题整改数完成了多少？", "为什么没达标？", "跨区协调"),
+])
+def test_a_bare_why_follows_the_earlier_questions_row(reports, report, earlier, question, holds) -> None:
+    p = reports[report]
+    history = [{"role": "user", "content": earlier}, {"role": "assistant", "content": "……"}]
+    draft = answer_from_tables(analyze(question, history), [f for f in p.figures if f.table], [p.info.id])
+    assert draft is not None and holds in draft.text, draft and draft.text
+
+
 @pytest.mark.parametrize("report,question,holds", [
     ("civil", "How many training sessions were held?", "24场"),
     ("water", "How many inspection events were held?", "15场"),
