@@ -509,6 +509,8 @@ def _by_dated_remark(asks: _Asks, rows: Sequence[_Row]) -> _Row | None:
 def _by_name_ending(asks: _Asks, rows: Sequence[_Row]) -> list[_Row]:
     """No row named well enough, but a word of the question (three characters or more) is how exactly one row's
     name ends — its measure (接种率 of 适龄儿童免疫规划疫苗接种率, 化解率 of 矛盾纠纷就地化解率): that row."""
+    if len(asks.groups) > 1:
+        return []  # English: each phrase names part of the row; one phrase's term alone does not name it
     for word in sorted(_row_words(asks, rows), key=len, reverse=True):
         for run in _CJK_RUN.findall(word):
             if len(run) < 3:
@@ -911,7 +913,10 @@ def _by_measure(question: Question, asks: _Asks, rows: Sequence[_Row]) -> list[_
     near = []
     for i, row in enumerate(rows):
         score, leaf_share = _row_score(index, i, row, words)
-        if score >= MEASURE_MATCH and (leaf_share >= 0.5 or (score >= 0.6 and leaf_share >= LEAF_MATCH)) \
+        # a Chinese question naming most of a row strongly may name less of its own name (流调启动 of 疫情报告后流调
+        # 启动时间); an English one's terms are too loose for that
+        strong = score >= 0.6 and leaf_share >= LEAF_MATCH and question.language == "zh"
+        if score >= MEASURE_MATCH and (leaf_share >= 0.5 or strong) \
                 and not row.total:
             near.append(row)
     stating = [r for r in near if _states_measure(question, asks, r)]

@@ -184,3 +184,14 @@ def test_an_english_indicator_is_never_answered_by_the_total(reports, report, qu
 def test_the_total_still_answers_what_names_no_indicator(reports, report, question, total) -> None:
     draft = ask(reports, report, question)
     assert draft is not None and total in draft.text, draft and draft.text
+
+
+@pytest.mark.parametrize("question,terms", [
+    ("What was the quality pass rate of legal aid cases?", ["法律援助", "合格率", "质量"]),
+    ("How many legal aid applications were processed?", ["法律援助", "办理"]),
+    ("What was the on-the-spot dispute resolution rate?", ["就地", "化解"]),
+    ("What was the pass rate of food safety inspections?", ["合格率"]),
+])
+def test_the_glossary_names_indicators_in_the_reports_terms(question, terms) -> None:
+    found = analyze(question).terms
+    assert all(t in found for t in terms), found
