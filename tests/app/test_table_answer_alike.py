@@ -191,6 +191,10 @@ def test_the_total_still_answers_what_names_no_indicator(reports, report, questi
     ("How many legal aid applications were processed?", ["法律援助", "办理"]),
     ("What was the on-the-spot dispute resolution rate?", ["就地", "化解"]),
     ("What was the pass rate of food safety inspections?", ["合格率"]),
+    ("What was the trainees' satisfaction rate?", ["学员", "满意度"]),
+    ("How many trainees found jobs?", ["学员", "培训"]),
+    ("How much of the school's own funds was spent?", ["自有资金"]),
+    ("How much of the hospital's self-raised funds was spent?", ["自筹资金"]),
 ])
 def test_the_glossary_names_indicators_in_the_reports_terms(question, terms) -> None:
     found = analyze(question).terms
