@@ -195,6 +195,8 @@ def test_the_total_still_answers_what_names_no_indicator(reports, report, questi
     ("How many trainees found jobs?", ["学员", "培训"]),
     ("How much of the school's own funds was spent?", ["自有资金"]),
     ("How much of the hospital's self-raised funds was spent?", ["自筹资金"]),
+    ("What was the satisfaction rate of vaccine recipients and parents?", ["受种者", "家长", "满意度"]),
+    ("How satisfied were parents with after-school services?", ["家长"]),
 ])
 def test_the_glossary_names_indicators_in_the_reports_terms(question, terms) -> None:
     found = analyze(question).terms
