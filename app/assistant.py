@@ -12,7 +12,8 @@ seconds and no accuracy on the dev set (`bench/latency.py` measures both; `rephr
 
 Where the model's time goes (bench/latency.py prints it): reading the prompt, writing the reply, and the retry after
 a reply that failed its checks. The fixed system prompt is read once at start-up (`app.llm.prime`; llama.cpp reuses
-the evaluated prefix), a reply that can no longer be served is stopped where that shows, and the retry runs only
+the evaluated prefix), a reply that can no longer be served, or a figure reply already complete (a sentence per
+ask), is stopped where that shows, and the retry runs only
 within RETRY_BUDGET_S: by measurement it almost never turned a failed reply into a served one.
 """
 from __future__ import annotations
