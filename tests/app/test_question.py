@@ -171,6 +171,15 @@ def test_language(question: str, english: bool) -> None:
     ("How much was spent on government procurement?", "money", {"政府采购"}),  # not any 购置
     ("What was the execution rate of the provincial funds?", "percent", {"省级财政资金"}),
     ("How much did health inspectors collect in fines and confiscations?", "money", {"罚没", "卫生监督"}),
+    # general vocabulary of a culture bureau's, a school's, a hospital's, a kindergarten's report
+    ("How many performances were staged?", "count", {"演出"}),
+    ("How many smart classrooms were built?", "count", {"智慧教室"}),
+    ("How many schools did they renovate?", "count", {"改造"}),
+    ("How many emergency visits were there?", "times", {"急诊"}),
+    ("How many study rooms were opened?", "count", {"书房"}),
+    ("How many trainees took part?", "people", {"学员"}),
+    ("What was the length of hospital stay?", None, {"住院日"}),
+    ("What was the preschool enrollment rate?", "percent", {"入园率"}),
 ])
 def test_english_questions_are_matched_in_the_reports_words(question: str, kind: str, report_words: set[str]) -> None:
     q = analyze(question)
