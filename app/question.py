@@ -185,6 +185,7 @@ _SELF_LEVEL_EN = re.compile(r"\b(?:department|bureau|federation|office|agency|un
                             r"\b(?:its|the) own level\b", re.I)
 _FOLLOW_UP_ZH = re.compile(r"^(?:那|那么|其中|另外|还有|再|以及|和|与)|呢[？?]?$|^(?:what|how) about\b|^and\b(?! (?:how|what|which|why|who)\b)",
                            re.I)
+_PRONOUN_EN = re.compile(r"\b(?:it|that|them)\b(?!\s+(?:report|year|department|bureau|body)\b)", re.I)
 _STOP_ZH = re.compile(
     r"请问|请|一下|告诉我|帮我|查一下|想知道|(?<![现拥所具没还])有多少钱|是多少钱|多少钱|"
     r"(?:是|(?<![现拥所具没还])有|为)?多少" + _MEASURE + r"?|(?<![现拥所具没还])有(?=几)|"
@@ -193,7 +194,7 @@ _STOP_ZH = re.compile(
     r"实际|花了|花掉|花费|用了|用掉|合计|总计|百分之|明年|下一?年度?|"
     r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|没有(?=[？?]?$)|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?(?!结转|结余)|前年|"
     r"这个|那个|那么|呀|吧|这一?块|后来|之后|"
-    r"怎么样|咋样|怎么|怎样|如何|为什么|为何|分别|都(?=[有是在为用花包给要能])|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
+    r"怎么样|咋样|怎么|怎样|如何|为什么|为何|为啥|为嘛|咋(?=[没不])|分别|都(?=[有是在为用花包给要能])|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
     + "|".join(sorted(SELF_NAMES, key=len, reverse=True)) + r"|"
     r"总(?=收入|支出|金额|经费|资金)"
 )
@@ -281,6 +282,9 @@ def resolve_follow_up(question: str, history: list[dict] | None) -> tuple[str, s
         return question, ""
     bare = _STOP_ZH.sub("", question)
     elliptical = bool(_FOLLOW_UP_ZH.search(question.strip())) or len(bare) <= 4
+    # "Why was it not completed?", "Why is that so low?": a short English question about "it" goes on about the last one
+    elliptical = elliptical or (is_english(question) and len(question.split()) <= 7
+                                and _PRONOUN_EN.search(question) is not None)
     if not elliptical or (is_english(question) and len(question.split()) > 6):
         return question, ""
     return question, previous

@@ -132,6 +132,17 @@ def test_elliptical_follow_ups_keep_the_earlier_measure(follow_up: str) -> None:
     assert q.intent == FIGURE and q.asks[0].kind == "people"
 
 
+@pytest.mark.parametrize(("earlier", "follow_up"), [
+    ("污水处理率目标完成了吗？", "为啥没完成？"),  # a town's indicator
+    ("门诊人次指标完成了没有？", "咋没完成？"),  # a hospital's
+    ("Was the sewage treatment rate target met?", "Why was it not met?"),
+    ("Did the clinic reach its outpatient target?", "Why is that so low?"),
+])
+def test_a_why_follow_up_asks_about_the_earlier_question(earlier: str, follow_up: str) -> None:
+    history = [{"role": "user", "content": earlier}, {"role": "assistant", "content": "未完成。"}]
+    assert analyze(follow_up, history).context == earlier
+
+
 def test_a_full_question_after_history_is_not_a_follow_up() -> None:
     q = analyze("康复资助审批了多少次？", HISTORY)
     assert q.context == ""
