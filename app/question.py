@@ -86,6 +86,7 @@ _PERCENT_ZH = re.compile(r"比例|比重|占比|百分之|占[^，。？?]{0,10}
                          r"率是|率为|率有|率达|[\u4e00-\u9fff]率(?:呢|吗)?[？?]?$|" + _DEGREE + r"|"
                          r"(?:完成|达到|是|为)[^，。？?]{1,12}的(?:多少|几)(?![\u4e00-\u9fff])")
 _SHARE_ZH = re.compile(r"比例|比重|占比|占[^，。？?]{0,10}(?:多少|几|百分)|百分比")
+_SHARE_WORD_ZH = re.compile(r"比例|比重|占比|百分比|百分之几|占[^，。？?]{0,16}的?(?:几成|百分)")
 _RATE_ZH = re.compile(r"[\u4e00-\u9fff]率")
 _MONEY_ZH = re.compile(r"多少钱|花了多少|花费|花掉|金额|资金|经费|万元|元|预算|决算|收入|支出|拨款|补助|补贴|费|投入|救助|执行数|结余|结转")
 _CHANGE_ZH = re.compile(r"减少|增加|下降|上升|增长|降低|变化|比上年|同比|较上年|多了|少了|降了|涨了|增幅|降幅|增减|"
@@ -942,6 +943,8 @@ def _ask_zh(text: str) -> Ask:
     for pattern, k, u in sorted(_UNIT_CUES_ZH, key=lambda c: not c[0].startswith("(?:多少|几)")):
         m = re.search(pattern, text)
         if m and (not pattern.startswith("(?:多少|几)") or re.match(pattern, text[m.start():])):
+            if not re.match(r"多少|几", m.group()) and k != "percent" and _SHARE_WORD_ZH.search(text):
+                break  # "急诊人次占门急诊人次的比例": the share is asked; 人次 only names its parts
             kind, unit = k, (u or None)
             if k == "count" and not u:  # "多少张床": the measure word asked is the unit
                 unit = re.sub(r"^(?:多少|几)\s*", "", m.group()) or None
