@@ -214,6 +214,16 @@ def test_spent_and_total_cues(question: str, spent: bool, total: bool) -> None:
     assert (ask.spent, ask.total) == (spent, total)
 
 
+@pytest.mark.parametrize(("question", "obj"), [
+    ("急诊人次占门急诊人次的比例是多少？", "急诊人次"),  # a hospital's visits
+    ("残疾人就业人数占全区残疾人的比重？", "残疾人就业人数"),  # a federation's people
+    ("住院人次占比多少？", "住院人次"),
+])
+def test_a_share_of_counted_things_asks_a_percent_not_the_count(question: str, obj: str) -> None:
+    ask = analyze(question).asks[0]
+    assert (ask.kind, ask.share, ask.object) == ("percent", True, obj)
+
+
 @pytest.mark.parametrize(("question", "kind", "unit", "obj"), [
     ("实现了多少个残疾人微心愿？", "count", "个", "残疾人微心愿"),  # 个 counts wishes, not people
     ("区残联有几个科室？", "count", "个", "科室"),
@@ -230,16 +240,6 @@ def test_spent_and_total_cues(question: str, spent: bool, total: bool) -> None:
     ("多少本级支出？", "money", None, "本级支出"),
     ("有多少项目资金？", "money", None, "项目资金"),
 ])
-@pytest.mark.parametrize(("question", "obj"), [
-    ("急诊人次占门急诊人次的比例是多少？", "急诊人次"),  # a hospital's visits
-    ("残疾人就业人数占全区残疾人的比重？", "残疾人就业人数"),  # a federation's people
-    ("住院人次占比多少？", "住院人次"),
-])
-def test_a_share_of_counted_things_asks_a_percent_not_the_count(question: str, obj: str) -> None:
-    ask = analyze(question).asks[0]
-    assert (ask.kind, ask.share, ask.object) == ("percent", True, obj)
-
-
 def test_what_a_count_or_share_is_of(question: str, kind: str | None, unit: str | None, obj: str) -> None:
     ask = analyze(question).asks[0]
     assert (ask.kind, ask.unit, ask.object) == (kind, unit, obj)
