@@ -104,7 +104,7 @@ _SHORTFALL_ZH = re.compile(r"(?:离|距离?)(?:年度)?(?:目标|指标|计划)�
                            r"还差多少(?:才能?|就)?(?:完成|达标|达到)")
 SHORTFALL = "shortfall"  # a derived question's operation: target less reached
 _SUM_ZH = re.compile(r"加起来|合计|加在一起|之和|相加|总和|(?:一共|总共)(?:是|有)?多少|合起来")
-_DIFF_ZH = re.compile(r"相差|差额是|差多少|多多少|少多少|高多少|低多少|差了多少")
+_DIFF_ZH = re.compile(r"相差|差额是|差多少|差几|多多少|少多少|高多少|低多少|差了多少|差了几|多出多少|多出几")
 # "年终决算比年初预算多了多少": a difference of two named figures
 _COMPARED_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,20}?)比([\u4e00-\u9fff]{2,20}?)(?:多|少|高|低|增加|减少)了?多少")
 # "基本支出占支出总额的比例": a share of two named figures

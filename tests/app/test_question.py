@@ -105,6 +105,9 @@ def test_intent(question: str, intent: str) -> None:
     ("年初预算和年终决算相差多少？", "difference", ("年初预算", "年终决算")),
     ("年终决算比年初预算多了多少？", "difference", ("年终决算", "年初预算")),
     ("项目支出比基本支出多多少？", "difference", ("项目支出", "基本支出")),
+    # a score asked as 差几分 (a self-evaluation's 分值 vs 得分), a count as 差几个
+    ("分值和得分差几分？", "difference", ("分值", "得分")),
+    ("计划数与完成数差了几个？", "difference", ("计划数", "完成数")),
 ])
 def test_derived_questions_name_what_they_combine(question: str, operation: str, operands: tuple[str, ...]) -> None:
     q = analyze(question)
