@@ -653,11 +653,17 @@ def unit_follows(f: Figure, unit: str | None) -> bool:
     return at >= 0 and f.clause[at + len(f.text):].lstrip().removeprefix(f.unit).startswith(unit)
 
 
+# a nil statement about what was bought or added in the year: a stock counted is not nil by it
+_NIL_FLOW = re.compile(r"购置|购买|采购|更新|新增|新购")
+
+
 def _kind_agrees(ask: Ask, f: Figure) -> bool:
     """The figure is the kind of quantity asked for (a nil statement answers any amount)."""
     if unit_follows(f, ask.unit):
         return True  # "多少小时": 3.9万小时
     if f.kind == "nil":
+        if ask.kind in ("count", "people") and _NIL_FLOW.search(f.phrase + f.clause):
+            return False  # "有几辆公务用车": "无公务用车购置支出" says none was bought, not that there are none
         return ask.kind not in ("percent",) or not ask.share
     if ask.kind is None:
         return f.kind not in ("age", "years")

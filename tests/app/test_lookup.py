@@ -518,3 +518,16 @@ def test_a_figure_of_the_whole_area_is_answered_only_by_a_sentence_about_the_are
                                                                                   answers: bool) -> None:
     result = _one_report_lookup(tmp_path, text, question)
     assert result.answered is answers, [(m.figure.clause, m.why) for m in result.best]
+
+
+@pytest.mark.parametrize(("text", "question"), [
+    ("某区城市管理局2022年度部门决算说明\n一、三公经费\n本年度无公务用车购置支出，公务用车运行维护费3.20万元。\n",
+     "有几辆公务用车？"),
+    ("某镇人民政府2020年度财政决算公开\n一、设备\n本年度无办公设备购置支出，公用经费12.50万元。\n",
+     "单位有多少台办公设备？"),
+])
+def test_a_nil_purchase_does_not_count_a_stock_as_nil(tmp_path, text: str, question: str) -> None:
+    """无X购置支出 says nothing was bought this year: how many X there are is not stated, never "none"."""
+    result = _one_report_lookup(tmp_path, text, question)
+    assert not any(m.answers and m.figure.kind == "nil" for m in result.matches[0]), \
+        [(m.figure.clause, m.why) for m in result.matches[0]]
