@@ -62,6 +62,7 @@ _MEASURE_WORDS = frozenset("支出 收入 预算 决算 实际 年初 年终 年
 _NAMELESS = _MEASURE_WORDS | frozenset("年度 本年 全年 当年 万元 亿元 年初预算 支出决算 预算数 决算数 项目 全年预算 项目预算".split())
 # a scoring rule's threshold ("预算执行率未达到95%扣3分") is a target, not what was reached
 _CRITERION = re.compile(r"(?:未达到|未达|低于|不足|高于|超过)\s*[\d.]+\s*%?\s*(?:的)?(?:扣|得|计|加)")
+_BOUND_BEFORE = re.compile(r"(?:不低于|不少于|不高于|不超过|不多于|≥|≤|>=|<=)\s*$")
 _STATED_CHANGE = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|同期)(?:相比)?[^，。；\d]{0,3}(?:减少|增加|下降|上升|增长|降低|提高|缩短|"
                             r"延长|压缩|减|增)|同比(?:减少|增加|下降|上升|增长|降低|提高|缩短|延长)")
 _TIME_WORD = re.compile(r"年初|年中|年终|年末|年底|全年|上半年|下半年|前三季度|季度|当年|本年|今年|去年|上年|目前|现在")
@@ -710,11 +711,17 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
                or bool(_PLANNED.search(f.clause) if not f.table else _PLANNED_COLUMN.search(f.column))
                or bool(_CRITERION.search(f.clause))
                or bool(f.table and (f.extra or {}).get("bound")))  # a cell "≥850人" is a target with its bound
+    at = f.clause.find(f.text)
+    # "办结率不低于95%": a figure written with the bound of a standard is a target, wherever it stands
+    bounded = not f.table and at > 0 and _BOUND_BEFORE.search(f.clause[:at]) is not None
+    planned = planned or bounded
     if planned:
         if ask.target:
             factor *= 1.1
         elif ask.actual:
             factor, ok = factor * 0.6, False  # asked what was reached: a target does not say it
+        elif bounded:
+            factor, ok = factor * 0.8, False  # asked plainly: the standard set is not what was reached
         else:
             factor *= 0.8
     elif ask.target and not ask.actual:

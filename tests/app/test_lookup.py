@@ -531,3 +531,16 @@ def test_a_nil_purchase_does_not_count_a_stock_as_nil(tmp_path, text: str, quest
     result = _one_report_lookup(tmp_path, text, question)
     assert not any(m.answers and m.figure.kind == "nil" for m in result.matches[0]), \
         [(m.figure.clause, m.why) for m in result.matches[0]]
+
+
+@pytest.mark.parametrize(("text", "question", "bound"), [
+    ("某区退役军人事务局2022年度部门整体支出绩效自评报告\n一、绩效目标\n退役军人来信来访办结率不低于95%。\n"
+     "二、完成情况\n受理来信来访642件次，办结631件次，办结率98.29%。\n", "来信来访办结率多少？", "95"),
+    ("某区卫生健康局2025年度部门整体支出绩效自评报告\n一、年度目标\n家庭医生签约服务满意度≥90%。\n"
+     "二、实施效果\n经第三方调查，满意度为93.5%。\n", "家庭医生签约服务满意度是多少", "90"),
+])
+def test_a_bound_standard_does_not_answer_a_plain_ask(tmp_path, text: str, question: str, bound: str) -> None:
+    """不低于95% / ≥90% is the standard set, not what was reached: asked plainly, it is never the answer."""
+    result = _one_report_lookup(tmp_path, text, question)
+    assert not any(m.answers for m in result.matches[0] if m.figure.value == bound), \
+        [(m.figure.clause, m.why) for m in result.matches[0]]
