@@ -729,6 +729,8 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
     named_as = f.column if f.table else f.clause[:max(0, f.clause.find(f.text))]
     if f.kind == "score" and _WEIGHT_COLUMN.search(named_as) and not _WEIGHT_COLUMN.search(ask.text):
         factor, ok = factor * 0.6, False  # "得了几分": the score, not the weight of the row ("满分30分")
+    if f.kind == "score" and _WEIGHT_COLUMN.search(ask.text) and not _WEIGHT_COLUMN.search(named_as):
+        factor, ok = factor * 0.6, False  # "满分多少": the full marks, not the score got ("得分38分（满分40分）")
     if f.clause.startswith("其中"):
         factor *= 0.97  # a total stated for the same words is the better answer
     if f.kind == "percent" and not is_change:

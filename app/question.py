@@ -103,6 +103,7 @@ REMAINING = "remaining"  # a derived question's operation: allotted less spent
 _SHORTFALL_ZH = re.compile(r"(?:离|距离?)(?:年度)?(?:目标|指标|计划)值?还?差|比(?:年度)?(?:目标|指标|计划)值?少了?|"
                            r"还差多少(?:才能?|就)?(?:完成|达标|达到)")
 SHORTFALL = "shortfall"  # a derived question's operation: target less reached
+_DEDUCTED_ZH = re.compile(r"(?:被)?扣(?:了|掉|除)?(?:多少|几)分|扣分(?:是|为|有)?(?:多少|几)|失了?(?:多少|几)分")
 _SUM_ZH = re.compile(r"加起来|合计|加在一起|之和|相加|总和|(?:一共|总共)(?:是|有)?多少|合起来")
 _DIFF_ZH = re.compile(r"相差|差额是|差多少|差几|多多少|少多少|高多少|低多少|差了多少|差了几|多出多少|多出几")
 # "年终决算比年初预算多了多少": a difference of two named figures
@@ -806,6 +807,12 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
         subject = "".join(content_terms(_SHORTFALL_ZH.sub(" ", text)))
         if subject:
             return DERIVED, SHORTFALL, (subject, subject)
+    deducted = _DEDUCTED_ZH.search(text)
+    if deducted:
+        # "产出指标扣了几分？": what a score fell short of its full marks (满分/分值 less 得分), both as stated
+        subject = "".join(t for t in content_terms(text[:deducted.start()]) if not _MEASURE_ONLY.match(t))
+        if subject:
+            return DERIVED, "difference", (subject + "满分", subject + "得分")
     if _UNSPENT_ZH.search(text) and re.search(r"多少|几", text):
         # "省级资金还剩多少没花？": what was allotted less what was spent (or what the report states as left)
         subject = "".join(content_terms(re.sub(r"还有|还|出去", " ", _UNSPENT_ZH.sub(" ", text)))) or "资金"
@@ -852,7 +859,9 @@ def operand_ask(question: Question, operand: str) -> Ask:
 
 def _operands(head: str) -> list[str]:
     """'一般公共预算和政府性基金预算财政拨款收入' -> the things being combined."""
-    parts = [p.strip() for p in re.split(r"和|与|及|加上|跟|、|以及", head) if p.strip()]
+    # "会议费加培训费": a bare 加 joins two things too, not inside a word (增加, 参加, 追加, 加强)
+    parts = [p.strip() for p in re.split(r"和|与|及|加上|跟|、|以及|(?<![增参追附添施更叠外])加(?![强快大入])", head)
+             if p.strip()]
     return parts if len(parts) >= 2 else []
 
 
