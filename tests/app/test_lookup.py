@@ -544,3 +544,28 @@ def test_a_bound_standard_does_not_answer_a_plain_ask(tmp_path, text: str, quest
     result = _one_report_lookup(tmp_path, text, question)
     assert not any(m.answers for m in result.matches[0] if m.figure.value == bound), \
         [(m.figure.clause, m.why) for m in result.matches[0]]
+
+
+@pytest.mark.parametrize(("text", "question", "near"), [
+    ("某市人力资源和社会保障局2025年度项目支出绩效自评报告\n一、资金使用\n全年向备案培训机构发放培训补贴11203.48万元。\n",
+     "培训机构场地补贴是多少？", "11203.48"),
+    ("某区教育局2022年度部门整体支出绩效自评报告\n一、资金使用\n全年学校安全经费支出356.20万元。\n",
+     "学校安全围栏经费是多少？", "356.20"),
+])
+def test_a_figure_near_a_thing_the_report_never_mentions_does_not_answer(tmp_path, text: str, question: str,
+                                                                         near: str) -> None:
+    """场地 / 围栏 stand nowhere in the report: 培训补贴 / 安全经费 are near what was asked, not its figure."""
+    result = _one_report_lookup(tmp_path, text, question)
+    assert not any(m.answers for m in result.matches[0] if m.figure.value == near), \
+        [(m.figure.clause, m.why) for m in result.matches[0]]
+
+
+@pytest.mark.parametrize(("text", "question", "value"), [
+    ("某区卫生健康局2025年度部门整体支出绩效自评报告\n一、成效\n院前急救平均反应时间11.2分钟。\n", "院前急救平均多长时间到？", "11.2"),
+    ("某镇人民政府2020年度部门决算说明\n一、支出\n社会保障和就业支出412.38万元。\n", "社保就业支出是多少？", "412.38"),
+])
+def test_asking_words_and_abbreviations_are_no_unmentioned_things(tmp_path, text: str, question: str,
+                                                                  value: str) -> None:
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered and result.best[0].figure.value == value, \
+        [(m.figure.clause, m.why) for m in result.matches[0]]
