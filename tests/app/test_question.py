@@ -194,6 +194,10 @@ def test_language(question: str, english: bool) -> None:
     ("How many trainees took part?", "people", {"学员"}),
     ("What was the length of hospital stay?", None, {"住院日"}),
     ("What was the preschool enrollment rate?", "percent", {"入园率"}),
+    # the functional classes of expenditure a town's and a bureau's final accounts list
+    ("How much did the town spend on general public services?", "money", {"一般公共服务"}),
+    ("How much was spent on public safety?", "money", {"公共安全"}),
+    ("What was the spending on agriculture, forestry and water?", "money", {"农林水"}),
 ])
 def test_english_questions_are_matched_in_the_reports_words(question: str, kind: str, report_words: set[str]) -> None:
     q = analyze(question)
