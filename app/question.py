@@ -73,7 +73,8 @@ _UNIT_CUES_ZH: tuple[tuple[str, str, str], ...] = (
     (r"(?:多少|几)\s*" + _measure_alternation("次"), "times", "次"),
     (r"(?:多少|几)\s*工时|工时", "hours", "工时"),
     (r"(?:多少|几)\s*小时", "hours", "小时"),
-    (r"(?:多少|几)\s*(?:名|位|个人|人)|人数|多少[^，。？?]{0,8}(?:人|人员|员工|学生|学员|患者|儿童|老人)[？?]?$",
+    (r"(?:多少|几)\s*(?:名|位|个人|人)|人数|多少[^，。？?]{0,8}(?:人|人员|员工|学生|学员|患者|儿童|老人)[？?]?$|"
+     r"的人(?:里|中|当中)[^，。？?]{0,3}(?:多少|几)",
      "people", ""),
     (r"(?:多少|几)\s*个", "count", "个"),
     (r"(?:多少|几)\s*分|评分|得分|分值", "score", "分"),
@@ -103,6 +104,8 @@ REMAINING = "remaining"  # a derived question's operation: allotted less spent
 _SHORTFALL_ZH = re.compile(r"(?:离|距离?)(?:年度)?(?:目标|指标|计划)值?还?差|比(?:年度)?(?:目标|指标|计划)值?少了?|"
                            r"还差多少(?:才能?|就)?(?:完成|达标|达到)")
 SHORTFALL = "shortfall"  # a derived question's operation: target less reached
+_REST_OF_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,16}?)(?:的人|的)?(?:里面?|中间?|当中|之中)(?:有|还有)?(?:多少|几)[个名位人家户所项件]?"
+                         r"(?:人)?(?:没有?|未|不)(?:被)?([\u4e00-\u9fff]{2,12}?)(?:的)?[？?]?$")
 _DEDUCTED_ZH = re.compile(r"(?:被)?扣(?:了|掉|除)?(?:多少|几)分|扣分(?:是|为|有)?(?:多少|几)|失了?(?:多少|几)分")
 _SUM_ZH = re.compile(r"加起来|合计|加在一起|之和|相加|总和|(?:一共|总共)(?:是|有)?多少|合起来")
 _DIFF_ZH = re.compile(r"相差|差额是|差多少|差几|多多少|少多少|高多少|低多少|差了多少|差了几|多出多少|多出几")
@@ -807,6 +810,10 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
         subject = "".join(content_terms(_SHORTFALL_ZH.sub(" ", text)))
         if subject:
             return DERIVED, SHORTFALL, (subject, subject)
+    rest = _REST_OF_ZH.search(text)
+    if rest and content_terms(rest.group(1)) and content_terms(rest.group(2)):
+        # "培训的人里有多少没考核合格？": all of them less those who did, both as stated
+        return DERIVED, "difference", (rest.group(1), rest.group(2))
     deducted = _DEDUCTED_ZH.search(text)
     if deducted:
         # "产出指标扣了几分？": what a score fell short of its full marks (满分/分值 less 得分), both as stated

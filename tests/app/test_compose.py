@@ -863,3 +863,15 @@ def test_points_deducted_are_full_marks_less_the_score_computed(tmp_path, name: 
 def test_a_sum_joined_by_a_bare_jia_adds_both(tmp_path, name: str, text: str, question: str, result: str) -> None:
     draft = compose(_small_report(tmp_path, name, text), question)
     assert not draft.abstained and draft.text.replace(",", "").startswith(result), draft.text
+
+
+@pytest.mark.parametrize(("name", "text", "question", "result"), [
+    ("veterans-2022", "某区退役军人事务局2022年度部门整体支出绩效自评报告\n一、职业技能培训\n全年组织退役军人职业技能培训438人，"
+     "考核合格418人。\n", "培训了的人里有多少没考核合格？", "20"),
+    ("justice-2024", "某区司法局2024年度部门整体支出绩效自评报告\n一、法律援助\n全年受理法律援助案件326件，办结311件。\n",
+     "受理的案件中有几件未办结？", "15"),
+])
+def test_those_of_a_whole_who_did_not_are_the_whole_less_those_who_did(tmp_path, name: str, text: str, question: str,
+                                                                        result: str) -> None:
+    draft = compose(_small_report(tmp_path, name, text), question)
+    assert not draft.abstained and draft.text.startswith(result), draft.text
