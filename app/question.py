@@ -287,12 +287,21 @@ def resolve_follow_up(question: str, history: list[dict] | None) -> tuple[str, s
         return question, ""
     bare = _STOP_ZH.sub("", question)
     elliptical = bool(_FOLLOW_UP_ZH.search(question.strip())) or len(bare) <= 4
+    # "完成年初预算的多少？", "占支出的比例呢": a question naming only a measure goes on about the last one's subject
+    terms = content_terms(question) if not is_english(question) else ()
+    elliptical = elliptical or bool(terms and all(_names_only_a_measure(t) for t in terms))
     # "Why was it not completed?", "Why is that so low?": a short English question about "it" goes on about the last one
     elliptical = elliptical or (is_english(question) and len(question.split()) <= 7
                                 and _PRONOUN_EN.search(question) is not None)
     if not elliptical or (is_english(question) and len(question.split()) > 6):
         return question, ""
     return question, previous
+
+
+def _names_only_a_measure(term: str) -> bool:
+    """完成年初预算, 占支出, 执行率: a term that names a measure (a budget's completion, a share of the spending), no topic."""
+    bare = re.sub(r"^(?:完成|占|达到|为)|(?:的)?(?:比例|比重|百分比|进度|执行率|完成率)$", "", term)
+    return bool(_MEASURE_ONLY.match(bare)) or bare in ("", "执行率", "完成率")
 
 
 def analyze(question: str, history: list[dict] | None = None, reports: Iterable = ()) -> Question:

@@ -146,6 +146,15 @@ def test_a_why_follow_up_asks_about_the_earlier_question(earlier: str, follow_up
     assert analyze(follow_up, history).context == earlier
 
 
+@pytest.mark.parametrize(("earlier", "follow_up"), [
+    ("重大公共卫生服务支出决算多少？", "完成年初预算的多少？"),  # a town's final accounts
+    ("公务接待费花了多少？", "占支出的比例呢？"),  # a hospital's three public expenses
+])
+def test_a_follow_up_naming_only_a_measure_asks_about_the_earlier_subject(earlier: str, follow_up: str) -> None:
+    history = [{"role": "user", "content": earlier}, {"role": "assistant", "content": "（上一轮回答）"}]
+    assert analyze(follow_up, history).context == earlier
+
+
 def test_a_full_question_after_history_is_not_a_follow_up() -> None:
     q = analyze("康复资助审批了多少次？", HISTORY)
     assert q.context == ""
