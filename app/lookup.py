@@ -62,7 +62,8 @@ _MEASURE_WORDS = frozenset("支出 收入 预算 决算 实际 年初 年终 年
 _NAMELESS = _MEASURE_WORDS | frozenset("年度 本年 全年 当年 万元 亿元 年初预算 支出决算 预算数 决算数 项目 全年预算 项目预算".split())
 # a scoring rule's threshold ("预算执行率未达到95%扣3分") is a target, not what was reached
 _CRITERION = re.compile(r"(?:未达到|未达|低于|不足|高于|超过)\s*[\d.]+\s*%?\s*(?:的)?(?:扣|得|计|加)")
-_ASKING_WORD = re.compile(r"多|几|什么|怎|哪|啥|谁")  # 多长时间, 几项: the asking, not a name
+# 多长时间, 几项: the asking, not a name; 一年, 每月: a time, not a thing
+_ASKING_WORD = re.compile(r"多|几|什么|怎|哪|啥|谁|[年月日天周季]")
 _BOUND_BEFORE = re.compile(r"(?:不低于|不少于|不高于|不超过|不多于|≥|≤|>=|<=)\s*$")
 _STATED_CHANGE = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|同期)(?:相比)?[^，。；\d]{0,3}(?:减少|增加|下降|上升|增长|降低|提高|缩短|"
                             r"延长|压缩|减|增)|同比(?:减少|增加|下降|上升|增长|降低|提高|缩短|延长)")
@@ -470,8 +471,8 @@ class FigureIndex:
             # (a word whose characters all stand about the figure may abbreviate its words: 社保 for 社会保障)
             unknown = [w for w in words if not any(self.knows(g) for g in _word_grams(w))
                        and not all(c in about for c in w) and not _ASKING_WORD.search(w)]
-            # a modifier inside the name (场地 of 场地补贴: a held word follows it), not a question word at its end
-            inside = [w for w in unknown if any(h in held for h in words[words.index(w) + 1:])]
+            # a modifier inside the name (场地 of 场地补贴: a held word right after it), not a question word at its end
+            inside = [w for w in unknown if words.index(w) + 1 < len(words) and words[words.index(w) + 1] in held]
             if len(words) >= 3 and len(held) >= 2 and inside:
                 return True
         return False
