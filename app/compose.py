@@ -634,8 +634,9 @@ def _bound_of(f: Figure) -> str:
 def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, report_ids: Sequence[str]) -> Draft:
     if lookup.stated is not None and lookup.stated.score >= FIGURE_CONFIDENCE:
         return _figures(question, [lookup.stated])  # the report's own result beats one computed from its parts
-    operands = [m.figure for m in lookup.best]
-    sure = all(m.answers for m in lookup.best) and len({(f.report, f.start) for f in operands}) == len(operands)
+    chosen = _distinct_operands(lookup)
+    operands = [m.figure for m in chosen]
+    sure = all(m.answers for m in chosen) and len({(f.report, f.start) for f in operands}) == len(operands)
     if len(operands) < 2 or lookup.confidence < FIGURE_CONFIDENCE or len({f.unit for f in operands}) != 1 \
             or not sure or any(f.kind == "nil" for f in operands):
         related = _related(lookup)
@@ -655,6 +656,27 @@ def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, rep
     text = (f"{result:.{places}f}{unit}（按报告数字计算：{expression}）。" if question.language == "zh"
             else f"{result:.{places}f} {unit} (computed from the report: {expression}).")
     return Draft(_fit(text), tuple(_cite_figure(f) for f in operands), False)
+
+
+def _distinct_operands(lookup: LookupResult) -> list[FigureMatch]:
+    """Each operand's best figure, and no figure for two operands: where two asks lead with the same figure, the one
+    that loses least by it takes its next figure that answers ("培训438人，考核合格418人": 培训 -> 438, 考核合格 -> 418;
+    "受理案件326件，办结311件": 受理的案件 -> 326, 办结 -> 311)."""
+    chosen = list(lookup.best)
+    for n in range(len(chosen)):
+        for other in range(n + 1, len(chosen)):
+            if chosen[n].figure is not chosen[other].figure:
+                continue
+            options = []
+            for k in (n, other):
+                used = {id(m.figure) for j, m in enumerate(chosen) if j != k}
+                nxt = next((m for m in lookup.matches[k] if m.answers and id(m.figure) not in used), None)
+                if nxt is not None:
+                    options.append((chosen[k].score - nxt.score, k, nxt))
+            if options:
+                _, k, nxt = min(options, key=lambda o: (o[0], o[1]))
+                chosen[k] = nxt
+    return chosen
 
 
 def _computed_share(question: Question, index: FigureIndex) -> Draft | None:

@@ -62,6 +62,9 @@ _MEASURE_WORDS = frozenset("支出 收入 预算 决算 实际 年初 年终 年
 _NAMELESS = _MEASURE_WORDS | frozenset("年度 本年 全年 当年 万元 亿元 年初预算 支出决算 预算数 决算数 项目 全年预算 项目预算".split())
 # a scoring rule's threshold ("预算执行率未达到95%扣3分") is a target, not what was reached
 _CRITERION = re.compile(r"(?:未达到|未达|低于|不足|高于|超过)\s*[\d.]+\s*%?\s*(?:的)?(?:扣|得|计|加)")
+# 多长时间, 几项: the asking, not a name; 一年, 每月: a time, not a thing
+_ASKING_WORD = re.compile(r"多|几|什么|怎|哪|啥|谁|[年月日天周季]")
+_BOUND_BEFORE = re.compile(r"(?:不低于|不少于|不高于|不超过|不多于|≥|≤|>=|<=)\s*$")
 _STATED_CHANGE = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|同期)(?:相比)?[^，。；\d]{0,3}(?:减少|增加|下降|上升|增长|降低|提高|缩短|"
                             r"延长|压缩|减|增)|同比(?:减少|增加|下降|上升|增长|降低|提高|缩短|延长)")
 _TIME_WORD = re.compile(r"年初|年中|年终|年末|年底|全年|上半年|下半年|前三季度|季度|当年|本年|今年|去年|上年|目前|现在")
@@ -303,6 +306,7 @@ class FigureIndex:
                       for i in self._candidates(ask, lexical, dense or {}, passage_rank or {})]
             scored = _named_less_than_a_sibling([m for m in scored if m.score > 0], self._heads)
             scored = self._rivals_name_what_it_lacks(ask, scored)
+            scored = self._unless_about_the_unstated(ask, scored)
             scored.sort(key=lambda m: (-m.score, m.figure.start))
             ranked = _first_stated_on_ties(_distinct(scored))
             results.append(tuple(_answering_first(_unless_ambiguous(ranked, ask.unit))[:k]))
@@ -440,6 +444,38 @@ class FigureIndex:
                 options.append(missing if held else [])
             lacked += min(options, key=len) if options else []
         return lacked
+
+    def _unless_about_the_unstated(self, ask: Ask, matches: list[FigureMatch]) -> list[FigureMatch]:
+        """A figure that holds most of a term asked ("培训机构场地补贴" -> 培训补贴, 机构 nearby) but not a word of it
+        the report never writes at all is not the answer: the question is about something the report does not
+        mention ("场地" nowhere), and the figure is only near it."""
+        at = {(f.report, f.start): n for n, f in enumerate(self.figures)}
+        out = []
+        for m in matches:
+            i = at.get((m.figure.report, m.figure.start))
+            if m.answers and i is not None and self._lacks_unmentioned(i, ask.subject):
+                m = replace(m, answers=False, why="unmentioned")
+            out.append(m)
+        return out
+
+    def _lacks_unmentioned(self, i: int, subject: tuple[str, ...]) -> bool:
+        for term in subject:
+            if "|" in term:
+                continue  # a word with the reports' alternatives: matched by any of them
+            words = [w for w in _jieba().lcut(term) if len(w) >= 2 and _CJK_RUN.fullmatch(w)]
+            words = [piece for w in words for piece in ([w[k:k + 2] for k in range(0, len(w) - 1, 2)]
+                                                        if len(w) >= 4 and len(w) % 2 == 0 else [w])]
+            words = [w for w in words if w not in _NAMELESS and not _TIME_WORD.fullmatch(w) and _word_grams(w)]
+            held = [w for w in words if any(self._field(i, g) for g in _word_grams(w))]
+            about = self.figures[i].sentence + self.figures[i].section
+            # (a word whose characters all stand about the figure may abbreviate its words: 社保 for 社会保障)
+            unknown = [w for w in words if not any(self.knows(g) for g in _word_grams(w))
+                       and not all(c in about for c in w) and not _ASKING_WORD.search(w)]
+            # a modifier inside the name (场地 of 场地补贴: a held word right after it), not a question word at its end
+            inside = [w for w in unknown if words.index(w) + 1 < len(words) and words[words.index(w) + 1] in held]
+            if len(words) >= 3 and len(held) >= 2 and inside:
+                return True
+        return False
 
     def _rivals_name_what_it_lacks(self, ask: Ask, matches: list[FigureMatch]) -> list[FigureMatch]:
         """A figure that answers but lacks a word of what was asked, which another figure of the same kind holds in its
@@ -653,11 +689,17 @@ def unit_follows(f: Figure, unit: str | None) -> bool:
     return at >= 0 and f.clause[at + len(f.text):].lstrip().removeprefix(f.unit).startswith(unit)
 
 
+# a nil statement about what was bought or added in the year: a stock counted is not nil by it
+_NIL_FLOW = re.compile(r"购置|购买|采购|更新|新增|新购")
+
+
 def _kind_agrees(ask: Ask, f: Figure) -> bool:
     """The figure is the kind of quantity asked for (a nil statement answers any amount)."""
     if unit_follows(f, ask.unit):
         return True  # "多少小时": 3.9万小时
     if f.kind == "nil":
+        if ask.kind in ("count", "people") and _NIL_FLOW.search(f.phrase + f.clause):
+            return False  # "有几辆公务用车": "无公务用车购置支出" says none was bought, not that there are none
         return ask.kind not in ("percent",) or not ask.share
     if ask.kind is None:
         return f.kind not in ("age", "years")
@@ -704,11 +746,17 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
                or bool(_PLANNED.search(f.clause) if not f.table else _PLANNED_COLUMN.search(f.column))
                or bool(_CRITERION.search(f.clause))
                or bool(f.table and (f.extra or {}).get("bound")))  # a cell "≥850人" is a target with its bound
+    at = f.clause.find(f.text)
+    # "办结率不低于95%": a figure written with the bound of a standard is a target, wherever it stands
+    bounded = not f.table and at > 0 and _BOUND_BEFORE.search(f.clause[:at]) is not None
+    planned = planned or bounded
     if planned:
         if ask.target:
             factor *= 1.1
         elif ask.actual:
             factor, ok = factor * 0.6, False  # asked what was reached: a target does not say it
+        elif bounded:
+            factor, ok = factor * 0.8, False  # asked plainly: the standard set is not what was reached
         else:
             factor *= 0.8
     elif ask.target and not ask.actual:
@@ -716,6 +764,8 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
     named_as = f.column if f.table else f.clause[:max(0, f.clause.find(f.text))]
     if f.kind == "score" and _WEIGHT_COLUMN.search(named_as) and not _WEIGHT_COLUMN.search(ask.text):
         factor, ok = factor * 0.6, False  # "得了几分": the score, not the weight of the row ("满分30分")
+    if f.kind == "score" and _WEIGHT_COLUMN.search(ask.text) and not _WEIGHT_COLUMN.search(named_as):
+        factor, ok = factor * 0.6, False  # "满分多少": the full marks, not the score got ("得分38分（满分40分）")
     if f.clause.startswith("其中"):
         factor *= 0.97  # a total stated for the same words is the better answer
     if f.kind == "percent" and not is_change:

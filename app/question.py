@@ -73,7 +73,8 @@ _UNIT_CUES_ZH: tuple[tuple[str, str, str], ...] = (
     (r"(?:多少|几)\s*" + _measure_alternation("次"), "times", "次"),
     (r"(?:多少|几)\s*工时|工时", "hours", "工时"),
     (r"(?:多少|几)\s*小时", "hours", "小时"),
-    (r"(?:多少|几)\s*(?:名|位|个人|人)|人数|多少[^，。？?]{0,8}(?:人|人员|员工|学生|学员|患者|儿童|老人)[？?]?$",
+    (r"(?:多少|几)\s*(?:名|位|个人|人)|人数|多少[^，。？?]{0,8}(?:人|人员|员工|学生|学员|患者|儿童|老人)[？?]?$|"
+     r"的人(?:里|中|当中)[^，。？?]{0,3}(?:多少|几)",
      "people", ""),
     (r"(?:多少|几)\s*个", "count", "个"),
     (r"(?:多少|几)\s*分|评分|得分|分值", "score", "分"),
@@ -86,6 +87,7 @@ _PERCENT_ZH = re.compile(r"比例|比重|占比|百分之|占[^，。？?]{0,10}
                          r"率是|率为|率有|率达|[\u4e00-\u9fff]率(?:呢|吗)?[？?]?$|" + _DEGREE + r"|"
                          r"(?:完成|达到|是|为)[^，。？?]{1,12}的(?:多少|几)(?![\u4e00-\u9fff])")
 _SHARE_ZH = re.compile(r"比例|比重|占比|占[^，。？?]{0,10}(?:多少|几|百分)|百分比")
+_SHARE_WORD_ZH = re.compile(r"比例|比重|占比|百分比|百分之几|占[^，。？?]{0,16}的?(?:几成|百分)")
 _RATE_ZH = re.compile(r"[\u4e00-\u9fff]率")
 _MONEY_ZH = re.compile(r"多少钱|花了多少|花费|花掉|金额|资金|经费|万元|元|预算|决算|收入|支出|拨款|补助|补贴|费|投入|救助|执行数|结余|结转")
 _CHANGE_ZH = re.compile(r"减少|增加|下降|上升|增长|降低|变化|比上年|同比|较上年|多了|少了|降了|涨了|增幅|降幅|增减|"
@@ -102,8 +104,11 @@ REMAINING = "remaining"  # a derived question's operation: allotted less spent
 _SHORTFALL_ZH = re.compile(r"(?:离|距离?)(?:年度)?(?:目标|指标|计划)值?还?差|比(?:年度)?(?:目标|指标|计划)值?少了?|"
                            r"还差多少(?:才能?|就)?(?:完成|达标|达到)")
 SHORTFALL = "shortfall"  # a derived question's operation: target less reached
+_REST_OF_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,16}?)(?:的人|的)?(?:里面?|中间?|当中|之中)(?:有|还有)?(?:多少|几)[个名位人家户所项件]?"
+                         r"(?:人)?(?:没有?|未|不)(?:被)?([\u4e00-\u9fff]{2,12}?)(?:的)?[？?]?$")
+_DEDUCTED_ZH = re.compile(r"(?:被)?扣(?:了|掉|除)?(?:多少|几)分|扣分(?:是|为|有)?(?:多少|几)|失了?(?:多少|几)分")
 _SUM_ZH = re.compile(r"加起来|合计|加在一起|之和|相加|总和|(?:一共|总共)(?:是|有)?多少|合起来")
-_DIFF_ZH = re.compile(r"相差|差额是|差多少|多多少|少多少|高多少|低多少|差了多少")
+_DIFF_ZH = re.compile(r"相差|差额是|差多少|差几|多多少|少多少|高多少|低多少|差了多少|差了几|多出多少|多出几")
 # "年终决算比年初预算多了多少": a difference of two named figures
 _COMPARED_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,20}?)比([\u4e00-\u9fff]{2,20}?)(?:多|少|高|低|增加|减少)了?多少")
 # "基本支出占支出总额的比例": a share of two named figures
@@ -187,6 +192,7 @@ _FOLLOW_UP_ZH = re.compile(r"^(?:那|那么|其中|另外|还有|再|以及|和|
                            # "为啥没完成？" naming nothing: why the thing asked before fell short
                            r"^(?:为啥|为什么|为何|咋|怎么)(?:会|就)?(?:没有?|未|不)(?:完成|达标|达到|实现)(?:目标)?[了呢吗啊]*[？?]?$",
                            re.I)
+_PRONOUN_EN = re.compile(r"\b(?:it|that|them)\b(?!\s+(?:report|year|department|bureau|body)\b)", re.I)
 _STOP_ZH = re.compile(
     r"请问|请|一下|告诉我|帮我|查一下|想知道|(?<![现拥所具没还])有多少钱|是多少钱|多少钱|"
     r"(?:是|(?<![现拥所具没还])有|为)?多少" + _MEASURE + r"?|(?<![现拥所具没还])有(?=几)|"
@@ -195,7 +201,7 @@ _STOP_ZH = re.compile(
     r"实际|花了|花掉|花费|用了|用掉|合计|总计|百分之|明年|下一?年度?|"
     r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|没有(?=[？?]?$)|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?(?!结转|结余)|前年|"
     r"这个|那个|那么|呀|吧|这一?块|后来|之后|"
-    r"怎么样|咋样|怎么|怎样|如何|为什么|为何|分别|都(?=[有是在为用花包给要能])|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
+    r"怎么样|咋样|怎么|怎样|如何|为什么|为何|为啥|为嘛|咋(?=[没不])|分别|都(?=[有是在为用花包给要能])|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
     + "|".join(sorted(SELF_NAMES, key=len, reverse=True)) + r"|"
     r"总(?=收入|支出|金额|经费|资金)"
 )
@@ -283,9 +289,21 @@ def resolve_follow_up(question: str, history: list[dict] | None) -> tuple[str, s
         return question, ""
     bare = _STOP_ZH.sub("", question)
     elliptical = bool(_FOLLOW_UP_ZH.search(question.strip())) or len(bare) <= 4
+    # "完成年初预算的多少？", "占支出的比例呢": a question naming only a measure goes on about the last one's subject
+    terms = content_terms(question) if not is_english(question) else ()
+    elliptical = elliptical or bool(terms and all(_names_only_a_measure(t) for t in terms))
+    # "Why was it not completed?", "Why is that so low?": a short English question about "it" goes on about the last one
+    elliptical = elliptical or (is_english(question) and len(question.split()) <= 7
+                                and _PRONOUN_EN.search(question) is not None)
     if not elliptical or (is_english(question) and len(question.split()) > 6):
         return question, ""
     return question, previous
+
+
+def _names_only_a_measure(term: str) -> bool:
+    """完成年初预算, 占支出, 执行率: a term that names a measure (a budget's completion, a share of the spending), no topic."""
+    bare = re.sub(r"^(?:完成|占|达到|为)|(?:的)?(?:比例|比重|百分比|进度|执行率|完成率)$", "", term)
+    return bool(_MEASURE_ONLY.match(bare)) or bare in ("", "执行率", "完成率")
 
 
 def analyze(question: str, history: list[dict] | None = None, reports: Iterable = ()) -> Question:
@@ -803,6 +821,16 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
         subject = "".join(content_terms(_SHORTFALL_ZH.sub(" ", text)))
         if subject:
             return DERIVED, SHORTFALL, (subject, subject)
+    rest = _REST_OF_ZH.search(text)
+    if rest and content_terms(rest.group(1)) and content_terms(rest.group(2)):
+        # "培训的人里有多少没考核合格？": all of them less those who did, both as stated
+        return DERIVED, "difference", (rest.group(1), rest.group(2))
+    deducted = _DEDUCTED_ZH.search(text)
+    if deducted:
+        # "产出指标扣了几分？": what a score fell short of its full marks (满分/分值 less 得分), both as stated
+        subject = "".join(t for t in content_terms(text[:deducted.start()]) if not _MEASURE_ONLY.match(t))
+        if subject:
+            return DERIVED, "difference", (subject + "满分", subject + "得分")
     if _UNSPENT_ZH.search(text) and re.search(r"多少|几", text):
         # "省级资金还剩多少没花？": what was allotted less what was spent (or what the report states as left)
         subject = "".join(content_terms(re.sub(r"还有|还|出去", " ", _UNSPENT_ZH.sub(" ", text)))) or "资金"
@@ -849,7 +877,9 @@ def operand_ask(question: Question, operand: str) -> Ask:
 
 def _operands(head: str) -> list[str]:
     """'一般公共预算和政府性基金预算财政拨款收入' -> the things being combined."""
-    parts = [p.strip() for p in re.split(r"和|与|及|加上|跟|、|以及", head) if p.strip()]
+    # "会议费加培训费": a bare 加 joins two things too, not inside a word (增加, 参加, 追加, 加强)
+    parts = [p.strip() for p in re.split(r"和|与|及|加上|跟|、|以及|(?<![增参追附添施更叠外])加(?![强快大入])", head)
+             if p.strip()]
     return parts if len(parts) >= 2 else []
 
 
@@ -940,6 +970,8 @@ def _ask_zh(text: str) -> Ask:
     for pattern, k, u in sorted(_UNIT_CUES_ZH, key=lambda c: not c[0].startswith("(?:多少|几)")):
         m = re.search(pattern, text)
         if m and (not pattern.startswith("(?:多少|几)") or re.match(pattern, text[m.start():])):
+            if not re.match(r"多少|几", m.group()) and k != "percent" and _SHARE_WORD_ZH.search(text):
+                break  # "急诊人次占门急诊人次的比例": the share is asked; 人次 only names its parts
             kind, unit = k, (u or None)
             if k == "count" and not u:  # "多少张床": the measure word asked is the unit
                 unit = re.sub(r"^(?:多少|几)\s*", "", m.group()) or None

@@ -840,3 +840,38 @@ def test_an_english_question_naming_the_body_by_its_place_and_kind_asks_about_th
     """"Yulin sub-district" is 玉林街道 itself: sub-district (街道) is part of its name, not a topic to be matched."""
     draft = compose(_small_report(tmp_path, name, text), question)
     assert not draft.abstained and draft.text.startswith(value), draft.text
+
+
+@pytest.mark.parametrize(("name", "text", "question", "result"), [
+    ("veterans-2022", "某区退役军人事务局2022年度部门整体支出绩效自评报告\n一、自评结论\n产出指标得分38分（满分40分），"
+     "效益指标得分27分（满分30分）。\n", "产出指标扣了几分？", "2"),
+    ("justice-2024", "某区司法局2024年度部门整体支出绩效自评报告\n一、自评得分\n效益指标满分30分，得分28.5分；"
+     "满意度指标满分10分，得分9分。\n", "效益指标扣分多少？", "1.5"),
+])
+def test_points_deducted_are_full_marks_less_the_score_computed(tmp_path, name: str, text: str, question: str,
+                                                                result: str) -> None:
+    draft = compose(_small_report(tmp_path, name, text), question)
+    assert not draft.abstained and draft.text.startswith(result), draft.text
+
+
+@pytest.mark.parametrize(("name", "text", "question", "result"), [
+    ("hospital-2021", "某区人民医院2021年度“三公”经费决算情况说明\n一、会议费和培训费\n2021年度本院会议费支出3.62万元，"
+     "培训费支出12.75万元。\n", "会议费加培训费一共多少？", "16.37"),
+    ("town-2020", "某镇人民政府2020年度部门决算说明\n一、支出\n一般公共服务支出1,124.56万元，农林水支出512.30万元。\n",
+     "一般公共服务支出加农林水支出合计多少？", "1636.86"),
+])
+def test_a_sum_joined_by_a_bare_jia_adds_both(tmp_path, name: str, text: str, question: str, result: str) -> None:
+    draft = compose(_small_report(tmp_path, name, text), question)
+    assert not draft.abstained and draft.text.replace(",", "").startswith(result), draft.text
+
+
+@pytest.mark.parametrize(("name", "text", "question", "result"), [
+    ("veterans-2022", "某区退役军人事务局2022年度部门整体支出绩效自评报告\n一、职业技能培训\n全年组织退役军人职业技能培训438人，"
+     "考核合格418人。\n", "培训了的人里有多少没考核合格？", "20"),
+    ("justice-2024", "某区司法局2024年度部门整体支出绩效自评报告\n一、法律援助\n全年受理法律援助案件326件，办结311件。\n",
+     "受理的案件中有几件未办结？", "15"),
+])
+def test_those_of_a_whole_who_did_not_are_the_whole_less_those_who_did(tmp_path, name: str, text: str, question: str,
+                                                                        result: str) -> None:
+    draft = compose(_small_report(tmp_path, name, text), question)
+    assert not draft.abstained and draft.text.startswith(result), draft.text

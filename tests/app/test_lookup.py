@@ -518,3 +518,54 @@ def test_a_figure_of_the_whole_area_is_answered_only_by_a_sentence_about_the_are
                                                                                   answers: bool) -> None:
     result = _one_report_lookup(tmp_path, text, question)
     assert result.answered is answers, [(m.figure.clause, m.why) for m in result.best]
+
+
+@pytest.mark.parametrize(("text", "question"), [
+    ("某区城市管理局2022年度部门决算说明\n一、三公经费\n本年度无公务用车购置支出，公务用车运行维护费3.20万元。\n",
+     "有几辆公务用车？"),
+    ("某镇人民政府2020年度财政决算公开\n一、设备\n本年度无办公设备购置支出，公用经费12.50万元。\n",
+     "单位有多少台办公设备？"),
+])
+def test_a_nil_purchase_does_not_count_a_stock_as_nil(tmp_path, text: str, question: str) -> None:
+    """无X购置支出 says nothing was bought this year: how many X there are is not stated, never "none"."""
+    result = _one_report_lookup(tmp_path, text, question)
+    assert not any(m.answers and m.figure.kind == "nil" for m in result.matches[0]), \
+        [(m.figure.clause, m.why) for m in result.matches[0]]
+
+
+@pytest.mark.parametrize(("text", "question", "bound"), [
+    ("某区退役军人事务局2022年度部门整体支出绩效自评报告\n一、绩效目标\n退役军人来信来访办结率不低于95%。\n"
+     "二、完成情况\n受理来信来访642件次，办结631件次，办结率98.29%。\n", "来信来访办结率多少？", "95"),
+    ("某区卫生健康局2025年度部门整体支出绩效自评报告\n一、年度目标\n家庭医生签约服务满意度≥90%。\n"
+     "二、实施效果\n经第三方调查，满意度为93.5%。\n", "家庭医生签约服务满意度是多少", "90"),
+])
+def test_a_bound_standard_does_not_answer_a_plain_ask(tmp_path, text: str, question: str, bound: str) -> None:
+    """不低于95% / ≥90% is the standard set, not what was reached: asked plainly, it is never the answer."""
+    result = _one_report_lookup(tmp_path, text, question)
+    assert not any(m.answers for m in result.matches[0] if m.figure.value == bound), \
+        [(m.figure.clause, m.why) for m in result.matches[0]]
+
+
+@pytest.mark.parametrize(("text", "question", "near"), [
+    ("某市人力资源和社会保障局2025年度项目支出绩效自评报告\n一、资金使用\n全年向备案培训机构发放培训补贴11203.48万元。\n",
+     "培训机构场地补贴是多少？", "11203.48"),
+    ("某区教育局2022年度部门整体支出绩效自评报告\n一、资金使用\n全年学校安全经费支出356.20万元。\n",
+     "学校安全围栏经费是多少？", "356.20"),
+])
+def test_a_figure_near_a_thing_the_report_never_mentions_does_not_answer(tmp_path, text: str, question: str,
+                                                                         near: str) -> None:
+    """场地 / 围栏 stand nowhere in the report: 培训补贴 / 安全经费 are near what was asked, not its figure."""
+    result = _one_report_lookup(tmp_path, text, question)
+    assert not any(m.answers for m in result.matches[0] if m.figure.value == near), \
+        [(m.figure.clause, m.why) for m in result.matches[0]]
+
+
+@pytest.mark.parametrize(("text", "question", "value"), [
+    ("某区卫生健康局2025年度部门整体支出绩效自评报告\n一、成效\n院前急救平均反应时间11.2分钟。\n", "院前急救平均多长时间到？", "11.2"),
+    ("某镇人民政府2020年度部门决算说明\n一、支出\n社会保障和就业支出412.38万元。\n", "社保就业支出是多少？", "412.38"),
+])
+def test_asking_words_and_abbreviations_are_no_unmentioned_things(tmp_path, text: str, question: str,
+                                                                  value: str) -> None:
+    result = _one_report_lookup(tmp_path, text, question)
+    assert result.answered and result.best[0].figure.value == value, \
+        [(m.figure.clause, m.why) for m in result.matches[0]]

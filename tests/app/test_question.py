@@ -105,6 +105,9 @@ def test_intent(question: str, intent: str) -> None:
     ("年初预算和年终决算相差多少？", "difference", ("年初预算", "年终决算")),
     ("年终决算比年初预算多了多少？", "difference", ("年终决算", "年初预算")),
     ("项目支出比基本支出多多少？", "difference", ("项目支出", "基本支出")),
+    # a score asked as 差几分 (a self-evaluation's 分值 vs 得分), a count as 差几个
+    ("分值和得分差几分？", "difference", ("分值", "得分")),
+    ("计划数与完成数差了几个？", "difference", ("计划数", "完成数")),
 ])
 def test_derived_questions_name_what_they_combine(question: str, operation: str, operands: tuple[str, ...]) -> None:
     q = analyze(question)
@@ -130,6 +133,26 @@ def test_elliptical_follow_ups_keep_the_earlier_measure(follow_up: str) -> None:
     q = analyze(follow_up, HISTORY)
     assert q.context == CARE
     assert q.intent == FIGURE and q.asks[0].kind == "people"
+
+
+@pytest.mark.parametrize(("earlier", "follow_up"), [
+    ("污水处理率目标完成了吗？", "为啥没完成？"),  # a town's indicator
+    ("门诊人次指标完成了没有？", "咋没完成？"),  # a hospital's
+    ("Was the sewage treatment rate target met?", "Why was it not met?"),
+    ("Did the clinic reach its outpatient target?", "Why is that so low?"),
+])
+def test_a_why_follow_up_asks_about_the_earlier_question(earlier: str, follow_up: str) -> None:
+    history = [{"role": "user", "content": earlier}, {"role": "assistant", "content": "未完成。"}]
+    assert analyze(follow_up, history).context == earlier
+
+
+@pytest.mark.parametrize(("earlier", "follow_up"), [
+    ("重大公共卫生服务支出决算多少？", "完成年初预算的多少？"),  # a town's final accounts
+    ("公务接待费花了多少？", "占支出的比例呢？"),  # a hospital's three public expenses
+])
+def test_a_follow_up_naming_only_a_measure_asks_about_the_earlier_subject(earlier: str, follow_up: str) -> None:
+    history = [{"role": "user", "content": earlier}, {"role": "assistant", "content": "（上一轮回答）"}]
+    assert analyze(follow_up, history).context == earlier
 
 
 def test_a_full_question_after_history_is_not_a_follow_up() -> None:
@@ -171,6 +194,19 @@ def test_language(question: str, english: bool) -> None:
     ("How much was spent on government procurement?", "money", {"政府采购"}),  # not any 购置
     ("What was the execution rate of the provincial funds?", "percent", {"省级财政资金"}),
     ("How much did health inspectors collect in fines and confiscations?", "money", {"罚没", "卫生监督"}),
+    # general vocabulary of a culture bureau's, a school's, a hospital's, a kindergarten's report
+    ("How many performances were staged?", "count", {"演出"}),
+    ("How many smart classrooms were built?", "count", {"智慧教室"}),
+    ("How many schools did they renovate?", "count", {"改造"}),
+    ("How many emergency visits were there?", "times", {"急诊"}),
+    ("How many study rooms were opened?", "count", {"书房"}),
+    ("How many trainees took part?", "people", {"学员"}),
+    ("What was the length of hospital stay?", None, {"住院日"}),
+    ("What was the preschool enrollment rate?", "percent", {"入园率"}),
+    # the functional classes of expenditure a town's and a bureau's final accounts list
+    ("How much did the town spend on general public services?", "money", {"一般公共服务"}),
+    ("How much was spent on public safety?", "money", {"公共安全"}),
+    ("What was the spending on agriculture, forestry and water?", "money", {"农林水"}),
 ])
 def test_english_questions_are_matched_in_the_reports_words(question: str, kind: str, report_words: set[str]) -> None:
     q = analyze(question)
@@ -192,6 +228,16 @@ def test_english_questions_are_matched_in_the_reports_words(question: str, kind:
 def test_spent_and_total_cues(question: str, spent: bool, total: bool) -> None:
     ask = analyze(question).asks[0]
     assert (ask.spent, ask.total) == (spent, total)
+
+
+@pytest.mark.parametrize(("question", "obj"), [
+    ("急诊人次占门急诊人次的比例是多少？", "急诊人次"),  # a hospital's visits
+    ("残疾人就业人数占全区残疾人的比重？", "残疾人就业人数"),  # a federation's people
+    ("住院人次占比多少？", "住院人次"),
+])
+def test_a_share_of_counted_things_asks_a_percent_not_the_count(question: str, obj: str) -> None:
+    ask = analyze(question).asks[0]
+    assert (ask.kind, ask.share, ask.object) == ("percent", True, obj)
 
 
 @pytest.mark.parametrize(("question", "kind", "unit", "obj"), [
