@@ -105,7 +105,7 @@ _SPECIAL_SPANS: tuple[tuple[str, re.Pattern[str]], ...] = (
     # letters and digits mixed: a code, a model, a unified social credit code (and any "/2022-00015" after it)
     (ROLE_IDENTIFIER, re.compile(r"(?<![A-Za-z0-9])(?=[A-Za-z0-9]*[A-Za-z])(?=[A-Za-z0-9]*\d)[A-Za-z0-9]{2,}"
                                  r"(?:[-/_][A-Za-z0-9]+)*")),
-    (ROLE_REFERENCE, re.compile(r"(?:(?<=^)|(?<=[（(\[【“\s见如附下上]))(?:图|表|附件|附表|附图)\s*\d{1,2}(?:[-－.]\d{1,2})?"
+    (ROLE_REFERENCE, re.compile(r"(?:(?<=^)|(?<=[（(\[【“\s见如附下上。；;：:！？!?]))(?:图|表|附件|附表|附图)\s*\d{1,2}(?:[-－.]\d{1,2})?"
                                 r"(?=[：:\s）)\]】”，,。、]|$)")),
 )
 

@@ -191,3 +191,15 @@ def test_table_reports_ingest_whole_and_every_number_is_placed(spec_name: str, f
     census = number_census(p.paragraphs, p.figures, p.cleaned.text, p.cleaned.tables)
     assert [(u.text, u.context) for u in census if u.cls == UNCLASSIFIED] == []
     assert json.loads(p.info.numbers)["figure"] >= p.info.cells
+
+
+@pytest.mark.parametrize("text", ["项目开展流行病学调查。自评表见表2。表2 2025年度项目支出绩效自评表",
+                                  "全年支出情况见下表；表1 2023年度部门收支情况（单位：万元）"])
+def test_a_caption_after_a_sentence_end_is_a_reference(text: str) -> None:
+    """"。表2 2025年度…": a table's caption starting a sentence points to the table; its number is no figure."""
+    from ingest.numbers import ROLE_REFERENCE, _special_spans
+
+    import re
+
+    caption = re.search(r"[。；]表(\d)", text).start(1)
+    assert any(start <= caption < end and role == ROLE_REFERENCE for start, end, role in _special_spans(text))
