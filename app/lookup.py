@@ -227,6 +227,7 @@ class FigureIndex:
                      for own, f, p in zip(self._own, self._norm, self._previous)]
         self._vocabulary: Counter[str] | None = None  # the sentences' words (jieba), made on first need
         self._ids = [f.id for f in self._norm]  # a hash each: computed once, not per figure per question
+        self._number_of = {(f.report, f.start): n for n, f in enumerate(self.figures)}  # a match's figure -> its number
         self.by_id = dict(zip(self._ids, self.figures))
         self._numbers: dict[str, list[int]] = {}
         self._by_unit: dict[str, list[int]] = {}
@@ -449,39 +450,41 @@ class FigureIndex:
         """A figure that holds most of a term asked ("培训机构场地补贴" -> 培训补贴, 机构 nearby) but not a word of it
         the report never writes at all is not the answer: the question is about something the report does not
         mention ("场地" nowhere), and the figure is only near it."""
-        at = {(f.report, f.start): n for n, f in enumerate(self.figures)}
+        term_words = [w for w in map(self._name_words, ask.subject) if len(w) >= 3]
+        if not term_words:
+            return matches
         out = []
         for m in matches:
-            i = at.get((m.figure.report, m.figure.start))
-            if m.answers and i is not None and self._lacks_unmentioned(i, ask.subject):
+            i = self._number_of.get((m.figure.report, m.figure.start))
+            if m.answers and i is not None and any(self._lacks_unmentioned(i, words) for words in term_words):
                 m = replace(m, answers=False, why="unmentioned")
             out.append(m)
         return out
 
-    def _lacks_unmentioned(self, i: int, subject: tuple[str, ...]) -> bool:
-        for term in subject:
-            if "|" in term:
-                continue  # a word with the reports' alternatives: matched by any of them
-            words = [w for w in _jieba().lcut(term) if len(w) >= 2 and _CJK_RUN.fullmatch(w)]
-            words = [piece for w in words for piece in ([w[k:k + 2] for k in range(0, len(w) - 1, 2)]
-                                                        if len(w) >= 4 and len(w) % 2 == 0 else [w])]
-            words = [w for w in words if w not in _NAMELESS and not _TIME_WORD.fullmatch(w) and _word_grams(w)]
-            held = [w for w in words if any(self._field(i, g) for g in _word_grams(w))]
-            about = self.figures[i].sentence + self.figures[i].section
-            # (a word whose characters all stand about the figure may abbreviate its words: 社保 for 社会保障)
-            unknown = [w for w in words if not any(self.knows(g) for g in _word_grams(w))
-                       and not all(c in about for c in w) and not _ASKING_WORD.search(w)]
-            # a modifier inside the name (场地 of 场地补贴: a held word right after it), not a question word at its end
-            inside = [w for w in unknown if words.index(w) + 1 < len(words) and words[words.index(w) + 1] in held]
-            if len(words) >= 3 and len(held) >= 2 and inside:
-                return True
-        return False
+    def _name_words(self, term: str) -> list[str]:
+        """The words of an asked term that can name a figure (two-character pieces of long words), once per ask."""
+        if "|" in term:
+            return []  # a word with the reports' alternatives: matched by any of them
+        words = [w for w in _jieba().lcut(term) if len(w) >= 2 and _CJK_RUN.fullmatch(w)]
+        words = [piece for w in words for piece in ([w[k:k + 2] for k in range(0, len(w) - 1, 2)]
+                                                    if len(w) >= 4 and len(w) % 2 == 0 else [w])]
+        return [w for w in words if w not in _NAMELESS and not _TIME_WORD.fullmatch(w) and _word_grams(w)]
+
+    def _lacks_unmentioned(self, i: int, words: list[str]) -> bool:
+        held = [w for w in words if any(self._field(i, g) for g in _word_grams(w))]
+        about = self.figures[i].sentence + self.figures[i].section
+        # (a word whose characters all stand about the figure may abbreviate its words: 社保 for 社会保障)
+        unknown = [w for w in words if not any(self.knows(g) for g in _word_grams(w))
+                   and not all(c in about for c in w) and not _ASKING_WORD.search(w)]
+        # a modifier inside the name (场地 of 场地补贴: a held word follows it), not a question word at its end
+        inside = [w for w in unknown if any(h in held for h in words[words.index(w) + 1:])]
+        return len(held) >= 2 and bool(inside)
 
     def _rivals_name_what_it_lacks(self, ask: Ask, matches: list[FigureMatch]) -> list[FigureMatch]:
         """A figure that answers but lacks a word of what was asked, which another figure of the same kind holds in its
         own name or the clause before it ("学校自有资金的执行率": 预算执行率93.79% lacks 自有, the row 学校自有资金 has it), is not the answer:
         the report states the asked figure elsewhere, or not at all."""
-        at = {(f.report, f.start): n for n, f in enumerate(self.figures)}
+        at = self._number_of
         out = []
         for m in matches:
             i = at.get((m.figure.report, m.figure.start))
