@@ -65,6 +65,12 @@ LAYOUTS: dict[str, Layout] = {
         "pdftotext", width=27, lines_per_page=22, header="端州区退役军人事务局2022年度部门整体支出绩效自评报告"),
     "huguang-town-2020-final-accounts": Layout("web"),
     "dianbai-hospital-2021-three-public-expenses": Layout("docx"),
+    "dongpo-agri-2022-dept-performance": Layout(
+        "pdftotext", width=32, lines_per_page=24, header="东坡区农业农村局2022年度部门整体支出绩效自评报告",
+        spaced_numbers=True, page_format="{n}"),
+    "jianxi-samr-2021-final-accounts": Layout("web"),
+    "keqiao-library-2024-digital-reading-project": Layout("docx"),
+    "hanjiang-archives-2020-evaluation-conclusion": Layout("plain"),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
