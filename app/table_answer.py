@@ -45,6 +45,8 @@ HIGHEST = "highest"  # the row with the largest value of the asked column
 LOWEST = "lowest"  # the row with the smallest
 WHICH = "which"  # the question asks which row: never the total
 WHEN = "when"  # a date: the row's actual, when it is one
+BALANCE = "balance"  # what is left of the budget: 全年预算数 − 全年执行数
+LIST = "list"  # the rows a group holds ("生态效益指标有哪几项")
 
 # Cues for what a question asks of a table, zh and en, each a role of ingest/tables.COLUMN_ROLES or one of the
 # asks above. Every match counts (a question may ask two columns); where one cue's span lies inside another's
@@ -81,8 +83,12 @@ COLUMN_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"\bthis (?:item|indicator|one)\b", re.I)),
     (TOTAL, re.compile(r"总分|合计|总计|总共|一共|总体|整体|全部|总额|\btotal\b|\boverall\b", re.I)),
     (DIFFERENCE, re.compile(r"比.{1,20}?(?:多|少|高|低|增加|减少|超|差|调增|调减)了?(?:多少|几)|相差|差额|差了?多少|差了?几|差距|超额|超出|"
-                            r"调整了?多少|调增了?多少|调减了?多少|\bdifference\b|\bhow much (?:more|less|higher|lower)\b|"
-                            r"\bexceed", re.I)),
+                            r"调(?:整|增|减)?了?(?:多少|几)|\bdifference\b|\bhow much (?:more|less|higher|lower)\b|"
+                            r"\bexceed|\badjust\w*\b", re.I)),
+    (BALANCE, re.compile(r"结余|节余|剩余|余额|剩下|剩了|(?:没|未)(?:有)?(?:花|用|支出|执行)(?:完|掉)?的?(?:钱|资金|部分)?(?:有)?多少|"
+                         r"\b(?:unspent|left over|remain\w*|balance)\b", re.I)),
+    (LIST, re.compile(r"(?:有|包括|包含|含|分)(?:了)?哪(?:几|些)(?:项|个|条)?|哪些(?:指标|项目|内容)|都有(?:什么|哪些)|"
+                      r"\bwhich (?:indicators|items) (?:are|were) (?:under|in)\b", re.I)),
 )
 VALUE_ASKS = (ACTUAL, TARGET, PLAN, POINTS, SCORE, RATE, REASON)
 _SCORE_VERB = re.compile(r"^(?:得|打了?|评了?|扣了?|丢了?|失了?|被扣|少得了?|扣分)|^(?:多少|几)分")  # a score asked of it
@@ -299,6 +305,10 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
     summed = _sum_of_rows(asks, rows, english)
     if summed is not None:
         return summed
+    if LIST in asks.special and not asks.roles and not asks.special & {SHORTFALL, HIGHEST, LOWEST}:
+        listed = _group_listed(asks, rows, english)
+        if listed is not None:
+            return listed
     matched = _match_rows(asks, rows, LEAF_MATCH)
     naming = question
     by_measure = False
@@ -381,6 +391,10 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
         return _reason(row, english)
     if MET in asks.special or SHORTFALL in asks.special:
         return _met(row, english)
+    if BALANCE in asks.special:
+        return _balance(row, english)
+    if _asks_rate_only(asks, rows) and not row.columns(RATE):
+        return _computed_rate(row, english)  # 执行率 of a row whose table states none: actual ÷ budget
     if DIFFERENCE in asks.special or question.intent == DERIVED:
         columns = _difference_columns(asks, row)
         return _difference(row, columns, english) if columns is not None else None
@@ -597,8 +611,16 @@ class _Asks:
     kinds: set[str] = field(default_factory=set)  # the measures the question asks (money, people, times ...)
 
 
+# "满不满意", "达没达标", "完没完成": a question asked as A-not-A asks A (有没有, 是不是 are cues of their own)
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])(?<![有是能会要])[不没]\1([\u4e00-\u9fff]?)")
+_MET_WORDS = ("完成", "达到", "达标", "实现")
+
+
 def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
     text = question.original if question.language == "en" else question.text
+    a_not_a = [m.group(1) + m.group(2) for m in _A_NOT_A.finditer(text)] if question.language == "zh" else []
+    text = _A_NOT_A.sub(lambda m: m.group(1) + m.group(2) + " " * (len(m.group(0)) - len(m.group(1) + m.group(2))),
+                        text) if a_not_a else text
     for name in sorted(question.names, key=len, reverse=True):  # the body's names say whose table, not which row
         text = text.replace(name, " " * len(name))
     headers = {_header_core(h): _header_forms(h) for r in rows for k, h in enumerate(r.header)
@@ -660,6 +682,11 @@ def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
         elif role != STATUS:
             asks.special.add(role)
     asks.named = [h for _, _, h in sorted(named)]
+    for word in a_not_a:  # "达没达标": whether it was met; "满不满意": how satisfied, the row's actual
+        if word in _MET_WORDS:
+            asks.special.add(MET)
+        elif not asks.roles and not asks.named:
+            asks.roles.append(ACTUAL)
     # "城镇新增就业多少人？目标是多少？": a clause asking a figure with no column word asks the actual, beside the
     # column the other clause names
     if asks.roles and not asks.named and not asks.special - {TOTAL}:
@@ -789,9 +816,9 @@ def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
     names = {(r.report, r.table): r.name for r in rows}
     leaves = {r.leaf for r in rows}
     out = []
-    for t in (t.strip("是的了在有为") for t in terms):
-        if len(t) < 2:
-            continue  # "是", "的": one character names no row
+    for t in (_UNIT_ASKED.sub("", t).strip("是的了在有为").removesuffix("得") for t in terms):
+        if len(t) < 2 or t in UNIT_KIND:
+            continue  # "是", "的": one character names no row; "公里", "人次" of 差了多少公里: a unit asked, not a row
         if len(names) > 1 and all(t in name for name in names.values()) and t not in leaves:
             continue
         grams = {g for g in bigrams(t) if len(g) == 2}
@@ -804,6 +831,11 @@ def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
             t = t[2:]
         out.append(t)
     return out
+
+
+# a unit a question asks its figure in ("差了多少公里", "差几个人", "少了多少人次"): what the figure counts, never a row's name
+_UNIT_ASKED = re.compile(r"(?:多少|几)个?(?:" + "|".join(sorted((re.escape(u) for u in UNIT_KIND if u and "/" not in u),
+                                                             key=len, reverse=True)) + r")")
 
 
 class _RowIndex:
@@ -850,6 +882,10 @@ def _match_rows(asks: _Asks, rows: Sequence[_Row], leaf_match: float) -> list[_R
         score, leaf_share = _row_score(index, i, row, chosen)
         if score >= ROW_MATCH and leaf_share >= leaf_match:
             scored.append((score + 0.05 * leaf_share, row, leaf_share))
+    if not scored:
+        named = _named_in_full(asks, rows, words)
+        if named:
+            return named
     if not scored and (REASON in asks.roles or MET in asks.special):
         # "项目完工时间为什么推迟了": the row named whole, the other words say what went wrong with it
         whole = [(row, score) for i, row in enumerate(rows)
@@ -867,6 +903,31 @@ def _match_rows(asks: _Asks, rows: Sequence[_Row], leaf_match: float) -> list[_R
     tied = [row for row, _ in close]
     distinct = {(r.report, r.table, r.index) for r in tied}
     return tied if len(distinct) > 1 else tied[:1]
+
+
+MIN_FULL_NAME_CHARS = 4  # a row name written out in the question this long names the row
+MAX_OTHER_CHARS = 2  # what the question may say beside it ("控制" of "…单位成本控制目标"): a word, not another row
+
+
+def _named_in_full(asks: _Asks, rows: Sequence[_Row], words: Sequence[str]) -> list[_Row]:
+    """The rows whose whole name (the last label, four characters or more) the question writes out, when it says
+    little else that could name a row: "项目支出执行得怎么样" names 项目支出, "河道清淤单位成本控制目标" names 河道清淤
+    单位成本. The longest name written wins (项目支出执行率 over 项目支出); rows of one name in several tables tie."""
+    if not _CJK_RUN.search(asks.text):
+        return []
+    written = [r for r in rows if not r.total and len(r.leaf) >= MIN_FULL_NAME_CHARS and r.leaf in asks.text]
+    if not written:
+        return []
+    longest = max(len(r.leaf) for r in written)
+    written = [r for r in written if len(r.leaf) == longest]
+    leaf = written[0].leaf
+    if any(r.leaf != leaf for r in written):
+        return []
+    other = "".join(w.replace(leaf, "") for w in words if leaf in w or not set(w) <= set(leaf))
+    paths = "".join(r.path for r in written)
+    if sum(1 for ch in "".join(_CJK_RUN.findall(other)) if ch not in paths) > MAX_OTHER_CHARS:
+        return []
+    return written
 
 
 def _row_score(index: _RowIndex, i: int, row: _Row, words: Sequence[str]) -> tuple[float, float]:
@@ -1040,6 +1101,9 @@ def _names_nothing_else(asks: _Asks, rows: Sequence[_Row], total: _Row) -> bool:
     total's, "残疾人康复服务人数完成了多少" names a row this report does not have."""
     if _EN_INDICATOR.search(asks.text) and not _EN_INDICATOR.search(total.leaf):
         return False  # "…lose on the dispute resolution rate": an indicator named, which no English term found
+    if any(not r.total and len(r.leaf) >= MIN_FULL_NAME_CHARS and r.leaf in asks.text and r.leaf not in total.path
+           for r in rows):
+        return False  # "项目支出执行得怎么样，执行率多少": a row of the tables is named; its total is not the answer
     chars = {ch for w in _row_words(asks, rows) for run in _CJK_RUN.findall(w) for ch in run}
     if len(chars) <= 2:
         return True
@@ -1310,6 +1374,80 @@ def _difference(row: _Row, columns: Sequence[int], english: bool) -> Draft | Non
         text = (f"{d:.{places}f}{unit}（{a.name}比{b.name}{'多' if more else '少'}：{expression}），"
                 f"依据{row.where}中“{row.leaf}”一行。")
     return Draft(_fit(text), (_cite(row, [columns[0], columns[1]]),), False)
+
+
+def _asks_rate_only(asks: _Asks, rows: Sequence[_Row]) -> bool:
+    """Whether the question asks a rate (执行率, by a cue or by a rate column's header) and no other column."""
+    named_roles = {r.roles[k] for r in rows for k, h in enumerate(r.header)
+                   if k < len(r.roles) and h and _header_core(h) in asks.named}
+    return {*asks.roles, *named_roles} == {RATE} and not asks.special - {TOTAL}
+
+
+def _balance(row: _Row, english: bool) -> Draft | None:
+    """结余了多少: the row's budget (its last plan column, 全年预算数) less what was spent (its actual), both shown."""
+    plans, actuals = row.columns(PLAN), row.columns(ACTUAL)
+    if not plans or not actuals:
+        return None
+    plan, actual = _first(row, plans[-1]), _first(row, actuals[0])
+    if plan is None or actual is None or plan.value is None or actual.value is None or plan.op or actual.op \
+            or not _comparable(plan.figure, actual.figure) or plan.figure.unit != actual.figure.unit:
+        return None
+    d = plan.value - actual.value
+    places = max(_places(plan.value), _places(actual.value))
+    unit = plan.figure.unit
+    shown = f"{d:.{places}f}{unit}"
+    expression = f"{plan.figure.text}{unit} − {actual.figure.text}{unit} = {shown}"
+    if english:
+        text = f"{shown} left unspent ({plan.name} − {actual.name}: {expression}), row “{row.path}”."
+    else:
+        text = f"{shown}（{plan.name}减{actual.name}：{expression}），依据{row.where}中“{row.leaf}”一行。"
+    return Draft(_fit(text), (_cite(row, [plan.col, actual.col]),), False)
+
+
+def _computed_rate(row: _Row, english: bool) -> Draft | None:
+    """执行率 of a row whose table has no rate column: its actual over its budget (its last plan column), computed
+    and said to be so, both operands shown."""
+    plans, actuals = row.columns(PLAN), row.columns(ACTUAL)
+    if not plans or not actuals:
+        return None
+    plan, actual = _first(row, plans[-1]), _first(row, actuals[0])
+    if plan is None or actual is None or plan.value is None or actual.value is None or plan.op or actual.op \
+            or plan.value <= 0 or plan.figure.unit != actual.figure.unit:
+        return None
+    rate = (actual.value / plan.value * 100).quantize(Decimal("0.01"))
+    unit = plan.figure.unit
+    expression = f"{actual.figure.text}{unit} ÷ {plan.figure.text}{unit} = {rate}%"
+    if english:
+        text = (f"{rate}% (not stated in the table; computed from its figures: {actual.name} ÷ {plan.name}, "
+                f"{expression}), row “{row.path}”.")
+    else:
+        text = f"{rate}%（表格未直接给出，按{actual.name}÷{plan.name}计算：{expression}），依据{row.where}中“{row.leaf}”一行。"
+    return Draft(_fit(text), (_cite(row, [actual.col, plan.col]),), False)
+
+
+def _group_listed(asks: _Asks, rows: Sequence[_Row], english: bool) -> Draft | None:
+    """"生态效益指标有哪几项": the rows under the group label the question writes out (a label above the rows' own
+    names, four characters or more; the longest one written), each cited; None when no group is named so, or its
+    rows stand in several tables."""
+    groups: dict[str, list[_Row]] = {}
+    for row in rows:
+        if row.total:
+            continue
+        for label in row.path.split(" > ")[:-1]:
+            if len(label) >= MIN_FULL_NAME_CHARS and label in asks.text:
+                groups.setdefault(label, []).append(row)
+    if not groups:
+        return None
+    label = max(groups, key=len)
+    members = list({(r.report, r.table, r.index): r for r in groups[label]}.values())
+    if len({(r.report, r.table) for r in members}) != 1 or len(members) > MAX_LISTED_ROWS:
+        return None
+    names = [r.leaf for r in members]
+    if english:
+        text = f"{label} has {len(names)} indicator(s) in {members[0].where}: " + "; ".join(names) + "."
+    else:
+        text = f"{label}共{len(names)}项：" + "、".join(names) + f"（{members[0].where}）。"
+    return Draft(_fit(text), tuple(_cite(r, []) for r in members), False)
 
 
 def _met(row: _Row, english: bool) -> Draft | None:
