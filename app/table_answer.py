@@ -419,6 +419,18 @@ def _without_row_and_columns(text: str, row: _Row, columns: Sequence[int]) -> st
     for label in sorted([*row.path.split(" > "), *(row.column_name(k) for k in columns)], key=len, reverse=True):
         if len(label) >= 2:
             text = text.replace(label, " ")
+    # a part of the row's name ("门诊量增长率" of 重点专科门诊量增长率): the longest runs of three or more characters
+    # the question shares with it
+    i = 0
+    while i < len(text):
+        n = 0
+        while i + n < len(text) and text[i:i + n + 1] in row.leaf:
+            n += 1
+        if n >= 3:
+            text = text[:i] + " " * n + text[i + n:]
+            i += n
+        else:
+            i += 1
     return text
 
 

@@ -50,7 +50,8 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
 from ingest.document import TABLE, Block, Table as ReportTable, TableCell, table_block, text_block
-from ingest.tables import analyze_table, is_figure_cell, parse_text_tables, structure_tables
+from ingest.tables import (VALUE, VALUE_ROLES, analyze_table, column_role, field_tables, is_figure_cell,
+                           parse_text_tables, structure_tables)
 
 SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx")
 MAX_REPORT_BYTES = 50 * 1024 * 1024
@@ -521,6 +522,11 @@ def _aligned_tables(chars: list[dict], page: int) -> list[tuple[_PageTable, set[
             j += 1
         trailing = [t for t in skipped[:1] if _wraps_last_row(rows, members, between, t)]
         above = [rows[i - 1]] if i and not seen_above(i) and _pitch(rows[i - 1], rows[i]) <= LINE_PITCH else []
+        if len(members) >= MIN_ALIGNED_ROWS:
+            run = [*members, *between, *trailing]
+            rivers = _rivers([rows[m] for m in run])
+            for m in run:
+                rows[m] = _split_at_rivers(rows[m], rivers)
         table = (_aligned_table([rows[m] for m in members], page, [rows[m] for m in between + trailing], above)
                  if len(members) >= MIN_ALIGNED_ROWS else None)
         if table is not None:
@@ -528,6 +534,55 @@ def _aligned_tables(chars: list[dict], page: int) -> list[tuple[_PageTable, set[
             taken.update(range(i, members[-1] + 1))
         i = members[-1] + 1 if table is not None else i + 1
     return found
+
+
+MIN_RIVER_GAP = 0.3  # character heights: a narrower gap between two characters is inside a word
+MAX_RIVER_CROSSINGS = 0.15  # share of a run's lines whose text may cross a column's border (cells spanning it)
+
+
+def _rivers(lines: list[list[dict]]) -> list[tuple[float, float]]:
+    """The column borders of a run of table lines: gaps between two characters of a line that (nearly) no other line
+    of the run writes across. Cells filled to their column's edge come closer than a column gap (a 9-point font,
+    6 points between "可持续影响指" and "中医专科诊疗方案制"); the other lines' gaps there say it is a border."""
+    gaps: list[tuple[float, float]] = []
+    for line in lines:
+        chars = sorted((c for s in line for c in s["chars"]), key=lambda c: c["x0"])
+        for a, b in zip(chars, chars[1:]):
+            height = (a["bottom"] - a["top"]) or 10.0
+            if b["x0"] - a["x1"] >= MIN_RIVER_GAP * height and (a["x1"], b["x0"]) not in gaps:
+                gaps.append((a["x1"], b["x0"]))
+    spans = [[(c["x0"], c["x1"]) for s in line for c in s["chars"]] for line in lines]
+    rivers = []
+    for a, b in gaps:
+        middle = (a + b) / 2
+        crossing = sum(1 for line in spans if any(x0 < middle < x1 for x0, x1 in line))
+        if crossing <= MAX_RIVER_CROSSINGS * len(lines):
+            rivers.append((a, b))
+    return rivers
+
+
+def _split_at_rivers(line: list[dict], rivers: list[tuple[float, float]]) -> list[dict]:
+    """A line's segments cut where a column border (`_rivers`) runs between two of a segment's characters."""
+    out: list[dict] = []
+    for s in line:
+        chars = sorted(s["chars"], key=lambda c: c["x0"])
+        pieces: list[list[dict]] = [[chars[0]]] if chars else []
+        for a, b in zip(chars, chars[1:]):
+            if any(a["x1"] <= (x0 + x1) / 2 <= b["x0"] for x0, x1 in rivers) and b["x0"] > a["x1"]:
+                pieces.append([b])
+            else:
+                pieces[-1].append(b)
+        if len(pieces) <= 1:
+            out.append(s)
+            continue
+        for piece in pieces:
+            text = "".join(c["text"] for c in piece).strip()
+            if not text:
+                continue
+            out.append({"text": text, "x0": piece[0]["x0"], "x1": max(c["x1"] for c in piece),
+                        "top": min(c["top"] for c in piece), "bottom": max(c["bottom"] for c in piece),
+                        "chars": piece})
+    return out
 
 
 def _wraps_last_row(rows: list[list[dict]], members: list[int], between: list[int], line: int) -> bool:
@@ -815,6 +870,17 @@ def _join_pages(pages: list[list[_PageItem]]) -> list[Block]:
         for position, item in enumerate(items):
             if isinstance(item, _PageTable):
                 between = entries[last_table + 1:] if last_table >= 0 else []
+                furniture = last_table >= 0 and all(isinstance(e, str) and _is_furniture(e) for e in between)
+                if furniture and position <= 1:
+                    moved = _header_carried(entries[last_table], item, [e for e in between if isinstance(e, str)])
+                    if moved is not None:  # the header row at a page's foot, its rows on the next page
+                        entries[last_table], item, used = moved
+                        if used:
+                            del entries[last_table + 1:]
+                        if entries[last_table] is None:
+                            del entries[last_table]
+                            last_table = max((n for n, e in enumerate(entries) if isinstance(e, _PageTable)),
+                                             default=-1)
                 if (last_table >= 0 and all(isinstance(e, str) and _is_furniture(e) for e in between)
                         and _continues(entries[last_table], item, position)):
                     previous = entries[last_table]
@@ -836,6 +902,57 @@ def _join_pages(pages: list[list[_PageItem]]) -> list[Block]:
         if entry is not None:
             blocks.append(table_block(analyze_table(entry.table)))
     return blocks
+
+
+MAX_CARRIED_HEADER_ROWS = 2
+MIN_CARRIED_HEADERS = 3
+
+
+def _header_carried(previous: _PageTable, table: _PageTable, between: list[str]
+                    ) -> tuple[_PageTable | None, _PageTable, bool] | None:
+    """A table without ruling lines whose header row ends one page (一级指标 … 得分) and whose rows start the next,
+    without a header: the header moved onto the rows, each header cell over the column it stands above (the pages'
+    columns differ: the rows' widest texts set them). A header cell wrapped around its row's line (偏差原因分析及改进
+    措 / 施), left as short lines between the two, names the one column still without a header when those lines name a
+    column of the genre. Returns (`previous` without its header, or None when nothing is left; the rows with the
+    header; whether those lines were used), or None when the two are not such a pair."""
+    if previous.ruled or table.ruled or previous.table.page is None or table.table.page is None:
+        return None
+    if table.table.page != max(previous.last_page, previous.table.page) + 1:
+        return None
+    if analyze_table(table.table).header_rows != 0 or table.table.n_rows < MIN_ALIGNED_ROWS:
+        return None
+    grid = previous.table.grid()
+    cut = len(grid)
+    while cut > 0 and len(grid) - cut < MAX_CARRIED_HEADER_ROWS and not any(is_figure_cell(t) for t in grid[cut - 1]) \
+            and sum(1 for t in dict.fromkeys(grid[cut - 1]) if t.strip()) >= MIN_CARRIED_HEADERS:
+        cut -= 1
+    if cut == len(grid):
+        return None
+    xs, borders = previous.columns, table.columns
+    placed: dict[tuple[int, int], TableCell] = {}
+    for c in previous.table.cells:
+        if c.row < cut or not c.text.strip():
+            continue
+        middle = (xs[c.col] + xs[min(c.col + c.col_span, len(xs) - 1)]) / 2
+        k = next((k for k in range(len(borders) - 1) if borders[k] <= middle < borders[k + 1]), None)
+        if k is None or (c.row - cut, k) in placed:
+            return None
+        placed[(c.row - cut, k)] = TableCell(c.row - cut, k, c.text, 1, 1)
+    if len({k for _, k in placed}) < MIN_CARRIED_HEADERS:
+        return None
+    n_header = len(grid) - cut
+    used = False
+    missing = [k for k in range(table.table.n_cols) if not any((r, k) in placed for r in range(n_header))]
+    wrapped = "".join(line.strip() for text in between for line in text.split("\n"))
+    if len(missing) == 1 and wrapped and column_role([wrapped]) in VALUE_ROLES - {VALUE}:
+        placed[(0, missing[0])] = TableCell(0, missing[0], wrapped, n_header, 1)
+        used = True
+    cells = tuple(placed.values()) + tuple(replace(c, row=c.row + n_header) for c in table.table.cells)
+    rows = replace(table.table, cells=cells, n_rows=table.table.n_rows + n_header)
+    kept = [c for c in previous.table.cells if c.row < cut]
+    rest = replace(previous, table=replace(previous.table, cells=tuple(kept), n_rows=cut)) if cut > 0 else None
+    return rest, replace(table, table=rows), used
 
 
 def _is_furniture(text: str) -> bool:
@@ -905,7 +1022,7 @@ def _docx_body_blocks(document: DocxDocument) -> list[Block]:
 
     def flush() -> None:
         if lines:
-            blocks.append(text_block("\n".join(lines)))
+            blocks.extend(field_tables("\n".join(lines)))  # indicator lines written as labelled fields: a table
             lines.clear()
 
     for child in _body_children(document.element.body):
