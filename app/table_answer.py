@@ -68,7 +68,7 @@ COLUMN_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                        r"\bscored?\b|\bscores\b", re.I)),
     (POINTS, re.compile(r"分值|满分|权重|\bweights?\b|\bmaximum\b|\bfull marks\b|\bpoints? available\b|\bworth\b",
                         re.I)),
-    (TARGET, re.compile(r"目标值?|指标值|计划|预期|要求|应达到|上限|下限|\btargets?\b|\bgoals?\b|\bexpected\b", re.I)),
+    (TARGET, re.compile(r"(?:控制)?目标值?|控制在|指标值|计划|预期|要求|应达到|上限|下限|\btargets?\b|\bgoals?\b|\bexpected\b", re.I)),
     (PLAN, re.compile(r"预算数?|\bbudget(?:ed)?\b|\bplanned\b", re.I)),
     (WHEN, re.compile(r"什么时候|何时|哪一?天|几月几[日号]|\bwhen\b", re.I)),
     (ACTUAL, re.compile(r"完成了?(?:多少|几)|实际|完成值|完成情况|完成得|达到了?(?:多少|几)|实现了?(?:多少|几)|执行数|执行了|决算|"
@@ -84,7 +84,7 @@ COLUMN_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (TOTAL, re.compile(r"总分|合计|总计|总共|一共|总体|整体|全部|总额|\btotal\b|\boverall\b", re.I)),
     (DIFFERENCE, re.compile(r"比.{1,20}?(?:多|少|高|低|增加|减少|超|差|调增|调减)了?(?:多少|几)|相差|差额|差了?多少|差了?几|差距|超额|超出|"
                             r"调(?:整|增|减)?了?(?:多少|几)|\bdifference\b|\bhow much (?:more|less|higher|lower)\b|"
-                            r"\bexceed|\badjust\w*\b", re.I)),
+                            r"\bexceed", re.I)),
     (BALANCE, re.compile(r"结余|节余|剩余|余额|剩下|剩了|(?:没|未)(?:有)?(?:花|用|支出|执行)(?:完|掉)?的?(?:钱|资金|部分)?(?:有)?多少|"
                          r"\b(?:unspent|left over|remain\w*|balance)\b", re.I)),
     (LIST, re.compile(r"(?:有|包括|包含|含|分)(?:了)?哪(?:几|些)(?:项|个|条)?|哪些(?:指标|项目|内容)|都有(?:什么|哪些)|"
@@ -307,8 +307,7 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
         return summed
     if LIST in asks.special and not asks.roles and not asks.special & {SHORTFALL, HIGHEST, LOWEST}:
         listed = _group_listed(asks, rows, english)
-        if listed is not None:
-            return listed
+        return listed  # "项目支出包括哪些": a list asked; no group's rows to list, no cell is the answer either
     matched = _match_rows(asks, rows, LEAF_MATCH)
     naming = question
     by_measure = False
@@ -391,8 +390,8 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
         return _reason(row, english)
     if MET in asks.special or SHORTFALL in asks.special:
         return _met(row, english)
-    if BALANCE in asks.special:
-        return _balance(row, english)
+    if BALANCE in asks.special and not _BALANCE_CUE.search(row.leaf):
+        return _balance(row, english)  # (a row named 结余资金 states its own figure)
     if _asks_rate_only(asks, rows) and not row.columns(RATE):
         return _computed_rate(row, english)  # 执行率 of a row whose table states none: actual ÷ budget
     if DIFFERENCE in asks.special or question.intent == DERIVED:
@@ -435,6 +434,7 @@ def _without_row_and_columns(text: str, row: _Row, columns: Sequence[int]) -> st
 
 
 _REASON_CUE = dict(COLUMN_CUES)[REASON]
+_BALANCE_CUE = dict(COLUMN_CUES)[BALANCE]
 
 
 def _asks_a_figure_apart(text: str) -> bool:
@@ -828,9 +828,12 @@ def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
     names = {(r.report, r.table): r.name for r in rows}
     leaves = {r.leaf for r in rows}
     out = []
-    for t in (_UNIT_ASKED.sub("", t).strip("是的了在有为").removesuffix("得") for t in terms):
-        if len(t) < 2 or t in UNIT_KIND:
-            continue  # "是", "的": one character names no row; "公里", "人次" of 差了多少公里: a unit asked, not a row
+    # "差了多少公里", "比目标少了多少人次": the unit a difference is asked in names no row ("多少人次？" alone may
+    # name the row counting 人次 beside the one asked before)
+    difference = bool(asks.special & {DIFFERENCE, DEDUCTION, BALANCE})
+    for t in ((_UNIT_ASKED.sub("", t) if difference else t).strip("是的了在有为").removesuffix("得") for t in terms):
+        if len(t) < 2 or (difference and t in UNIT_KIND):
+            continue  # "是", "的": one character names no row
         if len(names) > 1 and all(t in name for name in names.values()) and t not in leaves:
             continue
         grams = {g for g in bigrams(t) if len(g) == 2}
@@ -935,9 +938,12 @@ def _named_in_full(asks: _Asks, rows: Sequence[_Row], words: Sequence[str]) -> l
     leaf = written[0].leaf
     if any(r.leaf != leaf for r in written):
         return []
-    other = "".join(w.replace(leaf, "") for w in words if leaf in w or not set(w) <= set(leaf))
+    # the other words must be column words (执行 of 执行数): "财政拨款收入" names an income, not the row 财政拨款
+    other = "".join(w.replace(leaf, " ") for w in words if leaf in w or not set(w) <= set(leaf))
     paths = "".join(r.path for r in written)
-    if sum(1 for ch in "".join(_CJK_RUN.findall(other)) if ch not in paths) > MAX_OTHER_CHARS:
+    left = [run for run in _CJK_RUN.findall(other) if any(ch not in paths for ch in run)]
+    header_grams = {g for r in rows for h in r.header for g in bigrams(h)}
+    if sum(len(run) for run in left) > MAX_OTHER_CHARS or any(set(bigrams(run)) - header_grams for run in left):
         return []
     return written
 

@@ -58,7 +58,7 @@ COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (RATE, re.compile(r"[率比]\s*(?:[（(]\s*%\s*[）)])?$|比例|比率|\brate\b|ratio|%\s*$", re.I)),
     (SCORE, re.compile(r"得分|评分|自评分|实得|\bscored?\b", re.I)),
     (POINTS, re.compile(r"分值|权重|满分|标准分|\bweight|\bpoints?\b|\bmax", re.I)),
-    (ACTUAL, re.compile(r"实际|完成值|完成数|完成情况|执行数|执行情况|决算|实现值|实施情况|支出数|\bactual|achieved|"
+    (ACTUAL, re.compile(r"实际|完成值|完成数|完成情况|执行(?!率)|决算|实现值|实施情况|支出数|\bactual|achieved|"
                         r"completed|\bspent|\bresult", re.I)),
     (TARGET, re.compile(r"指标值|目标|预期|计划|标准值|\btarget|\bgoal|expected", re.I)),
     (PLAN, re.compile(r"预算|年初|全年|调整|\bplan|\bbudget", re.I)),
