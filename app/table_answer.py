@@ -832,7 +832,7 @@ def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
     # name the row counting 人次 beside the one asked before)
     difference = bool(asks.special & {DIFFERENCE, DEDUCTION, BALANCE})
     for t in ((_UNIT_ASKED.sub("", t) if difference else t).strip("是的了在有为").removesuffix("得") for t in terms):
-        if len(t) < 2 or (difference and t in UNIT_KIND):
+        if len(t) < 2 or (difference and (t in UNIT_KIND or t[:1] == "个" and t[1:] in UNIT_KIND)):
             continue  # "是", "的": one character names no row
         if len(names) > 1 and all(t in name for name in names.values()) and t not in leaves:
             continue

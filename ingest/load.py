@@ -372,6 +372,7 @@ class _PageTable:
     columns: tuple[float, ...]  # x of each column border, left to right
     ruled: bool
     last_page: int = 0  # the page it ends on (1-based), once continued
+    header_only: bool = False  # a header line at a page's foot, kept as a table only if rows follow on the next page
 
 
 _PageItem = str | _PageTable  # a page is prose runs and tables in reading order
@@ -520,7 +521,11 @@ def _aligned_tables(chars: list[dict], page: int) -> list[tuple[_PageTable, set[
             else:
                 break
             j += 1
-        trailing = [t for t in skipped[:1] if _wraps_last_row(rows, members, between, t)]
+        trailing = []  # the last row's cells wrapped below its line (one line per cell wrapped: 满意度指 / 标)
+        for t in skipped[:MAX_TRAILING_LINES]:
+            if not _wraps_last_row(rows, members, between, t):
+                break
+            trailing.append(t)
         above = [rows[i - 1]] if i and not seen_above(i) and _pitch(rows[i - 1], rows[i]) <= LINE_PITCH else []
         if len(members) >= MIN_ALIGNED_ROWS:
             run = [*members, *between, *trailing]
@@ -533,7 +538,32 @@ def _aligned_tables(chars: list[dict], page: int) -> list[tuple[_PageTable, set[
             found.append(table)
             taken.update(range(i, members[-1] + 1))
         i = members[-1] + 1 if table is not None else i + 1
+    last = len(rows) - 1
+    if last >= 0 and last not in taken:
+        header = _foot_header(rows[last], page)
+        if header is not None:
+            found.append(header)
     return found
+
+
+MAX_HEADER_NAME_CHARS = 12
+
+
+def _foot_header(line: list[dict], page: int) -> tuple[_PageTable, set[int]] | None:
+    """The page's last line when it is a table's header row whose rows start the next page (一级指标 二级指标 …
+    得分): short names, three or more, apart like columns, no figure. Kept aside as a header-only table; `_join_pages`
+    puts it over the rows it heads, or gives it back to the text."""
+    line = _split_at_rivers(line, _rivers([line]))  # header names close together: "分值 得分 原因分析" are three
+    if len(line) < MIN_CARRIED_HEADERS or _states_figure(line):
+        return None
+    if any(len(s["text"]) > MAX_HEADER_NAME_CHARS or _NOT_A_HEADER.search(s["text"]) for s in line):
+        return None
+    cells = tuple(TableCell(0, k, s["text"]) for k, s in enumerate(line))
+    table = ReportTable(cells, 1, len(line), source="pdf-aligned", page=page + 1)
+    borders = tuple([s["x0"] for s in line] + [line[-1]["x1"]])
+    ids = {id(c) for s in line for c in s["chars"]}
+    top, bottom = min(s["top"] for s in line), max(s["bottom"] for s in line)
+    return _PageTable(table, top, bottom, borders, ruled=False, header_only=True), ids
 
 
 MIN_RIVER_GAP = 0.3  # character heights: a narrower gap between two characters is inside a word
@@ -583,6 +613,9 @@ def _split_at_rivers(line: list[dict], rivers: list[tuple[float, float]]) -> lis
                         "top": min(c["top"] for c in piece), "bottom": max(c["bottom"] for c in piece),
                         "chars": piece})
     return out
+
+
+MAX_TRAILING_LINES = 2
 
 
 def _wraps_last_row(rows: list[list[dict]], members: list[int], between: list[int], line: int) -> bool:
@@ -649,6 +682,14 @@ def _aligned_table(rows: list[list[dict]], page: int, wrapped: list[list[dict]] 
             columns.append([x0, x1])
     if len(columns) < MIN_ALIGNED_COLUMNS or sum(1 for row in rows if len(row) >= MIN_ALIGNED_COLUMNS) < 2:
         return None
+    # a column whose every cell wraps around its row's line (a reason of two lines, above and below it) is where the
+    # wrapped lines stand clear of every other column
+    for x0, x1 in sorted((s["x0"], s["x1"]) for line in wrapped for s in line):
+        if not any(min(c1, x1) - max(c0, x0) > 0 for c0, c1 in columns) and x0 > columns[-1][1]:
+            columns.append([x0, x1])
+        elif x0 > columns[-1][0] and x0 <= columns[-1][1] + 1 and columns[-1][0] > columns[-2][1] \
+                and not any(s["x0"] >= columns[-1][0] for row in rows for s in row):
+            columns[-1][1] = max(columns[-1][1], x1)  # the next line of the same added column
     pieces: list[list[list[tuple[float, str]]]] = [[[] for _ in columns] for _ in rows]  # (top, text) per cell
     for r, row in enumerate(rows):
         for s in row:
@@ -892,6 +933,11 @@ def _join_pages(pages: list[list[_PageItem]]) -> list[Block]:
     blocks: list[Block] = []
     prose: list[str] = []
     for entry in entries + [None]:
+        if isinstance(entry, _PageTable) and entry.header_only:  # a header line that heads no rows: text, as printed
+            entry = " ".join(c.text for c in sorted(entry.table.cells, key=lambda c: c.col))
+            if prose and isinstance(prose[-1], str):
+                prose[-1] = f"{prose[-1]}\n{entry}" if prose[-1] else entry
+                continue
         if isinstance(entry, str):
             prose.append(entry)
             continue
