@@ -898,7 +898,7 @@ def _match_rows(asks: _Asks, rows: Sequence[_Row], leaf_match: float) -> list[_R
         if score >= ROW_MATCH and leaf_share >= leaf_match:
             scored.append((score + 0.05 * leaf_share, row, leaf_share))
     if not scored:
-        named = _named_in_full(asks, rows, words)
+        named = _named_in_full(asks, rows, words) or _only_row_of_group(asks, rows)
         if named:
             return named
     if not scored and (REASON in asks.roles or MET in asks.special):
@@ -946,6 +946,29 @@ def _named_in_full(asks: _Asks, rows: Sequence[_Row], words: Sequence[str]) -> l
     if sum(len(run) for run in left) > MAX_OTHER_CHARS or any(set(bigrams(run)) - header_grams for run in left):
         return []
     return written
+
+
+def _only_row_of_group(asks: _Asks, rows: Sequence[_Row]) -> list[_Row]:
+    """"时效指标完成了吗": a group label written out in the question (four characters or more) that stands over one row
+    only names that row."""
+    if not _CJK_RUN.search(asks.text):
+        return []
+    groups: dict[str, dict[tuple, _Row]] = {}
+    for row in rows:
+        if row.total:
+            continue
+        # a group label may join two levels ("产出指标—时效指标"): each level names the group too
+        for label in {part for above in row.path.split(" > ")[:-1] for part in [above, *_LEVELS_JOINED.split(above)]}:
+            if len(label) >= MIN_FULL_NAME_CHARS and label in asks.text:
+                groups.setdefault(label, {})[(row.report, row.table, row.index)] = row
+    if not groups:
+        return []
+    label = max(groups, key=len)
+    members = list(groups[label].values())
+    return members if len(members) == 1 else []
+
+
+_LEVELS_JOINED = re.compile(r"\s*[—\-－–]+\s*|\s*>\s*")
 
 
 def _row_score(index: _RowIndex, i: int, row: _Row, words: Sequence[str]) -> tuple[float, float]:
@@ -1201,6 +1224,13 @@ def _rows(cells: Sequence[Figure]) -> list[_Row]:
         if f.row and len(f.row) > len(row.path) and f.row.startswith(row.path):
             row.path = f.row
         row.figures.setdefault(int(extra.get("col_index", -1)), []).append(f)
+        for worded in extra.get("worded_rows", ()):  # a row of dates or words beside a target: a row too
+            key = (f.report, f.table, int(worded["row_index"]))
+            if key not in rows:
+                rows[key] = _Row(f.report, f.table, key[2], worded["row"], worded["section"], worded["sentence"],
+                                 extra.get("caption", ""), list(extra.get("header", [])), list(worded["cells"]),
+                                 list(extra.get("roles", [])), False, int(extra.get("label_cols", 1)),
+                                 extra.get("year"))
     return [r for r in rows.values() if r.cells]
 
 

@@ -692,8 +692,13 @@ def _aligned_table(rows: list[list[dict]], page: int, wrapped: list[list[dict]] 
             columns[-1][1] = max(columns[-1][1], x1)  # the next line of the same added column
     pieces: list[list[list[tuple[float, str]]]] = [[[] for _ in columns] for _ in rows]  # (top, text) per cell
     for r, row in enumerate(rows):
-        for s in row:
-            k = _column_at(s, columns)
+        placed = [_column_at(s, columns) for s in row]
+        for n, s in enumerate(row):
+            k = placed[n]
+            if pieces[r][k] and n and placed[n - 1] == k and k + 1 < len(columns) and not pieces[r][k + 1] \
+                    and k + 1 not in placed[n + 1:]:
+                k = placed[n] = k + 1  # two cells apart in a row falling in one column (主管部门 ｜ its value, left
+                # of the columns the fuller rows set): the second stands in the next column, which it leaves empty
             if pieces[r][k]:
                 pieces[r][k][-1] = (pieces[r][k][-1][0], f"{pieces[r][k][-1][1]} {s['text']}")
             else:

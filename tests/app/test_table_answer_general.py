@@ -175,3 +175,44 @@ def test_no_cell_answers_what_no_cell_states(reports, report, question):
 def test_the_adjusted_budget_is_a_column_not_a_difference(reports, report, question, figure):
     draft = ask(reports, report, question)
     assert draft is None or figure in draft.text and "−" not in draft.text
+
+
+# indicator lines written as labelled fields in a DOCX, one group of one row each, a row of dates among them
+FIELD_FORMS = {
+    "forestry": ["某区林业局2024年度造林绿化项目支出绩效自评报告", "项目名称：造林绿化项目",
+                 "产出指标—数量指标：新造林面积；目标值：≥1200亩；实际值：1260亩",
+                 "产出指标—时效指标：苗木采购完成时间；目标值：2024年3月底前；实际值：2024年4月20日",
+                 "满意度指标—服务对象满意度指标：林农满意度；目标值：≥90%；实际值：92.5%",
+                 "一、项目基本情况。项目按计划实施。"],
+    "transport": ["某区交通运输局2023年度农村公路建设项目支出绩效自评报告", "项目名称：农村公路建设项目",
+                  "产出指标-数量指标：农村公路提档升级里程；预期目标：≥80公里；全年实际值：86公里",
+                  "产出指标-时效指标：项目竣工验收时间；预期目标：2023年11月底前；全年实际值：2023年12月",
+                  "效益指标-可持续影响指标：公路养护优良路率；预期目标：≥85%；全年实际值：87.3%",
+                  "二、存在问题。部分路段征地滞后。"],
+}
+
+
+@pytest.fixture(scope="module")
+def field_forms(tmp_path_factory: pytest.TempPathFactory) -> dict[str, PreparedReport]:
+    from docx import Document
+
+    folder = tmp_path_factory.mktemp("field-forms")
+    out = {}
+    for name, lines in FIELD_FORMS.items():
+        document = Document()
+        for line in lines:
+            document.add_paragraph(line)
+        document.save(str(folder / f"{name}.docx"))
+        out[name] = prepare_report(folder / f"{name}.docx")
+    return out
+
+
+@pytest.mark.parametrize("name,row", [("forestry", "苗木采购完成时间"), ("transport", "项目竣工验收时间")])
+def test_a_row_of_dates_is_a_row_and_a_group_of_one_row_names_it(field_forms, name, row):
+    p = field_forms[name]
+    cells = [f for f in p.figures if f.table]
+    met = answer_from_tables(analyze("时效指标完成了吗？"), cells, [p.info.id])
+    assert met is not None and met.text.startswith("未完成") and row in met.text, met
+    short = answer_from_tables(analyze("哪些指标没完成？"), cells, [p.info.id])
+    assert short is not None and row in short.text and "均达到" not in short.text, short
+    assert [c.text for c in short.citations] and all(row in c.text for c in short.citations)
