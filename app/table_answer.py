@@ -207,9 +207,13 @@ def answer_from_tables(question: Question, cells: Sequence[Figure], report_ids: 
     of_year = [r for r in rows if r.year is None or r.year in written or 0 in offsets]
     if of_year:
         return _answer(question, of_year)
-    if any(f"{y}年" in text for y in written for r in rows for text in r.cells):
+    named = _match_rows(_asks(question, rows), rows, LEAF_MATCH)
+    if any(f"{y}年" in text for y in written for r in (named or rows) for text in r.cells):
         return _answer(question, rows)  # "延至2025年举办的培训": a year a cell speaks of, not another year's table
     found = _answer(question, rows)
+    if found is None and len(named) > 1:
+        # "2024年的河道清淤目标": several rows of this year's tables fit, none of another year: not stated either way
+        found = Draft("", tuple(_cite(r, []) for r in named[:MAX_LISTED_ROWS]), False)
     if found is None or found.abstained:
         return None
     return _other_year(question, rows, written, offsets, found)
@@ -287,10 +291,11 @@ def _other_year(question: Question, rows: Sequence[_Row], written: set[int], off
     asked_text = "、".join(f"{y}年" for y in asked) if not english else ", ".join(str(y) for y in asked)
     stated_text = "、".join(f"{y}年" for y in years) if not english else ", ".join(str(y) for y in years)
     if english:
-        text = (f"The report's tables do not state the figure for {asked_text}: they give {stated_text} figures only "
-                f"(related, not the answer: {found.text})")
+        text = f"The report's tables do not state the figure for {asked_text}: they give {stated_text} figures only"
+        text += f" (related, not the answer: {found.text})" if found.text else "."
     else:
-        text = f"报告的表格没有给出{asked_text}的数字，表格所列为{stated_text}的情况。相关的数字（并非所问）：{found.text}"
+        text = f"报告的表格没有给出{asked_text}的数字，表格所列为{stated_text}的情况。"
+        text += f"相关的数字（并非所问）：{found.text}" if found.text else ""
     return Draft(_fit(text), (), True, f"the tables state {stated_text}, not {asked_text}", sure=True,
                  related=found.citations)
 

@@ -216,3 +216,13 @@ def test_a_row_of_dates_is_a_row_and_a_group_of_one_row_names_it(field_forms, na
     short = answer_from_tables(analyze("哪些指标没完成？"), cells, [p.info.id])
     assert short is not None and row in short.text and "均达到" not in short.text, short
     assert [c.text for c in short.citations] and all(row in c.text for c in short.citations)
+
+
+@pytest.mark.parametrize("report,question,asked,stated", [
+    ("forestry", "2023年的造林目标是多少？", "2023年", "2024年"),  # 新造林面积, 造林成活率, 造林单位成本 fit alike
+    ("sports", "2022年的健身路径目标是多少？", "2022年", "2023年"),  # 新建数 and 单条建设成本 alike
+])
+def test_another_years_ask_that_several_rows_fit_is_not_stated(reports, report, question, asked, stated):
+    draft = ask(reports, report, question)
+    assert draft is not None and draft.abstained and draft.sure, draft
+    assert asked in draft.text and stated in draft.text
