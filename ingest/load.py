@@ -727,8 +727,17 @@ def _aligned_table(rows: list[list[dict]], page: int, wrapped: list[list[dict]] 
     centred = [k for k in sorted(group_cols) if first_data < len(rows) and not pieces[first_data][k]
                and (off_line.get(k) or any(pieces[r][k] for r in range(first_data, len(rows))))]
     if any(off_line.get(k) for k in centred):
+        # each row's extent, its wrapped lines included: a group label is centred on its rows' extent, which a row
+        # of four wrapped lines stretches (the rows' line centres alone would pull the label's group down)
+        line_height = sorted(s["bottom"] - s["top"] for row in rows for s in row)[len([s for row in rows for s in row]) // 2]
+        extents = []
+        for r, row in enumerate(rows):
+            tops = [top for c in range(len(columns)) if c not in group_cols for top, _ in pieces[r][c]]
+            tops += [s["top"] for s in row]
+            extents.append((min(tops), max(tops) + line_height))
         for k in centred:
-            _centred_groups(pieces, centres, k, first_data, [x[:3] for x in off_line.pop(k, [])], spans)
+            _centred_groups(pieces, centres, k, first_data, [x[:3] for x in off_line.pop(k, [])], spans, extents,
+                            line_height)
     for k, lines in off_line.items():
         for top, _, text, r in lines:
             pieces[r][k].append((top, text))
@@ -870,7 +879,8 @@ def _spanning_header(line: list[dict], columns: list[list[float]], first: list[l
 
 
 def _centred_groups(pieces: list[list[list[tuple[float, str]]]], centres: list[float], k: int, first_data: int,
-                    lines: list[tuple[float, float, str]], spans: dict[tuple[int, int], int]) -> None:
+                    lines: list[tuple[float, float, str]], spans: dict[tuple[int, int], int],
+                    extents: list[tuple[float, float]] | None = None, line_height: float = 0.0) -> None:
     """A group label (一级指标) merged over several rows prints centred beside them, often between two rows' lines:
     the column's labels (those between rows and those on a row's line) are the groups' centres, top-down, and the
     rows tile into groups — each group the run of rows from where the last one ended whose mean centre is nearest its
@@ -882,7 +892,8 @@ def _centred_groups(pieces: list[list[list[tuple[float, str]]]], centres: list[f
         pieces[r][k] = []
     height = max(1.0, min((b - a for a, b in zip(sorted(centres), sorted(centres)[1:]) if b > a), default=10.0))
     for centre, top, text in sorted(items):
-        if labels and centre - labels[-1][1][-1][0] < 0.75 * height and centre - labels[-1][0] < height:
+        follows = bool(labels) and line_height > 0 and 0 < top - labels[-1][1][-1][0] <= WRAPPED_PITCH * line_height
+        if labels and (follows or centre - labels[-1][1][-1][0] < 0.75 * height and centre - labels[-1][0] < height):
             labels[-1][1].append((top, text))  # the next line of a wrapped label
             labels[-1] = (sum((labels[-1][0], centre)) / 2, labels[-1][1])
         else:
@@ -892,8 +903,12 @@ def _centred_groups(pieces: list[list[list[tuple[float, str]]]], centres: list[f
         if start >= len(pieces):
             break
         last = len(pieces) if n == len(labels) - 1 else len(pieces) - (len(labels) - 1 - n)
-        best = min(range(start + 1, max(start + 1, last) + 1),
-                   key=lambda end: abs(sum(centres[start:end]) / (end - start) - centre))
+        if extents:  # the middle of the rows' extent, from the first row's top to the last row's bottom
+            best = min(range(start + 1, max(start + 1, last) + 1),
+                       key=lambda end: abs((extents[start][0] + extents[end - 1][1]) / 2 - centre))
+        else:
+            best = min(range(start + 1, max(start + 1, last) + 1),
+                       key=lambda end: abs(sum(centres[start:end]) / (end - start) - centre))
         pieces[start][k] = sorted(label_lines)
         if best - start > 1:
             spans[(start, k)] = best - start
