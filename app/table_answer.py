@@ -45,6 +45,8 @@ HIGHEST = "highest"  # the row with the largest value of the asked column
 LOWEST = "lowest"  # the row with the smallest
 WHICH = "which"  # the question asks which row: never the total
 WHEN = "when"  # a date: the row's actual, when it is one
+BALANCE = "balance"  # what is left of the budget: 全年预算数 − 全年执行数
+LIST = "list"  # the rows a group holds ("生态效益指标有哪几项")
 
 # Cues for what a question asks of a table, zh and en, each a role of ingest/tables.COLUMN_ROLES or one of the
 # asks above. Every match counts (a question may ask two columns); where one cue's span lies inside another's
@@ -66,7 +68,7 @@ COLUMN_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                        r"\bscored?\b|\bscores\b", re.I)),
     (POINTS, re.compile(r"分值|满分|权重|\bweights?\b|\bmaximum\b|\bfull marks\b|\bpoints? available\b|\bworth\b",
                         re.I)),
-    (TARGET, re.compile(r"目标值?|指标值|计划|预期|要求|应达到|上限|下限|\btargets?\b|\bgoals?\b|\bexpected\b", re.I)),
+    (TARGET, re.compile(r"(?:控制)?目标值?|控制在|指标值|计划|预期|要求|应达到|上限|下限|\btargets?\b|\bgoals?\b|\bexpected\b", re.I)),
     (PLAN, re.compile(r"预算数?|\bbudget(?:ed)?\b|\bplanned\b", re.I)),
     (WHEN, re.compile(r"什么时候|何时|哪一?天|几月几[日号]|\bwhen\b", re.I)),
     (ACTUAL, re.compile(r"完成了?(?:多少|几)|实际|完成值|完成情况|完成得|达到了?(?:多少|几)|实现了?(?:多少|几)|执行数|执行了|决算|"
@@ -81,8 +83,12 @@ COLUMN_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"\bthis (?:item|indicator|one)\b", re.I)),
     (TOTAL, re.compile(r"总分|合计|总计|总共|一共|总体|整体|全部|总额|\btotal\b|\boverall\b", re.I)),
     (DIFFERENCE, re.compile(r"比.{1,20}?(?:多|少|高|低|增加|减少|超|差|调增|调减)了?(?:多少|几)|相差|差额|差了?多少|差了?几|差距|超额|超出|"
-                            r"调整了?多少|调增了?多少|调减了?多少|\bdifference\b|\bhow much (?:more|less|higher|lower)\b|"
+                            r"调(?:整|增|减)?了?(?:多少|几)|\bdifference\b|\bhow much (?:more|less|higher|lower)\b|"
                             r"\bexceed", re.I)),
+    (BALANCE, re.compile(r"结余|节余|剩余|余额|剩下|剩了|(?:没|未)(?:有)?(?:花|用|支出|执行)(?:完|掉)?的?(?:钱|资金|部分)?(?:有)?多少|"
+                         r"\b(?:unspent|left over|remain\w*|balance)\b", re.I)),
+    (LIST, re.compile(r"(?:有|包括|包含|含|分)(?:了)?哪(?:几|些)(?:项|个|条)?|哪些(?:指标|项目|内容)|都有(?:什么|哪些)|"
+                      r"\bwhich (?:indicators|items) (?:are|were) (?:under|in)\b", re.I)),
 )
 VALUE_ASKS = (ACTUAL, TARGET, PLAN, POINTS, SCORE, RATE, REASON)
 _SCORE_VERB = re.compile(r"^(?:得|打了?|评了?|扣了?|丢了?|失了?|被扣|少得了?|扣分)|^(?:多少|几)分")  # a score asked of it
@@ -201,9 +207,13 @@ def answer_from_tables(question: Question, cells: Sequence[Figure], report_ids: 
     of_year = [r for r in rows if r.year is None or r.year in written or 0 in offsets]
     if of_year:
         return _answer(question, of_year)
-    if any(f"{y}年" in text for y in written for r in rows for text in r.cells):
+    named = _match_rows(_asks(question, rows), rows, LEAF_MATCH)
+    if any(f"{y}年" in text for y in written for r in (named or rows) for text in r.cells):
         return _answer(question, rows)  # "延至2025年举办的培训": a year a cell speaks of, not another year's table
     found = _answer(question, rows)
+    if found is None and len(named) > 1:
+        # "2024年的河道清淤目标": several rows of this year's tables fit, none of another year: not stated either way
+        found = Draft("", tuple(_cite(r, []) for r in named[:MAX_LISTED_ROWS]), False)
     if found is None or found.abstained:
         return None
     return _other_year(question, rows, written, offsets, found)
@@ -281,10 +291,11 @@ def _other_year(question: Question, rows: Sequence[_Row], written: set[int], off
     asked_text = "、".join(f"{y}年" for y in asked) if not english else ", ".join(str(y) for y in asked)
     stated_text = "、".join(f"{y}年" for y in years) if not english else ", ".join(str(y) for y in years)
     if english:
-        text = (f"The report's tables do not state the figure for {asked_text}: they give {stated_text} figures only "
-                f"(related, not the answer: {found.text})")
+        text = f"The report's tables do not state the figure for {asked_text}: they give {stated_text} figures only"
+        text += f" (related, not the answer: {found.text})" if found.text else "."
     else:
-        text = f"报告的表格没有给出{asked_text}的数字，表格所列为{stated_text}的情况。相关的数字（并非所问）：{found.text}"
+        text = f"报告的表格没有给出{asked_text}的数字，表格所列为{stated_text}的情况。"
+        text += f"相关的数字（并非所问）：{found.text}" if found.text else ""
     return Draft(_fit(text), (), True, f"the tables state {stated_text}, not {asked_text}", sure=True,
                  related=found.citations)
 
@@ -299,6 +310,9 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
     summed = _sum_of_rows(asks, rows, english)
     if summed is not None:
         return summed
+    if LIST in asks.special and not asks.roles and not asks.special & {SHORTFALL, HIGHEST, LOWEST}:
+        listed = _group_listed(asks, rows, english)
+        return listed  # "项目支出包括哪些": a list asked; no group's rows to list, no cell is the answer either
     matched = _match_rows(asks, rows, LEAF_MATCH)
     naming = question
     by_measure = False
@@ -381,6 +395,10 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
         return _reason(row, english)
     if MET in asks.special or SHORTFALL in asks.special:
         return _met(row, english)
+    if BALANCE in asks.special and not _BALANCE_CUE.search(row.leaf):
+        return _balance(row, english)  # (a row named 结余资金 states its own figure)
+    if _asks_rate_only(asks, rows) and not row.columns(RATE):
+        return _computed_rate(row, english)  # 执行率 of a row whose table states none: actual ÷ budget
     if DIFFERENCE in asks.special or question.intent == DERIVED:
         columns = _difference_columns(asks, row)
         return _difference(row, columns, english) if columns is not None else None
@@ -405,10 +423,23 @@ def _without_row_and_columns(text: str, row: _Row, columns: Sequence[int]) -> st
     for label in sorted([*row.path.split(" > "), *(row.column_name(k) for k in columns)], key=len, reverse=True):
         if len(label) >= 2:
             text = text.replace(label, " ")
+    # a part of the row's name ("门诊量增长率" of 重点专科门诊量增长率): the longest runs of three or more characters
+    # the question shares with it
+    i = 0
+    while i < len(text):
+        n = 0
+        while i + n < len(text) and text[i:i + n + 1] in row.leaf:
+            n += 1
+        if n >= 3:
+            text = text[:i] + " " * n + text[i + n:]
+            i += n
+        else:
+            i += 1
     return text
 
 
 _REASON_CUE = dict(COLUMN_CUES)[REASON]
+_BALANCE_CUE = dict(COLUMN_CUES)[BALANCE]
 
 
 def _asks_a_figure_apart(text: str) -> bool:
@@ -597,8 +628,16 @@ class _Asks:
     kinds: set[str] = field(default_factory=set)  # the measures the question asks (money, people, times ...)
 
 
+# "满不满意", "达没达标", "完没完成": a question asked as A-not-A asks A (有没有, 是不是 are cues of their own)
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])(?<![有是能会要])[不没]\1([\u4e00-\u9fff]?)")
+_MET_WORDS = ("完成", "达到", "达标", "实现")
+
+
 def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
     text = question.original if question.language == "en" else question.text
+    a_not_a = [m.group(1) + m.group(2) for m in _A_NOT_A.finditer(text)] if question.language == "zh" else []
+    text = _A_NOT_A.sub(lambda m: m.group(1) + m.group(2) + " " * (len(m.group(0)) - len(m.group(1) + m.group(2))),
+                        text) if a_not_a else text
     for name in sorted(question.names, key=len, reverse=True):  # the body's names say whose table, not which row
         text = text.replace(name, " " * len(name))
     headers = {_header_core(h): _header_forms(h) for r in rows for k, h in enumerate(r.header)
@@ -660,6 +699,11 @@ def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
         elif role != STATUS:
             asks.special.add(role)
     asks.named = [h for _, _, h in sorted(named)]
+    for word in a_not_a:  # "达没达标": whether it was met; "满不满意": how satisfied, the row's actual
+        if word in _MET_WORDS:
+            asks.special.add(MET)
+        elif not asks.roles and not asks.named:
+            asks.roles.append(ACTUAL)
     # "城镇新增就业多少人？目标是多少？": a clause asking a figure with no column word asks the actual, beside the
     # column the other clause names
     if asks.roles and not asks.named and not asks.special - {TOTAL}:
@@ -789,8 +833,11 @@ def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
     names = {(r.report, r.table): r.name for r in rows}
     leaves = {r.leaf for r in rows}
     out = []
-    for t in (t.strip("是的了在有为") for t in terms):
-        if len(t) < 2:
+    # "差了多少公里", "比目标少了多少人次": the unit a difference is asked in names no row ("多少人次？" alone may
+    # name the row counting 人次 beside the one asked before)
+    difference = bool(asks.special & {DIFFERENCE, DEDUCTION, BALANCE})
+    for t in ((_UNIT_ASKED.sub("", t) if difference else t).strip("是的了在有为").removesuffix("得") for t in terms):
+        if len(t) < 2 or (difference and (t in UNIT_KIND or t[:1] == "个" and t[1:] in UNIT_KIND)):
             continue  # "是", "的": one character names no row
         if len(names) > 1 and all(t in name for name in names.values()) and t not in leaves:
             continue
@@ -804,6 +851,11 @@ def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
             t = t[2:]
         out.append(t)
     return out
+
+
+# a unit a question asks its figure in ("差了多少公里", "差几个人", "少了多少人次"): what the figure counts, never a row's name
+_UNIT_ASKED = re.compile(r"(?:多少|几)个?(?:" + "|".join(sorted((re.escape(u) for u in UNIT_KIND if u and "/" not in u),
+                                                             key=len, reverse=True)) + r")")
 
 
 class _RowIndex:
@@ -850,6 +902,10 @@ def _match_rows(asks: _Asks, rows: Sequence[_Row], leaf_match: float) -> list[_R
         score, leaf_share = _row_score(index, i, row, chosen)
         if score >= ROW_MATCH and leaf_share >= leaf_match:
             scored.append((score + 0.05 * leaf_share, row, leaf_share))
+    if not scored:
+        named = _named_in_full(asks, rows, words) or _only_row_of_group(asks, rows)
+        if named:
+            return named
     if not scored and (REASON in asks.roles or MET in asks.special):
         # "项目完工时间为什么推迟了": the row named whole, the other words say what went wrong with it
         whole = [(row, score) for i, row in enumerate(rows)
@@ -867,6 +923,57 @@ def _match_rows(asks: _Asks, rows: Sequence[_Row], leaf_match: float) -> list[_R
     tied = [row for row, _ in close]
     distinct = {(r.report, r.table, r.index) for r in tied}
     return tied if len(distinct) > 1 else tied[:1]
+
+
+MIN_FULL_NAME_CHARS = 4  # a row name written out in the question this long names the row
+MAX_OTHER_CHARS = 2  # what the question may say beside it ("控制" of "…单位成本控制目标"): a word, not another row
+
+
+def _named_in_full(asks: _Asks, rows: Sequence[_Row], words: Sequence[str]) -> list[_Row]:
+    """The rows whose whole name (the last label, four characters or more) the question writes out, when it says
+    little else that could name a row: "项目支出执行得怎么样" names 项目支出, "河道清淤单位成本控制目标" names 河道清淤
+    单位成本. The longest name written wins (项目支出执行率 over 项目支出); rows of one name in several tables tie."""
+    if not _CJK_RUN.search(asks.text):
+        return []
+    written = [r for r in rows if not r.total and len(r.leaf) >= MIN_FULL_NAME_CHARS and r.leaf in asks.text]
+    if not written:
+        return []
+    longest = max(len(r.leaf) for r in written)
+    written = [r for r in written if len(r.leaf) == longest]
+    leaf = written[0].leaf
+    if any(r.leaf != leaf for r in written):
+        return []
+    # the other words must be column words (执行 of 执行数): "财政拨款收入" names an income, not the row 财政拨款
+    other = "".join(w.replace(leaf, " ") for w in words if leaf in w or not set(w) <= set(leaf))
+    paths = "".join(r.path for r in written)
+    left = [run for run in _CJK_RUN.findall(other) if any(ch not in paths for ch in run)]
+    header_grams = {g for r in rows for h in r.header for g in bigrams(h)}
+    if sum(len(run) for run in left) > MAX_OTHER_CHARS or any(set(bigrams(run)) - header_grams for run in left):
+        return []
+    return written
+
+
+def _only_row_of_group(asks: _Asks, rows: Sequence[_Row]) -> list[_Row]:
+    """"时效指标完成了吗": a group label written out in the question (four characters or more) that stands over one row
+    only names that row."""
+    if not _CJK_RUN.search(asks.text):
+        return []
+    groups: dict[str, dict[tuple, _Row]] = {}
+    for row in rows:
+        if row.total:
+            continue
+        # a group label may join two levels ("产出指标—时效指标"): each level names the group too
+        for label in {part for above in row.path.split(" > ")[:-1] for part in [above, *_LEVELS_JOINED.split(above)]}:
+            if len(label) >= MIN_FULL_NAME_CHARS and label in asks.text:
+                groups.setdefault(label, {})[(row.report, row.table, row.index)] = row
+    if not groups:
+        return []
+    label = max(groups, key=len)
+    members = list(groups[label].values())
+    return members if len(members) == 1 else []
+
+
+_LEVELS_JOINED = re.compile(r"\s*[—\-－–]+\s*|\s*>\s*")
 
 
 def _row_score(index: _RowIndex, i: int, row: _Row, words: Sequence[str]) -> tuple[float, float]:
@@ -1040,6 +1147,9 @@ def _names_nothing_else(asks: _Asks, rows: Sequence[_Row], total: _Row) -> bool:
     total's, "残疾人康复服务人数完成了多少" names a row this report does not have."""
     if _EN_INDICATOR.search(asks.text) and not _EN_INDICATOR.search(total.leaf):
         return False  # "…lose on the dispute resolution rate": an indicator named, which no English term found
+    if any(not r.total and len(r.leaf) >= MIN_FULL_NAME_CHARS and r.leaf in asks.text and r.leaf not in total.path
+           for r in rows):
+        return False  # "项目支出执行得怎么样，执行率多少": a row of the tables is named; its total is not the answer
     chars = {ch for w in _row_words(asks, rows) for run in _CJK_RUN.findall(w) for ch in run}
     if len(chars) <= 2:
         return True
@@ -1119,6 +1229,13 @@ def _rows(cells: Sequence[Figure]) -> list[_Row]:
         if f.row and len(f.row) > len(row.path) and f.row.startswith(row.path):
             row.path = f.row
         row.figures.setdefault(int(extra.get("col_index", -1)), []).append(f)
+        for worded in extra.get("worded_rows", ()):  # a row of dates or words beside a target: a row too
+            key = (f.report, f.table, int(worded["row_index"]))
+            if key not in rows:
+                rows[key] = _Row(f.report, f.table, key[2], worded["row"], worded["section"], worded["sentence"],
+                                 extra.get("caption", ""), list(extra.get("header", [])), list(worded["cells"]),
+                                 list(extra.get("roles", [])), False, int(extra.get("label_cols", 1)),
+                                 extra.get("year"))
     return [r for r in rows.values() if r.cells]
 
 
@@ -1310,6 +1427,80 @@ def _difference(row: _Row, columns: Sequence[int], english: bool) -> Draft | Non
         text = (f"{d:.{places}f}{unit}（{a.name}比{b.name}{'多' if more else '少'}：{expression}），"
                 f"依据{row.where}中“{row.leaf}”一行。")
     return Draft(_fit(text), (_cite(row, [columns[0], columns[1]]),), False)
+
+
+def _asks_rate_only(asks: _Asks, rows: Sequence[_Row]) -> bool:
+    """Whether the question asks a rate (执行率, by a cue or by a rate column's header) and no other column."""
+    named_roles = {r.roles[k] for r in rows for k, h in enumerate(r.header)
+                   if k < len(r.roles) and h and _header_core(h) in asks.named}
+    return {*asks.roles, *named_roles} == {RATE} and not asks.special - {TOTAL}
+
+
+def _balance(row: _Row, english: bool) -> Draft | None:
+    """结余了多少: the row's budget (its last plan column, 全年预算数) less what was spent (its actual), both shown."""
+    plans, actuals = row.columns(PLAN), row.columns(ACTUAL)
+    if not plans or not actuals:
+        return None
+    plan, actual = _first(row, plans[-1]), _first(row, actuals[0])
+    if plan is None or actual is None or plan.value is None or actual.value is None or plan.op or actual.op \
+            or not _comparable(plan.figure, actual.figure) or plan.figure.unit != actual.figure.unit:
+        return None
+    d = plan.value - actual.value
+    places = max(_places(plan.value), _places(actual.value))
+    unit = plan.figure.unit
+    shown = f"{d:.{places}f}{unit}"
+    expression = f"{plan.figure.text}{unit} − {actual.figure.text}{unit} = {shown}"
+    if english:
+        text = f"{shown} left unspent ({plan.name} − {actual.name}: {expression}), row “{row.path}”."
+    else:
+        text = f"{shown}（{plan.name}减{actual.name}：{expression}），依据{row.where}中“{row.leaf}”一行。"
+    return Draft(_fit(text), (_cite(row, [plan.col, actual.col]),), False)
+
+
+def _computed_rate(row: _Row, english: bool) -> Draft | None:
+    """执行率 of a row whose table has no rate column: its actual over its budget (its last plan column), computed
+    and said to be so, both operands shown."""
+    plans, actuals = row.columns(PLAN), row.columns(ACTUAL)
+    if not plans or not actuals:
+        return None
+    plan, actual = _first(row, plans[-1]), _first(row, actuals[0])
+    if plan is None or actual is None or plan.value is None or actual.value is None or plan.op or actual.op \
+            or plan.value <= 0 or plan.figure.unit != actual.figure.unit:
+        return None
+    rate = (actual.value / plan.value * 100).quantize(Decimal("0.01"))
+    unit = plan.figure.unit
+    expression = f"{actual.figure.text}{unit} ÷ {plan.figure.text}{unit} = {rate}%"
+    if english:
+        text = (f"{rate}% (not stated in the table; computed from its figures: {actual.name} ÷ {plan.name}, "
+                f"{expression}), row “{row.path}”.")
+    else:
+        text = f"{rate}%（表格未直接给出，按{actual.name}÷{plan.name}计算：{expression}），依据{row.where}中“{row.leaf}”一行。"
+    return Draft(_fit(text), (_cite(row, [actual.col, plan.col]),), False)
+
+
+def _group_listed(asks: _Asks, rows: Sequence[_Row], english: bool) -> Draft | None:
+    """"生态效益指标有哪几项": the rows under the group label the question writes out (a label above the rows' own
+    names, four characters or more; the longest one written), each cited; None when no group is named so, or its
+    rows stand in several tables."""
+    groups: dict[str, list[_Row]] = {}
+    for row in rows:
+        if row.total:
+            continue
+        for label in row.path.split(" > ")[:-1]:
+            if len(label) >= MIN_FULL_NAME_CHARS and label in asks.text:
+                groups.setdefault(label, []).append(row)
+    if not groups:
+        return None
+    label = max(groups, key=len)
+    members = list({(r.report, r.table, r.index): r for r in groups[label]}.values())
+    if len({(r.report, r.table) for r in members}) != 1 or len(members) > MAX_LISTED_ROWS:
+        return None
+    names = [r.leaf for r in members]
+    if english:
+        text = f"{label} has {len(names)} indicator(s) in {members[0].where}: " + "; ".join(names) + "."
+    else:
+        text = f"{label}共{len(names)}项：" + "、".join(names) + f"（{members[0].where}）。"
+    return Draft(_fit(text), tuple(_cite(r, []) for r in members), False)
 
 
 def _met(row: _Row, english: bool) -> Draft | None:

@@ -50,7 +50,8 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
 from ingest.document import TABLE, Block, Table as ReportTable, TableCell, table_block, text_block
-from ingest.tables import analyze_table, is_figure_cell, parse_text_tables, structure_tables
+from ingest.tables import (VALUE, VALUE_ROLES, analyze_table, column_role, field_tables, is_figure_cell,
+                           parse_text_tables, structure_tables)
 
 SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx")
 MAX_REPORT_BYTES = 50 * 1024 * 1024
@@ -371,6 +372,7 @@ class _PageTable:
     columns: tuple[float, ...]  # x of each column border, left to right
     ruled: bool
     last_page: int = 0  # the page it ends on (1-based), once continued
+    header_only: bool = False  # a header line at a page's foot, kept as a table only if rows follow on the next page
 
 
 _PageItem = str | _PageTable  # a page is prose runs and tables in reading order
@@ -519,15 +521,101 @@ def _aligned_tables(chars: list[dict], page: int) -> list[tuple[_PageTable, set[
             else:
                 break
             j += 1
-        trailing = [t for t in skipped[:1] if _wraps_last_row(rows, members, between, t)]
+        trailing = []  # the last row's cells wrapped below its line (one line per cell wrapped: 满意度指 / 标)
+        for t in skipped[:MAX_TRAILING_LINES]:
+            if not _wraps_last_row(rows, members, between, t):
+                break
+            trailing.append(t)
         above = [rows[i - 1]] if i and not seen_above(i) and _pitch(rows[i - 1], rows[i]) <= LINE_PITCH else []
+        if len(members) >= MIN_ALIGNED_ROWS:
+            run = [*members, *between, *trailing]
+            rivers = _rivers([rows[m] for m in run])
+            for m in run:
+                rows[m] = _split_at_rivers(rows[m], rivers)
         table = (_aligned_table([rows[m] for m in members], page, [rows[m] for m in between + trailing], above)
                  if len(members) >= MIN_ALIGNED_ROWS else None)
         if table is not None:
             found.append(table)
             taken.update(range(i, members[-1] + 1))
         i = members[-1] + 1 if table is not None else i + 1
+    last = len(rows) - 1
+    if last >= 0 and last not in taken:
+        header = _foot_header(rows[last], page)
+        if header is not None:
+            found.append(header)
     return found
+
+
+MAX_HEADER_NAME_CHARS = 12
+
+
+def _foot_header(line: list[dict], page: int) -> tuple[_PageTable, set[int]] | None:
+    """The page's last line when it is a table's header row whose rows start the next page (一级指标 二级指标 …
+    得分): short names, three or more, apart like columns, no figure. Kept aside as a header-only table; `_join_pages`
+    puts it over the rows it heads, or gives it back to the text."""
+    line = _split_at_rivers(line, _rivers([line]))  # header names close together: "分值 得分 原因分析" are three
+    if len(line) < MIN_CARRIED_HEADERS or _states_figure(line):
+        return None
+    if any(len(s["text"]) > MAX_HEADER_NAME_CHARS or _NOT_A_HEADER.search(s["text"]) for s in line):
+        return None
+    cells = tuple(TableCell(0, k, s["text"]) for k, s in enumerate(line))
+    table = ReportTable(cells, 1, len(line), source="pdf-aligned", page=page + 1)
+    borders = tuple([s["x0"] for s in line] + [line[-1]["x1"]])
+    ids = {id(c) for s in line for c in s["chars"]}
+    top, bottom = min(s["top"] for s in line), max(s["bottom"] for s in line)
+    return _PageTable(table, top, bottom, borders, ruled=False, header_only=True), ids
+
+
+MIN_RIVER_GAP = 0.3  # character heights: a narrower gap between two characters is inside a word
+MAX_RIVER_CROSSINGS = 0.15  # share of a run's lines whose text may cross a column's border (cells spanning it)
+
+
+def _rivers(lines: list[list[dict]]) -> list[tuple[float, float]]:
+    """The column borders of a run of table lines: gaps between two characters of a line that (nearly) no other line
+    of the run writes across. Cells filled to their column's edge come closer than a column gap (a 9-point font,
+    6 points between "可持续影响指" and "中医专科诊疗方案制"); the other lines' gaps there say it is a border."""
+    gaps: list[tuple[float, float]] = []
+    for line in lines:
+        chars = sorted((c for s in line for c in s["chars"]), key=lambda c: c["x0"])
+        for a, b in zip(chars, chars[1:]):
+            height = (a["bottom"] - a["top"]) or 10.0
+            if b["x0"] - a["x1"] >= MIN_RIVER_GAP * height and (a["x1"], b["x0"]) not in gaps:
+                gaps.append((a["x1"], b["x0"]))
+    spans = [[(c["x0"], c["x1"]) for s in line for c in s["chars"]] for line in lines]
+    rivers = []
+    for a, b in gaps:
+        middle = (a + b) / 2
+        crossing = sum(1 for line in spans if any(x0 < middle < x1 for x0, x1 in line))
+        if crossing <= MAX_RIVER_CROSSINGS * len(lines):
+            rivers.append((a, b))
+    return rivers
+
+
+def _split_at_rivers(line: list[dict], rivers: list[tuple[float, float]]) -> list[dict]:
+    """A line's segments cut where a column border (`_rivers`) runs between two of a segment's characters."""
+    out: list[dict] = []
+    for s in line:
+        chars = sorted(s["chars"], key=lambda c: c["x0"])
+        pieces: list[list[dict]] = [[chars[0]]] if chars else []
+        for a, b in zip(chars, chars[1:]):
+            if any(a["x1"] <= (x0 + x1) / 2 <= b["x0"] for x0, x1 in rivers) and b["x0"] > a["x1"]:
+                pieces.append([b])
+            else:
+                pieces[-1].append(b)
+        if len(pieces) <= 1:
+            out.append(s)
+            continue
+        for piece in pieces:
+            text = "".join(c["text"] for c in piece).strip()
+            if not text:
+                continue
+            out.append({"text": text, "x0": piece[0]["x0"], "x1": max(c["x1"] for c in piece),
+                        "top": min(c["top"] for c in piece), "bottom": max(c["bottom"] for c in piece),
+                        "chars": piece})
+    return out
+
+
+MAX_TRAILING_LINES = 2
 
 
 def _wraps_last_row(rows: list[list[dict]], members: list[int], between: list[int], line: int) -> bool:
@@ -594,10 +682,23 @@ def _aligned_table(rows: list[list[dict]], page: int, wrapped: list[list[dict]] 
             columns.append([x0, x1])
     if len(columns) < MIN_ALIGNED_COLUMNS or sum(1 for row in rows if len(row) >= MIN_ALIGNED_COLUMNS) < 2:
         return None
+    # a column whose every cell wraps around its row's line (a reason of two lines, above and below it) is where the
+    # wrapped lines stand clear of every other column
+    for x0, x1 in sorted((s["x0"], s["x1"]) for line in wrapped for s in line):
+        if not any(min(c1, x1) - max(c0, x0) > 0 for c0, c1 in columns) and x0 > columns[-1][1]:
+            columns.append([x0, x1])
+        elif x0 > columns[-1][0] and x0 <= columns[-1][1] + 1 and columns[-1][0] > columns[-2][1] \
+                and not any(s["x0"] >= columns[-1][0] for row in rows for s in row):
+            columns[-1][1] = max(columns[-1][1], x1)  # the next line of the same added column
     pieces: list[list[list[tuple[float, str]]]] = [[[] for _ in columns] for _ in rows]  # (top, text) per cell
     for r, row in enumerate(rows):
-        for s in row:
-            k = _column_at(s, columns)
+        placed = [_column_at(s, columns) for s in row]
+        for n, s in enumerate(row):
+            k = placed[n]
+            if pieces[r][k] and n and placed[n - 1] == k and k + 1 < len(columns) and not pieces[r][k + 1] \
+                    and k + 1 not in placed[n + 1:]:
+                k = placed[n] = k + 1  # two cells apart in a row falling in one column (主管部门 ｜ its value, left
+                # of the columns the fuller rows set): the second stands in the next column, which it leaves empty
             if pieces[r][k]:
                 pieces[r][k][-1] = (pieces[r][k][-1][0], f"{pieces[r][k][-1][1]} {s['text']}")
             else:
@@ -626,8 +727,17 @@ def _aligned_table(rows: list[list[dict]], page: int, wrapped: list[list[dict]] 
     centred = [k for k in sorted(group_cols) if first_data < len(rows) and not pieces[first_data][k]
                and (off_line.get(k) or any(pieces[r][k] for r in range(first_data, len(rows))))]
     if any(off_line.get(k) for k in centred):
+        # each row's extent, its wrapped lines included: a group label is centred on its rows' extent, which a row
+        # of four wrapped lines stretches (the rows' line centres alone would pull the label's group down)
+        line_height = sorted(s["bottom"] - s["top"] for row in rows for s in row)[len([s for row in rows for s in row]) // 2]
+        extents = []
+        for r, row in enumerate(rows):
+            tops = [top for c in range(len(columns)) if c not in group_cols for top, _ in pieces[r][c]]
+            tops += [s["top"] for s in row]
+            extents.append((min(tops), max(tops) + line_height))
         for k in centred:
-            _centred_groups(pieces, centres, k, first_data, [x[:3] for x in off_line.pop(k, [])], spans)
+            _centred_groups(pieces, centres, k, first_data, [x[:3] for x in off_line.pop(k, [])], spans, extents,
+                            line_height)
     for k, lines in off_line.items():
         for top, _, text, r in lines:
             pieces[r][k].append((top, text))
@@ -769,7 +879,8 @@ def _spanning_header(line: list[dict], columns: list[list[float]], first: list[l
 
 
 def _centred_groups(pieces: list[list[list[tuple[float, str]]]], centres: list[float], k: int, first_data: int,
-                    lines: list[tuple[float, float, str]], spans: dict[tuple[int, int], int]) -> None:
+                    lines: list[tuple[float, float, str]], spans: dict[tuple[int, int], int],
+                    extents: list[tuple[float, float]] | None = None, line_height: float = 0.0) -> None:
     """A group label (一级指标) merged over several rows prints centred beside them, often between two rows' lines:
     the column's labels (those between rows and those on a row's line) are the groups' centres, top-down, and the
     rows tile into groups — each group the run of rows from where the last one ended whose mean centre is nearest its
@@ -781,7 +892,8 @@ def _centred_groups(pieces: list[list[list[tuple[float, str]]]], centres: list[f
         pieces[r][k] = []
     height = max(1.0, min((b - a for a, b in zip(sorted(centres), sorted(centres)[1:]) if b > a), default=10.0))
     for centre, top, text in sorted(items):
-        if labels and centre - labels[-1][1][-1][0] < 0.75 * height and centre - labels[-1][0] < height:
+        follows = bool(labels) and line_height > 0 and 0 < top - labels[-1][1][-1][0] <= WRAPPED_PITCH * line_height
+        if labels and (follows or centre - labels[-1][1][-1][0] < 0.75 * height and centre - labels[-1][0] < height):
             labels[-1][1].append((top, text))  # the next line of a wrapped label
             labels[-1] = (sum((labels[-1][0], centre)) / 2, labels[-1][1])
         else:
@@ -791,8 +903,12 @@ def _centred_groups(pieces: list[list[list[tuple[float, str]]]], centres: list[f
         if start >= len(pieces):
             break
         last = len(pieces) if n == len(labels) - 1 else len(pieces) - (len(labels) - 1 - n)
-        best = min(range(start + 1, max(start + 1, last) + 1),
-                   key=lambda end: abs(sum(centres[start:end]) / (end - start) - centre))
+        if extents:  # the middle of the rows' extent, from the first row's top to the last row's bottom
+            best = min(range(start + 1, max(start + 1, last) + 1),
+                       key=lambda end: abs((extents[start][0] + extents[end - 1][1]) / 2 - centre))
+        else:
+            best = min(range(start + 1, max(start + 1, last) + 1),
+                       key=lambda end: abs(sum(centres[start:end]) / (end - start) - centre))
         pieces[start][k] = sorted(label_lines)
         if best - start > 1:
             spans[(start, k)] = best - start
@@ -815,6 +931,17 @@ def _join_pages(pages: list[list[_PageItem]]) -> list[Block]:
         for position, item in enumerate(items):
             if isinstance(item, _PageTable):
                 between = entries[last_table + 1:] if last_table >= 0 else []
+                furniture = last_table >= 0 and all(isinstance(e, str) and _is_furniture(e) for e in between)
+                if furniture and position <= 1:
+                    moved = _header_carried(entries[last_table], item, [e for e in between if isinstance(e, str)])
+                    if moved is not None:  # the header row at a page's foot, its rows on the next page
+                        entries[last_table], item, used = moved
+                        if used:
+                            del entries[last_table + 1:]
+                        if entries[last_table] is None:
+                            del entries[last_table]
+                            last_table = max((n for n, e in enumerate(entries) if isinstance(e, _PageTable)),
+                                             default=-1)
                 if (last_table >= 0 and all(isinstance(e, str) and _is_furniture(e) for e in between)
                         and _continues(entries[last_table], item, position)):
                     previous = entries[last_table]
@@ -826,6 +953,11 @@ def _join_pages(pages: list[list[_PageItem]]) -> list[Block]:
     blocks: list[Block] = []
     prose: list[str] = []
     for entry in entries + [None]:
+        if isinstance(entry, _PageTable) and entry.header_only:  # a header line that heads no rows: text, as printed
+            entry = " ".join(c.text for c in sorted(entry.table.cells, key=lambda c: c.col))
+            if prose and isinstance(prose[-1], str):
+                prose[-1] = f"{prose[-1]}\n{entry}" if prose[-1] else entry
+                continue
         if isinstance(entry, str):
             prose.append(entry)
             continue
@@ -836,6 +968,57 @@ def _join_pages(pages: list[list[_PageItem]]) -> list[Block]:
         if entry is not None:
             blocks.append(table_block(analyze_table(entry.table)))
     return blocks
+
+
+MAX_CARRIED_HEADER_ROWS = 2
+MIN_CARRIED_HEADERS = 3
+
+
+def _header_carried(previous: _PageTable, table: _PageTable, between: list[str]
+                    ) -> tuple[_PageTable | None, _PageTable, bool] | None:
+    """A table without ruling lines whose header row ends one page (一级指标 … 得分) and whose rows start the next,
+    without a header: the header moved onto the rows, each header cell over the column it stands above (the pages'
+    columns differ: the rows' widest texts set them). A header cell wrapped around its row's line (偏差原因分析及改进
+    措 / 施), left as short lines between the two, names the one column still without a header when those lines name a
+    column of the genre. Returns (`previous` without its header, or None when nothing is left; the rows with the
+    header; whether those lines were used), or None when the two are not such a pair."""
+    if previous.ruled or table.ruled or previous.table.page is None or table.table.page is None:
+        return None
+    if table.table.page != max(previous.last_page, previous.table.page) + 1:
+        return None
+    if analyze_table(table.table).header_rows != 0 or table.table.n_rows < MIN_ALIGNED_ROWS:
+        return None
+    grid = previous.table.grid()
+    cut = len(grid)
+    while cut > 0 and len(grid) - cut < MAX_CARRIED_HEADER_ROWS and not any(is_figure_cell(t) for t in grid[cut - 1]) \
+            and sum(1 for t in dict.fromkeys(grid[cut - 1]) if t.strip()) >= MIN_CARRIED_HEADERS:
+        cut -= 1
+    if cut == len(grid):
+        return None
+    xs, borders = previous.columns, table.columns
+    placed: dict[tuple[int, int], TableCell] = {}
+    for c in previous.table.cells:
+        if c.row < cut or not c.text.strip():
+            continue
+        middle = (xs[c.col] + xs[min(c.col + c.col_span, len(xs) - 1)]) / 2
+        k = next((k for k in range(len(borders) - 1) if borders[k] <= middle < borders[k + 1]), None)
+        if k is None or (c.row - cut, k) in placed:
+            return None
+        placed[(c.row - cut, k)] = TableCell(c.row - cut, k, c.text, 1, 1)
+    if len({k for _, k in placed}) < MIN_CARRIED_HEADERS:
+        return None
+    n_header = len(grid) - cut
+    used = False
+    missing = [k for k in range(table.table.n_cols) if not any((r, k) in placed for r in range(n_header))]
+    wrapped = "".join(line.strip() for text in between for line in text.split("\n"))
+    if len(missing) == 1 and wrapped and column_role([wrapped]) in VALUE_ROLES - {VALUE}:
+        placed[(0, missing[0])] = TableCell(0, missing[0], wrapped, n_header, 1)
+        used = True
+    cells = tuple(placed.values()) + tuple(replace(c, row=c.row + n_header) for c in table.table.cells)
+    rows = replace(table.table, cells=cells, n_rows=table.table.n_rows + n_header)
+    kept = [c for c in previous.table.cells if c.row < cut]
+    rest = replace(previous, table=replace(previous.table, cells=tuple(kept), n_rows=cut)) if cut > 0 else None
+    return rest, replace(table, table=rows), used
 
 
 def _is_furniture(text: str) -> bool:
@@ -905,7 +1088,7 @@ def _docx_body_blocks(document: DocxDocument) -> list[Block]:
 
     def flush() -> None:
         if lines:
-            blocks.append(text_block("\n".join(lines)))
+            blocks.extend(field_tables("\n".join(lines)))  # indicator lines written as labelled fields: a table
             lines.clear()
 
     for child in _body_children(document.element.body):

@@ -26,7 +26,7 @@ from ingest.document import ROW_LABEL_SEPARATOR, PlacedTable, Table, TableCell, 
 from ingest.figures import LEVEL, NUMBER, TARGET as TARGET_QUALIFIER, Figure
 from ingest.numbers import ROLE_FIGURE, ROLE_IDENTIFIER, UNIT_KIND, NumberToken, find_numbers
 from ingest.report import Paragraph
-from ingest.tables import INDEX, LABEL, PLAN, POINTS, RATE, SCORE, TARGET, UNIT, header_unit
+from ingest.tables import ACTUAL, INDEX, LABEL, PLAN, POINTS, RATE, SCORE, TARGET, UNIT, header_unit
 
 # A bound written before or after a number, and what it means: "≥2000个", "2000个以上", "不低于95%".
 _BOUND_BEFORE: tuple[tuple[str, str], ...] = (
@@ -131,8 +131,10 @@ def _table_figures(placed: PlacedTable, rows: dict[tuple[int, int], Paragraph], 
     years = _YEAR.findall(table.caption)
     year = int(years[0]) if years else report_year
     figures: list[Figure] = []
+    worded: list[dict] = []  # rows that state no figure but a target and an actual (dates, words)
     for r in range(table.header_rows, table.n_rows):
         paragraph = rows.get((placed.index, r))
+        before = len(figures)
         line, starts = row_line(table, r)
         line_start = placed.rows[r][0] if r < len(placed.rows) else placed.start
         text_in_line = paragraph.text if paragraph is not None else line
@@ -161,6 +163,15 @@ def _table_figures(placed: PlacedTable, rows: dict[tuple[int, int], Paragraph], 
                            "caption": table.caption, "label_cols": table.label_cols, "year": year},
                     table=placed.id, row=path, column=column,
                 ))
+        cells_of_row = row_texts(table, r)
+        if len(figures) == before and not table.form and r not in table.total_rows and any(
+                roles[k] == TARGET and cells_of_row[k] for k in range(table.n_cols)) and any(
+                roles[k] == ACTUAL and cells_of_row[k] for k in range(table.n_cols)):
+            worded.append({"row_index": r, "row": ROW_LABEL_SEPARATOR.join(table.row_label(r)), "cells": cells_of_row,
+                           "sentence": table.row_text(r), "section": paragraph.section if paragraph else ""})
+    if worded:  # a row of dates ("2024年10月底前" ｜ "2024年11月") has no Figure: the table's figures carry it
+        for f in figures:
+            f.extra["worded_rows"] = worded
     return figures
 
 

@@ -58,7 +58,7 @@ COLUMN_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (RATE, re.compile(r"[率比]\s*(?:[（(]\s*%\s*[）)])?$|比例|比率|\brate\b|ratio|%\s*$", re.I)),
     (SCORE, re.compile(r"得分|评分|自评分|实得|\bscored?\b", re.I)),
     (POINTS, re.compile(r"分值|权重|满分|标准分|\bweight|\bpoints?\b|\bmax", re.I)),
-    (ACTUAL, re.compile(r"实际|完成值|完成数|完成情况|执行数|执行情况|决算|实现值|实施情况|支出数|\bactual|achieved|"
+    (ACTUAL, re.compile(r"实际|完成值|完成数|完成情况|执行(?!率)|决算|实现值|实施情况|支出数|\bactual|achieved|"
                         r"completed|\bspent|\bresult", re.I)),
     (TARGET, re.compile(r"指标值|目标|预期|计划|标准值|\btarget|\bgoal|expected", re.I)),
     (PLAN, re.compile(r"预算|年初|全年|调整|\bplan|\bbudget", re.I)),
@@ -537,10 +537,35 @@ def parse_text_tables(text: str) -> list[Block]:
     return blocks
 
 
+def field_tables(text: str) -> list[Block]:
+    """Paragraphs (of a DOCX, say) as blocks: runs of lines of labelled fields (`_field_rows_run`) become tables; the
+    rest stays text, line for line."""
+    lines = text.split("\n")
+    blocks: list[Block] = []
+    prose: list[str] = []
+    i = 0
+    while i < len(lines):
+        fielded = _field_rows_run(lines, i)
+        if fielded is None:
+            prose.append(lines[i])
+            i += 1
+            continue
+        if prose:
+            blocks.append(text_block("\n".join(prose)))
+            prose = []
+        end, table = fielded
+        blocks.append(table_block(table))
+        i = end
+    if prose:
+        blocks.append(text_block("\n".join(prose)))
+    return blocks
+
+
 # Rows written as labelled fields, one row a line ("指标：城镇新增就业人数；年度指标值：≥6,000人；实际完成值：6,842人；
 # 得分：10分"): the field names are the columns, in the order the lines first give them.
 _FIELD_SEPARATOR = re.compile(r"[；;]")
 _FIELD = re.compile(r"^\s*([^：:；;，,。\d]{1,12})\s*[：:]\s*(.*?)\s*$")
+_FIRST_FIELD = re.compile(r"^\s*([^：:；;，,。\d]{1,24})\s*[：:]\s*(.*?)\s*$")  # a row's group may be longer
 MIN_FIELDS = 3
 
 
@@ -550,8 +575,8 @@ def _fields(line: str) -> list[tuple[str, str]] | None:
     if len(parts) < MIN_FIELDS:
         return None
     fields = []
-    for part in parts:
-        m = _FIELD.match(part)
+    for n, part in enumerate(parts):
+        m = (_FIRST_FIELD if n == 0 else _FIELD).match(part)
         if m is None:
             return None
         fields.append((m.group(1).strip(), m.group(2)))
@@ -560,20 +585,33 @@ def _fields(line: str) -> list[tuple[str, str]] | None:
 
 def _field_rows_run(lines: list[str], i: int) -> tuple[int, Table] | None:
     """A run of two or more lines of labelled fields that start with the same field name (the row's label) and state
-    a figure: one table, a column per field name, a row per line."""
+    a figure: one table, a column per field name, a row per line. Lines whose first field's name is the row's group
+    ("产出指标—数量指标：培训基层医务人员；年度指标值：≥600人次；实际完成值：736人次" then "产出指标—质量指标：…")
+    and whose other fields are named alike are one table too: the group and the row's name are its label columns."""
     first = _fields(lines[i])
     if first is None:
         return None
     rows = [first]
     j = i + 1
+    grouped = False
     while j < len(lines):
         fields = _fields(lines[j])
-        if fields is None or fields[0][0] != first[0][0]:
+        if fields is None:
             break
+        if fields[0][0] != first[0][0]:
+            if [k for k, _ in fields[1:]] != [k for k, _ in first[1:]] or len(fields) < MIN_FIELDS:
+                break
+            grouped = True
         rows.append(fields)
         j += 1
     if len(rows) < MIN_TABLE_ROWS or not any(is_figure_cell(v) for row in rows for _, v in row[1:]):
         return None
+    if grouped:
+        names = [k for k, _ in first[1:]]
+        grid = [["", "", *names]] + [[row[0][0], row[0][1], *(dict(row[1:]).get(k, "") for k in names)]
+                                     for row in rows]
+        cells = tuple(TableCell(r, k, t) for r, line in enumerate(grid) for k, t in enumerate(line))
+        return j, Table(cells, len(grid), len(grid[0]), source="txt-fields")
     names = list(dict.fromkeys(k for row in rows for k, _ in row))
     grid = [names] + [[dict(row).get(k, "") for k in names] for row in rows]
     cells = tuple(TableCell(r, k, t) for r, line in enumerate(grid) for k, t in enumerate(line))
