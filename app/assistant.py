@@ -233,7 +233,7 @@ class Assistant:
         # the question bound to the loaded reports' profiles: a body named narrows to its report
         q, report_ids = narrow_to_named(about_reports(q, knowledge.reports.values()), report_ids)
         try:
-            vector = self.store.embed_query(q.text if not q.context else f"{q.context} {q.text}")
+            vector = self.retriever.query_vector(q)
             passages = self.retriever.search(knowledge, q, vector, report_ids)
             # only figure questions use the figures' vectors: a text question spares one search per report
             dense_figures = (self.store.search_figures_by_vector(vector, 30, report_ids)

@@ -289,10 +289,19 @@ class Retriever:
             self._knowledge = knowledge
             return knowledge
 
+    def query_vector(self, question: Question) -> list[float]:
+        """The question embedded once: chunks and figures are searched with the same vector."""
+        return self.store.embed_query(question.text if not question.context else f"{question.context} {question.text}")
+
+    @staticmethod
+    def lexical_query(question: Question) -> str:
+        """What the BM25 half searches with."""
+        return question.text + " " + question.match_text + (" " + question.context if question.context else "")
+
     def search(self, knowledge: Knowledge, question: Question, vector: Sequence[float],
                report_ids: Sequence[str]) -> list[Passage]:
         """Fuse the dense and the BM25 rankings (reciprocal rank) into one list of passages."""
-        query = question.text + " " + question.match_text + (" " + question.context if question.context else "")
+        query = self.lexical_query(question)
         dense = self.store.search_chunks_by_vector(vector, 2 * self.k, list(report_ids))
         lexical = knowledge.lexical.search(query, 2 * self.k, report_ids)
         fused: dict[str, list] = {}
