@@ -236,7 +236,7 @@ class Assistant:
             vector = self.retriever.query_vector(q)
             passages = self.retriever.search(knowledge, q, vector, report_ids)
             # only figure questions use the figures' vectors: a text question spares one search per report
-            dense_figures = (self.store.search_figures_by_vector(vector, 30, report_ids)
+            dense_figures = (self.store.search_figures_by_vector(vector, 30, report_ids, per_report=len(report_ids) > 1)
                              if q.intent in (FIGURE, DERIVED) else [])
         except StoreUnavailable as exc:
             raise KnowledgeBaseUnavailable(f"知识库暂不可用：{exc}") from exc

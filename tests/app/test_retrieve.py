@@ -13,6 +13,7 @@ import pytest
 from app.lookup import bigrams
 from app.question import analyze
 from app.retrieve import Knowledge, Passage, Sentence
+from vectorstore.lexical import neutral_text
 
 # worded the way people ask, not the dev set's wording
 QUESTIONS = ("托养的残疾人一共有几位？", "收入比上一年少了，是什么原因？", "单位主要负责哪些工作？",
@@ -32,12 +33,16 @@ def full_scan(knowledge: Knowledge, question, passages: Sequence[Passage], repor
         for start, _ in sentence_spans(c.text, c.start):
             chunks_of.setdefault((c.report, start), []).append(c.id)
     text = (question.match_text or question.text) + ("，" + question.context if question.context else "")
+    query = knowledge.question_grams(text, sorted(report_ids))
     scored = []
     for s in knowledge.sentences:
         if s.report not in report_ids:
             continue
-        cov = knowledge.coverage(text, s.grams | frozenset(bigrams(s.section)))
-        own = knowledge.coverage(text, s.grams)
+        # each sentence weighed by its own report's word statistics; the body's names are no words of it
+        total = sum(knowledge.idf(g, s.report) for g in query)
+        section = frozenset(bigrams(neutral_text(s.section, knowledge.names[s.report], numbers=False)))
+        cov = knowledge._coverage(query, s.grams | section, total, s.report)
+        own = knowledge._coverage(query, s.grams, total, s.report)
         bonus = max((boost.get(cid, 0.0) for cid in chunks_of.get((s.report, s.start), ())), default=0.0)
         scored.append((s, 0.55 * own + 0.25 * cov + 0.2 * bonus))
     scored.sort(key=lambda x: -x[1])
