@@ -230,8 +230,10 @@ class Assistant:
         if not report_ids:
             return Evidence(Draft("知识库中还没有报告，请先导入报告（python -m ingest）。", (), True, "no reports"), [], q,
                             [], {})
-        # the question bound to the loaded reports' profiles: a body named narrows to its report
-        q, report_ids = narrow_to_named(about_reports(q, knowledge.reports.values()), report_ids)
+        # the question bound to the asked reports' profiles (all loaded ones when none is chosen): a body named narrows
+        # to its report; a chosen report's answer never depends on which other reports happen to be loaded
+        asked = [knowledge.reports[r] for r in report_ids if r in knowledge.reports]
+        q, report_ids = narrow_to_named(about_reports(q, asked), report_ids)
         try:
             vector = self.retriever.query_vector(q)
             passages = self.retriever.search(knowledge, q, vector, report_ids)

@@ -145,7 +145,7 @@ def measure(qs: list[dict], store_name: str) -> list[Outcome]:
             texts[rid] = ReportText([c for c in knowledge.chunks if c.report == rid])
         span = texts[rid].span(q["evidence"])
         question = analyze(q["question"], q.get("history"))
-        question, ids = narrow_to_named(about_reports(question, knowledge.reports.values()), [rid])
+        question, ids = narrow_to_named(about_reports(question, [knowledge.reports[rid]]), [rid])
         vector = retriever.query_vector(question)
         passages = retriever.search(knowledge, question, vector, ids)
         rank = None

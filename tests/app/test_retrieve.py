@@ -120,3 +120,55 @@ def test_across_reports_the_answer_comes_from_the_report_retrieval_found(two_rep
     best = two_reports.best_sentences(q, passages, ids)
     assert "现有158名残疾人在托" in best[0][0].text
     assert {s.report for s, _ in best} == {variant}
+
+
+# --------------------------------------------------------------------------- several reports asked at once
+
+@pytest.fixture(scope="module")
+def three_report_store(builtin_prepared, edu_prepared, health_prepared, tmp_path_factory):
+    """A real Chroma store (fake hashing embeddings) holding three reports of three departments, with profiles."""
+    from app.settings import Settings
+    from tests.app.conftest import with_profile
+    from tests.conftest import HashingEmbeddings
+    from vectorstore.store import ReportStore, open_client
+
+    store = ReportStore(open_client(Settings(data_dir=tmp_path_factory.mktemp("three"))), HashingEmbeddings())
+    for prepared in (builtin_prepared, edu_prepared, health_prepared):
+        p = with_profile(prepared)
+        store.replace_report(p.info, list(p.chunks), list(p.figures))
+    return store
+
+
+@pytest.mark.parametrize("question", ["存在哪些问题？", "预算执行率是多少", "下一步怎么改进", "一共花了多少钱",
+                                      "What was the total expenditure?"])
+def test_over_several_reports_each_report_gets_the_passages_a_narrowed_search_gives(three_report_store, question):
+    from app.question import about_reports
+    from app.retrieve import Retriever
+
+    retriever = Retriever(three_report_store)
+    knowledge = retriever.knowledge()
+    ids = list(knowledge.reports)
+    q = about_reports(analyze(question), knowledge.reports.values())
+    vector = retriever.query_vector(q)
+    together = retriever.search(knowledge, q, vector, ids)
+    assert {p.chunk.report for p in together} == set(ids)  # no report is crowded out by the others
+    for report in ids:
+        alone = retriever.search(knowledge, q, vector, [report])
+        assert [(p.chunk.id, p.score) for p in together if p.chunk.report == report] == \
+            [(p.chunk.id, p.score) for p in alone]
+    assert [p.score for p in together] == sorted((p.score for p in together), reverse=True)
+
+
+@pytest.mark.parametrize("question", QUESTIONS)
+def test_a_reports_sentences_score_alike_whatever_else_is_loaded(builtin_prepared, edu_prepared, health_prepared,
+                                                                  question):
+    from tests.app.conftest import knowledge_of
+
+    alone = knowledge_of(builtin_prepared)
+    crowded = knowledge_of(builtin_prepared, edu_prepared, health_prepared)
+    report = builtin_prepared.info.id
+    q = analyze(question)
+    for knowledge in (alone, crowded):
+        assert knowledge.lexical.search(q.text, 6, [report]) == alone.lexical.search(q.text, 6, [report])
+    passages = bm25_passages(alone, q.text, [report])
+    assert keys(crowded.best_sentences(q, passages, [report])) == keys(alone.best_sentences(q, passages, [report]))
