@@ -483,7 +483,9 @@ def about_reports(question: Question, reports: Iterable) -> Question:
     names = {(n, r.id) for r in reports for n in (*report_names(r), *report_places(r))}
     # a body written short in the question's own way (市场监管局 for 市场监督管理局): its characters, in order, in one
     # report's department name, from its first to its kind
-    names |= {(p, r.id) for p in question.places for r in reports if _abbreviates_body(p, getattr(r, "body", ""))}
+    # (in the earlier question a follow-up continues too: "惠城区市场监管局收入多少？" then "比上年减少了多少？")
+    written = (*question.places, *(named_places(question.context) if question.context else ()))
+    names |= {(p, r.id) for p in written for r in reports if _abbreviates_body(p, getattr(r, "body", ""))}
     candidates = sorted(names, key=lambda x: (-len(x[0]), x[0], x[1]))
     blanked = question.original
     # the bare kind of a body (学校, 医院, 街道) names it only as what the question is about ("学校有几个教学班"), not

@@ -172,3 +172,19 @@ def test_a_reports_sentences_score_alike_whatever_else_is_loaded(builtin_prepare
         assert knowledge.lexical.search(q.text, 6, [report]) == alone.lexical.search(q.text, 6, [report])
     passages = bm25_passages(alone, q.text, [report])
     assert keys(crowded.best_sentences(q, passages, [report])) == keys(alone.best_sentences(q, passages, [report]))
+
+
+@pytest.mark.parametrize("body, aliases, earlier", [
+    ("惠州市惠城区市场监督管理局", "惠城区市场监督管理局|区市场监督管理局|本局", "惠城区市场监管局2025年收入多少？"),
+    ("广州市天河区退役军人事务局", "天河区退役军人事务局|区退事局|本局", "天河区退役军人局去年支出多少？"),
+])
+def test_a_follow_up_goes_on_about_the_body_its_earlier_question_wrote_short(body, aliases, earlier):
+    """The earlier question names the chosen report's body by a short form its profile lacks: that is the body (no
+    topic word, no other body), bound from the chosen report alone."""
+    from app.question import about_reports
+    from ingest.report import ReportInfo
+
+    info = ReportInfo(id="r", title="t", year=2025, source="r.txt", body=body, aliases=aliases)
+    q = about_reports(analyze("比上年减少了多少？", [{"role": "user", "content": earlier}]), [info])
+    assert q.bodies == ("r",) and not q.foreign
+    assert "局" not in q.context  # the body's name left the words the follow-up is matched by
