@@ -2,6 +2,9 @@
 
 The in-memory parts (BM25, the figures index, the sentences) are derived from what Chroma holds and
 rebuilt when the store's version changes, so every app instance against one Chroma server answers alike.
+Their word statistics are per report and leave out what names the report rather than what it says (the
+body's names, self-references, numbers): a report's passages and sentences rank the same whatever else the
+store holds and whatever its body is called, its year or its figures (bench/retrieval.py measures recall).
 """
 from __future__ import annotations
 
