@@ -188,3 +188,21 @@ def test_a_follow_up_goes_on_about_the_body_its_earlier_question_wrote_short(bod
     q = about_reports(analyze("比上年减少了多少？", [{"role": "user", "content": earlier}]), [info])
     assert q.bodies == ("r",) and not q.foreign
     assert "局" not in q.context  # the body's name left the words the follow-up is matched by
+
+
+@pytest.mark.parametrize("body, question, topic", [
+    ("梅州市梅江区应急管理局", "梅江区应急局用车费用为什么减少", "用车费用为什么减少"),
+    ("广州市天河区市场监督管理局", "天河区市场监管局培训费是多少", "培训费是多少"),
+])
+def test_the_bodys_place_and_its_department_written_short_are_its_name_not_topic_words(body, question, topic):
+    """"梅江区应急局": the body's own place, then its department written short; with another body of the same
+    place loaded, the question is about this one, and none of its name is left to match passages by."""
+    from app.question import about_reports
+    from ingest.report import ReportInfo
+
+    place = body[:body.index("区") + 1]
+    info = ReportInfo(id="r", title="t", year=2024, source="r.txt", body=body, aliases="本局")
+    other = ReportInfo(id="o", title="t", year=2024, source="o.txt", body=place + "司法局", aliases="司法局|本局")
+    q = about_reports(analyze(question), [info, other])
+    assert q.bodies == ("r",)
+    assert q.text == topic
