@@ -230,13 +230,15 @@ class Assistant:
         if not report_ids:
             return Evidence(Draft("知识库中还没有报告，请先导入报告（python -m ingest）。", (), True, "no reports"), [], q,
                             [], {})
-        # the question bound to the loaded reports' profiles: a body named narrows to its report
-        q, report_ids = narrow_to_named(about_reports(q, knowledge.reports.values()), report_ids)
+        # the question bound to the asked reports' profiles (all loaded ones when none is chosen): a body named narrows
+        # to its report; a chosen report's answer never depends on which other reports happen to be loaded
+        asked = [knowledge.reports[r] for r in report_ids if r in knowledge.reports]
+        q, report_ids = narrow_to_named(about_reports(q, asked), report_ids)
         try:
-            vector = self.store.embed_query(q.text if not q.context else f"{q.context} {q.text}")
+            vector = self.retriever.query_vector(q)
             passages = self.retriever.search(knowledge, q, vector, report_ids)
             # only figure questions use the figures' vectors: a text question spares one search per report
-            dense_figures = (self.store.search_figures_by_vector(vector, 30, report_ids)
+            dense_figures = (self.store.search_figures_by_vector(vector, 30, report_ids, per_report=len(report_ids) > 1)
                              if q.intent in (FIGURE, DERIVED) else [])
         except StoreUnavailable as exc:
             raise KnowledgeBaseUnavailable(f"知识库暂不可用：{exc}") from exc

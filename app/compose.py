@@ -70,8 +70,10 @@ def extractive_answer(question: Question, knowledge: Knowledge, report_ids: Sequ
     drafts = []
     for ids in groups:
         q = _in_year_of(question, knowledge, ids)
-        lookup = figure_lookup(q, knowledge, ids, passages, dense) if figure_question else None
-        sentences = knowledge.best_sentences(q, passages, ids)
+        # each report answers from its own passages (retrieval gives each report asked its own k)
+        own = [p for p in passages if p.chunk.report in ids] if len(groups) > 1 else passages
+        lookup = figure_lookup(q, knowledge, ids, own, dense) if figure_question else None
+        sentences = knowledge.best_sentences(q, own, ids)
         drafts.append((ids, compose_extractive(q, lookup, knowledge, sentences, ids)))
     if len(drafts) == 1:
         ids, draft = drafts[0]
@@ -860,7 +862,7 @@ def _list_answer(question: Question, knowledge: Knowledge, report_ids: Sequence[
                 sections.setdefault((c.report, " > ".join(parts[:depth])), []).append(c)
     for (report, section), chunks in sections.items():
         leaf = section.split(" > ")[-1] if section else ""
-        cov = knowledge.coverage(question.match_text or question.text, bigrams(leaf))
+        cov = knowledge.coverage(question.match_text or question.text, bigrams(leaf), report)
         if cov > best_cov:
             best_section, best_cov = (report, section), cov
     if best_section is None or best_cov < 0.45:

@@ -395,6 +395,20 @@ _LEADS = re.compile(r"^(?:请问|那么?|这个|这家|这所|该|本|我们)?(?
 _ADMIN_END = "省市区县州旗镇乡道"  # a place's last character: the department's name may start after any of them
 
 
+def _widened(mention: str, text: str, body: str) -> str:
+    """A mention as the text writes it, with the characters before it that continue the body's own place ("江区应急局"
+    read from "梅江区应急局" is "梅江区应急局")."""
+    found = text.find(mention)
+    head = next((mention[:i + 1] for i, ch in enumerate(mention[:-1]) if ch in _ADMIN_END), "")
+    if found < 0 or not head:
+        return mention
+    at = found
+    while at > 0 and text[at - 1] + head in body:
+        at -= 1
+        head = text[at] + head
+    return text[at:found + len(mention)]
+
+
 def _abbreviates_body(short: str, body: str) -> bool:
     """"市场监管局" / "区市场监管局" abbreviates "…区市场监督管理局", "人社局" "…人力资源和社会保障局": the short form's
     characters stand in order in the department's name (the body's name after a place), with its first character
@@ -403,6 +417,8 @@ def _abbreviates_body(short: str, body: str) -> bool:
         return False
     departments = [body[i:] for i in range(1, len(body) - 2) if body[i - 1] in _ADMIN_END]
     forms = {short, short[1:]} if short[0] in "省市区县" else {short}
+    # "梅江区应急局" (read as "江区应急局"): the body's own place, then its department written short
+    forms |= {short[i + 1:] for i, ch in enumerate(short[:-1]) if ch in _ADMIN_END and short[:i + 1] in body}
     return any(in_order(form, d) for form in forms for d in departments if len(form) >= 3 and form != d
                and form[0] == d[0] and form[-1] == d[-1])
 
@@ -483,7 +499,10 @@ def about_reports(question: Question, reports: Iterable) -> Question:
     names = {(n, r.id) for r in reports for n in (*report_names(r), *report_places(r))}
     # a body written short in the question's own way (市场监管局 for 市场监督管理局): its characters, in order, in one
     # report's department name, from its first to its kind
-    names |= {(p, r.id) for p in question.places for r in reports if _abbreviates_body(p, getattr(r, "body", ""))}
+    # (in the earlier question a follow-up continues too: "惠城区市场监管局收入多少？" then "比上年减少了多少？")
+    written = (*question.places, *(named_places(question.context) if question.context else ()))
+    names |= {(_widened(p, f"{question.original} {question.context}", getattr(r, "body", "")), r.id)
+              for p in written for r in reports if _abbreviates_body(p, getattr(r, "body", ""))}
     candidates = sorted(names, key=lambda x: (-len(x[0]), x[0], x[1]))
     blanked = question.original
     # the bare kind of a body (学校, 医院, 街道) names it only as what the question is about ("学校有几个教学班"), not

@@ -552,28 +552,30 @@ class ReportStore:
         return self.search_figures_by_vector(self.embed_query(query), k, report_ids)
 
     @_guarded
-    def search_chunks_by_vector(self, vector: Sequence[float], k: int,
-                                report_ids: list[str] | None = None) -> list[tuple[Chunk, float]]:
-        """search_chunks with an already embedded question."""
-        hits = self._search(vector, k, report_ids, CHUNKS)
+    def search_chunks_by_vector(self, vector: Sequence[float], k: int, report_ids: list[str] | None = None,
+                                per_report: bool = False) -> list[tuple[Chunk, float]]:
+        """search_chunks with an already embedded question; `per_report`: the k nearest of each report (best
+        first overall), not the k nearest of all."""
+        hits = self._search(vector, k, report_ids, CHUNKS, per_report)
         return [(_chunk_from(cid, doc, meta), score) for cid, doc, meta, score in hits]
 
     @_guarded
-    def search_figures_by_vector(self, vector: Sequence[float], k: int,
-                                 report_ids: list[str] | None = None) -> list[tuple[Figure, float]]:
-        """search_figures with an already embedded question."""
-        hits = self._search(vector, k, report_ids, FIGURES)
+    def search_figures_by_vector(self, vector: Sequence[float], k: int, report_ids: list[str] | None = None,
+                                 per_report: bool = False) -> list[tuple[Figure, float]]:
+        """search_figures with an already embedded question; `per_report`: the k nearest of each report."""
+        hits = self._search(vector, k, report_ids, FIGURES, per_report)
         return [(Figure.from_metadata(dict(meta)), score) for _cid, _doc, meta, score in hits]
 
     # ---- internals ---------------------------------------------------------------------------------------------
 
     def _search(self, vector: Sequence[float], k: int, report_ids: list[str] | None,
-                kind: str) -> list[tuple[str, str, dict, float]]:
+                kind: str, per_report: bool = False) -> list[tuple[str, str, dict, float]]:
         """The k nearest records over the reports' collections: (id, document, metadata, similarity), best first.
 
         Each report's collection is searched for its k nearest ids and distances (in parallel); only the k that win
         overall are then read with their documents and metadata, so a question over many reports reads k records,
-        not k per report. Ties keep report order, then Chroma's order within a report.
+        not k per report (with `per_report`, each report's k are read). Ties keep report order, then Chroma's
+        order within a report.
         """
         if k <= 0:
             return []
@@ -585,7 +587,7 @@ class ReportStore:
             nearest = self._parallel(lambda record: self._nearest(record, kind, vector, k), records)
             ranked = [(n, cid, score) for n, hits in enumerate(nearest) for cid, score in hits]
             ranked.sort(key=lambda h: h[2], reverse=True)
-            best = ranked[:k]
+            best = ranked if per_report else ranked[:k]
             wanted: dict[int, list[str]] = {}
             for n, cid, _score in best:
                 wanted.setdefault(n, []).append(cid)
