@@ -558,9 +558,9 @@ class FigureIndex:
         kind_ok = _kind_agrees(ask, f) and _measure_agrees(ask, f)
         if not kind_ok:
             score *= 0.35
-        if ask.unit and (f.unit == ask.unit or unit_follows(f, ask.unit)):
+        if ask.unit and (same_measure(ask.unit, f.unit) or unit_follows(f, ask.unit)):
             score += 0.08
-        elif ask.unit and kind_ok and f.unit != ask.unit and f.kind != "nil":
+        elif ask.unit and kind_ok and not same_measure(ask.unit, f.unit) and f.kind != "nil":
             score *= 0.7
         if ask.kind is None and f.kind in ("age", "number", "years"):
             score *= 0.6
@@ -590,8 +590,11 @@ class FigureIndex:
         # "全区一般公共预算收入": a figure of the whole area, which a figure of the body's own accounts does not state
         area = _WHOLE_AREA.search(ask.text) is not None and not f.table and not _AREA_WORDS.search(
             f"{f.sentence} {f.section} {self._context_text[i]}")
+        negated = _negated(question.match_text or question.text, f.clause[:max(0, f.clause.find(f.text))])
+        if negated:
+            score *= 0.7
         why = ("kind" if not kind_ok else "qualifier" if not qualifier_ok else "year" if not year_ok
-               else "measure" if opposed
+               else "measure" if opposed or negated
                else "area" if area
                else "unresolved" if self._unresolved[i]
                else "subject" if coverage < ANSWER_COVERAGE
@@ -692,6 +695,24 @@ def unit_follows(f: Figure, unit: str | None) -> bool:
     return at >= 0 and f.clause[at + len(f.text):].lstrip().removeprefix(f.unit).startswith(unit)
 
 
+_MAGNITUDE = re.compile(r"^(?:万|亿|千|百)")
+
+
+def measure_of(unit: str) -> str:
+    """A figure's unit without the magnitude written before its measure word: 万人次 -> 人次, 万元 -> 元."""
+    return _MAGNITUDE.sub("", unit or "") or (unit or "")
+
+
+def same_measure(asked: str | None, unit: str | None) -> bool:
+    """Whether a figure's unit is the measure word asked, in the same or a fuller form: 场 / 场次, 批 / 批次, 人次 /
+    万人次 (a magnitude before the measure says how many, not what is counted)."""
+    if not asked or not unit:
+        return False
+    measure = measure_of(unit)
+    return unit == asked or measure == asked or (len(asked) == 1 and measure.startswith(asked) and len(measure) == 2
+                                                  and measure.endswith("次"))
+
+
 # a nil statement about what was bought or added in the year: a stock counted is not nil by it
 _NIL_FLOW = re.compile(r"购置|购买|采购|更新|新增|新购")
 
@@ -700,6 +721,8 @@ def _kind_agrees(ask: Ask, f: Figure) -> bool:
     """The figure is the kind of quantity asked for (a nil statement answers any amount)."""
     if unit_follows(f, ask.unit):
         return True  # "多少小时": 3.9万小时
+    if ask.unit and ask.unit != "个" and same_measure(ask.unit, f.unit):
+        return True  # "办了几场": 41场次; "多少批": 21批次 — the measure asked, written in its fuller form
     if f.kind == "nil":
         if ask.kind in ("count", "people") and _NIL_FLOW.search(f.phrase + f.clause):
             return False  # "有几辆公务用车": "无公务用车购置支出" says none was bought, not that there are none
@@ -714,8 +737,8 @@ def _kind_agrees(ask: Ask, f: Figure) -> bool:
         return False
     if ask.kind == "count" and f.kind in ("people", "times") and not ask.unit:
         return True  # "how many" in English counts people as well as things
-    if ask.kind == "people" and f.unit == "人次" and not ask.unit:
-        return True  # "多少人参加": the report counts them in person-times (参会人员420人次)
+    if ask.kind == "people" and measure_of(f.unit) == "人次" and not ask.unit:
+        return True  # "多少人参加", "受众人数": the report counts them in person-times (参会人员420人次, 9.6万人次)
     return False
 
 
@@ -831,6 +854,19 @@ def _named_less_than_a_sibling(matches: list[FigureMatch], heads: Mapping[tuple[
     return out
 
 
+_NEGATION = re.compile(r"[非未不无没]")
+_NEGATED_WORD = re.compile(r"[非未不无]([\u4e00-\u9fff]{2})")
+
+
+def _negated(asked: str, name: str) -> bool:
+    """The figure is named as the complement of what was asked: "非低保低收入家庭残疾人81人" for "低保低收入家庭残疾人
+    有多少", "未完成项目2个" for "完成项目几个" — its name negates a word the question names plainly."""
+    if _NEGATION.search(asked):
+        return False
+    asked = simplified(asked)
+    return any(m.group(1) in asked for m in _NEGATED_WORD.finditer(simplified(name)))
+
+
 def _opposed_measure(ask: Ask, name: str) -> bool:
     """The ask's subject ends in one measure ("一般公共预算收入") and the figure's name holds only its opposite
     ("…财政拨款支出5,052.60万元"): whatever else they share, the figure is not what was asked."""
@@ -887,7 +923,7 @@ def _unless_ambiguous(matches: list[FigureMatch], unit: str | None = None) -> li
               and not (m.part and not best.part and m.score < best.score)  # a part is narrower than the whole
               and m.figure.value != best.figure.value and m.coverage >= best.coverage - RIVAL_MARGIN
               and m.figure.clause != best.figure.clause
-              and not (unit and best.figure.unit == unit and m.figure.unit != unit)]  # 多少人次: not 28批次
+              and not (unit and same_measure(unit, best.figure.unit) and not same_measure(unit, m.figure.unit))]  # 多少人次: not 28批次
     if not rivals:
         return matches
     ambiguous = {id(m) for m in rivals}
@@ -1025,6 +1061,14 @@ def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool], list[str
     for i, f in enumerate(figures):
         if not f.table and ("各" in f.sentence or "分别" in f.sentence):
             by_sentence.setdefault((f.report, f.sentence), []).append(i)
+    # each report's own sentences: what says whether the items of a list share its first item's scope
+    report_texts: dict[str, str] = {}
+    if by_sentence:
+        seen: dict[str, dict[str, None]] = {}
+        for f in figures:
+            if not f.table:
+                seen.setdefault(f.report, {})[f.sentence] = None
+        report_texts = {r: "\n".join(s) for r, s in seen.items()}
     for (_, sentence), members in by_sentence.items():
         markers = [m.start() for m in _MARKER.finditer(sentence)]
         if not markers:
@@ -1034,7 +1078,7 @@ def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool], list[str
         # each item without the scope the sentence opens with ("本年收入、本年支出": 收入, 支出 alike)
         raw = [_LEADING_SCOPE.sub("", x) or x for x in re.split(r"[、和与及]", head) if x] \
             if re.search(r"[、和与及]", head) else []
-        items = _expand_items(raw)
+        items = _expand_items(raw, report_texts.get(f_report(figures, members), ""))
         if len(items) < 2:
             continue
         position = {i: sentence.find(figures[i].clause) + max(0, figures[i].clause.find(figures[i].text))
@@ -1059,12 +1103,30 @@ UNRESOLVED = "\x00"  # a figure of a distributed statement whose item could not 
 _LEADING_SCOPE = re.compile(r"^(?:(?:19|20)\d\d\s*年度?|本年度|本年|年度|全年|今年|其中|全区|全市|全县|全省|全镇|辖区|本区|本市)+")
 
 
-def _expand_items(items: list[str]) -> list[str]:
-    """'收', '支总计' -> '收入总计', '支出总计': a shared ending goes to every item, abbreviations are spelled out."""
+def f_report(figures: list[Figure], members: list[int]) -> str:
+    return figures[members[0]].report if members else ""
+
+
+SCOPE_ITEM_CHARS = 2  # the item word a list's first item ends in and its last one begins with (收入 / 支出)
+
+
+def _expand_items(items: list[str], report_text: str = "") -> list[str]:
+    """'收', '支总计' -> '收入总计', '支出总计': a shared ending goes to every item, abbreviations are spelled out.
+
+    A long first item shares its scope with the others when the report itself names it so elsewhere: "财政拨款收入、
+    支出总计" -> 财政拨款收入总计, 财政拨款支出总计, since the report writes 财政拨款支出 on its own too, in a sentence
+    stating a figure (and "城市低保、
+    农村低保对象" stays apart: 城市农村 is written nowhere)."""
     items = [x for x in items if x]
     if len(items) < 2:
         return items
     first = len(items[0])
+    n = SCOPE_ITEM_CHARS
+    if first > n + 1 and len(items) == 2 and len(items[1]) >= n and report_text:
+        scope, own, other = items[0][:-n], items[0][-n:], items[1][:n]
+        rest = items[1][n:]
+        if _CJK_RUN.fullmatch(scope + own + other) and own != other and report_text.count(scope + other) > 0:
+            return [scope + own + rest, scope + items[1]]
     # a short first item shares the last one's ending ("收、支总计", "公办、民办幼儿园"); "本年收入、本年支出" are whole
     suffix = items[-1][first:] if first <= 2 and len(items[-1]) > first + 1 else ""
     out = []

@@ -113,6 +113,9 @@ _DIFF_ZH = re.compile(r"相差|差额是|差多少|差几|多多少|少多少|�
 _COMPARED_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,20}?)比([\u4e00-\u9fff]{2,20}?)(?:多|少|高|低|增加|减少)了?多少")
 # "基本支出占支出总额的比例": a share of two named figures
 _SHARE_OF_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff“”]{2,20}?)占(?!比)([\u4e00-\u9fff“”]{2,20}?)的?(?:比例|比重|百分比|百分之几|多少|几)")
+# "人员经费在基本支出里占百分之几": the same share, the whole named as where the part stands
+_SHARE_IN_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff“”]{2,20}?)在([\u4e00-\u9fff“”]{2,20}?)(?:里面?|中间?|当中|之中)(?:所)?占"
+                          r"(?:的?(?:比例|比重|百分比)|百分之几|多少|几)")
 _BASE_PERIOD_ZH = re.compile(r"上年|去年|上一年|前年|同期|上年度|\d{4}年?")
 _TARGET_WORD = re.compile(r"(?:年度)?(?:目标值?|指标值)$")
 # words that say how an asked figure stands (a target, what was reached), never what it is of
@@ -200,12 +203,16 @@ _STOP_ZH = re.compile(
     r"所?占(?:比重|比例|比)|比例|比重|百分比|占(?![用地])|拿到|拿了|拿|"
     r"实际|花了|花掉|花费|用了|用掉|合计|总计|百分之|明年|下一?年度?|"
     r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|没有(?=[？?]?$)|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?(?!结转|结余)|前年|"
-    r"这个|那个|那么|呀|吧|这一?块|后来|之后|"
+    r"这个|那个|那么|呀|吧|这一?块|后来|之后|这些|那些|这几[个项类]|这项|那项|大概|大约|大致|差不多|"
+    # the doing of what is counted ("办了几场", "开展了多少场次", "搞了几次"): the count's verb, not its topic
+    r"(?:举办|开展|组织|召开|(?<![举创承主开兴协督代包])办|(?<![公召展离打放分])开|搞|弄|做|整)(?=了?(?:多少|几))|"
     r"怎么样|咋样|怎么|怎样|如何|为什么|为何|为啥|为嘛|咋(?=[没不])|分别|都(?=[有是在为用花包给要能])|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
     + "|".join(sorted(SELF_NAMES, key=len, reverse=True)) + r"|"
     r"总(?=收入|支出|金额|经费|资金)"
 )
 _YEAR = re.compile(r"(19|20)\d\d(?=\s*年)|\b(?:19|20)\d\d\b")
+# a year a question names as the base of a comparison: "和2022年比", "与2022年度相比", "比2022年", "较2022年"
+_BASE_YEAR_ZH = re.compile(r"(?:和|与|跟|同|比|较)\s*(?:19|20)\d\d\s*年度?(?:相比|比较|对比|比)?(?=[，,\u4e00-\u9fff])")
 # a year named relative to the report's: 去年 (not the base of a comparison: 比上年, 较上年, 同比上年度)
 # (上年结转, 上年结余: the name of a fund carried over, not the year asked about)
 _RELATIVE_YEAR_ZH = re.compile(r"(?<![比较与])(去年|上一?年度?(?!结转|结余)|前年|今年|本年度?|当年|明年|下一?年度?)")
@@ -320,7 +327,8 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
     if context and intent in (TEXT, YESNO):
         intent = _intent(context, is_english(context))[0]  # "其中精神类的呢？" asks what the last question asked
     asks = _asks(text, english, context)
-    years = tuple(int(m.group(0)[:4]) for m in _YEAR.finditer(text))
+    # ("和2022年比，支出增加了多少": 2022 is what the report's own year is compared with, not the year asked about)
+    years = tuple(int(m.group(0)[:4]) for m in _YEAR.finditer(_BASE_YEAR_ZH.sub(" ", text)))
     match_text = text
     hits: tuple[tuple[str, ...], ...] = ()
     unmatched: tuple[str, ...] = ()
@@ -388,7 +396,7 @@ def in_report_year(question: Question, year: int | None) -> Question:
 _BODY_KIND = re.compile(r"(街道办事处|街道办|办事处|街道|学校|中学|小学|幼儿园|医院|卫生院|中心|委员会|联合会)$")
 _KIND_WORD = {"中学": "学校", "小学": "学校", "卫生院": "医院"}  # the everyday word for a body of that kind
 _KIND_NAMES = frozenset(_BODY_KIND.pattern[1:-2].split("|")) | frozenset(_KIND_WORD.values()) | {"街道办", "街道"}
-_LEADS = re.compile(r"^(?:请问|那么?|这个|这家|这所|该|本|我们)?(?:" + "|".join(sorted(_KIND_NAMES, key=len, reverse=True))
+_LEADS = re.compile(r"^(?:请问|那么?|这个|这家|这所|该|本|我们)?(?:(?:19|20)\d\d\s*年度?|今年|去年|上年|本年度?)?(?:" + "|".join(sorted(_KIND_NAMES, key=len, reverse=True))
                     + r")$")
 
 
@@ -844,7 +852,7 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
             operands = _operands(text[:m.start()])
             if len(operands) >= 2:
                 return DERIVED, op, tuple(operands)
-    share = _SHARE_OF_ZH.search(text)
+    share = _SHARE_IN_ZH.search(text) or _SHARE_OF_ZH.search(text)
     if share and not _BASE_PERIOD_ZH.fullmatch(share.group(2)):
         # "基本支出占总支出的比例": stated as a share, or computed from the two figures
         whole = re.sub(r"^(?:总|全部)|(?:总额|总计|合计|总数)$", "", share.group(2)) or share.group(2)
@@ -982,6 +990,9 @@ def _ask_zh(text: str) -> Ask:
         kind, unit = _measure_of_ge(text, counted)
     if kind is None and _PERCENT_ZH.search(text):
         kind = "percent"
+    head = _HEAD_ASKED.search(text)
+    if kind is None and head and _PERSON_WORD.search(head.group(1)) and not _MONEY_ASKED.search(text):
+        kind = "people"  # "在托的低保低收入家庭残疾人有多少": people counted (低收入 names them, no amount)
     if kind is None and not measured and _MONEY_ZH.search(text) and re.search(r"多少|几|是多少|金额", text):
         kind = "money"
     obj = _share_subject(text) if kind == "percent" else counted
@@ -995,6 +1006,9 @@ def _ask_zh(text: str) -> Ask:
 
 
 _MONEY_MEASURE = re.compile(r"^(?:块钱|钱|万元|亿元|元)")
+# the noun a bare "有多少" asks about, right before it: "…家庭残疾人有多少" -> 残疾人
+_HEAD_ASKED = re.compile(r"([\u4e00-\u9fff]{2,}?)(?:有|是|共有|一共有|总共有|一共|总共)?多少[？?]?$")
+_MONEY_ASKED = re.compile(r"多少钱|金额|资金|经费|万元|元|费用?|花了|支出|预算|补[贴助]")
 
 
 def _counted_object(text: str) -> str:

@@ -1,0 +1,133 @@
+"""General mechanisms of "does this figure answer what was asked", each on small reports of two different
+departments (our own wordings, not the evaluation's): the measure word asked in its fuller form (场/场次), a
+magnitude before the measure (9.6万人次), the items of a list sharing their first item's scope, a figure named as the
+complement of what was asked (非…), a year named as a comparison's base, hedges and a count's verb as non-content."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.lookup import FigureIndex, same_measure
+from app.question import analyze
+
+
+def _index(tmp_path: Path, name: str, text: str, year: int) -> FigureIndex:
+    from ingest.pipeline import prepare_report
+
+    path = tmp_path / f"{name}.txt"
+    path.write_text(text, encoding="utf-8")
+    prepared = prepare_report(path, name)
+    return FigureIndex(prepared.figures, {name: year})
+
+
+SCIENCE = """某区科学技术协会2022年度部门整体支出绩效自评报告
+一、部门基本情况
+2022年度本部门收入合计486.52万元，比上年增加37.84万元。
+财政拨款收入、支出总计各是462.30,450.10万元。本年财政拨款支出450.10万元，主要用于科普活动。
+收入、支出总计各是486.52,480.20万元。
+二、绩效目标完成情况
+全年举办各类科普活动146场次，受众约9.6万人次。其中，全国科普日系列活动41场次，科技活动周系列活动32场次。
+服务对象中，低保家庭会员62人，非低保家庭会员81人。
+"""
+
+CULTURE = """某县文化馆2023年度项目支出绩效自评报告
+一、项目基本情况
+2023年度财政拨款收入、支出总计各是1200.00,1180.50万元。财政拨款支出中，免费开放支出800.00万元。
+收入、支出总计各是1300.00,1290.40万元。
+二、绩效目标完成情况
+全年开展送戏下乡演出58场次，观众约3.2万人次；其中，少儿专场演出12场次。
+参加培训的学员中，在职教师45人，非在职教师30人。
+"""
+
+
+@pytest.fixture(scope="module")
+def science(tmp_path_factory) -> FigureIndex:
+    return _index(tmp_path_factory.mktemp("sci"), "science-2022", SCIENCE, 2022)
+
+
+@pytest.fixture(scope="module")
+def culture(tmp_path_factory) -> FigureIndex:
+    return _index(tmp_path_factory.mktemp("cul"), "culture-2023", CULTURE, 2023)
+
+
+def _answer(index: FigureIndex, question: str, history: list[dict] | None = None) -> list[str]:
+    result = index.lookup(analyze(question, history))
+    return [m[0].figure.value for m in result.matches if m and m[0].answers] if result.answered else []
+
+
+@pytest.mark.parametrize("asked,unit,same", [("场", "场次", True), ("批", "批次", True), ("人次", "万人次", True),
+                                             ("台", "台", True), ("场", "万元", False), ("人次", "场次", False)])
+def test_same_measure(asked: str, unit: str, same: bool) -> None:
+    assert same_measure(asked, unit) is same
+
+
+@pytest.mark.parametrize("fixture,question,value", [
+    ("science", "全国科普日系列活动办了几场", "41"),  # 场 asked, 41场次 stated; 办了 is the count's verb
+    ("culture", "少儿专场演出搞了几场", "12"),
+    ("science", "科普活动受众多少人次", "9.6"),  # 人次 asked, 9.6万人次 stated
+    ("culture", "送戏下乡的观众有多少人次", "3.2"),
+])
+def test_measure_word_in_its_fuller_form(request, fixture: str, question: str, value: str) -> None:
+    assert _answer(request.getfixturevalue(fixture), question) == [value]
+
+
+@pytest.mark.parametrize("fixture,question,value", [
+    # "财政拨款收入、支出总计各是A,B": B is 财政拨款支出总计 (the report names 财政拨款支出 itself), not the 支出总计
+    ("science", "财政拨款支出总计是多少", "450.10"),
+    ("science", "支出总计是多少", "480.20"),
+    ("culture", "财政拨款支出总计是多少", "1180.50"),
+    ("culture", "支出总计多少", "1290.40"),
+])
+def test_list_items_share_the_first_items_scope(request, fixture: str, question: str, value: str) -> None:
+    assert _answer(request.getfixturevalue(fixture), question) == [value]
+
+
+@pytest.mark.parametrize("fixture,question,value", [
+    ("science", "低保家庭会员有多少", "62"),  # not 非低保家庭会员81人
+    ("culture", "在职教师有多少", "45"),  # not 非在职教师30人
+])
+def test_a_figure_named_as_the_complement_is_not_the_answer(request, fixture: str, question: str, value: str) -> None:
+    index = request.getfixturevalue(fixture)
+    result = index.lookup(analyze(question))
+    answering = [m.figure.value for m in result.matches[0] if m.answers]
+    assert answering[:1] == [value]
+    assert all(not m.answers for m in result.matches[0] if m.figure.clause.startswith("非"))
+
+
+@pytest.mark.parametrize("question,years", [
+    ("和2022年比，支出总计增加了多少", ()),
+    ("与2021年度相比收入增加多少", ()),
+    ("2023年收入比2022年多多少", (2023,)),
+    ("2022年的收入是多少", (2022,)),
+])
+def test_a_year_named_as_the_base_of_a_comparison_is_not_asked(question: str, years: tuple) -> None:
+    assert analyze(question).years == years
+
+
+@pytest.mark.parametrize("question,subject", [
+    ("区科协2021年的收入大概是多少", ("区科协", "收入")),  # 大概: a hedge
+    ("这些活动一共办了多少场", ("活动",)),  # 这些: a demonstrative; 办了: the count's verb
+    ("送戏下乡演出开展了多少场次", ("送戏下乡演出",)),
+    ("政务信息公开了多少条", ("政务信息公开",)),  # 公开 is a word, not the verb 开
+])
+def test_asking_words_are_no_content(question: str, subject: tuple) -> None:
+    assert analyze(question).asks[0].subject == subject
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("在托的低保低收入家庭残疾人有多少", "people"),  # 低收入 names the people counted, it asks no amount
+    ("参加培训的非在职教师有多少", "people"),
+    ("低收入家庭补贴有多少", "money"),
+])
+def test_the_head_noun_asked_decides_people(question: str, kind: str) -> None:
+    assert analyze(question).asks[0].kind == kind
+
+
+@pytest.mark.parametrize("question,operands", [
+    ("人员经费在基本支出里占百分之几", ("人员经费", "基本支出")),
+    ("专项资金在项目支出中占多少", ("专项资金", "项目支出")),
+])
+def test_a_share_asked_as_where_the_part_stands(question: str, operands: tuple) -> None:
+    q = analyze(question)
+    assert (q.operation, q.operands) == ("share", operands)
