@@ -647,20 +647,54 @@ def _strip_names(text: str, names: tuple[str, ...]) -> str:
     return text
 
 
+# a character a place's or body's own name never holds as a word of its own: "两个科是省级", "收入里区", "有没有委托"
+_FUNCTION_CHARS = frozenset("是有没的在和里了个也就吗呢把被给几")
+# a kind's character that begins another word: 省级/市级 (a level), 区域 (an area), 委托 (entrusted)
+_KIND_STARTS_A_WORD = re.compile(r"^[级域托]")
+
+
+def _names_found(pattern: re.Pattern[str], text: str) -> list[str]:
+    """The names `pattern` finds, as the question writes them: none holding a function word of its own ("收入里区": 里)
+    or ending in a character that begins the next word (委托, 省级); also those jieba cuts as words ("梅江区应急局":
+    应急局, after the place)."""
+    from app.lookup import _jieba
+
+    found: list[str] = []
+
+    def keep(name: str, end: int) -> None:
+        if name not in found and not any(ch in _FUNCTION_CHARS for ch in name[:-1]) \
+                and not _KIND_STARTS_A_WORD.match(text[end:end + 1]):
+            found.append(name)
+
+    for m in pattern.finditer(text):
+        keep(m.group(1), m.end(1))
+    for run in re.finditer(r"[\u4e00-\u9fff]+", text):
+        cuts = [0]
+        for w in _jieba().lcut(run.group()):
+            cuts.append(cuts[-1] + len(w))
+        for a in cuts:
+            for b in sorted((c for c in cuts if c > a), reverse=True):
+                m = pattern.match(run.group() + ("。" if b == len(run.group()) else ""), a)
+                if m and m.end(1) == b:
+                    keep(m.group(1), run.start() + b)
+                    break
+    return found
+
+
 def named_places(text: str) -> tuple[str, ...]:
     """Places and bodies a question names ("深圳市残联…" -> 深圳市, "民政局" -> 民政局; "Shenzhen"), leaving out
     generic ones (全区, 本市, 社区) and the words an English question starts with."""
     places: list[str] = []
     text = re.sub(r"(?:19|20)\d\d\s*年度?|\d+", " ", text)  # "2022年福田区": the year is no part of the place
     for pattern in (_PLACE_ZH, _BODY_ZH):
-        for m in pattern.finditer(text):
-            name = m.group(1)
+        for name in _names_found(pattern, text):
             # 社区, 全区 are no places; a body's last character before its kind only in a two-character one (各局),
             # not in 区人社局
             generic = _GENERIC_PLACE.search(name[:-1]) and (pattern is _PLACE_ZH or len(name) <= 2)
             # "信访和市长热线": 市长 is an office, and a place name holds no conjunction
+            end = text.find(name) + len(name)
             generic = generic or (pattern is _PLACE_ZH and (re.search(r"[和与及或的]", name) is not None
-                                                            or text[m.end(1):m.end(1) + 1] == "长"))
+                                                            or text[end:end + 1] == "长"))
             if not generic and name not in places and name not in SELF_NAMES \
                     and not any(name in s for s in SELF_NAMES) and not _BODY_GENERIC.match(name):
                 places.append(name)

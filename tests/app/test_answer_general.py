@@ -131,3 +131,21 @@ def test_the_head_noun_asked_decides_people(question: str, kind: str) -> None:
 def test_a_share_asked_as_where_the_part_stands(question: str, operands: tuple) -> None:
     q = analyze(question)
     assert (q.operation, q.operands) == ("share", operands)
+
+
+@pytest.mark.parametrize("question,named", [
+    ("区科协有没有委托业务费支出？", ()),  # 委托 is a word: no body "…委"
+    ("卫健局有没有委托业务费？", ("卫健局",)),
+    ("哪两个科是省级中医重点专科建设单位", ()),  # 省级 is a level, not a province
+    ("有几个项目是市级重点项目", ()),
+    ("政府性基金收入里区残联本级占多少比例", ()),  # 里 is no part of a place's name
+    ("一般公共预算收入里区本级占多少", ()),
+    ("深圳市残联的收入", ("深圳市",)),
+    ("清新区人社局发放了多少创业担保贷款？", ("清新区", "区人社局")),
+])
+def test_places_and_bodies_are_named_as_words(question: str, named: tuple) -> None:
+    from app.question import named_places
+
+    found = named_places(question)
+    assert all(n in found for n in named)
+    assert not [p for p in found if not any(p in n or n in p for n in named)]
