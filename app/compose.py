@@ -145,6 +145,7 @@ def operand_lookup(index: FigureIndex, q: Question, dense: Mapping[str, float],
                    ranks: Mapping[str, float]) -> LookupResult:
     """A sum/difference/share: the best figure for each operand, all of the kind the question asks for, and the
     result itself when the report states it."""
+    q = replace(q, operands=joined_operands(q, index))
     matches, asks = [], []
     for n, operand in enumerate(q.operands):
         ask = operand_ask(q, operand)
@@ -161,6 +162,30 @@ def operand_lookup(index: FigureIndex, q: Question, dense: Mapping[str, float],
         asks.append(ask)
         matches.append(result.matches[0] if result.matches else ())
     return LookupResult(tuple(asks), tuple(matches), stated=index.stated(q, dense, ranks))
+
+
+MAX_JOINT = 2  # characters between two operands a report's own name may hold (和, 及, 以及)
+
+
+def joined_operands(q: Question, index: FigureIndex) -> tuple[str, ...]:
+    """The things a sum or difference combines, as the report names them: "社会保障和就业支出加上卫生健康支出" splits at
+    和 too, but 社会保障和就业支出 is one item the report states ("社会保障和就业支出842.17万元"), so the pieces a figure's
+    name holds together stay one operand."""
+    ops = list(q.operands)
+    if len(ops) < 3:
+        return q.operands
+    names = {simplified(f.clause) for f in index.figures if not f.table}
+    text = q.text
+    n = 0
+    while n < len(ops) - 1 and len(ops) > 2:
+        a = text.find(ops[n])
+        b = text.find(ops[n + 1], a + len(ops[n])) if a >= 0 else -1
+        joint = text[a:b + len(ops[n + 1])] if a >= 0 and 0 <= b - a - len(ops[n]) <= MAX_JOINT else ""
+        if joint and any(joint in name for name in names):
+            ops[n:n + 2] = [joint]
+            continue
+        n += 1
+    return tuple(ops)
 
 
 # --------------------------------------------------------------------------- one set of reports

@@ -636,15 +636,34 @@ def _without(terms: tuple[str, ...], names: tuple[str, ...]) -> tuple[str, ...]:
     out = []
     for t in terms:
         for n in names:
-            t = t.replace(n, " ")
+            t = _name_replaced(t, n, " ")
         out += [p for p in t.split() if (_CJK.search(p) or _ACRONYM.fullmatch(p)) and p not in _BARE_MEASURES]
     return tuple(out)
 
 
 def _strip_names(text: str, names: tuple[str, ...]) -> str:
     for n in names:
-        text = text.replace(n, "")
+        text = _name_replaced(text, n, "")
     return text
+
+
+SHORT_NAME = 2  # a body's name this short may stand inside another word ("基层科协工作经费": grassroots associations)
+_BEFORE_A_NAME = re.compile(r"[区市县省镇本该我的里中和与及、]")
+
+
+def _name_replaced(text: str, name: str, by: str) -> str:
+    """The text with the body's name taken out where it names the body: a short name (科协, 残联) inside a longer word
+    ("学会及基层科协工作经费", after a character that is no place, scope or joint) is part of that word and stays."""
+    if len(name) > SHORT_NAME:
+        return text.replace(name, by)
+    out, at = [], 0
+    for m in re.finditer(re.escape(name), text):
+        before = text[m.start() - 1:m.start()]
+        after = text[m.end():m.end() + 1]
+        inside = bool(before and _CJK.match(before) and not _BEFORE_A_NAME.match(before) and after and _CJK.match(after))
+        out.append(text[at:m.start()] + (name if inside else by))
+        at = m.end()
+    return "".join(out) + text[at:]
 
 
 # a character a place's or body's own name never holds as a word of its own: "两个科是省级", "收入里区", "有没有委托"

@@ -29,6 +29,8 @@ SCIENCE = """某区科学技术协会2022年度部门整体支出绩效自评报
 二、绩效目标完成情况
 全年举办各类科普活动146场次，受众约9.6万人次。其中，全国科普日系列活动41场次，科技活动周系列活动32场次。
 服务对象中，低保家庭会员62人，非低保家庭会员81人。
+三、项目支出情况
+科技馆运行维护经费52.80万元，学会及基层科协工作经费21.32万元。
 """
 
 CULTURE = """某县文化馆2023年度项目支出绩效自评报告
@@ -38,6 +40,8 @@ CULTURE = """某县文化馆2023年度项目支出绩效自评报告
 二、绩效目标完成情况
 全年开展送戏下乡演出58场次，观众约3.2万人次；其中，少儿专场演出12场次。
 参加培训的学员中，在职教师45人，非在职教师30人。
+三、支出情况
+社会保障和就业支出84.20万元，文化旅游体育与传媒支出900.00万元。
 """
 
 
@@ -149,3 +153,20 @@ def test_places_and_bodies_are_named_as_words(question: str, named: tuple) -> No
     found = named_places(question)
     assert all(n in found for n in named)
     assert not [p for p in found if not any(p in n or n in p for n in named)]
+
+
+@pytest.mark.parametrize("fixture,question,operands", [
+    ("culture", "社会保障和就业支出加上文化旅游体育与传媒支出一共多少", ("社会保障和就业支出", "文化旅游体育与传媒支出")),
+    ("science", "科技馆运行维护经费和学会及基层科协工作经费一共多少", ("科技馆运行维护经费", "学会及基层科协工作经费")),
+])
+def test_operands_as_the_report_names_them(request, fixture: str, question: str, operands: tuple) -> None:
+    """Split at every 和/及/与, the pieces a figure's own name holds together are one operand (科协 inside 基层科协…
+    is part of that name, not the body's)."""
+    from app.compose import joined_operands
+    from app.question import about_reports
+    from ingest.report import ReportInfo
+
+    index = request.getfixturevalue(fixture)
+    info = ReportInfo(id="x", title="", year=None, source="x.txt", body="某区科学技术协会", aliases="区科协|科协")
+    q = about_reports(analyze(question), [info])
+    assert joined_operands(q, index) == operands
