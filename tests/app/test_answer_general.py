@@ -170,3 +170,16 @@ def test_operands_as_the_report_names_them(request, fixture: str, question: str,
     info = ReportInfo(id="x", title="", year=None, source="x.txt", body="某区科学技术协会", aliases="区科协|科协")
     q = about_reports(analyze(question), [info])
     assert joined_operands(q, index) == operands
+
+
+@pytest.mark.parametrize("question,term", [
+    ("How many staff does the sub-district office actually have?", "实有人员"),  # the staff in post, not the quota
+    ("How many staff does the association actually have on its payroll?", "实有人员"),
+    ("How many authorised posts does the bureau have?", "编制"),
+    ("How much was spent on running official vehicles?", "公务用车运行维护费"),
+    ("What did the running costs of the official cars come to?", "公务用车运行维护费"),
+    ("How many undergraduate students received the reward?", "本科"),
+    ("How many master's students were rewarded?", "硕士"),
+])
+def test_english_asks_in_the_reports_terms(question: str, term: str) -> None:
+    assert term in analyze(question).terms
