@@ -48,6 +48,8 @@ _STATED = {"difference": re.compile(r"差异|差额|相差|差距|之差"), "sum
 _PLANNED = re.compile(r"拟|计划|预计|目标|力争")
 _PLANNED_COLUMN = re.compile(r"拟|计划|预计|目标|指标值|预算数|年初预算|全年预算")  # a table column of plans
 _TOTAL_WORD = re.compile(r"合计|总计|共计|总额|总体|整体|总收入|总支出")
+# a clause that states its figure as a total of its own: 共接待, 全年共举办, 累计 (not 公共, 共同, 共享, 共建)
+_OWN_TOTAL = re.compile(r"(?<![公])共(?![同享建青产识性])|累计|合计|总计")
 _WEIGHT_COLUMN = re.compile(r"分值|权重|满分")
 _SHARE_WORDS = re.compile(r"占|比例|比重|百分比")
 _RATE_WORD = re.compile(r"[\u4e00-\u9fff]率")
@@ -65,6 +67,7 @@ _CRITERION = re.compile(r"(?:未达到|未达|低于|不足|高于|超过)\s*[\d
 # 多长时间, 几项: the asking, not a name; 一年, 每月: a time, not a thing
 _ASKING_WORD = re.compile(r"多|几|什么|怎|哪|啥|谁|[年月日天周季]")
 _BOUND_BEFORE = re.compile(r"(?:不低于|不少于|不高于|不超过|不多于|≥|≤|>=|<=)\s*$")
+_CHANGE_VERB = re.compile(r"新增|增加|减少|下降|上升|增长|降低|提高|新招|新建|新开")
 _STATED_CHANGE = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|同期)(?:相比)?[^，。；\d]{0,3}(?:减少|增加|下降|上升|增长|降低|提高|缩短|"
                             r"延长|压缩|减|增)|同比(?:减少|增加|下降|上升|增长|降低|提高|缩短|延长)")
 _TIME_WORD = re.compile(r"年初|年中|年终|年末|年底|全年|上半年|下半年|前三季度|季度|当年|本年|今年|去年|上年|目前|现在")
@@ -310,7 +313,7 @@ class FigureIndex:
             scored = self._unless_about_the_unstated(ask, scored)
             scored.sort(key=lambda m: (-m.score, m.figure.start))
             ranked = _first_stated_on_ties(_distinct(scored))
-            results.append(tuple(_answering_first(_unless_ambiguous(ranked, ask.unit))[:k]))
+            results.append(tuple(_answering_first(_unless_ambiguous(ranked, ask.unit, ask))[:k]))
         if len(results) > 1:
             results = _prefer_one_sentence(results)
         return LookupResult(tuple(asks), tuple(results))
@@ -582,7 +585,9 @@ class FigureIndex:
             score *= 0.75
         elif part and not total and not self._names_context(i, question, ask):
             score *= PART_UNNAMED  # "执行率多少": a part's rate (其中：中央资金…，执行率100%) only after the whole's
-        if ask.total and _TOTAL_WORD.search(f.clause + f.row):
+        # "全年共举办…146场次", "共接待…21批次": the figure's own clause states it as a total
+        own_total = not f.table and _OWN_TOTAL.search(f.clause[:max(0, f.clause.find(f.text))]) is not None
+        if ask.total and (_TOTAL_WORD.search(f.clause + f.row) or own_total):
             score *= 1.15  # "收入合计": the whole, named as such
             named = max(named, OWN_NAMED)
         held = self._object_held(i, ask)
@@ -600,9 +605,9 @@ class FigureIndex:
                else "subject" if coverage < ANSWER_COVERAGE
                or (in_name < NAME_COVERAGE and not (ask.object and held >= OBJECT_HELD))
                else "object" if held < OBJECT_HELD
-               else "narrower" if named < NARROWER and ask.total
+               else "narrower" if named < NARROWER and ask.total and not own_total
                else "share" if not self._share_of(i, question, ask)
-               else "part" if total and part and named < PART_NAMED
+               else "part" if total and part and named < PART_NAMED and not own_total
                else "")
         return FigureMatch(self.figures[i], round(score, 4), round(lexical, 4), round(d, 4), kind_ok,
                            round(coverage, 4),
@@ -762,7 +767,9 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
     factor, ok = 1.0, True
     # "与上年持平" says how it changed; "较上年缩短0.4天" states a change whatever ingest read it as
     is_change = f.qualifier == CHANGE or change or about_change(f) or (not f.table and bool(_STATED_CHANGE.search(f.clause)))
-    if ask.change != is_change:
+    # "新增几人": the question names the figure's own change word ("新增11人"), so it asks that change
+    named_change = is_change and not ask.change and _names_own_change(ask, f)
+    if ask.change != is_change and not named_change:
         factor, ok = factor * 0.55, False
     if ask.change and is_change and ask.direction:
         down = bool(_DOWN.search(f.clause))
@@ -803,6 +810,11 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
         if ask.rate and share and not rate:
             factor, ok = factor * 0.7, False
     return ok, factor
+
+
+def _names_own_change(ask: Ask, f: Figure) -> bool:
+    """The question names the very word the figure's clause states its change by ("新增几人" for "新增11人")."""
+    return not f.table and any(w in ask.text for w in _CHANGE_VERB.findall(f.clause[:max(0, f.clause.find(f.text))]))
 
 
 def _spent_factor(ask: Ask, f: Figure) -> float:
@@ -908,7 +920,7 @@ def _answering_first(matches: list[FigureMatch]) -> list[FigureMatch]:
     return matches if first is None else [first] + [m for m in matches if m is not first]
 
 
-def _unless_ambiguous(matches: list[FigureMatch], unit: str | None = None) -> list[FigureMatch]:
+def _unless_ambiguous(matches: list[FigureMatch], unit: str | None = None, ask: Ask | None = None) -> list[FigureMatch]:
     """The best figure does not answer when the question fits several figures alike and names little of the best
     one's own name: "支出多少" fits 基本支出 and 项目支出 alike; unless one of them is named exactly, the report does
     not state what was asked as such."""
@@ -923,7 +935,9 @@ def _unless_ambiguous(matches: list[FigureMatch], unit: str | None = None) -> li
               and not (m.part and not best.part and m.score < best.score)  # a part is narrower than the whole
               and m.figure.value != best.figure.value and m.coverage >= best.coverage - RIVAL_MARGIN
               and m.figure.clause != best.figure.clause
-              and not (unit and same_measure(unit, best.figure.unit) and not same_measure(unit, m.figure.unit))]  # 多少人次: not 28批次
+              and not (unit and same_measure(unit, best.figure.unit) and not same_measure(unit, m.figure.unit))
+              # "新增几人": the one figure stated by the change word asked ("新增11人"), not the level beside it
+              and not (ask is not None and _names_own_change(ask, best.figure) and not _names_own_change(ask, m.figure))]  # 多少人次: not 28批次
     if not rivals:
         return matches
     ambiguous = {id(m) for m in rivals}

@@ -29,6 +29,8 @@ SCIENCE = """某区科学技术协会2022年度部门整体支出绩效自评报
 二、绩效目标完成情况
 全年举办各类科普活动146场次，受众约9.6万人次。其中，全国科普日系列活动41场次，科技活动周系列活动32场次。
 服务对象中，低保家庭会员62人，非低保家庭会员81人。
+会员服务方面，全年减少会员5人，新增会员12人，现有会员230人。
+“三公”经费支出5.00万元，其中：因公出国（境）费0万元；公务接待费1.20万元，占24.00%，共接待来访团组18批次、230人次。
 三、项目支出情况
 科技馆运行维护经费52.80万元，学会及基层科协工作经费21.32万元。
 """
@@ -40,6 +42,8 @@ CULTURE = """某县文化馆2023年度项目支出绩效自评报告
 二、绩效目标完成情况
 全年开展送戏下乡演出58场次，观众约3.2万人次；其中，少儿专场演出12场次。
 参加培训的学员中，在职教师45人，非在职教师30人。
+志愿服务方面，志愿者队伍全年退出8人，新增20人，现有志愿者160人。
+全年共举办公益讲座、艺术展览、非遗展示等各类文化活动88场次，其中线上活动10场次。
 三、支出情况
 社会保障和就业支出84.20万元，文化旅游体育与传媒支出900.00万元。
 """
@@ -183,3 +187,13 @@ def test_operands_as_the_report_names_them(request, fixture: str, question: str,
 ])
 def test_english_asks_in_the_reports_terms(question: str, term: str) -> None:
     assert term in analyze(question).terms
+
+
+@pytest.mark.parametrize("fixture,question,value", [
+    ("science", "会员今年新增几人", "12"),  # the question names the figure's own change word: not 现有230人
+    ("culture", "志愿者新增了几人", "20"),
+    ("science", "一共接待了多少批次", "18"),  # "共接待…18批次" states its own total
+    ("culture", "文化活动一共办了多少场", "88"),
+])
+def test_the_figures_own_words_for_what_is_asked(request, fixture: str, question: str, value: str) -> None:
+    assert _answer(request.getfixturevalue(fixture), question) == [value]
