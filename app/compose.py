@@ -722,6 +722,8 @@ def _computed_share(question: Question, index: FigureIndex) -> Draft | None:
             or a is b:
         return None
     share = Decimal(a.value) / Decimal(b.value) * 100
+    if share > 100 or (whole.best[0].part and part.best[0].part and a.sentence == b.sentence):
+        return None  # the figure taken for the whole is no whole of the part (another part beside it: 其他资金150.00)
     result = f"{share:.2f}%"
     expression = f"{a.display} ÷ {b.display} = {result}"
     text = (f"{result}（报告未直接给出，按报告数字计算：{expression}）。" if question.language == "zh"

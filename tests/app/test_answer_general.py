@@ -197,3 +197,40 @@ def test_english_asks_in_the_reports_terms(question: str, term: str) -> None:
 ])
 def test_the_figures_own_words_for_what_is_asked(request, fixture: str, question: str, value: str) -> None:
     assert _answer(request.getfixturevalue(fixture), question) == [value]
+
+
+HOSPITAL = """某区中医院2021年度重点专科建设项目支出绩效自评报告
+1、项目基本情况
+项目资金（万元）：年度资金总额850.00，其中：财政拨款700.00，其他资金150.00
+2、绩效目标完成情况
+设备验收合格率100%，患者满意度为95.2%。
+"""
+
+SCHOOL = """某县第一中学2023年度校园改造项目支出绩效自评报告
+一、项目基本情况
+资金来源（万元）：总投入500.00，其中：中央补助300.00，地方配套资金200.00
+二、绩效目标完成情况
+工程验收合格率100%，师生满意度为96%。
+"""
+
+
+@pytest.mark.parametrize("name,text,question", [
+    ("hospital-2021", HOSPITAL, "财政拨款占项目资金的比例是多少"),
+    ("school-2023", SCHOOL, "中央补助占资金的比例是多少"),
+])
+def test_a_computed_share_never_exceeds_its_whole(tmp_path: Path, name: str, text: str, question: str) -> None:
+    """A share computed from two figures is only shown when the second is the part's whole: another part beside it
+    (其他资金150.00, 地方配套资金200.00) gives a share over 100 %, which is no answer."""
+    from decimal import Decimal
+
+    from app.compose import _computed_share
+
+    index = _index(tmp_path, name, text, 2021)
+    draft = _computed_share(analyze(question), index)
+    assert draft is None or Decimal(draft.text.split("%")[0]) <= 100
+
+
+@pytest.mark.parametrize("question", ["设备验收合格率完成得怎么样", "师生满意度达到怎么样"])
+def test_how_a_rate_was_reached_asks_the_rate(question: str) -> None:
+    q = analyze(question)
+    assert q.intent == "figure" and q.asks[0].subject[-1].endswith(("率", "度"))
