@@ -717,7 +717,20 @@ def _computed_share(question: Question, index: FigureIndex) -> Draft | None:
     whole = index.lookup(replace(whole_q, asks=tuple(replace(x, kind=a.kind) for x in whole_q.asks)))
     if not whole.answered:
         return None
-    b = whole.best[0].figure
+    # the whole is not the part itself ("基本支出中，人员经费271.38万元" names 基本支出 as its topic): the next figure
+    # that names the whole and is at least as large
+    # (of those, the one whose own name holds the whole asked: 基本支出600.00, not the 支出合计900.00 it is a part of)
+    wholes = [m for m in whole.matches[0] if m.answers and m.figure is not a and m.figure.unit == a.unit
+              and m.figure.kind == a.kind and _at_least(m.figure, a)]
+    if not wholes:
+        return None
+    b_match = max(wholes, key=lambda m: (m.in_name, m.named))
+    if any(m is not b_match and m.figure.value != b_match.figure.value and (m.in_name, m.named) == (b_match.in_name,
+                                                                                                   b_match.named)
+           for m in wholes):
+        return None  # two wholes named alike: the report does not say which one the share is of
+    whole = replace(whole, matches=((b_match,),))
+    b = b_match.figure
     if a.unit != b.unit or a.kind == "percent" or a.kind == "nil" or b.kind == "nil" or Decimal(b.value) == 0 \
             or a is b:
         return None
@@ -729,6 +742,13 @@ def _computed_share(question: Question, index: FigureIndex) -> Draft | None:
     text = (f"{result}（报告未直接给出，按报告数字计算：{expression}）。" if question.language == "zh"
             else f"{result} (not stated as such; computed from the report: {expression}).")
     return Draft(_fit(text), (_cite_figure(a), _cite_figure(b)), False, sure=False)
+
+
+def _at_least(whole: Figure, part: Figure) -> bool:
+    try:
+        return Decimal(whole.value) >= Decimal(part.value)
+    except (ArithmeticError, ValueError, TypeError):
+        return False
 
 
 def _implied_previous(question: Question, lookup: LookupResult, index: FigureIndex, knowledge: Knowledge,

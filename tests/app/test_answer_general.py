@@ -234,3 +234,22 @@ def test_a_computed_share_never_exceeds_its_whole(tmp_path: Path, name: str, tex
 def test_how_a_rate_was_reached_asks_the_rate(question: str) -> None:
     q = analyze(question)
     assert q.intent == "figure" and q.asks[0].subject[-1].endswith(("率", "度"))
+
+
+DEPT = """某区司法局2024年度部门整体支出绩效自评报告
+一、部门基本情况
+本年支出合计900.00万元，其中：基本支出600.00万元，占66.67%；项目支出300.00万元，占33.33%。
+基本支出中，人员经费450.00万元，公用经费150.00万元。
+"""
+
+
+@pytest.mark.parametrize("name,text,question,share", [
+    ("hospital-2021", HOSPITAL, "财政拨款占项目资金的比例是多少", "82.35%"),  # 700.00 ÷ 850.00, not ÷ 其他资金
+    ("justice-2024", DEPT, "人员经费占基本支出的百分之几", "75.00%"),  # 450 ÷ 600: not the part itself (基本支出中，…)
+])
+def test_a_computed_share_takes_the_whole_the_report_names(tmp_path: Path, name: str, text: str, question: str,
+                                                          share: str) -> None:
+    from app.compose import _computed_share
+
+    draft = _computed_share(analyze(question), _index(tmp_path, name, text, 2024))
+    assert draft is not None and draft.text.startswith(share)
