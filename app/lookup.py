@@ -292,6 +292,8 @@ class FigureIndex:
         0..1 relevance of the retrieved passage holding it (both optional).
         """
         asks = question.asks or (Ask(question.text, subject=question.terms),)
+        # "开放了多少天": a one-character thing counted that the reports write as a unit (312天) is the measure asked
+        asks = tuple(self._as_measure(a) for a in asks)
         # a thing counted in one character ("多少张床") stands for the reports' words holding it (床位, 病床); other
         # lone characters are pieces of a split question ("比例" -> 例) and say nothing
         asks = tuple(replace(a, subject=tuple(self._one_char(t) if t == a.object else t for t in a.subject),
@@ -317,6 +319,14 @@ class FigureIndex:
         if len(results) > 1:
             results = _prefer_one_sentence(results)
         return LookupResult(tuple(asks), tuple(results))
+
+    def _as_measure(self, ask: Ask) -> Ask:
+        """An ask whose counted object is one character the reports use as a figure's unit ("多少天": 天) asks in that
+        unit: the unit is what the figure must be stated in, not a word its name must hold."""
+        if ask.unit or len(ask.object) != 1 or not _CJK_RUN.fullmatch(ask.object) or ask.object not in self._by_unit:
+            return ask
+        subject = tuple(t for t in ask.subject if t != ask.object)
+        return replace(ask, unit=ask.object, object="", subject=subject or ask.subject)
 
     def stated(self, question: Question, dense: Mapping[str, float] | None = None,
                passage_rank: Mapping[str, float] | None = None) -> FigureMatch | None:

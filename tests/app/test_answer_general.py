@@ -29,6 +29,7 @@ SCIENCE = """某区科学技术协会2022年度部门整体支出绩效自评报
 二、绩效目标完成情况
 全年举办各类科普活动146场次，受众约9.6万人次。其中，全国科普日系列活动41场次，科技活动周系列活动32场次。
 服务对象中，低保家庭会员62人，非低保家庭会员81人。
+科技馆全年开放天数≥300天，实际全年开放312天，接待观众6.85万人次。
 会员服务方面，全年减少会员5人，新增会员12人，现有会员230人。
 “三公”经费支出5.00万元，其中：因公出国（境）费0万元；公务接待费1.20万元，占24.00%，共接待来访团组18批次、230人次。
 三、项目支出情况
@@ -42,6 +43,7 @@ CULTURE = """某县文化馆2023年度项目支出绩效自评报告
 二、绩效目标完成情况
 全年开展送戏下乡演出58场次，观众约3.2万人次；其中，少儿专场演出12场次。
 参加培训的学员中，在职教师45人，非在职教师30人。
+分馆全年开放286天，接待读者4.1万人次。
 志愿服务方面，志愿者队伍全年退出8人，新增20人，现有志愿者160人。
 全年共举办公益讲座、艺术展览、非遗展示等各类文化活动88场次，其中线上活动10场次。
 三、支出情况
@@ -253,3 +255,13 @@ def test_a_computed_share_takes_the_whole_the_report_names(tmp_path: Path, name:
 
     draft = _computed_share(analyze(question), _index(tmp_path, name, text, 2024))
     assert draft is not None and draft.text.startswith(share)
+
+
+@pytest.mark.parametrize("fixture,question,value", [
+    ("science", "科技馆全年开放了多少天", "312"),  # 天: the unit the report states it in, not a word of its name
+    ("culture", "分馆开放了多少天", "286"),
+])
+def test_a_counted_character_the_report_writes_as_a_unit_is_the_measure(request, fixture, question, value) -> None:
+    index = request.getfixturevalue(fixture)
+    assert index.lookup(analyze(question)).asks[0].unit == "天"
+    assert _answer(index, question) == [value]
