@@ -265,3 +265,12 @@ def test_a_counted_character_the_report_writes_as_a_unit_is_the_measure(request,
     index = request.getfixturevalue(fixture)
     assert index.lookup(analyze(question)).asks[0].unit == "天"
     assert _answer(index, question) == [value]
+
+
+@pytest.mark.parametrize("question,kinds", [
+    ("三公经费花了多少钱？完成预算多少", ["money", "percent"]),  # how much of the budget was reached: a rate
+    ("项目支出完成年度预算多少", ["percent"]),
+    ("完成预算多少钱", ["money"]),  # an amount, asked as such
+])
+def test_how_much_of_a_budget_was_reached_is_a_rate(question: str, kinds: list) -> None:
+    assert [a.kind for a in analyze(question).asks] == kinds
