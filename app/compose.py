@@ -310,6 +310,12 @@ def _with_rates(question: Question, lookup: LookupResult, index: FigureIndex) ->
             continue
         after = sorted((g for g in index.figures if g.report == f.report and g.sentence == f.sentence
                         and g.start > f.start), key=lambda g: g.start)
+        item = index.item_of(f)
+        if item:  # "各增加170.64,164.08万元,各增长4.47%、4.30%": the rate of the same item
+            after = [g for g in after if g.unit == "%" and index.item_of(g) == item][:1]
+            if after and re.search(r"减少|增加|下降|上升|增长|降低|提高", f.sentence[f.sentence.find(f.clause):]):
+                out.append(replace(m, figure=after[0]))
+            continue
         if after and after[0].unit == "%" and re.search(r"减少|增加|下降|上升|增长|降低|提高", after[0].clause):
             out.append(replace(m, figure=after[0]))
     return out

@@ -257,6 +257,13 @@ class FigureIndex:
         start = cuts[-1] if cuts else 0
         return f.sentence[start:at + len(f.clause)].strip()
 
+    def item_of(self, f: Figure) -> str:
+        """The item a figure of a distributed statement belongs to ("收入、支出总计各增加A,B，各增长x%、y%": B and y% are
+        支出总计's), or ""."""
+        i = self._number_of.get((f.report, f.start))
+        item = self._items[i] if i is not None else ""
+        return "" if item == UNRESOLVED else item
+
     def distributed_change(self, f: Figure) -> Figure | None:
         """The change a distributed statement gives an item's figure: "本年收入、本年支出各是A,B万元，与上年相比各减少
         C,D万元" -> C for A (the same item, in the stretch that states a change)."""

@@ -274,3 +274,29 @@ def test_a_counted_character_the_report_writes_as_a_unit_is_the_measure(request,
 ])
 def test_how_much_of_a_budget_was_reached_is_a_rate(question: str, kinds: list) -> None:
     assert [a.kind for a in analyze(question).asks] == kinds
+
+
+TOWN = """某镇人民政府2020年度部门决算说明
+一、收入支出决算总体情况说明
+2020年度收入、支出总计各是2100.50,2080.30万元。与2019年度相比，收入、支出总计各增加120.40,98.60万元，各增长6.08%、4.98%。
+"""
+
+CLINIC = """某区妇幼保健院2022年度部门决算说明
+一、收入支出决算总体情况说明
+2022年度收入、支出总计各为5600.00,5480.00万元。与2021年相比，收入、支出总计分别增加300.00,280.00万元，分别增长5.66%、5.38%。
+"""
+
+
+@pytest.mark.parametrize("name,text,question,values", [
+    ("town-2020", TOWN, "支出总计比上年增加了多少", ["98.60", "4.98"]),  # the item's own rate, not 收入's 6.08%
+    ("clinic-2022", CLINIC, "支出总计比上年增加了多少", ["280.00", "5.38"]),
+])
+def test_a_distributed_change_goes_with_its_items_own_rate(tmp_path: Path, name: str, text: str, question: str,
+                                                          values: list) -> None:
+    from app.compose import _with_rates
+
+    index = _index(tmp_path, name, text, int(name.split("-")[-1]))
+    q = analyze(question)
+    result = index.lookup(q)
+    assert result.answered
+    assert [m.figure.value for m in _with_rates(q, result, index)] == values
