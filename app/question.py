@@ -198,6 +198,7 @@ _FOLLOW_UP_ZH = re.compile(r"^(?:那|那么|其中|另外|还有|再|以及|和|
                            r"^(?:为啥|为什么|为何|咋|怎么)(?:会|就)?(?:没有?|未|不)(?:完成|达标|达到|实现)(?:目标)?[了呢吗啊]*[？?]?$",
                            re.I)
 _PRONOUN_EN = re.compile(r"\b(?:it|that|them)\b(?!\s+(?:report|year|department|bureau|body)\b)", re.I)
+_BARE_SELF = frozenset(("部门", "单位"))
 _STOP_ZH = re.compile(
     r"请问|请|一下|告诉我|帮我|查一下|想知道|(?<![现拥所具没还])有多少钱|是多少钱|多少钱|"
     r"(?:是|(?<![现拥所具没还])有|为)?多少" + _MEASURE + r"?|(?<![现拥所具没还])有(?=几)|"
@@ -210,7 +211,9 @@ _STOP_ZH = re.compile(
     # the doing of what is counted ("办了几场", "开展了多少场次", "搞了几次"): the count's verb, not its topic
     r"(?:举办|开展|组织|召开|(?<![举创承主开兴协督代包])办|(?<![公召展离打放分])开|搞|弄|做|整)(?=了?(?:多少|几))|"
     r"怎么样|咋样|怎么|怎样|如何|为什么|为何|为啥|为嘛|咋(?=[没不])|分别|都(?=[有是在为用花包给要能])|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
-    + "|".join(sorted(SELF_NAMES, key=len, reverse=True)) + r"|"
+    + "|".join(sorted((n for n in SELF_NAMES if n not in _BARE_SELF), key=len, reverse=True)) + r"|"
+    # a bare 部门/单位 names the body only standing alone ("单位有几辆车"), not inside a word (事业单位, 主管部门)
+    r"(?<![\u4e00-\u9fff])(?:部门|单位)|(?<=[的个])(?:部门|单位)|"
     r"总(?=收入|支出|金额|经费|资金)"
 )
 _YEAR = re.compile(r"(19|20)\d\d(?=\s*年)|\b(?:19|20)\d\d\b")
@@ -1053,7 +1056,8 @@ def _ask_zh(text: str) -> Ask:
     if kind is None and not measured and _MONEY_ZH.search(text) and re.search(r"多少|几|是多少|金额", text):
         kind = "money"
     obj = _share_subject(text) if kind == "percent" else counted
-    change = bool(_CHANGE_ZH.search(text))
+    # "提高到25%", "增加到8个": the level reached, not how much it changed
+    change = bool(_CHANGE_ZH.search(_TO_A_LEVEL_ZH.sub(" ", text)))
     share = kind == "percent" and bool(_SHARE_ZH.search(text)) and not change
     rate = kind == "percent" and not share and bool(_RATE_ZH.search(text))
     direction = ("down" if _DOWN_ZH.search(text) else "up" if _UP_ZH.search(text) else "") if change else ""
@@ -1062,6 +1066,7 @@ def _ask_zh(text: str) -> Ask:
                share=share, rate=rate, actual=bool(_ACTUAL_ZH.search(text)), direction=direction)
 
 
+_TO_A_LEVEL_ZH = re.compile(r"(?:提高|增加|降低|减少|下降|上升|增长|压缩|缩短|延长)(?:到|至)")
 _MONEY_MEASURE = re.compile(r"^(?:块钱|钱|万元|亿元|元)")
 # the noun a bare "有多少" asks about, right before it: "…家庭残疾人有多少" -> 残疾人
 _HEAD_ASKED = re.compile(r"([\u4e00-\u9fff]{2,}?)(?:有|是|共有|一共有|总共有|一共|总共)?多少[？?]?$")

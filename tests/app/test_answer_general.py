@@ -300,3 +300,21 @@ def test_a_distributed_change_goes_with_its_items_own_rate(tmp_path: Path, name:
     result = index.lookup(q)
     assert result.answered
     assert [m.figure.value for m in _with_rates(q, result, index)] == values
+
+
+@pytest.mark.parametrize("question,term", [
+    ("下属有几个事业单位", "事业单位"),  # 单位 inside a word is no name of the body
+    ("预算单位有多少个", "预算单位"),
+])
+def test_a_bare_self_name_inside_a_word_stays(question: str, term: str) -> None:
+    assert term in analyze(question).terms
+
+
+@pytest.mark.parametrize("question,change", [
+    ("下一年高级职称医师占比打算提高到多少", False),  # the level to reach, not a change
+    ("明年覆盖率计划提升到多少，比今年提高多少", True),
+    ("病床使用率增加到多少", False),
+    ("病床使用率比上年增加了多少", True),
+])
+def test_a_change_to_a_level_asks_the_level(question: str, change: bool) -> None:
+    assert any(a.change for a in analyze(question).asks) is change
