@@ -147,6 +147,7 @@ def operand_lookup(index: FigureIndex, q: Question, dense: Mapping[str, float],
                    ranks: Mapping[str, float]) -> LookupResult:
     """A sum/difference/share: the best figure for each operand, all of the kind the question asks for, and the
     result itself when the report states it."""
+    q = replace(q, operands=joined_operands(q, index))
     matches, asks = [], []
     for n, operand in enumerate(q.operands):
         ask = operand_ask(q, operand)
@@ -163,6 +164,30 @@ def operand_lookup(index: FigureIndex, q: Question, dense: Mapping[str, float],
         asks.append(ask)
         matches.append(result.matches[0] if result.matches else ())
     return LookupResult(tuple(asks), tuple(matches), stated=index.stated(q, dense, ranks))
+
+
+MAX_JOINT = 2  # characters between two operands a report's own name may hold (和, 及, 以及)
+
+
+def joined_operands(q: Question, index: FigureIndex) -> tuple[str, ...]:
+    """The things a sum or difference combines, as the report names them: "社会保障和就业支出加上卫生健康支出" splits at
+    和 too, but 社会保障和就业支出 is one item the report states ("社会保障和就业支出842.17万元"), so the pieces a figure's
+    name holds together stay one operand."""
+    ops = list(q.operands)
+    if len(ops) < 3:
+        return q.operands
+    names = {simplified(f.clause) for f in index.figures if not f.table}
+    text = q.text
+    n = 0
+    while n < len(ops) - 1 and len(ops) > 2:
+        a = text.find(ops[n])
+        b = text.find(ops[n + 1], a + len(ops[n])) if a >= 0 else -1
+        joint = text[a:b + len(ops[n + 1])] if a >= 0 and 0 <= b - a - len(ops[n]) <= MAX_JOINT else ""
+        if joint and any(joint in name for name in names):
+            ops[n:n + 2] = [joint]
+            continue
+        n += 1
+    return tuple(ops)
 
 
 # --------------------------------------------------------------------------- one set of reports
@@ -287,6 +312,12 @@ def _with_rates(question: Question, lookup: LookupResult, index: FigureIndex) ->
             continue
         after = sorted((g for g in index.figures if g.report == f.report and g.sentence == f.sentence
                         and g.start > f.start), key=lambda g: g.start)
+        item = index.item_of(f)
+        if item:  # "各增加170.64,164.08万元,各增长4.47%、4.30%": the rate of the same item
+            after = [g for g in after if g.unit == "%" and index.item_of(g) == item][:1]
+            if after and re.search(r"减少|增加|下降|上升|增长|降低|提高", f.sentence[f.sentence.find(f.clause):]):
+                out.append(replace(m, figure=after[0]))
+            continue
         if after and after[0].unit == "%" and re.search(r"减少|增加|下降|上升|增长|降低|提高", after[0].clause):
             out.append(replace(m, figure=after[0]))
     return out
@@ -694,16 +725,38 @@ def _computed_share(question: Question, index: FigureIndex) -> Draft | None:
     whole = index.lookup(replace(whole_q, asks=tuple(replace(x, kind=a.kind) for x in whole_q.asks)))
     if not whole.answered:
         return None
-    b = whole.best[0].figure
+    # the whole is not the part itself ("基本支出中，人员经费271.38万元" names 基本支出 as its topic): the next figure
+    # that names the whole and is at least as large
+    # (of those, the one whose own name holds the whole asked: 基本支出600.00, not the 支出合计900.00 it is a part of)
+    wholes = [m for m in whole.matches[0] if m.answers and m.figure is not a and m.figure.unit == a.unit
+              and m.figure.kind == a.kind and _at_least(m.figure, a)]
+    if not wholes:
+        return None
+    b_match = max(wholes, key=lambda m: (m.in_name, m.named))
+    if any(m is not b_match and m.figure.value != b_match.figure.value and (m.in_name, m.named) == (b_match.in_name,
+                                                                                                   b_match.named)
+           for m in wholes):
+        return None  # two wholes named alike: the report does not say which one the share is of
+    whole = replace(whole, matches=((b_match,),))
+    b = b_match.figure
     if a.unit != b.unit or a.kind == "percent" or a.kind == "nil" or b.kind == "nil" or Decimal(b.value) == 0 \
             or a is b:
         return None
     share = Decimal(a.value) / Decimal(b.value) * 100
+    if share > 100 or (whole.best[0].part and part.best[0].part and a.sentence == b.sentence):
+        return None  # the figure taken for the whole is no whole of the part (another part beside it: 其他资金150.00)
     result = f"{share:.2f}%"
     expression = f"{a.display} ÷ {b.display} = {result}"
     text = (f"{result}（报告未直接给出，按报告数字计算：{expression}）。" if question.language == "zh"
             else f"{result} (not stated as such; computed from the report: {expression}).")
     return Draft(_fit(text), (_cite_figure(a), _cite_figure(b)), False, sure=False)
+
+
+def _at_least(whole: Figure, part: Figure) -> bool:
+    try:
+        return Decimal(whole.value) >= Decimal(part.value)
+    except (ArithmeticError, ValueError, TypeError):
+        return False
 
 
 def _implied_previous(question: Question, lookup: LookupResult, index: FigureIndex, knowledge: Knowledge,

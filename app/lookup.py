@@ -48,6 +48,8 @@ _STATED = {"difference": re.compile(r"差异|差额|相差|差距|之差"), "sum
 _PLANNED = re.compile(r"拟|计划|预计|目标|力争")
 _PLANNED_COLUMN = re.compile(r"拟|计划|预计|目标|指标值|预算数|年初预算|全年预算")  # a table column of plans
 _TOTAL_WORD = re.compile(r"合计|总计|共计|总额|总体|整体|总收入|总支出")
+# a clause that states its figure as a total of its own: 共接待, 全年共举办, 累计 (not 公共, 共同, 共享, 共建)
+_OWN_TOTAL = re.compile(r"(?<![公])共(?![同享建青产识性])|累计|合计|总计")
 _WEIGHT_COLUMN = re.compile(r"分值|权重|满分")
 _SHARE_WORDS = re.compile(r"占|比例|比重|百分比")
 _RATE_WORD = re.compile(r"[\u4e00-\u9fff]率")
@@ -65,6 +67,7 @@ _CRITERION = re.compile(r"(?:未达到|未达|低于|不足|高于|超过)\s*[\d
 # 多长时间, 几项: the asking, not a name; 一年, 每月: a time, not a thing
 _ASKING_WORD = re.compile(r"多|几|什么|怎|哪|啥|谁|[年月日天周季]")
 _BOUND_BEFORE = re.compile(r"(?:不低于|不少于|不高于|不超过|不多于|≥|≤|>=|<=)\s*$")
+_CHANGE_VERB = re.compile(r"新增|增加|减少|下降|上升|增长|降低|提高|新招|新建|新开")
 _STATED_CHANGE = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|同期)(?:相比)?[^，。；\d]{0,3}(?:减少|增加|下降|上升|增长|降低|提高|缩短|"
                             r"延长|压缩|减|增)|同比(?:减少|增加|下降|上升|增长|降低|提高|缩短|延长)")
 _TIME_WORD = re.compile(r"年初|年中|年终|年末|年底|全年|上半年|下半年|前三季度|季度|当年|本年|今年|去年|上年|目前|现在")
@@ -254,6 +257,13 @@ class FigureIndex:
         start = cuts[-1] if cuts else 0
         return f.sentence[start:at + len(f.clause)].strip()
 
+    def item_of(self, f: Figure) -> str:
+        """The item a figure of a distributed statement belongs to ("收入、支出总计各增加A,B，各增长x%、y%": B and y% are
+        支出总计's), or ""."""
+        i = self._number_of.get((f.report, f.start))
+        item = self._items[i] if i is not None else ""
+        return "" if item == UNRESOLVED else item
+
     def distributed_change(self, f: Figure) -> Figure | None:
         """The change a distributed statement gives an item's figure: "本年收入、本年支出各是A,B万元，与上年相比各减少
         C,D万元" -> C for A (the same item, in the stretch that states a change)."""
@@ -289,6 +299,8 @@ class FigureIndex:
         0..1 relevance of the retrieved passage holding it (both optional).
         """
         asks = question.asks or (Ask(question.text, subject=question.terms),)
+        # "开放了多少天": a one-character thing counted that the reports write as a unit (312天) is the measure asked
+        asks = tuple(self._as_measure(a) for a in asks)
         # a thing counted in one character ("多少张床") stands for the reports' words holding it (床位, 病床); other
         # lone characters are pieces of a split question ("比例" -> 例) and say nothing
         asks = tuple(replace(a, subject=tuple(self._one_char(t) if t == a.object else t for t in a.subject),
@@ -310,10 +322,18 @@ class FigureIndex:
             scored = self._unless_about_the_unstated(ask, scored)
             scored.sort(key=lambda m: (-m.score, m.figure.start))
             ranked = _first_stated_on_ties(_distinct(scored))
-            results.append(tuple(_answering_first(_unless_ambiguous(ranked, ask.unit))[:k]))
+            results.append(tuple(_answering_first(_unless_ambiguous(ranked, ask.unit, ask))[:k]))
         if len(results) > 1:
             results = _prefer_one_sentence(results)
         return LookupResult(tuple(asks), tuple(results))
+
+    def _as_measure(self, ask: Ask) -> Ask:
+        """An ask whose counted object is one character the reports use as a figure's unit ("多少天": 天) asks in that
+        unit: the unit is what the figure must be stated in, not a word its name must hold."""
+        if ask.unit or len(ask.object) != 1 or not _CJK_RUN.fullmatch(ask.object) or ask.object not in self._by_unit:
+            return ask
+        subject = tuple(t for t in ask.subject if t != ask.object)
+        return replace(ask, unit=ask.object, object="", subject=subject or ask.subject)
 
     def stated(self, question: Question, dense: Mapping[str, float] | None = None,
                passage_rank: Mapping[str, float] | None = None) -> FigureMatch | None:
@@ -558,9 +578,9 @@ class FigureIndex:
         kind_ok = _kind_agrees(ask, f) and _measure_agrees(ask, f)
         if not kind_ok:
             score *= 0.35
-        if ask.unit and (f.unit == ask.unit or unit_follows(f, ask.unit)):
+        if ask.unit and (same_measure(ask.unit, f.unit) or unit_follows(f, ask.unit)):
             score += 0.08
-        elif ask.unit and kind_ok and f.unit != ask.unit and f.kind != "nil":
+        elif ask.unit and kind_ok and not same_measure(ask.unit, f.unit) and f.kind != "nil":
             score *= 0.7
         if ask.kind is None and f.kind in ("age", "number", "years"):
             score *= 0.6
@@ -582,7 +602,9 @@ class FigureIndex:
             score *= 0.75
         elif part and not total and not self._names_context(i, question, ask):
             score *= PART_UNNAMED  # "执行率多少": a part's rate (其中：中央资金…，执行率100%) only after the whole's
-        if ask.total and _TOTAL_WORD.search(f.clause + f.row):
+        # "全年共举办…146场次", "共接待…21批次": the figure's own clause states it as a total
+        own_total = not f.table and _OWN_TOTAL.search(f.clause[:max(0, f.clause.find(f.text))]) is not None
+        if ask.total and (_TOTAL_WORD.search(f.clause + f.row) or own_total):
             score *= 1.15  # "收入合计": the whole, named as such
             named = max(named, OWN_NAMED)
         held = self._object_held(i, ask)
@@ -590,16 +612,19 @@ class FigureIndex:
         # "全区一般公共预算收入": a figure of the whole area, which a figure of the body's own accounts does not state
         area = _WHOLE_AREA.search(ask.text) is not None and not f.table and not _AREA_WORDS.search(
             f"{f.sentence} {f.section} {self._context_text[i]}")
+        negated = _negated(question.match_text or question.text, f.clause[:max(0, f.clause.find(f.text))])
+        if negated:
+            score *= 0.7
         why = ("kind" if not kind_ok else "qualifier" if not qualifier_ok else "year" if not year_ok
-               else "measure" if opposed
+               else "measure" if opposed or negated
                else "area" if area
                else "unresolved" if self._unresolved[i]
                else "subject" if coverage < ANSWER_COVERAGE
                or (in_name < NAME_COVERAGE and not (ask.object and held >= OBJECT_HELD))
                else "object" if held < OBJECT_HELD
-               else "narrower" if named < NARROWER and ask.total
+               else "narrower" if named < NARROWER and ask.total and not own_total
                else "share" if not self._share_of(i, question, ask)
-               else "part" if total and part and named < PART_NAMED
+               else "part" if total and part and named < PART_NAMED and not own_total
                else "")
         return FigureMatch(self.figures[i], round(score, 4), round(lexical, 4), round(d, 4), kind_ok,
                            round(coverage, 4),
@@ -692,6 +717,24 @@ def unit_follows(f: Figure, unit: str | None) -> bool:
     return at >= 0 and f.clause[at + len(f.text):].lstrip().removeprefix(f.unit).startswith(unit)
 
 
+_MAGNITUDE = re.compile(r"^(?:万|亿|千|百)")
+
+
+def measure_of(unit: str) -> str:
+    """A figure's unit without the magnitude written before its measure word: 万人次 -> 人次, 万元 -> 元."""
+    return _MAGNITUDE.sub("", unit or "") or (unit or "")
+
+
+def same_measure(asked: str | None, unit: str | None) -> bool:
+    """Whether a figure's unit is the measure word asked, in the same or a fuller form: 场 / 场次, 批 / 批次, 人次 /
+    万人次 (a magnitude before the measure says how many, not what is counted)."""
+    if not asked or not unit:
+        return False
+    measure = measure_of(unit)
+    return unit == asked or measure == asked or (len(asked) == 1 and measure.startswith(asked) and len(measure) == 2
+                                                  and measure.endswith("次"))
+
+
 # a nil statement about what was bought or added in the year: a stock counted is not nil by it
 _NIL_FLOW = re.compile(r"购置|购买|采购|更新|新增|新购")
 
@@ -700,6 +743,8 @@ def _kind_agrees(ask: Ask, f: Figure) -> bool:
     """The figure is the kind of quantity asked for (a nil statement answers any amount)."""
     if unit_follows(f, ask.unit):
         return True  # "多少小时": 3.9万小时
+    if ask.unit and ask.unit != "个" and same_measure(ask.unit, f.unit):
+        return True  # "办了几场": 41场次; "多少批": 21批次 — the measure asked, written in its fuller form
     if f.kind == "nil":
         if ask.kind in ("count", "people") and _NIL_FLOW.search(f.phrase + f.clause):
             return False  # "有几辆公务用车": "无公务用车购置支出" says none was bought, not that there are none
@@ -714,8 +759,8 @@ def _kind_agrees(ask: Ask, f: Figure) -> bool:
         return False
     if ask.kind == "count" and f.kind in ("people", "times") and not ask.unit:
         return True  # "how many" in English counts people as well as things
-    if ask.kind == "people" and f.unit == "人次" and not ask.unit:
-        return True  # "多少人参加": the report counts them in person-times (参会人员420人次)
+    if ask.kind == "people" and measure_of(f.unit) == "人次" and not ask.unit:
+        return True  # "多少人参加", "受众人数": the report counts them in person-times (参会人员420人次, 9.6万人次)
     return False
 
 
@@ -739,7 +784,9 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
     factor, ok = 1.0, True
     # "与上年持平" says how it changed; "较上年缩短0.4天" states a change whatever ingest read it as
     is_change = f.qualifier == CHANGE or change or about_change(f) or (not f.table and bool(_STATED_CHANGE.search(f.clause)))
-    if ask.change != is_change:
+    # "新增几人": the question names the figure's own change word ("新增11人"), so it asks that change
+    named_change = is_change and not ask.change and _names_own_change(ask, f)
+    if ask.change != is_change and not named_change:
         factor, ok = factor * 0.55, False
     if ask.change and is_change and ask.direction:
         down = bool(_DOWN.search(f.clause))
@@ -780,6 +827,11 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
         if ask.rate and share and not rate:
             factor, ok = factor * 0.7, False
     return ok, factor
+
+
+def _names_own_change(ask: Ask, f: Figure) -> bool:
+    """The question names the very word the figure's clause states its change by ("新增几人" for "新增11人")."""
+    return not f.table and any(w in ask.text for w in _CHANGE_VERB.findall(f.clause[:max(0, f.clause.find(f.text))]))
 
 
 def _spent_factor(ask: Ask, f: Figure) -> float:
@@ -831,6 +883,19 @@ def _named_less_than_a_sibling(matches: list[FigureMatch], heads: Mapping[tuple[
     return out
 
 
+_NEGATION = re.compile(r"[非未不无没]")
+_NEGATED_WORD = re.compile(r"[非未不无]([\u4e00-\u9fff]{2})")
+
+
+def _negated(asked: str, name: str) -> bool:
+    """The figure is named as the complement of what was asked: "非低保低收入家庭残疾人81人" for "低保低收入家庭残疾人
+    有多少", "未完成项目2个" for "完成项目几个" — its name negates a word the question names plainly."""
+    if _NEGATION.search(asked):
+        return False
+    asked = simplified(asked)
+    return any(m.group(1) in asked for m in _NEGATED_WORD.finditer(simplified(name)))
+
+
 def _opposed_measure(ask: Ask, name: str) -> bool:
     """The ask's subject ends in one measure ("一般公共预算收入") and the figure's name holds only its opposite
     ("…财政拨款支出5,052.60万元"): whatever else they share, the figure is not what was asked."""
@@ -872,7 +937,7 @@ def _answering_first(matches: list[FigureMatch]) -> list[FigureMatch]:
     return matches if first is None else [first] + [m for m in matches if m is not first]
 
 
-def _unless_ambiguous(matches: list[FigureMatch], unit: str | None = None) -> list[FigureMatch]:
+def _unless_ambiguous(matches: list[FigureMatch], unit: str | None = None, ask: Ask | None = None) -> list[FigureMatch]:
     """The best figure does not answer when the question fits several figures alike and names little of the best
     one's own name: "支出多少" fits 基本支出 and 项目支出 alike; unless one of them is named exactly, the report does
     not state what was asked as such."""
@@ -887,7 +952,9 @@ def _unless_ambiguous(matches: list[FigureMatch], unit: str | None = None) -> li
               and not (m.part and not best.part and m.score < best.score)  # a part is narrower than the whole
               and m.figure.value != best.figure.value and m.coverage >= best.coverage - RIVAL_MARGIN
               and m.figure.clause != best.figure.clause
-              and not (unit and best.figure.unit == unit and m.figure.unit != unit)]  # 多少人次: not 28批次
+              and not (unit and same_measure(unit, best.figure.unit) and not same_measure(unit, m.figure.unit))
+              # "新增几人": the one figure stated by the change word asked ("新增11人"), not the level beside it
+              and not (ask is not None and _names_own_change(ask, best.figure) and not _names_own_change(ask, m.figure))]  # 多少人次: not 28批次
     if not rivals:
         return matches
     ambiguous = {id(m) for m in rivals}
@@ -1025,6 +1092,14 @@ def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool], list[str
     for i, f in enumerate(figures):
         if not f.table and ("各" in f.sentence or "分别" in f.sentence):
             by_sentence.setdefault((f.report, f.sentence), []).append(i)
+    # each report's own sentences: what says whether the items of a list share its first item's scope
+    report_texts: dict[str, str] = {}
+    if by_sentence:
+        seen: dict[str, dict[str, None]] = {}
+        for f in figures:
+            if not f.table:
+                seen.setdefault(f.report, {})[f.sentence] = None
+        report_texts = {r: "\n".join(s) for r, s in seen.items()}
     for (_, sentence), members in by_sentence.items():
         markers = [m.start() for m in _MARKER.finditer(sentence)]
         if not markers:
@@ -1034,7 +1109,7 @@ def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool], list[str
         # each item without the scope the sentence opens with ("本年收入、本年支出": 收入, 支出 alike)
         raw = [_LEADING_SCOPE.sub("", x) or x for x in re.split(r"[、和与及]", head) if x] \
             if re.search(r"[、和与及]", head) else []
-        items = _expand_items(raw)
+        items = _expand_items(raw, report_texts.get(f_report(figures, members), ""))
         if len(items) < 2:
             continue
         position = {i: sentence.find(figures[i].clause) + max(0, figures[i].clause.find(figures[i].text))
@@ -1059,12 +1134,30 @@ UNRESOLVED = "\x00"  # a figure of a distributed statement whose item could not 
 _LEADING_SCOPE = re.compile(r"^(?:(?:19|20)\d\d\s*年度?|本年度|本年|年度|全年|今年|其中|全区|全市|全县|全省|全镇|辖区|本区|本市)+")
 
 
-def _expand_items(items: list[str]) -> list[str]:
-    """'收', '支总计' -> '收入总计', '支出总计': a shared ending goes to every item, abbreviations are spelled out."""
+def f_report(figures: list[Figure], members: list[int]) -> str:
+    return figures[members[0]].report if members else ""
+
+
+SCOPE_ITEM_CHARS = 2  # the item word a list's first item ends in and its last one begins with (收入 / 支出)
+
+
+def _expand_items(items: list[str], report_text: str = "") -> list[str]:
+    """'收', '支总计' -> '收入总计', '支出总计': a shared ending goes to every item, abbreviations are spelled out.
+
+    A long first item shares its scope with the others when the report itself names it so elsewhere: "财政拨款收入、
+    支出总计" -> 财政拨款收入总计, 财政拨款支出总计, since the report writes 财政拨款支出 on its own too, in a sentence
+    stating a figure (and "城市低保、
+    农村低保对象" stays apart: 城市农村 is written nowhere)."""
     items = [x for x in items if x]
     if len(items) < 2:
         return items
     first = len(items[0])
+    n = SCOPE_ITEM_CHARS
+    if first > n + 1 and len(items) == 2 and len(items[1]) >= n and report_text:
+        scope, own, other = items[0][:-n], items[0][-n:], items[1][:n]
+        rest = items[1][n:]
+        if _CJK_RUN.fullmatch(scope + own + other) and own != other and report_text.count(scope + other) > 0:
+            return [scope + own + rest, scope + items[1]]
     # a short first item shares the last one's ending ("收、支总计", "公办、民办幼儿园"); "本年收入、本年支出" are whole
     suffix = items[-1][first:] if first <= 2 and len(items[-1]) > first + 1 else ""
     out = []

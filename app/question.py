@@ -85,7 +85,9 @@ _UNIT_CUES_ZH: tuple[tuple[str, str, str], ...] = (
 _DEGREE = r"(?<![年季程力温额])(?<=[\u4e00-\u9fff])度(?:是|为|有|达到?)?(?:多少|几)"
 _PERCENT_ZH = re.compile(r"比例|比重|占比|百分之|占[^，。？?]{0,10}(?:多少|几)|百分比|百分点|%|率.{0,6}(?:多少|几|如何|怎么样)|"
                          r"率是|率为|率有|率达|[\u4e00-\u9fff]率(?:呢|吗)?[？?]?$|" + _DEGREE + r"|"
-                         r"(?:完成|达到|是|为)[^，。？?]{1,12}的(?:多少|几)(?![\u4e00-\u9fff])")
+                         r"(?:完成|达到|是|为)[^，。？?]{1,12}的(?:多少|几)(?![\u4e00-\u9fff])|"
+                         # "完成预算多少": how much of the budget (target, plan) was reached, a rate
+                         r"完成(?:了)?(?:年初|全年|年度)?(?:预算|目标|计划|任务)数?(?:的)?(?:多少|几)(?![\u4e00-\u9fff])")
 _SHARE_ZH = re.compile(r"比例|比重|占比|占[^，。？?]{0,10}(?:多少|几|百分)|百分比")
 _SHARE_WORD_ZH = re.compile(r"比例|比重|占比|百分比|百分之几|占[^，。？?]{0,16}的?(?:几成|百分)")
 _RATE_ZH = re.compile(r"[\u4e00-\u9fff]率")
@@ -113,6 +115,9 @@ _DIFF_ZH = re.compile(r"相差|差额是|差多少|差几|多多少|少多少|�
 _COMPARED_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,20}?)比([\u4e00-\u9fff]{2,20}?)(?:多|少|高|低|增加|减少)了?多少")
 # "基本支出占支出总额的比例": a share of two named figures
 _SHARE_OF_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff“”]{2,20}?)占(?!比)([\u4e00-\u9fff“”]{2,20}?)的?(?:比例|比重|百分比|百分之几|多少|几)")
+# "人员经费在基本支出里占百分之几": the same share, the whole named as where the part stands
+_SHARE_IN_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff“”]{2,20}?)在([\u4e00-\u9fff“”]{2,20}?)(?:里面?|中间?|当中|之中)(?:所)?占"
+                          r"(?:的?(?:比例|比重|百分比)|百分之几|多少|几)")
 _BASE_PERIOD_ZH = re.compile(r"上年|去年|上一年|前年|同期|上年度|\d{4}年?")
 _TARGET_WORD = re.compile(r"(?:年度)?(?:目标值?|指标值)$")
 # words that say how an asked figure stands (a target, what was reached), never what it is of
@@ -193,6 +198,7 @@ _FOLLOW_UP_ZH = re.compile(r"^(?:那|那么|其中|另外|还有|再|以及|和|
                            r"^(?:为啥|为什么|为何|咋|怎么)(?:会|就)?(?:没有?|未|不)(?:完成|达标|达到|实现)(?:目标)?[了呢吗啊]*[？?]?$",
                            re.I)
 _PRONOUN_EN = re.compile(r"\b(?:it|that|them)\b(?!\s+(?:report|year|department|bureau|body)\b)", re.I)
+_BARE_SELF = frozenset(("部门", "单位"))
 _STOP_ZH = re.compile(
     r"请问|请|一下|告诉我|帮我|查一下|想知道|(?<![现拥所具没还])有多少钱|是多少钱|多少钱|"
     r"(?:是|(?<![现拥所具没还])有|为)?多少" + _MEASURE + r"?|(?<![现拥所具没还])有(?=几)|"
@@ -200,12 +206,19 @@ _STOP_ZH = re.compile(
     r"所?占(?:比重|比例|比)|比例|比重|百分比|占(?![用地])|拿到|拿了|拿|"
     r"实际|花了|花掉|花费|用了|用掉|合计|总计|百分之|明年|下一?年度?|"
     r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|没有(?=[？?]?$)|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?(?!结转|结余)|前年|"
-    r"这个|那个|那么|呀|吧|这一?块|后来|之后|"
+    r"这个|那个|那么|呀|吧|这一?块|后来|之后|这些|那些|这几[个项类]|这项|那项|大概|大约|大致|差不多|"
+    r"(?:完成|达到|达成)得?(?=怎么样|如何|怎样|咋样)|"
+    # the doing of what is counted ("办了几场", "开展了多少场次", "搞了几次"): the count's verb, not its topic
+    r"(?:举办|开展|组织|召开|(?<![举创承主开兴协督代包])办|(?<![公召展离打放分])开|搞|弄|做|整)(?=了?(?:多少|几))|"
     r"怎么样|咋样|怎么|怎样|如何|为什么|为何|为啥|为嘛|咋(?=[没不])|分别|都(?=[有是在为用花包给要能])|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
-    + "|".join(sorted(SELF_NAMES, key=len, reverse=True)) + r"|"
+    + "|".join(sorted((n for n in SELF_NAMES if n not in _BARE_SELF), key=len, reverse=True)) + r"|"
+    # a bare 部门/单位 names the body only standing alone ("单位有几辆车"), not inside a word (事业单位, 主管部门)
+    r"(?<![\u4e00-\u9fff])(?:部门|单位)|(?<=[的个])(?:部门|单位)|"
     r"总(?=收入|支出|金额|经费|资金)"
 )
 _YEAR = re.compile(r"(19|20)\d\d(?=\s*年)|\b(?:19|20)\d\d\b")
+# a year a question names as the base of a comparison: "和2022年比", "与2022年度相比", "比2022年", "较2022年"
+_BASE_YEAR_ZH = re.compile(r"(?:和|与|跟|同|比|较)\s*(?:19|20)\d\d\s*年度?(?:相比|比较|对比|比)?(?=[，,\u4e00-\u9fff])")
 # a year named relative to the report's: 去年 (not the base of a comparison: 比上年, 较上年, 同比上年度)
 # (上年结转, 上年结余: the name of a fund carried over, not the year asked about)
 _RELATIVE_YEAR_ZH = re.compile(r"(?<![比较与])(去年|上一?年度?(?!结转|结余)|前年|今年|本年度?|当年|明年|下一?年度?)")
@@ -320,7 +333,8 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
     if context and intent in (TEXT, YESNO):
         intent = _intent(context, is_english(context))[0]  # "其中精神类的呢？" asks what the last question asked
     asks = _asks(text, english, context)
-    years = tuple(int(m.group(0)[:4]) for m in _YEAR.finditer(text))
+    # ("和2022年比，支出增加了多少": 2022 is what the report's own year is compared with, not the year asked about)
+    years = tuple(int(m.group(0)[:4]) for m in _YEAR.finditer(_BASE_YEAR_ZH.sub(" ", text)))
     match_text = text
     hits: tuple[tuple[str, ...], ...] = ()
     unmatched: tuple[str, ...] = ()
@@ -388,7 +402,7 @@ def in_report_year(question: Question, year: int | None) -> Question:
 _BODY_KIND = re.compile(r"(街道办事处|街道办|办事处|街道|学校|中学|小学|幼儿园|医院|卫生院|中心|委员会|联合会)$")
 _KIND_WORD = {"中学": "学校", "小学": "学校", "卫生院": "医院"}  # the everyday word for a body of that kind
 _KIND_NAMES = frozenset(_BODY_KIND.pattern[1:-2].split("|")) | frozenset(_KIND_WORD.values()) | {"街道办", "街道"}
-_LEADS = re.compile(r"^(?:请问|那么?|这个|这家|这所|该|本|我们)?(?:" + "|".join(sorted(_KIND_NAMES, key=len, reverse=True))
+_LEADS = re.compile(r"^(?:请问|那么?|这个|这家|这所|该|本|我们)?(?:(?:19|20)\d\d\s*年度?|今年|去年|上年|本年度?)?(?:" + "|".join(sorted(_KIND_NAMES, key=len, reverse=True))
                     + r")$")
 
 
@@ -647,15 +661,68 @@ def _without(terms: tuple[str, ...], names: tuple[str, ...]) -> tuple[str, ...]:
     out = []
     for t in terms:
         for n in names:
-            t = t.replace(n, " ")
+            t = _name_replaced(t, n, " ")
         out += [p for p in t.split() if (_CJK.search(p) or _ACRONYM.fullmatch(p)) and p not in _BARE_MEASURES]
     return tuple(out)
 
 
 def _strip_names(text: str, names: tuple[str, ...]) -> str:
     for n in names:
-        text = text.replace(n, "")
+        text = _name_replaced(text, n, "")
     return text
+
+
+SHORT_NAME = 2  # a body's name this short may stand inside another word ("基层科协工作经费": grassroots associations)
+_BEFORE_A_NAME = re.compile(r"[区市县省镇本该我的里中和与及、]")
+
+
+def _name_replaced(text: str, name: str, by: str) -> str:
+    """The text with the body's name taken out where it names the body: a short name (科协, 残联) inside a longer word
+    ("学会及基层科协工作经费", after a character that is no place, scope or joint) is part of that word and stays."""
+    if len(name) > SHORT_NAME:
+        return text.replace(name, by)
+    out, at = [], 0
+    for m in re.finditer(re.escape(name), text):
+        before = text[m.start() - 1:m.start()]
+        after = text[m.end():m.end() + 1]
+        inside = bool(before and _CJK.match(before) and not _BEFORE_A_NAME.match(before) and after and _CJK.match(after))
+        out.append(text[at:m.start()] + (name if inside else by))
+        at = m.end()
+    return "".join(out) + text[at:]
+
+
+# a character a place's or body's own name never holds as a word of its own: "两个科是省级", "收入里区", "有没有委托"
+_FUNCTION_CHARS = frozenset("是有没的在和里了个也就吗呢把被给几")
+# a kind's character that begins another word: 省级/市级 (a level), 区域 (an area), 委托 (entrusted)
+_KIND_STARTS_A_WORD = re.compile(r"^[级域托]")
+
+
+def _names_found(pattern: re.Pattern[str], text: str) -> list[str]:
+    """The names `pattern` finds, as the question writes them: none holding a function word of its own ("收入里区": 里)
+    or ending in a character that begins the next word (委托, 省级); also those jieba cuts as words ("梅江区应急局":
+    应急局, after the place)."""
+    from app.lookup import _jieba
+
+    found: list[str] = []
+
+    def keep(name: str, end: int) -> None:
+        if name not in found and not any(ch in _FUNCTION_CHARS for ch in name[:-1]) \
+                and not _KIND_STARTS_A_WORD.match(text[end:end + 1]):
+            found.append(name)
+
+    for m in pattern.finditer(text):
+        keep(m.group(1), m.end(1))
+    for run in re.finditer(r"[\u4e00-\u9fff]+", text):
+        cuts = [0]
+        for w in _jieba().lcut(run.group()):
+            cuts.append(cuts[-1] + len(w))
+        for a in cuts:
+            for b in sorted((c for c in cuts if c > a), reverse=True):
+                m = pattern.match(run.group() + ("。" if b == len(run.group()) else ""), a)
+                if m and m.end(1) == b:
+                    keep(m.group(1), run.start() + b)
+                    break
+    return found
 
 
 def named_places(text: str) -> tuple[str, ...]:
@@ -664,14 +731,14 @@ def named_places(text: str) -> tuple[str, ...]:
     places: list[str] = []
     text = re.sub(r"(?:19|20)\d\d\s*年度?|\d+", " ", text)  # "2022年福田区": the year is no part of the place
     for pattern in (_PLACE_ZH, _BODY_ZH):
-        for m in pattern.finditer(text):
-            name = m.group(1)
+        for name in _names_found(pattern, text):
             # 社区, 全区 are no places; a body's last character before its kind only in a two-character one (各局),
             # not in 区人社局
             generic = _GENERIC_PLACE.search(name[:-1]) and (pattern is _PLACE_ZH or len(name) <= 2)
             # "信访和市长热线": 市长 is an office, and a place name holds no conjunction
+            end = text.find(name) + len(name)
             generic = generic or (pattern is _PLACE_ZH and (re.search(r"[和与及或的]", name) is not None
-                                                            or text[m.end(1):m.end(1) + 1] == "长"))
+                                                            or text[end:end + 1] == "长"))
             if not generic and name not in places and name not in SELF_NAMES \
                     and not any(name in s for s in SELF_NAMES) and not _BODY_GENERIC.match(name):
                 places.append(name)
@@ -863,7 +930,7 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
             operands = _operands(text[:m.start()])
             if len(operands) >= 2:
                 return DERIVED, op, tuple(operands)
-    share = _SHARE_OF_ZH.search(text)
+    share = _SHARE_IN_ZH.search(text) or _SHARE_OF_ZH.search(text)
     if share and not _BASE_PERIOD_ZH.fullmatch(share.group(2)):
         # "基本支出占总支出的比例": stated as a share, or computed from the two figures
         whole = re.sub(r"^(?:总|全部)|(?:总额|总计|合计|总数)$", "", share.group(2)) or share.group(2)
@@ -872,7 +939,8 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
         return REASON, None, ()
     if _LIST_ZH.search(text) and not re.search(r"多少|几[个名位人户家枚本期次场条项]", text):
         return LIST, None, ()
-    if re.search(r"多少|几|百分之|比例|占比|多大|多高|多长|(?:率|度|得分|评分)(?:怎么样|如何|怎样|咋样)", text) or \
+    if re.search(r"多少|几|百分之|比例|占比|多大|多高|多长|(?:率|度|得分|评分)(?:完成得?|达到|达成)?(?:怎么样|如何|怎样|咋样)",
+                 text) or \
             _MEASURE_NOUN_END.search(text):
         return FIGURE, None, ()
     if _YESNO_ZH.search(text):
@@ -1001,10 +1069,14 @@ def _ask_zh(text: str) -> Ask:
         kind, unit = _measure_of_ge(text, counted)
     if kind is None and _PERCENT_ZH.search(text):
         kind = "percent"
+    head = _HEAD_ASKED.search(text)
+    if kind is None and head and _PERSON_WORD.search(head.group(1)) and not _MONEY_ASKED.search(text):
+        kind = "people"  # "在托的低保低收入家庭残疾人有多少": people counted (低收入 names them, no amount)
     if kind is None and not measured and _MONEY_ZH.search(text) and re.search(r"多少|几|是多少|金额", text):
         kind = "money"
     obj = _share_subject(text) if kind == "percent" else counted
-    change = bool(_CHANGE_ZH.search(text))
+    # "提高到25%", "增加到8个": the level reached, not how much it changed
+    change = bool(_CHANGE_ZH.search(_TO_A_LEVEL_ZH.sub(" ", text)))
     share = kind == "percent" and bool(_SHARE_ZH.search(text)) and not change
     rate = kind == "percent" and not share and bool(_RATE_ZH.search(text))
     direction = ("down" if _DOWN_ZH.search(text) else "up" if _UP_ZH.search(text) else "") if change else ""
@@ -1013,7 +1085,11 @@ def _ask_zh(text: str) -> Ask:
                share=share, rate=rate, actual=bool(_ACTUAL_ZH.search(text)), direction=direction)
 
 
+_TO_A_LEVEL_ZH = re.compile(r"(?:提高|增加|降低|减少|下降|上升|增长|压缩|缩短|延长)(?:到|至)")
 _MONEY_MEASURE = re.compile(r"^(?:块钱|钱|万元|亿元|元)")
+# the noun a bare "有多少" asks about, right before it: "…家庭残疾人有多少" -> 残疾人
+_HEAD_ASKED = re.compile(r"([\u4e00-\u9fff]{2,}?)(?:有|是|共有|一共有|总共有|一共|总共)?多少[？?]?$")
+_MONEY_ASKED = re.compile(r"多少钱|金额|资金|经费|万元|元|费用?|花了|支出|预算|补[贴助]")
 
 
 def _counted_object(text: str) -> str:
