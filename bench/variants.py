@@ -241,8 +241,9 @@ def _figure_map(text: str, edits: list[Edit], start: int = 0, end: int | None = 
 class _QuestionTransformer:
     """Transforms one report's questions with the report's own edits."""
 
-    def __init__(self, transform: Transform, text: str, variant: Variant) -> None:
+    def __init__(self, transform: Transform, text: str, variant: Variant, asked: Transform | None = None) -> None:
         self.transform = transform
+        self.asked = asked or transform  # what a question's own words take: also the names only questions use
         self.text = text
         self.edits = transform.edits(text)
         self.report_map = _figure_map(text, self.edits)
@@ -300,9 +301,9 @@ class _QuestionTransformer:
         new = dict(q)
         new["id"] = f"{q['id']}@{self.variant.name}"
         new["report"] = self.variant.report_id
-        new["question"] = self.transform.apply(q["question"])
+        new["question"] = self.asked.apply(q["question"])
         if q.get("history"):
-            new["history"] = [{**t, "content": self.transform.apply(t["content"])} for t in q["history"]]
+            new["history"] = [{**t, "content": self.asked.apply(t["content"])} for t in q["history"]]
         evidence, local = self.evidence(q)
         if evidence:
             new["evidence"] = evidence
@@ -321,11 +322,20 @@ def _renames(entry: dict, target: Department) -> tuple[tuple[str, str], ...]:
     body = entry["body"]
     department = body["department"]
     pairs = [(department, target.full)]
-    pairs += [(abbr, target.short) for abbr in body.get("abbreviations", [])]
+    # 区科协 → 区卫健局: an abbreviation's level (区, 市, 县) stays with it
+    pairs += [(abbr, abbr[0] + target.short if abbr[0] in "区市县" and len(abbr) > 2 else target.short)
+              for abbr in body.get("abbreviations", [])]
     pairs += [(name, target.english) for name in body.get("english", [])]
     own_suffix = department[-1]
     pairs += [(s, s[:-1] + target.suffix) for s in body.get("self", []) if s.endswith(own_suffix) and len(s) == 2]
     return tuple(sorted(set(pairs), key=lambda p: -len(p[0])))
+
+
+def _question_renames(entry: dict, target: Department) -> tuple[tuple[str, str], ...]:
+    """_renames plus the short names only questions use for the body (the text also names other bodies so:
+    科协 beside 企业科协), which a rename changes in the questions and leaves alone in the text."""
+    extra = [(name, target.short) for name in entry["body"].get("question_abbreviations", [])]
+    return tuple(sorted(set(_renames(entry, target)) | set(extra), key=lambda p: -len(p[0])))
 
 
 def rename_targets(entry: dict, text: str, questions: list[dict]) -> list[Department]:
@@ -338,12 +348,13 @@ def rename_targets(entry: dict, text: str, questions: list[dict]) -> list[Depart
             and d.english not in said.lower()]
 
 
-def _variant(entry: dict, name: str, transform: Transform, text: str, questions: list[dict]) -> Variant:
+def _variant(entry: dict, name: str, transform: Transform, text: str, questions: list[dict],
+             asked: Transform | None = None) -> Variant:
     variant = Variant(name=name, original=entry["id"], report_id=f"{entry['id']}--{name}", text=transform.apply(text),
                       title=transform.apply(entry.get("title", "")),
                       year=(entry.get("year") or 0) + transform.year_shift or None, questions=[],
                       traditional=bool(entry.get("traditional")))
-    transformer = _QuestionTransformer(transform, text, variant)
+    transformer = _QuestionTransformer(transform, text, variant, asked)
     variant.questions = [transformer.question(q) for q in questions]
     return variant
 
@@ -356,7 +367,8 @@ def generate(entry: dict) -> list[Variant]:
     path = QUESTIONS_DIR / f"{entry['id']}.jsonl"
     questions = load_questions(path) if path.is_file() else []
     targets = rename_targets(entry, text, questions)
-    variants = [_variant(entry, f"renamed-{d.tag}", Transform(renames=_renames(entry, d)), text, questions)
+    variants = [_variant(entry, f"renamed-{d.tag}", Transform(renames=_renames(entry, d)), text, questions,
+                         Transform(renames=_question_renames(entry, d)))
                 for d in targets[:RENAMES_PER_REPORT]]
     variants.append(_variant(entry, "year", Transform(year_shift=YEAR_SHIFT), text, questions))
     variants.append(_variant(entry, "figures", Transform(money_factor=MONEY_FACTOR, count_factor=COUNT_FACTOR),
@@ -364,7 +376,9 @@ def generate(entry: dict) -> list[Variant]:
     combined_target = targets[RENAMES_PER_REPORT] if len(targets) > RENAMES_PER_REPORT else targets[0]
     variants.append(_variant(entry, f"combined-{combined_target.tag}",
                              Transform(_renames(entry, combined_target), YEAR_SHIFT, MONEY_FACTOR, COUNT_FACTOR),
-                             text, questions))
+                             text, questions,
+                             Transform(_question_renames(entry, combined_target), YEAR_SHIFT, MONEY_FACTOR,
+                                       COUNT_FACTOR)))
     if len(targets) < RENAMES_PER_REPORT:
         variants[0].problems.append(f"only {len(targets)} departments to rename to")
     return variants

@@ -53,6 +53,7 @@ class Table:
     title_rows: int = 0  # leading header rows that are one cell across the table (its title, "单位：万元")
     form: bool = False  # a form: each row is label/value pairs (项目名称｜X｜主管部门｜Y), no column headers
     transposed: bool = False  # read with rows and columns swapped: the report printed the measures as rows
+    printed: tuple[str, ...] = ()  # per row, the line the report printed it as, when it is no grid (labelled fields)
 
     def grid(self) -> list[list[str]]:
         """The text at every (row, column); a merged cell's text in every position it covers."""
@@ -123,7 +124,10 @@ class Table:
         return out
 
     def row_text(self, row: int) -> str:
-        """The row as the report prints it, cells joined by a space: what a citation of one of its cells quotes."""
+        """The row as the report prints it, cells joined by a space: what a citation of one of its cells quotes.
+        A row the report wrote as a line of labelled fields is that line, word for word."""
+        if row < len(self.printed) and self.printed[row]:
+            return self.printed[row]
         return " ".join(t for t in self.row_cells(row) if t)
 
     def header_texts(self) -> list[str]:

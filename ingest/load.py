@@ -1107,6 +1107,9 @@ def _docx_body_blocks(document: DocxDocument) -> list[Block]:
 
 def _table_text(table: ReportTable) -> str:
     """A table as raw text: one line per row, its cells joined by TABLE_CELL_SEPARATOR (an empty row: an empty line)."""
+    if table.printed:  # rows the report wrote as lines of labelled fields: those lines, word for word
+        return "\n".join(table.row_text(r) if r < len(table.printed) and table.printed[r] else ""
+                         for r in range(table.n_rows))
     rows = (table.row_cells(r) for r in range(table.n_rows))
     return "\n".join(TABLE_CELL_SEPARATOR.join(cells) if any(cells) else "" for cells in rows)
 

@@ -199,7 +199,7 @@ def _measures_as_columns(table: Table) -> Table:
     if not body or sum(1 for t in body if is_figure_cell(t) or _NIL_CELL.match(t)) < 0.8 * len(body):
         return table
     cells = tuple(TableCell(c.col, c.row, c.text, c.col_span, c.row_span) for c in table.cells)
-    return replace(table, cells=cells, n_rows=table.n_cols, n_cols=table.n_rows, transposed=True)
+    return replace(table, cells=cells, n_rows=table.n_cols, n_cols=table.n_rows, transposed=True, printed=())
 
 
 _NIL_CELL = re.compile(r"^(?:—+|-+|/|／|无)$")
@@ -417,7 +417,7 @@ def split_sections(table: Table) -> list[Table]:
     for a, b in zip([0] + cuts, cuts + [table.n_rows]):
         cells = tuple(replace(c, row=c.row - a) for c in table.cells if a <= c.row < b)
         parts.append(replace(table, cells=cells, n_rows=b - a, header_rows=1, label_cols=1, roles=(), total_rows=(),
-                             title_rows=0, form=False, unit=""))
+                             title_rows=0, form=False, unit="", printed=table.printed[a:b]))
     return parts
 
 
@@ -611,11 +611,11 @@ def _field_rows_run(lines: list[str], i: int) -> tuple[int, Table] | None:
         grid = [["", "", *names]] + [[row[0][0], row[0][1], *(dict(row[1:]).get(k, "") for k in names)]
                                      for row in rows]
         cells = tuple(TableCell(r, k, t) for r, line in enumerate(grid) for k, t in enumerate(line))
-        return j, Table(cells, len(grid), len(grid[0]), source="txt-fields")
+        return j, Table(cells, len(grid), len(grid[0]), source="txt-fields", printed=("", *lines[i:j]))
     names = list(dict.fromkeys(k for row in rows for k, _ in row))
     grid = [names] + [[dict(row).get(k, "") for k in names] for row in rows]
     cells = tuple(TableCell(r, k, t) for r, line in enumerate(grid) for k, t in enumerate(line))
-    return j, Table(cells, len(grid), len(names), source="txt-fields")
+    return j, Table(cells, len(grid), len(names), source="txt-fields", printed=("", *lines[i:j]))
 
 
 # Tables aligned with spaces (copied from a PDF's layout text or a fixed-width page): cells are runs of text two or

@@ -135,3 +135,8 @@ def test_docx_indicator_lines_of_labelled_fields_are_a_table(tmp_path, name):
     # nothing is lost: the prose and the form lines stay text
     text = "\n".join(b.text for b in report.blocks if b.table is None)
     assert lines[-1] in text and lines[0] in text
+    # the indicator lines are quoted as the report wrote them, word for word: in the report's text and as the
+    # sentence a cell's citation quotes
+    for r, line in enumerate(indicators, start=table.header_rows):
+        assert table.row_text(r) == line
+        assert line in report.text
