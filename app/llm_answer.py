@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.answer import Citation, NumberCheck
-from app.compose import _NAMES_A_PERSON, Draft
+from app.compose import Draft, names_a_person
 from app.lookup import bigrams
 from app.question import DERIVED, FIGURE, Question, in_report_year
 from app.retrieve import Knowledge, Passage
@@ -221,7 +221,7 @@ def check_reply(reply: str, q: Question, shown: Sequence[Citation], focus: Focus
         problems.append("Give the figure the report states for this, copied exactly, or say: "
                         "The report does not state this.")
     cited = _rests_on(text, numbers, shown)
-    if not problems and _PERSON_ASKED.search(q.text) and not any(_NAMES_A_PERSON.search(c.text) for c in cited):
+    if not problems and _PERSON_ASKED.search(q.text) and not any(names_a_person(c.text) for c in cited):
         # "项目负责人叫什么名字？" wants a person: "医院设备科" from "由医院设备科负责组织实施" is no one's name
         problems.append("问题问的是人名，报告原文没有写到时，只回答：报告中没有找到相关信息。")
     if problems:
