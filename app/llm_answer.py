@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from app.answer import Citation, NumberCheck
 from app.compose import Draft, names_a_person
 from app.lookup import bigrams
-from app.question import DERIVED, FIGURE, Question, in_report_year
+from app.question import DERIVED, FIGURE, Question, in_order, in_report_year, report_names
 from app.retrieve import Knowledge, Passage
 from app.verify_llm import OFF_QUESTION, Focus, first_unsettled, missing_figures, verify_llm_answer
 from ingest.numbers import ROLE_ORDINAL, ROLE_YEAR, find_numbers
@@ -129,10 +129,90 @@ def passage_focus(q: Question, knowledge: Knowledge | None = None, report_ids: S
             q = in_report_year(q, reports[0].year)  # 去年/今年 against the report's own year
         if q.intent == FIGURE:
             vetoed = _vetoed_by_lookup(q, knowledge, report_ids, passages, dense or {})
-    return Focus((), q.terms, q.original, figure_question=False, kinds=kinds, years=q.years, tie_all=True,
+    # the words that say what is asked, not how (托着 -> 托, 搞了几场科普活动 -> 科普活动): the report's own words
+    vocabulary = knowledge.report_text(list(report_ids)) if knowledge is not None else None
+    bodies = tuple(n for r in report_ids if knowledge is not None and r in knowledge.reports
+                   for n in report_names(knowledge.reports[r]))
+    terms, required = asked_content(q.terms, vocabulary, bodies)
+    asks: list[tuple[str, ...]] = []
+    for a in q.asks if q.intent in (FIGURE, DERIVED) else ():
+        if a.subject:
+            words, needed = asked_content(a.subject, vocabulary, bodies)
+            asks.append(words)
+            required += needed
+    return Focus((), terms, q.original, figure_question=False, kinds=kinds, years=q.years, tie_all=True,
                  measure=measure.group(1) if measure else "", report_years=report_years, vetoed=vetoed,
-                 operands=q.operands if q.intent == DERIVED else (),
-                 asks=tuple(a.subject for a in q.asks if a.subject) if q.intent in (FIGURE, DERIVED) else ())
+                 operands=q.operands if q.intent == DERIVED else (), asks=tuple(asks),
+                 required=tuple(dict.fromkeys(required)))
+
+
+# jieba's tags of a word that names a thing: nouns and names (n…), a verb used as a noun (培训, 救助), an
+# abbreviation, a set phrase, an idiom, latin letters, a word it does not know
+_NAMING_TAGS = ("n", "vn", "an", "j", "l", "i", "eng", "x")
+_PARTICLE_TAGS = ("u", "y", "e", "o")  # 着, 了, 过, 的, 呢, 啊: never what is asked
+
+
+def asked_content(terms: Sequence[str], vocabulary: str | None,
+                  body_names: Sequence[str] = ()) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The question's words that say what it asks, for tying a model's figure, and those of them that must stand
+    whole in the figure's context.
+
+    How a question asks is no part of what it asks: a particle (托着 -> 托) never is, nor is a one-character
+    verb or adverb, or a pronoun or adverb of any length, that the report never writes (搞了几场科普活动 -> 科普活动,
+    弄了多少钱的项目 -> 项目). A word naming a thing stays though the report lacks it ("斑马床位": no clause can name
+    it, so no figure is tied: the honest not-stated answer). A verb the report does write (托 of 在托) stays, and
+    must stand in the figure's context: the other words alone name a wider thing ("残疾人员49名" is not 在托).
+    The reporting body named any way (`body_names`: 应急局 for …应急管理局, 中医院) is who reports, not what is asked:
+    the report's clauses say 我局 or nothing.
+    `vocabulary` is the reports' text; None (not known) keeps every word but the particles and requires none."""
+    kept: list[str] = []
+    required: list[str] = []
+    for term in terms:
+        if any(_names_body(term, name) for name in body_names):
+            continue
+        alternatives = term.split("|")
+        pieces = [_asked_pieces(a, vocabulary) for a in alternatives]
+        if len({len(p) for p in pieces}) != 1:  # the alternatives split differently: keep the term as asked
+            kept.append(term)
+            continue
+        for parts in zip(*pieces):
+            word = "|".join(dict.fromkeys(w for w, _ in parts))
+            kept.append(word)
+            if vocabulary is not None and not any(naming for _, naming in parts):
+                required.append(word)
+    if not kept:  # nothing but ways of asking: every word stays (no figure is tied by ways of asking alone)
+        return tuple(terms), ()
+    return tuple(dict.fromkeys(kept)), tuple(dict.fromkeys(required))
+
+
+def _names_body(term: str, name: str) -> bool:
+    """The term is the body's name or a short form of it: in the name (or its characters in order), at least three
+    characters, ending as the name does (局, 院, 会, 中心 …): "应急局" for 梅州市梅江区应急管理局, "中医院" for 茂名市中医院."""
+    return len(term) >= 3 and len(name) >= 3 and term[-1] == name[-1] and in_order(term, name)
+
+
+def _asked_pieces(text: str, vocabulary: str | None) -> list[tuple[str, bool]]:
+    """The runs of a term left when the words of asking are cut out, each with whether it names a thing."""
+    import jieba.posseg
+
+    pieces: list[tuple[str, bool]] = []
+    run, naming, joined = "", False, False
+    for token in jieba.posseg.lcut(text):
+        word, tag = token.word, token.flag
+        named = tag.startswith(_NAMING_TAGS)
+        asking = tag.startswith(_PARTICLE_TAGS) or (
+            not named and vocabulary is not None and word not in vocabulary
+            and (len(word) == 1 or tag.startswith(("d", "r"))))
+        if asking:
+            if run:
+                pieces.append((run, naming))
+            run, naming = "", False
+            continue
+        run += word
+        naming = naming or named
+    if run:
+        pieces.append((run, naming))
+    return pieces
 
 
 # why the lookup finds a figure not to be the answer, where words alone cannot say otherwise (not "subject" or
@@ -221,7 +301,8 @@ def check_reply(reply: str, q: Question, shown: Sequence[Citation], focus: Focus
         problems.append("Give the figure the report states for this, copied exactly, or say: "
                         "The report does not state this.")
     cited = _rests_on(text, numbers, shown)
-    if not problems and _PERSON_ASKED.search(q.text) and not any(names_a_person(c.text) for c in cited):
+    if (not problems and _PERSON_ASKED.search(q.text) and not _BODY_ASKED.search(q.text)
+            and not any(names_a_person(c.text) for c in cited)):
         # "项目负责人叫什么名字？" wants a person: "医院设备科" from "由医院设备科负责组织实施" is no one's name
         problems.append("问题问的是人名，报告原文没有写到时，只回答：报告中没有找到相关信息。")
     if problems:
@@ -232,6 +313,8 @@ def check_reply(reply: str, q: Question, shown: Sequence[Citation], focus: Focus
 _NIL = re.compile(r"无|没有|未|不|\bno\b|\bnone\b|\bnot\b", re.I)  # "本年度无会议费支出": nil is an answer
 # a question for a person ("院长是谁", "项目负责人叫什么名字"), not for a thing's name ("新建的小学叫什么")
 _PERSON_ASKED = re.compile(r"是谁|谁是|姓名|姓什么|\bwho\b|(?:人|长|员|主任|书记)(?:叫什么|的名字)", re.I)
+# ... but "主管部门是谁", "实施单位是谁" ask for a body: its name, not a person's
+_BODY_ASKED = re.compile(r"(?:部门|单位|机构|机关|科室|处室|中心|[局院委办])(?:是谁|是哪)")
 
 
 def reply_doomed(partial: str, q: Question, shown: Sequence[Citation], focus: Focus) -> bool:

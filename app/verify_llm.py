@@ -45,6 +45,9 @@ class Focus:
     # one of them is tied, though its clause holds few of the whole question's words
     operands: tuple[str, ...] = ()
     asks: tuple[tuple[str, ...], ...] = ()  # each ask's words naming what it asks (alternatives "a|b")
+    # words of the terms or asks that must each stand in a figure's context where they are asked: a verb the report
+    # writes (托 of "托着多少残疾人", the report's 在托); without it the other words name a wider thing
+    required: tuple[str, ...] = ()
 
 
 def chosen_figures(focus: Focus) -> list[tuple[str, NumberToken]]:
@@ -114,10 +117,11 @@ def _tied(t: NumberToken, citations: Sequence[Citation], evidence: set[str], que
                 continue
             context = _context(c, s, asked)
             named = by_words and _names_asked(context, c.text, s, question_grams, question_chars,
-                                                          focus.terms, focus.measure)
+                                              focus.terms, focus.measure) and _stand(context, focus.required, focus.terms)
             if not named and by_words:  # one ask's words, or one operand of a sum
                 named = any(_names_asked(context, c.text, s, _grams(words), _question_chars(words), words,
-                                         focus.measure) for words in (*focus.asks, *((o,) for o in focus.operands)))
+                                         focus.measure) and _stand(context, focus.required, words)
+                            for words in (*focus.asks, *((o,) for o in focus.operands)))
             if (named
                     and (s.role != ROLE_FIGURE or _measures(s, focus.kinds))
                     and _in_years(context, c.text, dict(focus.report_years).get(c.report), focus.years)):
@@ -155,6 +159,11 @@ def _names_asked(context: str, sentence: str, s: NumberToken | None, question_gr
     # a word or two: a shared word pair, or the measure word asked and the thing counted ("有几辆车" -> 3辆 … 车)
     return (_shares_words(context, question_grams)
             or (s is not None and _in_measure(sentence, s, measure) and _shares_words(context, question_grams, 1)))
+
+
+def _stand(context: str, required: Sequence[str], words: Sequence[str]) -> bool:
+    """Every required word among `words` stands in the context (one of its alternatives "a|b")."""
+    return all(any(a in context for a in r.split("|")) for r in required if r in words)
 
 
 def _best_alternative(term: str, context: str) -> str:
@@ -204,7 +213,15 @@ def _named_column(header: str, question: str) -> bool:
     return len(last) >= 2 and set(last) <= set(question)
 
 
+_QUOTES = re.compile(r"[“”\"‘’「」『』]")  # the report writes “三公”经费, a question 三公经费
+
+
 def _context(c: Citation, s: NumberToken, question: str = "") -> str:
+    """What names the figure s of citation c, without quotation marks (see _named_context)."""
+    return _QUOTES.sub("", _named_context(c, s, question))
+
+
+def _named_context(c: Citation, s: NumberToken, question: str = "") -> str:
     """What names the figure s of citation c: its clause; in a table row, also the row's labels and the header of
     its column ("产出指标 成本指标 住院次均费用增幅 ≤5% 5.8% 3 2" -> 2 is 得分 of 住院次均费用增幅); in a line "label：
     key value，key value", also the label."""
