@@ -175,6 +175,8 @@ def normalize_characters(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = re.sub(r"\n*\f\n*", "\n", text)  # a page break joins the pages; it never ends a paragraph by itself
+    # a Markdown heading's marks ("## 一、项目概况", from a CMS or a chat tool) are markup, not the heading's text
+    text = re.sub(r"(?m)^[ \t]*#{1,6}[ \t]+(?=\S)", "", text)
     text = text.replace("\ufeff", "").replace("\u200b", "").replace("\u00a0", " ").replace("\u3000", " ")
     # '．' between digits is a decimal point; after a heading number ("1．主要职能") it stays.
     text = re.sub(r"(?<=[0-9０-９])．(?=[0-9０-９])", ".", text)

@@ -291,3 +291,20 @@ def test_paragraph_per_line_text_keeps_long_paragraphs_apart() -> None:
     paragraphs = [f"第{n}项工作全年服务残疾人{100 + n}名，" + "组织开展康复训练和就业援助活动，" * (2 + n % 5) + "取得良好成效。"
                   for n in range(1, 16)]
     assert clean_report_text("\n".join(paragraphs)).text.split("\n") == paragraphs
+
+
+@pytest.mark.parametrize("raw_text, title, heading", [
+    ("# 某市体育局2023年项目支出绩效自评报告\n\n## 一、项目概况\n\n全民健身项目年初预算200万元，全年执行185.5万元。\n",
+     "某市体育局2023年项目支出绩效自评报告", "一、项目概况"),
+    ("### 2021年度某县教育局部门决算说明\n\n#### 第一部分 部门概况\n\n本局2021年收入合计3,405.12万元。\n",
+     "2021年度某县教育局部门决算说明", "第一部分部门概况"),
+])
+def test_markdown_heading_marks_are_markup_not_text(raw_text: str, title: str, heading: str) -> None:
+    paragraphs = clean_report_text(raw_text).text.split("\n")
+    assert paragraphs[:2] == [title, heading]
+    assert "#" not in "".join(paragraphs)
+
+
+def test_a_hash_that_is_not_a_heading_mark_stays() -> None:
+    text = clean_report_text("某局2022年度报告\n#1号楼维修完成。\n").text
+    assert "#1号楼维修完成。" in text
