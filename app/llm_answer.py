@@ -117,7 +117,9 @@ def passage_focus(q: Question, knowledge: Knowledge | None = None, report_ids: S
     kind or qualifier, or a part or narrower item than asked: the model may read a paraphrase the lookup missed,
     but does not overrule those."""
     # a question counting something ("多少职工") asks a count, not a sum of money or a share
-    kinds = tuple(a.kind or ("count" if a.object else "") for a in q.asks) if q.intent in (FIGURE, DERIVED) else ()
+    # (a change is said in its measure or as a share: "次均门诊费用涨了多少" -> 增长3.2%)
+    kinds = tuple("" if a.change else a.kind or ("count" if a.object else "")
+                  for a in q.asks) if q.intent in (FIGURE, DERIVED) else ()
     kinds = () if "" in kinds else kinds
     measure = _MEASURE_ASKED.search(q.original)
     report_years: tuple[tuple[str, int], ...] = ()
@@ -140,16 +142,36 @@ def passage_focus(q: Question, knowledge: Knowledge | None = None, report_ids: S
             words, needed = asked_content(a.subject, vocabulary, bodies)
             asks.append(words)
             required += needed
+    distributed = _distributed(knowledge, report_ids) if knowledge is not None else ()
     return Focus((), terms, q.original, figure_question=False, kinds=kinds, years=q.years, tie_all=True,
                  measure=measure.group(1) if measure else "", report_years=report_years, vetoed=vetoed,
                  operands=q.operands if q.intent == DERIVED else (), asks=tuple(asks),
-                 required=tuple(dict.fromkeys(required)))
+                 required=tuple(dict.fromkeys(required)), distributed=distributed)
+
+
+def _distributed(knowledge: Knowledge, report_ids: Sequence[str]) -> tuple[tuple[str, str, str, str], ...]:
+    """The figures of distributed statements ("A、B各是x,y") of these reports, as ingest split them: (sentence,
+    number, the enumeration as written, the figure's own subject)."""
+    wanted = set(report_ids)
+    out = []
+    for f in knowledge.figures:
+        group = f.extra.get("group") if f.report in wanted else None
+        if not group or not group.get("subjects"):
+            continue
+        enumerated = re.split(r"各|分别", group.get("clause", ""), maxsplit=1)[0]
+        enumerated = enumerated[max((m.end() for m in re.finditer(r"[，,；;。：:]", enumerated)), default=0):]
+        index = group.get("index", -1)
+        if enumerated and 0 <= index < len(group["subjects"]):
+            out.append((f.sentence, f.text, enumerated, group["subjects"][index]))
+    return tuple(out)
 
 
 # jieba's tags of a word that names a thing: nouns and names (n…), a verb used as a noun (培训, 救助), an
 # abbreviation, a set phrase, an idiom, latin letters, a word it does not know
 _NAMING_TAGS = ("n", "vn", "an", "j", "l", "i", "eng", "x")
-_PARTICLE_TAGS = ("u", "y", "e", "o")  # 着, 了, 过, 的, 呢, 啊: never what is asked
+# particles (着, 了, 的, 呢), conjunctions and prepositions (和, 比, 与, 在): never what is asked
+_FUNCTION_TAGS = ("u", "y", "e", "o", "c", "p")
+_LINKING = frozenset("是有为到给让把将")  # verbs that only link what is asked ("主管部门是谁", "提高到多少")
 
 
 def asked_content(terms: Sequence[str], vocabulary: str | None,
@@ -157,7 +179,8 @@ def asked_content(terms: Sequence[str], vocabulary: str | None,
     """The question's words that say what it asks, for tying a model's figure, and those of them that must stand
     whole in the figure's context.
 
-    How a question asks is no part of what it asks: a particle (托着 -> 托) never is, nor is a one-character
+    How a question asks is no part of what it asks: a particle, conjunction or preposition (托着 -> 托, 和…比) never
+    is, nor is a one-character
     verb or adverb, or a pronoun or adverb of any length, that the report never writes (搞了几场科普活动 -> 科普活动,
     弄了多少钱的项目 -> 项目). A word naming a thing stays though the report lacks it ("斑马床位": no clause can name
     it, so no figure is tied: the honest not-stated answer). A verb the report does write (托 of 在托) stays, and
@@ -178,7 +201,7 @@ def asked_content(terms: Sequence[str], vocabulary: str | None,
         for parts in zip(*pieces):
             word = "|".join(dict.fromkeys(w for w, _ in parts))
             kept.append(word)
-            if vocabulary is not None and not any(naming for _, naming in parts):
+            if vocabulary is not None and all(verb for _, verb in parts):
                 required.append(word)
     if not kept:  # nothing but ways of asking: every word stays (no figure is tied by ways of asking alone)
         return tuple(terms), ()
@@ -192,26 +215,27 @@ def _names_body(term: str, name: str) -> bool:
 
 
 def _asked_pieces(text: str, vocabulary: str | None) -> list[tuple[str, bool]]:
-    """The runs of a term left when the words of asking are cut out, each with whether it names a thing."""
+    """The runs of a term left when the words of asking are cut out, each with whether it is one verb of one
+    character (托, 办): too short for the pair-wise match of words, so it must stand whole."""
     import jieba.posseg
 
     pieces: list[tuple[str, bool]] = []
-    run, naming, joined = "", False, False
+    run = ""
     for token in jieba.posseg.lcut(text):
         word, tag = token.word, token.flag
         named = tag.startswith(_NAMING_TAGS)
-        asking = tag.startswith(_PARTICLE_TAGS) or (
+        asking = tag.startswith(_FUNCTION_TAGS) or word in _LINKING or (
             not named and vocabulary is not None and word not in vocabulary
             and (len(word) == 1 or tag.startswith(("d", "r"))))
         if asking:
             if run:
-                pieces.append((run, naming))
-            run, naming = "", False
+                pieces.append((run, len(run) == 1 and verb))
+            run = ""
             continue
         run += word
-        naming = naming or named
+        verb = tag.startswith("v") and not named
     if run:
-        pieces.append((run, naming))
+        pieces.append((run, len(run) == 1 and verb))
     return pieces
 
 
@@ -227,8 +251,13 @@ def _vetoed_by_lookup(q: Question, knowledge: Knowledge, report_ids: Sequence[st
 
     index = knowledge.figure_index(list(report_ids))
     lookup = index.lookup(q, dense, passage_rank_of_figures(passages, index.figures), k=VETO_CANDIDATES)
-    return tuple(dict.fromkeys((m.figure.sentence, m.figure.text) for matches in lookup.matches for m in matches
-                               if not m.answers and m.why in HARD_REASONS))
+    # a figure one ask rules out may be another's: "科普活动办了多少场？受众多少人次？" — 146场次 is no 人次 (the second
+    # ask's kind), but the first ask's words are only not found by the lookup; it is vetoed only where no ask
+    # judged it on words alone
+    key = lambda m: (m.figure.sentence, m.figure.text)  # noqa: E731
+    hard = {key(m) for matches in lookup.matches for m in matches if not m.answers and m.why in HARD_REASONS}
+    open_ = {key(m) for matches in lookup.matches for m in matches if m.answers or m.why not in HARD_REASONS}
+    return tuple(sorted(hard - open_))
 
 
 # the measure word a question asks in: 多少张床 -> 张, 住几天 -> 天, 多少人次 -> 人次
