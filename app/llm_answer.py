@@ -23,7 +23,7 @@ from app.retrieve import Knowledge, Passage
 from app.verify_llm import OFF_QUESTION, Focus, first_unsettled, missing_figures, verify_llm_answer
 from ingest.numbers import ROLE_ORDINAL, ROLE_YEAR, find_numbers
 
-MAX_PASSAGE_CHARS = 300  # ~210 tokens of Chinese: what the model reads besides the question (~50 tokens/s)
+MAX_PASSAGE_CHARS = 260  # ~180 tokens of Chinese: what the model reads besides the question (~50 tokens/s)
 MAX_PASSAGES = 4
 MAX_ANSWER_CHARS = 300  # a direct reply (the scorer's bound too), not a pasted passage
 FIGURE_REPLY_TOKENS = 48  # a figure and the clause around it (5-20 tokens on dev; a longer one rambles)
@@ -83,9 +83,37 @@ def select_passages(q: Question, draft: Draft, passages: Sequence[Passage], know
             continue
         if chosen and used + len(c.text) > MAX_PASSAGE_CHARS:
             continue
-        chosen.append(Citation(c.text, c.section, c.report, c.highlights, c.table))
-        used += len(c.text)
+        text = c.text if len(c.text) <= MAX_PASSAGE_CHARS else trimmed(c.text, q)
+        chosen.append(Citation(text, c.section, c.report, c.highlights, c.table))
+        used += len(text)
     return chosen
+
+
+_PIECE_END = re.compile(r"(?<=[。；;！？!?\n])")
+
+
+def trimmed(text: str, q: Question, limit: int = MAX_PASSAGE_CHARS) -> str:
+    """A passage longer than the model should read (a form's whole head, a long paragraph), cut to its run of
+    sentences or lines that best matches the question's words, at most `limit` characters, verbatim: on 2 cores
+    every character read costs time, and what the model is shown is what its figures are verified against."""
+    pieces = [p for p in _PIECE_END.split(text) if p]
+    if len(pieces) < 2:
+        return text[:limit]
+    # each word asked counts by how few pieces hold it: the title names the project, one line its 执行率
+    words = [bigrams(w) for t in (q.terms or (q.text,)) for w in t.split("|")[:1] if bigrams(w)]
+    holds = [[bool(w & bigrams(p)) for w in words] for p in pieces]
+    df = [max(1, sum(h[j] for h in holds)) for j in range(len(words))]
+    scores = [sum(1 / df[j] for j, held in enumerate(h) if held) for h in holds]
+    best = max(range(len(pieces)), key=lambda i: (scores[i], -i))
+    start, end = best, best + 1
+    while True:  # grow towards the better-matching neighbour while it fits
+        options = [i for i in (start - 1, end) if 0 <= i < len(pieces)
+                   and sum(len(p) for p in pieces[min(start, i):max(end, i + 1)]) <= limit]
+        if not options:
+            break
+        i = max(options, key=lambda i: (scores[i], -abs(i - best)))
+        start, end = min(start, i), max(end, i + 1)
+    return "".join(pieces[start:end])[:limit].strip()
 
 
 def passages_text(citations: Sequence[Citation], titles: dict[str, str]) -> str:

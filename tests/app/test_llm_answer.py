@@ -414,3 +414,25 @@ def test_a_figure_of_a_distributed_statement_is_its_own_subjects(tmp_path, text,
     focus = passage_focus(q, knowledge, [report])
     checked = check_reply(reply, q, shown(report, sentence), focus)
     assert checked.servable is served, checked.problems
+
+
+FORM_HEAD = ("河西市第三人民医院2024年度医疗设备购置项目支出绩效自评报告\n项目名称：医疗设备购置项目\n主管部门：河西市卫生健康委员会\n"
+             "项目实施单位：河西市第三人民医院\n项目属性：新增项目\n项目资金（万元）：年度资金总额620.00，其中：财政拨款500.00，"
+             "其他资金120.00\n资金执行情况（万元）：全年预算数620.00，全年执行数588.30，执行率94.89%\n")
+LONG_PARAGRAPH = ("2023年，区教育局围绕教育高质量发展，统筹推进各项工作。全区新建学校5所，新增学位6300个。开展教师培训56期，"
+                  "培训教师3120人次。推进集团化办学，组建教育集团12个。落实学生资助政策，资助家庭经济困难学生8650人次，"
+                  "发放资助资金1536.20万元。完成校园安全隐患整改312处。")
+
+
+@pytest.mark.parametrize(("text", "question", "kept"), [
+    # a form's head (a hospital's project report): the line naming what is asked, with its neighbours
+    (FORM_HEAD, "设备购置项目的执行率是多少？", "执行率94.89%"),
+    (FORM_HEAD, "项目主管部门是哪个？", "主管部门：河西市卫生健康委员会"),
+    # a long paragraph (an education bureau's report): the sentence that names it
+    (LONG_PARAGRAPH, "资助了多少困难学生？", "资助家庭经济困难学生8650人次"),
+])
+def test_a_long_passage_is_cut_to_what_matches_the_question(text, question, kept) -> None:
+    from app.llm_answer import trimmed
+
+    cut = trimmed(text, analyze(question), limit=80)
+    assert kept in cut and cut in text and len(cut) <= 80
