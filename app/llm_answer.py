@@ -5,7 +5,9 @@ passages only (the sentences that best match the question and the nearest figure
 on 2 cores reading the prompt is most of the model's time), each labelled with its report when several reports
 are asked. Its reply is served only when
 - every number in it stands in a passage it was shown and the clause stating it names what was asked
-  (`app.verify_llm`: the question's words, its measure, its year),
+  (`app.verify_llm`: the question's words, its measure, its year). The words are those that say what is asked,
+  not how (`asked_content`): particles, conjunctions, a colloquial verb the report never writes (托着, 搞了) and
+  the body's own names are no content; a figure of "A、B各是x,y" is named by its own subject only,
 - its words follow the passages (a reason or a list is the report's, not the model's), and
 - it does not say that the report lacks the answer: such a reply is an abstention.
 """
