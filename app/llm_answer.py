@@ -23,7 +23,7 @@ from app.lookup import bigrams
 from app.question import DERIVED, FIGURE, Question, in_order, in_report_year, report_names
 from app.retrieve import Knowledge, Passage
 from app.verify_llm import OFF_QUESTION, Focus, first_unsettled, missing_figures, verify_llm_answer
-from ingest.numbers import ROLE_ORDINAL, ROLE_YEAR, find_numbers
+from ingest.numbers import ROLE_ORDINAL, ROLE_YEAR, UNITS, find_numbers
 
 MAX_PASSAGE_CHARS = 260  # ~180 tokens of Chinese: what the model reads besides the question (~50 tokens/s)
 MAX_PASSAGES = 4
@@ -233,9 +233,27 @@ def asked_content(terms: Sequence[str], vocabulary: str | None,
             kept.append(word)
             if vocabulary is not None and all(verb for _, verb in parts):
                 required.append(word)
-    if not kept:  # nothing but ways of asking: every word stays (no figure is tied by ways of asking alone)
+    if all(k in UNITS for k in kept):
+        # nothing but ways of asking and a measure ("差了多少公里" -> 公里): every word stays asked
         return tuple(terms), ()
     return tuple(dict.fromkeys(kept)), tuple(dict.fromkeys(required))
+
+
+def _written_alone(char: str, vocabulary: str, at_most: int = 30) -> bool:
+    """The report writes this character as a word of its own somewhere ("在托" -> 托), not only inside other words
+    (举办, 办理 -> 办 is no word of the report): read around its first occurrences."""
+    import jieba
+
+    for found, m in enumerate(re.finditer(re.escape(char), vocabulary)):
+        if found >= at_most:
+            break
+        start = max(0, m.start() - 6)
+        at = start
+        for token in jieba.lcut(vocabulary[start:m.end() + 6]):
+            if at == m.start() and token == char:
+                return True
+            at += len(token)
+    return False
 
 
 def _names_body(term: str, name: str) -> bool:
@@ -255,8 +273,9 @@ def _asked_pieces(text: str, vocabulary: str | None) -> list[tuple[str, bool]]:
         word, tag = token.word, token.flag
         named = tag.startswith(_NAMING_TAGS)
         asking = tag.startswith(_FUNCTION_TAGS) or word in _LINKING or (
-            not named and vocabulary is not None and word not in vocabulary
-            and (len(word) == 1 or tag.startswith(("d", "r"))))
+            not named and vocabulary is not None
+            and (tag.startswith(("v", "d")) and not _written_alone(word, vocabulary) if len(word) == 1
+                 else tag.startswith(("d", "r")) and word not in vocabulary))
         if asking:
             if run:
                 pieces.append((run, len(run) == 1 and verb))
@@ -281,13 +300,8 @@ def _vetoed_by_lookup(q: Question, knowledge: Knowledge, report_ids: Sequence[st
 
     index = knowledge.figure_index(list(report_ids))
     lookup = index.lookup(q, dense, passage_rank_of_figures(passages, index.figures), k=VETO_CANDIDATES)
-    # a figure one ask rules out may be another's: "科普活动办了多少场？受众多少人次？" — 146场次 is no 人次 (the second
-    # ask's kind), but the first ask's words are only not found by the lookup; it is vetoed only where no ask
-    # judged it on words alone
-    key = lambda m: (m.figure.sentence, m.figure.text)  # noqa: E731
-    hard = {key(m) for matches in lookup.matches for m in matches if not m.answers and m.why in HARD_REASONS}
-    open_ = {key(m) for matches in lookup.matches for m in matches if m.answers or m.why not in HARD_REASONS}
-    return tuple(sorted(hard - open_))
+    return tuple(dict.fromkeys((m.figure.sentence, m.figure.text) for matches in lookup.matches for m in matches
+                               if not m.answers and m.why in HARD_REASONS))
 
 
 # the measure word a question asks in: 多少张床 -> 张, 住几天 -> 天, 多少人次 -> 人次
