@@ -210,11 +210,11 @@ def asked_content(terms: Sequence[str], vocabulary: str | None,
     whole in the figure's context.
 
     How a question asks is no part of what it asks: a particle, conjunction or preposition (托着 -> 托, 和…比) never
-    is, nor is a one-character
-    verb or adverb, or a pronoun or adverb of any length, that the report never writes (搞了几场科普活动 -> 科普活动,
-    弄了多少钱的项目 -> 项目). A word naming a thing stays though the report lacks it ("斑马床位": no clause can name
-    it, so no figure is tied: the honest not-stated answer). A verb the report does write (托 of 在托) stays, and
-    must stand in the figure's context: the other words alone name a wider thing ("残疾人员49名" is not 在托).
+    is, nor is a one-character verb or adverb, or a pronoun or adverb of any length, that the report never writes
+    (搞了几场科普活动 -> 科普活动, 弄了多少钱的项目 -> 项目). A word naming a thing stays though the report lacks it
+    ("斑马床位": no clause can name it, so no figure is tied: the honest not-stated answer). A one-character verb the
+    report writes as a word of its own (托 of 在托) stays, and must stand in the figure's context: the other words
+    alone name a wider thing ("残疾人员49名" is not 在托).
     The reporting body named any way (`body_names`: 应急局 for …应急管理局, 中医院) is who reports, not what is asked:
     the report's clauses say 我局 or nothing.
     `vocabulary` is the reports' text; None (not known) keeps every word but the particles and requires none."""
@@ -231,7 +231,7 @@ def asked_content(terms: Sequence[str], vocabulary: str | None,
         for parts in zip(*pieces):
             word = "|".join(dict.fromkeys(w for w, _ in parts))
             kept.append(word)
-            if vocabulary is not None and all(verb for _, verb in parts):
+            if all(must for _, must in parts):
                 required.append(word)
     if all(k in UNITS for k in kept):
         # nothing but ways of asking and a measure ("差了多少公里" -> 公里): every word stays asked
@@ -263,8 +263,8 @@ def _names_body(term: str, name: str) -> bool:
 
 
 def _asked_pieces(text: str, vocabulary: str | None) -> list[tuple[str, bool]]:
-    """The runs of a term left when the words of asking are cut out, each with whether it is one verb of one
-    character (托, 办): too short for the pair-wise match of words, so it must stand whole."""
+    """The runs of a term left when the words of asking are cut out, each with whether it must stand whole in a
+    figure's context (`_must_stand`)."""
     import jieba.posseg
 
     pieces: list[tuple[str, bool]] = []
@@ -273,19 +273,24 @@ def _asked_pieces(text: str, vocabulary: str | None) -> list[tuple[str, bool]]:
         word, tag = token.word, token.flag
         named = tag.startswith(_NAMING_TAGS)
         asking = tag.startswith(_FUNCTION_TAGS) or word in _LINKING or (
-            not named and vocabulary is not None
-            and (tag.startswith(("v", "d")) and not _written_alone(word, vocabulary) if len(word) == 1
-                 else tag.startswith(("d", "r")) and word not in vocabulary))
+            not named and vocabulary is not None and word not in vocabulary
+            and (len(word) == 1 or tag.startswith(("d", "r"))))
         if asking:
             if run:
-                pieces.append((run, len(run) == 1 and verb))
+                pieces.append((run, _must_stand(run, verb, vocabulary)))
             run = ""
             continue
         run += word
         verb = tag.startswith("v") and not named
     if run:
-        pieces.append((run, len(run) == 1 and verb))
+        pieces.append((run, _must_stand(run, verb, vocabulary)))
     return pieces
+
+
+def _must_stand(run: str, verb: bool, vocabulary: str | None) -> bool:
+    """A verb of one character that the report writes as a word of its own (在托 -> 托) must stand in a figure's
+    context; one the report writes only inside its words (举办, 住院) just counts with the others."""
+    return len(run) == 1 and verb and vocabulary is not None and _written_alone(run, vocabulary)
 
 
 # why the lookup finds a figure not to be the answer, where words alone cannot say otherwise (not "subject" or
