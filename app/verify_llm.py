@@ -122,8 +122,8 @@ def _tied(t: NumberToken, citations: Sequence[Citation], evidence: set[str], que
             context = _context(c, s, asked)
             if own is not None and own[0] in context:
                 context = context.replace(*own)  # its own subject in place of the enumeration
-            named = by_words and _names_asked(context, c.text, s, question_grams, question_chars,
-                                              focus.terms, focus.measure) and _stand(context, focus.required, focus.terms)
+            named = (by_words and _names_asked(context, c.text, s, question_grams, question_chars, focus.terms,
+                                               focus.measure) and _stand(context, focus.required, focus.terms))
             if not named and by_words:  # one ask's words, or one operand of a sum
                 named = any(_names_asked(context, c.text, s, _grams(words), _question_chars(words), words,
                                          focus.measure) and _stand(context, focus.required, words)
