@@ -899,6 +899,13 @@ _HEADING_LINE = re.compile(r"^\s*(?:\d{1,2}[.．、]|[（(][一二三四五六�
                            r"[^，,；;。]{0,30}[。.]?\s*$")
 _WHO = re.compile(r"是谁|叫什么|什么名字|姓名|姓什么|\bwho\b|\bwhat is the name\b", re.I)
 _NAMES_A_PERSON = re.compile(r"同志|担任|姓名|任命|当选")
+
+
+def names_a_person(text: str) -> bool:
+    """The text names someone (…同志, 担任, 任命): what answers a question for a person (shared with app.llm_answer)."""
+    return bool(_NAMES_A_PERSON.search(text))
+
+
 MAX_SHORT_SECTION_CHARS = 60  # a section this short is quoted whole when it has no items
 
 

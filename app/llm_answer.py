@@ -5,7 +5,9 @@ passages only (the sentences that best match the question and the nearest figure
 on 2 cores reading the prompt is most of the model's time), each labelled with its report when several reports
 are asked. Its reply is served only when
 - every number in it stands in a passage it was shown and the clause stating it names what was asked
-  (`app.verify_llm`: the question's words, its measure, its year),
+  (`app.verify_llm`: the question's words, its measure, its year). The words are those that say what is asked,
+  not how (`asked_content`): particles, conjunctions, a colloquial verb the report never writes (托着, 搞了) and
+  the body's own names are no content; a figure of "A、B各是x,y" is named by its own subject only,
 - its words follow the passages (a reason or a list is the report's, not the model's), and
 - it does not say that the report lacks the answer: such a reply is an abstention.
 """
@@ -16,14 +18,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from app.answer import Citation, NumberCheck
-from app.compose import _NAMES_A_PERSON, Draft
+from app.compose import Draft, names_a_person
 from app.lookup import bigrams
-from app.question import DERIVED, FIGURE, Question, in_report_year
+from app.question import DERIVED, FIGURE, Question, in_order, in_report_year, report_names
 from app.retrieve import Knowledge, Passage
 from app.verify_llm import OFF_QUESTION, Focus, first_unsettled, missing_figures, verify_llm_answer
-from ingest.numbers import ROLE_ORDINAL, ROLE_YEAR, find_numbers
+from ingest.numbers import ROLE_ORDINAL, ROLE_YEAR, UNITS, find_numbers
 
-MAX_PASSAGE_CHARS = 300  # ~210 tokens of Chinese: what the model reads besides the question (~50 tokens/s)
+MAX_PASSAGE_CHARS = 260  # ~180 tokens of Chinese: what the model reads besides the question (~50 tokens/s)
 MAX_PASSAGES = 4
 MAX_ANSWER_CHARS = 300  # a direct reply (the scorer's bound too), not a pasted passage
 FIGURE_REPLY_TOKENS = 48  # a figure and the clause around it (5-20 tokens on dev; a longer one rambles)
@@ -83,9 +85,37 @@ def select_passages(q: Question, draft: Draft, passages: Sequence[Passage], know
             continue
         if chosen and used + len(c.text) > MAX_PASSAGE_CHARS:
             continue
-        chosen.append(Citation(c.text, c.section, c.report, c.highlights, c.table))
-        used += len(c.text)
+        text = c.text if len(c.text) <= MAX_PASSAGE_CHARS else trimmed(c.text, q)
+        chosen.append(Citation(text, c.section, c.report, c.highlights, c.table))
+        used += len(text)
     return chosen
+
+
+_PIECE_END = re.compile(r"(?<=[。；;！？!?\n])")
+
+
+def trimmed(text: str, q: Question, limit: int = MAX_PASSAGE_CHARS) -> str:
+    """A passage longer than the model should read (a form's whole head, a long paragraph), cut to its run of
+    sentences or lines that best matches the question's words, at most `limit` characters, verbatim: on 2 cores
+    every character read costs time, and what the model is shown is what its figures are verified against."""
+    pieces = [p for p in _PIECE_END.split(text) if p]
+    if len(pieces) < 2:
+        return text[:limit]
+    # each word asked counts by how few pieces hold it: the title names the project, one line its 执行率
+    words = [bigrams(w) for t in (q.terms or (q.text,)) for w in t.split("|")[:1] if bigrams(w)]
+    holds = [[bool(w & bigrams(p)) for w in words] for p in pieces]
+    df = [max(1, sum(h[j] for h in holds)) for j in range(len(words))]
+    scores = [sum(1 / df[j] for j, held in enumerate(h) if held) for h in holds]
+    best = max(range(len(pieces)), key=lambda i: (scores[i], -i))
+    start, end = best, best + 1
+    while True:  # grow towards the better-matching neighbour while it fits
+        options = [i for i in (start - 1, end) if 0 <= i < len(pieces)
+                   and sum(len(p) for p in pieces[min(start, i):max(end, i + 1)]) <= limit]
+        if not options:
+            break
+        i = max(options, key=lambda i: (scores[i], -abs(i - best)))
+        start, end = min(start, i), max(end, i + 1)
+    return "".join(pieces[start:end])[:limit].strip()
 
 
 def passages_text(citations: Sequence[Citation], titles: dict[str, str]) -> str:
@@ -117,7 +147,9 @@ def passage_focus(q: Question, knowledge: Knowledge | None = None, report_ids: S
     kind or qualifier, or a part or narrower item than asked: the model may read a paraphrase the lookup missed,
     but does not overrule those."""
     # a question counting something ("多少职工") asks a count, not a sum of money or a share
-    kinds = tuple(a.kind or ("count" if a.object else "") for a in q.asks) if q.intent in (FIGURE, DERIVED) else ()
+    # (a change is said in its measure or as a share: "次均门诊费用涨了多少" -> 增长3.2%)
+    kinds = tuple("" if a.change else a.kind or ("count" if a.object else "")
+                  for a in q.asks) if q.intent in (FIGURE, DERIVED) else ()
     kinds = () if "" in kinds else kinds
     measure = _MEASURE_ASKED.search(q.original)
     report_years: tuple[tuple[str, int], ...] = ()
@@ -129,10 +161,136 @@ def passage_focus(q: Question, knowledge: Knowledge | None = None, report_ids: S
             q = in_report_year(q, reports[0].year)  # 去年/今年 against the report's own year
         if q.intent == FIGURE:
             vetoed = _vetoed_by_lookup(q, knowledge, report_ids, passages, dense or {})
-    return Focus((), q.terms, q.original, figure_question=False, kinds=kinds, years=q.years, tie_all=True,
+    # the words that say what is asked, not how (托着 -> 托, 搞了几场科普活动 -> 科普活动): the report's own words
+    vocabulary = knowledge.report_text(list(report_ids)) if knowledge is not None else None
+    bodies = tuple(n for r in report_ids if knowledge is not None and r in knowledge.reports
+                   for n in report_names(knowledge.reports[r]))
+    terms, required = asked_content(q.terms, vocabulary, bodies)
+    asks: list[tuple[str, ...]] = []
+    for a in q.asks if q.intent in (FIGURE, DERIVED) else ():
+        if a.subject:
+            words, needed = asked_content(a.subject, vocabulary, bodies)
+            asks.append(words)
+            required += needed
+    distributed = _distributed(knowledge, report_ids) if knowledge is not None else ()
+    return Focus((), terms, q.original, figure_question=False, kinds=kinds, years=q.years, tie_all=True,
                  measure=measure.group(1) if measure else "", report_years=report_years, vetoed=vetoed,
-                 operands=q.operands if q.intent == DERIVED else (),
-                 asks=tuple(a.subject for a in q.asks if a.subject) if q.intent in (FIGURE, DERIVED) else ())
+                 operands=q.operands if q.intent == DERIVED else (), asks=tuple(asks),
+                 required=tuple(dict.fromkeys(required)), distributed=distributed)
+
+
+def _distributed(knowledge: Knowledge, report_ids: Sequence[str]) -> tuple[tuple[str, str, str, str], ...]:
+    """The figures of distributed statements ("A、B各是x,y") of these reports, as ingest split them: (sentence,
+    number, the enumeration as written, the figure's own subject)."""
+    wanted = set(report_ids)
+    out = []
+    for f in knowledge.figures:
+        group = f.extra.get("group") if f.report in wanted else None
+        if not group or not group.get("subjects"):
+            continue
+        enumerated = re.split(r"各|分别", group.get("clause", ""), maxsplit=1)[0]
+        enumerated = enumerated[max((m.end() for m in re.finditer(r"[，,；;。：:]", enumerated)), default=0):]
+        index = group.get("index", -1)
+        if enumerated and 0 <= index < len(group["subjects"]):
+            out.append((f.sentence, f.text, enumerated, group["subjects"][index]))
+    return tuple(out)
+
+
+# jieba's tags of a word that names a thing: nouns and names (n…), a verb used as a noun (培训, 救助), an
+# abbreviation, a set phrase, an idiom, latin letters, a word it does not know
+_NAMING_TAGS = ("n", "vn", "an", "j", "l", "i", "eng", "x")
+# particles (着, 了, 的, 呢), conjunctions and prepositions (和, 比, 与, 在): never what is asked
+_FUNCTION_TAGS = ("u", "y", "e", "o", "c", "p")
+_LINKING = frozenset("是有为到给让把将")  # verbs that only link what is asked ("主管部门是谁", "提高到多少")
+
+
+def asked_content(terms: Sequence[str], vocabulary: str | None,
+                  body_names: Sequence[str] = ()) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The question's words that say what it asks, for tying a model's figure, and those of them that must stand
+    whole in the figure's context.
+
+    How a question asks is no part of what it asks: a particle, conjunction or preposition (托着 -> 托, 和…比) never
+    is, nor is a one-character verb or adverb, or a pronoun or adverb of any length, that the report never writes
+    (搞了几场科普活动 -> 科普活动, 弄了多少钱的项目 -> 项目). A word naming a thing stays though the report lacks it
+    ("斑马床位": no clause can name it, so no figure is tied: the honest not-stated answer). A one-character verb the
+    report writes as a word of its own (托 of 在托) stays, and must stand in the figure's context: the other words
+    alone name a wider thing ("残疾人员49名" is not 在托).
+    The reporting body named any way (`body_names`: 应急局 for …应急管理局, 中医院) is who reports, not what is asked:
+    the report's clauses say 我局 or nothing.
+    `vocabulary` is the reports' text; None (not known) keeps every word but the particles and requires none."""
+    kept: list[str] = []
+    required: list[str] = []
+    for term in terms:
+        if any(_names_body(term, name) for name in body_names):
+            continue
+        alternatives = term.split("|")
+        pieces = [_asked_pieces(a, vocabulary) for a in alternatives]
+        if len({len(p) for p in pieces}) != 1:  # the alternatives split differently: keep the term as asked
+            kept.append(term)
+            continue
+        for parts in zip(*pieces):
+            word = "|".join(dict.fromkeys(w for w, _ in parts))
+            kept.append(word)
+            if all(must for _, must in parts):
+                required.append(word)
+    if all(k in UNITS for k in kept):
+        # nothing but ways of asking and a measure ("差了多少公里" -> 公里): every word stays asked
+        return tuple(terms), ()
+    return tuple(dict.fromkeys(kept)), tuple(dict.fromkeys(required))
+
+
+def _written_alone(char: str, vocabulary: str, at_most: int = 30) -> bool:
+    """The report writes this character as a word of its own somewhere ("在托" -> 托), not only inside other words
+    (举办, 办理 -> 办 is no word of the report): read around its first occurrences."""
+    import jieba
+
+    for found, m in enumerate(re.finditer(re.escape(char), vocabulary)):
+        if found >= at_most:
+            break
+        start = max(0, m.start() - 6)
+        at = start
+        for token in jieba.lcut(vocabulary[start:m.end() + 6]):
+            if at == m.start() and token == char:
+                return True
+            at += len(token)
+    return False
+
+
+def _names_body(term: str, name: str) -> bool:
+    """The term is the body's name or a short form of it: in the name (or its characters in order), at least three
+    characters, ending as the name does (局, 院, 会, 中心 …): "应急局" for 梅州市梅江区应急管理局, "中医院" for 茂名市中医院."""
+    return len(term) >= 3 and len(name) >= 3 and term[-1] == name[-1] and in_order(term, name)
+
+
+def _asked_pieces(text: str, vocabulary: str | None) -> list[tuple[str, bool]]:
+    """The runs of a term left when the words of asking are cut out, each with whether it must stand whole in a
+    figure's context (`_must_stand`)."""
+    import jieba.posseg
+
+    pieces: list[tuple[str, bool]] = []
+    run = ""
+    for token in jieba.posseg.lcut(text):
+        word, tag = token.word, token.flag
+        named = tag.startswith(_NAMING_TAGS)
+        asking = tag.startswith(_FUNCTION_TAGS) or word in _LINKING or (
+            not named and vocabulary is not None and word not in vocabulary
+            and (len(word) == 1 or tag.startswith(("d", "r"))))
+        if asking:
+            if run:
+                pieces.append((run, _must_stand(run, verb, vocabulary)))
+            run = ""
+            continue
+        run += word
+        verb = tag.startswith("v") and not named
+    if run:
+        pieces.append((run, _must_stand(run, verb, vocabulary)))
+    return pieces
+
+
+def _must_stand(run: str, verb: bool, vocabulary: str | None) -> bool:
+    """A verb of one character that the report writes as a word of its own (在托 -> 托) must stand in a figure's
+    context; one the report writes only inside its words (举办, 住院) just counts with the others."""
+    return len(run) == 1 and verb and vocabulary is not None and _written_alone(run, vocabulary)
 
 
 # why the lookup finds a figure not to be the answer, where words alone cannot say otherwise (not "subject" or
@@ -221,7 +379,8 @@ def check_reply(reply: str, q: Question, shown: Sequence[Citation], focus: Focus
         problems.append("Give the figure the report states for this, copied exactly, or say: "
                         "The report does not state this.")
     cited = _rests_on(text, numbers, shown)
-    if not problems and _PERSON_ASKED.search(q.text) and not any(_NAMES_A_PERSON.search(c.text) for c in cited):
+    if (not problems and _PERSON_ASKED.search(q.text) and not _BODY_ASKED.search(q.text)
+            and not any(names_a_person(c.text) for c in cited)):
         # "项目负责人叫什么名字？" wants a person: "医院设备科" from "由医院设备科负责组织实施" is no one's name
         problems.append("问题问的是人名，报告原文没有写到时，只回答：报告中没有找到相关信息。")
     if problems:
@@ -232,6 +391,8 @@ def check_reply(reply: str, q: Question, shown: Sequence[Citation], focus: Focus
 _NIL = re.compile(r"无|没有|未|不|\bno\b|\bnone\b|\bnot\b", re.I)  # "本年度无会议费支出": nil is an answer
 # a question for a person ("院长是谁", "项目负责人叫什么名字"), not for a thing's name ("新建的小学叫什么")
 _PERSON_ASKED = re.compile(r"是谁|谁是|姓名|姓什么|\bwho\b|(?:人|长|员|主任|书记)(?:叫什么|的名字)", re.I)
+# ... but "主管部门是谁", "实施单位是谁" ask for a body: its name, not a person's
+_BODY_ASKED = re.compile(r"(?:部门|单位|机构|机关|科室|处室|中心|[局院委办])(?:是谁|是哪)")
 
 
 def reply_doomed(partial: str, q: Question, shown: Sequence[Citation], focus: Focus) -> bool:

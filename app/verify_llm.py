@@ -45,6 +45,12 @@ class Focus:
     # one of them is tied, though its clause holds few of the whole question's words
     operands: tuple[str, ...] = ()
     asks: tuple[tuple[str, ...], ...] = ()  # each ask's words naming what it asks (alternatives "a|b")
+    # words of the terms or asks that must each stand in a figure's context where they are asked: a verb the report
+    # writes (托 of "托着多少残疾人", the report's 在托); without it the other words name a wider thing
+    required: tuple[str, ...] = ()
+    # figures of a distributed statement ("收入、支出总计各增加286.40,268.52万元"): (sentence, number as written,
+    # the subjects as enumerated, the figure's own subject); its context names its own subject only
+    distributed: tuple[tuple[str, str, str, str], ...] = ()
 
 
 def chosen_figures(focus: Focus) -> list[tuple[str, NumberToken]]:
@@ -112,14 +118,19 @@ def _tied(t: NumberToken, citations: Sequence[Citation], evidence: set[str], que
             if (_vetoed(c.text, s, focus.vetoed) or _other_measure(s, focus.measure)
                     or _other_side(c, s, asked) or _off_key(c, s, asked, focus.measure)):
                 continue
+            own = _distributed_item(c.text, s, focus.distributed)
             context = _context(c, s, asked)
-            named = by_words and _names_asked(context, c.text, s, question_grams, question_chars,
-                                                          focus.terms, focus.measure)
+            if own is not None and own[0] in context:
+                context = context.replace(*own)  # its own subject in place of the enumeration
+            named = (by_words and _names_asked(context, c.text, s, question_grams, question_chars, focus.terms,
+                                               focus.measure) and _stand(context, focus.required, focus.terms))
             if not named and by_words:  # one ask's words, or one operand of a sum
                 named = any(_names_asked(context, c.text, s, _grams(words), _question_chars(words), words,
-                                         focus.measure) for words in (*focus.asks, *((o,) for o in focus.operands)))
+                                         focus.measure) and _stand(context, focus.required, words)
+                            for words in (*focus.asks, *((o,) for o in focus.operands)))
             if (named
-                    and (s.role != ROLE_FIGURE or _measures(s, focus.kinds))
+                    # (a value of "各是x,y万元" before the shared unit is measured in it: the statement's kind)
+                    and (s.role != ROLE_FIGURE or _measures(s, focus.kinds) or (own is not None and not s.unit))
                     and _in_years(context, c.text, dict(focus.report_years).get(c.report), focus.years)):
                 return True
     return False
@@ -155,6 +166,21 @@ def _names_asked(context: str, sentence: str, s: NumberToken | None, question_gr
     # a word or two: a shared word pair, or the measure word asked and the thing counted ("有几辆车" -> 3辆 … 车)
     return (_shares_words(context, question_grams)
             or (s is not None and _in_measure(sentence, s, measure) and _shares_words(context, question_grams, 1)))
+
+
+def _distributed_item(sentence: str, s: NumberToken,
+                      distributed: Sequence[tuple[str, str, str, str]]) -> tuple[str, str] | None:
+    """For a figure of a distributed statement: (the enumerated subjects, its own subject) — in "财政拨款收入、支出总计
+    各增加170.64,164.08万元" 170.64 is of 财政拨款收入 alone, 164.08 of 支出总计; else None."""
+    for stated, number, enumerated, own in distributed:
+        if s.text == number and (stated in sentence or sentence in stated):
+            return enumerated, own
+    return None
+
+
+def _stand(context: str, required: Sequence[str], words: Sequence[str]) -> bool:
+    """Every required word among `words` stands in the context (one of its alternatives "a|b")."""
+    return all(any(a in context for a in r.split("|")) for r in required if r in words)
 
 
 def _best_alternative(term: str, context: str) -> str:
@@ -204,7 +230,15 @@ def _named_column(header: str, question: str) -> bool:
     return len(last) >= 2 and set(last) <= set(question)
 
 
+_QUOTES = re.compile(r"[“”\"‘’「」『』]")  # the report writes “三公”经费, a question 三公经费
+
+
 def _context(c: Citation, s: NumberToken, question: str = "") -> str:
+    """What names the figure s of citation c, without quotation marks (see _named_context)."""
+    return _QUOTES.sub("", _named_context(c, s, question))
+
+
+def _named_context(c: Citation, s: NumberToken, question: str = "") -> str:
     """What names the figure s of citation c: its clause; in a table row, also the row's labels and the header of
     its column ("产出指标 成本指标 住院次均费用增幅 ≤5% 5.8% 3 2" -> 2 is 得分 of 住院次均费用增幅); in a line "label：
     key value，key value", also the label."""

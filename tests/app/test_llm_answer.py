@@ -290,3 +290,151 @@ def test_a_figure_reply_is_complete_after_its_sentence(question: str, partial: s
 ])
 def test_a_question_for_a_person_needs_a_passage_that_names_one(question, reply, report, sentence, served) -> None:
     assert check(question, reply, report, sentence).servable is served
+
+
+# --------------------------------------------------------------------------- what is asked, not how it is asked
+
+SCIENCE = "zhenjiang-cast"
+EMERGENCY = "meijiang-emergency"
+EVENTS = "全年共举办科普讲座、科普进社区等各类科普活动146场次，受众约9.6万人次，完成年度目标。"
+EVENTS_TARGET = "全年举办各类科普活动不少于120场次，受众人数不少于8万人次。"
+THREE_PUBLIC = "2024年度我局“三公”经费财政拨款预算15.80万元，实际支出12.37万元，比上年减少2.05万元，下降14.22%。"
+FEE_GROWTH = "效益指标>患者次均门诊费用增长率：≤5% 3.2%｜6｜6。"
+
+
+def knowing(report: str, body: str, *sentences: str, aliases: str = ""):
+    """A knowledge of one report whose text is the sentences (what the report writes), its body named."""
+    from app.retrieve import Knowledge
+    from ingest.report import Chunk, ReportInfo
+
+    info = ReportInfo(id=report, title=f"{body}2024年度自评报告", year=2024, source=f"{report}.txt", body=body,
+                      aliases=aliases)
+    chunks = [Chunk(f"{report}-{i}", report, s, "一、基本情况", 0, len(s), i) for i, s in enumerate(sentences)]
+    return Knowledge("v", [info], chunks, [])
+
+
+def check_knowing(question: str, reply: str, report: str, body: str, *sentences: str):
+    q = analyze(question)
+    body, _, aliases = body.partition("|")  # "full name|alias|alias": the body's names as ingest derives them
+    knowledge = knowing(report, body, *sentences, aliases=aliases)
+    return check_reply(reply, q, shown(report, *sentences), passage_focus(q, knowledge, [report]))
+
+
+@pytest.mark.parametrize(("question", "reply", "report", "body", "sentences", "served"), [
+    # a particle and a colloquial verb the report never writes are how the question asks (托着, 搞了)
+    ("目前托着多少残疾人？", "目前在托的残疾人有143名。", "liwan", "广州市荔湾区残疾人联合会", (CARE, UNEMPLOYED), True),
+    ("今年一共搞了几场科普活动？", "全年共举办各类科普活动146场次。", SCIENCE, "韶关市浈江区科学技术协会",
+     (EVENTS, EVENTS_TARGET), True),
+    # ... but the report's own verb stays asked: 托 (of 在托) is not said of the unemployed
+    ("目前托着多少残疾人？", "登记失业的残疾人员49名。", "liwan", "广州市荔湾区残疾人联合会", (CARE, UNEMPLOYED), False),
+    # and a thing the report never names stays asked: no figure is about it
+    ("今年一共搞了几场斑马活动？", "全年共举办各类科普活动146场次。", SCIENCE, "韶关市浈江区科学技术协会",
+     (EVENTS, EVENTS_TARGET), False),
+    # the body named short (应急局 for 应急管理局) is who reports; the report writes “三公”经费 in quotes
+    ("梅江区应急局2024年三公经费花了多少钱？", "2024年三公经费实际支出12.37万元。", EMERGENCY, "梅州市梅江区应急管理局",
+     (THREE_PUBLIC,), True),
+    ("区科协的科普活动办了多少场？", "科普活动146场次。", SCIENCE, "韶关市浈江区科学技术协会|区科协|科协", (EVENTS,), True),
+])
+def test_a_figure_is_tied_to_what_is_asked_not_to_how(question, reply, report, body, sentences, served) -> None:
+    checked = check_knowing(question, reply, report, body, *sentences)
+    assert checked.servable is served, checked.problems
+
+
+@pytest.mark.parametrize(("terms", "body", "expected"), [
+    (("托着", "残疾人"), "", (("托", "残疾人"), ("托",))),
+    (("科协", "搞", "科普活动"), "", (("科协", "科普活动"), ())),
+    (("和", "比", "支出", "增加"), "", (("支出", "增加"), ())),
+    (("应急局", "三公经费"), "梅州市梅江区应急管理局", (("三公经费",), ())),
+    (("中医院", "设备"), "茂名市中医院", (("设备",), ())),
+    (("斑马床位",), "", (("斑马床位",), ())),
+    # a verb the report writes only inside its own words (举办) is not required whole (办了几场)
+    (("活动", "办"), "", (("活动", "办"), ())),
+])
+def test_the_words_asked_leave_out_the_ways_of_asking(terms, body, expected) -> None:
+    from app.llm_answer import asked_content
+
+    vocabulary = "现有143名残疾人在托，全年支出增加，举办科普活动12场，购置设备，“三公”经费"
+    assert asked_content(terms, vocabulary, (body,) if body else ()) == expected
+
+
+@pytest.mark.parametrize(("question", "reply", "report", "sentence", "served"), [
+    # a change of money may be said as a share of it, in two reports
+    ("次均门诊费用涨了多少？", "患者次均门诊费用增长3.2%。", "maonan-tcm", FEE_GROWTH, True),
+    ("总收入比上年涨了多少？", "总收入比上年增长6.29%。", HOSPITAL, "2023年医院总收入42635.18万元，比上年增长6.29%。", True),
+    # the level asked is not its change
+    ("三公经费花了多少钱？", "三公经费下降14.22%。", EMERGENCY, THREE_PUBLIC, False),
+])
+def test_a_change_may_be_answered_as_a_share(question, reply, report, sentence, served) -> None:
+    assert check(question, reply, report, sentence).servable is served
+
+
+@pytest.mark.parametrize(("question", "reply", "report", "sentence", "served"), [
+    # a body asked with 是谁 is answered with its name, in a hospital's and a bureau's report
+    ("这个项目的主管部门是谁？", "这个项目由茂名市茂南区卫生健康局主管。", "maonan-tcm",
+     "中医优势专科建设项目由茂名市茂南区卫生健康局主管、茂名市茂南区中医院具体实施。", True),
+    ("项目的实施单位是谁？", "项目由河西市第三人民医院具体实施。", HOSPITAL,
+     "设备购置项目由河西市卫生健康委员会主管、河西市第三人民医院具体实施。", True),
+    # a person asked still needs a passage that names one
+    ("项目负责人是谁？", "项目负责人是河西市第三人民医院。", HOSPITAL,
+     "设备购置项目由河西市卫生健康委员会主管、河西市第三人民医院具体实施。", False),
+])
+def test_a_body_asked_with_who_needs_no_persons_name(question, reply, report, sentence, served) -> None:
+    assert check(question, reply, report, sentence).servable is served
+
+
+def prepared_knowledge(tmp_path, report: str, text: str):
+    """A report written to a file and prepared by ingest (figures, their subjects, the body's names), as Knowledge."""
+    from app.retrieve import Knowledge
+    from ingest.pipeline import prepare_report
+
+    path = tmp_path / f"{report}.txt"
+    path.write_text(text, encoding="utf-8")
+    prepared = prepare_report(path)
+    return Knowledge("v", [prepared.info], prepared.chunks, prepared.figures), prepared.info.id
+
+
+STREET_ACCOUNTS = ("湛江市某某街道办事处2023年度部门决算说明\n一、收入支出决算总体情况说明\n"
+                   "2023年度财政拨款收入、支出总计各是3986.42,3979.86万元。与2022年度相比,财政拨款收入、支出总计各增加"
+                   "170.64,164.08万元,各增长4.47%、4.30%。\n")
+HOSPITAL_VISITS = ("河西市第三人民医院2023年度部门整体支出绩效自评报告\n一、基本情况\n"
+                   "全年门急诊、出院患者分别为68.7万人次、2.31万人次，比上年分别增长5.2%、3.1%。\n")
+
+
+@pytest.mark.parametrize(("text", "question", "reply", "served"), [
+    # "A、B各是x,y": x is A's alone — in a street office's final accounts and in a hospital's report
+    (STREET_ACCOUNTS, "财政拨款收入总计是多少？", "财政拨款收入总计3986.42万元。", True),
+    (STREET_ACCOUNTS, "支出总计是多少？", "支出总计3979.86万元。", True),
+    (STREET_ACCOUNTS, "支出总计是多少？", "支出总计3986.42万元。", False),
+    (STREET_ACCOUNTS, "财政拨款支出比上年增长了多少？", "财政拨款支出比上年增加170.64万元。", False),
+    (HOSPITAL_VISITS, "出院患者有多少人次？", "出院患者2.31万人次。", True),
+    (HOSPITAL_VISITS, "出院患者有多少人次？", "出院患者68.7万人次。", False),
+])
+def test_a_figure_of_a_distributed_statement_is_its_own_subjects(tmp_path, text, question, reply, served) -> None:
+    knowledge, report = prepared_knowledge(tmp_path, "r", text)
+    q = analyze(question)
+    sentence = next(c.text for c in knowledge.chunks if any(t in c.text for t in ("各是", "分别为")))
+    focus = passage_focus(q, knowledge, [report])
+    checked = check_reply(reply, q, shown(report, sentence), focus)
+    assert checked.servable is served, checked.problems
+
+
+FORM_HEAD = ("河西市第三人民医院2024年度医疗设备购置项目支出绩效自评报告\n项目名称：医疗设备购置项目\n主管部门：河西市卫生健康委员会\n"
+             "项目实施单位：河西市第三人民医院\n项目属性：新增项目\n项目资金（万元）：年度资金总额620.00，其中：财政拨款500.00，"
+             "其他资金120.00\n资金执行情况（万元）：全年预算数620.00，全年执行数588.30，执行率94.89%\n")
+LONG_PARAGRAPH = ("2023年，区教育局围绕教育高质量发展，统筹推进各项工作。全区新建学校5所，新增学位6300个。开展教师培训56期，"
+                  "培训教师3120人次。推进集团化办学，组建教育集团12个。落实学生资助政策，资助家庭经济困难学生8650人次，"
+                  "发放资助资金1536.20万元。完成校园安全隐患整改312处。")
+
+
+@pytest.mark.parametrize(("text", "question", "kept"), [
+    # a form's head (a hospital's project report): the line naming what is asked, with its neighbours
+    (FORM_HEAD, "设备购置项目的执行率是多少？", "执行率94.89%"),
+    (FORM_HEAD, "项目主管部门是哪个？", "主管部门：河西市卫生健康委员会"),
+    # a long paragraph (an education bureau's report): the sentence that names it
+    (LONG_PARAGRAPH, "资助了多少困难学生？", "资助家庭经济困难学生8650人次"),
+])
+def test_a_long_passage_is_cut_to_what_matches_the_question(text, question, kept) -> None:
+    from app.llm_answer import trimmed
+
+    cut = trimmed(text, analyze(question), limit=80)
+    assert kept in cut and cut in text and len(cut) <= 80
