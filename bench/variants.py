@@ -101,6 +101,7 @@ class Transform:
     year_shift: int = 0
     money_factor: int = 1
     count_factor: int = 1
+    standalone: frozenset[str] = frozenset()  # names renamed only where no Chinese character stands right before them
 
     def edits(self, text: str) -> list[Edit]:
         """Every change this transform makes to a text, in order, none overlapping."""
@@ -123,6 +124,8 @@ class Transform:
         pattern = re.compile("|".join(re.escape(old) for old, _ in self.renames), re.IGNORECASE)
         lookup = {old.lower(): new for old, new in self.renames}
         for m in pattern.finditer(text):
+            if m.group(0) in self.standalone and m.start() and "\u4e00" <= text[m.start() - 1] <= "\u9fff":
+                continue  # 基层科协 is another body than 科协
             yield Edit(m.start(), m.end(), lookup[m.group(0).lower()], "name")
 
     def _number_edits(self, text: str) -> Iterator[Edit]:
@@ -331,6 +334,11 @@ def _renames(entry: dict, target: Department) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(set(pairs), key=lambda p: -len(p[0])))
 
 
+def _standalone(entry: dict) -> frozenset[str]:
+    """The question-only short names: renamed where they stand alone (科协有没有…), not inside another body's name."""
+    return frozenset(entry["body"].get("question_abbreviations", []))
+
+
 def _question_renames(entry: dict, target: Department) -> tuple[tuple[str, str], ...]:
     """_renames plus the short names only questions use for the body (the text also names other bodies so:
     科协 beside 企业科协), which a rename changes in the questions and leaves alone in the text."""
@@ -368,7 +376,7 @@ def generate(entry: dict) -> list[Variant]:
     questions = load_questions(path) if path.is_file() else []
     targets = rename_targets(entry, text, questions)
     variants = [_variant(entry, f"renamed-{d.tag}", Transform(renames=_renames(entry, d)), text, questions,
-                         Transform(renames=_question_renames(entry, d)))
+                         Transform(renames=_question_renames(entry, d), standalone=_standalone(entry)))
                 for d in targets[:RENAMES_PER_REPORT]]
     variants.append(_variant(entry, "year", Transform(year_shift=YEAR_SHIFT), text, questions))
     variants.append(_variant(entry, "figures", Transform(money_factor=MONEY_FACTOR, count_factor=COUNT_FACTOR),
@@ -378,7 +386,7 @@ def generate(entry: dict) -> list[Variant]:
                              Transform(_renames(entry, combined_target), YEAR_SHIFT, MONEY_FACTOR, COUNT_FACTOR),
                              text, questions,
                              Transform(_question_renames(entry, combined_target), YEAR_SHIFT, MONEY_FACTOR,
-                                       COUNT_FACTOR)))
+                                       COUNT_FACTOR, standalone=_standalone(entry))))
     if len(targets) < RENAMES_PER_REPORT:
         variants[0].problems.append(f"only {len(targets)} departments to rename to")
     return variants

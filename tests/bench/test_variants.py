@@ -95,3 +95,16 @@ def test_questions_are_transformed_with_the_report(question):
         assert new["answers"] == ["392.25"] and new["formula"] == "361.50 + 30.75"
     if question["id"] == "q4":
         assert new["answers"] == ["60", "60人|三十人"]
+
+
+def test_a_short_name_only_questions_use_is_renamed_in_questions_alone_and_only_where_it_stands_alone():
+    from bench.variants import _question_renames, _standalone
+
+    entry = {"body": {"department": "科学技术协会", "abbreviations": ["区科协"], "self": ["本会"],
+                      "question_abbreviations": ["科协"]}}
+    civil = next(d for d in DEPARTMENTS if d.tag == "civil")
+    text = Transform(renames=_renames(entry, civil))
+    asked = Transform(renames=_question_renames(entry, civil), standalone=_standalone(entry))
+    report = "浈江区科协指导基层科协47个，企业科协12个。"
+    assert text.apply(report) == "浈江区民政局指导基层科协47个，企业科协12个。"  # the level 区 stays with it
+    assert asked.apply("科协有没有事业收入？基层科协有几个？") == "民政局有没有事业收入？基层科协有几个？"
