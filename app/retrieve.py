@@ -113,9 +113,8 @@ class Knowledge:
 
     def idf(self, gram: str, report: str | None = None) -> float:
         """How rare a word is among the sentences of one report (of all reports when none is given)."""
-        idf, default = self._stats.get(report, (None, 0.0)) if report is not None else (None, 0.0)
-        if idf is None:
-            idf, default = self._stats[None] if None in self._stats else ({}, 0.0)
+        own = self._stats.get(report) if report is not None else None
+        idf, default = own or self._stats.get(None, ({}, 0.0))
         return idf.get(gram, default)
 
     def _holds(self, gram: str, reports: Sequence[str] | None) -> bool:

@@ -90,11 +90,16 @@ class LexicalIndex:
         scores (0 scores dropped); ties keep report order, then chunk order."""
         reports = list(dict.fromkeys(report_ids)) if report_ids else list(self._members)
         scored: list[tuple[float, int, int]] = []
+        plain: list[str] | None = None  # the query's words where none of a report's names stands in it: cut once
         for n, report in enumerate(reports):
             bm25 = self._bm25.get(report)
             if bm25 is None:
                 continue
-            words = self.query_words(query, report)
+            if any(name and name in query for name in self.names.get(report, ())):
+                words = self.query_words(query, report)
+            else:
+                plain = tokenize(neutral_text(query)) if plain is None else plain
+                words = plain
             holding = self._holding[report]
             candidates = sorted({j for w in words for j in holding.get(w, ())})
             if not candidates:
