@@ -54,6 +54,7 @@ EMBED_BATCH = 32
 SEARCH_THREADS = 4  # per-report collections searched at once: Chroma's clients are thread-safe; a server's HTTP
 # calls overlap fully, a local folder's queries only a little (~1 ms each, mostly holding the GIL)
 WRITE_BATCH = 1000  # well under Chroma's max batch size
+MIN_FREE_BYTES = 4 * 2**20  # what a write needs beyond its own data (sqlite journal, index files)
 LOW_DISK_BYTES = 64 * 2**20  # a failed write with less free space than this is put down to a full disk
 _DUMMY_VECTOR = [1.0]
 _INFO_FIELDS = {f.name: f for f in fields(ReportInfo)}
@@ -412,6 +413,7 @@ class ReportStore:
         total = len(chunks) + len(clauses)
         done = 0
         created: list[str] = []
+        self._check_room(chunks, clauses, figures)
         try:
             dim = self._dim()
             cols: dict[str, Collection] = {}
@@ -648,6 +650,21 @@ class ReportStore:
                 return False
             raise
         return True
+
+    def _check_room(self, chunks: list[Chunk], clauses: list[str], figures: list[Figure]) -> None:
+        """Refuse, before the first write, a version the local disk clearly cannot hold (Chroma's own failure on a
+        full disk is not always prompt); a server store, or a folder that cannot be measured, is not checked."""
+        folder = self._folder()
+        if not folder or not os.path.isdir(folder):
+            return
+        free = shutil.disk_usage(folder).free
+        text = sum(len(c.text.encode()) + len(c.embedding_text.encode()) for c in chunks)
+        text += sum(len(f.clause.encode()) + len(f.sentence.encode()) for f in figures)
+        vectors = (len(chunks) + len(clauses)) * self._dim() * 4 * 3  # float32, in the log, the index and its links
+        needed = 2 * (text + vectors) + MIN_FREE_BYTES  # sqlite keeps documents, metadata and a log of each write
+        if free < needed:
+            raise StoreNotWritable(f"知识库写入失败，原有数据未改动：{self.location}，磁盘空间不足"
+                                   f"（剩余 {free / 2**20:.1f} MB，这份报告约需 {needed / 2**20:.1f} MB）")
 
     def _write_failed(self, exc: Exception) -> StoreNotWritable:
         """The one-line error for a write Chroma refused, naming a full disk when that is the likely cause."""

@@ -235,9 +235,13 @@ def test_a_full_disk_is_one_line_exit_1_and_keeps_the_old_report(served_store: P
     assert kept.reports == [BUILTIN_ID]
 
 
-@pytest.mark.parametrize(("free_mb", "named"), [(0.1, "磁盘空间不足（剩余 0.1 MB）"), (50_000, "请检查磁盘空间和目录权限")])
+@pytest.mark.parametrize(("free_mb", "named", "writes_tried"), [
+    (0.1, "磁盘空间不足（剩余 0.1 MB，这份报告约需", 0),  # refused before the first write
+    (40, "磁盘空间不足（剩余 40.0 MB）", 1),  # room enough by the estimate, Chroma refuses anyway: low disk named
+    (50_000, "请检查磁盘空间和目录权限", 1)])
 def test_a_write_chroma_refuses_is_store_not_writable_and_the_old_report_stays(
-        tmp_path: Path, fake_embeddings, monkeypatch: pytest.MonkeyPatch, free_mb: float, named: str) -> None:
+        tmp_path: Path, fake_embeddings, monkeypatch: pytest.MonkeyPatch, free_mb: float, named: str,
+        writes_tried: int) -> None:
     """Where no tmpfs can be mounted, the same failure from inside: Chroma refusing the new version's first write."""
     from collections import namedtuple
 
@@ -252,7 +256,10 @@ def test_a_write_chroma_refuses_is_store_not_writable_and_the_old_report_stays(
     store = ReportStore(open_client(Settings(data_dir=tmp_path / "data")), fake_embeddings)
     ingest_file(BUILTIN_REPORT, store)
 
+    tried = []
+
     def refuse(*args, **kwargs):
+        tried.append(1)
         raise InternalError("Error in compaction: Failed to apply logs to the metadata segment")
 
     usage = namedtuple("usage", "total used free")
@@ -261,6 +268,7 @@ def test_a_write_chroma_refuses_is_store_not_writable_and_the_old_report_stays(
     with pytest.raises(StoreNotWritable) as err:
         ingest_file(changed_report(tmp_path / "v2"), store)
     assert named in str(err.value) and "原有数据未改动" in str(err.value) and "\n" not in str(err.value)
+    assert len(tried) == writes_tried
     monkeypatch.undo()
     assert [r.id for r in store.reports()] == [BUILTIN_ID]
     assert any(all(f in figure.sentence for f in OLD) for figure in store.figures(BUILTIN_ID))
