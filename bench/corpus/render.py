@@ -71,6 +71,9 @@ LAYOUTS: dict[str, Layout] = {
     "jianxi-samr-2021-final-accounts": Layout("web"),
     "keqiao-library-2024-digital-reading-project": Layout("docx"),
     "hanjiang-archives-2020-evaluation-conclusion": Layout("plain"),
+    "lusong-health-2023-dept-performance": Layout(
+        "pdftotext", width=29, lines_per_page=23, header="芦淞区卫生健康局2023年度部门整体支出绩效自评报告",
+        spaced_numbers=True, page_format="·{n}·"),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
