@@ -74,6 +74,7 @@ LAYOUTS: dict[str, Layout] = {
     "lusong-health-2023-dept-performance": Layout(
         "pdftotext", width=29, lines_per_page=23, header="芦淞区卫生健康局2023年度部门整体支出绩效自评报告",
         spaced_numbers=True, page_format="·{n}·"),
+    "baohe-wanghu-street-2022-final-accounts": Layout("web"),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
