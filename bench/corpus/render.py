@@ -75,6 +75,7 @@ LAYOUTS: dict[str, Layout] = {
         "pdftotext", width=29, lines_per_page=23, header="芦淞区卫生健康局2023年度部门整体支出绩效自评报告",
         spaced_numbers=True, page_format="·{n}·"),
     "baohe-wanghu-street-2022-final-accounts": Layout("web"),
+    "kuiwen-experimental-school-2024-smart-classroom-project": Layout("docx"),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
