@@ -15,6 +15,7 @@ and body, a list of items in reading order:
 
 A table is {"rows": [[cell, ...], ...], "header_rows": n, "widths": [relative widths], "ruled": bool,
 "repeat_rows": n (PDF: header rows repeated on every page the table runs onto), "txt_sep": "\\t" | "｜",
+"txt_style": "markdown" (TXT: a Markdown pipe table instead, `| a | b |` with a `|---|` row after the header rows),
 "align": ["l"|"c"|"r", ...]}. A cell is its text, or "^" (covered by the merged cell above: a vertical merge) or
 "<" (covered by the merged cell on its left: a horizontal merge). A block merge is written with "<" right of its
 first column and "^" below it. PDF tables are reportlab platypus Tables (GRID when ruled, SPAN for merges, the
@@ -363,6 +364,10 @@ def render_txt(spec: dict, path: Path) -> Path:
             continue
         if kind == "table":
             table = item[1]
+            if table.get("txt_style") == "markdown":
+                lines.extend(_markdown_rows(table))
+                lines.append("")
+                continue
             sep = table.get("txt_sep", "\t")
             for row in table["rows"]:
                 lines.append(sep.join("" if text in (UP, LEFT) else text for text in row).rstrip())
@@ -373,6 +378,18 @@ def render_txt(spec: dict, path: Path) -> Path:
             raise SpecError(f"{spec['id']}: unknown item {kind!r}")
     path.write_text("\n".join(lines).rstrip("\n") + "\n", encoding="utf-8")
     return path
+
+
+def _markdown_rows(table: dict) -> list[str]:
+    """A table as Markdown pipe rows (as a web page's table copies through a Markdown converter): a covered
+    cell empty, the |---| separator row after the header rows (after the first row when there are none)."""
+    rows = table["rows"]
+    out = []
+    for r, row in enumerate(rows):
+        out.append("| " + " | ".join("" if text in (UP, LEFT) else text for text in row) + " |")
+        if r == max(table.get("header_rows", 1), 1) - 1:
+            out.append("|" + "|".join("---" for _ in row) + "|")
+    return out
 
 
 RENDERERS = {"pdf": render_pdf, "docx": render_docx, "txt": render_txt}
