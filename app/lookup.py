@@ -775,7 +775,8 @@ def _measure_agrees(ask: Ask, f: Figure) -> bool:
     民办中小学" is not answered by "学位21.4万个", nor "几辆车" by "3台"."""
     if ask.kind != "count" or not ask.unit or ask.unit == "个" or f.kind != "count" or not f.unit:
         return True
-    return f.unit == "个" or f.unit.startswith(ask.unit) or ask.unit.startswith(f.unit)
+    measure = measure_of(f.unit)  # "8.92万条" is counted in 条: a magnitude before the measure says how many
+    return f.unit == "个" or measure.startswith(ask.unit) or ask.unit.startswith(measure)
 
 
 def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool = False) -> tuple[bool, float]:
@@ -957,6 +958,11 @@ def _unless_ambiguous(matches: list[FigureMatch], unit: str | None = None, ask: 
               and not (ask is not None and _names_own_change(ask, best.figure) and not _names_own_change(ask, m.figure))]  # 多少人次: not 28批次
     if not rivals:
         return matches
+    # "高中阶段教育奖励了多少人" beside "高等教育奖励硕士1人": the one rival whose own name the question names whole, and
+    # holds at least as much of the asked subject, is what was asked; the best-scored one named in part is not
+    whole = [m for m in rivals if m.named >= OWN_NAMED and m.in_name >= best.in_name and m.coverage >= best.coverage]
+    if len(whole) == 1:
+        return [whole[0]] + [m for m in matches if m is not whole[0]]
     ambiguous = {id(m) for m in rivals}
     return [replace(best, answers=False, why="ambiguous")] + [
         replace(m, answers=False, why="ambiguous") if id(m) in ambiguous else m for m in matches[1:]]

@@ -35,7 +35,7 @@ ALIAS_SEPARATOR = "|"
 # (suffix, short form, self-references) — vocabulary of public bodies in general, not of any one report
 BODY_KINDS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("街道办事处", "街道办", ("本街道", "我街道", "本街", "我街", "本办", "我办")),
-    ("人民政府", "政府", ("本级政府", "本镇", "我镇")),
+    ("人民政府", "政府", ("本级政府",)),
     ("人民医院", "医院", ("本院", "我院")),
     ("卫生院", "卫生院", ("本院", "我院")),
     ("联合会", "联", ("本会", "我会")),
@@ -382,7 +382,12 @@ def body_aliases(body: str, defined: Iterable[str] = (), text: str | None = None
         plain = min((k for k in PROPER_NAMED_KINDS if kind.endswith(k) and len(k) >= 2), key=len, default="")
         if plain and (text is None or _used_alone(plain, text)):
             out.append(plain)
+    # a people's government goes by 政府 after its place or level: 湖光镇人民政府 -> 湖光镇政府, 镇政府; 某县人民政府 -> 县政府
+    out.extend(a[:-len("人民政府")] + "政府" for a in list(out) if a.endswith("人民政府") and len(a) > len("人民政府"))
     out.extend(defined)
     out.extend(next((refs for k, _, refs in BODY_KINDS if k == kind), ()))
+    if core + kind == "人民政府" and places:  # a government names itself by its level: 本镇, 我县
+        level = next((lv for lv in _PLACE_LEVELS if places[-1].endswith(lv)), "")
+        out.extend(("本级政府", f"本{level}", f"我{level}") if level else ("本级政府",))
     out.extend(GENERIC_SELF_REFERENCES)
     return tuple(a for a in dict.fromkeys(out) if a and a != body and len(a) >= 2)
