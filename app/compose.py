@@ -679,6 +679,9 @@ def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, rep
         return abstain(question, knowledge, report_ids, "operands not found", sure=False)
     values = [Decimal(f.value) for f in operands]
     places = max(-min(v.as_tuple().exponent, 0) for v in values)
+    if question.operation == "difference" and values[0] < values[1]:
+        # "A比B少花了多少", "相差多少": how far apart they are, the larger less the smaller, never a negative amount
+        operands, values = operands[::-1], values[::-1]
     if question.operation in ("difference", REMAINING, SHORTFALL):
         result = values[0] - values[1]
         expression = f"{operands[0].display} - {operands[1].display} = {result:.{places}f}{operands[0].unit}"

@@ -576,6 +576,8 @@ class FigureIndex:
         coverage, in_name = self._coverage(i, ask.subject) if own else (lexical, lexical)
         score = 0.55 * d + 0.45 * p if not query else 0.35 * lexical + 0.35 * coverage + 0.15 * d + 0.15 * p
         kind_ok = _kind_agrees(ask, f) and _measure_agrees(ask, f)
+        if not kind_ok and ask.guessed and f.kind in ("people", "count", "times"):
+            kind_ok, score = True, score * GUESSED_KIND  # "非低保低收入家庭的有多少": 81人, though 收入 is money's word
         if not kind_ok:
             score *= 0.35
         if ask.unit and (same_measure(ask.unit, f.unit) or unit_follows(f, ask.unit)):
@@ -612,7 +614,10 @@ class FigureIndex:
         # "全区一般公共预算收入": a figure of the whole area, which a figure of the body's own accounts does not state
         area = _WHOLE_AREA.search(ask.text) is not None and not f.table and not _AREA_WORDS.search(
             f"{f.sentence} {f.section} {self._context_text[i]}")
-        negated = _negated(question.match_text or question.text, f.clause[:max(0, f.clause.find(f.text))])
+        before = f.clause[:max(0, f.clause.find(f.text))]
+        if _NEGATION.search(question.match_text or question.text) and f.sentence.find(f.text) > 0:
+            before = f.sentence[:f.sentence.find(f.text)]  # the plain thing the question negates may stand clauses before
+        negated = _negated(question.match_text or question.text, before)
         if negated:
             score *= 0.7
         why = ("kind" if not kind_ok else "qualifier" if not qualifier_ok else "year" if not year_ok
@@ -886,13 +891,17 @@ def _named_less_than_a_sibling(matches: list[FigureMatch], heads: Mapping[tuple[
 
 _NEGATION = re.compile(r"[非未不无没]")
 _NEGATED_WORD = re.compile(r"[非未不无]([\u4e00-\u9fff]{2})")
+# a question negating what it asks about: 没给中小企业的, 未纳入统计的, 不属于…的 (not 有没有, a yes-no question)
+_ASKED_NEGATED = re.compile(r"(?<!有)(?:没有?|未|不是|非)(?:给|授予|被|让|用|享受|属于|纳入|列入)?([\u4e00-\u9fff]{2})")
 
 
 def _negated(asked: str, name: str) -> bool:
     """The figure is named as the complement of what was asked: "非低保低收入家庭残疾人81人" for "低保低收入家庭残疾人
     有多少", "未完成项目2个" for "完成项目几个" — its name negates a word the question names plainly."""
+    name = simplified(name)
     if _NEGATION.search(asked):
-        return False
+        # the mirror: "政府采购里没给中小企业的有多少" asks the complement of what "授予中小企业合同金额…" states plainly
+        return any(m.group(1) in name and not _NEGATION.search(name) for m in _ASKED_NEGATED.finditer(simplified(asked)))
     asked = simplified(asked)
     return any(m.group(1) in asked for m in _NEGATED_WORD.finditer(simplified(name)))
 
@@ -907,6 +916,7 @@ def _opposed_measure(ask: Ask, name: str) -> bool:
     return False
 
 
+GUESSED_KIND = 0.8  # a figure of another kind than the one only guessed from a noun of the question
 ANSWERING_SHARE = 0.6  # a figure that answers may lead over better-scored ones that do not, down to this share
 NAMES_ALL, NAMES_MORE, NAMING_SHARE = 0.9, 0.2, 0.8  # a figure naming all that was asked leads one naming much less
 NAMES_MOST = 0.5  # (one naming most of it, in its own name and the clause before, leads one naming much less too)

@@ -92,7 +92,7 @@ _SHARE_ZH = re.compile(r"比例|比重|占比|占[^，。？?]{0,10}(?:多少|�
 _SHARE_WORD_ZH = re.compile(r"比例|比重|占比|百分比|百分之几|占[^，。？?]{0,16}的?(?:几成|百分)")
 _RATE_ZH = re.compile(r"[\u4e00-\u9fff]率")
 _MONEY_ZH = re.compile(r"多少钱|花了多少|花费|花掉|金额|资金|经费|万元|元|预算|决算|收入|支出|拨款|补助|补贴|费|投入|救助|执行数|结余|结转")
-_CHANGE_ZH = re.compile(r"减少|增加|下降|上升|增长|降低|变化|比上年|同比|较上年|多了|少了|降了|涨了|增幅|降幅|增减|"
+_CHANGE_ZH = re.compile(r"比[^，。？?]{1,12}?(?:多|少|高|低)(?!少)|减少|增加|下降|上升|增长|降低|变化|比上年|同比|较上年|多了|少了|降了|涨了|增幅|降幅|增减|"
                         r"缩短|延长|压缩|差了|相差|差多少|差额|提高|调整了|调增|调减")
 _TARGET_ZH = re.compile(r"目标|计划|拟|预计|打算|指标值")
 _ACTUAL_ZH = re.compile(r"实际|完成了|完成多少|完成值|实现了|做到了|达到了")
@@ -100,7 +100,7 @@ _LIST_ZH = re.compile(r"有哪些|[^多]{1,4}哪些|哪几|包括哪些|包括�
 _REASON_ZH = re.compile(r"原因|为什么|为何|为啥|怎么会|什么导致|因为什么|咋没|怎么没")
 _YESNO_ZH = re.compile(r"吗[？?]?$|有没有|是否|是不是|有无|没有[？?]?$")
 # what is left of a budget: 还剩多少没花, 还有多少钱没花出去, 没用完的
-_UNSPENT_ZH = re.compile(r"还剩下?|剩下|剩余|没花出去|没花完|没有花完|没花|未花|没用完|没有用完|未使用|没用掉")
+_UNSPENT_ZH = re.compile(r"还剩下?|剩下|剩余|没花出去|没花完|没有花完|没花|未花|没用完|没有用完|未使用|没用掉|没有?执行(?!率)|未执行(?!率)")
 REMAINING = "remaining"  # a derived question's operation: allotted less spent
 # how far what was reached falls short of its target: 离目标还差多少, 距目标差多少, 比目标少多少
 _SHORTFALL_ZH = re.compile(r"(?:离|距离?)(?:年度)?(?:目标|指标|计划)值?还?差|比(?:年度)?(?:目标|指标|计划)值?少了?|"
@@ -112,7 +112,9 @@ _DEDUCTED_ZH = re.compile(r"(?:被)?扣(?:了|掉|除)?(?:多少|几)分|扣分(
 _SUM_ZH = re.compile(r"加起来|合计|加在一起|之和|相加|总和|(?:一共|总共)(?:是|有)?多少|合起来")
 _DIFF_ZH = re.compile(r"相差|差额是|差多少|差几|多多少|少多少|高多少|低多少|差了多少|差了几|多出多少|多出几")
 # "年终决算比年初预算多了多少": a difference of two named figures
-_COMPARED_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,20}?)比([\u4e00-\u9fff]{2,20}?)(?:多|少|高|低|增加|减少)了?多少")
+# (a verb may stand between the comparison and 多少: "全年预算比年初预算多调了多少", "比年初预算少花了多少")
+_COMPARED_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,20}?)比([\u4e00-\u9fff]{2,20}?)(?:多|少|高|低|增加|减少)"
+                          r"[\u4e00-\u9fff]{0,2}?了?多少")
 # "基本支出占支出总额的比例": a share of two named figures
 _SHARE_OF_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff“”]{2,20}?)占(?!比)([\u4e00-\u9fff“”]{2,20}?)的?(?:比例|比重|百分比|百分之几|多少|几)")
 # "人员经费在基本支出里占百分之几": the same share, the whole named as where the part stands
@@ -248,6 +250,7 @@ class Ask:
     years: tuple[int, ...] = ()  # the years this ask is about (absolute)
     words: bool = False  # it asks for words, not a figure ("…，结果怎样")
     budgeted: bool = False  # what was budgeted or allotted, not what was spent (the first operand of what is left)
+    guessed: bool = False  # the kind is only guessed from a noun of the question (收入 in 低收入家庭), not asked
 
     @property
     def qualifier(self) -> str:
@@ -1072,8 +1075,11 @@ def _ask_zh(text: str) -> Ask:
     head = _HEAD_ASKED.search(text)
     if kind is None and head and _PERSON_WORD.search(head.group(1)) and not _MONEY_ASKED.search(text):
         kind = "people"  # "在托的低保低收入家庭残疾人有多少": people counted (低收入 names them, no amount)
+    guessed = False
     if kind is None and not measured and _MONEY_ZH.search(text) and re.search(r"多少|几|是多少|金额", text):
         kind = "money"
+        # named only by a noun that money is often of (低收入家庭, 救助对象, 补助人员): what the report counts decides
+        guessed = not _MONEY_ZH.search(_MONEY_NOUN_ZH.sub(" ", text))
     obj = _share_subject(text) if kind == "percent" else counted
     # "提高到25%", "增加到8个": the level reached, not how much it changed
     change = bool(_CHANGE_ZH.search(_TO_A_LEVEL_ZH.sub(" ", text)))
@@ -1082,9 +1088,10 @@ def _ask_zh(text: str) -> Ask:
     direction = ("down" if _DOWN_ZH.search(text) else "up" if _UP_ZH.search(text) else "") if change else ""
     return Ask(text, kind, unit, change, bool(_TARGET_ZH.search(text)), obj,
                spent=bool(_SPENT_ZH.search(text)) and "预算" not in text, total=bool(_TOTAL_ZH.search(text)),
-               share=share, rate=rate, actual=bool(_ACTUAL_ZH.search(text)), direction=direction)
+               share=share, rate=rate, actual=bool(_ACTUAL_ZH.search(text)), direction=direction, guessed=guessed)
 
 
+_MONEY_NOUN_ZH = re.compile(r"收入|支出|补助|补贴|救助")
 _TO_A_LEVEL_ZH = re.compile(r"(?:提高|增加|降低|减少|下降|上升|增长|压缩|缩短|延长)(?:到|至)")
 _MONEY_MEASURE = re.compile(r"^(?:块钱|钱|万元|亿元|元)")
 # the noun a bare "有多少" asks about, right before it: "…家庭残疾人有多少" -> 残疾人
