@@ -617,7 +617,8 @@ class FigureIndex:
         before = f.clause[:max(0, f.clause.find(f.text))]
         if _NEGATION.search(question.match_text or question.text) and f.sentence.find(f.text) > 0:
             before = f.sentence[:f.sentence.find(f.text)]  # the plain thing the question negates may stand clauses before
-        negated = _negated(question.match_text or question.text, before)
+        # (a derived question's operand is asked plainly: "培训的人里有多少没考核合格" looks up 考核合格 itself)
+        negated = _negated(question.match_text or question.text, before, mirror=question.intent != "derived")
         if negated:
             score *= 0.7
         why = ("kind" if not kind_ok else "qualifier" if not qualifier_ok else "year" if not year_ok
@@ -895,11 +896,13 @@ _NEGATED_WORD = re.compile(r"[非未不无]([\u4e00-\u9fff]{2})")
 _ASKED_NEGATED = re.compile(r"(?<!有)(?:没有?|未|不是|非)(?:给|授予|被|让|用|享受|属于|纳入|列入)?([\u4e00-\u9fff]{2})")
 
 
-def _negated(asked: str, name: str) -> bool:
+def _negated(asked: str, name: str, mirror: bool = True) -> bool:
     """The figure is named as the complement of what was asked: "非低保低收入家庭残疾人81人" for "低保低收入家庭残疾人
     有多少", "未完成项目2个" for "完成项目几个" — its name negates a word the question names plainly."""
     name = simplified(name)
     if _NEGATION.search(asked):
+        if not mirror:
+            return False
         # the mirror: "政府采购里没给中小企业的有多少" asks the complement of what "授予中小企业合同金额…" states plainly
         return any(m.group(1) in name and not _NEGATION.search(name) for m in _ASKED_NEGATED.finditer(simplified(asked)))
     asked = simplified(asked)

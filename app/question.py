@@ -92,7 +92,7 @@ _SHARE_ZH = re.compile(r"比例|比重|占比|占[^，。？?]{0,10}(?:多少|�
 _SHARE_WORD_ZH = re.compile(r"比例|比重|占比|百分比|百分之几|占[^，。？?]{0,16}的?(?:几成|百分)")
 _RATE_ZH = re.compile(r"[\u4e00-\u9fff]率")
 _MONEY_ZH = re.compile(r"多少钱|花了多少|花费|花掉|金额|资金|经费|万元|元|预算|决算|收入|支出|拨款|补助|补贴|费|投入|救助|执行数|结余|结转")
-_CHANGE_ZH = re.compile(r"比[^，。？?]{1,12}?(?:多|少|高|低)(?!少)|减少|增加|下降|上升|增长|降低|变化|比上年|同比|较上年|多了|少了|降了|涨了|增幅|降幅|增减|"
+_CHANGE_ZH = re.compile(r"(?<![对相无])比(?![例重率值分])[^，。？?]{1,12}?(?:多(?!少)|(?<!多)少|高|低)|减少|增加|下降|上升|增长|降低|变化|比上年|同比|较上年|多了|少了|降了|涨了|增幅|降幅|增减|"
                         r"缩短|延长|压缩|差了|相差|差多少|差额|提高|调整了|调增|调减")
 _TARGET_ZH = re.compile(r"目标|计划|拟|预计|打算|指标值")
 _ACTUAL_ZH = re.compile(r"实际|完成了|完成多少|完成值|实现了|做到了|达到了")
@@ -344,7 +344,7 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
     if english:
         match_text = " ".join(translate_terms(text))
         asks = [replace(a, text=" ".join(translate_terms(a.text)) or match_text,
-                        subject=tuple(translate_concepts(a.text))) for a in asks]
+                        subject=_spent_on(a.text, tuple(translate_concepts(a.text)))) for a in asks]
         operands = tuple(" ".join(translate_terms(o)) for o in operands)
         hits, unmatched = glossary_coverage(text)
     terms = content_terms(match_text)
@@ -383,6 +383,17 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
                  glossary_hits=hits, unmatched=unmatched, relative_years=_relative_years(text, english))
     reports = list(reports)
     return about_reports(q, reports) if reports else q
+
+
+_SPENT_ON_EN = re.compile(r"\bspen[dt]\b|\bspending\b", re.I)
+
+
+def _spent_on(text: str, subject: tuple[str, ...]) -> tuple[str, ...]:
+    """"How much did the hospital spend on official receptions": spend is the verb of money asked (as 花了 is), what it
+    was spent on the subject; the plain 支出 it translates to is dropped when something else is named."""
+    if not _SPENT_ON_EN.search(text) or len(subject) < 2:
+        return subject
+    return tuple(t for t in subject if t != "支出") or subject
 
 
 def _relative_years(text: str, english: bool) -> tuple[int, ...]:

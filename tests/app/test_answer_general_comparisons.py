@@ -138,3 +138,21 @@ def test_filler_and_everyday_words(request, fixture: str, question: str, value: 
 def test_a_peoples_government_goes_by_its_short_names(body: str, names: set, never: set) -> None:
     aliases = set(body_aliases(body))
     assert names <= aliases and not never & aliases, aliases
+
+
+@pytest.mark.parametrize("question,subject_word,never", [
+    ("How much did the hospital spend on official receptions?", "公务接待", "支出"),  # spend: the verb of money asked
+    ("How much did the town spend on social security and employment?", "社会保障", "公务接待"),
+    ("How much was spent on storage equipment?", "设备", "支出"),
+])
+def test_what_was_spent_on_is_the_subject_not_spending_itself(question: str, subject_word: str, never: str) -> None:
+    subject = analyze(question).asks[0].subject
+    assert any(subject_word in t for t in subject) and not any(t == never for t in subject), subject
+
+
+@pytest.mark.parametrize("fixture,question,value", [
+    ("water", "How much did the bureau spend on social security and employment?", "96.40"),
+    ("town", "How much did the town spend on social security and employment?", "412.38"),
+])
+def test_english_spend_on_answers_the_line_spent_on(request, fixture: str, question: str, value: str) -> None:
+    assert _answer(request.getfixturevalue(fixture), question) == [value]
