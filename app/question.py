@@ -344,7 +344,8 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
     if english:
         match_text = " ".join(translate_terms(text))
         asks = [replace(a, text=" ".join(translate_terms(a.text)) or match_text,
-                        subject=_spent_on(a.text, tuple(translate_concepts(a.text)))) for a in asks]
+                        subject=_spent_on(a.text, tuple(translate_concepts(a.text))) + _chinese_terms(a.text))
+                for a in asks]
         operands = tuple(" ".join(translate_terms(o)) for o in operands)
         hits, unmatched = glossary_coverage(text)
     terms = content_terms(match_text)
@@ -383,6 +384,11 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
                  glossary_hits=hits, unmatched=unmatched, relative_years=_relative_years(text, english))
     reports = list(reports)
     return about_reports(q, reports) if reports else q
+
+
+def _chinese_terms(text: str) -> tuple[str, ...]:
+    """The report's own words an English question quotes ("the 'Self-reliance Shop' (自立小店)"): subject terms as written."""
+    return tuple(dict.fromkeys(re.findall(r"[\u4e00-\u9fff]{2,}", text)))
 
 
 _SPENT_ON_EN = re.compile(r"\bspen[dt]\b|\bspending\b", re.I)
@@ -739,6 +745,10 @@ def _names_found(pattern: re.Pattern[str], text: str) -> list[str]:
     return found
 
 
+_QUOTED_OR_GLOSSED_EN = re.compile(r"(?<![A-Za-z])'[^']{2,60}'(?![A-Za-z])|\"[^\"]{2,60}\"|“[^”]{2,60}”|‘[^’]{2,60}’|"
+                                   r"(?:[A-Z][A-Za-z-]*\s+){0,4}[A-Z][A-Za-z-]*\s*[（(][^)）]*[\u4e00-\u9fff][^)）]*[)）]")
+
+
 def named_places(text: str) -> tuple[str, ...]:
     """Places and bodies a question names ("深圳市残联…" -> 深圳市, "民政局" -> 民政局; "Shenzhen"), leaving out
     generic ones (全区, 本市, 社区) and the words an English question starts with."""
@@ -757,7 +767,9 @@ def named_places(text: str) -> tuple[str, ...]:
                     and not any(name in s for s in SELF_NAMES) and not _BODY_GENERIC.match(name):
                 places.append(name)
     if is_english(text):
-        for sentence in re.split(r"[.?!;:]", _glossary_blanked(_SELF_NAMES_EN.sub(" ", text))):
+        # a term the question quotes or glosses in Chinese ("the 'Self-reliance Shop' (自立小店)") names a thing, not a place
+        termless = _QUOTED_OR_GLOSSED_EN.sub(" ", text)
+        for sentence in re.split(r"[.?!;:]", _glossary_blanked(_SELF_NAMES_EN.sub(" ", termless))):
             words = re.findall(r"[A-Za-z]+", sentence)[1:]  # a sentence's first word is capitalised anyway
             places += [w for w in words if w[0].isupper() and not w.isupper() and w.lower() not in _EN_STOPWORDS
                        and w not in places]  # "CT" is initials, not a place

@@ -156,3 +156,21 @@ def test_what_was_spent_on_is_the_subject_not_spending_itself(question: str, sub
 ])
 def test_english_spend_on_answers_the_line_spent_on(request, fixture: str, question: str, value: str) -> None:
     assert _answer(request.getfixturevalue(fixture), question) == [value]
+
+
+@pytest.mark.parametrize("question,term", [
+    ("What awareness rate did the promotion of the 'Self-reliance Shop' (自立小店) reach?", "自立小店"),
+    ("How many visits did the Digital Reading Platform (数字阅读平台) receive?", "数字阅读平台"),
+])
+def test_a_term_an_english_question_quotes_or_glosses_in_chinese_is_a_subject_not_a_place(question: str,
+                                                                                         term: str) -> None:
+    q = analyze(question)
+    assert q.places == () and term in q.asks[0].subject
+
+
+@pytest.mark.parametrize("fixture,question,value", [
+    ("water", "How many river patrol records (河道巡查记录) were made?", "2.36"),
+    ("town", "How many grid incidents (网格事件) were entered?", "1.85"),
+])
+def test_english_with_the_reports_own_words_answers(request, fixture: str, question: str, value: str) -> None:
+    assert _answer(request.getfixturevalue(fixture), question) == [value]
