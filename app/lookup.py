@@ -163,13 +163,18 @@ class FigureIndex:
     """
 
     def __init__(self, figures: Iterable[Figure], report_years: Mapping[str, int | None] | None = None,
-                 report_names: Mapping[str, Iterable[str]] | None = None):
+                 report_names: Mapping[str, Iterable[str]] | None = None,
+                 report_topics: Mapping[str, str] | None = None):
         self.figures: list[Figure] = list(figures)  # as the reports state them: what matches quote
         # matched in simplified characters (a report in traditional ones answers questions in simplified ones)
         self._norm = [_in_simplified(f) for f in self.figures]
         self.report_years = dict(report_years or {})
         # the names of each report's body: in a figure's own name they say whose figure it is, not what it is
         self._body_names = {r: tuple(sorted(set(n), key=len, reverse=True)) for r, n in (report_names or {}).items()}
+        # what a report is about, from its title ("全民数字阅读推广项目"): every figure of a project's report is of it,
+        # so the topic named in a question says whose figure is asked, not which (as the body's name does)
+        self._topic = {r: simplified(t) for r, t in (report_topics or {}).items() if t}
+        self._topicless: dict[tuple[str, str], str] = {}
         self._subject = [carried_subject(f) for f in self._norm]
         distributed, self._distributed_change, heads = _distributed(self._norm)
         self._items = distributed  # the item each figure of a distributed statement belongs to ("" if none)
@@ -424,7 +429,7 @@ class FigureIndex:
         have alternatives ("寄宿托养|在托"), of which the best-held counts.
         """
         total = held = in_name = 0.0
-        for term in subject:
+        for term in self._without_topic(subject, self.figures[i].report):
             best = None
             for alternative in term.split("|"):
                 grams = self._weighted((alternative,), 1.0)
@@ -445,11 +450,25 @@ class FigureIndex:
                 in_name += best[0] * best[2]
         return (held / total, in_name / total) if total else (0.0, 0.0)
 
+    def _without_topic(self, subject: tuple[str, ...], report: str) -> tuple[str, ...]:
+        """The asked subject without the report's topic ("数字阅读推广项目全年预算" on the 全民数字阅读推广项目's report ->
+        "全年预算"): the longest piece of a term that stands in the topic, when it is most of the topic."""
+        topic = self._topic.get(report)
+        if not topic:
+            return subject
+        out = []
+        for term in subject:
+            key = (term, report)
+            if key not in self._topicless:
+                self._topicless[key] = "|".join(_topic_removed(a, topic) for a in term.split("|"))
+            out.append(self._topicless[key])
+        return tuple(t for t in out if len(t.replace("|", "")) >= 2) or subject
+
     def _lacked_words(self, i: int, subject: tuple[str, ...]) -> list[frozenset[str]]:
         """The words of the asked subject (自有 of 自有资金) that stand nowhere about the figure — not in its name,
         context, sentence or heading — each as its bigrams; for a term with alternatives, those of its best one."""
         lacked: list[frozenset[str]] = []
-        for term in subject:
+        for term in self._without_topic(subject, self.figures[i].report):
             options = []
             for alternative in term.split("|"):
                 words = [w for w in _jieba().lcut(alternative) if len(w) >= 2 and _CJK_RUN.fullmatch(w)]
@@ -712,6 +731,36 @@ def _in_simplified(f: Figure) -> Figure:
     fields = {k: simplified(getattr(f, k)) for k in ("clause", "sentence", "phrase", "section", "row", "column")}
     changed = {k: v for k, v in fields.items() if v != getattr(f, k)}
     return replace(f, **changed) if changed else f
+
+
+_GENRE_WORDS = re.compile(r"(?:19|20)\d\d\s*年度?|关于|的通知|通知|部门整体|单位整体|整体|支出|绩效|自评|评价结论|结论|"
+                          r"报告|说明|决算|预算|情况|“?三公”?经费|部门|单位|财政|[（()）《》“”]")
+
+
+TOPIC_NAMED = 0.6  # the share of a report's topic a question must name for the topic to be read as named
+
+
+def _topic_removed(term: str, topic: str) -> str:
+    best = ""
+    for a in range(len(term)):
+        for b in range(len(term), a + len(best), -1):
+            if term[a:b] in topic:
+                best = term[a:b]
+                break
+    if len(best) >= 4 and len(best) >= TOPIC_NAMED * len(topic.replace(" ", "")):
+        return term.replace(best, "", 1)
+    return term
+
+
+def report_topic(title: str, body_names: Iterable[str] = ()) -> str:
+    """What a report's title says it is about besides its body, year and genre: "…图书馆2024年度全民数字阅读推广项目支出
+    绩效自评报告" -> "全民数字阅读推广项目"; a department's whole-spending report -> ""."""
+    text = title
+    for name in sorted(body_names, key=len, reverse=True):
+        if len(name) >= 3:
+            text = text.replace(name, " ")
+    text = _GENRE_WORDS.sub(" ", text)
+    return " ".join(w for w in text.split() if len(w) >= 2 and w not in ("项目", "年度"))
 
 
 def unit_follows(f: Figure, unit: str | None) -> bool:

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from app.lookup import FigureIndex, bigrams, simplified
+from app.lookup import FigureIndex, bigrams, report_topic, simplified
 from app.question import Question, _with_report_words, content_terms, report_names, report_places
 from app.statements import nil_figures
 from ingest.chunk import sentence_spans
@@ -90,8 +90,9 @@ class Knowledge:
             if key not in self._figure_index:
                 years = {r: self.reports[r].year for r in key if r in self.reports}
                 names = {r: report_names(self.reports[r]) for r in key if r in self.reports}
+                topics = {r: report_topic(self.reports[r].title, names[r]) for r in names}
                 self._figure_index[key] = FigureIndex(
-                    [f for f in (*self.figures, *self.nil_figures) if f.report in key], years, names)
+                    [f for f in (*self.figures, *self.nil_figures) if f.report in key], years, names, topics)
             return self._figure_index[key]
 
     def table_figures(self, report_ids: Sequence[str]) -> list[Figure]:

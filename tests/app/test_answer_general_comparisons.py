@@ -174,3 +174,39 @@ def test_a_term_an_english_question_quotes_or_glosses_in_chinese_is_a_subject_no
 ])
 def test_english_with_the_reports_own_words_answers(request, fixture: str, question: str, value: str) -> None:
     assert _answer(request.getfixturevalue(fixture), question) == [value]
+
+
+LIBRARY = """某县图书馆2024年度全民数字阅读推广项目支出绩效自评报告
+一、项目基本情况
+项目资金（万元）：年初预算数120.00；全年预算数146.50；全年执行数139.20。
+二、资金使用情况
+阅读推广活动28.40万元，数字资源采购72.60万元。
+"""
+
+CLINIC = """某区妇幼保健院2023年度儿童健康管理项目支出绩效自评报告
+一、项目基本情况
+项目资金（万元）：年初预算数260.00；全年预算数284.00；全年执行数271.35。
+二、资金使用情况
+儿童健康体检补助96.00万元，健康管理信息系统维护41.20万元。
+"""
+
+
+@pytest.mark.parametrize("name,text,topic,question,value", [
+    ("library-2024", LIBRARY, "全民数字阅读推广项目", "数字阅读推广项目全年预算多少钱", "146.50"),
+    ("clinic-2023", CLINIC, "儿童健康管理项目", "儿童健康管理项目全年执行了多少", "271.35"),
+])
+def test_a_projects_name_in_a_question_says_whose_figure_not_which(tmp_path: Path, name: str, text: str, topic: str,
+                                                                    question: str, value: str) -> None:
+    """The project a report is about (its title's topic) is named in a question to say whose figure is asked, as a
+    body's name is: not a part whose name shares its words (阅读推广活动, 儿童健康体检补助)."""
+    from app.lookup import report_topic
+    from ingest.pipeline import prepare_report
+
+    path = tmp_path / f"{name}.txt"
+    path.write_text(text, encoding="utf-8")
+    prepared = prepare_report(path, name)
+    title = text.splitlines()[0]
+    body = title[:title.index("20")]
+    assert report_topic(title, [body]) == topic
+    index = FigureIndex(prepared.figures, {name: int(name[-4:])}, {name: [body]}, {name: report_topic(title, [body])})
+    assert _answer(index, question) == [value]
