@@ -995,7 +995,8 @@ def _answering_first(matches: list[FigureMatch]) -> list[FigureMatch]:
         return matches
     top = matches[0].score
     # a question that fits several figures alike is not answered by a weaker one that names even less of itself
-    named = OWN_NAMED if matches[0].why in ("ambiguous", "narrower") else 0.0
+    # (a nil statement narrower than asked, "无政府性基金预算支出" for 总共花了多少, is no rival to a stated amount)
+    named = OWN_NAMED if matches[0].why in ("ambiguous", "narrower") and matches[0].figure.kind != "nil" else 0.0
     first = next((m for m in matches if m.answers and m.score >= ANSWERING_SHARE * top and m.named >= named), None)
     return matches if first is None else [first] + [m for m in matches if m is not first]
 

@@ -212,7 +212,7 @@ _STOP_ZH = re.compile(
     r"(?:完成|达到|达成)得?(?=怎么样|如何|怎样|咋样)|"
     # the doing of what is counted ("办了几场", "开展了多少场次", "搞了几次"): the count's verb, not its topic
     r"(?:举办|开展|组织|召开|(?<![举创承主开兴协督代包])办|(?<![公召展离打放分])开|搞|弄|做|整)(?=了?(?:多少|几))|"
-    r"(?<![几哪各多])方面|怎么样|咋样|怎么|怎样|如何|为什么|为何|为啥|为嘛|咋(?=[没不])|分别|都(?=[有是在为用花包给要能])|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
+    r"(?<![几哪各多])方面|(?:下面|底下|下属|所属)(?=有|共|一共|总共|[几多])|^(?:我们|你们|咱们)?(?:镇|区|县|市|乡|街道|局|院|校|馆|所|会|中心)里(?=[有辖下的一总共])|怎么样|咋样|怎么|怎样|如何|为什么|为何|为啥|为嘛|咋(?=[没不])|分别|都(?=[有是在为用花包给要能])|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
     + "|".join(sorted((n for n in SELF_NAMES if n not in _BARE_SELF), key=len, reverse=True)) + r"|"
     # a bare 部门/单位 names the body only standing alone ("单位有几辆车"), not inside a word (事业单位, 主管部门)
     r"(?<![\u4e00-\u9fff])(?:部门|单位)|(?<=[的个])(?:部门|单位)|"
@@ -682,7 +682,8 @@ def _without(terms: tuple[str, ...], names: tuple[str, ...]) -> tuple[str, ...]:
     for t in terms:
         for n in names:
             t = _name_replaced(t, n, " ")
-        out += [p for p in t.split() if (_CJK.search(p) or _ACRONYM.fullmatch(p)) and p not in _BARE_MEASURES]
+        out += [p for p in t.split() if (_CJK.search(p) or _ACRONYM.fullmatch(p)) and p not in _BARE_MEASURES
+                and p not in _BARE_LEVELS]
     return tuple(out)
 
 
@@ -902,11 +903,13 @@ def content_terms(text: str) -> tuple[str, ...]:
     text = re.sub(r"(?:19|20)\d\d\s*年度?", " ", text)
     text = _YEAR.sub(" ", text)
     text = re.sub(r"\d+(?:\.\d+)?", " ", text)
-    pieces = [p for p in _STOP_ZH.split(text) if p and p not in _BARE_MEASURES]
+    pieces = [p for p in _STOP_ZH.split(text) if p and p not in _BARE_MEASURES and p not in _BARE_LEVELS]
     return tuple(p for p in pieces if _CJK.search(p) or _ACRONYM.search(p))
 
 
 _BARE_MEASURES = frozenset("人 名 位 个 次 元 钱 户 家 枚 本 项 场 条 万元 年".split())  # "有多少人": the measure, not a topic
+# a place level left alone where the body's name was taken out ("区退役军人局…" -> 区): no topic
+_BARE_LEVELS = frozenset("省 市 区 县 镇 乡 街 村".split())
 
 
 def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]:

@@ -210,3 +210,31 @@ def test_a_projects_name_in_a_question_says_whose_figure_not_which(tmp_path: Pat
     assert report_topic(title, [body]) == topic
     index = FigureIndex(prepared.figures, {name: int(name[-4:])}, {name: [body]}, {name: report_topic(title, [body])})
     assert _answer(index, question) == [value]
+
+
+@pytest.mark.parametrize("question,terms", [
+    ("区水利局2023年总共花了多少钱？", ("支出",)),  # the body's name taken out leaves no lone 区
+    ("下面有几个分馆？", ("分馆",)),
+    ("镇里辖几个村委会？", ("辖", "村委会")),
+    ("下属有几个事业单位", ("事业单位",)),
+])
+def test_self_references_and_relations_are_no_topic(question: str, terms: tuple) -> None:
+    from app.question import about_reports
+
+    class Report:  # a loaded report as about_reports reads it
+        def __init__(self, id: str, body: str, aliases: str):
+            self.id, self.body, self.aliases, self.title, self.year = id, body, aliases, body + "2023年度报告", 2023
+            self.places = ()
+
+    q = analyze(question)
+    if "区水利局" in question:
+        q = about_reports(q, [Report("w", "某县某区水利局", "区水利局|水利局|本局")])
+    assert tuple(t for t in q.asks[0].subject) == terms or q.terms == terms, (q.terms, q.asks[0].subject)
+
+
+@pytest.mark.parametrize("fixture,question,value", [
+    ("town", "镇里辖几个村委会？", "12"),
+    ("water", "社保就业方面花了多少钱", "96.40"),
+])
+def test_self_reference_questions_answer(request, fixture: str, question: str, value: str) -> None:
+    assert _answer(request.getfixturevalue(fixture), question) == [value]
