@@ -1142,7 +1142,7 @@ def _measure_of_ge(text: str, counted: str) -> tuple[str | None, str | None]:
         return ("people", None) if _PERSON_WORD.search(counted) else ("count", "个")
     if re.search(r"人|学生|学员|者", text):
         return "people", None  # "在托的人里60岁以上的有几个": colloquial 几个 counts people
-    return None, None
+    return "count", None  # "学前教育的有几个": a bare 几个 counts (people or things), never an amount of money
 
 
 def _share_subject(text: str) -> str:

@@ -238,3 +238,12 @@ def test_self_references_and_relations_are_no_topic(question: str, terms: tuple)
 ])
 def test_self_reference_questions_answer(request, fixture: str, question: str, value: str) -> None:
     assert _answer(request.getfixturevalue(fixture), question) == [value]
+
+
+@pytest.mark.parametrize("fixture,question,value", [
+    ("water", "灌溉补助的农户里非低收入家庭的有几个", "342"),  # a bare 几个 counts: never the amount of the 补助
+    ("town", "救助对象里低收入家庭的有几个", "212"),
+])
+def test_a_bare_jige_counts(request, fixture: str, question: str, value: str) -> None:
+    assert analyze(question).asks[0].kind == "count"
+    assert _answer(request.getfixturevalue(fixture), question) == [value]

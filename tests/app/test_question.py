@@ -244,7 +244,7 @@ def test_a_share_of_counted_things_asks_a_percent_not_the_count(question: str, o
     ("实现了多少个残疾人微心愿？", "count", "个", "残疾人微心愿"),  # 个 counts wishes, not people
     ("区残联有几个科室？", "count", "个", "科室"),
     ("推荐就业了几个人？", "people", None, ""),  # 人 is the measure, not a group
-    ("60岁以上在托的有几个？", None, None, ""),  # a bare 几个 names no unit
+    ("60岁以上在托的有几个？", "count", None, ""),  # a bare 几个 counts (people or things), names no unit
     ("一般公共预算财政拨款收支中本级占比多少？", "percent", None, "一般公共预算财政拨款收支中本级"),
     ("区残联一共有多少钱收入？", "money", None, "收入"),  # 钱 names the measure, not what is counted
     # any measure word after 多少/几 is the unit, and what follows it is counted (a hospital's beds, a bureau's cars)
