@@ -1501,7 +1501,7 @@ def _figure_years(figures: list[Figure]) -> list[frozenset[int]]:
             years[i] = frozenset(own)
             if f.qualifier != CHANGE:
                 topic[key] = years[i]
-        else:
+        elif not f.table:  # a table cell names its year in its row, column or caption, else it is the report's
             years[i] = topic.get(key, frozenset())
     return years
 
