@@ -806,6 +806,8 @@ def _kind_agrees(ask: Ask, f: Figure) -> bool:
         return ask.kind not in ("percent",) or not ask.share
     if ask.kind is None:
         return f.kind not in ("age", "years")
+    if ask.kind == "money" and _scaled_measure_follows(f):
+        return False  # "扫描126.5万页": 万 scales the pages counted after it, not an amount of 万元
     if ask.kind == f.kind:
         return True
     if ask.kind == "percent" and not f.unit and f.kind == "number" and _stated_as_rate(f):
@@ -817,6 +819,16 @@ def _kind_agrees(ask: Ask, f: Figure) -> bool:
     if ask.kind == "people" and measure_of(f.unit) == "人次" and not ask.unit:
         return True  # "多少人参加", "受众人数": the report counts them in person-times (参会人员420人次, 9.6万人次)
     return False
+
+
+def _scaled_measure_follows(f: Figure) -> bool:
+    """A bare magnitude (万, 亿) the figure took as its unit, followed in its clause by a measure word that is not
+    money's ("126.5万页", "3.2万卷"): what is counted is that word's, whatever money words stand nearby."""
+    if f.table or f.unit not in ("万", "亿"):
+        return False
+    at = f.clause.find(f.text)
+    after = f.clause[at + len(f.text):].lstrip().removeprefix(f.unit) if at >= 0 else ""
+    return bool(after) and "\u4e00" <= after[0] <= "\u9fff" and after[0] not in "元余多左"
 
 
 def _stated_as_rate(f: Figure) -> bool:

@@ -247,3 +247,16 @@ def test_self_reference_questions_answer(request, fixture: str, question: str, v
 def test_a_bare_jige_counts(request, fixture: str, question: str, value: str) -> None:
     assert analyze(question).asks[0].kind == "count"
     assert _answer(request.getfixturevalue(fixture), question) == [value]
+
+
+@pytest.mark.parametrize("name,text,question", [
+    ("archive-2020", "某区档案馆2020年度档案数字化项目绩效评价结论\n项目预算经费共安排资金。全年完成馆藏档案数字化扫描126.5万页。\n",
+     "档案数字化项目全年预算多少钱"),
+    ("museum-2022", "某县博物馆2022年度藏品整理项目支出绩效自评报告\n项目资金全部到位，全年整理入库古籍3.2万卷。\n",
+     "藏品整理项目花了多少钱"),
+])
+def test_a_magnitude_scaling_another_measure_is_no_amount_of_money(tmp_path: Path, name: str, text: str,
+                                                                   question: str) -> None:
+    """"126.5万页" near money words (预算, 资金) counts pages: asked an amount, the report does not state one."""
+    index = _index(tmp_path, name, text, int(name[-4:]))
+    assert _answer(index, question) == []
