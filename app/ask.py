@@ -76,8 +76,12 @@ def cli(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, metavar="OUT.jsonl", help="with --batch: where to write answers")
     parser.add_argument("--mode", choices=ANSWER_MODES, help="answer mode (default: ANSWER_MODE)")
     parser.add_argument("--report", help="ask one report (default: all ingested reports)")
+    parser.add_argument("--explain", action="store_true",
+                        help="print to stderr how the question was read and why each ranked figure answers or not")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.explain:
+        logging.getLogger("app.lookup").setLevel(logging.DEBUG)
     if not args.batch and not args.question:
         parser.error("give a question or --batch IN.jsonl --out OUT.jsonl")
     if args.batch and not args.out:

@@ -330,6 +330,8 @@ class FigureIndex:
             results.append(tuple(_answering_first(_unless_ambiguous(ranked, ask.unit, ask))[:k]))
         if len(results) > 1:
             results = _prefer_one_sentence(results)
+        if log.isEnabledFor(logging.DEBUG):  # python -m app.ask --explain
+            log.debug("%s", explain(question, asks, results))
         return LookupResult(tuple(asks), tuple(results))
 
     def _as_measure(self, ask: Ask) -> Ask:
@@ -718,6 +720,21 @@ class FigureIndex:
         if own is not None and years and own not in years:
             return False, 0.75
         return True, 1.0
+
+
+def explain(question: Question, asks: Iterable[Ask], results: Iterable[tuple[FigureMatch, ...]]) -> str:
+    """How a question was read and why each ranked figure answers it or not (for `python -m app.ask --explain`)."""
+    lines = [f"question: intent={question.intent} operation={question.operation} operands={question.operands} "
+             f"years={question.years} terms={question.terms}"]
+    for ask, matches in zip(asks, results):
+        lines.append(f"  ask: kind={ask.kind} unit={ask.unit} object={ask.object!r} subject={ask.subject} "
+                     f"qualifier={ask.qualifier} total={ask.total} spent={ask.spent} guessed={ask.guessed}")
+        for m in matches:
+            f = m.figure
+            lines.append(f"    {m.score:.3f} {'ANSWERS' if m.answers else 'no (' + m.why + ')':18} "
+                         f"coverage={m.coverage:.2f} in_name={m.in_name:.2f} named={m.named:.2f} | "
+                         f"{f.value}{f.unit} [{f.kind}] {f.clause[:60]}")
+    return "\n".join(lines)
 
 
 def _planned_section(section: str) -> bool:

@@ -260,3 +260,13 @@ def test_a_magnitude_scaling_another_measure_is_no_amount_of_money(tmp_path: Pat
     """"126.5万页" near money words (预算, 资金) counts pages: asked an amount, the report does not state one."""
     index = _index(tmp_path, name, text, int(name[-4:]))
     assert _answer(index, question) == []
+
+
+def test_explain_says_how_the_question_was_read_and_why_each_figure_answers(water, caplog) -> None:
+    """`python -m app.ask --explain` logs the reading and each ranked figure's verdict at DEBUG."""
+    import logging
+
+    with caplog.at_level(logging.DEBUG, logger="app.lookup"):
+        water.lookup(analyze("河道巡查记录了多少条"))
+    text = caplog.text
+    assert "unit=条" in text and "ANSWERS" in text and "2.36万条" in text
