@@ -174,7 +174,6 @@ class FigureIndex:
         # what a report is about, from its title ("全民数字阅读推广项目"): every figure of a project's report is of it,
         # so the topic named in a question says whose figure is asked, not which (as the body's name does)
         self._topic = {r: simplified(t) for r, t in (report_topics or {}).items() if t}
-        self._topicless: dict[tuple[str, str], str] = {}
         self._subject = [carried_subject(f) for f in self._norm]
         distributed, self._distributed_change, heads = _distributed(self._norm)
         self._items = distributed  # the item each figure of a distributed statement belongs to ("" if none)
@@ -458,12 +457,7 @@ class FigureIndex:
         topic = self._topic.get(report)
         if not topic:
             return subject
-        out = []
-        for term in subject:
-            key = (term, report)
-            if key not in self._topicless:
-                self._topicless[key] = "|".join(_topic_removed(a, topic) for a in term.split("|"))
-            out.append(self._topicless[key])
+        out = ["|".join(_topic_removed(a, topic) for a in term.split("|")) for term in subject]
         return tuple(t for t in out if len(t.replace("|", "")) >= 2) or subject
 
     def _lacked_words(self, i: int, subject: tuple[str, ...]) -> list[frozenset[str]]:
@@ -757,6 +751,7 @@ _GENRE_WORDS = re.compile(r"(?:19|20)\d\d\s*年度?|关于|的通知|通知|部�
 TOPIC_NAMED = 0.6  # the share of a report's topic a question must name for the topic to be read as named
 
 
+@lru_cache(maxsize=4096)
 def _topic_removed(term: str, topic: str) -> str:
     best = ""
     for a in range(len(term)):
