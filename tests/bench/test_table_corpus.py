@@ -51,7 +51,7 @@ def test_every_spec_has_a_committed_file_an_entry_and_questions():
     for spec in SPECS:
         entry = entries.get(spec["id"])
         assert entry is not None, f"{spec['id']} is not in reports.json"
-        assert entry["format"] == spec["format"] and entry["tables"] is True and entry["author"] in ("cort", "wr2", "wr3", "wr5", "wr9")
+        assert entry["format"] == spec["format"] and entry["tables"] is True and isinstance(entry.get("author"), str) and entry["author"]
         assert (CORPUS / entry["file"]).is_file(), f"{entry['file']} is not committed (run python -m bench.corpus.build)"
         assert (CORPUS / entry["spec"]).is_file()
         assert entry["split"] in ("dev", "test")
