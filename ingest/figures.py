@@ -226,11 +226,19 @@ def extract_figures(paragraphs: Iterable[Paragraph], report_id: str, year: int |
     return figures
 
 
+_CONNECTIVE_FIELDS = ("其中", "包括", "含", "另")
+
+
 def _field(body: str) -> tuple[str, str]:
     """A form's field line "项目资金(万元):年度资金总额120": its name and the unit its name gives."""
     m = _FIELD.match(body)
     if m is None:
         return "", ""
+    if m.group("name") in _CONNECTIVE_FIELDS:
+        # "其中：财政拨款：全年预算数280.00；…": 其中 says it is a part; the field is the one it introduces
+        inner = _FIELD.match(body[m.end():].lstrip())
+        if inner is not None:
+            m = inner
     unit = (m.group("unit") or "").strip()
     return m.group("name"), unit if unit in UNITS else ""
 
@@ -657,7 +665,8 @@ def number_census(paragraphs: Sequence[Paragraph], figures: Sequence[Figure], te
     A number inside a figure's span (a prose figure, a table cell figure, a nil statement) is a figure; the others
     get the role ingest.numbers reads for them (year, date, time, document number, phone, code, reference,
     ordinal, identifier), "heading" for a list or heading number at a line's start, "title" for a number of the
-    title line, "table-header" / "table-label" for a table's column headers and row labels; whatever is left is
+    title line, "preface" for one of a page header line (浏览次数：312), "table-header" / "table-label" for a
+    table's column headers and row labels; whatever is left is
     "unclassified" — which `python -m ingest --figures ID --unclassified` lists (the target is none).
     """
     covered = sorted((f.start, f.end) for f in figures)
@@ -685,6 +694,8 @@ def number_census(paragraphs: Sequence[Paragraph], figures: Sequence[Figure], te
                 cls = token.role
             elif p.is_title:
                 cls = "title"
+            elif p.is_preface:
+                cls = "preface"  # a page's furniture ("浏览次数：312", "索引号：…"): no figure of the report
             else:
                 cls = UNCLASSIFIED
             uses.append(NumberUse(m.group(), start, end, cls, _around(text, start, end)))

@@ -14,12 +14,12 @@ from decimal import Decimal, InvalidOperation
 # Measure words (the alternation below takes the longest first, so that 人次 wins over 人 and 万元 over 万).
 BASE_UNITS: tuple[str, ...] = (
     "个百分点", "平方公里", "平方千米", "平方米", "立方米", "万元", "亿元", "千元", "人次", "户次", "批次", "场次", "家次",
-    "剂次", "辆次", "架次", "车次", "床日", "人日",
+    "剂次", "辆次", "架次", "车次", "床日", "人日", "个工作日", "工作日",
     "个月", "课时", "学时", "工时", "小时", "分钟", "公里", "千米",
     "元", "%", "％", "‰", "名", "人", "位", "个", "家", "户", "枚", "本", "次", "场", "条", "期", "项", "所",
     "间", "套", "台", "辆", "件", "份", "批", "支", "岁", "分", "天", "倍", "年", "亩", "吨", "张", "册", "篇", "座",
     "起", "例", "宗", "笔", "校次", "班次", "课次", "节", "轮", "处", "班", "门", "棵", "株", "只", "头", "块", "盏",
-    "趟", "讲", "剂", "种",
+    "趟", "讲", "剂", "种", "眼", "口", "栋", "幢", "艘", "架", "根",
 )
 # 万/亿 before a measure word scale it: 3.9万小时, 18.6万平方米, 1.2万册, 3125.6万剂次 (never before a year, an age,
 # a score, a ratio, a percentage or money, which have their own forms)
@@ -46,7 +46,8 @@ UNIT_KIND: dict[str, str] = {
     "张": "count", "册": "count", "篇": "count", "座": "count", "平方公里": "area", "起": "count", "例": "count",
     "宗": "count", "笔": "count", "校次": "times", "班次": "times", "课次": "times", "节": "count", "轮": "count",
     "处": "count", "班": "count", "门": "count", "棵": "count", "株": "count", "只": "count", "头": "count",
-    "块": "count", "盏": "count", "趟": "times", "讲": "count", "种": "count",
+    "块": "count", "盏": "count", "趟": "times", "讲": "count", "种": "count", "眼": "count", "口": "count",
+    "栋": "count", "幢": "count", "艘": "count", "架": "count", "根": "count", "个工作日": "hours", "工作日": "hours",
     "工时": "hours", "小时": "hours", "天": "hours",
     "个": "count", "家": "count", "户": "count", "万户": "count", "枚": "count", "本": "count", "场": "count",
     "条": "count", "期": "count", "项": "count", "所": "count", "间": "count", "套": "count", "台": "count",

@@ -21,7 +21,7 @@ from ingest.profile import report_profile
 from ingest.report import Chunk, Paragraph, ReportInfo
 from ingest.table_figures import extract_table_figures
 
-PIPELINE_VERSION = "20"  # bump when cleaning/chunking/extraction changes, so re-ingest rebuilds
+PIPELINE_VERSION = "21"  # bump when cleaning/chunking/extraction changes, so re-ingest rebuilds
 MAX_LISTED_UNCLASSIFIED = 200
 
 

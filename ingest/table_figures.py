@@ -44,7 +44,9 @@ _ROLE_UNIT = {POINTS: "分", SCORE: "分", RATE: "%"}
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 # a value cell that is one number with a unit in Latin letters ("≤40DDDs", "42.6DDDs"): find_numbers reads an integer
 # before letters as a code (5G); in a value column it is a measure
-_MEASURE_CELL = re.compile(r"[≥≤＞＜><=≧≦～~]?\s*\d+(?:\.\d+)?\s*[A-Za-z]{1,8}(?:/[A-Za-z]{1,8})?")
+# a value cell of a number and a measure word ingest does not know ("≤40DDDs", "≥24眼"): a measure, not a code
+_MEASURE_CELL = re.compile(r"[≥≤＞＜><=≧≦～~]?\s*\d+(?:\.\d+)?\s*(?:[A-Za-z]{1,8}(?:/[A-Za-z]{1,8})?|"
+                           r"(?P<word>[\u4e00-\u9fff]{1,3}))(?:以上|以下|以内)?")
 
 
 def cell_bound(text: str, token: NumberToken) -> tuple[str, str]:
@@ -143,9 +145,11 @@ def _table_figures(placed: PlacedTable, rows: dict[tuple[int, int], Paragraph], 
         for cell, path, column in _value_cells(table, r, roles):
             k = cell.col
             at = starts.get(cell.col, -1)
+            stated = [t for t in find_numbers(cell.text) if t.role == ROLE_FIGURE]
             for t in find_numbers(cell.text):
-                if t.role == ROLE_IDENTIFIER and _MEASURE_CELL.fullmatch(cell.text.strip()):
-                    t = replace(t, role=ROLE_FIGURE)  # "≤40DDDs" in a value column: a measure, not a code
+                measure_cell = _MEASURE_CELL.fullmatch(cell.text.strip()) if t.role == ROLE_IDENTIFIER else None
+                if measure_cell:  # "≤40DDDs", "≥24眼" in a value column: a measure, not a code
+                    t = replace(t, role=ROLE_FIGURE, unit=t.unit or measure_cell.group("word") or "")
                 if t.role != ROLE_FIGURE:
                     continue
                 unit = t.unit or unit_of_row or header_unit(column) or _ROLE_UNIT.get(roles[k], table.unit)
@@ -160,7 +164,10 @@ def _table_figures(placed: PlacedTable, rows: dict[tuple[int, int], Paragraph], 
                     start=start, end=start + len(t.text),
                     extra={"header": header, "cells": cells, "roles": roles, "row_index": r, "col_index": k,
                            "role": roles[k], "bound": bound, "op": op, "total": r in table.total_rows,
-                           "caption": table.caption, "label_cols": table.label_cols, "year": year},
+                           "caption": table.caption, "label_cols": table.label_cols, "year": year,
+                           # a cell stating several figures ("购置设备38台（套）；…；D2W时间68分钟"): each is named
+                           # by its own piece of the cell, not by its neighbours' words
+                           "piece": cell_piece(cell.text, t.start) if len(stated) > 1 else ""},
                     table=placed.id, row=path, column=column,
                 ))
         cells_of_row = row_texts(table, r)
@@ -241,3 +248,16 @@ def _offset(line: str, cell_text: str, token: NumberToken, at: int) -> int:
         return found + token.start
     found = line.find(token.text)
     return max(found, 0)
+
+
+_PIECE_END = re.compile(r"[；;。，,]")
+
+
+def cell_piece(text: str, at: int) -> str:
+    """The piece of a cell's text a number at `at` stands in: between the separators (；，。) around it, without
+    a field name before a colon ("实际完成情况：…购置设备38台" -> "购置设备38台")."""
+    start = max((m.end() for m in _PIECE_END.finditer(text, 0, at)), default=0)
+    end = next((m.start() for m in _PIECE_END.finditer(text, at)), len(text))
+    piece = text[start:end]
+    colon = max(piece.rfind("：", 0, at - start), piece.rfind(":", 0, at - start))
+    return piece[colon + 1:].strip() if colon >= 0 else piece.strip()
