@@ -28,7 +28,7 @@ SHARE = "share"  # 占…的比例
 RATE = "rate"  # 执行率, 完成率, 覆盖率, 满意率 …
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![a-z])")  # Latin initials a report uses as words: CT, DR
+_ACRONYM = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]\d?){2,6}(?![a-z])")  # Latin initials a report uses as words: CT, DR
 _INTERROGATIVE_ZH = re.compile(r"多少|几|百分之|比例|占比|多大|多高|多长|什么|是否|吗|呢|怎样|怎么样|如何")
 # a piece of a question that asks for words, not a figure: "…，结果怎样"
 _TEXT_ASK_ZH = re.compile(r"怎样|怎么样|如何|什么|哪些|是否|有没有|吗")
@@ -73,11 +73,14 @@ _UNIT_CUES_ZH: tuple[tuple[str, str, str], ...] = (
     (r"(?:多少|几)\s*" + _measure_alternation("次"), "times", "次"),
     (r"(?:多少|几)\s*工时|工时", "hours", "工时"),
     (r"(?:多少|几)\s*小时", "hours", "小时"),
+    (r"(?:多少|几)\s*个?工作日", "hours", ""),  # "3个工作日", "5工作日": days of work, not a count of 个
     (r"(?:多少|几)\s*(?:名|位|个人|人)|人数|多少[^，。？?]{0,8}(?:人|人员|员工|学生|学员|患者|儿童|老人)[？?]?$|"
      r"的人(?:里|中|当中)[^，。？?]{0,3}(?:多少|几)",
      "people", ""),
     (r"(?:多少|几)\s*个", "count", "个"),
-    (r"(?:多少|几)\s*分|评分|得分|分值", "score", "分"),
+    # "执行了多少万": an amount of money in 万元, when no other measure word follows 万
+    (r"(?:多少|几)\s*万(?:元|块钱?)?(?![\u4e00-\u9fff])", "money", ""),
+    (r"(?:多少|几)\s*分(?!钟)|评分|得分|分值", "score", "分"),
     (r"(?:多少|几)\s*(?:平方米|平米)|面积", "area", "平方米"),
     (r"(?:多少|几)\s*岁|年龄", "age", "岁"),
 )
@@ -94,7 +97,8 @@ _RATE_ZH = re.compile(r"[\u4e00-\u9fff]率")
 _MONEY_ZH = re.compile(r"多少钱|花了多少|花费|花掉|金额|资金|经费|万元|元|预算|决算|收入|支出|拨款|补助|补贴|费|投入|救助|执行数|结余|结转")
 _CHANGE_ZH = re.compile(r"(?<![对相无])比(?![例重率值分])[^，。？?]{1,12}?(?:多(?!少)|(?<!多)少|高|低)|减少|增加|下降|上升|增长|降低|变化|比上年|同比|较上年|多了|少了|降了|涨了|增幅|降幅|增减|"
                         r"缩短|延长|压缩|差了|相差|差多少|差额|提高|调整了|调增|调减")
-_TARGET_ZH = re.compile(r"目标|计划|拟|预计|打算|指标值")
+# (要求/上限/下限: the standard set, "疫苗接种率多少，要求是多少", "婴儿死亡率上限是多少")
+_TARGET_ZH = re.compile(r"目标|计划|拟|预计|打算|指标值|要求|上限|下限")
 _ACTUAL_ZH = re.compile(r"实际|完成了|完成多少|完成值|实现了|做到了|达到了")
 _LIST_ZH = re.compile(r"有哪些|[^多]{1,4}哪些|哪几|包括哪些|包括什么|都有什么|有什么|列举|主要.{0,8}(?:是|有)什么|几方面|哪些方面")
 _REASON_ZH = re.compile(r"原因|为什么|为何|为啥|怎么会|什么导致|因为什么|咋没|怎么没")
@@ -106,6 +110,12 @@ REMAINING = "remaining"  # a derived question's operation: allotted less spent
 _SHORTFALL_ZH = re.compile(r"(?:离|距离?)(?:年度)?(?:目标|指标|计划)值?还?差|比(?:年度)?(?:目标|指标|计划)值?少了?|"
                            r"还差多少(?:才能?|就)?(?:完成|达标|达到)")
 SHORTFALL = "shortfall"  # a derived question's operation: target less reached
+# how far what was reached passes its target: 比目标多做了多少, 超出目标多少, 超额完成了多少
+_SURPLUS_ZH = re.compile(r"比(?:年度)?(?:目标|指标|计划)(?:值|数)?(?:任务)?多(?!少)[\u4e00-\u9fff]{0,2}?了?(?=多少|几)|"
+                         r"超(?:出|过)了?(?:年度)?(?:目标|指标|计划)(?:值|数)?(?:任务)?|超额(?:完成)?了?(?=多少|几)")
+SURPLUS = "surplus"  # a derived question's operation: reached less target
+# "几个百分点", "多少人", "几节", "多少万亩": what is asked and its measure, no part of what it is of
+_ASKED_MEASURE = re.compile(r"(?:多少|几)\s*(?:个百分点|百分点|万亩|万元|万人次|万人|人次|个工作日|[\u4e00-\u9fff])?")
 _REST_OF_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,16}?)(?:的人|的)?(?:里面?|中间?|当中|之中)(?:有|还有)?(?:多少|几)[个名位人家户所项件]?"
                          r"(?:人)?(?:没有?|未|不)(?:被)?([\u4e00-\u9fff]{2,12}?)(?:的)?[？?]?$")
 _DEDUCTED_ZH = re.compile(r"(?:被)?扣(?:了|掉|除)?(?:多少|几)分|扣分(?:是|为|有)?(?:多少|几)|失了?(?:多少|几)分")
@@ -116,14 +126,17 @@ _DIFF_ZH = re.compile(r"相差|差额是|差多少|差几|多多少|少多少|�
 _COMPARED_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,20}?)比([\u4e00-\u9fff]{2,20}?)(?:多|少|高|低|增加|减少)"
                           r"[\u4e00-\u9fff]{0,2}?了?多少")
 # "基本支出占支出总额的比例": a share of two named figures
-_SHARE_OF_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff“”]{2,20}?)占(?!比)([\u4e00-\u9fff“”]{2,20}?)的?(?:比例|比重|百分比|百分之几|多少|几)")
+_SHARE_OF_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff“”]{2,20}?)(?:占(?!比)([\u4e00-\u9fff“”]{2,20}?)的?(?:比例|比重|百分比|百分之几|多少|几)|"
+                          r"(?:是|为)(?P<whole>[\u4e00-\u9fff“”]{2,20}?)的(?:比例|比重|百分比|百分之几|几成))")
 # "人员经费在基本支出里占百分之几": the same share, the whole named as where the part stands
 _SHARE_IN_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff“”]{2,20}?)在([\u4e00-\u9fff“”]{2,20}?)(?:里面?|中间?|当中|之中)(?:所)?占"
                           r"(?:的?(?:比例|比重|百分比)|百分之几|多少|几)")
 _BASE_PERIOD_ZH = re.compile(r"上年|去年|上一年|前年|同期|上年度|\d{4}年?")
-_TARGET_WORD = re.compile(r"(?:年度)?(?:目标值?|指标值)$")
-# words that say how an asked figure stands (a target, what was reached), never what it is of
-_QUALIFIER_ONLY = re.compile(r"^(?:年度)?(?:目标值?|计划|指标值|实际(?:完成值?)?|完成值|预期|预计)$")
+_TARGET_WORD = re.compile(r"(?:年度)?(?:目标值?|指标值|(?:指标)?要求(?:不超过|不低于|不少于|不高于)?|上限|下限)$")
+# words that say how an asked figure stands (a target, what was reached), never what it is of: "要求是多少",
+# "上限定的多少", "实际做到多少分钟", "实际用了多少天"
+_QUALIFIER_ONLY = re.compile(r"^(?:年度|目标值?|计划|指标值?|实际|完成值?|预期|预计|要求|上限|下限|定的?|做到|达到|用了|"
+                             r"分钟|小时|天|个?工作日|个?月|周)+$")
 _COUNTED_IN = re.compile(r"^[\u4e00-\u9fff]?次$")  # 批次, 人次, 场次: what a count is counted in
 _SCOPE_ONLY = frozenset("全年 本年 年度 全部 整体 总体".split())  # words that name no topic, only the scope
 _MEASURE_ONLY = re.compile(r"^(?=.)(?:年初|年中|年终|全年)?(?:预算数?|决算数?|收入|支出|预决算差异|执行数)?$")
@@ -367,14 +380,25 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
                     or a.subject) if a.target and not english else a for a in asks]
     for n in range(1, len(asks)):
         if not asks[n].subject or (asks[n].share and asks[n].text.lstrip().startswith("占")) or all(
-                _QUALIFIER_ONLY.match(t) for t in asks[n].subject):
+                _QUALIFIER_ONLY.match(t) or (len(t) == 1 and t in asks[n - 1].text) for t in asks[n].subject):
             # "项目支出是多少，占比多少" / "…本级支出了多少，占全部支出的多少": the first ask's subject, as a share;
             # "买了多少台设备？目标是多少？": the target of the same thing (目标 is its qualifier, not a topic)
             # (the measure the first ask counts in is not the second's subject: "多少批次、多少人次")
             asks[n] = replace(asks[n], subject=tuple(t for t in asks[n - 1].subject if not (
                 t == asks[n - 1].object and _COUNTED_IN.match(t))) or asks[n - 1].subject)
             if asks[n].kind is None and not asks[n].share:  # "目标是多少": the same thing, in the same measure
-                asks[n] = replace(asks[n], kind=asks[n - 1].kind, unit=asks[n - 1].unit)
+                asks[n] = replace(asks[n], kind=asks[n - 1].kind, unit=asks[n - 1].unit, guessed=asks[n - 1].guessed)
+            # "满意度多少，要求多少" / "目标是多少家，接了几家": beside its target, the same thing asked plainly is
+            # what was reached
+            if asks[n].target and not asks[n - 1].target and not asks[n - 1].actual:
+                asks[n - 1] = replace(asks[n - 1], actual=True)
+            elif asks[n - 1].target and not asks[n].target and not asks[n].actual:
+                asks[n] = replace(asks[n], actual=True)
+    for n in range(1, len(asks)):
+        if asks[n].kind is None and asks[n - 1].kind == "money" and _SPENDING_VERB.search(asks[n].text) \
+                and not _PERCENT_ZH.search(asks[n].text):
+            # "全年预算多少，执行了多少": the amount carried out, in the money the question asks, not a rate
+            asks[n] = replace(asks[n], kind="money")
     if len(asks) > 1:  # each ask naming only a measure asks the whole ("支出比上年少了多少？降了百分之几？")
         asks = [replace(a, total=a.total or bool(a.subject and all(_MEASURE_ONLY.match(t) for t in a.subject)))
                 for a in asks]
@@ -889,9 +913,15 @@ def _colloquial() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple(sorted(entries, key=lambda e: -len(e[0])))
 
 
+_SPENDING_VERB = re.compile(r"执行|花|用了|支出|拨付|到位")
+_PER_ONE = re.compile(r"每([\u4e00-\u9fff])(?!\1)")
+
+
 def _with_report_words(term: str) -> str:
     """'老师培训' -> '老师培训|教师培训': the term, then the term in the reports' words."""
     alternatives = [term]
+    # "每亩" is written "亩均" (每人 人均, 每户 户均, 每生 生均): a measure per one, the reports' way
+    alternatives += [_PER_ONE.sub(lambda m: m.group(1) + "均", term)] if _PER_ONE.search(term) else []
     for word, written in _colloquial():
         if word in term and not any(w in term for w in written):
             alternatives += [a.replace(word, w) for a in list(alternatives) for w in written if word in a]
@@ -902,7 +932,7 @@ def content_terms(text: str) -> tuple[str, ...]:
     """The words of a Chinese question that say what it is about ("在托", "残疾人"), in order."""
     text = re.sub(r"(?:19|20)\d\d\s*年度?", " ", text)
     text = _YEAR.sub(" ", text)
-    text = re.sub(r"\d+(?:\.\d+)?", " ", text)
+    text = re.sub(r"(?<![A-Za-z])\d+(?:\.\d+)?(?![A-Za-z])", " ", text)  # (a code's digits stay: "D2W时间")
     pieces = [p for p in _STOP_ZH.split(text) if p and p not in _BARE_MEASURES and p not in _BARE_LEVELS]
     return tuple(p for p in pieces if _CJK.search(p) or _ACRONYM.search(p))
 
@@ -933,9 +963,14 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
         return TEXT, None, ()
     if _SHORTFALL_ZH.search(text) and re.search(r"多少|几", text):
         # "再就业离目标还差多少人？": the target less what was reached
-        subject = "".join(content_terms(_SHORTFALL_ZH.sub(" ", text)))
+        subject = "".join(content_terms(_ASKED_MEASURE.sub(" ", _SHORTFALL_ZH.sub(" ", text))))
         if subject:
             return DERIVED, SHORTFALL, (subject, subject)
+    if _SURPLUS_ZH.search(text) and re.search(r"多少|几", text):
+        # "老年人健康管理比目标多做了多少人": what was reached less the target
+        subject = "".join(content_terms(_ASKED_MEASURE.sub(" ", _SURPLUS_ZH.sub(" ", text))))
+        if subject:
+            return DERIVED, SURPLUS, (subject, subject)
     rest = _REST_OF_ZH.search(text)
     if rest and content_terms(rest.group(1)) and content_terms(rest.group(2)):
         # "培训的人里有多少没考核合格？": all of them less those who did, both as stated
@@ -960,9 +995,10 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
             if len(operands) >= 2:
                 return DERIVED, op, tuple(operands)
     share = _SHARE_IN_ZH.search(text) or _SHARE_OF_ZH.search(text)
-    if share and not _BASE_PERIOD_ZH.fullmatch(share.group(2)):
-        # "基本支出占总支出的比例": stated as a share, or computed from the two figures
-        whole = re.sub(r"^(?:总|全部)|(?:总额|总计|合计|总数)$", "", share.group(2)) or share.group(2)
+    of = (share.group(2) or share.groupdict().get("whole") or "") if share else ""
+    if share and not _BASE_PERIOD_ZH.fullmatch(of):
+        # "基本支出占总支出的比例", "中标金额是采购预算的百分之几": stated as a share, or computed from the two figures
+        whole = re.sub(r"^(?:总|全部)|(?:总额|总计|合计|总数)$", "", of) or of
         return FIGURE, "share", (share.group(1), whole)
     if _REASON_ZH.search(text):
         return REASON, None, ()
@@ -994,9 +1030,17 @@ def operand_ask(question: Question, operand: str) -> Ask:
 def _operands(head: str) -> list[str]:
     """'一般公共预算和政府性基金预算财政拨款收入' -> the things being combined."""
     # "会议费加培训费": a bare 加 joins two things too, not inside a word (增加, 参加, 追加, 加强)
+    head = _COUNTED_ITEMS.sub("", head)  # "A和B两项加起来": 两项 counts the items, it names none
     parts = [p.strip() for p in re.split(r"和|与|及|加上|跟|、|以及|(?<![增参追附添施更叠外])加(?![强快大入])", head)
              if p.strip()]
+    if len(parts) >= 2 and all(len(p) <= 3 for p in parts[:-1]) and len(parts[-1]) > len(parts[-2]) + 2:
+        # "胸痛和卒中设备购置": the words after the last item's own name are each item's ("胸痛设备购置")
+        tail = parts[-1][len(parts[-2]):]
+        parts = [p + tail for p in parts[:-1]] + [parts[-1]]
     return parts if len(parts) >= 2 else []
+
+
+_COUNTED_ITEMS = re.compile(r"(?:这|那)?[两二三四五六七八九十几]\s*(?:项|块|个|部分|方面|类|笔|种)(?:的|之和)?")
 
 
 def _asks(text: str, english: bool, context: str) -> list[Ask]:
