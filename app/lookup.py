@@ -27,9 +27,10 @@ from functools import lru_cache
 from app.question import UNKNOWN_OBJECT, Ask, Question, content_terms, in_order
 from app.statements import about_change
 from ingest.figures import CHANGE, TARGET, Figure
+from ingest.numbers import UNITS
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
-_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z]{2,6}(?![a-z])")  # Latin initials: CT, DR, PPP (not a word: Yulin)
+_ACRONYM = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]\d?){2,6}(?![a-z])")  # Latin initials: CT, DR, PPP (not a word: Yulin)
 _MONTH = re.compile(r"(?<!\d)(?:1[0-2]|0?[1-9])月")
 _QUOTES = re.compile(r"[“”‘’「」『』《》〈〉\"']")  # “三公”经费 is read as 三公经费
 # a year named as the base or the subject of a comparison ("同比2022年度", "2023年同比") is not the figure's year
@@ -61,7 +62,9 @@ _COMPARISON_WORDS = re.compile(r"(?:比|较|与)(?:上年|去年|上一年|同�
                                r"完成预算的|完成|达到|主要是|约")
 _MEASURE_WORDS = frozenset("支出 收入 预算 决算 实际 年初 年终 年中 资金 金额".split())
 # words that name no item: a figure named by these alone is named by the heading it stands under
-_NAMELESS = _MEASURE_WORDS | frozenset("年度 本年 全年 当年 万元 亿元 年初预算 支出决算 预算数 决算数 项目 全年预算 项目预算".split())
+_NAMELESS = _MEASURE_WORDS | frozenset("年度 本年 全年 当年 万元 亿元 年初预算 支出决算 预算数 决算数 项目 全年预算 项目预算 "
+                                        "完成 完成值 实际完成 实际完成值 指标 指标值 年度指标值 目标值 预期 预期目标 "
+                                        "不少 不少于 不低于 不超过 不高于 不多于 以上 以内 以下 达到".split())
 # a scoring rule's threshold ("预算执行率未达到95%扣3分") is a target, not what was reached
 _CRITERION = re.compile(r"(?:未达到|未达|低于|不足|高于|超过)\s*[\d.]+\s*%?\s*(?:的)?(?:扣|得|计|加)")
 # 多长时间, 几项: the asking, not a name; 一年, 每月: a time, not a thing
@@ -252,6 +255,9 @@ class FigureIndex:
         """The words to quote for a figure: its clause, with the clause before it when its own clause names only a
         measure ("支出178.76万元" -> "多参数监护仪等其他设备20台(套),支出178.76万元")."""
         clause_only = _own_words(replace(f, phrase=""), "")  # the clause's own words, no subject carried into it
+        piece = (f.extra or {}).get("piece") if f.table else ""
+        if piece:  # a cell stating several figures: the piece that states this one, under its row and column
+            return f"{f.row} {f.column}：{piece}".strip()
         if f.table or ((f.report, f.start) not in self._bare and any(w not in _MEASURE_WORDS for w in clause_only)):
             return f.clause
         at = f.sentence.find(f.clause)
@@ -761,7 +767,22 @@ def _topic_removed(term: str, topic: str) -> str:
                 break
     if len(best) >= 4 and len(best) >= TOPIC_NAMED * len(topic.replace(" ", "")):
         return term.replace(best, "", 1)
+    # the topic named short, its first and last words kept ("胸痛卒中中心项目" for 胸痛中心和卒中中心建设项目,
+    # "高标准农田项目" for 高标准农田建设项目): its characters in order, from its first two to its last two
+    for words in topic.split():
+        if len(words) < 6:
+            continue
+        for a in (m.start() for m in re.finditer(re.escape(words[:2]), term)):
+            end = term.find(words[-2:], a + 2)
+            if end > a and _subsequence(term[a:end + 2], words) and end + 2 - a >= TOPIC_NAMED * len(words):
+                return term[:a] + term[end + 2:]
     return term
+
+
+def _subsequence(short: str, long: str) -> bool:
+    """Every character of `short` stands in `long`, in order."""
+    it = iter(long)
+    return all(ch in it for ch in short)
 
 
 def report_topic(title: str, body_names: Iterable[str] = ()) -> str:
@@ -817,7 +838,8 @@ def _kind_agrees(ask: Ask, f: Figure) -> bool:
             return False  # "有几辆公务用车": "无公务用车购置支出" says none was bought, not that there are none
         return ask.kind not in ("percent",) or not ask.share
     if ask.kind is None:
-        return f.kind not in ("age", "years")
+        # "机井打了多少": what was done, not the score its row got (a score is asked by 分/得/score)
+        return f.kind not in ("age", "years") and not (f.kind == "score" and not _SCORE_ASKED.search(ask.text))
     if ask.kind == "money" and _scaled_measure_follows(f):
         return False  # "扫描126.5万页": 万 scales the pages counted after it, not an amount of 万元
     if ask.kind == f.kind:
@@ -831,6 +853,9 @@ def _kind_agrees(ask: Ask, f: Figure) -> bool:
     if ask.kind == "people" and measure_of(f.unit) == "人次" and not ask.unit:
         return True  # "多少人参加", "受众人数": the report counts them in person-times (参会人员420人次, 9.6万人次)
     return False
+
+
+_SCORE_ASKED = re.compile(r"分|得|评|\bscor|\bpoint|\bmark", re.I)
 
 
 def _scaled_measure_follows(f: Figure) -> bool:
@@ -866,6 +891,8 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
     is_change = f.qualifier == CHANGE or change or about_change(f) or (not f.table and bool(_STATED_CHANGE.search(f.clause)))
     # "新增几人": the question names the figure's own change word ("新增11人"), so it asks that change
     named_change = is_change and not ask.change and _names_own_change(ask, f)
+    # "粮食产能每亩提高了多少斤": the row named by that change (亩均粮食产能提高) states how much, as its value
+    named_change = named_change or (ask.change and not is_change and f.table and _names_own_change(ask, f))
     if ask.change != is_change and not named_change:
         factor, ok = factor * 0.55, False
     if ask.change and is_change and ask.direction:
@@ -911,7 +938,9 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
 
 def _names_own_change(ask: Ask, f: Figure) -> bool:
     """The question names the very word the figure's clause states its change by ("新增几人" for "新增11人")."""
-    return not f.table and any(w in ask.text for w in _CHANGE_VERB.findall(f.clause[:max(0, f.clause.find(f.text))]))
+    if f.table:  # a row named by its change ("项目区亩均粮食产能提高"): "提高了多少斤" asks that row's value
+        return any(w in ask.text for w in _CHANGE_VERB.findall(f.row.split(" > ")[-1]))
+    return any(w in ask.text for w in _CHANGE_VERB.findall(f.clause[:max(0, f.clause.find(f.text))]))
 
 
 def _spent_factor(ask: Ask, f: Figure) -> float:
@@ -996,6 +1025,7 @@ GUESSED_KIND = 0.8  # a figure of another kind than the one only guessed from a 
 ANSWERING_SHARE = 0.6  # a figure that answers may lead over better-scored ones that do not, down to this share
 NAMES_ALL, NAMES_MORE, NAMING_SHARE = 0.9, 0.2, 0.8  # a figure naming all that was asked leads one naming much less
 NAMES_MOST = 0.5  # (one naming most of it, in its own name and the clause before, leads one naming much less too)
+NAMING_ALL_SHARE = 0.7  # one naming all of it may score less still: the whole's sentence holds the part's words too
 
 
 def _answering_first(matches: list[FigureMatch]) -> list[FigureMatch]:
@@ -1011,7 +1041,8 @@ def _answering_first(matches: list[FigureMatch]) -> list[FigureMatch]:
         # "区残联本级的一般公共预算财政拨款": the figure whose own name holds every asked word (…（本级）2385.57万元)
         # before one that holds 本级 only in its sentence
         whole = next((m for m in matches[1:] if m.answers and m.in_name >= NAMES_MOST
-                      and m.in_name - matches[0].in_name >= NAMES_MORE and m.score >= NAMING_SHARE * matches[0].score
+                      and m.in_name - matches[0].in_name >= NAMES_MORE
+                      and m.score >= (NAMING_ALL_SHARE if m.in_name >= NAMES_ALL else NAMING_SHARE) * matches[0].score
                       and m.figure.kind == matches[0].figure.kind), None)
         if whole is not None:
             return [whole] + [m for m in matches if m is not whole]
@@ -1045,6 +1076,14 @@ def _unless_ambiguous(matches: list[FigureMatch], unit: str | None = None, ask: 
               and not (ask is not None and _names_own_change(ask, best.figure) and not _names_own_change(ask, m.figure))]  # 多少人次: not 28批次
     if not rivals:
         return matches
+    # "示范课多少节" of "全年开展示范课34节，其中市级示范课6节…": asked plainly, the whole the sentence states before
+    # its parts, not the first part
+    if best.part:
+        whole_first = [m for m in rivals if not m.part and m.figure.sentence == best.figure.sentence
+                       and m.figure.start < best.figure.start and m.figure.unit == best.figure.unit
+                       and m.coverage >= best.coverage and m.in_name >= best.in_name]  # 本级 asked: the part it names
+        if len(whole_first) == 1:
+            return [whole_first[0]] + [m for m in matches if m is not whole_first[0]]
     # "高中阶段教育奖励了多少人" beside "高等教育奖励硕士1人": the one rival whose own name the question names whole, and
     # holds at least as much of the asked subject, is what was asked; the best-scored one named in part is not
     whole = [m for m in rivals if m.named >= OWN_NAMED and m.in_name >= best.in_name and m.coverage >= best.coverage]
@@ -1098,6 +1137,10 @@ def _word_grams(text: str) -> frozenset[str]:
     return frozenset(g for g in bigrams(text) if len(g) == 2)
 
 
+# a number with its measure word ("12.4个百分点", "≥24眼"), taken out of a clause to leave the words that name it
+_STATED_NUMBER = re.compile(r"[为是达约]*\s*[\d.,，]+\s*(?:" + "|".join(re.escape(u) for u in UNITS) + r")?")
+
+
 def _own_words(f: Figure, subject: str, body_names: tuple[str, ...] = ()) -> tuple[str, ...]:
     return _own_words_of(f, simplified(subject), tuple(simplified(n) for n in body_names))
 
@@ -1106,10 +1149,9 @@ def _own_words_of(f: Figure, subject: str, body_names: tuple[str, ...]) -> tuple
     """The words of a figure's own name (its phrase, the subject it carries; a cell's row leaf and column), without
     scope words (本部门, 年度) and without one-character words."""
     if f.table:
-        text = simplified(f"{f.row.split(' > ')[-1]} {f.column.split(' > ')[-1]}")
+        text = simplified(f"{f.row.split(' > ')[-1]} {f.column.split(' > ')[-1]} {(f.extra or {}).get('piece', '')}")
     else:  # the phrase, and the clause it was cut from (a phrase may have lost words: 全年预算数 -> 预算数)
-        own_clause = re.sub(r"[为是达约]*\s*[\d.,，]+\s*(?:万元|亿元|元|%|名|人次|人|个|户|家|枚|本|次|场|条|期|项|所|万|亿)?",
-                            " ", f.clause)
+        own_clause = _STATED_NUMBER.sub(" ", f.clause)
         text = f"{subject} {simplified(f.phrase.replace('·', ' '))} {simplified(own_clause)}"
     for name in body_names:
         text = text.replace(name, " ")
@@ -1161,7 +1203,8 @@ def _name_text(f: Figure, subject: str, head: str = "", item: str = "") -> str:
     """What names a figure: its clause with the subject it carries over and its phrase; a cell's row and column. A
     figure distributed over items ("本年收入、本年支出各是A,B") is named by its own item, not by the others."""
     if f.table:
-        return f"{f.row} {f.column} {f.clause}"
+        piece = (f.extra or {}).get("piece")
+        return f"{f.row} {f.column} {piece}" if piece else f"{f.row} {f.column} {f.clause}"
     clause, phrase = f.clause, f.phrase.replace('·', ' ')
     if head and item and item != UNRESOLVED:
         for words in sorted(head.split("|"), key=len, reverse=True):  # the items' text, then the others' items

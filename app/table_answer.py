@@ -690,6 +690,9 @@ def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
             asks.scored.append(core)
             named[named.index((a, b, core))] = (a, b, "")
     named = [(a, b, core) for a, b, core in named if core]
+    # "死亡率控制在多少？指标要求是多少": beside a clause that asks the target by name, 控制在 asks what it was kept at
+    if sum(1 for _, _, role in kept if role == TARGET) > 1:
+        kept = [(a, b, ACTUAL if role == TARGET and text[a:b] == "控制在" else role) for a, b, role in kept]
     for start, _, role in sorted(kept):
         if role == WHEN and ACTUAL not in asks.roles:
             asks.roles.append(ACTUAL)  # 什么时候: the date the row states as done
