@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from app.answer import Citation
 from app.lookup import FigureIndex, FigureMatch, LookupResult, bigrams, simplified, unit_follows
-from app.question import (DERIVED, FIGURE, LIST, REASON, REMAINING, SHORTFALL, YESNO, Ask, Question, content_terms,
+from app.question import (DERIVED, FIGURE, LIST, REASON, REMAINING, SHORTFALL, SURPLUS, YESNO, Ask, Question, content_terms,
                           in_report_year, operand_ask, written_short)
 from app.retrieve import Knowledge, Passage, Sentence, passage_rank_of_figures
 from app.romanize import romanizes
@@ -153,9 +153,10 @@ def operand_lookup(index: FigureIndex, q: Question, dense: Mapping[str, float],
         ask = operand_ask(q, operand)
         if q.operation == "share":
             ask = replace(ask, kind=None, unit=None)
-        if q.operation == SHORTFALL:  # the target, then what was reached
-            ask = replace(ask, subject=content_terms(q.operands[0]), total=False, change=False, target=n == 0,
-                          actual=n == 1)
+        if q.operation in (SHORTFALL, SURPLUS):  # the target, then what was reached (a surplus: the other way)
+            first = n == 0 if q.operation == SHORTFALL else n == 1
+            ask = replace(ask, subject=content_terms(q.operands[0]), total=False, change=False, target=first,
+                          actual=not first)
         if q.operation == REMAINING:  # what was allotted, then what of it was spent
             ask = replace(ask, subject=content_terms(q.operands[0]), kind="money", unit=None, total=False,
                           change=False, budgeted=n == 0, spent=n == 1)
@@ -670,8 +671,10 @@ def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, rep
     chosen = _distinct_operands(lookup)
     operands = [m.figure for m in chosen]
     sure = all(m.answers for m in chosen) and len({(f.report, f.start) for f in operands}) == len(operands)
+    # rates do not add up ("97.90% + 97.46%" is nothing): a sum of percentages is one of shares of one whole
+    rates_summed = question.operation == "sum" and any(f.kind == "percent" and _is_rate(f) for f in operands)
     if len(operands) < 2 or lookup.confidence < FIGURE_CONFIDENCE or len({f.unit for f in operands}) != 1 \
-            or not sure or any(f.kind == "nil" for f in operands):
+            or not sure or any(f.kind == "nil" for f in operands) or rates_summed:
         related = _related(lookup)
         if related:
             return _not_stated(question, lookup, [m[0] if m and m[0].answers else None for m in lookup.matches],
@@ -682,7 +685,7 @@ def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, rep
     if question.operation == "difference" and values[0] < values[1]:
         # "A比B少花了多少", "相差多少": how far apart they are, the larger less the smaller, never a negative amount
         operands, values = operands[::-1], values[::-1]
-    if question.operation in ("difference", REMAINING, SHORTFALL):
+    if question.operation in ("difference", REMAINING, SHORTFALL, SURPLUS):
         result = values[0] - values[1]
         expression = f"{operands[0].display} - {operands[1].display} = {result:.{places}f}{operands[0].unit}"
     else:
@@ -692,6 +695,13 @@ def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, rep
     text = (f"{result:.{places}f}{unit}（按报告数字计算：{expression}）。" if question.language == "zh"
             else f"{result:.{places}f} {unit} (computed from the report: {expression}).")
     return Draft(_fit(text), tuple(_cite_figure(f) for f in operands), False)
+
+
+def _is_rate(f) -> bool:
+    """A percentage that is a rate (执行率, 完成预算的X%, 满意度), not a share of a whole (占X%)."""
+    if f.relation == "share" or re.search(r"占|比例|比重|构成", f.clause + f.column):
+        return False
+    return f.relation in ("completion", "execution") or bool(re.search(r"率|度|完成", f.clause + f.column + f.row))
 
 
 def _distinct_operands(lookup: LookupResult) -> list[FigureMatch]:
