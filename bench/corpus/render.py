@@ -76,6 +76,10 @@ LAYOUTS: dict[str, Layout] = {
         spaced_numbers=True, page_format="·{n}·"),
     "baohe-wanghu-street-2022-final-accounts": Layout("web"),
     "kuiwen-experimental-school-2024-smart-classroom-project": Layout("docx"),
+    "nanming-edu-2023-dept-performance": Layout(
+        "pdftotext", width=30, lines_per_page=28, header="南明区教育局2023年度部门整体支出绩效自评报告",
+        spaced_numbers=True, page_format="第{n}页"),
+    "wuhua-huashan-street-2024-elderly-care-project": Layout("plain"),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
