@@ -76,6 +76,7 @@ LAYOUTS: dict[str, Layout] = {
         spaced_numbers=True, page_format="·{n}·"),
     "baohe-wanghu-street-2022-final-accounts": Layout("web"),
     "kuiwen-experimental-school-2024-smart-classroom-project": Layout("docx"),
+    "qingxiu-xinzhu-street-2022-final-accounts": Layout("web"),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
