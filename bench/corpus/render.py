@@ -77,6 +77,7 @@ LAYOUTS: dict[str, Layout] = {
     "baohe-wanghu-street-2022-final-accounts": Layout("web"),
     "kuiwen-experimental-school-2024-smart-classroom-project": Layout("docx"),
     "qingxiu-xinzhu-street-2022-final-accounts": Layout("web"),
+    "xingqing-health-2023-three-public-expenses": Layout("plain", traditional=True),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
