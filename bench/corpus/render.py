@@ -76,15 +76,12 @@ LAYOUTS: dict[str, Layout] = {
         spaced_numbers=True, page_format="·{n}·"),
     "baohe-wanghu-street-2022-final-accounts": Layout("web"),
     "kuiwen-experimental-school-2024-smart-classroom-project": Layout("docx"),
-<<<<<<< HEAD
     "nanming-edu-2023-dept-performance": Layout(
         "pdftotext", width=30, lines_per_page=28, header="南明区教育局2023年度部门整体支出绩效自评报告",
         spaced_numbers=True, page_format="第{n}页"),
     "wuhua-huashan-street-2024-elderly-care-project": Layout("plain"),
-=======
     "qingxiu-xinzhu-street-2022-final-accounts": Layout("web"),
     "xingqing-health-2023-three-public-expenses": Layout("plain", traditional=True),
->>>>>>> wr14
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
