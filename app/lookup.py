@@ -24,13 +24,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from app.question import UNKNOWN_OBJECT, Ask, Question, content_terms, in_order
+from app.question import ACRONYM, UNKNOWN_OBJECT, Ask, Question, content_terms, in_order
 from app.statements import about_change
 from ingest.figures import CHANGE, TARGET, Figure
 from ingest.numbers import UNITS
 
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
-_ACRONYM = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]\d?){2,6}(?![a-z])")  # Latin initials: CT, DR, PPP (not a word: Yulin)
 _MONTH = re.compile(r"(?<!\d)(?:1[0-2]|0?[1-9])月")
 _QUOTES = re.compile(r"[“”‘’「」『』《》〈〉\"']")  # “三公”经费 is read as 三公经费
 # a year named as the base or the subject of a comparison ("同比2022年度", "2023年同比") is not the figure's year
@@ -112,7 +111,7 @@ def bigrams(text: str) -> set[str]:
         if len(run) == 1:
             grams.add(run)
         grams.update(run[i:i + 2] for i in range(len(run) - 1))
-    grams.update(_ACRONYM.findall(text))  # "CT", "DR": a report names equipment and programmes by Latin initials
+    grams.update(ACRONYM.findall(text))  # "CT", "DR": a report names equipment and programmes by Latin initials
     grams.update(_MONTH.findall(text))  # "12月": a month is a word, digits and all
     return grams
 
@@ -1103,7 +1102,7 @@ class _Gram:
 @lru_cache(maxsize=2048)
 def _term_grams(term: str) -> tuple[_Gram, ...]:
     """A term's bigrams, each marked when it straddles a word boundary (jieba's segmentation)."""
-    out: list[_Gram] = [_Gram(a, False) for a in (*_ACRONYM.findall(term), *_MONTH.findall(term))]
+    out: list[_Gram] = [_Gram(a, False) for a in (*ACRONYM.findall(term), *_MONTH.findall(term))]
     for run in _CJK_RUN.findall(_QUOTES.sub("", term)):
         if len(run) == 1:
             out.append(_Gram(run, False))

@@ -28,7 +28,7 @@ SHARE = "share"  # 占…的比例
 RATE = "rate"  # 执行率, 完成率, 覆盖率, 满意率 …
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_ACRONYM = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]\d?){2,6}(?![a-z])")  # Latin initials a report uses as words: CT, DR
+ACRONYM = re.compile(r"(?<![A-Za-z0-9])(?:[A-Z]\d?){2,6}(?![a-z])")  # Latin initials a report uses as words: CT, DR
 _INTERROGATIVE_ZH = re.compile(r"多少|几|百分之|比例|占比|多大|多高|多长|什么|是否|吗|呢|怎样|怎么样|如何")
 # a piece of a question that asks for words, not a figure: "…，结果怎样"
 _TEXT_ASK_ZH = re.compile(r"怎样|怎么样|如何|什么|哪些|是否|有没有|吗")
@@ -706,7 +706,7 @@ def _without(terms: tuple[str, ...], names: tuple[str, ...]) -> tuple[str, ...]:
     for t in terms:
         for n in names:
             t = _name_replaced(t, n, " ")
-        out += [p for p in t.split() if (_CJK.search(p) or _ACRONYM.fullmatch(p)) and p not in _BARE_MEASURES
+        out += [p for p in t.split() if (_CJK.search(p) or ACRONYM.fullmatch(p)) and p not in _BARE_MEASURES
                 and p not in _BARE_LEVELS]
     return tuple(out)
 
@@ -871,7 +871,7 @@ def translate_terms(text: str) -> list[str]:
 
 def _acronyms(text: str) -> list[tuple[int, str]]:
     """Latin initials of an English question the report may use as they are ("CT examinations" -> CT)."""
-    return [(m.start(), m.group(0)) for m in _ACRONYM.finditer(text) if m.group(0).lower() not in _EN_STOPWORDS]
+    return [(m.start(), m.group(0)) for m in ACRONYM.finditer(text) if m.group(0).lower() not in _EN_STOPWORDS]
 
 
 # --------------------------------------------------------------------------- Chinese words
@@ -934,7 +934,7 @@ def content_terms(text: str) -> tuple[str, ...]:
     text = _YEAR.sub(" ", text)
     text = re.sub(r"(?<![A-Za-z])\d+(?:\.\d+)?(?![A-Za-z])", " ", text)  # (a code's digits stay: "D2W时间")
     pieces = [p for p in _STOP_ZH.split(text) if p and p not in _BARE_MEASURES and p not in _BARE_LEVELS]
-    return tuple(p for p in pieces if _CJK.search(p) or _ACRONYM.search(p))
+    return tuple(p for p in pieces if _CJK.search(p) or ACRONYM.search(p))
 
 
 _BARE_MEASURES = frozenset("人 名 位 个 次 元 钱 户 家 枚 本 项 场 条 万元 年".split())  # "有多少人": the measure, not a topic

@@ -145,8 +145,9 @@ def _table_figures(placed: PlacedTable, rows: dict[tuple[int, int], Paragraph], 
         for cell, path, column in _value_cells(table, r, roles):
             k = cell.col
             at = starts.get(cell.col, -1)
-            stated = [t for t in find_numbers(cell.text) if t.role == ROLE_FIGURE]
-            for t in find_numbers(cell.text):
+            tokens = find_numbers(cell.text)
+            stated = [t for t in tokens if t.role == ROLE_FIGURE]
+            for t in tokens:
                 measure_cell = _MEASURE_CELL.fullmatch(cell.text.strip()) if t.role == ROLE_IDENTIFIER else None
                 if measure_cell:  # "≤40DDDs", "≥24眼" in a value column: a measure, not a code
                     t = replace(t, role=ROLE_FIGURE, unit=t.unit or measure_cell.group("word") or "")
