@@ -219,7 +219,10 @@ def _scope(question: Question, knowledge: Knowledge, report_ids: Sequence[str]) 
     sections = _top_sections(knowledge, report_ids)
     if question.language == "en":
         return f"It covers: {'; '.join(titles)}" + (f" ({'、'.join(sections)})." if sections else ".")
-    return f"本报告（{'、'.join(titles)}）涵盖：{'、'.join(sections)}。" if titles else ""
+    if not titles:
+        return ""
+    # a report with no headings (a key:value form, a one-paragraph conclusion) has no parts to list
+    return f"本报告（{'、'.join(titles)}）涵盖：{'、'.join(sections)}。" if sections else f"本报告为《{'、'.join(titles)}》。"
 
 
 def _top_sections(knowledge: Knowledge, report_ids: Sequence[str]) -> list[str]:
@@ -278,6 +281,9 @@ def _figure_answer(question: Question, lookup: LookupResult, knowledge: Knowledg
     worded = [n for n, a in enumerate(lookup.asks) if a.words]
     if worded and len(worded) < len(lookup.asks):
         return _mixed_answer(question, lookup, worded, knowledge, report_ids, sentences)
+    adjusted = _budget_adjustment(question, lookup, index, knowledge, report_ids)
+    if adjusted is not None:
+        return adjusted
     if lookup.answered and lookup.confidence >= FIGURE_CONFIDENCE:
         return _figures(question, _with_rates(question, lookup, index), index)
     if question.operation == "share" and len(question.operands) == 2:
@@ -770,6 +776,42 @@ def _at_least(whole: Figure, part: Figure) -> bool:
         return Decimal(whole.value) >= Decimal(part.value)
     except (ArithmeticError, ValueError, TypeError):
         return False
+
+
+# "年中追加了多少预算", "预算调减了多少": the amount a budget was changed by during the year
+# ("调整后的预算", "调整为多少" ask the level the budget came to: 全年预算数 itself)
+_ADJUSTED_ZH = re.compile(r"(?:追加|调增|调减|调整|压减|核减)(?!后|为|至|到|的)")
+_ADJUSTED_EN = re.compile(r"\b(?:added|raised|increased|cut|reduced|adjusted) by\b|"
+                          r"\bhow much\b.*\b(?:added|supplemented|topped up)\b", re.I)
+# "调整为6912.38万元", "追加至…": the level the budget came to, not the amount it changed by
+_ADJUSTED_TO = re.compile(r"(?:追加|调增|调减|调整|压减|核减)(?:后|为|至|到)")
+_BUDGET_ROW_WORDS = re.compile(r"年中|年内|年度|全年|当年|预算|资金|多少|了|的|期间|共|一共")
+
+
+def _budget_adjustment(question: Question, lookup: LookupResult, index: FigureIndex, knowledge: Knowledge,
+                       report_ids: Sequence[str]) -> Draft | None:
+    """The change made to a budget during the year, which a report states as 年初预算数 and 全年预算数 and seldom as
+    an amount: 全年预算数 - 年初预算数, computed, operands shown — unless a figure states the change itself
+    ("年中追加70.00万元")."""
+    pattern = _ADJUSTED_ZH if question.language == "zh" else _ADJUSTED_EN
+    hit = pattern.search(question.text)
+    if hit is None or len(lookup.asks) != 1 or question.intent != FIGURE:
+        return None
+    best = lookup.best[0] if lookup.best and lookup.best[0].answers else None
+    if best is not None:
+        f = best.figure
+        before = f.clause[:max(0, f.clause.find(f.text))] + (f.row or "") + (f.column or "")
+        if _ADJUSTED_ZH.search(before) and not _ADJUSTED_TO.search(before):
+            return None  # the report states the change itself
+    subject = "".join(t for t in content_terms(_BUDGET_ROW_WORDS.sub(" ", question.text[:hit.start()]))
+                      if not _ADJUSTED_ZH.search(t)) if question.language == "zh" else ""
+    derived = replace(question, intent=DERIVED, operation="difference",
+                      operands=(subject + "全年预算数", subject + "年初预算数"))
+    found = operand_lookup(index, derived, {}, {})
+    if any(not m or not m[0].answers for m in found.matches):
+        return None
+    draft = _derived(derived, found, knowledge, report_ids)
+    return None if draft.abstained else draft
 
 
 def _implied_previous(question: Question, lookup: LookupResult, index: FigureIndex, knowledge: Knowledge,

@@ -44,9 +44,11 @@ _BUDGET_SIDE = re.compile(r"预算|拟投入|计划|目标|指标值")
 _FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算|部门预算|预算单位|预算管理|预算执行|预决算")
 _SPENT_SIDE = re.compile(r"决算|支出|实际|花费|使用|执行数|完成")
 _STATED = {"difference": re.compile(r"差异|差额|相差|差距|之差"), "sum": re.compile(r"合计|总计|共计|总额|合共"),
-           "remaining": re.compile(r"结余|剩余|未使用|未支出|尚未支付")}
+           "remaining": re.compile(r"结余|剩余|未使用|未支出|尚未支付|未执行|未拨付|(?<!上年)结转")}
 _PLANNED = re.compile(r"拟|计划|预计|目标|力争")
 _PLANNED_COLUMN = re.compile(r"拟|计划|预计|目标|指标值|预算数|年初预算|全年预算")  # a table column of plans
+# the two wholes a final-accounts explanation tells apart: 收入总计 (with the carry-over) and 本年收入合计
+_WHOLE_KIND = re.compile(r"总计|合计")
 _TOTAL_WORD = re.compile(r"合计|总计|共计|总额|总体|整体|总收入|总支出")
 # a clause that states its figure as a total of its own: 共接待, 全年共举办, 累计 (not 公共, 共同, 共享, 共建)
 _OWN_TOTAL = re.compile(r"(?<![公])共(?![同享建青产识性])|累计|合计|总计")
@@ -629,6 +631,11 @@ class FigureIndex:
         if ask.total and (_TOTAL_WORD.search(f.clause + f.row) or own_total):
             score *= 1.15  # "收入合计": the whole, named as such
             named = max(named, OWN_NAMED)
+        asked_whole = set(_WHOLE_KIND.findall(ask.text))
+        named_whole = set(_WHOLE_KIND.findall(self._name_text[i]))
+        if asked_whole and named_whole and not asked_whole & named_whole:
+            # "收入总计" asked, "本年收入合计" named: a 决算说明 states both, and they differ by the carry-over
+            score *= 0.8
         held = self._object_held(i, ask)
         opposed = _opposed_measure(ask, self._name_text[i])
         # "全区一般公共预算收入": a figure of the whole area, which a figure of the body's own accounts does not state
@@ -1024,6 +1031,7 @@ GUESSED_KIND = 0.8  # a figure of another kind than the one only guessed from a 
 ANSWERING_SHARE = 0.6  # a figure that answers may lead over better-scored ones that do not, down to this share
 NAMES_ALL, NAMES_MORE, NAMING_SHARE = 0.9, 0.2, 0.8  # a figure naming all that was asked leads one naming much less
 NAMES_MOST = 0.5  # (one naming most of it, in its own name and the clause before, leads one naming much less too)
+PART_NAMED_MORE, PART_NAMED_SHARE = 0.15, 0.75  # a part the question names more fully than its whole leads it
 NAMING_ALL_SHARE = 0.7  # one naming all of it may score less still: the whole's sentence holds the part's words too
 
 
@@ -1045,7 +1053,16 @@ def _answering_first(matches: list[FigureMatch]) -> list[FigureMatch]:
                       and m.figure.kind == matches[0].figure.kind), None)
         if whole is not None:
             return [whole] + [m for m in matches if m is not whole]
-    if not matches or matches[0].answers:
+    if matches and matches[0].answers:
+        # "买车了吗" of "公务用车购置及运行维护费6.20万元，其中公务用车购置费0万元": the part stated after the whole that
+        # the question names more fully (购置 alone) is what was asked, not the whole that joins it with another item
+        lead = matches[0]
+        part = next((m for m in matches[1:] if m.answers and m.part and m.figure.sentence == lead.figure.sentence
+                     and m.figure.report == lead.figure.report and m.figure.start > lead.figure.start
+                     and m.named >= lead.named + PART_NAMED_MORE and m.in_name >= lead.in_name
+                     and m.score >= PART_NAMED_SHARE * lead.score), None)
+        return matches if part is None else [part] + [m for m in matches if m is not part]
+    if not matches:
         return matches
     top = matches[0].score
     # a question that fits several figures alike is not answered by a weaker one that names even less of itself
@@ -1080,7 +1097,9 @@ def _unless_ambiguous(matches: list[FigureMatch], unit: str | None = None, ask: 
     if best.part:
         whole_first = [m for m in rivals if not m.part and m.figure.sentence == best.figure.sentence
                        and m.figure.start < best.figure.start and m.figure.unit == best.figure.unit
-                       and m.coverage >= best.coverage and m.in_name >= best.in_name]  # 本级 asked: the part it names
+                       and m.coverage >= best.coverage and m.in_name >= best.in_name  # 本级 asked: the part it names
+                       # "买车了吗": 其中公务用车购置费, which the question names more fully than 购置及运行维护费
+                       and m.named >= best.named]
         if len(whole_first) == 1:
             return [whole_first[0]] + [m for m in matches if m is not whole_first[0]]
     # "高中阶段教育奖励了多少人" beside "高等教育奖励硕士1人": the one rival whose own name the question names whole, and
@@ -1572,6 +1591,9 @@ def _figure_years(figures: list[Figure]) -> list[frozenset[int]]:
     return years
 
 
+TIE_NAMED = 0.05
+
+
 def _first_stated_on_ties(matches: list[FigureMatch]) -> list[FigureMatch]:
     """The same words matched and near-equal scores: the figure the report states first leads (later ones repeat
     or detail it), rather than the one a small difference in similarity happens to favour."""
@@ -1579,7 +1601,8 @@ def _first_stated_on_ties(matches: list[FigureMatch]) -> list[FigureMatch]:
         return matches
     top = matches[0]
     tied = [m for m in matches if m.score >= top.score - TIE_MARGIN and m.lexical == top.lexical
-            and m.figure.report == top.figure.report]  # positions in two reports say nothing about each other
+            and m.figure.report == top.figure.report  # positions in two reports say nothing about each other
+            and m.named >= top.named - TIE_NAMED]  # one the question names less of is no tie ("买车": not 购置及运行维护费)
     first = min(tied, key=lambda m: m.figure.start)
     return [first] + [m for m in matches if m is not first]
 

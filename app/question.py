@@ -221,7 +221,8 @@ _STOP_ZH = re.compile(
     r"所?占(?:比重|比例|比)|比例|比重|百分比|占(?![用地])|拿到|拿了|拿|"
     r"实际|花了|花掉|花费|用了|用掉|合计|总计|百分之|明年|下一?年度?|"
     r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|没有(?=[？?]?$)|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?(?!结转|结余)|前年|"
-    r"这个|那个|那么|呀|吧|这一?块|后来|之后|这些|那些|这几[个项类]|这项|那项|大概|大约|大致|差不多|"
+    r"(?:被)?扣(?:了|掉|除)?(?=(?:多少|几)分)|(?<=[多几])分(?=[？?，,。]|$)|没到(?=\d|[？?，,。]|$)|"
+    r"这个|那个|那么|呀|吧|这一?块|后来|之后|这些|那些|这几[个项类]|(?:这|那|该)一?项|大概|大约|大致|差不多|"
     r"(?:完成|达到|达成)得?(?=怎么样|如何|怎样|咋样)|"
     # the doing of what is counted ("办了几场", "开展了多少场次", "搞了几次"): the count's verb, not its topic
     r"(?:举办|开展|组织|召开|(?<![举创承主开兴协督代包])办|(?<![公召展离打放分])开|搞|弄|做|整)(?=了?(?:多少|几))|"
@@ -232,6 +233,9 @@ _STOP_ZH = re.compile(
     r"总(?=收入|支出|金额|经费|资金)"
 )
 _YEAR = re.compile(r"(19|20)\d\d(?=\s*年)|\b(?:19|20)\d\d\b")
+# a year written with two digits, as people type it ("22年收入总计", "21年的呢"): 2022, 2021 — not a span of years
+# ("工作满22年", "近15年", "第22年") and not a figure's digits ("2022年" itself, "1.22年")
+_SHORT_YEAR = re.compile(r"(?<![\d.满近达共第约超逾余])(1[5-9]|2\d|3[0-5])(?=\s*年(?!以上|以来|多|间|内|来|左右|之久))")
 # a year a question names as the base of a comparison: "和2022年比", "与2022年度相比", "比2022年", "较2022年"
 _BASE_YEAR_ZH = re.compile(r"(?:和|与|跟|同|比|较)\s*(?:19|20)\d\d\s*年度?(?:相比|比较|对比|比)?(?=[，,\u4e00-\u9fff])")
 # a year named relative to the report's: 去年 (not the base of a comparison: 比上年, 较上年, 同比上年度)
@@ -335,6 +339,11 @@ def _names_only_a_measure(term: str) -> bool:
     return bool(_MEASURE_ONLY.match(bare)) or bare in ("", "执行率", "完成率")
 
 
+def _full_years(text: str) -> str:
+    """'22年收入' -> '2022年收入': a two-digit year is the year of this century it abbreviates."""
+    return _SHORT_YEAR.sub(lambda m: "20" + m.group(1), text) if text else text
+
+
 def analyze(question: str, history: list[dict] | None = None, reports: Iterable = ()) -> Question:
     """Understand a question (and, for a follow-up, the one before it); `reports` (ReportInfo) binds the names of
     the loaded reports' bodies (see `about_reports`)."""
@@ -344,6 +353,7 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
     text, context = resolve_follow_up(question, history)
     # a question typed in traditional characters (公務接待費) is read in simplified ones, as the reports' words are
     text, context = simplified(text), simplified(context)
+    text, context = _full_years(text), _full_years(context)
     english = is_english(text)
     intent, operation, operands = _intent(text, english)
     if context and intent in (TEXT, YESNO):

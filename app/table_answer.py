@@ -367,6 +367,10 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
         return _extreme(asks, _group_rows(asks, rows) or rows, english)
     if WHICH in asks.special and not matched:
         return None  # "哪项…": a row is asked for, and none is named: not the total's to answer
+    if not matched and DEDUCTION in asks.special and _INDICATORS_ASKED.search(asks.text):
+        summed = _indicator_deductions(rows, english, _group_named(question, rows))
+        if summed is not None:
+            return summed
     if not matched:
         only = _only_row(asks, rows)
         total = only or _total_row(asks, rows)
@@ -1403,6 +1407,53 @@ def _deduction(row: _Row, english: bool, with_score: bool = False) -> Draft | No
     if with_score:
         text = (f"{s.figure.text}{unit} ({s.name}); " if english else f"{s.name}{s.figure.text}{unit}，") + text
     return Draft(_fit(text), (_cite(row, [p.col, s.col]),), False)
+
+
+# "绩效指标一共扣了多少分", "各项指标共扣几分": the indicators' own deductions, not the 总分's (which holds the budget's)
+_INDICATORS_ASKED = re.compile(r"指标|\bindicators?\b", re.I)
+_ALL_INDICATORS = re.compile(r"(?:绩效|各项|所有|全部|各个|这些)?指标")
+_BUDGET_ROW = re.compile(r"预算执行|资金执行|执行率")
+
+
+def _group_named(question: Question, rows: Sequence[_Row]) -> str:
+    """The heading of a group of rows the question names ("产出指标扣了几分": 产出指标), "" when it names all of them
+    (绩效指标, 各项指标) or none."""
+    for term in question.terms:
+        for word in term.split("|"):
+            if len(word) >= 2 and not _ALL_INDICATORS.fullmatch(word) and any(
+                    word in " > ".join(r.path.split(" > ")[:-1]) for r in rows):
+                return word
+    return ""
+
+
+def _indicator_deductions(rows: Sequence[_Row], english: bool, group: str = "") -> Draft | None:
+    """分值 − 得分 summed over the indicator rows (of the group named, else all) of the one table whose rows state
+    both, each row that lost points shown; a budget-execution row and the total row are not indicators. None when no
+    table or more than one fits."""
+    by_table: dict[tuple[str, str], list[tuple[_Row, _Cell, _Cell]]] = {}
+    for row in rows:
+        pair = None if row.total or _BUDGET_ROW.search(row.path) else _points_score(row)
+        if group and group not in " > ".join(row.path.split(" > ")[:-1]):
+            continue
+        if pair is not None and " > " in row.path:  # an indicator sits under its 一级/二级 headings
+            by_table.setdefault((row.report, row.table), []).append((row, *pair))
+    tables = [t for t in by_table.values() if len(t) >= (1 if group else 3)]
+    if len(tables) != 1:
+        return None
+    lost = [(row, p, s, p.value - s.value) for row, p, s in tables[0] if p.value - s.value > 0]
+    if not lost:
+        return None
+    places = max(max(_places(p.value), _places(s.value)) for _, p, s, _ in lost)
+    total = sum(d for *_, d in lost)
+    unit = lost[0][1].figure.unit or "分"
+    parts = [(row.leaf, f"{p.figure.text}−{s.figure.text}={d:.{places}f}") for row, p, s, d in lost]
+    if english:
+        text = (f"The {group + ' ' if group else ''}indicators lost {total:.{places}f} points in all: "
+                + "; ".join(f"{leaf} {calc}" for leaf, calc in parts) + ".")
+    else:
+        text = (f"{group or '各项绩效指标'}共扣{total:.{places}f}{unit}（按表中分值减得分：" + "；".join(f"{leaf}{calc}" for leaf, calc in parts)
+                + f"），依据{lost[0][0].where}。")
+    return Draft(_fit(text), tuple(_cite(row, [p.col, s.col]) for row, p, s, _ in lost), False)
 
 
 def _difference(row: _Row, columns: Sequence[int], english: bool) -> Draft | None:
