@@ -85,6 +85,7 @@ LAYOUTS: dict[str, Layout] = {
     "lubei-civil-affairs-2024-dept-performance": Layout(
         "pdftotext", width=28, lines_per_page=26, header="路北区民政局2024年度部门整体支出绩效自评报告",
         spaced_numbers=True),
+    "qingniwaqiao-street-2021-final-accounts": Layout("web"),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
