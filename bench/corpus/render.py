@@ -82,6 +82,10 @@ LAYOUTS: dict[str, Layout] = {
     "wuhua-huashan-street-2024-elderly-care-project": Layout("plain"),
     "qingxiu-xinzhu-street-2022-final-accounts": Layout("web"),
     "xingqing-health-2023-three-public-expenses": Layout("plain", traditional=True),
+    "lubei-civil-affairs-2024-dept-performance": Layout(
+        "pdftotext", width=28, lines_per_page=26, header="路北区民政局2024年度部门整体支出绩效自评报告",
+        spaced_numbers=True),
+    "qingniwaqiao-street-2021-final-accounts": Layout("web"),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
