@@ -82,6 +82,7 @@ LAYOUTS: dict[str, Layout] = {
     "wuhua-huashan-street-2024-elderly-care-project": Layout("plain"),
     "qingxiu-xinzhu-street-2022-final-accounts": Layout("web"),
     "xingqing-health-2023-three-public-expenses": Layout("plain", traditional=True),
+    "qinzhou-culture-center-2022-public-culture-project": Layout("plain"),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
