@@ -83,6 +83,7 @@ LAYOUTS: dict[str, Layout] = {
     "qingxiu-xinzhu-street-2022-final-accounts": Layout("web"),
     "xingqing-health-2023-three-public-expenses": Layout("plain", traditional=True),
     "qinzhou-culture-center-2022-public-culture-project": Layout("plain"),
+    "haigang-agri-2024-three-public-expenses": Layout("plain", traditional=True),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
