@@ -86,6 +86,8 @@ LAYOUTS: dict[str, Layout] = {
         "pdftotext", width=28, lines_per_page=26, header="路北区民政局2024年度部门整体支出绩效自评报告",
         spaced_numbers=True),
     "qingniwaqiao-street-2021-final-accounts": Layout("web"),
+    "qinzhou-culture-center-2022-public-culture-project": Layout("plain"),
+    "haigang-agri-2024-three-public-expenses": Layout("plain", traditional=True),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
