@@ -139,3 +139,11 @@ def test_the_indicators_deductions_are_summed_over_their_rows(tmp_path: Path) ->
         # the total row's own deduction is what is asked without 指标
         plain = answer_from_tables(analyze("一共扣了多少分？"), [f for f in prepared.figures if f.table], [name])
         assert plain is not None and f"{float(points) - float(total):.1f}" in plain.text, plain.text
+
+
+@pytest.mark.parametrize("question", ["What was the year-start budget?", "the start-of-year budget of the bureau",
+                                      "What was the initial budget?"])
+def test_the_year_start_budget_in_english_is_the_budget_at_the_start_of_the_year(question: str) -> None:
+    from app.question import translate_terms
+
+    assert "年初预算" in " ".join(translate_terms(question))
