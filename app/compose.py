@@ -780,11 +780,12 @@ def _at_least(whole: Figure, part: Figure) -> bool:
 
 # "年中追加了多少预算", "预算调减了多少": the amount a budget was changed by during the year
 # ("调整后的预算", "调整为多少" ask the level the budget came to: 全年预算数 itself)
-_ADJUSTED_ZH = re.compile(r"(?:追加|调增|调减|调整|压减|核减)(?!后|为|至|到|的)")
+_ADJUSTING = r"(?:追加|调增|调减|调整|压减|核减)"
+_ADJUSTED_ZH = re.compile(_ADJUSTING + r"(?!后|为|至|到|的)")
 _ADJUSTED_EN = re.compile(r"\b(?:added|raised|increased|cut|reduced|adjusted) by\b|"
                           r"\bhow much\b.*\b(?:added|supplemented|topped up)\b", re.I)
 # "调整为6912.38万元", "追加至…": the level the budget came to, not the amount it changed by
-_ADJUSTED_TO = re.compile(r"(?:追加|调增|调减|调整|压减|核减)(?:后|为|至|到)")
+_ADJUSTED_TO = re.compile(_ADJUSTING + r"(?:后|为|至|到)")
 _BUDGET_ROW_WORDS = re.compile(r"年中|年内|年度|全年|当年|预算|资金|多少|了|的|期间|共|一共")
 
 
