@@ -17,6 +17,7 @@ that share no words with the report; it ranks, it never makes a figure answer.
 from __future__ import annotations
 
 import logging
+import itertools
 import math
 import re
 from collections import Counter
@@ -46,6 +47,7 @@ _SPENT_SIDE = re.compile(r"决算|支出|实际|花费|使用|执行数|完成")
 _STATED = {"difference": re.compile(r"差异|差额|相差|差距|之差"), "sum": re.compile(r"合计|总计|共计|总额|合共"),
            "remaining": re.compile(r"结余|剩余|未使用|未支出|尚未支付|未执行|未拨付|(?<!上年)结转")}
 _PLANNED = re.compile(r"拟|计划|预计|目标|力争")
+_REACHED = re.compile(r"实际|实现|^(?:全年|共|累计)?(?:完成|已)")  # a clause saying what was reached, not planned
 _PLANNED_COLUMN = re.compile(r"拟|计划|预计|目标|指标值|预算数|年初预算|全年预算")  # a table column of plans
 # the two wholes a final-accounts explanation tells apart: 收入总计 (with the carry-over) and 本年收入合计
 _WHOLE_KIND = re.compile(r"总计|合计")
@@ -210,7 +212,9 @@ class FigureIndex:
         self._whole_grams = [bigrams(w) for w in self._whole]
         self._years = _figure_years(self._norm)
         # a figure stated as what is planned: 拟投入…, 计划…, 目标为… before it in its sentence
-        self._planned = [not f.table and (bool(_PLANNED.search(f.sentence[:max(0, f.sentence.find(f.clause))]))
+        # (not a clause that says what was reached: "目标不少于4200人，实际保障4356人")
+        self._planned = [not f.table and ((bool(_PLANNED.search(f.sentence[:max(0, f.sentence.find(f.clause))]))
+                                           and not _REACHED.search(f.clause[:max(0, f.clause.find(f.text))]))
                                           or _planned_section(f.section))
                          for f in self._norm]
         self._section = [bigrams(f.section) for f in self._norm]
@@ -281,8 +285,10 @@ class FigureIndex:
         i = next((n for n, g in enumerate(self.figures) if g is f), None)
         if i is None or not self._items[i] or self._items[i] == UNRESOLVED or self._distributed_change[i]:
             return None
+        # (or in the sentence after: "收、支总计各是A万元。与上年相比,收、支总计各增加C万元")
         return next((g for n, g in enumerate(self.figures) if n != i and g.report == f.report
-                     and g.sentence == f.sentence and self._items[n] == self._items[i] and self._distributed_change[n]
+                     and (g.sentence == f.sentence or 0 < g.start - f.start - len(f.sentence) < NEXT_SENTENCE)
+                     and self._items[n] == self._items[i] and self._distributed_change[n]
                      and g.unit == f.unit and g.start > f.start), None)
 
     def _one_char(self, term: str) -> str:
@@ -335,10 +341,44 @@ class FigureIndex:
             ranked = _first_stated_on_ties(_distinct(scored))
             results.append(tuple(_answering_first(_unless_ambiguous(ranked, ask.unit, ask))[:k]))
         if len(results) > 1:
-            results = _prefer_one_sentence(results)
+            results = self._one_figure_per_ask(_prefer_one_sentence(results))
         if log.isEnabledFor(logging.DEBUG):  # python -m app.ask --explain
             log.debug("%s", explain(question, asks, results))
         return LookupResult(tuple(asks), tuple(results))
+
+    def _one_figure_per_ask(self, results: list[tuple[FigureMatch, ...]]) -> list[tuple[FigureMatch, ...]]:
+        """Two asks of one question ask two things: where they lead with the same figure, the figures that answer are
+        shared out so that each ask has its own and the asks together fit best ("培训报名多少人，结业多少": 报名 ->
+        1480, 结业 -> 1384; "财政拨款多少，其他资金多少"). A figure the report states for several items at once
+        ("收、支总计各是1856.42万元", "均为…") answers each of them."""
+        leads = [m[0] for m in results if m]
+        if len(leads) < 2 or len(results) > MAX_SHARED_ASKS:
+            return results
+        keys = [self._key(m) for m in leads]
+        if len(set(keys)) == len(keys) or all(self._shared(m) for m in leads if keys.count(self._key(m)) > 1):
+            return results
+        options = [[m for m in matches if m.answers][:SHARE_CANDIDATES] if matches and matches[0].answers
+                   else list(matches[:1]) for matches in results]
+        best, best_total = None, -1.0
+        for combo in itertools.product(*options):
+            ks = [self._key(m) for m in combo]
+            if any(ks.count(k) > 1 and not self._shared(m) for k, m in zip(ks, combo)):
+                continue
+            total = sum(m.score for m in combo)
+            if total > best_total:
+                best, best_total = combo, total
+        if best is None:
+            return results
+        return [(chosen, *[m for m in matches if m is not chosen]) if matches else matches
+                for chosen, matches in zip(best, results)]
+
+    def _key(self, m: FigureMatch) -> tuple[str, int]:
+        return (m.figure.report, m.figure.start)
+
+    def _shared(self, m: FigureMatch) -> bool:
+        """A figure stated for several items at once: "收、支总计各是A", "均为A"."""
+        i = self._number_of.get((m.figure.report, m.figure.start))
+        return i is not None and (" " in self._items[i] or bool(_STATED_FOR_ALL.search(m.figure.clause)))
 
     def _as_measure(self, ask: Ask) -> Ask:
         """An ask whose counted object is one character the reports use as a figure's unit ("多少天": 天) asks in that
@@ -598,8 +638,10 @@ class FigureIndex:
         coverage, in_name = self._coverage(i, ask.subject) if own else (lexical, lexical)
         score = 0.55 * d + 0.45 * p if not query else 0.35 * lexical + 0.35 * coverage + 0.15 * d + 0.15 * p
         kind_ok = _kind_agrees(ask, f) and _measure_agrees(ask, f)
-        if not kind_ok and ask.guessed and f.kind in ("people", "count", "times"):
-            kind_ok, score = True, score * GUESSED_KIND  # "非低保低收入家庭的有多少": 81人, though 收入 is money's word
+        if not kind_ok and ask.guessed and f.kind not in ("money", "percent", "score", "nil", "number") \
+                and _measure_agrees(ask, f):
+            # "非低保低收入家庭的有多少": 81人, though 收入 is money's word; "临时救助审批时限要求多少": 5个工作日
+            kind_ok, score = True, score * GUESSED_KIND
         if not kind_ok:
             score *= 0.35
         if ask.unit and (same_measure(ask.unit, f.unit) or unit_follows(f, ask.unit)):
@@ -1271,11 +1313,23 @@ def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool], list[str
         bounds = markers + [len(sentence)]
         for at, end in zip(bounds, bounds[1:]):
             group = sorted((i for i in members if at <= position[i] < end), key=lambda i: position[i])
+            stretch = sentence[_clause_start(sentence, at):end]
+            units = [figures[i].unit for i in group]
+            if group and len(set(units)) == len(units) \
+                    and not re.search(r"[、,，]", sentence[at:end].split(figures[group[0]].text)[0][-12:]):
+                # "收、支总计各是1856.42万元", "各增加124.37万元,增长7.18%": one figure (and its rate) stated for every
+                # item, the items being equal; named by each item, and by the items written as one word as a question
+                # writes them ("收支总计")
+                joined = "".join(raw) if all(len(r) <= 2 for r in raw[:-1]) else ""
+                for i in group:
+                    items_of[i] = " ".join(dict.fromkeys([*items, *([joined] if joined else [])]))
+                    change[i] = bool(_CHANGE_CLAUSE.search(stretch))
+                    heads[i] = head
+                continue
             if len(group) != len(items):
                 for i in group:  # figures of a distributed statement that cannot be told apart belong to no one item
                     items_of[i] = UNRESOLVED
                 continue
-            stretch = sentence[_clause_start(sentence, at):end]
             for n, (item, i) in enumerate(zip(items, group)):
                 items_of[i] = item
                 change[i] = bool(_CHANGE_CLAUSE.search(stretch))
@@ -1283,6 +1337,10 @@ def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool], list[str
     return items_of, change, heads
 
 
+NEXT_SENTENCE = 60  # characters past a sentence's end within which the next one may state its items' change
+MAX_SHARED_ASKS = 4  # asks whose figures are shared out together (a question rarely asks more at once)
+SHARE_CANDIDATES = 4  # the figures per ask that answer, tried when sharing out
+_STATED_FOR_ALL = re.compile(r"均为|均是|都是|都为")
 _MARKER = re.compile(r"各(?=[是为有自减增下上降提])|分别")
 UNRESOLVED = "\x00"  # a figure of a distributed statement whose item could not be told
 _LEADING_SCOPE = re.compile(r"^(?:(?:19|20)\d\d\s*年度?|本年度|本年|年度|全年|今年|其中|全区|全市|全县|全省|全镇|辖区|本区|本市)+")

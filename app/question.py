@@ -58,7 +58,8 @@ _MEASURE = "(?:人次|" + _measure_alternation(_COUNT_MEASURES)[3:]
 
 # (pattern, kind, unit): explicit measure words after 多少/几 decide the figure's unit.
 _UNIT_CUES_ZH: tuple[tuple[str, str, str], ...] = (
-    (r"(?:多少|几)\s*个百分点|个?百分点|百分之", "percent", ""),
+    # "降了几个点": percentage points in everyday words (not 几个点位, places)
+    (r"(?:多少|几)\s*个百分点|个?百分点|百分之|(?:多少|几)\s*个点(?!位)", "percent", ""),
     (r"(?:多少|几)\s*枚|奖牌|金牌|银牌|铜牌", "count", "枚"),
     (r"(?:多少|几)\s*" + _measure_alternation("户"), "count", "户"),
     (r"(?:多少|几)\s*" + _measure_alternation("家"), "count", "家"),
@@ -86,7 +87,7 @@ _UNIT_CUES_ZH: tuple[tuple[str, str, str], ...] = (
 )
 # a degree asked as a figure ("满意度多少", "知晓度是多少"); not 年度, 季度, 程度, 力度, 额度 (an amount)
 _DEGREE = r"(?<![年季程力温额])(?<=[\u4e00-\u9fff])度(?:是|为|有|达到?)?(?:多少|几)"
-_PERCENT_ZH = re.compile(r"比例|比重|占比|百分之|占[^，。？?]{0,10}(?:多少|几)|百分比|百分点|%|率.{0,6}(?:多少|几|如何|怎么样)|"
+_PERCENT_ZH = re.compile(r"比例|比重|占比|百分之|(?:多少|几)个点(?!位)|占[^，。？?]{0,10}(?:多少|几)|百分比|百分点|%|率.{0,6}(?:多少|几|如何|怎么样)|"
                          r"率是|率为|率有|率达|[\u4e00-\u9fff]率(?:呢|吗)?[？?]?$|" + _DEGREE + r"|"
                          r"(?:完成|达到|是|为)[^，。？?]{1,12}的(?:多少|几)(?![\u4e00-\u9fff])|"
                          # "完成预算多少": how much of the budget (target, plan) was reached, a rate
@@ -115,7 +116,7 @@ _SURPLUS_ZH = re.compile(r"比(?:年度)?(?:目标|指标|计划)(?:值|数)?(?:
                          r"超(?:出|过)了?(?:年度)?(?:目标|指标|计划)(?:值|数)?(?:任务)?|超额(?:完成)?了?(?=多少|几)")
 SURPLUS = "surplus"  # a derived question's operation: reached less target
 # "几个百分点", "多少人", "几节", "多少万亩": what is asked and its measure, no part of what it is of
-_ASKED_MEASURE = re.compile(r"(?:多少|几)\s*(?:个百分点|百分点|万亩|万元|万人次|万人|人次|个工作日|[\u4e00-\u9fff])?")
+_ASKED_MEASURE = re.compile(r"(?:多少|几)\s*(?:个百分点|百分点|个点(?!位)|万亩|万元|万人次|万人|人次|个工作日|[\u4e00-\u9fff])?")
 _REST_OF_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,16}?)(?:的人|的)?(?:里面?|中间?|当中|之中)(?:有|还有)?(?:多少|几)[个名位人家户所项件]?"
                          r"(?:人)?(?:没有?|未|不)(?:被)?([\u4e00-\u9fff]{2,12}?)(?:的)?[？?]?$")
 _DEDUCTED_ZH = re.compile(r"(?:被)?扣(?:了|掉|除)?(?:多少|几)分|扣分(?:是|为|有)?(?:多少|几)|失了?(?:多少|几)分")
@@ -137,6 +138,9 @@ _TARGET_WORD = re.compile(r"(?:年度)?(?:目标值?|指标值|(?:指标)?要求
 # "上限定的多少", "实际做到多少分钟", "实际用了多少天"
 _QUALIFIER_ONLY = re.compile(r"^(?:年度|目标值?|计划|指标值?|实际|完成值?|预期|预计|要求|上限|下限|定的?|做到|达到|用了|"
                              r"分钟|小时|天|个?工作日|个?月|周)+$")
+# a character a question's verbs and measures leave alone ("比上年减了多少", "这项得了几分", "降了几个点"): it names
+# nothing, so the ask is of what the ask before it names
+_LONE_VERBS = frozenset("减增降升少多得点比扣涨跌")
 _COUNTED_IN = re.compile(r"^[\u4e00-\u9fff]?次$")  # 批次, 人次, 场次: what a count is counted in
 _SCOPE_ONLY = frozenset("全年 本年 年度 全部 整体 总体".split())  # words that name no topic, only the scope
 _MEASURE_ONLY = re.compile(r"^(?=.)(?:年初|年中|年终|全年)?(?:预算数?|决算数?|收入|支出|预决算差异|执行数)?$")
@@ -383,14 +387,15 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
     elif terms and not context and len(asks) == 1 and all(_MEASURE_ONLY.match(t) for t in terms):
         # "年初预算是多少？" names a measure and no subject: the body's whole figure, not a line of it
         asks = [replace(asks[0], total=True)]
-    asks = [replace(a, subject=a.subject if english else subject_terms(a.text), years=years,
+    asks = [replace(a, subject=a.subject if english else _with_have(subject_terms(a.text), a.text), years=years,
                     object=_with_report_words(a.object) if a.object and not english else a.object) for a in asks]
     # "成本节约率目标多少": 目标 is the ask's qualifier (target), not part of what it is of
     asks = [replace(a, subject=tuple(t2 for t in a.subject for t2 in [_TARGET_WORD.sub("", t)] if t2)
                     or a.subject) if a.target and not english else a for a in asks]
     for n in range(1, len(asks)):
         if not asks[n].subject or (asks[n].share and asks[n].text.lstrip().startswith("占")) or all(
-                _QUALIFIER_ONLY.match(t) or (len(t) == 1 and t in asks[n - 1].text) for t in asks[n].subject):
+                _QUALIFIER_ONLY.match(t) or (len(t) == 1 and (t in asks[n - 1].text or t in _LONE_VERBS))
+                or all(_QUALIFIER_ONLY.match(x) for x in t.split("|")) for t in asks[n].subject):
             # "项目支出是多少，占比多少" / "…本级支出了多少，占全部支出的多少": the first ask's subject, as a share;
             # "买了多少台设备？目标是多少？": the target of the same thing (目标 is its qualifier, not a topic)
             # (the measure the first ask counts in is not the second's subject: "多少批次、多少人次")
@@ -404,6 +409,11 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
                 asks[n - 1] = replace(asks[n - 1], actual=True)
             elif asks[n - 1].target and not asks[n].target and not asks[n].actual:
                 asks[n] = replace(asks[n], actual=True)
+        elif _pairs_target_and_actual(asks[n - 1], asks[n]) and all(len(t) <= 2 for t in asks[n].subject):
+            # "低保对象目标是多少人，实际保障了多少": what was reached of the same thing, named by its verb only
+            asks[n] = replace(asks[n], subject=tuple(dict.fromkeys(asks[n - 1].subject + asks[n].subject)))
+            if asks[n].kind is None and asks[n].unit is None and asks[n - 1].kind != "money":
+                asks[n] = replace(asks[n], kind=asks[n - 1].kind, unit=asks[n - 1].unit, guessed=asks[n - 1].guessed)
     for n in range(1, len(asks)):
         if asks[n].kind is None and asks[n - 1].kind == "money" and _SPENDING_VERB.search(asks[n].text) \
                 and not _PERCENT_ZH.search(asks[n].text):
@@ -418,6 +428,18 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
                  glossary_hits=hits, unmatched=unmatched, relative_years=_relative_years(text, english))
     reports = list(reports)
     return about_reports(q, reports) if reports else q
+
+
+def _with_have(subject: tuple[str, ...], text: str) -> tuple[str, ...]:
+    """"实有多少人", "现有几家": the 有 that asks "how many" also ends the word before it (实有, 现有), which alone
+    would be one character that names nothing."""
+    return tuple(t + "有" if len(t) == 1 and t + "有" in text else t for t in subject)
+
+
+def _pairs_target_and_actual(first: Ask, second: Ask) -> bool:
+    """A target asked, then what was reached (or the other way round): "目标是多少人，实际保障了多少"."""
+    return (first.target and not first.actual and second.actual and not second.target) or \
+        (second.target and not second.actual and first.actual and not first.target)
 
 
 def _chinese_terms(text: str) -> tuple[str, ...]:

@@ -419,7 +419,7 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
                    named=bool(asks.named))
 
 
-_SHARE_ASKED = re.compile(r"比例|比重|占比|所占|百分之|百分比|\bshare\b|\bproportion\b|\bpercentage\b|\bper ?cent\b", re.I)
+_SHARE_ASKED = re.compile(r"比例|比重|占比|所占|百分之|百分比|占[^，,。？?]{0,12}(?:多少|几)|\bshare\b|\bproportion\b|\bpercentage\b|\bper ?cent\b", re.I)
 
 
 def _without_row_and_columns(text: str, row: _Row, columns: Sequence[int]) -> str:
