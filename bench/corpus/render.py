@@ -91,6 +91,7 @@ LAYOUTS: dict[str, Layout] = {
     "zhangdian-health-2023-dept-performance": Layout(
         "pdftotext", width=29, lines_per_page=20, header="张店区卫生健康局2023年度部门整体支出绩效自评报告",
         spaced_numbers=True, page_format="- {n} -"),
+    "hongqi-samr-2021-three-public-expenses": Layout("plain", traditional=True),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
