@@ -87,6 +87,7 @@ LAYOUTS: dict[str, Layout] = {
         spaced_numbers=True),
     "qingniwaqiao-street-2021-final-accounts": Layout("web"),
     "qinzhou-culture-center-2022-public-culture-project": Layout("plain"),
+    "yaowan-street-2022-final-accounts": Layout("web"),
     "haigang-agri-2024-three-public-expenses": Layout("plain", traditional=True),
 }
 
