@@ -88,6 +88,7 @@ LAYOUTS: dict[str, Layout] = {
     "qingniwaqiao-street-2021-final-accounts": Layout("web"),
     "qinzhou-culture-center-2022-public-culture-project": Layout("plain"),
     "yaowan-street-2022-final-accounts": Layout("web"),
+    "jintai-hospital-2024-infection-control-project": Layout("plain"),
     "haigang-agri-2024-three-public-expenses": Layout("plain", traditional=True),
 }
 
