@@ -87,6 +87,8 @@ LAYOUTS: dict[str, Layout] = {
         spaced_numbers=True),
     "qingniwaqiao-street-2021-final-accounts": Layout("web"),
     "qinzhou-culture-center-2022-public-culture-project": Layout("plain"),
+    "yaowan-street-2022-final-accounts": Layout("web"),
+    "jintai-hospital-2024-infection-control-project": Layout("plain"),
     "haigang-agri-2024-three-public-expenses": Layout("plain", traditional=True),
     "zhangdian-health-2023-dept-performance": Layout(
         "pdftotext", width=29, lines_per_page=20, header="张店区卫生健康局2023年度部门整体支出绩效自评报告",
