@@ -88,6 +88,7 @@ LAYOUTS: dict[str, Layout] = {
     "qingniwaqiao-street-2021-final-accounts": Layout("web"),
     "qinzhou-culture-center-2022-public-culture-project": Layout("plain"),
     "haigang-agri-2024-three-public-expenses": Layout("plain", traditional=True),
+    "fengze-donghai-chc-2021-family-doctor-evaluation-opinion": Layout("plain"),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
