@@ -94,6 +94,7 @@ LAYOUTS: dict[str, Layout] = {
         "pdftotext", width=29, lines_per_page=20, header="张店区卫生健康局2023年度部门整体支出绩效自评报告",
         spaced_numbers=True, page_format="- {n} -"),
     "hongqi-samr-2021-three-public-expenses": Layout("plain", traditional=True),
+    "fengze-donghai-chc-2021-family-doctor-evaluation-opinion": Layout("plain"),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
