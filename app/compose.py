@@ -164,7 +164,29 @@ def operand_lookup(index: FigureIndex, q: Question, dense: Mapping[str, float],
         result = index.lookup(sub, dense, ranks)
         asks.append(ask)
         matches.append(result.matches[0] if result.matches else ())
+    if q.operation in (REMAINING, SHORTFALL, SURPLUS) and len(matches) == 2 and all(matches):
+        # what was allotted and what was spent of it (a target and what was reached) are stated together: "决算为3.52
+        # 万元，完成预算的81.86%（预算4.30万元）" -- the pair that fits best, a pair in one sentence counting more
+        matches = _paired(matches)
     return LookupResult(tuple(asks), tuple(matches), stated=index.stated(q, dense, ranks))
+
+
+PAIR_CANDIDATES = 4  # the answering figures per operand tried when pairing
+SAME_SENTENCE_BONUS = 0.15  # what a pair stated in one sentence adds to the pair's score
+
+
+def _paired(matches: list) -> list:
+    """Two operands' figures chosen together: the two answering figures (not the same one) whose scores add up best,
+    a pair in one sentence counting SAME_SENTENCE_BONUS more."""
+    options = [[m for m in ms if m.answers and m.figure.kind != "nil"][:PAIR_CANDIDATES] for ms in matches]
+    pairs = [(a.score + b.score + (SAME_SENTENCE_BONUS if a.figure.sentence == b.figure.sentence
+                                   and a.figure.report == b.figure.report else 0.0), a, b)
+             for a in options[0] for b in options[1]
+             if (a.figure.report, a.figure.start) != (b.figure.report, b.figure.start)]
+    if not pairs:
+        return matches
+    _, a, b = max(pairs, key=lambda p: p[0])
+    return [(a, *[m for m in matches[0] if m is not a]), (b, *[m for m in matches[1] if m is not b])]
 
 
 MAX_JOINT = 2  # characters between two operands a report's own name may hold (和, 及, 以及)
@@ -262,6 +284,10 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
     from_tables = answer_from_tables(question, knowledge.table_figures(report_ids), report_ids)
     if from_tables is not None:
         return from_tables
+    if _WHICH_NOT_MET.search(question.text):
+        not_met = _not_met_in_prose(question, knowledge, report_ids)
+        if not_met is not None:
+            return not_met
     if question.intent == DERIVED and lookup is not None:
         return _derived(question, lookup, knowledge, report_ids)
     if question.intent == FIGURE and lookup is not None:
@@ -452,10 +478,20 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
         source = next((s for s, score in sentences if (s is best or score > TEXT_CONFIDENCE) and _reason_clause(s.text)),
                       None)
         if source is not None:
-            return Draft(_fit(_reason_clause(source.text)), (_cite(source),), False)
+            why = _reason_clause(source.text)
+            if _FIGURE_AND_WHY.search(question.text) and re.search(r"\d", source.text.replace(why, "")):
+                # "结转结余多少？为什么这么多？": the figure the sentence states, then its reason
+                said = _focused(source.text, question)
+                core = re.sub(r"^(?:主要原因是|主要是|原因是)", "", why).rstrip("。")
+                why = said if core in said else f"{said.rstrip('。')}，{why}"
+            return Draft(_fit(why), (_cite(source),), False)
         if not _GIVES_A_REASON.search(best.text):  # a sentence that gives no reason does not say why
             return abstain(question, knowledge, report_ids, "no reason stated", sure=False)
     return Draft(_fit(_focused(best.text, question)), (_cite(best),), False)
+
+
+# a reason question that asks a figure too ("机关运行经费多少，为什么下降？")
+_FIGURE_AND_WHY = re.compile(r"多少|几[个项人次万元分天]|\bhow (?:much|many)\b", re.I)
 
 
 # "这个报告是报给哪个单位的": the body a report is addressed to, named in its salutation line ("金平区财政局:")
@@ -698,6 +734,8 @@ def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, rep
         result = sum(values, Decimal(0))
         expression = " + ".join(f.display for f in operands) + f" = {result:.{places}f}{operands[0].unit}"
     unit = operands[0].unit
+    if unit == "%" and question.operation != "sum":
+        unit = "个百分点" if question.language == "zh" else "percentage points"  # two rates apart: points, not a rate
     text = (f"{result:.{places}f}{unit}（按报告数字计算：{expression}）。" if question.language == "zh"
             else f"{result:.{places}f} {unit} (computed from the report: {expression}).")
     return Draft(_fit(text), tuple(_cite_figure(f) for f in operands), False)
@@ -751,10 +789,13 @@ def _computed_share(question: Question, index: FigureIndex) -> Draft | None:
               and m.figure.kind == a.kind and _at_least(m.figure, a)]
     if not wholes:
         return None
-    b_match = max(wholes, key=lambda m: (m.in_name, m.named))
-    if any(m is not b_match and m.figure.value != b_match.figure.value and (m.in_name, m.named) == (b_match.in_name,
-                                                                                                   b_match.named)
-           for m in wholes):
+    # (a part is no whole: "其中：财政拨款 全年执行数" is not the 全年执行数 of the whole project)
+    def fit(m: FigureMatch) -> tuple:
+        return (m.in_name, not (m.part or re.match(r"\s*其中", m.figure.row if m.figure.table else m.figure.clause)),
+                m.named)
+
+    b_match = max(wholes, key=fit)
+    if any(m is not b_match and m.figure.value != b_match.figure.value and fit(m) == fit(b_match) for m in wholes):
         return None  # two wholes named alike: the report does not say which one the share is of
     whole = replace(whole, matches=((b_match,),))
     b = b_match.figure
@@ -963,6 +1004,48 @@ def names_a_person(text: str) -> bool:
 
 
 MAX_SHORT_SECTION_CHARS = 60  # a section this short is quoted whole when it has no items
+
+
+# "哪一项没完成", "哪几项指标没达到": which targets the report says were not met
+_WHICH_NOT_MET = re.compile(r"哪(?:一|几)?(?:项|个|些|条)[^，。？?]{0,8}(?:没有?|未)(?:能)?(?:完成|达到|达标|实现)|"
+                            r"(?:没有?|未)(?:完成|达到|达标)的?(?:指标|目标|任务)?(?:是|有)(?:哪|什么)|"
+                            r"\bwhich\b.*\b(?:not|n't|fail\w*)\b.*\b(?:met|achieved|reached|completed)\b", re.I)
+# a clause saying a target was not met ("未完成目标", "未达到年度指标值", "完成时间滞后"); not "未达到支付条件"
+_TARGET_NOT_MET = re.compile(r"未(?:能)?(?:完成|达到|实现)(?:年度|预期)?(?:目标|指标|计划|任务)值?|未达标|未完成(?=[，。；,;]|$)|"
+                             r"没有?(?:完成|达到)(?:年度|预期)?(?:目标|指标|计划|任务)值?|(?:完成)?时间滞后|延期完成")
+
+
+def _not_met_in_prose(question: Question, knowledge: Knowledge, report_ids: Sequence[str]) -> Draft | None:
+    """The targets the report's prose says were not met, each as its own clause states it with its figures, and the
+    sentence cited ("护理型床位占比目标≥55%，实际为51.3%，未完成目标")."""
+    wanted = set(report_ids)
+    found: list[tuple[str, Sentence]] = []
+    for s in knowledge.sentences:
+        if s.report not in wanted:
+            continue
+        for segment in re.split(r"[；;\n]", s.text):
+            m = _TARGET_NOT_MET.search(segment)
+            # (not "无未完成…", nor a cause given for something else: "因护理型床位占比未达标扣4分")
+            if m is None or re.search(r"无|没有(?=未)", segment[:m.start()][-2:]) \
+                    or re.search(r"(?<![原起])因[^，,。：:]{0,24}$", segment[:m.start()]):
+                continue
+            said = segment[:m.end()].strip(" ，,")
+            # a form's field name and an item's number are no part of what was not met ("偏差原因：1.…")
+            said = re.sub(r"^[\u4e00-\u9fff]{2,8}[：:](?=\s*\S)", "", said).strip()
+            said = re.sub(r"^(?:\d+[.．、]|[（(][一二三四五六七八九十\d]+[）)])\s*", "", said)
+            if said and said not in [f for f, _ in found]:
+                found.append((said, s))
+    if not found:
+        return None
+    english = question.language == "en"
+    listed = "；".join(f"“{said}”" for said, _ in found[:MAX_NOT_MET])
+    text = (f"The report states these targets as not met: {listed}." if english
+            else f"报告写明未完成的有：{listed}。")
+    sources = list(dict.fromkeys(s for _, s in found[:MAX_NOT_MET]))
+    return Draft(_fit(text), tuple(_cite(s) for s in sources), False, sure=False)
+
+
+MAX_NOT_MET = 6  # not-met statements listed at most
 
 
 def _list_answer(question: Question, knowledge: Knowledge, report_ids: Sequence[str]) -> Draft | None:

@@ -45,7 +45,7 @@ _BUDGET_SIDE = re.compile(r"预算|拟投入|计划|目标|指标值")
 _FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算|部门预算|预算单位|预算管理|预算执行|预决算")
 _SPENT_SIDE = re.compile(r"决算|支出|实际|花费|使用|执行数|完成")
 _STATED = {"difference": re.compile(r"差异|差额|相差|差距|之差"), "sum": re.compile(r"合计|总计|共计|总额|合共"),
-           "remaining": re.compile(r"结余|剩余|未使用|未支出|尚未支付|未执行|未拨付|(?<!上年)结转")}
+           "remaining": re.compile(r"结余|剩余|未使用|未支出|尚未支付|未执行|未拨付|(?<!上年)结转|节约|节省")}
 _PLANNED = re.compile(r"拟|计划|预计|目标|力争")
 _REACHED = re.compile(r"实际|实现|^(?:全年|共|累计)?(?:完成|已)")  # a clause saying what was reached, not planned
 _PLANNED_COLUMN = re.compile(r"拟|计划|预计|目标|指标值|预算数|年初预算|全年预算")  # a table column of plans
@@ -341,7 +341,7 @@ class FigureIndex:
             ranked = _first_stated_on_ties(_distinct(scored))
             results.append(tuple(_answering_first(_unless_ambiguous(ranked, ask.unit, ask))[:k]))
         if len(results) > 1:
-            results = self._one_figure_per_ask(_prefer_one_sentence(results))
+            results = self._one_figure_per_ask(prefer_one_sentence(results))
         if log.isEnabledFor(logging.DEBUG):  # python -m app.ask --explain
             log.debug("%s", explain(question, asks, results))
         return LookupResult(tuple(asks), tuple(results))
@@ -505,6 +505,13 @@ class FigureIndex:
         if not topic:
             return subject
         out = ["|".join(_topic_removed(a, topic) for a in term.split("|")) for term in subject]
+        # "背街小巷这个项目全年预算" on the 背街小巷环境提升项目's report: the topic's first words, then its last word
+        # (项目) in another term, name the topic too
+        tail = topic.replace(" ", "")[-2:]
+        head = [t == term and len(t) >= 4 and topic.replace(" ", "").startswith(t)
+                and any(tail in u for u in subject if u != term) for t, term in zip(out, subject)]
+        if any(head):
+            out = ["" if h else re.sub("^" + re.escape(tail), "", t) for h, t in zip(head, out)]
         return tuple(t for t in out if len(t.replace("|", "")) >= 2) or subject
 
     def _lacked_words(self, i: int, subject: tuple[str, ...]) -> list[frozenset[str]]:
@@ -654,7 +661,8 @@ class FigureIndex:
             score *= 0.9  # people counted in person-times: a count of people itself comes first
         named = self._named(i, question, ask)
         score *= 0.7 + 0.3 * named
-        qualifier_ok, q_factor = _qualifier_agrees(ask, f, self._planned[i], self._distributed_change[i])
+        qualifier_ok, q_factor = _qualifier_agrees(ask, f, self._planned[i], self._distributed_change[i],
+                                                   self._previous[i])
         score *= q_factor
         spent = _spent_factor(ask, f)
         score *= spent
@@ -931,7 +939,8 @@ def _measure_agrees(ask: Ask, f: Figure) -> bool:
     return f.unit == "个" or measure.startswith(ask.unit) or ask.unit.startswith(measure)
 
 
-def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool = False) -> tuple[bool, float]:
+def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool = False,
+                      carried: str = "") -> tuple[bool, float]:
     """(does the figure's qualifier answer the ask's, ranking factor): a change for a change, a target for a target
     (or, asked plainly, a target shown with its bound), a share for a share, a rate for a rate."""
     factor, ok = 1.0, True
@@ -977,6 +986,8 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
         # what ingest read the percentage as (Figure.relation) says it too: 完成预算的X% is a rate, 占X% a share
         share = bool(_SHARE_WORDS.search(f.clause)) or bool(_SHARE_WORDS.search(f.column)) or f.relation == "share"
         rate = bool(_RATE_WORD.search(f.clause + f.column + f.row)) or f.relation in ("completion", "execution")
+        # "准确率目标≥98%，实际达到99.6%": the rate the clause before names is what the figure is, not a share
+        rate = rate or (not share and bool(_RATE_WORD.search(carried)))
         if ask.share and not share and rate:
             factor, ok = factor * 0.7, False
         if ask.rate and share and not rate:
@@ -1137,11 +1148,14 @@ def _unless_ambiguous(matches: list[FigureMatch], unit: str | None = None, ask: 
     # "示范课多少节" of "全年开展示范课34节，其中市级示范课6节…": asked plainly, the whole the sentence states before
     # its parts, not the first part
     if best.part:
-        whole_first = [m for m in rivals if not m.part and m.figure.sentence == best.figure.sentence
+        # (or just before the sentence of its parts: "自评得分92.5分。其中：决策指标得分18.5分；过程指标得分19分")
+        whole_first = [m for m in rivals if not m.part and (m.figure.sentence == best.figure.sentence or
+                                                            0 < best.figure.start - m.figure.start < WHOLE_BEFORE_PARTS)
                        and m.figure.start < best.figure.start and m.figure.unit == best.figure.unit
                        and m.coverage >= best.coverage and m.in_name >= best.in_name  # 本级 asked: the part it names
                        # "买车了吗": 其中公务用车购置费, which the question names more fully than 购置及运行维护费
-                       and m.named >= best.named]
+                       # (unless the whole's own name holds clearly more of what was asked)
+                       and (m.named >= best.named or m.in_name - best.in_name >= NAMES_MORE)]
         if len(whole_first) == 1:
             return [whole_first[0]] + [m for m in matches if m is not whole_first[0]]
     # "高中阶段教育奖励了多少人" beside "高等教育奖励硕士1人": the one rival whose own name the question names whole, and
@@ -1337,6 +1351,7 @@ def _distributed(figures: list[Figure]) -> tuple[list[str], list[bool], list[str
     return items_of, change, heads
 
 
+WHOLE_BEFORE_PARTS = 120  # characters from a whole to the first of its parts stated in the sentence after it
 NEXT_SENTENCE = 60  # characters past a sentence's end within which the next one may state its items' change
 MAX_SHARED_ASKS = 4  # asks whose figures are shared out together (a question rarely asks more at once)
 SHARE_CANDIDATES = 4  # the figures per ask that answer, tried when sharing out
@@ -1639,7 +1654,11 @@ def _figure_years(figures: list[Figure]) -> list[frozenset[int]]:
     for i in sorted(range(len(figures)), key=lambda i: (figures[i].report, figures[i].start)):
         f = figures[i]
         key = (f.report, f.section)
-        own = _own_years(f.clause + " " + f.column, keep_subject=f.qualifier == CHANGE) or _own_years(f.sentence)
+        # (a year the sentence names only after the figure's clause is of what follows it: "实际为51.3%，…，延期至2025年
+        # 第一季度完工" is not a figure of 2025)
+        at = f.sentence.find(f.clause) if f.clause else -1
+        upto = f.sentence[:at + len(f.clause)] if at >= 0 else f.sentence
+        own = _own_years(f.clause + " " + f.column, keep_subject=f.qualifier == CHANGE) or _own_years(upto)
         if own:
             years[i] = frozenset(own)
             if f.qualifier != CHANGE:
@@ -1677,7 +1696,7 @@ def _distinct(matches: list[FigureMatch]) -> list[FigureMatch]:
     return out
 
 
-def _prefer_one_sentence(results: list[tuple[FigureMatch, ...]]) -> list[tuple[FigureMatch, ...]]:
+def prefer_one_sentence(results: list[tuple[FigureMatch, ...]]) -> list[tuple[FigureMatch, ...]]:
     """Several asks in one question usually point into one sentence: break near-ties toward it."""
     anchor = results[0][0].figure.sentence if results and results[0] else None
     out = []

@@ -105,7 +105,7 @@ _LIST_ZH = re.compile(r"有哪些|[^多]{1,4}哪些|哪几|包括哪些|包括�
 _REASON_ZH = re.compile(r"原因|为什么|为何|为啥|怎么会|什么导致|因为什么|咋没|怎么没")
 _YESNO_ZH = re.compile(r"吗[？?]?$|有没有|是否|是不是|有无|没有[？?]?$")
 # what is left of a budget: 还剩多少没花, 还有多少钱没花出去, 没用完的
-_UNSPENT_ZH = re.compile(r"还剩下?|剩下|剩余|没花出去|没花完|没有花完|没花|未花|没用完|没有用完|未使用|没用掉|没有?执行(?!率)|未执行(?!率)")
+_UNSPENT_ZH = re.compile(r"还剩下?|剩下|剩余|剩了|节约了?(?=多少|几)|节省了?(?=多少|几)|没花出去|没花完|没有花完|没花|未花|没用完|没有用完|未使用|没用掉|没有?执行(?!率)|未执行(?!率)")
 REMAINING = "remaining"  # a derived question's operation: allotted less spent
 # how far what was reached falls short of its target: 离目标还差多少, 距目标差多少, 比目标少多少
 _SHORTFALL_ZH = re.compile(r"(?:离|距离?)(?:年度)?(?:目标|指标|计划)值?还?差|比(?:年度)?(?:目标|指标|计划)值?少了?|"
@@ -156,8 +156,9 @@ _PERSON_WORD = re.compile(r"(?:人|员|生|师|者|工|士|干部|儿童|老人|
 _PLACE_ZH = re.compile(r"([\u4e00-\u9fff]{2,3}?(?:省|市|区|县))(?=[\u4e00-\u9fff])")
 _GENERIC_PLACE = re.compile(r"[全本我该辖社城街各两们这那此小园景市校院所]$")
 # another body named in a question: 民政局, 教育委员会
-_BODY_ZH = re.compile(r"([\u4e00-\u9fff]{2,4}?(?:局|厅|委员会|委|办公室|联合会|妇联|团委|总工会|医院|法院|检察院|中心|学校))")
-_BODY_GENERIC = re.compile(r"^(?:[区市县省]?(?:委|政府)|.*(?:服务中心|活动中心)|上级.*|[全本我该各]|.*的)")
+_BODY_ZH = re.compile(r"([\u4e00-\u9fff]{2,4}?(?:局|厅|委员会|委|办公室|联合会|妇联|团委|总工会|医院|法院|检察院|中心|学校|街道))")
+_BODY_GENERIC = re.compile(r"^(?:[区市县省]?(?:委|政府)|.*(?:服务中心|活动中心)|上级.*|[全本我该各]|.*的|"
+                           r".*(?:辖区|全区|全市|全县|乡镇|社区|各|所有|其他|个|背)街道)")
 # generic names of the reporting body itself: they name whichever report is asked, never a topic
 SELF_NAMES = ("本部门", "我部门", "该部门", "本单位", "我单位", "该单位", "本机关", "本局", "我局", "该局", "本会", "我会",
               "该会", "本委", "我委", "本办", "我办", "本院", "我院", "本校", "我校", "本中心", "我中心", "本街道", "部门", "单位")
@@ -225,12 +226,12 @@ _STOP_ZH = re.compile(
     r"所?占(?:比重|比例|比)|比例|比重|百分比|占(?![用地])|拿到|拿了|拿|"
     r"实际|花了|花掉|花费|用了|用掉|合计|总计|百分之|明年|下一?年度?|"
     r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|没有(?=[？?]?$)|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?(?!结转|结余)|前年|"
-    r"(?:被)?扣(?:了|掉|除)?(?=(?:多少|几)分)|(?<=[多几])分(?=[？?，,。]|$)|没到(?=\d|[？?，,。]|$)|"
+    r"(?:被)?扣(?:了|掉|除)?(?=(?:多少|几)分)|(?<=[\u4e00-\u9fff])得了?(?=(?:多少|几)分)|^那(?![些个么])|(?<=[多几])分(?=[？?，,。]|$)|没到(?=\d|[？?，,。]|$)|"
     r"这个|那个|那么|呀|吧|这一?块|后来|之后|这些|那些|这几[个项类]|(?:这|那|该)一?项|大概|大约|大致|差不多|"
     r"(?:完成|达到|达成)得?(?=怎么样|如何|怎样|咋样)|"
     # the doing of what is counted ("办了几场", "开展了多少场次", "搞了几次"): the count's verb, not its topic
     r"(?:举办|开展|组织|召开|(?<![举创承主开兴协督代包])办|(?<![公召展离打放分])开|搞|弄|做|整)(?=了?(?:多少|几))|"
-    r"(?<![几哪各多])方面|(?:下面|底下|下属|所属)(?=有|共|一共|总共|[几多])|^(?:我们|你们|咱们)?(?:镇|区|县|市|乡|街道|局|院|校|馆|所|会|中心)里(?=[有辖下的一总共])|怎么样|咋样|怎么|怎样|如何|为什么|为何|为啥|为嘛|咋(?=[没不])|分别|都(?=[有是在为用花包给要能])|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
+    r"(?<![几哪各多])方面|(?:下面|底下|下属|所属)(?=有|共|一共|总共|[几多])|^(?:我们|你们|咱们)?(?:镇|区|县|市|乡|街道|局|院|校|馆|所|会|中心)里(?=[有辖下的一总共实现在])|怎么样|咋样|怎么|怎样|如何|为什么|为何|为啥|为嘛|咋(?=[没不])|分别|都(?=[有是在为用花包给要能])|其中|报告里|报告中|[？?，,。！!、：:；;\s]|"
     + "|".join(sorted((n for n in SELF_NAMES if n not in _BARE_SELF), key=len, reverse=True)) + r"|"
     # a bare 部门/单位 names the body only standing alone ("单位有几辆车"), not inside a word (事业单位, 主管部门)
     r"(?<![\u4e00-\u9fff])(?:部门|单位)|(?<=[的个])(?:部门|单位)|"
@@ -394,7 +395,9 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
                     or a.subject) if a.target and not english else a for a in asks]
     for n in range(1, len(asks)):
         if not asks[n].subject or (asks[n].share and asks[n].text.lstrip().startswith("占")) or all(
-                _QUALIFIER_ONLY.match(t) or (len(t) == 1 and (t in asks[n - 1].text or t in _LONE_VERBS))
+                _QUALIFIER_ONLY.match(t) or (len(t) == 1 and (t in asks[n - 1].text or (
+                    t in _LONE_VERBS and not (asks[n - 1].subject and all(_QUALIFIER_ONLY.match(x)
+                                                                          for x in asks[n - 1].subject)))))
                 or all(_QUALIFIER_ONLY.match(x) for x in t.split("|")) for t in asks[n].subject):
             # "项目支出是多少，占比多少" / "…本级支出了多少，占全部支出的多少": the first ask's subject, as a share;
             # "买了多少台设备？目标是多少？": the target of the same thing (目标 is its qualifier, not a topic)
@@ -433,7 +436,10 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
 def _with_have(subject: tuple[str, ...], text: str) -> tuple[str, ...]:
     """"实有多少人", "现有几家": the 有 that asks "how many" also ends the word before it (实有, 现有), which alone
     would be one character that names nothing."""
-    return tuple(t + "有" if len(t) == 1 and t + "有" in text else t for t in subject)
+    return tuple(t + "有" if len(t) == 1 and t in _HAVE_WORDS and t + "有" in text else t for t in subject)
+
+
+_HAVE_WORDS = frozenset("实现拥具持")  # 实有, 现有, 拥有, 具有, 持有 (not 车有几辆: 车 is what is counted)
 
 
 def _pairs_target_and_actual(first: Ask, second: Ask) -> bool:
@@ -820,6 +826,8 @@ def named_places(text: str) -> tuple[str, ...]:
             end = text.find(name) + len(name)
             generic = generic or (pattern is _PLACE_ZH and (re.search(r"[和与及或的]", name) is not None
                                                             or text[end:end + 1] == "长"))
+            if pattern is _BODY_ZH and name[0] in "省市区县" and len(name) > 4 and name.endswith("街道"):
+                name = name[1:]  # "中山区人民路街道": the body found after its place is 人民路街道, not 区人民路街道
             if not generic and name not in places and name not in SELF_NAMES \
                     and not any(name in s for s in SELF_NAMES) and not _BODY_GENERIC.match(name):
                 places.append(name)
@@ -1015,7 +1023,8 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
             return DERIVED, "difference", (subject + "满分", subject + "得分")
     if _UNSPENT_ZH.search(text) and re.search(r"多少|几", text):
         # "省级资金还剩多少没花？": what was allotted less what was spent (or what the report states as left)
-        subject = "".join(content_terms(re.sub(r"还有|还|出去", " ", _UNSPENT_ZH.sub(" ", text)))) or "资金"
+        subject = "".join(t for t in content_terms(re.sub(r"还有|还|出去", " ", _UNSPENT_ZH.sub(" ", text)))
+                          if t not in ("预算", "经费预算")) or "资金"
         return DERIVED, REMAINING, (subject, subject + "支出")  # naming nothing: the body's own funds
     compared = _COMPARED_ZH.search(text)
     if compared and not _BASE_PERIOD_ZH.search(compared.group(2)):  # "比上年减少了多少" is a stated change
@@ -1185,14 +1194,17 @@ def _ask_zh(text: str) -> Ask:
     obj = _share_subject(text) if kind == "percent" else counted
     # "提高到25%", "增加到8个": the level reached, not how much it changed
     change = bool(_CHANGE_ZH.search(_TO_A_LEVEL_ZH.sub(" ", text)))
-    share = kind == "percent" and bool(_SHARE_ZH.search(text)) and not change
-    rate = kind == "percent" and not share and bool(_RATE_ZH.search(text))
+    # "完成预算的比例": how much of the budget was reached, a rate (完成预算的81.86%), not a share of a whole
+    reached = bool(_REACHED_SHARE_ZH.search(text))
+    share = kind == "percent" and bool(_SHARE_ZH.search(text)) and not change and not reached
+    rate = kind == "percent" and not share and (bool(_RATE_ZH.search(text)) or reached)
     direction = ("down" if _DOWN_ZH.search(text) else "up" if _UP_ZH.search(text) else "") if change else ""
     return Ask(text, kind, unit, change, bool(_TARGET_ZH.search(text)), obj,
                spent=bool(_SPENT_ZH.search(text)) and "预算" not in text, total=bool(_TOTAL_ZH.search(text)),
                share=share, rate=rate, actual=bool(_ACTUAL_ZH.search(text)), direction=direction, guessed=guessed)
 
 
+_REACHED_SHARE_ZH = re.compile(r"完成[^，,。？?占]{0,8}的?(?:比例|百分比|比重)")
 _MONEY_NOUN_ZH = re.compile(r"收入|支出|补助|补贴|救助")
 _TO_A_LEVEL_ZH = re.compile(r"(?:提高|增加|降低|减少|下降|上升|增长|压缩|缩短|延长)(?:到|至)")
 _MONEY_MEASURE = re.compile(r"^(?:块钱|钱|万元|亿元|元)")

@@ -82,8 +82,8 @@ COLUMN_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"(?:这|该|此|那)一?[项个条]|(?:打|做|搞|办)了|(?:没|未|不)(?:办|做|搞)?够|"
                         r"\bthis (?:item|indicator|one)\b", re.I)),
     (TOTAL, re.compile(r"总分|合计|总计|总共|一共|总体|整体|全部|总额|\btotal\b|\boverall\b", re.I)),
-    (DIFFERENCE, re.compile(r"比.{1,20}?(?:多|少|高|低|增加|减少|超|差|调增|调减)了?(?:多少|几)|相差|差额|差了?多少|差了?几|差距|超额|超出|"
-                            r"调(?:整|增|减)?了?(?:多少|几)|\bdifference\b|\bhow much (?:more|less|higher|lower)\b|"
+    (DIFFERENCE, re.compile(r"比.{1,20}?(?:多|少|高|低|增加|减少|超|差|调增|调减|追加|压减)了?(?:多少|几)|相差|差额|差了?多少|差了?几|差距|超额|超出|"
+                            r"调(?:整|增|减)?了?(?:多少|几)|(?:追加|压减|核减)了?(?:多少|几)|\bdifference\b|\bhow much (?:more|less|higher|lower)\b|"
                             r"\bexceed", re.I)),
     (BALANCE, re.compile(r"结余|节余|剩余|余额|剩下|剩了|(?:没|未)(?:有)?(?:花|用|支出|执行)(?:完|掉)?的?(?:钱|资金|部分)?(?:有)?多少|"
                          r"\b(?:unspent|left over|remain\w*|balance)\b", re.I)),
