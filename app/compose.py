@@ -172,15 +172,17 @@ def operand_lookup(index: FigureIndex, q: Question, dense: Mapping[str, float],
 
 
 PAIR_CANDIDATES = 4  # the answering figures per operand tried when pairing
-SAME_SENTENCE_BONUS = 0.15  # what a pair stated in one sentence adds to the pair's score
+SAME_SENTENCE_BONUS = 0.15  # what a pair stated in one sentence (or side by side) adds to the pair's score
+PAIR_NEAR = 40  # characters apart within which two figures stand side by side ("指标值≥30节；实际完成值34节")
 
 
 def _paired(matches: list) -> list:
     """Two operands' figures chosen together: the two answering figures (not the same one) whose scores add up best,
-    a pair in one sentence counting SAME_SENTENCE_BONUS more."""
+    a pair in one sentence or side by side counting SAME_SENTENCE_BONUS more."""
     options = [[m for m in ms if m.answers and m.figure.kind != "nil"][:PAIR_CANDIDATES] for ms in matches]
-    pairs = [(a.score + b.score + (SAME_SENTENCE_BONUS if a.figure.sentence == b.figure.sentence
-                                   and a.figure.report == b.figure.report else 0.0), a, b)
+    pairs = [(a.score + b.score + (SAME_SENTENCE_BONUS if a.figure.report == b.figure.report and (
+                 a.figure.sentence == b.figure.sentence or abs(a.figure.start - b.figure.start) <= PAIR_NEAR) else 0.0),
+              a, b)
              for a in options[0] for b in options[1]
              if (a.figure.report, a.figure.start) != (b.figure.report, b.figure.start)]
     if not pairs:
@@ -485,9 +487,24 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
                 core = re.sub(r"^(?:主要原因是|主要是|原因是)", "", why).rstrip("。")
                 why = said if core in said else f"{said.rstrip('。')}，{why}"
             return Draft(_fit(why), (_cite(source),), False)
+        # the reason a report gives for a figure follows it: "…决算为18.64万元，完成预算的86.70%…。决算数小于预算数的
+        # 主要原因是…" (the sentence right after the best one, in the same section)
+        after = _next_sentence(knowledge, best)
+        if after is not None and not _GIVES_A_REASON.search(best.text) and _reason_clause(after.text):
+            return Draft(_fit(_reason_clause(after.text)), (_cite(after),), False)
         if not _GIVES_A_REASON.search(best.text):  # a sentence that gives no reason does not say why
             return abstain(question, knowledge, report_ids, "no reason stated", sure=False)
     return Draft(_fit(_focused(best.text, question)), (_cite(best),), False)
+
+
+NEXT_SENTENCE_GAP = 3  # characters between one sentence's end and the next one's start (a space, a line break)
+
+
+def _next_sentence(knowledge: Knowledge, s: Sentence) -> Sentence | None:
+    """The sentence right after this one in its report and section, if it follows at once."""
+    after = [t for t in knowledge.sentences if t.report == s.report and t.section == s.section and t.start > s.start]
+    nxt = min(after, key=lambda t: t.start, default=None)
+    return nxt if nxt is not None and nxt.start - (s.start + len(s.text)) <= NEXT_SENTENCE_GAP else None
 
 
 # a reason question that asks a figure too ("机关运行经费多少，为什么下降？")
@@ -727,6 +744,9 @@ def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, rep
     if question.operation == "difference" and values[0] < values[1]:
         # "A比B少花了多少", "相差多少": how far apart they are, the larger less the smaller, never a negative amount
         operands, values = operands[::-1], values[::-1]
+    if question.operation in (REMAINING, SHORTFALL, SURPLUS) and values[0] < values[1]:
+        # less left than nothing, a shortfall past the target: the figures taken are not what was asked
+        return _not_stated(question, lookup, [None] * len(lookup.asks), _related(lookup))
     if question.operation in ("difference", REMAINING, SHORTFALL, SURPLUS):
         result = values[0] - values[1]
         expression = f"{operands[0].display} - {operands[1].display} = {result:.{places}f}{operands[0].unit}"

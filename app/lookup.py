@@ -1219,6 +1219,9 @@ def _own_words(f: Figure, subject: str, body_names: tuple[str, ...] = ()) -> tup
     return _own_words_of(f, simplified(subject), tuple(simplified(n) for n in body_names))
 
 
+_INNER_BRACKET = re.compile(r"(?<=[\u4e00-\u9fff])[（(][\u4e00-\u9fff][）)](?=[\u4e00-\u9fff])")
+
+
 def _own_words_of(f: Figure, subject: str, body_names: tuple[str, ...]) -> tuple[str, ...]:
     """The words of a figure's own name (its phrase, the subject it carries; a cell's row leaf and column), without
     scope words (本部门, 年度) and without one-character words."""
@@ -1230,6 +1233,8 @@ def _own_words_of(f: Figure, subject: str, body_names: tuple[str, ...]) -> tuple
     for name in body_names:
         text = text.replace(name, " ")
     text = _COMPARISON_WORDS.sub(" ", _SCOPE_WORDS.sub(" ", _QUOTES.sub("", text)))
+    # a word written with a bracketed character inside it is one word: 国（境）外 -> 国外 (因公出国（境）费 -> 因公出国费)
+    text = _INNER_BRACKET.sub("", text)
     words: list[str] = []
     for run in _CJK_RUN.findall(text):
         single = ""

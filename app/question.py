@@ -105,7 +105,7 @@ _LIST_ZH = re.compile(r"有哪些|[^多]{1,4}哪些|哪几|包括哪些|包括�
 _REASON_ZH = re.compile(r"原因|为什么|为何|为啥|怎么会|什么导致|因为什么|咋没|怎么没")
 _YESNO_ZH = re.compile(r"吗[？?]?$|有没有|是否|是不是|有无|没有[？?]?$")
 # what is left of a budget: 还剩多少没花, 还有多少钱没花出去, 没用完的
-_UNSPENT_ZH = re.compile(r"还剩下?|剩下|剩余|剩了|节约了?(?=多少|几)|节省了?(?=多少|几)|没花出去|没花完|没有花完|没花|未花|没用完|没有用完|未使用|没用掉|没有?执行(?!率)|未执行(?!率)")
+_UNSPENT_ZH = re.compile(r"还剩下?|剩下|剩余|剩了|(?<=预算)[^，,。？?]{0,6}?(?:节约|节省)了?(?=多少|几)|没花出去|没花完|没有花完|没花|未花|没用完|没有用完|未使用|没用掉|没有?执行(?!率)|未执行(?!率)")
 REMAINING = "remaining"  # a derived question's operation: allotted less spent
 # how far what was reached falls short of its target: 离目标还差多少, 距目标差多少, 比目标少多少
 _SHORTFALL_ZH = re.compile(r"(?:离|距离?)(?:年度)?(?:目标|指标|计划)值?还?差|比(?:年度)?(?:目标|指标|计划)值?少了?|"
@@ -158,7 +158,7 @@ _GENERIC_PLACE = re.compile(r"[全本我该辖社城街各两们这那此小园�
 # another body named in a question: 民政局, 教育委员会
 _BODY_ZH = re.compile(r"([\u4e00-\u9fff]{2,4}?(?:局|厅|委员会|委|办公室|联合会|妇联|团委|总工会|医院|法院|检察院|中心|学校|街道))")
 _BODY_GENERIC = re.compile(r"^(?:[区市县省]?(?:委|政府)|.*(?:服务中心|活动中心)|上级.*|[全本我该各]|.*的|"
-                           r".*(?:辖区|全区|全市|全县|乡镇|社区|各|所有|其他|个|背)街道)")
+                           r".*(?:辖区|全区|全市|全县|乡镇|社区|各|所有|其他|个|条|多少|几|背)街道)")
 # generic names of the reporting body itself: they name whichever report is asked, never a topic
 SELF_NAMES = ("本部门", "我部门", "该部门", "本单位", "我单位", "该单位", "本机关", "本局", "我局", "该局", "本会", "我会",
               "该会", "本委", "我委", "本办", "我办", "本院", "我院", "本校", "我校", "本中心", "我中心", "本街道", "部门", "单位")
@@ -169,6 +169,7 @@ _UNIT_CUES_EN: tuple[tuple[str, str, str], ...] = (
     (r"\bperson-times\b|\bvisits\b|\battendances?\b", "times", "人次"),
     (r"\btimes\b|\bapprovals?\b", "times", "次"),
     (r"\bhours?\b", "hours", ""),
+    (r"\bkilomet(?:re|er)s?\b|\bkm\b", "count", "公里"),
     (r"\bsessions?\b|\bclasses\b|\bcourses\b", "count", "期"),
     (r"\bcertificates?\b", "count", "本"),
     (r"\bscore[sd]?\b|\bpoints?\b", "score", "分"),
@@ -224,7 +225,7 @@ _STOP_ZH = re.compile(
     r"(?:是|(?<![现拥所具没还])有|为)?多少" + _MEASURE + r"?|(?<![现拥所具没还])有(?=几)|"
     r"现在|目前|当前|眼下|现阶段|如今|几(?:" + _MEASURE[3:-1] + r"|人)?|(?:规模|数量)?有?多大|多高|多久|"
     r"所?占(?:比重|比例|比)|比例|比重|百分比|占(?![用地])|拿到|拿了|拿|"
-    r"实际|花了|花掉|花费|用了|用掉|合计|总计|百分之|明年|下一?年度?|"
+    r"实际|花了|花掉|花费|用了|用掉|合计|总计|(?<=[收支出入])总额|百分之|明年|下一?年度?|"
     r"的|了|吗|呢|啊|有哪些|有什么|什么|哪些|哪个|有没有|没有(?=[？?]?$)|是否|是不是|总共|一共|本年度|今年|去年|上一?年度?(?!结转|结余)|前年|"
     r"(?:被)?扣(?:了|掉|除)?(?=(?:多少|几)分)|(?<=[\u4e00-\u9fff])得了?(?=(?:多少|几)分)|^那(?![些个么])|(?<=[多几])分(?=[？?，,。]|$)|没到(?=\d|[？?，,。]|$)|"
     r"这个|那个|那么|呀|吧|这一?块|后来|之后|这些|那些|这几[个项类]|(?:这|那|该)一?项|大概|大约|大致|差不多|"
@@ -393,6 +394,12 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
     # "成本节约率目标多少": 目标 is the ask's qualifier (target), not part of what it is of
     asks = [replace(a, subject=tuple(t2 for t in a.subject for t2 in [_TARGET_WORD.sub("", t)] if t2)
                     or a.subject) if a.target and not english else a for a in asks]
+    if context and not english and asks and not asks[0].subject:
+        # "那实际办了几期？" after "公益培训班的年度目标是多少期？": the follow-up is of what the question before named
+        earlier = tuple(t2 for t in subject_terms(context) for t2 in [_TARGET_WORD.sub("", t)]
+                        if t2 and not _QUALIFIER_ONLY.match(t2) and not _MEASURE_ONLY.match(t2) and len(t2) >= 2)
+        if earlier:
+            asks[0] = replace(asks[0], subject=earlier)
     for n in range(1, len(asks)):
         if not asks[n].subject or (asks[n].share and asks[n].text.lstrip().startswith("占")) or all(
                 _QUALIFIER_ONLY.match(t) or (len(t) == 1 and (t in asks[n - 1].text or (
@@ -974,7 +981,12 @@ def content_terms(text: str) -> tuple[str, ...]:
     text = _YEAR.sub(" ", text)
     text = re.sub(r"(?<![A-Za-z])\d+(?:\.\d+)?(?![A-Za-z])", " ", text)  # (a code's digits stay: "D2W时间")
     pieces = [p for p in _STOP_ZH.split(text) if p and p not in _BARE_MEASURES and p not in _BARE_LEVELS]
+    # "为什么比预算少": what it is compared with is the topic word (预算), not the comparison
+    pieces = [_COMPARED_WITH.sub(r"\1", p) for p in pieces]
     return tuple(p for p in pieces if _CJK.search(p) or ACRONYM.search(p))
+
+
+_COMPARED_WITH = re.compile(r"^比([\u4e00-\u9fff]{2,8}?)(?:多|少|高|低)$")
 
 
 _BARE_MEASURES = frozenset("人 名 位 个 次 元 钱 户 家 枚 本 项 场 条 万元 年".split())  # "有多少人": the measure, not a topic

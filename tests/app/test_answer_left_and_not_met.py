@@ -20,7 +20,7 @@ HEALTH = """某区卫生健康局2024年度部门整体支出绩效自评报告
 基本公共卫生服务资金拨付准确率目标≥98%，实际达到99.2%，完成目标；家庭医生签约率目标≥75%，实际为71.6%，未完成目标，主要原因是签约团队调整，延期至2025年第二季度补足。
 三、“三公”经费情况
 1．公务接待费。2024年度决算为2.64万元，完成预算的88.00%（预算3.00万元），比上年减少0.36万元。国（境）外公务接待费0万元，本年度无外事接待支出。
-2．“三公”经费合计。2024年度“三公”经费决算为9.10万元，完成预算的91.00%（预算10.00万元）。
+2．“三公”经费合计。2024年度“三公”经费决算为9.10万元，完成预算的91.00%（预算10.00万元）。决算数小于预算数的主要原因是严格落实过紧日子要求，压减会议和接待开支。
 机关运行经费支出210.30万元，比上年减少15.20万元，主要原因是压减办公费和差旅费。
 四、自评结论
 本局2024年度部门整体支出绩效自评得分93.5分，自评等级为“优”。其中：决策指标得分19分（满分20分）；过程指标得分18.5分（满分20分）；产出指标得分37分（满分40分）。
@@ -34,7 +34,7 @@ SCHOOL = """某县实验小学2023年度部门整体支出绩效自评报告
 营养餐资金发放准确率目标≥99%，实际达到99.8%，完成目标；校舍维修完成率目标100%，实际为85%，未完成目标，主要原因是招标延误，延期至2024年暑期完工。
 三、“三公”经费情况
 1．公务接待费。2023年度决算为1.26万元，完成预算的84.00%（预算1.50万元），比上年减少0.14万元。国（境）外公务接待费0万元，本年度无外事接待支出。
-2．“三公”经费合计。2023年度“三公”经费决算为4.20万元，完成预算的84.00%（预算5.00万元）。
+2．“三公”经费合计。2023年度“三公”经费决算为4.20万元，完成预算的84.00%（预算5.00万元）。决算数小于预算数的主要原因是减少外出培训和公务接待。
 机关运行经费支出96.40万元，比上年减少6.10万元，主要原因是压减水电费和印刷费。
 四、自评结论
 本校2023年度部门整体支出绩效自评得分91分，自评等级为“优”。其中：决策指标得分18分（满分20分）；过程指标得分17分（满分20分）；产出指标得分38分（满分40分）。
@@ -142,3 +142,25 @@ def test_another_street_office_is_not_this_report() -> None:
 
     assert "人民路街道" in named_places("中山区人民路街道2021年收支总计多少？")
     assert not named_places("辖区街道有几个")
+
+
+@pytest.mark.parametrize("report,reason", [("health-2024", "过紧日子"), ("school-2023", "减少外出培训")])
+def test_the_reason_in_the_sentence_after_the_figure(reports, report, reason) -> None:
+    draft = answer(reports, report, "三公经费为什么比预算少？")
+    assert not draft.abstained and reason in draft.text, draft.text
+
+
+def test_a_comparison_names_what_it_compares_with() -> None:
+    from app.question import content_terms
+
+    assert "预算" in content_terms("三公经费为什么比预算少") and "比预算少" not in content_terms("三公经费为什么比预算少")
+
+
+@pytest.mark.parametrize("report,spent", [("health-2024", "2.64"), ("school-2023", "1.26")])
+def test_a_follow_up_naming_nothing_is_of_what_the_question_before_named(reports, report, spent) -> None:
+    knowledge = reports[report]
+    history = [{"role": "user", "content": "公务接待费的预算是多少？"}, {"role": "assistant", "content": "预算3.00万元。"}]
+    q = analyze("那实际花了多少？", history)
+    q, ids = narrow_to_named(about_reports(q, knowledge.reports.values()), [report])
+    draft = extractive_answer(q, knowledge, ids)
+    assert not draft.abstained and draft.text.startswith(spent), draft.text

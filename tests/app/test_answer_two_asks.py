@@ -145,3 +145,11 @@ def test_a_lone_verb_or_points_leaves_the_ask_to_the_one_before(question, first,
 
 def test_points_of_service_are_not_percentage_points() -> None:
     assert analyze("建了几个点位").asks[0].kind != "percent"
+
+
+@pytest.mark.parametrize("question,unit", [
+    ("How many kilometres of rural roads were maintained?", "公里"),
+    ("How many km of roads were resurfaced?", "公里"),
+])
+def test_kilometres_asked_are_the_reports_kilometres(question, unit) -> None:
+    assert analyze(question).asks[0].unit == unit

@@ -197,6 +197,13 @@ def test_the_total_still_answers_what_names_no_indicator(reports, report, questi
     ("How much of the hospital's self-raised funds was spent?", ["自筹资金"]),
     ("What was the satisfaction rate of vaccine recipients and parents?", ["受种者", "家长", "满意度"]),
     ("How satisfied were parents with after-school services?", ["家长"]),
+    ("How many back lanes were renovated?", ["背街小巷", "整治"]),
+    ("How many side-streets were refurbished?", ["背街小巷", "修缮"]),
+    ("How many kilometres of rural roads were maintained?", ["农村公路", "养护"]),
+    ("What was the road maintenance cost per kilometre?", ["养护"]),
+    ("What share of residents were satisfied?", ["居民", "满意度"]),
+    ("What was the execution rate of the other funds?", ["其他资金", "执行率"]),
+    ("How much of the other funding was spent?", ["其他资金"]),
 ])
 def test_the_glossary_names_indicators_in_the_reports_terms(question, terms) -> None:
     found = analyze(question).terms
