@@ -394,9 +394,11 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
     # "成本节约率目标多少": 目标 is the ask's qualifier (target), not part of what it is of
     asks = [replace(a, subject=tuple(t2 for t in a.subject for t2 in [_TARGET_WORD.sub("", t)] if t2)
                     or a.subject) if a.target and not english else a for a in asks]
-    if context and not english and asks and not asks[0].subject:
-        # "那实际办了几期？" after "公益培训班的年度目标是多少期？": the follow-up is of what the question before named
-        earlier = tuple(t2 for t in subject_terms(context) for t2 in [_TARGET_WORD.sub("", t)]
+    if context and not english and asks and not asks[0].subject and (asks[0].unit or asks[0].kind not in (None, "money")):
+        # "那实际办了几期？" after "公益培训班的年度目标是多少期？": a count asked again is of what the question before named
+        # (an amount asked plainly, "实际花了多少", is the report's own: its topic may be all the question before named)
+        # (without the measure the question before asked: "…全年预算是多少" then "实际花了多少" asks the spending)
+        earlier = tuple(t2 for t in subject_terms(context) for t2 in [_ASKED_MEASURE_END.sub("", _TARGET_WORD.sub("", t))]
                         if t2 and not _QUALIFIER_ONLY.match(t2) and not _MEASURE_ONLY.match(t2) and len(t2) >= 2)
         if earlier:
             asks[0] = replace(asks[0], subject=earlier)
@@ -438,6 +440,9 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
                  glossary_hits=hits, unmatched=unmatched, relative_years=_relative_years(text, english))
     reports = list(reports)
     return about_reports(q, reports) if reports else q
+
+
+_ASKED_MEASURE_END = re.compile(r"(?:年初|年中|年终|全年)?(?:预算数?|决算数?|执行数|执行率)$")
 
 
 def _with_have(subject: tuple[str, ...], text: str) -> tuple[str, ...]:
