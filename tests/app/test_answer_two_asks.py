@@ -153,3 +153,22 @@ def test_points_of_service_are_not_percentage_points() -> None:
 ])
 def test_kilometres_asked_are_the_reports_kilometres(question, unit) -> None:
     assert analyze(question).asks[0].unit == unit
+
+
+@pytest.mark.parametrize("question,operands", [
+    ("环境卫生保洁和绿化照明两块一共花了多少", ("环境卫生保洁", "绿化照明")),
+    ("会议费和培训费两项一共花了多少钱", ("会议费", "培训费")),
+])
+def test_two_items_counted_then_summed(question, operands) -> None:
+    q = analyze(question)
+    assert q.operation == "sum" and q.operands == operands
+
+
+@pytest.mark.parametrize("question,subject", [
+    ("危桥改造当初定的目标是多少座？", ("危桥改造",)),
+    ("校舍维修原先定的目标是多少所？", ("校舍维修",)),
+    ("危桥那两座为什么没改完？", ("危桥", "没改完")),
+    ("垃圾转运站那两座为什么没建完？", ("垃圾转运站", "没建完")),
+])
+def test_when_a_target_was_set_and_which_of_them_name_no_topic(question, subject) -> None:
+    assert analyze(question).asks[0].subject[:len(subject)] == subject
