@@ -128,6 +128,30 @@ def knowledge_of(*prepared):
                      [f for p in reports for f in p.figures])
 
 
+def small_reports(folder: Path, texts: dict[str, str]) -> dict:
+    """Each small report text (id -> text) written to a .txt file, ingested (pure, no store), as its own Knowledge."""
+    from app.retrieve import Knowledge
+    from ingest.pipeline import prepare_report
+
+    out = {}
+    for name, text in texts.items():
+        path = folder / f"{name}.txt"
+        path.write_text(text, encoding="utf-8")
+        p = prepare_report(path, name)
+        out[name] = Knowledge("test", [p.info], list(p.chunks), list(p.figures))
+    return out
+
+
+def answer_in(reports: dict, report: str, question: str, history: list[dict] | None = None):
+    """The extractive answer to a question asked of one of `small_reports`."""
+    from app.compose import extractive_answer
+    from app.question import about_reports, analyze, narrow_to_named
+
+    knowledge = reports[report]
+    q, ids = narrow_to_named(about_reports(analyze(question, history), knowledge.reports.values()), [report])
+    return extractive_answer(q, knowledge, ids)
+
+
 @pytest.fixture(scope="session")
 def edu_prepared():
     """Our 2022 report of a district education bureau (教育局), prepared (pure, no store)."""

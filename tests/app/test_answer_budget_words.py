@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from app.compose import extractive_answer
-from app.question import about_reports, analyze, narrow_to_named
-from app.retrieve import Knowledge
+from app.question import analyze
+from tests.app.conftest import answer_in, small_reports
 
 STREET = """某区东湖街道办事处2022年度部门决算说明
 第一部分 部门决算情况说明
@@ -41,22 +40,11 @@ BUREAU = """某县水利局2024年度部门决算说明
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory):
-    from ingest.pipeline import prepare_report
-
-    folder = tmp_path_factory.mktemp("budget-words")
-    out = {}
-    for name, text in (("street-2022", STREET), ("water-2024", BUREAU)):
-        path = folder / f"{name}.txt"
-        path.write_text(text, encoding="utf-8")
-        p = prepare_report(path, name)
-        out[name] = Knowledge("test", [p.info], list(p.chunks), list(p.figures))
-    return out
+    return small_reports(tmp_path_factory.mktemp("budget-words"), dict((("street-2022", STREET), ("water-2024", BUREAU))))
 
 
 def answer(reports, report: str, question: str):
-    knowledge = reports[report]
-    q, ids = narrow_to_named(about_reports(analyze(question), knowledge.reports.values()), [report])
-    return extractive_answer(q, knowledge, ids)
+    return answer_in(reports, report, question)
 
 
 @pytest.mark.parametrize("question,years", [

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.compose import extractive_answer
-from app.question import about_reports, analyze, narrow_to_named
-from app.retrieve import Knowledge
+from app.question import analyze
+from tests.app.conftest import answer_in, small_reports
 
 HEALTH = """某区卫生健康局2024年度部门整体支出绩效自评报告
 一、部门收支情况
@@ -50,22 +49,11 @@ PROJECT = """某街道办事处2025年度老旧小区环境提升项目支出绩
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory):
-    from ingest.pipeline import prepare_report
-
-    folder = tmp_path_factory.mktemp("left-and-not-met")
-    out = {}
-    for name, text in (("health-2024", HEALTH), ("school-2023", SCHOOL), ("project-2025", PROJECT)):
-        path = folder / f"{name}.txt"
-        path.write_text(text, encoding="utf-8")
-        p = prepare_report(path, name)
-        out[name] = Knowledge("test", [p.info], list(p.chunks), list(p.figures))
-    return out
+    return small_reports(tmp_path_factory.mktemp("left-and-not-met"), dict((("health-2024", HEALTH), ("school-2023", SCHOOL), ("project-2025", PROJECT))))
 
 
 def answer(reports, report: str, question: str):
-    knowledge = reports[report]
-    q, ids = narrow_to_named(about_reports(analyze(question), knowledge.reports.values()), [report])
-    return extractive_answer(q, knowledge, ids)
+    return answer_in(reports, report, question)
 
 
 @pytest.mark.parametrize("report,question,lead,operands", [
@@ -160,9 +148,6 @@ def test_a_comparison_names_what_it_compares_with() -> None:
 
 @pytest.mark.parametrize("report,topic,reached", [("health-2024", "健康讲座", "48"), ("school-2023", "家长课堂", "16")])
 def test_a_count_asked_again_is_of_what_the_question_before_named(reports, report, topic, reached) -> None:
-    knowledge = reports[report]
     history = [{"role": "user", "content": f"{topic}的年度目标是多少场？"}, {"role": "assistant", "content": "目标不少于40场。"}]
-    q = analyze("那实际办了几场？", history)
-    q, ids = narrow_to_named(about_reports(q, knowledge.reports.values()), [report])
-    draft = extractive_answer(q, knowledge, ids)
+    draft = answer_in(reports, report, "那实际办了几场？", history)
     assert not draft.abstained and draft.text.startswith(reached), draft.text

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.compose import extractive_answer
-from app.question import about_reports, analyze, narrow_to_named
-from app.retrieve import Knowledge
+from app.question import analyze
+from tests.app.conftest import answer_in, small_reports
 
 CIVIL = """某区民政局2023年度部门整体支出绩效自评报告
 一、部门基本情况
@@ -46,22 +45,11 @@ SCHOOL = """某县第二中学2024年度部门整体支出绩效自评报告
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory):
-    from ingest.pipeline import prepare_report
-
-    folder = tmp_path_factory.mktemp("two-asks")
-    out = {}
-    for name, text in (("civil-2023", CIVIL), ("school-2024", SCHOOL)):
-        path = folder / f"{name}.txt"
-        path.write_text(text, encoding="utf-8")
-        p = prepare_report(path, name)
-        out[name] = Knowledge("test", [p.info], list(p.chunks), list(p.figures))
-    return out
+    return small_reports(tmp_path_factory.mktemp("two-asks"), dict((("civil-2023", CIVIL), ("school-2024", SCHOOL))))
 
 
 def answer(reports, report: str, question: str):
-    knowledge = reports[report]
-    q, ids = narrow_to_named(about_reports(analyze(question), knowledge.reports.values()), [report])
-    return extractive_answer(q, knowledge, ids)
+    return answer_in(reports, report, question)
 
 
 def _in_order(text: str, *values: str) -> bool:
