@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from app.answer import Citation
-from app.lookup import FigureIndex, FigureMatch, LookupResult, bigrams, simplified, unit_follows
+from app.lookup import FigureIndex, FigureMatch, LookupResult, bigrams, joint_choice, simplified, unit_follows
 from app.question import (DERIVED, FIGURE, LIST, REASON, REMAINING, SHORTFALL, SURPLUS, YESNO, Ask, Question, content_terms,
                           in_report_year, operand_ask, written_short)
 from app.retrieve import Knowledge, Passage, Sentence, passage_rank_of_figures
@@ -180,15 +180,17 @@ def _paired(matches: list) -> list:
     """Two operands' figures chosen together: the two answering figures (not the same one) whose scores add up best,
     a pair in one sentence or side by side counting SAME_SENTENCE_BONUS more."""
     options = [[m for m in ms if m.answers and m.figure.kind != "nil"][:PAIR_CANDIDATES] for ms in matches]
-    pairs = [(a.score + b.score + (SAME_SENTENCE_BONUS if a.figure.report == b.figure.report and (
-                 a.figure.sentence == b.figure.sentence or abs(a.figure.start - b.figure.start) <= PAIR_NEAR) else 0.0),
-              a, b)
-             for a in options[0] for b in options[1]
-             if (a.figure.report, a.figure.start) != (b.figure.report, b.figure.start)]
-    if not pairs:
-        return matches
-    _, a, b = max(pairs, key=lambda p: p[0])
-    return [(a, *[m for m in matches[0] if m is not a]), (b, *[m for m in matches[1] if m is not b])]
+
+    def apart(pair: tuple[FigureMatch, ...]) -> bool:
+        a, b = pair
+        return (a.figure.report, a.figure.start) != (b.figure.report, b.figure.start)
+
+    def together(pair: tuple[FigureMatch, ...]) -> float:
+        a, b = pair
+        side_by_side = a.figure.sentence == b.figure.sentence or abs(a.figure.start - b.figure.start) <= PAIR_NEAR
+        return SAME_SENTENCE_BONUS if a.figure.report == b.figure.report and side_by_side else 0.0
+
+    return joint_choice(matches, options, apart, together)
 
 
 MAX_JOINT = 2  # characters between two operands a report's own name may hold (和, 及, 以及)

@@ -21,7 +21,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -359,18 +359,12 @@ class FigureIndex:
             return results
         options = [[m for m in matches if m.answers][:SHARE_CANDIDATES] if matches and matches[0].answers
                    else list(matches[:1]) for matches in results]
-        best, best_total = None, -1.0
-        for combo in itertools.product(*options):
+
+        def allowed(combo: tuple[FigureMatch, ...]) -> bool:
             ks = [self._key(m) for m in combo]
-            if any(ks.count(k) > 1 and not self._shared(m) for k, m in zip(ks, combo)):
-                continue
-            total = sum(m.score for m in combo)
-            if total > best_total:
-                best, best_total = combo, total
-        if best is None:
-            return results
-        return [(chosen, *[m for m in matches if m is not chosen]) if matches else matches
-                for chosen, matches in zip(best, results)]
+            return not any(ks.count(k) > 1 and not self._shared(m) for k, m in zip(ks, combo))
+
+        return joint_choice(results, options, allowed)
 
     def _key(self, m: FigureMatch) -> tuple[str, int]:
         return (m.figure.report, m.figure.start)
@@ -1699,6 +1693,24 @@ def _distinct(matches: list[FigureMatch]) -> list[FigureMatch]:
             seen.add(key)
             out.append(m)
     return out
+
+
+def joint_choice(results: Sequence[Sequence[FigureMatch]], options: Sequence[Sequence[FigureMatch]],
+                 allowed: Callable[[tuple[FigureMatch, ...]], bool],
+                 bonus: Callable[[tuple[FigureMatch, ...]], float] = lambda combo: 0.0) -> list[tuple[FigureMatch, ...]]:
+    """Figures for several asks chosen together: of the combinations of each ask's options that are `allowed`, the
+    one whose scores (and `bonus`) add up best leads each ask's matches; the results unchanged when none is."""
+    best, best_total = None, float("-inf")
+    for combo in itertools.product(*options):
+        if not allowed(combo):
+            continue
+        total = sum(m.score for m in combo) + bonus(combo)
+        if total > best_total:
+            best, best_total = combo, total
+    if best is None:
+        return [tuple(m) for m in results]
+    return [(chosen, *[m for m in matches if m is not chosen]) if matches else tuple(matches)
+            for chosen, matches in zip(best, results)]
 
 
 def prefer_one_sentence(results: list[tuple[FigureMatch, ...]]) -> list[tuple[FigureMatch, ...]]:
