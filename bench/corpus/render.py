@@ -6,7 +6,9 @@ holds, `bench/corpus/reports/<id>.<txt|docx>`, in the layout named in `LAYOUTS` 
 
 - `pdftotext`: what pdftotext gives for a Word-made PDF: lines wrapped mid-sentence at a fixed width (a
   number is never cut, closing punctuation never starts a line), a blank line after every line, a page number
-  ("— 3 —") at the foot of each page and the running header at the top of the next;
+  ("— 3 —") at the foot of each page and the running header at the top of the next; a source line
+  `[[pagebreak]]` ends the page there (a table of contents on its own page), a source line `[[footnote]]①…`
+  is a footnote, printed in its smaller font (wider lines) at the foot of the page its paragraph ends on;
 - `web`: paragraph per line as copied from a portal page, with half-width `, : ( ) ;`;
 - `docx`: one Word paragraph per source paragraph (python-docx; no tables here: those are cort's);
 - `traditional=True`: converted with OpenCC s2t after the layout (some portals serve traditional characters).
@@ -95,6 +97,10 @@ LAYOUTS: dict[str, Layout] = {
         spaced_numbers=True, page_format="- {n} -"),
     "hongqi-samr-2021-three-public-expenses": Layout("plain", traditional=True),
     "fengze-donghai-chc-2021-family-doctor-evaluation-opinion": Layout("plain"),
+    "zhanggong-audit-2024-dept-performance": Layout(
+        "pdftotext", width=31, lines_per_page=24, header="章贡区审计局2024年度部门整体支出绩效自评报告",
+        page_format="- {n} -"),
+    "jianhua-stats-2023-three-public-expenses": Layout("docx"),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
@@ -131,12 +137,36 @@ def wrap(paragraph: str, width: int, spaced: bool) -> list[str]:
     return [re.sub(r" {2,}", " ", ln) for ln in lines]
 
 
+PAGE_BREAK = "[[pagebreak]]"
+FOOTNOTE = "[[footnote]]"
+
+
 def render_pdftotext(paragraphs: list[str], layout: Layout) -> str:
-    """Hard-wrapped text with blank lines, page numbers and a running header."""
+    """Hard-wrapped text with blank lines, page numbers and a running header (and footnotes, page breaks)."""
     out: list[str] = [""]
     page, on_page = 1, 0
     title_lines = 0
+    notes: list[str] = []  # footnote lines waiting for the foot of this page
+
+    def end_page() -> None:
+        nonlocal page, on_page
+        out.append("")
+        if notes:
+            out.extend(ln for note in notes for ln in (note, ""))
+            notes.clear()
+        out.extend([layout.page_format.format(n=page), "", ""])
+        page += 1
+        on_page = 0
+        if layout.header:
+            out.extend([layout.header, ""])
+
     for i, para in enumerate(paragraphs):
+        if para == PAGE_BREAK:
+            end_page()
+            continue
+        if para.startswith(FOOTNOTE):
+            notes.extend(wrap(para[len(FOOTNOTE):], layout.width + 6, layout.spaced_numbers))
+            continue
         if i < 3 and len(para) <= 40 and not re.match(r"[一二三四五六七八九十]+、", para):
             # the title block: centred lines in the PDF, each its own line
             out += [para, ""]
@@ -144,14 +174,12 @@ def render_pdftotext(paragraphs: list[str], layout: Layout) -> str:
             continue
         for ln in wrap(para, layout.width, layout.spaced_numbers):
             if on_page == layout.lines_per_page:
-                out += ["", layout.page_format.format(n=page), "", ""]
-                page += 1
-                on_page = 0
-                if layout.header:
-                    out += [layout.header, ""]
+                end_page()
             out += [ln, ""]
             on_page += 1
-    out += ["", layout.page_format.format(n=page), ""]
+    out.append("")
+    out.extend(ln for note in notes for ln in (note, ""))
+    out += [layout.page_format.format(n=page), ""]
     return "\n".join(out)
 
 
