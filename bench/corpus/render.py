@@ -95,6 +95,8 @@ LAYOUTS: dict[str, Layout] = {
         spaced_numbers=True, page_format="- {n} -"),
     "hongqi-samr-2021-three-public-expenses": Layout("plain", traditional=True),
     "fengze-donghai-chc-2021-family-doctor-evaluation-opinion": Layout("plain"),
+    "longsha-stats-2022-final-accounts": Layout("web"),
+    "shahe-kindergarten-2023-facilities-project-evaluation-conclusion": Layout("plain"),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
