@@ -101,6 +101,8 @@ LAYOUTS: dict[str, Layout] = {
         "pdftotext", width=31, lines_per_page=24, header="章贡区审计局2024年度部门整体支出绩效自评报告",
         page_format="- {n} -"),
     "jianhua-stats-2023-three-public-expenses": Layout("docx"),
+    "longsha-stats-2022-final-accounts": Layout("web"),
+    "shahe-kindergarten-2023-facilities-project-evaluation-conclusion": Layout("plain"),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
