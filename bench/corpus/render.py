@@ -95,6 +95,7 @@ LAYOUTS: dict[str, Layout] = {
         spaced_numbers=True, page_format="- {n} -"),
     "hongqi-samr-2021-three-public-expenses": Layout("plain", traditional=True),
     "fengze-donghai-chc-2021-family-doctor-evaluation-opinion": Layout("plain"),
+    "saihan-commerce-2022-county-commerce-project": Layout("plain"),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
