@@ -103,6 +103,7 @@ LAYOUTS: dict[str, Layout] = {
     "jianhua-stats-2023-three-public-expenses": Layout("docx"),
     "longsha-stats-2022-final-accounts": Layout("web"),
     "shahe-kindergarten-2023-facilities-project-evaluation-conclusion": Layout("plain"),
+    "saihan-commerce-2022-county-commerce-project": Layout("plain"),
 }
 
 _NO_LINE_START = set("，。、；：？！）》」』”’%．,.;:)!?")
