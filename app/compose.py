@@ -16,8 +16,8 @@ from decimal import Decimal
 
 from app.answer import Citation
 from app.lookup import FigureIndex, FigureMatch, LookupResult, bigrams, joint_choice, simplified, unit_follows
-from app.question import (DERIVED, FIGURE, LIST, REASON, REMAINING, SHORTFALL, SURPLUS, YESNO, Ask, Question, content_terms,
-                          in_report_year, operand_ask, written_short)
+from app.question import (DERIVED, FIGURE, LIST, REASON, REMAINING, SHORTFALL, SURPLUS, YESNO, Ask, Question, asks_why,
+                          content_terms, in_report_year, operand_ask, written_short)
 from app.retrieve import Knowledge, Passage, Sentence, passage_rank_of_figures
 from app.romanize import romanizes
 from app.statements import nil_kind, nil_said
@@ -293,9 +293,9 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
         if not_met is not None:
             return not_met
     if question.intent == DERIVED and lookup is not None:
-        return _derived(question, lookup, knowledge, report_ids)
+        return _with_reason(question, _derived(question, lookup, knowledge, report_ids), knowledge)
     if question.intent == FIGURE and lookup is not None:
-        return _figure_answer(question, lookup, knowledge, report_ids, sentences)
+        return _with_reason(question, _figure_answer(question, lookup, knowledge, report_ids, sentences), knowledge)
     if question.intent == YESNO and lookup is not None and lookup.best and lookup.best[0].answers \
             and lookup.best[0].figure.kind == "nil":
         return _nil_answer(question, [lookup.best[0].figure])  # "有没有会议费支出？": the report says there was none
@@ -303,6 +303,30 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
             and _stated_zero(lookup.best[0].figure):
         return _zero_answer(question, lookup.best[0].figure)  # "有没有因公出国？": "因公出国（境）费支出决算0万元"
     return _text_answer(question, knowledge, sentences, report_ids)
+
+
+def _with_reason(question: Question, draft: Draft, knowledge: Knowledge) -> Draft:
+    """A figure asked with its reason ("全年预算和执行数差了多少，为什么？"): the figure's answer, then the reason its own
+    sentence gives ("…相差112.46万元，主要是…"), or the sentence right after it ("…结余5.2万元。结余的主要原因是…")."""
+    if draft.abstained or not asks_why(question) or not draft.citations:
+        return draft
+    cited = draft.citations[0]
+    said = next((s for s in knowledge.sentences if s.report == cited.report
+                 and (cited.text in s.quoted or s.quoted in cited.text)), None)
+    if said is None:
+        return draft
+    why = _reason_clause(said.text)
+    if why is None:
+        after = _next_sentence(knowledge, said)
+        why = _reason_clause(after.text) if after is not None else None
+        if why is None:
+            return draft
+        citations = (*draft.citations, _cite(after))
+    else:
+        citations = draft.citations
+    if why.rstrip("。") in draft.text:
+        return draft
+    return replace(draft, text=_fit(f"{draft.text.rstrip('。')}。{why}"), citations=citations)
 
 
 def _figure_answer(question: Question, lookup: LookupResult, knowledge: Knowledge, report_ids: Sequence[str],
@@ -320,6 +344,9 @@ def _figure_answer(question: Question, lookup: LookupResult, knowledge: Knowledg
         computed = _computed_share(question, index)
         if computed is not None:
             return computed
+    per_one = _per_one_computed(question, lookup, index)
+    if per_one is not None:
+        return per_one
     implied = _implied_previous(question, lookup, index, knowledge, report_ids)
     if implied is not None:
         return implied
@@ -479,8 +506,7 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
         return abstain(question, knowledge, report_ids, "no person named", sure=False)
     if question.intent == REASON:
         # the reason is quoted with the very sentence it comes from
-        source = next((s for s, score in sentences if (s is best or score > TEXT_CONFIDENCE) and _reason_clause(s.text)),
-                      None)
+        source = _reason_source([s for s, score in sentences if s is best or score > TEXT_CONFIDENCE], question)
         if source is not None:
             why = _reason_clause(source.text)
             if _FIGURE_AND_WHY.search(question.text) and re.search(r"\d", source.text.replace(why, "")):
@@ -497,6 +523,29 @@ def _text_answer(question: Question, knowledge: Knowledge, sentences: Sequence[t
         if not _GIVES_A_REASON.search(best.text):  # a sentence that gives no reason does not say why
             return abstain(question, knowledge, report_ids, "no reason stated", sure=False)
     return Draft(_fit(_focused(best.text, question)), (_cite(best),), False)
+
+
+def _reason_source(candidates: Sequence[Sentence], question: Question) -> Sentence | None:
+    """The sentence (or the line of a form) that gives the reason asked. A "sentence" of a form runs over several
+    lines (fields end their lines, not in 。) and may hold several reasons, one a field ("人数偏差原因：…", "上线时间偏差
+    原因：…"): each line giving a reason is a candidate of its own, and the one holding most of the question's words
+    gives it (the best-ranked one on a tie)."""
+    asked = {g for t in question.terms for g in bigrams(t)}
+    pieces = []
+    for s in candidates:
+        lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", s.text)] if "\n" in s.text else [(0, s.text)]
+        for at, line in lines:
+            if not _reason_clause(line):
+                continue
+            if len(lines) > 1:
+                original = s.original[at:at + len(line)] if len(s.original) == len(s.text) else ""
+                s2 = Sentence(line, s.section, s.report, s.start + at, frozenset(bigrams(line)), original)
+            else:
+                s2 = s
+            pieces.append(s2)
+    if not pieces:
+        return None
+    return max(enumerate(pieces), key=lambda x: (len(bigrams(x[1].text) & asked), -x[0]))[1]
 
 
 NEXT_SENTENCE_GAP = 3  # characters between one sentence's end and the next one's start (a space, a line break)
@@ -834,6 +883,49 @@ def _computed_share(question: Question, index: FigureIndex) -> Draft | None:
     return Draft(_fit(text), (_cite_figure(a), _cite_figure(b)), False, sure=False)
 
 
+_PER_ONE_OF = re.compile(r"(?:平均)?每(?:一)?([\u4e00-\u9fff]{1,2})")
+_PER_ONE_WORDS = re.compile(r"平均|每(?:一)?[\u4e00-\u9fff]{1,2}(?=[\u4e00-\u9fff]{2})|均")
+PER_ONE_NEAR = 160  # characters between the total and the count it is divided by (in its section), when not in one sentence
+
+
+def _per_one_computed(question: Question, lookup: LookupResult, index: FigureIndex) -> Draft | None:
+    """"平均每批次接待花了多少万元" the report does not state: the total asked (公务接待费3.30万元) ÷ the count stated beside
+    it in the measure asked per (27批次), shown with both operands and marked computed."""
+    if question.language != "zh" or len(lookup.asks) != 1 or not lookup.matches or not lookup.matches[0]:
+        return None
+    m = _PER_ONE_OF.search(question.text)
+    if m is None or "平均" not in question.text:
+        return None
+    per = m.group(1)
+    # the total is named without the per-one words: "平均每批次接待花了多少" -> 接待 (its 公务接待费3.30万元)
+    ask = lookup.asks[0]
+    subject = tuple(t2 for t in ask.subject for t2 in [_PER_ONE_WORDS.sub("", t.split("|")[0])] if t2)
+    if not subject:
+        return None
+    found_total = index.lookup(replace(question, asks=(replace(ask, subject=subject),), terms=subject, context=""))
+    totals = [x for x in (found_total.matches[0] if found_total.matches else ())
+              if x.why == "per one" and x.kind_ok and x.figure.kind not in ("percent", "nil")]
+    if not totals:
+        return None
+    a = totals[0].figure
+    units = (per, per[:1]) if len(per) == 2 else (per,)
+
+    def counts(f: Figure) -> bool:
+        return f.report == a.report and f is not a and f.kind != "percent" and f.unit in units and not f.table \
+            and (f.sentence == a.sentence or (f.section == a.section and abs(f.start - a.start) <= PER_ONE_NEAR))
+
+    found = sorted((f for f in index.figures if counts(f)), key=lambda f: (f.sentence != a.sentence, abs(f.start - a.start)))
+    if not found or Decimal(found[0].value) == 0:
+        return None
+    b = found[0]
+    if len({f.value for f in found if f.sentence == b.sentence or b.sentence != a.sentence}) > 1:
+        return None  # two counts in that measure beside it: the report does not say which one it is per
+    result = f"{Decimal(a.value) / Decimal(b.value):.2f}{a.unit}"
+    expression = f"{a.display} ÷ {b.display} = {result}"
+    text = f"约{result}（报告未直接给出，按报告数字计算：{expression}）。"
+    return Draft(_fit(text), (_cite_figure(a), _cite_figure(b)), False, sure=False)
+
+
 def _at_least(whole: Figure, part: Figure) -> bool:
     try:
         return Decimal(whole.value) >= Decimal(part.value)
@@ -1150,7 +1242,8 @@ def _reason_clause(sentence: str) -> str | None:
     return f"主要原因是{m.group(1)}。" if m else None
 
 
-_REASON = re.compile(r"(?:主要原因是|主要是|原因是|由于|因为)([^；。]+)")
+# a form's field "偏差原因：…" (原因分析：…) states a reason as plainly as "主要原因是…" does
+_REASON = re.compile(r"(?:主要原因是|主要是|原因是|原因(?:分析)?[：:]|由于|因为)([^；。]+)")
 _GIVES_A_REASON = re.compile(r"原因|由于|因为|导致|致使|受.{1,12}影响|未能|延误|滞后|不足")
 
 

@@ -47,6 +47,8 @@ _SPENT_SIDE = re.compile(r"决算|支出|实际|花费|使用|执行数|完成")
 _STATED = {"difference": re.compile(r"差异|差额|相差|差距|之差"), "sum": re.compile(r"合计|总计|共计|总额|合共"),
            "remaining": re.compile(r"结余|剩余|未使用|未支出|尚未支付|未执行|未拨付|(?<!上年)结转|节约|节省")}
 _PLANNED = re.compile(r"拟|计划|预计|目标|力争")
+# "完成计划的105.42%", "完成目标任务的98%": how much of the plan was reached, which is no plan itself
+_OF_THE_PLAN = re.compile(r"(?:完成|达到|实现)了?(?:年度)?(?:计划|目标)(?:任务)?数?的")
 _REACHED = re.compile(r"实际|实现|^(?:全年|共|累计)?(?:完成|已)")  # a clause saying what was reached, not planned
 _PLANNED_COLUMN = re.compile(r"拟|计划|预计|目标|指标值|预算数|年初预算|全年预算")  # a table column of plans
 # the two wholes a final-accounts explanation tells apart: 收入总计 (with the carry-over) and 本年收入合计
@@ -67,7 +69,9 @@ _MEASURE_WORDS = frozenset("支出 收入 预算 决算 实际 年初 年终 年
 # words that name no item: a figure named by these alone is named by the heading it stands under
 _NAMELESS = _MEASURE_WORDS | frozenset("年度 本年 全年 当年 万元 亿元 年初预算 支出决算 预算数 决算数 项目 全年预算 项目预算 "
                                         "完成 完成值 实际完成 实际完成值 指标 指标值 年度指标值 目标值 预期 预期目标 "
-                                        "不少 不少于 不低于 不超过 不高于 不多于 以上 以内 以下 达到".split())
+                                        "不少 不少于 不低于 不超过 不高于 不多于 以上 以内 以下 达到 "
+                                        # a count's measure, not its item: 签约人数 is what 签约居民2.58万人 counts
+                                        "人数 户数 次数 数量 个数".split())
 # a scoring rule's threshold ("预算执行率未达到95%扣3分") is a target, not what was reached
 _CRITERION = re.compile(r"(?:未达到|未达|低于|不足|高于|超过)\s*[\d.]+\s*%?\s*(?:的)?(?:扣|得|计|加)")
 # 多长时间, 几项: the asking, not a name; 一年, 每月: a time, not a thing
@@ -213,7 +217,7 @@ class FigureIndex:
         self._years = _figure_years(self._norm)
         # a figure stated as what is planned: 拟投入…, 计划…, 目标为… before it in its sentence
         # (not a clause that says what was reached: "目标不少于4200人，实际保障4356人")
-        self._planned = [not f.table and ((bool(_PLANNED.search(f.sentence[:max(0, f.sentence.find(f.clause))]))
+        self._planned = [not f.table and ((bool(_PLANNED.search(_OF_THE_PLAN.sub(" ", f.sentence[:max(0, f.sentence.find(f.clause))])))
                                            and not _REACHED.search(f.clause[:max(0, f.clause.find(f.text))]))
                                           or _planned_section(f.section))
                          for f in self._norm]
@@ -337,6 +341,7 @@ class FigureIndex:
             scored = _named_less_than_a_sibling([m for m in scored if m.score > 0], self._heads)
             scored = self._rivals_name_what_it_lacks(ask, scored)
             scored = self._unless_about_the_unstated(ask, scored)
+            scored = _per_one_only(ask, scored)
             scored.sort(key=lambda m: (-m.score, m.figure.start))
             ranked = _first_stated_on_ties(_distinct(scored))
             results.append(tuple(_answering_first(_unless_ambiguous(ranked, ask.unit, ask))[:k]))
@@ -721,6 +726,8 @@ class FigureIndex:
         if not (ask.share and question.operation == "share" and len(question.operands) == 2):
             return True
         part, whole = question.operands
+        if ask.object and ask.object in part:  # "A和B各占…": each item's own share
+            part = ask.object
         part_grams = self._weighted((part,), 1.0)
         whole_grams = self._weighted((whole,), 1.0)
         near = sum(self.idf(g) for g in part_grams if self._near(i, g))
@@ -950,8 +957,12 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
         down = bool(_DOWN.search(f.clause))
         if (ask.direction == "down") != down and re.search(r"增|减|升|降|多|少", f.clause):
             factor, ok = factor * 0.8, False
-    planned = (planned or f.qualifier == TARGET
-               or bool(_PLANNED.search(f.clause) if not f.table else _PLANNED_COLUMN.search(f.column))
+    # ("分别完成目标任务的102.29%和103.58%": the words may stand before the figure's own clause, after the last comma)
+    lead = re.split(r"[，,；;]", f.sentence[:max(0, f.sentence.find(f.clause))])[-1] + f.clause[:max(0, f.clause.find(f.text))]
+    of_the_plan = not f.table and bool(_OF_THE_PLAN.search(lead))
+    planned = (planned or (f.qualifier == TARGET and not of_the_plan)
+               or bool(_PLANNED.search(_OF_THE_PLAN.sub(" ", f.clause)) if not f.table
+                       else _PLANNED_COLUMN.search(f.column))
                or bool(_CRITERION.search(f.clause))
                or bool(f.table and (f.extra or {}).get("bound")))  # a cell "≥850人" is a target with its bound
     at = f.clause.find(f.text)
@@ -1012,6 +1023,28 @@ def _spent_factor(ask: Ask, f: Figure) -> float:
     if _BUDGET_SIDE.search(side):
         return 0.75
     return 1.0
+
+
+# "单价", "人均", "平均每批次", "每户多少钱": a measure per one, which only a figure stated per one answers
+_PER_ONE_ASKED = re.compile(r"单价|均价|[人户生亩次件台套]均|平均|每(?:[一个]?[\u4e00-\u9fff])|\bper\b|\baverage\b|\beach\b")
+_PER_ONE_STATED = re.compile(r"单价|均|每|/|标准|定额|\bper\b")
+
+
+def _per_one_only(ask: Ask, matches: list[FigureMatch]) -> list[FigureMatch]:
+    """Asked a measure per one ("消毒供应设备单价是多少"), a figure that is no such measure (the purchase's 112.50万元)
+    does not answer: its clause, unit, row or column must say per one (单价, 人均, 每, 元/人, 标准)."""
+    if not _PER_ONE_ASKED.search(ask.text):
+        return matches
+    out = []
+    for m in matches:
+        f = m.figure
+        # (the sentence up to the figure: "平均住院日7.9天，较上年缩短0.4天" states the change of a per-one measure)
+        upto = f.sentence[:f.sentence.find(f.clause) + len(f.clause)] if f.clause in f.sentence else f.clause
+        said = " ".join((upto, f.unit or "", f.row or "", f.column or ""))
+        if m.answers and not _PER_ONE_STATED.search(said):
+            m = replace(m, answers=False, why="per one")
+        out.append(m)
+    return out
 
 
 PART_NAMED = 0.7  # asked "一共…" of a part the question names this well ("区属学校和幼儿园一共…"), the part answers

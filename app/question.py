@@ -145,7 +145,7 @@ _LONE_VERBS = frozenset("减增降升少多得点比扣涨跌")
 _COUNTED_IN = re.compile(r"^[\u4e00-\u9fff]?次$")  # 批次, 人次, 场次: what a count is counted in
 _SCOPE_ONLY = frozenset("全年 本年 年度 全部 整体 总体".split())  # words that name no topic, only the scope
 _MEASURE_ONLY = re.compile(r"^(?=.)(?:年初|年中|年终|全年)?(?:预算数?|决算数?|收入|支出|预决算差异|执行数)?$")
-_EACH_ZH = re.compile(r"分别|各(?:是|有|为|多少)")
+_EACH_ZH = re.compile(r"分别|各(?:是|有|为|多少)|各(?=占)")  # "A和B各占三公经费多少": A占…, B占…
 # 花了/实际/用了: what was spent (决算, 支出), not what was budgeted
 _SPENT_ZH = re.compile(r"花了|花费|花掉|实际|用了|用掉|实支|决算")
 # 合计/总: the whole, not one of its parts (其中…)
@@ -404,7 +404,7 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
         if earlier:
             asks[0] = replace(asks[0], subject=earlier)
     for n in range(1, len(asks)):
-        if not asks[n].subject or (asks[n].share and asks[n].text.lstrip().startswith("占")) or all(
+        if not asks[n].subject or (asks[n].share and _SHARE_ASKED_OF_IT.match(asks[n].text)) or all(
                 _QUALIFIER_ONLY.match(t) or (len(t) == 1 and (t in asks[n - 1].text or (
                     t in _LONE_VERBS and not (asks[n - 1].subject and all(_QUALIFIER_ONLY.match(x)
                                                                           for x in asks[n - 1].subject)))))
@@ -443,6 +443,8 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
     return about_reports(q, reports) if reports else q
 
 
+# a second ask "占…多少" / "在项目支出里占几成" names the whole only: the share is of what the first ask named
+_SHARE_ASKED_OF_IT = re.compile(r"\s*(?:那|那么)?(?:占|(?:在|于)[^，。？?]{1,20}?(?:里面?|中间?|当中|之中)所?占)")
 _ASKED_MEASURE_END = re.compile(r"(?:年初|年中|年终|全年)?(?:预算数?|决算数?|执行数|执行率)$")
 
 
@@ -1000,6 +1002,12 @@ _BARE_MEASURES = frozenset("人 名 位 个 次 元 钱 户 家 枚 本 项 场 
 _BARE_LEVELS = frozenset("省 市 区 县 镇 乡 街 村".split())
 
 
+def asks_why(question: Question) -> bool:
+    """The question asks a reason (as well as, or instead of, a figure): "差了多少，为什么？"."""
+    pattern = _REASON_EN if question.language == "en" else _REASON_ZH
+    return bool(pattern.search(question.text))
+
+
 def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]:
     if english:
         if _SUM_EN.search(text) and re.search(r"\band\b", text):
@@ -1217,12 +1225,17 @@ def _ask_zh(text: str) -> Ask:
     share = kind == "percent" and bool(_SHARE_ZH.search(text)) and not change and not reached
     rate = kind == "percent" and not share and (bool(_RATE_ZH.search(text)) or reached)
     direction = ("down" if _DOWN_ZH.search(text) else "up" if _UP_ZH.search(text) else "") if change else ""
-    return Ask(text, kind, unit, change, bool(_TARGET_ZH.search(text)), obj,
-               spent=bool(_SPENT_ZH.search(text)) and "预算" not in text, total=bool(_TOTAL_ZH.search(text)),
-               share=share, rate=rate, actual=bool(_ACTUAL_ZH.search(text)), direction=direction, guessed=guessed)
+    spent = bool(_SPENT_ZH.search(text)) and "预算" not in text
+    # "完成计划的百分之多少" asks how much of the plan was reached, not the plan
+    return Ask(text, kind, unit, change, bool(_TARGET_ZH.search(_REACHED_SHARE_ZH.sub(" ", text))), obj,
+               spent=spent, total=bool(_TOTAL_ZH.search(text)),
+               share=share, rate=rate, actual=bool(_ACTUAL_ZH.search(text)), direction=direction, guessed=guessed,
+               budgeted=kind == "money" and not spent and bool(_BUDGET_ASKED_ZH.search(text)))
 
 
-_REACHED_SHARE_ZH = re.compile(r"完成[^，,。？?占]{0,8}的?(?:比例|百分比|比重)")
+# "预算是多少", "年初预算数为多少": the amount budgeted is asked, not what was spent of it (决算为…)
+_BUDGET_ASKED_ZH = re.compile(r"预算(?:数|额|金额)?(?:是|为|有)?多少")
+_REACHED_SHARE_ZH = re.compile(r"完成[^，,。？?占]{0,8}的?(?:比例|百分比|比重|百分之)")
 _MONEY_NOUN_ZH = re.compile(r"收入|支出|补助|补贴|救助")
 _TO_A_LEVEL_ZH = re.compile(r"(?:提高|增加|降低|减少|下降|上升|增长|压缩|缩短|延长)(?:到|至)")
 _MONEY_MEASURE = re.compile(r"^(?:块钱|钱|万元|亿元|元)")
