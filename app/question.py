@@ -185,9 +185,9 @@ _SHARE_EN = re.compile(r"\bpercent(?:age)? of|\bproportion\b|\bshare\b|\bratio\b
 _MONEY_EN = re.compile(r"how much|income|revenue|budget|expenditure|spending|spent|spend|fund|cost|money|yuan|"
                        r"subsid|grant|allowance|appropriation|final accounts|expense", re.I)
 _CHANGE_EN = re.compile(r"\b(?:decrease|increase|drop|fall|fell|rise|rose|risen|change|compared|less than|more than|"
-                        r"decline|grow|grew|grown|reduc)", re.I)
-_DOWN_EN = re.compile(r"\b(?:decrease|drop|fall|fell|decline|reduc|less)", re.I)
-_UP_EN = re.compile(r"\b(?:increase|rise|rose|risen|grow|grew|grown|more)", re.I)
+                        r"decline|grow|grew|grown|reduc|(?:more|less|fewer|lower|higher)\b(?=.*\bthan\b))", re.I)
+_DOWN_EN = re.compile(r"\b(?:decrease|drop|fall|fell|decline|reduc|less|fewer|lower)", re.I)
+_UP_EN = re.compile(r"\b(?:increase|rise|rose|risen|grow|grew|grown|more|higher)", re.I)
 _LIST_EN = re.compile(r"what are the|what were the (?:key|main|major|priority)|which (?:tasks|areas|measures)|list|"
                       r"main (?:tasks|achievements|results)", re.I)
 _REASON_EN = re.compile(r"\bwhy\b|reason|cause", re.I)
@@ -554,12 +554,14 @@ def written_short(name: str, text: str) -> bool:
     return re.search(gaps.join(map(re.escape, name)), text) is not None
 
 
-_PLACE_KIND_EN = re.compile(r"\b([A-Z][a-z]{3,})\s+((?i:sub-?districts?|street|district|county|town(?:ship)?))\b")
+_PLACE_KIND_EN = re.compile(r"\b([A-Z][a-z]{3,})\s+((?i:sub-?districts?|street|district|county|town(?:ship)?|"
+                            r"(?:community |township )?health (?:service )?cent(?:re|er)s?|(?:people's )?hospital))\b")
 
 
 def _own_place_kind_dropped(question: Question, reports: list) -> Question:
-    """"How much did Yulin sub-district spend…" on 玉林街道's report: the body named by its own place and kind; the
-    kind word (sub-district → 街道) is its name, not a topic of the question."""
+    """"How much did Yulin sub-district spend…" on 玉林街道's report, "the Donghai community health centre's project" on
+    东海街道社区卫生服务中心's: the body named by its own place and kind; the kind word (sub-district → 街道, health
+    centre → 卫生院…) is its name, not a topic of the question."""
     if question.language != "en":
         return question
     from app.romanize import romanizes
@@ -570,7 +572,9 @@ def _own_place_kind_dropped(question: Question, reports: list) -> Question:
     if not kinds:
         return question
     drop = lambda terms: tuple(t for t in terms if not set(t.split("|")) <= kinds)
-    return replace(question, terms=drop(question.terms) or question.terms,
+    # (nor is it a term the report must use: "Donghai community health centre" is 东海…社区卫生服务中心 itself)
+    hits = tuple(h for h in question.glossary_hits if not set(h) <= kinds)
+    return replace(question, terms=drop(question.terms) or question.terms, glossary_hits=hits,
                    asks=tuple(replace(a, subject=drop(a.subject) or a.subject) for a in question.asks))
 
 
@@ -1024,7 +1028,11 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
             return DERIVED, "difference", (f"{rest} full marks", f"{rest} score")
         if _DIFF_EN.search(text):
             m = re.search(r"difference between (.+?) and (.+?)[?.]*$", text, re.I)
-            return DERIVED, "difference", (m.group(1), m.group(2)) if m else _compared_en(text)
+            if m:
+                return DERIVED, "difference", (m.group(1), m.group(2))
+            compared = _compared_en(text)
+            if compared or not _BASE_YEAR_EN.search(text):  # "… than the previous year": a change, as stated
+                return DERIVED, "difference", compared
         if _REASON_EN.search(text):
             return REASON, None, ()
         if re.search(r"\bwho\b|\bwhose\b|\bname of\b|\bcalled\b", text, re.I):
@@ -1103,6 +1111,8 @@ def _compared_en(text: str) -> tuple[str, ...]:
         return ()
     first, second = m.group("first").strip(), m.group("second").strip()
     preps = list(_OBJECT_PREP_EN.finditer(first))
+    if _BASE_YEAR_EN.search(f"than {second}"):
+        return ()  # compared with the year before: the change the report states, not two things
     if preps and _OBJECT_PREP_EN.match(second):
         second = first[:preps[-1].start()] + second  # "than on projects": spend on projects
     return (first, second) if first and second else ()
@@ -1148,7 +1158,7 @@ _AND_QUALIFIER_EN = r"(?<=\btarget)\s+and\s+(?=(?:the\s+|its\s+)?(?:actual|achie
 def _asks(text: str, english: bool, context: str) -> list[Ask]:
     """One Ask per figure asked for: '审批了多少次，资助金额是多少？' -> two asks."""
     if english:
-        pieces = [p for p in re.split(r"\?\s*|;\s*|,\s*and\s+(?=how|what)|" + _AND_QUALIFIER_EN, text) if p.strip()]
+        pieces = [p for p in re.split(r"\?\s*|;\s*|(?:,\s*|\s+)and\s+(?=how\b|what\b)|" + _AND_QUALIFIER_EN, text) if p.strip()]
         asking = [p for p in pieces if re.search(r"\b(?:how|what|which)\b", p, re.I) or re.match(_QUALIFIED_EN, p)]
         if len(asking) > 1:
             return [_ask_en(p) for p in asking]
