@@ -511,6 +511,7 @@ class FigureIndex:
                 and any(tail in u for u in subject if u != term) for t, term in zip(out, subject)]
         if any(head):
             out = ["" if h else re.sub("^" + re.escape(tail), "", t) for h, t in zip(head, out)]
+        out = _topic_named_across(out, topic)
         return tuple(t for t in out if len(t.replace("|", "")) >= 2) or subject
 
     def _lacked_words(self, i: int, subject: tuple[str, ...]) -> list[frozenset[str]]:
@@ -807,7 +808,7 @@ def _in_simplified(f: Figure) -> Figure:
     return replace(f, **changed) if changed else f
 
 
-_GENRE_WORDS = re.compile(r"(?:19|20)\d\d\s*年度?|关于|的通知|通知|部门整体|单位整体|整体|支出|绩效|自评|评价结论|结论|"
+_GENRE_WORDS = re.compile(r"(?:19|20)\d\d\s*年度?|关于|的通知|通知|评价意见的函|意见的函|评价意见|的函|部门整体|单位整体|整体|支出|绩效|自评|评价结论|结论|"
                           r"报告|说明|决算|预算|情况|“?三公”?经费|部门|单位|财政|[（()）《》“”]")
 
 
@@ -834,6 +835,21 @@ def _topic_removed(term: str, topic: str) -> str:
             if end > a and _subsequence(term[a:end + 2], words) and end + 2 - a >= TOPIC_NAMED * len(words):
                 return term[:a] + term[end + 2:]
     return term
+
+
+def _topic_named_across(terms: list[str], topic: str) -> list[str]:
+    """The topic named in pieces, as an English question's concepts come ("family doctor" + "signed up" on the
+    家庭医生签约服务项目's report): the terms standing whole in the topic, when together they make up most of it, name
+    the topic, not what is asked of it."""
+    whole = topic.replace(" ", "")
+    held = {n: max(len(a) for a in alternatives) for n, t in enumerate(terms)
+            for alternatives in [[a for a in t.split("|") if len(a) >= 2 and a in whole]] if alternatives}
+    inside = list(held)
+    if len(inside) < 2 or len(inside) == len(terms):
+        return terms
+    if sum(held.values()) < TOPIC_NAMED * len(whole):
+        return terms
+    return ["" if n in inside else t for n, t in enumerate(terms)]
 
 
 def _subsequence(short: str, long: str) -> bool:

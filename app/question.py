@@ -185,15 +185,19 @@ _SHARE_EN = re.compile(r"\bpercent(?:age)? of|\bproportion\b|\bshare\b|\bratio\b
 _MONEY_EN = re.compile(r"how much|income|revenue|budget|expenditure|spending|spent|spend|fund|cost|money|yuan|"
                        r"subsid|grant|allowance|appropriation|final accounts|expense", re.I)
 _CHANGE_EN = re.compile(r"\b(?:decrease|increase|drop|fall|fell|rise|rose|risen|change|compared|less than|more than|"
-                        r"decline|grow|grew|grown|reduc)", re.I)
-_DOWN_EN = re.compile(r"\b(?:decrease|drop|fall|fell|decline|reduc|less)", re.I)
-_UP_EN = re.compile(r"\b(?:increase|rise|rose|risen|grow|grew|grown|more)", re.I)
+                        r"decline|grow|grew|grown|reduc|(?:more|less|fewer|lower|higher)\b(?=.*\bthan\b))", re.I)
+_DOWN_EN = re.compile(r"\b(?:decrease|drop|fall|fell|decline|reduc|less|fewer|lower)", re.I)
+_UP_EN = re.compile(r"\b(?:increase|rise|rose|risen|grow|grew|grown|more|higher)", re.I)
 _LIST_EN = re.compile(r"what are the|what were the (?:key|main|major|priority)|which (?:tasks|areas|measures)|list|"
                       r"main (?:tasks|achievements|results)", re.I)
 _REASON_EN = re.compile(r"\bwhy\b|reason|cause", re.I)
 _YESNO_EN = re.compile(r"^(?:is|are|was|were|did|does|do|has|have)\b", re.I)
 _SUM_EN = re.compile(r"combined|together|sum of|in total|add(?:ed)? up", re.I)
 _DIFF_EN = re.compile(r"difference between|how much (?:more|less)", re.I)
+# what a score fell short of its full marks: "points short of full marks", "points were deducted", "points lost"
+_DEDUCTED_EN = re.compile(r"\b(?:points?|marks?)\s+(?:short of|below|off|from)\s+(?:the\s+)?(?:full marks|full score|"
+                          r"maximum(?: score)?)|\b(?:points?|marks?)\s+(?:were\s+|was\s+)?(?:deducted|lost)|"
+                          r"\bdeducted\b", re.I)
 _SPENT_EN = re.compile(r"\bspen[dt]|\bused\b|\bactual(?:ly)?\b|final accounts?", re.I)
 _TOTAL_EN = re.compile(r"\btotal\b|\boverall\b|\bwhole\b|\bin all\b", re.I)
 _TARGET_EN = re.compile(r"\btargets?\b|\bplann?(?:ed)?\b|\bgoal\b|\bexpected\b", re.I)
@@ -250,6 +254,11 @@ _BASE_YEAR_ZH = re.compile(r"(?:和|与|跟|同|比|较)\s*(?:19|20)\d\d\s*年�
 _RELATIVE_YEAR_ZH = re.compile(r"(?<![比较与])(去年|上一?年度?(?!结转|结余)|前年|今年|本年度?|当年|明年|下一?年度?)")
 _RELATIVE_YEAR_EN = re.compile(r"(?<!than )(?<!with )(?<!from )(?<!to )\b(last|previous|this|current|next|coming) year\b",
                                 re.I)
+# the year a change is counted from ("fall from the previous year", "more than the year before", "compared with last
+# year"): the base of the comparison, as 比上年 is, not the year asked about
+_BASE_YEAR_EN = re.compile(r"\b(?:from|than|with|over|on|versus|vs\.?)\s+(?:that of\s+|those of\s+)?the\s+"
+                           r"(?:last|previous|prior|preceding) year\b|\b(?:than|from|over|with)\s+(?:the\s+)?year before\b",
+                           re.I)
 _RELATIVE_OFFSET = {"去": -1, "上": -1, "前": -2, "今": 0, "本": 0, "当": 0, "明": 1, "下": 1, "last": -1, "previous": -1,
                     "this": 0, "current": 0, "next": 1, "coming": 1}
 
@@ -395,6 +404,9 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
     # "成本节约率目标多少": 目标 is the ask's qualifier (target), not part of what it is of
     asks = [replace(a, subject=tuple(t2 for t in a.subject for t2 in [_TARGET_WORD.sub("", t)] if t2)
                     or a.subject) if a.target and not english else a for a in asks]
+    # ("the infection rate target": the glossary's 目标|指标值 is the qualifier too, when something else is named)
+    asks = [replace(a, subject=tuple(t for t in a.subject if not all(_TARGET_WORD.fullmatch(x) for x in t.split("|")))
+                    or a.subject) if a.target and english and len(asks) > 1 else a for a in asks]
     if context and not english and asks and not asks[0].subject and (asks[0].unit or asks[0].kind not in (None, "money")):
         # "那实际办了几期？" after "公益培训班的年度目标是多少期？": a count asked again is of what the question before named
         # (an amount asked plainly, "实际花了多少", is the report's own: its topic may be all the question before named)
@@ -481,6 +493,7 @@ def _spent_on(text: str, subject: tuple[str, ...]) -> tuple[str, ...]:
 
 def _relative_years(text: str, english: bool) -> tuple[int, ...]:
     if english:
+        text = _BASE_YEAR_EN.sub(" ", text)
         return tuple(_RELATIVE_OFFSET[m.group(1).lower()] for m in _RELATIVE_YEAR_EN.finditer(text))
     return tuple(_RELATIVE_OFFSET[m.group(1)[0]] for m in _RELATIVE_YEAR_ZH.finditer(text))
 
@@ -543,12 +556,14 @@ def written_short(name: str, text: str) -> bool:
     return re.search(gaps.join(map(re.escape, name)), text) is not None
 
 
-_PLACE_KIND_EN = re.compile(r"\b([A-Z][a-z]{3,})\s+((?i:sub-?districts?|street|district|county|town(?:ship)?))\b")
+_PLACE_KIND_EN = re.compile(r"\b([A-Z][a-z]{3,})\s+((?i:sub-?districts?|street|district|county|town(?:ship)?|"
+                            r"(?:community |township )?health (?:service )?cent(?:re|er)s?|(?:people's )?hospital))\b")
 
 
 def _own_place_kind_dropped(question: Question, reports: list) -> Question:
-    """"How much did Yulin sub-district spend…" on 玉林街道's report: the body named by its own place and kind; the
-    kind word (sub-district → 街道) is its name, not a topic of the question."""
+    """"How much did Yulin sub-district spend…" on 玉林街道's report, "the Donghai community health centre's project" on
+    东海街道社区卫生服务中心's: the body named by its own place and kind; the kind word (sub-district → 街道, health
+    centre → 卫生院…) is its name, not a topic of the question."""
     if question.language != "en":
         return question
     from app.romanize import romanizes
@@ -559,7 +574,9 @@ def _own_place_kind_dropped(question: Question, reports: list) -> Question:
     if not kinds:
         return question
     drop = lambda terms: tuple(t for t in terms if not set(t.split("|")) <= kinds)
-    return replace(question, terms=drop(question.terms) or question.terms,
+    # (nor is it a term the report must use: "Donghai community health centre" is 东海…社区卫生服务中心 itself)
+    hits = tuple(h for h in question.glossary_hits if not set(h) <= kinds)
+    return replace(question, terms=drop(question.terms) or question.terms, glossary_hits=hits,
                    asks=tuple(replace(a, subject=drop(a.subject) or a.subject) for a in question.asks))
 
 
@@ -1012,9 +1029,18 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
     if english:
         if _SUM_EN.search(text) and re.search(r"\band\b", text):
             return DERIVED, "sum", tuple(s.strip() for s in re.split(r"\band\b", text, maxsplit=1))
+        rest = _DEDUCTED_EN.sub(" ", text)
+        if rest != text and not glossary_coverage(rest)[1]:
+            # "How many points short of full marks was the total score?": full marks less the score, both as stated
+            # (only of a part the glossary can name: "deducted for outputs" must not be read as the whole's)
+            return DERIVED, "difference", (f"{rest} full marks", f"{rest} score")
         if _DIFF_EN.search(text):
             m = re.search(r"difference between (.+?) and (.+?)[?.]*$", text, re.I)
-            return DERIVED, "difference", (m.group(1), m.group(2)) if m else ()
+            if m:
+                return DERIVED, "difference", (m.group(1), m.group(2))
+            compared = _compared_en(text)
+            if compared or not _BASE_YEAR_EN.search(text):  # "… than the previous year": a change, as stated
+                return DERIVED, "difference", compared
         if _REASON_EN.search(text):
             return REASON, None, ()
         if re.search(r"\bwho\b|\bwhose\b|\bname of\b|\bcalled\b", text, re.I):
@@ -1080,6 +1106,26 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
     return TEXT, None, ()
 
 
+_COMPARED_EN = re.compile(r"\bhow (?:much|many) (?:more|less|fewer|higher|lower)\b(?P<first>.+?)\bthan\b(?P<second>.+?)[?.\s]*$",
+                          re.I)
+_OBJECT_PREP_EN = re.compile(r"\b(?:on|for|in|of|to)\b", re.I)
+
+
+def _compared_en(text: str) -> tuple[str, ...]:
+    """"How much more did the bureau spend on basic expenditure than on projects?" -> the two things compared, the
+    second said short as English does ("than on projects": spent on projects), so it gets the first's verb back."""
+    m = _COMPARED_EN.search(text)
+    if not m:
+        return ()
+    first, second = m.group("first").strip(), m.group("second").strip()
+    preps = list(_OBJECT_PREP_EN.finditer(first))
+    if _BASE_YEAR_EN.search(f"than {second}"):
+        return ()  # compared with the year before: the change the report states, not two things
+    if preps and _OBJECT_PREP_EN.match(second):
+        second = first[:preps[-1].start()] + second  # "than on projects": spend on projects
+    return (first, second) if first and second else ()
+
+
 # a question that is only the name of a figure, ending in its measure noun: "…项目的执行率", "培训后的就业率呢"
 _MEASURE_NOUN_END = re.compile(r"[\u4e00-\u9fff](?:率|金额|人数|总额|得分)(?:呢)?[？?]?$")
 
@@ -1110,11 +1156,18 @@ def _operands(head: str) -> list[str]:
 _COUNTED_ITEMS = re.compile(r"(?:这|那)?[两二三四五六七八九十几]\s*(?:项|块|个|部分|方面|类|笔|种)(?:的|之和)?")
 
 
+# "What was the infection rate target and the actual rate?": the same thing asked twice, its target and what was
+# reached, the second named by its qualifier alone
+_QUALIFIED_EN = r"(?:the\s+|its\s+)?(?:actual|target|planned|achieved)\b"
+_AND_QUALIFIER_EN = r"(?<=\btarget)\s+and\s+(?=(?:the\s+|its\s+)?(?:actual|achieved)\b)|" \
+                    r"(?:(?<=\bactual rate)|(?<=\bachieved rate))\s+and\s+(?=(?:the\s+|its\s+)?target\b)"
+
+
 def _asks(text: str, english: bool, context: str) -> list[Ask]:
     """One Ask per figure asked for: '审批了多少次，资助金额是多少？' -> two asks."""
     if english:
-        pieces = [p for p in re.split(r"\?\s*|;\s*|,\s*and\s+(?=how|what)", text) if p.strip()]
-        asking = [p for p in pieces if re.search(r"\b(?:how|what|which)\b", p, re.I)]
+        pieces = [p for p in re.split(r"\?\s*|;\s*|(?:,\s*|\s+)and\s+(?=how\b|what\b)|" + _AND_QUALIFIER_EN, text) if p.strip()]
+        asking = [p for p in pieces if re.search(r"\b(?:how|what|which)\b", p, re.I) or re.match(_QUALIFIED_EN, p)]
         if len(asking) > 1:
             return [_ask_en(p) for p in asking]
         ask = _ask_en(text)

@@ -54,7 +54,8 @@ LIST = "list"  # the rows a group holds ("生态效益指标有哪几项")
 COLUMN_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (DEDUCTION, re.compile(r"扣了?(?:多少|几)分?|扣分|失分|丢了?(?:多少|几)分|少得了?(?:多少|几)分|被扣|"
                            r"\bdeduct\w*|\bpoints? (?:were |was )?(?:lost|deducted)|\blos[te]\b[^?]*\bpoints?|"
-                           r"\bpoints?\b[^?]*\blose\b", re.I)),
+                           r"\bpoints?\b[^?]*\blose\b|\bshort of (?:the )?(?:full marks|full score|maximum)|"
+                           r"\bbelow (?:the )?(?:full marks|full score|maximum)", re.I)),
     (SHORTFALL, re.compile(r"(?:哪些|哪几|哪个|哪项|(?<!为)什么)[^，。？?]{0,12}(?:没有?|未|不)(?:完成|达到|达标|实现|满分)|"
                            r"(?:没有?|未|不)(?:完成|达到|达标|实现)[^，。？?]{0,4}(?:的|有哪些|是哪些|哪些)|"
                            r"\bwhich\b[^?]*\b(?:not|n't|fail\w*|short|miss\w*|below)\b|\bfell short\b", re.I)),
