@@ -5,7 +5,8 @@ a year word before a body's kind ("上年中心的…") that names no other body
 ("报告没直接说吧") that is no word of what is asked, several asks of which one is implied (the change stated, then last
 year's level), a reader's 去年 as the report's own year and 前年 as the year before it, a share asked with no subject
 after an amount ("占全年执行数多少？"), the share an amount's own clause goes on to state ("X 805.60万元，占31.52%"), and last year's value the prose implies
-where the tables state only the report's year (two DOCX reports: a budget table and a paragraph of changes)."""
+where the tables state only the report's year (two DOCX reports: a budget table and a paragraph of changes); and a
+table row whose later cell names another year ("顺延至2024年实施"), which is not the year of the row's values."""
 from __future__ import annotations
 
 import pytest
@@ -189,3 +190,88 @@ def tabled(tmp_path_factory: pytest.TempPathFactory):
 def test_the_prose_implies_the_year_the_tables_do_not_state(tabled, report, question, value) -> None:
     draft = answer_in(tabled, report, question)
     assert not draft.abstained and _lead(draft).startswith(value), draft.text
+
+
+# an indicator table whose reason cell names a later year ("顺延至2024年"): the row's value is still of the report's year
+def _indicator_report(title: str, year: str, row: tuple[str, ...]):
+    from tests.ingest.table_reports import ReportSpec, TableSpec
+
+    table = TableSpec(caption="表2 绩效指标完成情况",
+                      rows=(("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "偏差原因分析及改进措施"),
+                            ("产出指标", "数量指标") + row))
+    return ReportSpec(title=title, body=("一、绩效目标完成情况", f"{year}年度绩效指标完成情况如下。", table))
+
+
+WATER = _indicator_report("东坪县水利局2023年度部门整体支出绩效自评报告", "2023",
+                          ("小型水库除险加固数量", "≥9座", "7座", "2座水库因汛期无法施工，顺延至2024年实施"))
+ROADS = _indicator_report("南溪市公路事业发展中心2022年度部门整体支出绩效自评报告", "2022",
+                          ("农村公路养护里程", "≥420公里", "436公里", "无偏差，2023年将继续扩大养护范围"))
+
+
+@pytest.fixture(scope="module")
+def indicators(tmp_path_factory: pytest.TempPathFactory):
+    from app.retrieve import Knowledge
+    from ingest.pipeline import prepare_report
+    from tests.ingest.table_reports import make_docx_report
+
+    folder = tmp_path_factory.mktemp("previous-year-indicators")
+    out = {}
+    for name, spec in (("water-2023", WATER), ("roads-2022", ROADS)):
+        p = prepare_report(make_docx_report(spec, folder / f"{name}.docx"), name)
+        out[name] = Knowledge("test", [p.info], list(p.chunks), list(p.figures))
+    return out
+
+
+@pytest.mark.parametrize("report,question,value", [
+    ("water-2023", "去年小型水库实际加固了几座？", "7"),
+    ("roads-2022", "去年农村公路实际养护了多少公里？", "436"),
+])
+def test_a_later_cells_year_is_not_the_values(indicators, report, question, value) -> None:
+    knowledge = indicators[report]
+    year = knowledge.reports[report].year
+    found = knowledge.figure_index([report]).lookup(in_report_year(analyze(question), year))
+    assert found.answered and found.best[0].figure.value == value, found.best[0].why
+    draft = answer_in(indicators, report, question)
+    assert not draft.abstained and _lead(draft).startswith(value), draft.text
+
+
+# a follow-up asking what an item lost of its full marks: 分值 less 得分 of the item the question before asked
+def _score_report(title: str, year: str, row: tuple[str, ...]):
+    from tests.ingest.table_reports import ReportSpec, TableSpec
+
+    table = TableSpec(caption="表3 绩效指标评分情况",
+                      rows=(("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因"),
+                            row))
+    return ReportSpec(title=title, body=("一、绩效评价结果", f"{year}年度指标评分如下。", table))
+
+
+LIBRARY = _score_report("北湾区图书馆2024年度部门整体支出绩效自评报告", "2024",
+                        ("效益指标", "满意度指标", "读者满意度", "≥95%", "92.4%", "10", "8.5", "馆舍改造期间服务受影响"))
+SEWAGE = _score_report("河口县污水处理中心2022年度部门整体支出绩效自评报告", "2022",
+                       ("产出指标", "质量指标", "出水水质达标率", "≥98%", "96.2%", "8", "6", "设备老化，2023年更换"))
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory: pytest.TempPathFactory):
+    from app.retrieve import Knowledge
+    from ingest.pipeline import prepare_report
+    from tests.ingest.table_reports import make_docx_report
+
+    folder = tmp_path_factory.mktemp("previous-year-scores")
+    out = {}
+    for name, spec in (("library-2024", LIBRARY), ("sewage-2022", SEWAGE)):
+        p = prepare_report(make_docx_report(spec, folder / f"{name}.docx"), name)
+        out[name] = Knowledge("test", [p.info], list(p.chunks), list(p.figures))
+    return out
+
+
+@pytest.mark.parametrize("report,history,question,value,wrong", [
+    ("library-2024", ("读者满意度完成了多少？", "读者满意度92.4%。"), "那扣了几分？", "1.5", "8.5分。"),
+    ("sewage-2022", ("出水水质达标率实际多少？", "出水水质达标率96.2%。"), "被扣了多少分", "2", "6分。"),
+])
+def test_a_follow_up_asking_the_points_lost_is_full_marks_less_the_score(scored, report, history, question, value,
+                                                                         wrong) -> None:
+    q = analyze(question, _follow(*history))
+    assert q.operation == "difference" and q.operands[0].endswith("满分") and q.operands[1].endswith("得分"), q
+    draft = answer_in(scored, report, question, _follow(*history))
+    assert not draft.abstained and f"{value}分" in draft.text and not draft.text.startswith(wrong), draft.text
