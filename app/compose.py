@@ -286,6 +286,11 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
 
     # tables state their own year: answer_from_tables says "not stated" to a question about another year
     from_tables = answer_from_tables(question, knowledge.table_figures(report_ids), report_ids)
+    if from_tables is not None and from_tables.abstained and question.intent == FIGURE and lookup is not None:
+        # the tables hold only the report's year, but its prose may imply the year before ("基本支出A万元，比上年减少D万元")
+        implied = _implied_previous(question, lookup, knowledge.figure_index(report_ids), knowledge, report_ids)
+        if implied is not None:
+            return implied
     if from_tables is not None:
         return from_tables
     if _WHICH_NOT_MET.search(question.text):
@@ -347,7 +352,8 @@ def _figure_answer(question: Question, lookup: LookupResult, knowledge: Knowledg
     per_one = _per_one_computed(question, lookup, index)
     if per_one is not None:
         return per_one
-    implied = _implied_previous(question, lookup, index, knowledge, report_ids)
+    implied = _implied_previous(question, lookup, index, knowledge, report_ids) or \
+        _asks_with_previous(question, lookup, index, knowledge, report_ids)
     if implied is not None:
         return implied
     moved = _from_to_change(question, lookup, index)
@@ -372,6 +378,10 @@ def _with_rates(question: Question, lookup: LookupResult, index: FigureIndex) ->
     for ask, m in zip(lookup.asks, best):
         out.append(m)
         f = m.figure
+        if not ask.change and f.unit != "%" and f.kind != "nil":
+            share = _own_share_after(index, f)
+            if share is not None:
+                out.append(replace(m, figure=share))
         if not ask.change or f.unit == "%" or f.kind == "nil":
             continue
         after = sorted((g for g in index.figures if g.report == f.report and g.sentence == f.sentence
@@ -385,6 +395,26 @@ def _with_rates(question: Question, lookup: LookupResult, index: FigureIndex) ->
         if after and after[0].unit == "%" and re.search(r"减少|增加|下降|上升|增长|降低|提高", after[0].clause):
             out.append(replace(m, figure=after[0]))
     return out
+
+
+# a share stated bare right after an amount, of the same item: "人员培训及考核24.00万元，占8.83%"
+_BARE_SHARE = re.compile(r"^占(?:比)?(?:为|达)?\s*[\d.]+\s*%$")
+
+
+def _own_share_after(index: FigureIndex, f: Figure) -> Figure | None:
+    """The share an amount's clause goes on to state of the same item ("X 24.00万元，占8.83%"): it says how much of the
+    whole that amount is, so it goes with the amount as the report states them together; None for anything else."""
+    if f.table:
+        return None
+    after = sorted((g for g in index.figures if g.report == f.report and g.sentence == f.sentence
+                    and g.start > f.start), key=lambda g: g.start)
+    if not after or after[0].unit != "%" or not _BARE_SHARE.match(after[0].clause.strip()):
+        return None
+    at, to = f.sentence.find(f.clause), f.sentence.find(after[0].clause)
+    if at < 0 or to < 0:
+        return None
+    between = f.sentence[at + f.clause.find(f.text) + len(f.display):to]
+    return after[0] if re.fullmatch(r"\s*[，,]\s*", between) else None
 
 
 def _mixed_answer(question: Question, lookup: LookupResult, worded: list[int], knowledge: Knowledge,
@@ -1003,7 +1033,8 @@ def _implied_previous(question: Question, lookup: LookupResult, index: FigureInd
     previous = a + d if down else a - d
     places = max(-min(a.as_tuple().exponent, 0), -min(d.as_tuple().exponent, 0))
     op = "+" if down else "-"
-    shown = change.display if change.unit == unit else f"{change.text}{unit}"
+    # (a share's change in points stays in points: "1.86% + 0.42个百分点")
+    shown = change.display if change.unit in (unit, "个百分点") else f"{change.text}{unit}"
     expression = f"{level.display} {op} {shown} = {previous:.{places}f}{unit}"
     said = (f"“{_own_characters(level, level.clause)}，{_own_characters(change, change.clause)}”"
             if change.clause != level.clause else f"“{_own_characters(level, level.clause)}”")
@@ -1016,6 +1047,30 @@ def _implied_previous(question: Question, lookup: LookupResult, index: FigureInd
         text = f"{previous:.{places}f}{level.unit}（报告未直接给出上年数，按本年数和增减额推算：{expression}；报告原文：{said}）。"
     return Draft(_fit(text), (_cite_figure(level),) + ((_cite_figure(change),) if change.sentence != level.sentence
                                                        else ()), False, sure=False)
+
+
+def _asks_with_previous(question: Question, lookup: LookupResult, index: FigureIndex, knowledge: Knowledge,
+                        report_ids: Sequence[str]) -> Draft | None:
+    """Several asks, the stated ones answered by their figures and the others by last year's value the report only
+    implies ("培训费比上年少了多少？上年是多少？": the change stated, then this year's level plus it), in the order
+    asked; None unless every ask is answered one way or the other and one of them is implied."""
+    if len(lookup.asks) < 2:
+        return None
+    parts: list[Draft] = []
+    for ask, matches in zip(lookup.asks, lookup.matches):
+        one = replace(question, asks=(ask,), years=ask.years or question.years)
+        if matches and matches[0].answers and matches[0].score >= FIGURE_CONFIDENCE:
+            parts.append(_figures(one, _with_rates(one, LookupResult((ask,), (matches,)), index), index))
+            continue
+        implied = _implied_previous(one, LookupResult((ask,), (matches,)), index, knowledge, report_ids)
+        if implied is None:
+            return None
+        parts.append(implied)
+    if all(p.sure for p in parts):
+        return None
+    cited = [c for p in parts for c in p.citations]
+    citations = tuple(c for n, c in enumerate(cited) if all(c.text != d.text for d in cited[:n]))
+    return Draft(_fit("".join(p.text for p in parts)), citations, False, sure=False)
 
 
 _FROM_TO = re.compile(r"由(?:上年的?|去年的?)?\s*$")
@@ -1101,7 +1156,36 @@ def _change_after(index: FigureIndex, level: Figure) -> Figure | None:
             return f
         if f.qualifier != CHANGE and same:
             return None  # another amount comes first: the change is not this one's
-    return None
+    return _change_in_next_sentence(index, level)
+
+
+# the comparison a change is stated by, after the name of what changed: "执行数比上年增加…" -> 执行数
+_COMPARED_BY = re.compile(r"(?:比|较|与|同比)(?:上年|去年|上一年|上年度|同期)")
+
+
+def _sentence_start(f: Figure) -> int:
+    """Where a figure's sentence starts in the cleaned report (from the figure's own span)."""
+    at = f.sentence.find(f.clause)
+    return f.start - (max(0, at) + max(0, f.clause.find(f.text)))
+
+
+def _change_in_next_sentence(index: FigureIndex, level: Figure) -> Figure | None:
+    """A level's change stated as a sentence of its own right after it, naming the same thing again: "全年执行数A万元，
+    预算执行率r%；执行数比上年增加D万元" (a change naming nothing, or something else, is not this one's)."""
+    if level.table:
+        return None
+    end = _sentence_start(level) + len(level.sentence)
+    following = sorted((f for f in index.figures if f.report == level.report and not f.table
+                        and f.sentence != level.sentence and f.start > level.start), key=lambda f: f.start)
+    if not following or abs(_sentence_start(following[0]) - end) > 2:
+        return None
+    first = next((f for f in following if f.sentence == following[0].sentence and f.unit == level.unit), None)
+    if first is None or first.qualifier != CHANGE:
+        return None
+    compared = _COMPARED_BY.search(first.clause[:max(0, first.clause.find(first.text))])
+    named = first.clause[:compared.start()].strip(" ，,") if compared else ""
+    own = level.clause[:max(0, level.clause.find(level.text))]
+    return first if len(named) >= 2 and named in own else None
 
 
 # --------------------------------------------------------------------------- text answers

@@ -1706,6 +1706,9 @@ def _figure_years(figures: list[Figure]) -> list[frozenset[int]]:
         # 第一季度完工" is not a figure of 2025)
         at = f.sentence.find(f.clause) if f.clause else -1
         upto = f.sentence[:at + len(f.clause)] if at >= 0 else f.sentence
+        if at < 0 and f.table:  # a cell's row as printed: a year in a later cell ("…顺延至2023年") is of that cell
+            value_at = f.sentence.find(f.text)
+            upto = f.sentence[:value_at + len(f.text)] if value_at >= 0 else f.sentence
         own = _own_years(f.clause + " " + f.column, keep_subject=f.qualifier == CHANGE) or _own_years(upto)
         if own:
             years[i] = frozenset(own)

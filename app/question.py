@@ -241,7 +241,9 @@ _STOP_ZH = re.compile(
     + "|".join(sorted((n for n in SELF_NAMES if n not in _BARE_SELF), key=len, reverse=True)) + r"|"
     # a bare 部门/单位 names the body only standing alone ("单位有几辆车"), not inside a word (事业单位, 主管部门)
     r"(?<![\u4e00-\u9fff])(?:部门|单位)|(?<=[的个])(?:部门|单位)|"
-    r"总(?=收入|支出|金额|经费|资金)"
+    r"总(?=收入|支出|金额|经费|资金)|"
+    # a remark on how the report states it ("报告里没直接写吧"): no word of what is asked
+    r"(?:报告[里中上]?)?(?:没有?|未)直接(?:写|说|提|给|列|讲|披露)(?:出|明|到)?|(?<=报告[里中上])(?:没有?|未)(?:写|说|提|给|列|讲)(?:出|明|到)?"
 )
 _YEAR = re.compile(r"(19|20)\d\d(?=\s*年)|\b(?:19|20)\d\d\b")
 # a year written with two digits, as people type it ("22年收入总计", "21年的呢"): 2022, 2021 — not a span of years
@@ -259,7 +261,9 @@ _RELATIVE_YEAR_EN = re.compile(r"(?<!than )(?<!with )(?<!from )(?<!to )\b(last|p
 _BASE_YEAR_EN = re.compile(r"\b(?:from|than|with|over|on|versus|vs\.?)\s+(?:that of\s+|those of\s+)?the\s+"
                            r"(?:last|previous|prior|preceding) year\b|\b(?:than|from|over|with)\s+(?:the\s+)?year before\b",
                            re.I)
-_RELATIVE_OFFSET = {"去": -1, "上": -1, "前": -2, "今": 0, "本": 0, "当": 0, "明": 1, "下": 1, "last": -1, "previous": -1,
+# a report is read in the year after the one it is about: a reader's 去年 is the report's own year and 前年 the one
+# before it, which the report itself calls 上年 (上年/上一年/上年度: the year before the report's)
+_RELATIVE_OFFSET = {"去": 0, "上": -1, "前": -1, "今": 0, "本": 0, "当": 0, "明": 1, "下": 1, "last": -1, "previous": -1,
                     "this": 0, "current": 0, "next": 1, "coming": 1}
 
 
@@ -415,6 +419,15 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
                         if t2 and not _QUALIFIER_ONLY.match(t2) and not _MEASURE_ONLY.match(t2) and len(t2) >= 2)
         if earlier:
             asks[0] = replace(asks[0], subject=earlier)
+    elif context and not english and asks and asks[0].share and _SHARE_OF_NOTHING_NAMED.match(asks[0].text):
+        # "占全年执行数多少？" after "项目支出花了多少？": the share of what the question before asked, of the whole this
+        # one names, asked as "项目支出占全年执行数多少" would be (a share of another whole, "占项目支出的61.42%", is not it)
+        earlier = _earlier_subject(context)
+        if earlier:
+            whole = "".join(asks[0].subject)
+            asks[0] = replace(asks[0], subject=tuple(dict.fromkeys(earlier + asks[0].subject)))
+            if whole and operation is None:
+                operation, operands = "share", ("".join(earlier), whole)
     for n in range(1, len(asks)):
         if not asks[n].subject or (asks[n].share and _SHARE_ASKED_OF_IT.match(asks[n].text)) or all(
                 _QUALIFIER_ONLY.match(t) or (len(t) == 1 and (t in asks[n - 1].text or (
@@ -444,6 +457,12 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
                 and not _PERCENT_ZH.search(asks[n].text):
             # "全年预算多少，执行了多少": the amount carried out, in the money the question asks, not a rate
             asks[n] = replace(asks[n], kind="money")
+    if context and not english and intent == FIGURE and len(asks) == 1 and asks[0].subject \
+            and _DEDUCTED_ZH.search(text) and not operation:
+        # "那扣了几分？" after "绿色建筑占比完成了多少？": what the item the question before asked fell short of its full
+        # marks, as "绿色建筑扣了几分" asks it (its 得分 is not what was deducted)
+        subject = "".join(asks[0].subject)
+        intent, operation, operands = DERIVED, "difference", (subject + "满分", subject + "得分")
     if len(asks) > 1:  # each ask naming only a measure asks the whole ("支出比上年少了多少？降了百分之几？")
         asks = [replace(a, total=a.total or bool(a.subject and all(_MEASURE_ONLY.match(t) for t in a.subject)))
                 for a in asks]
@@ -458,6 +477,19 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
 # a second ask "占…多少" / "在项目支出里占几成" names the whole only: the share is of what the first ask named
 _SHARE_ASKED_OF_IT = re.compile(r"\s*(?:那|那么)?(?:占|(?:在|于)[^，。？?]{1,20}?(?:里面?|中间?|当中|之中)所?占)")
 _ASKED_MEASURE_END = re.compile(r"(?:年初|年中|年终|全年)?(?:预算数?|决算数?|执行数|执行率)$")
+# a share asked with nothing before 占 ("占全年执行数多少", "那占总支出的百分之几"): it names only the whole
+_SHARE_OF_NOTHING_NAMED = re.compile(r"^\s*(?:请问|那么?|它|其|这部分|这块)?(?:所)?占")
+
+
+# the verb an amount was asked by, ending a subject term ("项目支出执行了多少" -> 项目支出执行): not the subject's
+_DOING_END = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:执行|完成|花|用)$")
+
+
+def _earlier_subject(context: str) -> tuple[str, ...]:
+    """What the question before asked about, without its measures and qualifiers ("…年度目标是多少期" -> 公益培训班)."""
+    return tuple(t2 for t in subject_terms(context)
+                 for t2 in [_DOING_END.sub("", _ASKED_MEASURE_END.sub("", _TARGET_WORD.sub("", t)))]
+                 if t2 and not _QUALIFIER_ONLY.match(t2) and not _MEASURE_ONLY.match(t2) and len(t2) >= 2)
 
 
 def _with_have(subject: tuple[str, ...], text: str) -> tuple[str, ...]:
@@ -499,11 +531,26 @@ def _relative_years(text: str, english: bool) -> tuple[int, ...]:
 
 
 def in_report_year(question: Question, year: int | None) -> Question:
-    """The question with 去年/今年 made absolute against the year of the report it is asked of."""
+    """The question with 去年/今年 made absolute against the year of the report it is asked of.
+
+    Of several asks, one naming its own year asks that year ("…去年支出比前年少了多少？前年花了多少？": the report's
+    year, then the one before), and a change naming none is the report's own ("培训费比上年少了多少？上年是多少？": the
+    change stated this year, then last year's level); the others ask the question's years."""
     if year is None or question.years or not question.relative_years:
         return question
     years = tuple(dict.fromkeys(year + d for d in question.relative_years))
-    return replace(question, years=years, asks=tuple(replace(a, years=years) for a in question.asks))
+    return replace(question, years=years, asks=tuple(replace(a, years=_ask_years(a, year, years, question))
+                                                     for a in question.asks))
+
+
+def _ask_years(ask: Ask, year: int, years: tuple[int, ...], question: Question) -> tuple[int, ...]:
+    """The years one ask of a question asks about (see `in_report_year`)."""
+    if len(question.asks) < 2 or question.language == "en":
+        return years
+    own = _relative_years(ask.text, False)
+    if own:
+        return tuple(dict.fromkeys(year + d for d in own))
+    return (year,) if ask.change else years
 
 
 # --------------------------------------------------------------------------- the reports a question names
@@ -810,6 +857,9 @@ def _name_replaced(text: str, name: str, by: str) -> str:
 _FUNCTION_CHARS = frozenset("是有没的在和里了个也就吗呢把被给几")
 # a kind's character that begins another word: 省级/市级 (a level), 区域 (an area), 委托 (entrusted)
 _KIND_STARTS_A_WORD = re.compile(r"^[级域托]")
+# a year the question names before a body's kind: "上年医院感染发生率" asks the hospital's rate of the year before,
+# it names no body "上年医院"
+_YEAR_BEFORE_A_NAME = re.compile(r"^(?:去年|前年|今年|当年|明年|上一?年度?|本年度?|下一?年度?)")
 
 
 def _names_found(pattern: re.Pattern[str], text: str) -> list[str]:
@@ -821,7 +871,8 @@ def _names_found(pattern: re.Pattern[str], text: str) -> list[str]:
     found: list[str] = []
 
     def keep(name: str, end: int) -> None:
-        if name not in found and not any(ch in _FUNCTION_CHARS for ch in name[:-1]) \
+        name = _YEAR_BEFORE_A_NAME.sub("", name)
+        if len(name) >= 2 and name not in found and not any(ch in _FUNCTION_CHARS for ch in name[:-1]) \
                 and not _KIND_STARTS_A_WORD.match(text[end:end + 1]):
             found.append(name)
 

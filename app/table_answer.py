@@ -263,7 +263,8 @@ def _form_field(question: Question, cells: Sequence[Figure]) -> Draft | None:
 _RELATIVE_YEAR = re.compile(r"(?<![比较与])(去年|上一?年度?|前年|今年|本年度?|当年|明年|下一?年度?)|"
                             r"(?<!than )(?<!with )(?<!from )(?<!than the )(?<!with the )(?<!from the )"
                             r"\b(last|previous|this|current|next) year\b", re.I)
-_YEAR_OFFSET = {"去": -1, "上": -1, "前": -2, "今": 0, "本": 0, "当": 0, "明": 1, "下": 1, "last": -1, "previous": -1,
+# (a reader's 去年 is the report's own year, 前年 the report's 上年: see app.question._RELATIVE_OFFSET)
+_YEAR_OFFSET = {"去": 0, "上": -1, "前": -1, "今": 0, "本": 0, "当": 0, "明": 1, "下": 1, "last": -1, "previous": -1,
                 "this": 0, "current": 0, "next": 1}
 
 

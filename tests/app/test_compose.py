@@ -266,9 +266,9 @@ def test_an_item_stated_as_nil_is_answered_as_none_in_the_reports_words(each, re
 
 
 @pytest.mark.parametrize(("report", "question", "result", "operands"), [
-    ("dpf", "去年的收入是多少？", "3387.28万元", ("2700.38万元", "686.90万元")),  # 比上年减少686.90万元
+    ("dpf", "上年的收入是多少？", "3387.28万元", ("2700.38万元", "686.90万元")),  # 比上年减少686.90万元
     ("dpf", "2022年支出是多少？", "3387.28万元", ("2700.38万元", "686.90万元")),
-    ("edu", "去年的收入是多少？", "14580.16万元", ("15820.46万元", "1240.30万元")),  # 比上年增加1240.30万元
+    ("edu", "上一年的收入是多少？", "14580.16万元", ("15820.46万元", "1240.30万元")),  # 比上年增加1240.30万元
     ("edu", "上年培训费支出多少？", "166.20万元", ("146.12万元", "20.08万元")),
 ])
 def test_last_years_value_the_report_only_implies_is_computed_with_its_operands(each, report: str, question: str,

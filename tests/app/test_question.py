@@ -288,7 +288,8 @@ def test_which_words_of_an_english_question_the_glossary_knows(question: str, hi
 
 
 @pytest.mark.parametrize(("question", "relative", "in_2023"), [
-    ("去年的政府性基金收入是多少？", (-1,), (2022,)),
+    ("去年的政府性基金收入是多少？", (0,), (2023,)),  # read the year after: a reader's 去年 is the report's year
+    ("前年的政府性基金收入是多少？", (-1,), (2022,)),  # and 前年 the report's 上年
     ("上年度一般公共预算收入是多少？", (-1,), (2022,)),
     ("今年新增了多少本残疾人证？", (0,), (2023,)),
     ("收入比上年减少了多少？", (), ()),  # 比上年 is the base of a comparison, not the year asked about

@@ -271,7 +271,8 @@ def test_how_long_and_lowest_are_asked_of_the_rows_stating_them(durations, repor
 OTHER_YEAR = [
     ("street", "2022年的执行率是多少？", "2022年", "96.64%"),  # a 2023 report's table
     ("hrss", "2023年哪些指标没有完成？", "2023年", "新增就业岗位"),  # a 2024 report's
-    ("street", "去年的执行率是多少？", "2022年", "96.64%"),  # a year counted from the report's
+    ("street", "上年的执行率是多少？", "2022年", "96.64%"),  # a year counted from the report's
+    ("street", "前年的执行率是多少？", "2022年", "96.64%"),  # a reader's 前年: the report's 上年
     ("hrss", "上一年度新增就业岗位完成了多少", "2023年", "1432个"),
     ("health", "What was last year's budget execution rate?", "2021", "96.01%"),
     ("education", "2022年教师培训人次实际完成了多少？", "2022年", "2600人次"),
