@@ -780,10 +780,11 @@ def _deducted_item(question: Question) -> Question | None:
 
 
 # a figure named as the full marks, not a score got: "总分：100分", "满分100分", "分值"
-_FULL_MARKS_NAME = re.compile(r"(?:满分|分值|总分值|总分|权重)$")
+_FULL_MARKS_NAME = re.compile(r"(?:满分|分值|总分值|权重)$|^总分$")  # (自评总分 is a score got)
 _SCORE_GOT_NAME = re.compile(r"得分|评分|总分")
 _OTHER_PERIOD = re.compile(r"上年|去年|上一年|同期")
 ASIDE_GAP = 12  # characters between a score and the full marks stated beside it ("92.5分（满分100分）")
+LEADING_GAP = 4  # characters between full marks stated first and their score ("分值50分，得分46分")
 PARTS_SPAN = 400  # characters after the whole score within which its parts (其中…得分X分（满分Y分）) stand
 
 
@@ -803,9 +804,25 @@ _SHORT_SCORE_NAME = re.compile(r"[\u4e00-\u9fff]{0,4}(?:得分|评分|总分)$")
 
 
 def _beside(f: Figure, scores: Sequence[Figure]) -> Figure | None:
-    """The full marks stated right after a score ("得分14分（满分15分）")."""
-    return next((g for g in scores if g.report == f.report and 0 <= g.start - f.end <= ASIDE_GAP
-                 and "满分" in g.clause), None)
+    """The full marks stated right beside a score ("得分14分（满分15分）", "分值50分，得分46分")."""
+    marks = [g for g in scores if g.report == f.report and g is not f and re.search(r"满分|分值", g.clause)]
+    after = next((g for g in marks if 0 <= g.start - f.end <= ASIDE_GAP and g.sentence == f.sentence), None)
+    return after or next((g for g in marks if 0 <= f.start - g.end <= LEADING_GAP), None)
+
+
+def _parts_of(whole: Figure, scores: Sequence[Figure]) -> list[tuple[Figure, Figure]]:
+    """The parts of a whole score, each with its full marks beside it, that add up to it: those stated right after
+    it (其中…得分14分（满分15分）…), else all the report's scores stated with full marks beside them (预算执行率、产出、
+    效益、满意度, each "分值…，得分…"); none when they do not add up to the whole."""
+    scored = [(f, _beside(f, scores)) for f in scores if f.report == whole.report and f is not whole
+              and not (f.extra or {}).get("aside") and not re.search(r"满分|分值|权重", _score_name(f))]
+    scored = [(f, m) for f, m in scored if m is not None]
+    after = [(f, m) for f, m in scored if 0 < f.start - whole.end <= PARTS_SPAN
+             and (f.qualifier == "part" or f.clause.startswith("其中"))]
+    for parts in (after, scored):
+        if len(parts) >= 2 and sum(f.decimal for f, _ in parts) == whole.decimal:
+            return parts
+    return []
 
 
 def _whole_deduction(question: Question, knowledge: Knowledge, report_ids: Sequence[str]) -> Draft:
@@ -829,10 +846,8 @@ def _whole_deduction(question: Question, knowledge: Knowledge, report_ids: Seque
                   and f.decimal >= w.decimal]
         full = stated[0] if len({f.decimal for f in stated}) == 1 else None
     if full is None:
-        parts = [(f, _beside(f, scores)) for f in scores if f.report == w.report and f is not w
-                 and 0 < f.start - w.end <= PARTS_SPAN and not (f.extra or {}).get("aside")
-                 and (f.qualifier == "part" or f.clause.startswith("其中"))]
-        if len(parts) < 2 or any(m is None for _, m in parts) or sum(f.decimal for f, _ in parts) != w.decimal:
+        parts = _parts_of(w, scores)
+        if not parts:
             return abstain(question, knowledge, report_ids, "the full marks are not stated", sure=False)
     places = max(_places(w.decimal), *(_places(m.decimal) for _, m in parts), _places(full.decimal) if full else 0)
     unit = w.unit or "分"

@@ -55,6 +55,29 @@ TOWN = """某镇人民政府2023年度农村危房改造项目支出绩效自评
 根据项目支出绩效评价指标体系，本镇2023年度项目支出绩效自评得分 91.5 分，评价等级为“优”。其中：投入得分 19 分（满分 20 分），过程得分 18.5 分（满分 20 分），产出得分 36 分（满分 40 分），效益得分 18 分（满分 20 分）。
 """
 
+# each part's 分值 stated before its 得分, the whole score after them
+LIBRARY = """某区图书馆2024年度数字阅读推广项目绩效自评报告
+一、预算执行情况
+预算执行率分值10分，得分9.60分。
+二、绩效指标完成情况
+一、产出指标（分值50分，得分47分）
+二、效益指标（分值30分，得分28分）
+三、满意度指标（分值10分，得分9分）
+三、自评结论
+自评总分：93.60分；评价等级为优。
+"""
+
+SCHOOL = """某县第三中学2023年度智慧校园建设项目绩效自评报告
+一、预算执行情况
+预算执行率分值10分，得分9.20分。
+二、绩效指标完成情况
+（一）产出指标：分值40分，得分36分。
+（二）效益指标：分值40分，得分38分。
+（三）满意度指标：分值10分，得分8分。
+三、自评结论
+项目自评总分：91.20分，评价等级为优。
+"""
+
 _HEADER = "一级指标\t二级指标\t三级指标\t分值\t年度指标值\t实际完成值\t得分\t偏差原因分析及改进措施"
 
 WATER = "\n".join([
@@ -90,7 +113,7 @@ CIVIL = "\n".join([
 def reports(tmp_path_factory: pytest.TempPathFactory):
     return small_reports(tmp_path_factory.mktemp("deductions"), {
         "cdc-2024": CDC, "farm-2023": FARM, "clinic-2022": CLINIC, "town-2023": TOWN,
-        "water-2024": WATER, "civil-2023": CIVIL})
+        "water-2024": WATER, "civil-2023": CIVIL, "library-2024": LIBRARY, "school-2023": SCHOOL})
 
 
 def _head(draft) -> str:
@@ -112,6 +135,8 @@ def test_a_key_value_line_is_named_by_its_key(reports, report, question, score, 
     ("farm-2023", "一共扣了几分", "扣了6.60分", "100分 − 93.40分"),
     ("clinic-2022", "一共扣了几分", "扣了12分", "100分 − 88分"),
     ("town-2023", "总共扣了多少分", "扣了8.5分", "100分 − 91.5分"),
+    ("library-2024", "总共扣了多少分？", "扣了6.40分", "100分 − 93.60分"),
+    ("school-2023", "一共扣了几分", "扣了8.80分", "100分 − 91.20分"),
 ])
 def test_the_whole_score_falls_short_of_its_full_marks(reports, report, question, lead, operands) -> None:
     draft = answer_in(reports, report, question)
