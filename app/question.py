@@ -107,8 +107,8 @@ _YESNO_ZH = re.compile(r"吗[？?]?$|有没有|是否|是不是|有无|没有[�
 # what is left of a budget: 还剩多少没花, 还有多少钱没花出去, 没用完的
 _UNSPENT_ZH = re.compile(r"还剩下?|剩下|剩余|剩了|(?<=预算)[^，,。？?]{0,6}?(?:节约|节省)了?(?=多少|几)|没花出去|没花完|没有花完|没花|未花|没用完|没有用完|未使用|没用掉|没有?执行(?!率)|未执行(?!率)|没有?用(?=[？?。，,]|$)")
 REMAINING = "remaining"  # a derived question's operation: allotted less spent
-# the words around what is left that name nothing of it: "离预算还差多少钱没花" is of the budget, as "还剩多少" is
 _UNNAMED_FUNDS = "资金"  # what a question naming no funds asks is left of: the body's own
+# the words around what is left that name nothing of it: "离预算还差多少钱没花" is of the budget, as "还剩多少" is
 _UNSPENT_FILLER = re.compile(r"还有|还|出去|(?:离|距离?)(?=(?:年初|全年|年度)?预算)|差了?(?=多少|几)")
 # how far what was reached falls short of its target: 离目标还差多少, 距目标差多少, 比目标少多少
 _SHORTFALL_ZH = re.compile(r"(?:离|距离?)(?:年度)?(?:目标|指标|计划)值?还?差|比(?:年度)?(?:目标|指标|计划)值?少了?|"

@@ -609,7 +609,9 @@ _ROW_QUALIFIERS = (
 def _says_rows_qualifiers(question: Question, asks: _Asks, row: _Row) -> bool:
     """Whether the question says what qualifies the row's measure, when its name has such a word (ROW_QUALIFIERS)."""
     said = f"{question.text} {question.original} {' '.join(question.terms)} {question.context}"
-    return all(not in_row.search(row.leaf) or in_question.search(said) for in_row, in_question in _ROW_QUALIFIERS)
+    # "校企合作企业差了几家": how far the row's result is from its own target is the row's, new ones or not
+    qualifiers = _ROW_QUALIFIERS[:1] if DIFFERENCE in asks.special else _ROW_QUALIFIERS
+    return all(not in_row.search(row.leaf) or in_question.search(said) for in_row, in_question in qualifiers)
 
 
 def _like_row(before: _Row, words: Sequence[str], rows: Sequence[_Row]) -> list[_Row]:

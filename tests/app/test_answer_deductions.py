@@ -212,6 +212,15 @@ def test_what_a_row_falls_short_asked_with_still(reports, report, question, lead
     assert not draft.abstained and draft.text.startswith(lead), draft.text
 
 
+@pytest.mark.parametrize("report,question,lead", [
+    ("water-2024", "排水管网长度差了多少公里？", "1.5公里"),
+    ("civil-2023", "社区养老服务站点差了几个", "2个"),
+])
+def test_how_far_a_row_of_new_ones_is_from_its_target_is_that_rows(reports, report, question, lead) -> None:
+    draft = answer_in(reports, report, question)
+    assert not draft.abstained and draft.text.startswith(lead), draft.text
+
+
 @pytest.mark.parametrize("report,question,lead,wrong", [
     ("water-2024", "绩效指标得分多少，不含预算执行", "84.20分", "9.32分"),
     ("civil-2023", "除预算执行外，绩效指标得了几分？", "84.90分", "9.56分"),
