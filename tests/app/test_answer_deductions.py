@@ -3,8 +3,8 @@ wordings, not the evaluation's): 扣了几分 as 分值/满分/总分 − 得分
 the full marks stated beside it, on their own (总分：100分) or as its parts' full marks; a key:value line's figure
 named by its key (分值 is no 得分); 差了多少没完成 / 还差多少人没体检 as the plan less what was done; 还剩多少没用 as
 the budget less the spending; a table row named by a group label (预算执行这块), an abbreviation (农污 of 农村生活
-污水), a word of its name alone (管网那项), or by the question before (那扣了几分); and 不含/除…外 naming what the
-asked score leaves out."""
+污水), a word of its name alone (管网那项), or by the question before (那扣了几分); 不含/除…外 naming what the
+asked score leaves out; a computed result used again as an operand stays verified."""
 from __future__ import annotations
 
 import pytest
@@ -240,3 +240,14 @@ def test_what_the_question_leaves_out_names_no_part_asked(reports, report, quest
 def test_what_is_left_out_is_read_apart(question, text, excluded) -> None:
     q = analyze(question)
     assert q.text == text and q.excluded == excluded
+
+
+def test_a_result_shown_before_is_verified_where_it_is_used_again() -> None:
+    """"15分 + 25分 = 40分；40分 − 32分 = 8分": the sum's result, used again as an operand, is as verified as where it
+    was computed, and so is what it gives."""
+    from app.answer import Citation
+    from app.verify import verify_numbers
+
+    cited = [Citation("其中决策得分14分（满分15分），产出得分18分（满分25分），合计得分32分。", "", "x", ())]
+    checks = verify_numbers("扣了8分（各部分满分之和：15分 + 25分 = 40分；满分减得分：40分 − 32分 = 8分）。", cited)
+    assert all(c.verified for c in checks), checks
