@@ -16,8 +16,8 @@ from decimal import Decimal
 
 from app.answer import Citation
 from app.lookup import FigureIndex, FigureMatch, LookupResult, bigrams, joint_choice, simplified, unit_follows
-from app.question import (DERIVED, FIGURE, LIST, REASON, REMAINING, SHORTFALL, SURPLUS, YESNO, Ask, Question, asks_why,
-                          content_terms, in_report_year, operand_ask, written_short)
+from app.question import (DEDUCTED, DERIVED, FIGURE, LIST, REASON, REMAINING, SHORTFALL, SURPLUS, YESNO, Ask, Question,
+                          asks_why, content_terms, in_report_year, names_the_whole_score, operand_ask, written_short)
 from app.retrieve import Knowledge, Passage, Sentence, passage_rank_of_figures
 from app.romanize import romanizes
 from app.statements import nil_kind, nil_said
@@ -297,6 +297,11 @@ def compose_extractive(question: Question, lookup: LookupResult | None, knowledg
         not_met = _not_met_in_prose(question, knowledge, report_ids)
         if not_met is not None:
             return not_met
+    if question.operation == DEDUCTED:
+        item = _deducted_item(question)
+        if item is not None:  # "那扣了几分？" after an item was asked: that item's full marks less its score
+            return _derived(item, figure_lookup(item, knowledge, report_ids), knowledge, report_ids)
+        return _whole_deduction(question, knowledge, report_ids)
     if question.intent == DERIVED and lookup is not None:
         return _with_reason(question, _derived(question, lookup, knowledge, report_ids), knowledge)
     if question.intent == FIGURE and lookup is not None:
@@ -840,6 +845,111 @@ def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, rep
     text = (f"{result:.{places}f}{unit}（按报告数字计算：{expression}）。" if question.language == "zh"
             else f"{result:.{places}f} {unit} (computed from the report: {expression}).")
     return Draft(_fit(text), tuple(_cite_figure(f) for f in operands), False)
+
+
+def _deducted_item(question: Question) -> Question | None:
+    """A deduction asked of an item the conversation named before ("培训人次完成了多少？" then "扣了几分？"): the item's
+    full marks less its score, as "培训人次扣了几分" asks it; None when only the whole evaluation is named."""
+    subject = [t for t in (question.asks[0].subject if question.asks else ()) if not names_the_whole_score(t)]
+    if not subject:
+        return None
+    named = "".join(subject)
+    return replace(question, operation="difference", operands=(named + "满分", named + "得分"))
+
+
+# a figure named as the full marks, not a score got: "总分：100分", "满分100分", "分值"
+_FULL_MARKS_NAME = re.compile(r"(?:满分|分值|总分值|权重)$|^总分$")  # (自评总分 is a score got)
+_SCORE_GOT_NAME = re.compile(r"得分|评分|总分")
+_OTHER_PERIOD = re.compile(r"上年|去年|上一年|同期")
+ASIDE_GAP = 12  # characters between a score and the full marks stated beside it ("92.5分（满分100分）")
+LEADING_GAP = 4  # characters between full marks stated first and their score ("分值50分，得分46分")
+PARTS_SPAN = 400  # characters after the whole score within which its parts (其中…得分X分（满分Y分）) stand
+
+
+def _score_name(f: Figure) -> str:
+    """What a prose score is named by: its clause before it, or (a key:value line) its key."""
+    before = f.clause[:max(0, f.clause.find(f.text))]
+    return before if _CJK_NAME.search(before) else f.phrase
+
+
+def _short_name(f: Figure) -> str:
+    """A score's name in short: "本局2023年度部门整体支出绩效自评得分" -> "绩效自评得分"."""
+    m = _SHORT_SCORE_NAME.search(_score_name(f))
+    return m.group() if m else "得分"
+
+
+_SHORT_SCORE_NAME = re.compile(r"[\u4e00-\u9fff]{0,4}(?:得分|评分|总分)$")
+
+
+def _beside(f: Figure, scores: Sequence[Figure]) -> Figure | None:
+    """The full marks stated right beside a score ("得分14分（满分15分）", "分值50分，得分46分")."""
+    marks = [g for g in scores if g.report == f.report and g is not f and re.search(r"满分|分值", g.clause)]
+    after = next((g for g in marks if 0 <= g.start - f.end <= ASIDE_GAP and g.sentence == f.sentence), None)
+    return after or next((g for g in marks if 0 <= f.start - g.end <= LEADING_GAP), None)
+
+
+def _parts_of(whole: Figure, scores: Sequence[Figure]) -> list[tuple[Figure, Figure]]:
+    """The parts of a whole score, each with its full marks beside it, that add up to it: those stated right after
+    it (其中…得分14分（满分15分）…), else all the report's scores stated with full marks beside them (预算执行率、产出、
+    效益、满意度, each "分值…，得分…"); none when they do not add up to the whole."""
+    scored = [(f, _beside(f, scores)) for f in scores if f.report == whole.report and f is not whole
+              and not (f.extra or {}).get("aside") and not re.search(r"满分|分值|权重", _score_name(f))]
+    scored = [(f, m) for f, m in scored if m is not None]
+    after = [(f, m) for f, m in scored if 0 < f.start - whole.end <= PARTS_SPAN
+             and (f.qualifier == "part" or f.clause.startswith("其中"))]
+    for parts in (after, scored):
+        if len(parts) >= 2 and sum(f.decimal for f, _ in parts) == whole.decimal:
+            return parts
+    return []
+
+
+def _whole_deduction(question: Question, knowledge: Knowledge, report_ids: Sequence[str]) -> Draft:
+    """总共扣了多少分: the whole score's full marks less the whole score, both as stated — the full marks beside the
+    score, or stated on their own (总分：100分), or (neither) the full marks of the parts the report gives right after
+    the score, when those parts add up to it (其中决策得分14分（满分15分）…). Abstains when the report says none."""
+    scores = [f for f in knowledge.figure_index(report_ids).figures if f.kind == "score" and not f.table]
+    got = [f for f in scores if f.qualifier not in ("part", CHANGE) and not (f.extra or {}).get("aside")
+           and not f.clause.startswith("其中") and _SCORE_GOT_NAME.search(_score_name(f))
+           and not _FULL_MARKS_NAME.search(_score_name(f)) and not _OTHER_PERIOD.search(f.clause)]
+    if len({f.report for f in got}) != 1:
+        return abstain(question, knowledge, report_ids, "no one whole score", sure=False)
+    top = max(f.decimal for f in got)
+    whole = [f for f in got if f.decimal == top]
+    if len(whole) != 1:
+        return abstain(question, knowledge, report_ids, "no one whole score", sure=False)
+    w = whole[0]
+    full, parts = _beside(w, scores), []
+    if full is None:
+        stated = [f for f in scores if f.report == w.report and _FULL_MARKS_NAME.fullmatch(_score_name(f).strip())
+                  and f.decimal >= w.decimal]
+        full = stated[0] if len({f.decimal for f in stated}) == 1 else None
+    if full is None:
+        parts = _parts_of(w, scores)
+        if not parts:
+            return abstain(question, knowledge, report_ids, "the full marks are not stated", sure=False)
+    places = max(_places(w.decimal), *(_places(m.decimal) for _, m in parts), _places(full.decimal) if full else 0)
+    unit = w.unit or "分"
+    total = full.decimal if full is not None else sum(m.decimal for _, m in parts)
+    if total < w.decimal:
+        return abstain(question, knowledge, report_ids, "the full marks are below the score", sure=False)
+    result = f"{total - w.decimal:.{places}f}"
+    if question.language == "en":
+        text = f"{result} points were deducted ({total}{unit} − {w.text}{unit} = {result}{unit})."
+    elif full is not None:
+        text = (f"扣了{result}{unit}（满分减{_short_name(w)}：{full.text}{unit} − {w.text}{unit} = "
+                f"{result}{unit}）。")
+    else:
+        sums = " + ".join(f"{m.text}{unit}" for _, m in parts)
+        text = (f"扣了{result}{unit}（各部分满分之和：{sums} = {total}{unit}；满分减{_short_name(w)}："
+                f"{total}{unit} − {w.text}{unit} = {result}{unit}）。")
+    cited = [w] + ([full] if full is not None else [m for _, m in parts])
+    citations = {_cite_figure(f).text: _cite_figure(f) for f in cited}  # one quote per sentence
+    return Draft(_fit(text), tuple(citations.values()), False)
+
+
+def _places(value: Decimal) -> int:
+    """Decimal places a value is written with."""
+    return max(0, -value.as_tuple().exponent)
 
 
 def _is_rate(f) -> bool:

@@ -57,6 +57,7 @@ _TOTAL_WORD = re.compile(r"合计|总计|共计|总额|总体|整体|总收入|�
 # a clause that states its figure as a total of its own: 共接待, 全年共举办, 累计 (not 公共, 共同, 共享, 共建)
 _OWN_TOTAL = re.compile(r"(?<![公])共(?![同享建青产识性])|累计|合计|总计")
 _WEIGHT_COLUMN = re.compile(r"分值|权重|满分")
+_CJK_TEXT = re.compile(r"[\u4e00-\u9fff]")
 _SHARE_WORDS = re.compile(r"占|比例|比重|百分比")
 _RATE_WORD = re.compile(r"[\u4e00-\u9fff]率")
 _DOWN = re.compile(r"减少|下降|降低|减|少|缩减|缩短|压缩|降")
@@ -997,6 +998,8 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
     elif ask.target and not ask.actual:
         factor, ok = factor * 0.7, False  # asked the target: what was reached does not say it
     named_as = f.column if f.table else f.clause[:max(0, f.clause.find(f.text))]
+    if not f.table and not _CJK_TEXT.search(named_as):
+        named_as = f.phrase  # "预算执行率分值：10分": a key:value line names its figure by the key alone
     if f.kind == "score" and _WEIGHT_COLUMN.search(named_as) and not _WEIGHT_COLUMN.search(ask.text):
         factor, ok = factor * 0.6, False  # "得了几分": the score, not the weight of the row ("满分30分")
     if f.kind == "score" and _WEIGHT_COLUMN.search(ask.text) and not _WEIGHT_COLUMN.search(named_as):

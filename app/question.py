@@ -105,11 +105,18 @@ _LIST_ZH = re.compile(r"有哪些|[^多]{1,4}哪些|哪几|包括哪些|包括�
 _REASON_ZH = re.compile(r"原因|为什么|为何|为啥|怎么会|什么导致|因为什么|咋没|怎么没")
 _YESNO_ZH = re.compile(r"吗[？?]?$|有没有|是否|是不是|有无|没有[？?]?$")
 # what is left of a budget: 还剩多少没花, 还有多少钱没花出去, 没用完的
-_UNSPENT_ZH = re.compile(r"还剩下?|剩下|剩余|剩了|(?<=预算)[^，,。？?]{0,6}?(?:节约|节省)了?(?=多少|几)|没花出去|没花完|没有花完|没花|未花|没用完|没有用完|未使用|没用掉|没有?执行(?!率)|未执行(?!率)")
+_UNSPENT_ZH = re.compile(r"还剩下?|剩下|剩余|剩了|(?<=预算)[^，,。？?]{0,6}?(?:节约|节省)了?(?=多少|几)|没花出去|没花完|没有花完|没花|未花|没用完|没有用完|未使用|没用掉|没有?执行(?!率)|未执行(?!率)|没有?用(?=[？?。，,]|$)")
 REMAINING = "remaining"  # a derived question's operation: allotted less spent
+_UNNAMED_FUNDS = "资金"  # what a question naming no funds asks is left of: the body's own
+# the words around what is left that name nothing of it: "离预算还差多少钱没花" is of the budget, as "还剩多少" is
+_UNSPENT_FILLER = re.compile(r"还有|还|出去|(?:离|距离?)(?=(?:年初|全年|年度)?预算)|差了?(?=多少|几)")
 # how far what was reached falls short of its target: 离目标还差多少, 距目标差多少, 比目标少多少
 _SHORTFALL_ZH = re.compile(r"(?:离|距离?)(?:年度)?(?:目标|指标|计划)值?还?差|比(?:年度)?(?:目标|指标|计划)值?少了?|"
-                           r"还差多少(?:才能?|就)?(?:完成|达标|达到)")
+                           r"还差多少(?:才能?|就)?(?:完成|达标|达到)|"
+                           # "培训人次差了多少没完成", "还差多少人没体检": what was not done of the target (not money left
+                           # unspent: "还差多少钱没花" is what is left of a budget)
+                           r"还?差了?(?:多少|几)(?:个百分点|百分点|人次|户次|公里|万亩|[个名位人户家项件次期场所座台套条亩])?"
+                           r"(?:没有?|未)有?(?![花用支拨]|执行|使用)(?:完成|达到|达标|实现)?")
 SHORTFALL = "shortfall"  # a derived question's operation: target less reached
 # how far what was reached passes its target: 比目标多做了多少, 超出目标多少, 超额完成了多少
 _SURPLUS_ZH = re.compile(r"比(?:年度)?(?:目标|指标|计划)(?:值|数)?(?:任务)?多(?!少)[\u4e00-\u9fff]{0,2}?了?(?=多少|几)|"
@@ -119,6 +126,17 @@ SURPLUS = "surplus"  # a derived question's operation: reached less target
 _ASKED_MEASURE = re.compile(r"(?:多少|几)\s*(?:个百分点|百分点|个点(?!位)|万亩|万元|万人次|万人|人次|个工作日|[\u4e00-\u9fff])?")
 _REST_OF_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,16}?)(?:的人|的)?(?:里面?|中间?|当中|之中)(?:有|还有)?(?:多少|几)[个名位人家户所项件]?"
                          r"(?:人)?(?:没有?|未|不)(?:被)?([\u4e00-\u9fff]{2,12}?)(?:的)?[？?]?$")
+DEDUCTED = "deducted"  # a derived question's operation: the whole score's full marks less the score
+# the words naming the whole evaluation's score, not an item's: 总共, 自评, 整体, 综合, 得分 ...
+_WHOLE_SCORE_WORDS = re.compile(r"(?:整体|总体|全部|综合|自评|评价|绩效|项目|部门|总|一共|总共|共|合计|得分|分值|满分|"
+                                r"百分点|分|本|该|我)+")
+
+
+def names_the_whole_score(subject: str) -> bool:
+    """Whether a deduction's subject names only the whole evaluation ("自评", "整体", "总"), no item of it."""
+    return all(any(_WHOLE_SCORE_WORDS.fullmatch(alt) for alt in term.split("|")) for term in subject.split() if term)
+
+
 _DEDUCTED_ZH = re.compile(r"(?:被)?扣(?:了|掉|除)?(?:多少|几)分|扣分(?:是|为|有)?(?:多少|几)|失了?(?:多少|几)分")
 _SUM_ZH = re.compile(r"加起来|合计|加在一起|之和|相加|总和|(?:一共|总共)(?:是|有)?多少|合起来|"
                      r"(?<=[两二三四五六几][项个块类部分笔])(?:一共|总共|共)[\u4e00-\u9fff]{0,2}?了?多少")
@@ -321,6 +339,24 @@ class Question:
     bodies: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
     foreign: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()  # what the question leaves out of what it asks ("不含预算执行" -> 预算执行)
+
+
+# "绩效指标得分多少，不含预算执行", "不包括预算执行那部分，…", "除预算执行外…": what is left out of the figure asked,
+# which names no part of it
+_EXCLUDED_ZH = re.compile(r"[，,]?\s*(?:(?:不含|不包括|不包含|不计|不算|除去)([\u4e00-\u9fff]{2,12}?)"
+                          r"(?:那一?部分|这一?部分|部分|这一?块|那一?块|这一?项|那一?项|在内|以外|之外)?|"
+                          r"除了?([\u4e00-\u9fff]{2,12}?)(?:那一?部分|这一?部分|部分|这一?项|那一?项)?(?:以外|之外|外))"
+                          r"(?:的)?(?=[，,。？?]|$)")
+
+
+def _without_excluded(text: str) -> tuple[str, tuple[str, ...]]:
+    """The question without what it leaves out, and what that is."""
+    excluded = tuple(m.group(1) or m.group(2) for m in _EXCLUDED_ZH.finditer(text))
+    if not excluded:
+        return text, ()
+    rest = _EXCLUDED_ZH.sub("", text).strip("，, ")
+    return (rest or text), excluded
 
 
 def is_english(text: str) -> bool:
@@ -375,6 +411,7 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
     text, context = simplified(text), simplified(context)
     text, context = _full_years(text), _full_years(context)
     english = is_english(text)
+    text, excluded = (text, ()) if english else _without_excluded(text)
     intent, operation, operands = _intent(text, english)
     if context and intent in (TEXT, YESNO):
         intent = _intent(context, is_english(context))[0]  # "其中精神类的呢？" asks what the last question asked
@@ -469,7 +506,8 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
     q = Question(text=text, original=question, language="en" if english else "zh", intent=intent,
                  asks=tuple(asks), years=years, terms=terms, operation=operation, operands=operands,
                  context=context, match_text=match_text, places=named_places(question),
-                 glossary_hits=hits, unmatched=unmatched, relative_years=_relative_years(text, english))
+                 glossary_hits=hits, unmatched=unmatched, relative_years=_relative_years(text, english),
+                 excluded=excluded)
     reports = list(reports)
     return about_reports(q, reports) if reports else q
 
@@ -1122,12 +1160,14 @@ def _intent(text: str, english: bool) -> tuple[str, str | None, tuple[str, ...]]
     if deducted:
         # "产出指标扣了几分？": what a score fell short of its full marks (满分/分值 less 得分), both as stated
         subject = "".join(t for t in content_terms(text[:deducted.start()]) if not _MEASURE_ONLY.match(t))
-        if subject:
+        if subject and not names_the_whole_score(subject):
             return DERIVED, "difference", (subject + "满分", subject + "得分")
+        # "总共扣了多少分", "自评一共被扣了几分": what the whole score fell short of its full marks
+        return DERIVED, DEDUCTED, ()
     if _UNSPENT_ZH.search(text) and re.search(r"多少|几", text):
         # "省级资金还剩多少没花？": what was allotted less what was spent (or what the report states as left)
-        subject = "".join(t for t in content_terms(re.sub(r"还有|还|出去", " ", _UNSPENT_ZH.sub(" ", text)))
-                          if t not in ("预算", "经费预算")) or "资金"
+        subject = "".join(t for t in content_terms(_UNSPENT_FILLER.sub(" ", _UNSPENT_ZH.sub(" ", text)))
+                          if t not in ("预算", "经费预算")) or _UNNAMED_FUNDS
         return DERIVED, REMAINING, (subject, subject + "支出")  # naming nothing: the body's own funds
     compared = _COMPARED_ZH.search(text)
     if compared and not _BASE_PERIOD_ZH.search(compared.group(2)):  # "比上年减少了多少" is a stated change

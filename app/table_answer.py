@@ -309,6 +309,8 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
     if _AGAINST_ANOTHER_PERIOD.search(asks.text):
         return None  # 比上年增加了多少: a change over time, which a table of one year does not state
     cued = bool(asks.roles or asks.named or asks.special - {TOTAL})
+    if question.excluded:
+        return _less_excluded(question, asks, rows, english)
     summed = _sum_of_rows(asks, rows, english)
     if summed is not None:
         return summed
@@ -323,6 +325,8 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
         by_measure = bool(matched)
     if not matched:
         matched = _by_name_ending(asks, rows)
+    if not matched:
+        matched = _by_word_of_one_row(asks, rows)
     if not matched and WHEN in asks.special:
         dated = _by_dated_remark(asks, rows)
         if dated is not None:
@@ -373,6 +377,8 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
         summed = _indicator_deductions(rows, english, _group_named(question, rows))
         if summed is not None:
             return summed
+    if not matched and naming is not question and _row_words(_asks(naming, rows), rows):
+        return None  # "那扣了几分？" after a question naming a row none fits: not the total's either
     if not matched:
         only = _only_row(asks, rows)
         total = only or _total_row(asks, rows)
@@ -382,7 +388,8 @@ def _answer(question: Question, rows: list[_Row]) -> Draft | None:
     elif not cued and not by_measure and question.intent not in ("figure", DERIVED):
         return None  # a row named by a question that asks no figure and no column: a text question for the prose
     row = matched[0]
-    if not _says_rows_qualifiers(question, asks, row):
+    # (what a row lost is asked whatever its measure: "步道这项扣了几分" of 新建改建健身步道长度 need not say 新建)
+    if DEDUCTION not in asks.special and not _says_rows_qualifiers(question, asks, row):
         return None  # "智慧教室改造花了多少钱" is not asked by 智慧教室改造单间成本, "重点专科有几个" not by 新增…数
     by_measure = by_measure or (bool(_DURATION_ASKED.search(asks.text)) and _states_measure(question, asks, row))
     if DEDUCTION in asks.special:
@@ -558,6 +565,27 @@ def _by_name_ending(asks: _Asks, rows: Sequence[_Row]) -> list[_Row]:
     return []
 
 
+def _by_word_of_one_row(asks: _Asks, rows: Sequence[_Row]) -> list[_Row]:
+    """No row named well enough, but every word the question names a row by stands in the name of one row (or of a
+    few, for the ask to pick from), the longest of them (two characters or more) in its own last label: that row ("步道这项扣了几分": 新建改建健身步道长度;
+    "保租房那项": 保障性租赁住房筹集套数, the characters of an abbreviation in order, spelled out by _spelled_out)."""
+    if len(asks.groups) > 1:
+        return []  # English: each phrase names part of the row; one phrase's term alone does not name it
+    words = [w for w in _row_words(asks, rows) if _CJK_RUN.fullmatch(w)]
+    if not words:
+        return []
+    longest = max(words, key=len)
+    if len(longest) < 2:
+        return []
+    holding = {(r.report, r.table, r.index): r for r in rows if not r.total and longest in r.leaf
+               and all(w in r.path for w in words)}
+    # rows alike ("健身步道每公里建设成本" holds 步道 too): all of them, for the ask to pick from (_picked_by_the_ask)
+    return list(holding.values()) if len(holding) <= MAX_ALIKE_ROWS else []
+
+
+MAX_ALIKE_ROWS = 3
+
+
 def _by_label_header(asks: _Asks, matched: Sequence[_Row], rows: Sequence[_Row]) -> list[_Row]:
     """Of rows named alike in several tables, those of the one table whose label headers hold a word the question
     says that names no row (项目 of 项目名称, 指标 of 三级指标); none when no table or several do."""
@@ -574,7 +602,8 @@ def _by_label_header(asks: _Asks, matched: Sequence[_Row], rows: Sequence[_Row])
 _ROW_QUALIFIERS = (
     (re.compile(r"人均|生均|户均|次均|年均|日均|平均|单间|单位(?:造价|成本|面积)|单价|单台|单套|每[^\s，。]"),
      re.compile(r"均|每|单|一[台间个套人次场户所张件天日年月]|\b(?:per|average|each|every|unit)\b", re.I)),
-    (re.compile(r"^(?:新增|新建|新开|新设|增加)"),
+    # (a share or rate among the new ones, "新建民用建筑中绿色建筑占比", is no increment)
+    (re.compile(r"^(?:新增|新建|新开|新设|增加)(?!.*(?:占比|比例|比重|率)$)"),
      re.compile(r"新|增|添|\b(?:new|added|additional|more)\b", re.I)),
 )
 
@@ -582,7 +611,9 @@ _ROW_QUALIFIERS = (
 def _says_rows_qualifiers(question: Question, asks: _Asks, row: _Row) -> bool:
     """Whether the question says what qualifies the row's measure, when its name has such a word (ROW_QUALIFIERS)."""
     said = f"{question.text} {question.original} {' '.join(question.terms)} {question.context}"
-    return all(not in_row.search(row.leaf) or in_question.search(said) for in_row, in_question in _ROW_QUALIFIERS)
+    # "校企合作企业差了几家": how far the row's result is from its own target is the row's, new ones or not
+    qualifiers = _ROW_QUALIFIERS[:1] if DIFFERENCE in asks.special else _ROW_QUALIFIERS
+    return all(not in_row.search(row.leaf) or in_question.search(said) for in_row, in_question in qualifiers)
 
 
 def _like_row(before: _Row, words: Sequence[str], rows: Sequence[_Row]) -> list[_Row]:
@@ -665,8 +696,9 @@ def _asks(question: Question, rows: Sequence[_Row]) -> _Asks:
                                         for o in spans)]
     # a value word inside a row's name the question says ("人均预期寿命达到多少岁": 预期 of the row 人均预期寿命) asks no
     # column: the row's name is the row's
-    named_rows = [(m.start(), m.end()) for leaf in {r.leaf for r in rows if len(r.leaf) >= 4}
-                  for m in re.finditer(re.escape(leaf), text)]
+    # (a group label too: 预算 of the group 预算执行 in "预算执行这块扣了几分")
+    named_rows = [(m.start(), m.end()) for label in {p for r in rows for p in r.path.split(" > ") if len(p) >= 4}
+                  for m in re.finditer(re.escape(label), text)]
     kept = [s for s in kept if not (s[2] in VALUE_ASKS and any(a <= s[0] and s[1] <= b and (a, b) != (s[0], s[1])
                                                                 for a, b in named_rows))]
     # a value word inside a table's name the question says ("预算执行这块得了几分": 预算 of “预算执行情况”) asks no column
@@ -845,7 +877,9 @@ def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
     # "差了多少公里", "比目标少了多少人次": the unit a difference is asked in names no row ("多少人次？" alone may
     # name the row counting 人次 beside the one asked before)
     difference = bool(asks.special & {DIFFERENCE, DEDUCTION, BALANCE})
-    for t in ((_UNIT_ASKED.sub("", t) if difference else t).strip("是的了在有为").removesuffix("得") for t in terms):
+    # ("森林抚育还差多少": 还 of 还差 is the asking's, not the row's)
+    for t in ((_UNIT_ASKED.sub("", t) if difference else t).strip("是的了在有为").removesuffix("得").removesuffix("还")
+              for t in terms):
         if len(t) < 2 or (difference and (t in UNIT_KIND or t[:1] == "个" and t[1:] in UNIT_KIND)):
             continue  # "是", "的": one character names no row
         if len(names) > 1 and all(t in name for name in names.values()) and t not in leaves:
@@ -858,8 +892,26 @@ def _row_words(asks: _Asks, rows: Sequence[_Row]) -> list[str]:
             t = t[:-2]
         while len(t) > 3 and t[:2] in all_header_grams and t[:2] not in path_grams:
             t = t[2:]
-        out.append(t)
+        out.append(_spelled_out(t, leaves))
     return out
+
+
+MIN_ABBREVIATION_CHARS = 3  # 保租房; two characters in order stand in too many names by chance
+
+
+def _spelled_out(word: str, leaves: set[str]) -> str:
+    """A word no row's name holds but whose characters stand in order, mostly apart, in one row's name, spelled out
+    as that name writes it: "保租房" -> "保障性租赁住房" (of 保障性租赁住房筹集套数), an abbreviation taking a character
+    of each word. The word itself when no name, or names spelling it differently, fit."""
+    if len(word) < MIN_ABBREVIATION_CHARS or not _CJK_RUN.fullmatch(word) or any(word in leaf for leaf in leaves):
+        return word
+    gapped = re.compile("[\u4e00-\u9fff]{0,3}?".join(re.escape(ch) for ch in word))
+    spans = {m.group() for leaf in leaves for m in [gapped.search(leaf)] if m}
+    if len(spans) != 1:
+        return word
+    span = spans.pop()
+    apart = sum(1 for i in range(len(word) - 1) if word[i:i + 2] not in span)
+    return span if apart * 2 > len(word) - 1 else word
 
 
 # a unit a question asks its figure in ("差了多少公里", "差几个人", "少了多少人次"): what the figure counts, never a row's name
@@ -1159,7 +1211,10 @@ def _names_nothing_else(asks: _Asks, rows: Sequence[_Row], total: _Row) -> bool:
     if any(not r.total and len(r.leaf) >= MIN_FULL_NAME_CHARS and r.leaf in asks.text and r.leaf not in total.path
            for r in rows):
         return False  # "项目支出执行得怎么样，执行率多少": a row of the tables is named; its total is not the answer
-    chars = {ch for w in _row_words(asks, rows) for run in _CJK_RUN.findall(w) for ch in run}
+    words = _row_words(asks, rows)
+    if any(len(w) >= 2 and w not in total.path and any(not r.total and w in r.path for r in rows) for w in words):
+        return False  # "步道这项扣了几分": a word of one row's name (新建改建健身步道长度) is said; not the total's
+    chars = {ch for w in words for run in _CJK_RUN.findall(w) for ch in run}
     if len(chars) <= 2:
         return True
     context = set(f"{total.caption}{total.section}{''.join(total.header)}")
@@ -1388,6 +1443,48 @@ def _reason(row: _Row, english: bool) -> Draft | None:
     text = (f"The table gives the reason for “{row.leaf}” ({name}): {said}" if english
             else f"{said}（{row.where}中“{row.leaf}”一行的{name}）。")
     return Draft(_fit(text), (_cite(row, columns),), False)
+
+
+def _less_excluded(question: Question, asks: _Asks, rows: Sequence[_Row], english: bool) -> Draft | None:
+    """"绩效指标得分多少，不含预算执行": the table's total score less the score of the one row the question leaves out
+    (部门预算执行率), both shown; None (the prose then decides) when no total or not one such row of its table."""
+    named_score = any(r.roles[k] == SCORE for r in rows for k, h in enumerate(r.header)
+                      if k < len(r.roles) and h and _header_core(h) in asks.named)
+    if SCORE not in asks.roles and not named_score:
+        return None
+    total = _total_row(replace(asks, roles=[*asks.roles, SCORE]), rows)
+    if total is None or not total.columns(SCORE):
+        return None
+    left_out = [r for r in rows if (r.report, r.table) == (total.report, total.table) and not r.total
+                and any(w in r.path for w in question.excluded) and r.columns(SCORE)]
+    if not left_out:
+        # "不含预算执行那部分": the score of another table of the report, the one its headers name so (年初预算数,
+        # 全年执行数 … 得分: the budget's execution, scored on its own total row)
+        left_out = [r for r in rows if r.report == total.report and r.table != total.table and r.total
+                    and r.columns(SCORE) and any(_names_by_headers(w, r) for w in question.excluded)]
+    if len(left_out) != 1:
+        return None
+    whole, part = _first(total, total.columns(SCORE)[0]), _first(left_out[0], left_out[0].columns(SCORE)[0])
+    if whole is None or part is None or whole.value is None or part.value is None or part.value > whole.value:
+        return None
+    places = max(_places(whole.value), _places(part.value))
+    unit = whole.figure.unit or "分"
+    shown = f"{whole.value - part.value:.{places}f}"
+    expression = f"{whole.figure.text}{unit} − {part.figure.text}{unit} = {shown}{unit}"
+    if english:
+        text = f"{shown} points ({total.leaf} less {left_out[0].leaf}: {expression})."
+    else:
+        text = (f"{shown}{unit}（{total.leaf}{whole.name}减去“{left_out[0].leaf}”{part.name}：{expression}），"
+                f"依据{total.where}。")
+    return Draft(_fit(text), (_cite(total, [whole.col]), _cite(left_out[0], [part.col])), False)
+
+
+def _names_by_headers(word: str, row: _Row) -> bool:
+    """Whether most of a word's character pairs stand in the headers (or the name) of the row's table: 预算执行 of a
+    table headed 年初预算数, 全年执行数, 执行率."""
+    pairs = [word[i:i + 2] for i in range(len(word) - 1)]
+    said = f"{row.name}{''.join(row.header)}"
+    return bool(pairs) and sum(p in said for p in pairs) * 2 > len(pairs)
 
 
 def _deduction(row: _Row, english: bool, with_score: bool = False) -> Draft | None:

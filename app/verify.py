@@ -75,6 +75,7 @@ def _written(answer: str, t: NumberToken) -> str:
 
 def _verify_computations(answer: str, tokens: list[NumberToken], checks: list[NumberCheck | None]) -> None:
     """'a + b = c': c is verified when a and b are and the arithmetic holds (to c's precision)."""
+    shown: dict[Decimal, str] = {}  # results computed so far, by value
     for i in range(2, len(tokens)):
         if checks[i] is not None:
             continue
@@ -91,6 +92,9 @@ def _verify_computations(answer: str, tokens: list[NumberToken], checks: list[Nu
             ops.insert(0, m.group(1))
             operands.insert(0, j - 1)
             j -= 1
+        for k in operands:  # a result shown before ("… = 100分；100分 − 92分 = 8分") is as verified where it is used
+            if checks[k] is None and tokens[k].value in shown:
+                checks[k] = NumberCheck(_written(answer, tokens[k]), True, "", shown[tokens[k].value])
         if not ops or any(checks[k] is None or not checks[k].verified for k in operands):
             continue
         values = [tokens[k].value for k in operands]
@@ -105,6 +109,7 @@ def _verify_computations(answer: str, tokens: list[NumberToken], checks: list[Nu
                                                         == tokens[i].value):
             expression = answer[tokens[operands[0]].start:tokens[i].end]
             checks[i] = NumberCheck(_written(answer, tokens[i]), True, "", f"computed: {expression}")
+            shown[tokens[i].value] = f"computed: {expression}"
 
 
 def _apply(op: str, a: Decimal, b: Decimal) -> Decimal:
