@@ -810,6 +810,9 @@ def _bound_of(f: Figure) -> str:
     return before.group(1) if before else ""
 
 
+_ALIKE = {"名": "人", "位": "人"}  # people counted by another measure word are the same measure (编制236名, 在职224人)
+
+
 def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, report_ids: Sequence[str]) -> Draft:
     if lookup.stated is not None and lookup.stated.score >= FIGURE_CONFIDENCE:
         return _figures(question, [lookup.stated])  # the report's own result beats one computed from its parts
@@ -818,7 +821,7 @@ def _derived(question: Question, lookup: LookupResult, knowledge: Knowledge, rep
     sure = all(m.answers for m in chosen) and len({(f.report, f.start) for f in operands}) == len(operands)
     # rates do not add up ("97.90% + 97.46%" is nothing): a sum of percentages is one of shares of one whole
     rates_summed = question.operation == "sum" and any(f.kind == "percent" and _is_rate(f) for f in operands)
-    if len(operands) < 2 or lookup.confidence < FIGURE_CONFIDENCE or len({f.unit for f in operands}) != 1 \
+    if len(operands) < 2 or lookup.confidence < FIGURE_CONFIDENCE or len({_ALIKE.get(f.unit, f.unit) for f in operands}) != 1 \
             or not sure or any(f.kind == "nil" for f in operands) or rates_summed:
         related = _related(lookup)
         if related:

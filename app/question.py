@@ -144,7 +144,7 @@ _DIFF_ZH = re.compile(r"相差|差额是|差多少|差几|多多少|少多少|�
 # "年终决算比年初预算多了多少": a difference of two named figures
 # (a verb may stand between the comparison and 多少: "全年预算比年初预算多调了多少", "比年初预算少花了多少")
 _COMPARED_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff]{2,20}?)比([\u4e00-\u9fff]{2,20}?)(?:多|少|高|低|增加|减少)"
-                          r"[\u4e00-\u9fff]{0,2}?了?多少")
+                          r"[\u4e00-\u9fff]{0,2}?了?(?:多少|几)")  # (多几个, 少几人: a count's difference)
 # "基本支出占支出总额的比例": a share of two named figures
 _SHARE_OF_ZH = re.compile(r"^(?:请问)?([\u4e00-\u9fff“”]{2,20}?)(?:占(?!比)([\u4e00-\u9fff“”]{2,20}?)的?(?:比例|比重|百分比|百分之几|多少|几)|"
                           r"(?:是|为)(?P<whole>[\u4e00-\u9fff“”]{2,20}?)的(?:比例|比重|百分比|百分之几|几成))")

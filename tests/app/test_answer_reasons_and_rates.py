@@ -34,6 +34,7 @@ FORM_B = """某县农业技术推广站2023年度农技培训项目支出绩效�
 
 PROSE_A = """某区统计局2023年度部门整体支出绩效自评报告
 一、预算执行情况
+2023年末核定编制48名，实有在职人员45人。
 全年预算数856.40万元，全年执行数812.15万元，全年预算数与执行数相差44.25万元，主要是经济普查入户登记延至下年开展，普查经费结转。
 二、收支情况
 2023年度一般公共预算财政拨款支出决算为812.15万元，占本年支出合计的95.20%，完成预算的94.83%（预算856.40万元）。
@@ -50,6 +51,7 @@ PROSE_A = """某区统计局2023年度部门整体支出绩效自评报告
 
 PROSE_B = """某县审计局2024年度部门整体支出绩效自评报告
 一、预算执行情况
+2024年末核定编制31名，实有在职人员27人。
 全年预算数512.60万元，全年执行数471.30万元，全年预算数与执行数相差41.30万元，主要是政府投资审计项目委托费用按进度结算，部分费用未到支付期。
 二、收支情况
 2024年度一般公共预算财政拨款支出决算为471.30万元，占本年支出合计的91.40%，完成预算的91.94%（预算512.60万元）。
@@ -151,3 +153,9 @@ def test_a_price_per_one_not_stated_is_not_the_total(reports, report, question, 
 def test_an_average_per_one_is_computed_from_the_total_and_its_count(reports, report, question, value) -> None:
     draft = answer_in(reports, report, question)
     assert not draft.abstained and value in draft.text and "计算" in draft.text, draft.text
+
+
+@pytest.mark.parametrize("report,value", [("prose-a", "3"), ("prose-b", "4")])
+def test_people_counted_in_名_and_人_are_one_measure(reports, report, value) -> None:
+    draft = answer_in(reports, report, "核定编制比实有在职人员多几个？")
+    assert not draft.abstained and draft.text.startswith(value), draft.text

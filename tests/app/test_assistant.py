@@ -87,7 +87,9 @@ FIGURE_QUESTIONS = [
     ("What was the year-end final account of the three public expenses?", "0.69", "支出年终决算数0.69万元"),
     ("How much was the housing security budget at the start of the year?", "49.94", "住房保障支出年初预算49.94万元"),
     ("How many disability certificates were newly issued in 2023?", "1058", "新增残疾人证1058本"),
-    ("去年的政府性基金预算财政拨款收入是多少？", "260.80", "政府性基金预算财政拨款收入260.80万元"),  # 去年: 2022
+    # 上年: the year before the report's (2022); a reader's 去年 is the report's own year, read the year after it
+    ("上年的政府性基金预算财政拨款收入是多少？", "260.80", "政府性基金预算财政拨款收入260.80万元"),
+    ("去年的政府性基金预算财政拨款收入是多少？", "38.58", "政府性基金预算财政拨款收入38.58万元"),
     ("今年实际支出了多少？", "2700.38", "支出2700.38万元"),  # named exactly 支出, not 基本支出
     ("收入是多少？", "2700.38", "本部门收入2700.38万元"),
     # the asker names the department itself (区残联, 部门): that is no topic to match
