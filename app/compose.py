@@ -1061,7 +1061,8 @@ def _per_one_computed(question: Question, lookup: LookupResult, index: FigureInd
     if not found or Decimal(found[0].value) == 0:
         return None
     b = found[0]
-    if len({f.value for f in found if f.sentence == b.sentence or b.sentence != a.sentence}) > 1:
+    rivals = [f for f in found if f.sentence == a.sentence] if b.sentence == a.sentence else found
+    if len({f.value for f in rivals}) > 1:
         return None  # two counts in that measure beside it: the report does not say which one it is per
     result = f"{Decimal(a.value) / Decimal(b.value):.2f}{a.unit}"
     expression = f"{a.display} ÷ {b.display} = {result}"
@@ -1144,7 +1145,7 @@ def _implied_previous(question: Question, lookup: LookupResult, index: FigureInd
     if down is None:
         return None  # the change's direction is not written where it is stated: no value computed
     previous = a + d if down else a - d
-    places = max(-min(a.as_tuple().exponent, 0), -min(d.as_tuple().exponent, 0))
+    places = max(_places(a), _places(d))
     op = "+" if down else "-"
     # (a share's change in points stays in points: "1.86% + 0.42个百分点")
     shown = change.display if change.unit in (unit, "个百分点") else f"{change.text}{unit}"

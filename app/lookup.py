@@ -218,10 +218,11 @@ class FigureIndex:
         self._years = _figure_years(self._norm)
         # a figure stated as what is planned: 拟投入…, 计划…, 目标为… before it in its sentence
         # (not a clause that says what was reached: "目标不少于4200人，实际保障4356人")
-        self._planned = [not f.table and ((bool(_PLANNED.search(_OF_THE_PLAN.sub(" ", f.sentence[:max(0, f.sentence.find(f.clause))])))
+        self._planned = [not f.table and ((bool(_PLANNED.search(_OF_THE_PLAN.sub(" ", _before_clause(f))))
                                            and not _REACHED.search(f.clause[:max(0, f.clause.find(f.text))]))
                                           or _planned_section(f.section))
                          for f in self._norm]
+        self._of_the_plan = [_of_the_plan(f) for f in self._norm]
         self._section = [bigrams(f.section) for f in self._norm]
         sentences = {f.sentence for f in self._norm}
         df = Counter(g for s in sentences for g in bigrams(s))
@@ -663,7 +664,7 @@ class FigureIndex:
         named = self._named(i, question, ask)
         score *= 0.7 + 0.3 * named
         qualifier_ok, q_factor = _qualifier_agrees(ask, f, self._planned[i], self._distributed_change[i],
-                                                   self._previous[i])
+                                                   self._previous[i], self._of_the_plan[i])
         score *= q_factor
         spent = _spent_factor(ask, f)
         score *= spent
@@ -809,7 +810,8 @@ def _in_simplified(f: Figure) -> Figure:
     return replace(f, **changed) if changed else f
 
 
-_GENRE_WORDS = re.compile(r"(?:19|20)\d\d\s*年度?|关于|的通知|通知|评价意见的函|意见的函|评价意见|的函|部门整体|单位整体|整体|支出|绩效|自评|评价结论|结论|"
+_GENRE_WORDS = re.compile(r"(?:19|20)\d\d\s*年度?|关于|的通知|通知|评价意见|意见的函|的函|部门整体|单位整体|整体|支出|绩效|自评|"
+                          r"评价结论|结论|"
                           r"报告|说明|决算|预算|情况|“?三公”?经费|部门|单位|财政|[（()）《》“”]")
 
 
@@ -957,8 +959,20 @@ def _measure_agrees(ask: Ask, f: Figure) -> bool:
     return f.unit == "个" or measure.startswith(ask.unit) or ask.unit.startswith(measure)
 
 
+def _before_clause(f: Figure) -> str:
+    """The figure's sentence before its own clause."""
+    return f.sentence[:max(0, f.sentence.find(f.clause))]
+
+
+def _of_the_plan(f: Figure) -> bool:
+    """"完成计划的105.42%": a share of the plan reached, not a plan, though ingest read 计划 before it as a target (the
+    words may stand before the figure's own clause, after the last comma: "分别完成目标任务的102.29%和103.58%")."""
+    lead = re.split(r"[，,；;]", _before_clause(f))[-1] + f.clause[:max(0, f.clause.find(f.text))]
+    return not f.table and bool(_OF_THE_PLAN.search(lead))
+
+
 def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool = False,
-                      carried: str = "") -> tuple[bool, float]:
+                      carried: str = "", of_the_plan: bool = False) -> tuple[bool, float]:
     """(does the figure's qualifier answer the ask's, ranking factor): a change for a change, a target for a target
     (or, asked plainly, a target shown with its bound), a share for a share, a rate for a rate."""
     factor, ok = 1.0, True
@@ -974,9 +988,6 @@ def _qualifier_agrees(ask: Ask, f: Figure, planned: bool = False, change: bool =
         down = bool(_DOWN.search(f.clause))
         if (ask.direction == "down") != down and re.search(r"增|减|升|降|多|少", f.clause):
             factor, ok = factor * 0.8, False
-    # ("分别完成目标任务的102.29%和103.58%": the words may stand before the figure's own clause, after the last comma)
-    lead = re.split(r"[，,；;]", f.sentence[:max(0, f.sentence.find(f.clause))])[-1] + f.clause[:max(0, f.clause.find(f.text))]
-    of_the_plan = not f.table and bool(_OF_THE_PLAN.search(lead))
     planned = (planned or (f.qualifier == TARGET and not of_the_plan)
                or bool(_PLANNED.search(_OF_THE_PLAN.sub(" ", f.clause)) if not f.table
                        else _PLANNED_COLUMN.search(f.column))

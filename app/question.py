@@ -494,12 +494,6 @@ def analyze(question: str, history: list[dict] | None = None, reports: Iterable 
                 and not _PERCENT_ZH.search(asks[n].text):
             # "全年预算多少，执行了多少": the amount carried out, in the money the question asks, not a rate
             asks[n] = replace(asks[n], kind="money")
-    if context and not english and intent == FIGURE and len(asks) == 1 and asks[0].subject \
-            and _DEDUCTED_ZH.search(text) and not operation:
-        # "那扣了几分？" after "绿色建筑占比完成了多少？": what the item the question before asked fell short of its full
-        # marks, as "绿色建筑扣了几分" asks it (its 得分 is not what was deducted)
-        subject = "".join(asks[0].subject)
-        intent, operation, operands = DERIVED, "difference", (subject + "满分", subject + "得分")
     if len(asks) > 1:  # each ask naming only a measure asks the whole ("支出比上年少了多少？降了百分之几？")
         asks = [replace(a, total=a.total or bool(a.subject and all(_MEASURE_ONLY.match(t) for t in a.subject)))
                 for a in asks]
