@@ -281,7 +281,7 @@ _BASE_YEAR_EN = re.compile(r"\b(?:from|than|with|over|on|versus|vs\.?)\s+(?:that
                            re.I)
 # a report is read in the year after the one it is about: a reader's 去年 is the report's own year and 前年 the one
 # before it, which the report itself calls 上年 (上年/上一年/上年度: the year before the report's)
-_RELATIVE_OFFSET = {"去": 0, "上": -1, "前": -1, "今": 0, "本": 0, "当": 0, "明": 1, "下": 1, "last": -1, "previous": -1,
+RELATIVE_OFFSET = {"去": 0, "上": -1, "前": -1, "今": 0, "本": 0, "当": 0, "明": 1, "下": 1, "last": -1, "previous": -1,
                     "this": 0, "current": 0, "next": 1, "coming": 1}
 
 
@@ -558,8 +558,8 @@ def _spent_on(text: str, subject: tuple[str, ...]) -> tuple[str, ...]:
 def _relative_years(text: str, english: bool) -> tuple[int, ...]:
     if english:
         text = _BASE_YEAR_EN.sub(" ", text)
-        return tuple(_RELATIVE_OFFSET[m.group(1).lower()] for m in _RELATIVE_YEAR_EN.finditer(text))
-    return tuple(_RELATIVE_OFFSET[m.group(1)[0]] for m in _RELATIVE_YEAR_ZH.finditer(text))
+        return tuple(RELATIVE_OFFSET[m.group(1).lower()] for m in _RELATIVE_YEAR_EN.finditer(text))
+    return tuple(RELATIVE_OFFSET[m.group(1)[0]] for m in _RELATIVE_YEAR_ZH.finditer(text))
 
 
 def in_report_year(question: Question, year: int | None) -> Question:

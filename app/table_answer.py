@@ -29,7 +29,7 @@ from decimal import Decimal
 from app.answer import Citation
 from app.compose import Draft
 from app.lookup import bigrams
-from app.question import DERIVED, Question, content_terms
+from app.question import DERIVED, RELATIVE_OFFSET, Question, content_terms
 from ingest.figures import Figure
 from ingest.numbers import ROLE_FIGURE, UNIT_KIND, UNIT_SCALE, find_numbers
 from ingest.tables import ACTUAL, NOTE, PLAN, POINTS, RATE, REASON, SCORE, TARGET, VALUE, is_figure_cell
@@ -263,9 +263,6 @@ def _form_field(question: Question, cells: Sequence[Figure]) -> Draft | None:
 _RELATIVE_YEAR = re.compile(r"(?<![比较与])(去年|上一?年度?|前年|今年|本年度?|当年|明年|下一?年度?)|"
                             r"(?<!than )(?<!with )(?<!from )(?<!than the )(?<!with the )(?<!from the )"
                             r"\b(last|previous|this|current|next) year\b", re.I)
-# (a reader's 去年 is the report's own year, 前年 the report's 上年: see app.question._RELATIVE_OFFSET)
-_YEAR_OFFSET = {"去": 0, "上": -1, "前": -1, "今": 0, "本": 0, "当": 0, "明": 1, "下": 1, "last": -1, "previous": -1,
-                "this": 0, "current": 0, "next": 1}
 
 
 def _asked_years(question: Question, rows: Sequence[_Row]) -> tuple[set[int], set[int]]:
@@ -280,7 +277,7 @@ def _asked_years(question: Question, rows: Sequence[_Row]) -> tuple[set[int], se
         following = text[m.end():m.end() + 1]
         if following and any(word + following in p for p in paths):
             continue
-        offsets.add(_YEAR_OFFSET[(m.group(1)[0] if m.group(1) else m.group(2).lower())])
+        offsets.add(RELATIVE_OFFSET[(m.group(1)[0] if m.group(1) else m.group(2).lower())])
     return written, offsets
 
 
